@@ -1,0 +1,49 @@
+//! Loader behaviour on small inputs and, when the corpus is present, on the published documents.
+
+use oa_load::Document;
+use serde_json::json;
+
+#[test]
+fn yaml_core_schema_scalars() {
+    let doc = Document::parse(
+        "t.yaml",
+        "a: [x, y, 'n', \"200\"]\nb: 200\nc: -9223372036854776000\nd: 1.5\ne: null\nf: ~\ng: true\nh: |\n  text\n'404': k\n",
+    )
+    .unwrap();
+    assert_eq!(
+        doc.root,
+        json!({"a": ["x", "y", "n", "200"], "b": 200, "c": -9.223372036854776e18, "d": 1.5, "e": null, "f": null,
+               "g": true, "h": "text\n", "404": "k"})
+    );
+}
+
+#[test]
+fn anchors_and_order() {
+    let doc = Document::parse("t.yaml", "z: &a {k: 1}\ny: *a\n").unwrap();
+    assert_eq!(doc.root.as_object().unwrap().keys().collect::<Vec<_>>(), ["z", "y"]);
+    assert_eq!(doc.root["y"], json!({"k": 1}));
+}
+
+#[test]
+fn locates_pointers() {
+    let src = "openapi: 3.1.0\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x: {$ref: '#/nope'}\n    B: [1, 2]\n";
+    let doc = Document::parse("t.yaml", src).unwrap();
+    let found = doc.locate(&["/components/schemas/A", "/components/schemas/A/properties/x/$ref", "/components/schemas/B/1", "/missing"]);
+    let lines: Vec<_> = found.iter().map(|p| p.map(|(line, _)| line)).collect();
+    assert_eq!(lines, vec![Some(5), Some(7), Some(8), None]);
+    // Scalars are located exactly (the opening quote of the `$ref` value).
+    assert_eq!(found[1], Some((7, 19)));
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let err = Document::parse("bad.yaml", "a: [1, 2\nb: c\n").unwrap_err();
+    assert_eq!(err.name, "bad.yaml");
+    assert!(err.line >= 1, "{err}");
+}
+
+#[test]
+fn json_input() {
+    let doc = Document::parse("t.json", "{\"b\": 1, \"a\": [true]}").unwrap();
+    assert_eq!(doc.root.as_object().unwrap().keys().collect::<Vec<_>>(), ["b", "a"]);
+}
