@@ -1,0 +1,181 @@
+//! The intermediate model: everything the templates may see. Names and Rust type expressions
+//! are final here; templates only arrange them.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ir {
+    pub crate_name: String,
+    pub lib_name: String,
+    pub version: String,
+    pub title: String,
+    pub types: Vec<TypeDef>,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    /// Module (file stem) under `types/` that holds this type: its component's module.
+    pub module: String,
+    /// JSON pointer of the schema it came from.
+    pub origin: String,
+    pub doc: Vec<String>,
+    #[serde(flatten)]
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    Struct(StructDef),
+    Enum(EnumDef),
+    Union(UnionDef),
+    Alias { target: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// A single literal `type` tag, written by serde on serialization and omitted from the fields.
+    pub tag: Option<StructTag>,
+    pub has_default: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StructTag {
+    pub field: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub wire: String,
+    /// Full Rust type, `Option<..>` included.
+    pub ty: String,
+    pub rename: bool,
+    pub required: bool,
+    pub nullable: bool,
+    /// `Option` field left out of the JSON when `None` (optional, not required-nullable).
+    pub skip_none: bool,
+    /// A factual line for the docs: wire name and presence.
+    pub fact: String,
+    pub doc: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumDef {
+    pub variants: Vec<EnumVariant>,
+    /// The catch-all arm holding unknown values.
+    pub other: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionDef {
+    /// The wire property that carries the tag, for tagged unions.
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+    /// Tag value -> variants to try, most specific first.
+    pub dispatch: Vec<TagArm>,
+    /// Variants tried when the tag is absent (all variants of an untagged union).
+    pub untagged: Vec<String>,
+    pub other: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: String,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagArm {
+    pub tag: String,
+    pub candidates: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// Struct name of the group handle, e.g. `Responses`.
+    pub name: String,
+    /// Accessor on `Client` and module name, e.g. `responses`.
+    pub accessor: String,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    pub id: String,
+    pub method_name: String,
+    pub http_method: String,
+    pub path: String,
+    /// Path split into literal pieces and parameter identifiers, in order.
+    pub path_parts: Vec<PathPart>,
+    pub path_params: Vec<Param>,
+    /// The query struct, when the operation has query parameters.
+    pub query: Option<QueryStruct>,
+    /// Query pairs fixed by the path itself (`/responses?beta=true`).
+    pub fixed_query: Vec<(String, String)>,
+    pub body: Option<Body>,
+    /// Rust type of the JSON success answer, if any.
+    pub json_response: Option<String>,
+    /// Rust type of one server-sent event, if the operation can stream.
+    pub event_type: Option<String>,
+    /// How the stream variant asks for a stream: a body field or a query parameter named so.
+    pub stream_flag: Option<StreamFlag>,
+    pub doc: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StreamFlag {
+    pub wire: String,
+    pub in_body: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PathPart {
+    pub literal: Option<String>,
+    pub param: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub ty: String,
+    pub doc: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    pub ty: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryStruct {
+    pub name: String,
+    pub doc: Vec<String>,
+    pub params: Vec<QueryParam>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryParam {
+    pub name: String,
+    pub wire: String,
+    /// Rust type of the field, `Option` included.
+    pub ty: String,
+    pub required: bool,
+    pub array: bool,
+    /// The value is a typed enum or struct serialized through serde rather than `ToString`.
+    pub serde: bool,
+    pub doc: Vec<String>,
+}

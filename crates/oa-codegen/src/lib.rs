@@ -1,0 +1,80 @@
+//! The generator as a library: a pure function from a loaded spec and settings to the files
+//! of a client crate. Stages: load (`oa_load`) -> lower (`lower`, which validates as it goes)
+//! -> render (`render`) -> format (`format`). Reading and writing files is left to `output`
+//! and to the caller.
+
+pub mod diag;
+pub mod format;
+pub mod ir;
+mod lower;
+pub mod naming;
+pub mod output;
+pub mod render;
+pub mod settings;
+pub mod subset;
+pub mod view;
+
+use diag::{Diagnostics, Failure};
+use oa_load::Document;
+use settings::Settings;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+mod runtime_files {
+    include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
+}
+
+/// The generated crate: relative path -> contents, plus what happened on the way.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub files: BTreeMap<String, String>,
+    pub warnings: Diagnostics,
+    pub operations: usize,
+    pub types: usize,
+    pub timings: Timings,
+}
+
+/// Wall time of each stage, for the summary line and the benchmarks.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub lower: Duration,
+    pub render: Duration,
+    pub format: Duration,
+}
+
+/// Lowers a document into the IR (exposed for diffing and tests).
+pub fn lower(doc: &Document, settings: &Settings) -> Result<(ir::Ir, Diagnostics), Failure> {
+    let (ir, diags) = lower::lower(&doc.root, settings);
+    match ir {
+        Some(ir) if !diags.has_errors() => Ok((ir, diags)),
+        _ => Err(Failure { stage: "lower", rendered: diags.render(doc), diagnostics: diags }),
+    }
+}
+
+/// Generates the client crate for `doc` under `settings`.
+pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failure> {
+    let t0 = Instant::now();
+    let (ir, warnings) = lower(doc, settings)?;
+    let t1 = Instant::now();
+    let rendered = render::render(&ir).map_err(|e| internal("render", doc, format!("{e:#}")))?;
+    let t2 = Instant::now();
+    let formatted = format::format_all(rendered).map_err(|errs| internal("format", doc, errs.join("\n")))?;
+    let t3 = Instant::now();
+    let mut files: BTreeMap<String, String> = formatted.into_iter().collect();
+    for (target, source, text) in runtime_files::RUNTIME_FILES {
+        files.insert((*target).to_owned(), format!("{}; copied from {source}\n{text}", format::HEADER));
+    }
+    Ok(Generated {
+        files,
+        warnings,
+        operations: ir.groups.iter().map(|g| g.operations.len()).sum(),
+        types: ir.types.len(),
+        timings: Timings { lower: t1 - t0, render: t2 - t1, format: t3 - t2 },
+    })
+}
+
+fn internal(stage: &'static str, doc: &Document, message: String) -> Failure {
+    let mut diags = Diagnostics::default();
+    diags.error("", format!("internal error (a generator bug, please report): {message}"));
+    Failure { stage, rendered: diags.render(doc), diagnostics: diags }
+}

@@ -1,0 +1,101 @@
+//! Last lowering step: boxes fields and variants that would make a type infinitely sized
+//! (recursion through `$recursiveRef` or plain refs) and prints types into the IR.
+
+use super::{Draft, DraftKind, Ty};
+use crate::ir::{Field, Kind, StructDef, TypeDef, UnionDef, UnionVariant};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Types that `t` holds by value (not behind `Vec`, map or `Box`).
+fn by_value_edges(d: &Draft) -> Vec<&str> {
+    match &d.kind {
+        DraftKind::Struct { fields, .. } => fields.iter().filter_map(|f| f.ty.by_value_name()).collect(),
+        DraftKind::Union { variants, .. } => variants.iter().filter_map(|v| v.1.by_value_name()).collect(),
+        DraftKind::Alias(t) => t.by_value_name().into_iter().collect(),
+        DraftKind::Enum(_) => Vec::new(),
+    }
+}
+
+fn reaches(drafts: &BTreeMap<String, Draft>, from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(n) = stack.pop() {
+        if n == to {
+            return true;
+        }
+        if !seen.insert(n) {
+            continue;
+        }
+        if let Some(d) = drafts.get(n) {
+            stack.extend(by_value_edges(d));
+        }
+    }
+    false
+}
+
+fn boxed_if_cyclic(drafts: &BTreeMap<String, Draft>, owner: &str, ty: &Ty) -> Ty {
+    match ty.by_value_name() {
+        Some(target) if reaches(drafts, target, owner) => Ty::Boxed(Box::new(ty.clone())),
+        _ => ty.clone(),
+    }
+}
+
+pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
+    let mut out = Vec::with_capacity(drafts.len());
+    for d in drafts.values() {
+        let kind = match &d.kind {
+            DraftKind::Struct { fields, tag } => {
+                let fields: Vec<Field> = fields
+                    .iter()
+                    .map(|f| {
+                        let inner = boxed_if_cyclic(&drafts, &d.name, &f.ty);
+                        let optional = !f.required || f.nullable;
+                        let ty = if optional { format!("Option<{}>", inner.rust()) } else { inner.rust() };
+                        Field {
+                            rename: crate::naming::bare(&f.name) != f.wire,
+                            name: f.name.clone(),
+                            wire: f.wire.clone(),
+                            ty,
+                            required: f.required,
+                            nullable: f.nullable,
+                            skip_none: !f.required,
+                            fact: format!(
+                                "Wire name `{}`; {}{}.",
+                                f.wire,
+                                if f.required { "required" } else { "optional" },
+                                if f.nullable { ", nullable" } else { "" }
+                            ),
+                            doc: f.doc.clone(),
+                        }
+                    })
+                    .collect();
+                let has_default = fields.iter().all(|f| f.ty.starts_with("Option<") || field_has_default(&f.ty));
+                Kind::Struct(StructDef { fields, tag: tag.clone(), has_default })
+            }
+            DraftKind::Enum(e) => Kind::Enum(e.clone()),
+            DraftKind::Union { tag, variants, dispatch, untagged, other } => Kind::Union(UnionDef {
+                tag: tag.clone(),
+                variants: variants
+                    .iter()
+                    .map(|(n, t, tags)| UnionVariant {
+                        name: n.clone(),
+                        ty: boxed_if_cyclic(&drafts, &d.name, t).rust(),
+                        tags: tags.clone(),
+                    })
+                    .collect(),
+                dispatch: dispatch.clone(),
+                untagged: untagged.clone(),
+                other: other.clone(),
+            }),
+            DraftKind::Alias(t) => Kind::Alias { target: t.rust() },
+        };
+        out.push(TypeDef { name: d.name.clone(), module: d.module.clone(), origin: d.origin.clone(), doc: d.doc.clone(), kind });
+    }
+    out
+}
+
+fn field_has_default(ty: &str) -> bool {
+    ty.starts_with("Vec<")
+        || ty.starts_with("std::collections::BTreeMap<")
+        || ty.starts_with("serde_json::")
+        || matches!(ty, "String" | "i64" | "f64" | "bool")
+}

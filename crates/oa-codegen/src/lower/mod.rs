@@ -1,0 +1,192 @@
+//! Lowering stage: selects what the settings ask for and turns schemas and operations into
+//! the IR. Split by construct: `schema` (objects, enums, scalars), `union`, `operation`,
+//! and `finish` (recursion boxing and printing types into the IR).
+
+mod finish;
+mod operation;
+mod schema;
+mod ty;
+mod union;
+
+use crate::diag::Diagnostics;
+use crate::ir::{self, Ir, StructTag};
+use crate::naming::{self, Scope};
+use crate::settings::Settings;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+pub(crate) use ty::Ty;
+
+/// A type as lowering builds it; `finish` turns it into an `ir::TypeDef`.
+#[derive(Debug, Clone)]
+pub(crate) struct Draft {
+    pub name: String,
+    pub module: String,
+    pub origin: String,
+    pub doc: Vec<String>,
+    pub kind: DraftKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum DraftKind {
+    Struct { fields: Vec<DraftField>, tag: Option<StructTag> },
+    Enum(ir::EnumDef),
+    Union { tag: Option<String>, variants: Vec<(String, Ty, Vec<String>)>, dispatch: Vec<ir::TagArm>, untagged: Vec<String>, other: String },
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct DraftField {
+    pub name: String,
+    pub wire: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    pub doc: Vec<String>,
+}
+
+/// How the type produced for a schema is to be named.
+#[derive(Debug, Clone)]
+pub(crate) enum NameHint {
+    /// A component schema: its name is fixed in advance.
+    Fixed(String),
+    /// An inline schema: named from its context if it needs a type of its own.
+    Context(String),
+}
+
+impl NameHint {
+    fn base(&self) -> &str {
+        match self {
+            NameHint::Fixed(n) | NameHint::Context(n) => n,
+        }
+    }
+}
+
+pub(crate) struct Lowerer<'a> {
+    pub root: &'a Value,
+    pub diags: Diagnostics,
+    pub drafts: BTreeMap<String, Draft>,
+    pub names: Scope,
+    /// Component pointer (`#/components/schemas/X`) -> Rust type name.
+    pub components: BTreeMap<String, String>,
+    /// The component being lowered: its name, module and pointer (for `$recursiveRef` and files).
+    pub current: (String, String, String),
+}
+
+/// Lowers the selected part of `root` into the IR.
+pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    if !root.is_object() {
+        diags.error("", "the document is not an object");
+        return (None, diags);
+    }
+    let selected = operation::select(root, settings, &mut diags);
+    let component_ptrs = reachable_components(root, &selected, settings.includes_everything(), &mut diags);
+
+    let mut lowerer = Lowerer {
+        root,
+        diags,
+        drafts: BTreeMap::new(),
+        names: Scope::with_reserved(naming::reserved_type_names()),
+        components: BTreeMap::new(),
+        current: Default::default(),
+    };
+    for ptr in &component_ptrs {
+        let raw = ptr.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let name = lowerer.names.claim(&naming::type_name(&raw), "Schema");
+        lowerer.components.insert(ptr.clone(), name);
+    }
+    for ptr in &component_ptrs {
+        let name = lowerer.components[ptr].clone();
+        let schema = schema::resolve_ptr(root, ptr).unwrap_or(&Value::Null);
+        lowerer.current = (name.clone(), naming::module_name(&name), ptr.clone());
+        lowerer.lower_component(&name, schema, ptr);
+    }
+    let groups = operation::lower_operations(&mut lowerer, &selected, settings);
+    let Lowerer { diags, drafts, .. } = lowerer;
+    let types = finish::finish(drafts);
+    let title = root.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned();
+    let ir = Ir {
+        crate_name: settings.crate_name.clone(),
+        lib_name: settings.crate_name.replace('-', "_"),
+        version: settings.crate_version.clone(),
+        title,
+        types,
+        groups,
+    };
+    (Some(ir), diags)
+}
+
+/// Component schemas reachable from the selected operations (or all of them), sorted by pointer.
+fn reachable_components(
+    root: &Value,
+    ops: &[operation::Selected<'_>],
+    everything: bool,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<(String, &Value)> = Vec::new();
+    if everything {
+        if let Some(Value::Object(schemas)) = root.pointer("/components/schemas") {
+            for (k, v) in schemas {
+                let ptr = format!("#/components/schemas/{}", oa_load::escape_token(k));
+                if seen.insert(ptr.clone()) {
+                    stack.push((ptr[1..].to_owned(), v));
+                }
+            }
+        }
+    }
+    for op in ops {
+        stack.push((op.pointer.clone(), op.node));
+    }
+    while let Some((ptr, v)) = stack.pop() {
+        walk_refs(root, v, &ptr, &mut |r, at| {
+            if r.starts_with("#/components/schemas/") {
+                let name_ptr: String = r.split('/').take(4).collect::<Vec<_>>().join("/");
+                if seen.insert(name_ptr.clone()) {
+                    match schema::resolve_ptr(root, &name_ptr) {
+                        Some(target) => stack.push((name_ptr[1..].to_owned(), target)),
+                        None => diags.error(at, format!("unresolved $ref `{r}`")),
+                    }
+                }
+            } else if r.starts_with("#/") {
+                match schema::resolve_ptr(root, r) {
+                    Some(target) => {
+                        if seen.insert(r.to_owned()) {
+                            stack.push((r[1..].to_owned(), target));
+                        }
+                    }
+                    None => diags.error(at, format!("unresolved $ref `{r}`")),
+                }
+            } else if !r.starts_with('#') {
+                diags.error(at, format!("external $ref `{r}` is not supported; bundle the document first"));
+            }
+        });
+    }
+    seen.into_iter().filter(|p| p.starts_with("#/components/schemas/") && p.split('/').count() == 4).collect()
+}
+
+/// Calls `f` with every `$ref` string under `v` and the pointer of the node holding it.
+fn walk_refs(root: &Value, v: &Value, ptr: &str, f: &mut dyn FnMut(&str, &str)) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let child_ptr = format!("{ptr}/{}", oa_load::escape_token(k));
+                if k == "$ref" {
+                    if let Value::String(r) = child {
+                        f(r, &child_ptr);
+                    }
+                } else if k == "examples" || k == "example" || k == "x-oaiMeta" {
+                    continue;
+                } else {
+                    walk_refs(root, child, &child_ptr, f);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                walk_refs(root, child, &format!("{ptr}/{i}"), f);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,287 @@
+//! Lowering of single schemas: objects (with `allOf` merged), string enums, scalars, arrays
+//! and maps. Unions are handed to `union`.
+
+use super::{Draft, DraftField, DraftKind, Lowerer, NameHint, Ty};
+use crate::ir::{EnumDef, EnumVariant, StructTag};
+use crate::naming::{self, Scope};
+use crate::view;
+use serde_json::{Map, Value};
+
+/// Resolves `#/a/b` (or `/a/b`) against the root.
+pub(crate) fn resolve_ptr<'a>(root: &'a Value, ptr: &str) -> Option<&'a Value> {
+    let p = ptr.strip_prefix('#').unwrap_or(ptr);
+    if p.is_empty() {
+        Some(root)
+    } else {
+        root.pointer(p)
+    }
+}
+
+/// What a schema lowers to: its type and whether it admits `null`.
+pub(crate) struct Lowered {
+    pub ty: Ty,
+    pub nullable: bool,
+}
+
+/// Prose for doc comments: the description, split into lines.
+pub(crate) fn doc_lines(m: &Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(d) = m.get("description").and_then(Value::as_str) {
+        out.extend(d.trim().lines().map(|l| l.trim_end().to_owned()));
+    }
+    out
+}
+
+impl Lowerer<'_> {
+    pub(crate) fn lower_component(&mut self, name: &str, schema: &Value, ptr: &str) {
+        let node_ptr = &ptr[1..];
+        let lowered = self.lower(schema, node_ptr, NameHint::Fixed(name.to_owned()));
+        if !self.drafts.contains_key(name) {
+            // The component is a scalar, list, map or reference: an alias keeps its name usable.
+            let doc = schema.as_object().map(doc_lines).unwrap_or_default();
+            self.add_draft(name.to_owned(), node_ptr, doc, DraftKind::Alias(lowered.ty));
+        }
+    }
+
+    pub(crate) fn add_draft(&mut self, name: String, origin: &str, doc: Vec<String>, kind: DraftKind) {
+        let module = self.current.1.clone();
+        self.drafts.insert(name.clone(), Draft { name, module, origin: origin.to_owned(), doc, kind });
+    }
+
+    /// The name a new type gets: the fixed component name, or a fresh one from context.
+    pub(crate) fn claim_name(&mut self, hint: &NameHint) -> String {
+        match hint {
+            NameHint::Fixed(n) => n.clone(),
+            NameHint::Context(n) => self.names.claim(n, "Inline"),
+        }
+    }
+
+    /// Lowers one schema node. Never panics on malformed input: problems become diagnostics
+    /// and the node becomes `serde_json::Value`.
+    pub(crate) fn lower(&mut self, v: &Value, ptr: &str, hint: NameHint) -> Lowered {
+        let m = match v {
+            Value::Object(m) => m,
+            Value::Bool(true) => return Lowered { ty: Ty::Json, nullable: false },
+            _ => {
+                self.diags.error(ptr, format!("expected a schema object, found {}", kind_of(v)));
+                return Lowered { ty: Ty::Json, nullable: false };
+            }
+        };
+        for k in view::unknown_keywords(m) {
+            self.diags.warning(format!("{ptr}/{}", oa_load::escape_token(k)), format!("unknown schema keyword `{k}` ignored"));
+        }
+        let nullable = view::is_nullable(m);
+        let ty = self.lower_inner(m, ptr, hint);
+        Lowered { ty, nullable }
+    }
+
+    fn lower_inner(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        if let Some(r) = m.get("$ref") {
+            return self.lower_ref(r, ptr, hint);
+        }
+        if m.contains_key("$recursiveRef") || m.contains_key("$dynamicRef") {
+            return Ty::Named(self.current.0.clone());
+        }
+        if let Some(Value::Array(all)) = m.get("allOf") {
+            let has_own = m.contains_key("properties");
+            let non_null: Vec<&Value> = all.iter().filter(|b| !view::is_null_schema(b)).collect();
+            if non_null.len() == 1 && !has_own {
+                return self.lower(non_null[0], &format!("{ptr}/allOf/0"), hint).ty;
+            }
+            return self.lower_object(m, ptr, hint);
+        } else if m.contains_key("allOf") {
+            self.diags.error(format!("{ptr}/allOf"), "`allOf` must be an array of schemas");
+        }
+        if let Some((keyword, branches)) = view::union_branches(m) {
+            if !m.contains_key("properties") {
+                return match branches.len() {
+                    0 => Ty::Json,
+                    1 => {
+                        let (i, b) = branches[0];
+                        self.lower(b, &format!("{ptr}/{keyword}/{i}"), hint).ty
+                    }
+                    _ => self.lower_union(m, keyword, &branches, ptr, hint),
+                };
+            }
+        } else if let Some(bad) = ["anyOf", "oneOf"].iter().find(|k| m.get(**k).is_some_and(|v| !v.is_array())) {
+            self.diags.error(format!("{ptr}/{bad}"), format!("`{bad}` must be an array of schemas"));
+        }
+        if let Some(e) = m.get("enum") {
+            if !e.is_array() {
+                self.diags.error(format!("{ptr}/enum"), "`enum` must be an array");
+                return Ty::Json;
+            }
+        }
+        if let Some(values) = view::string_literals(m) {
+            return self.lower_enum(values, m, ptr, hint);
+        }
+        let types: Vec<&str> = view::types(m).into_iter().filter(|t| *t != "null").collect();
+        if let Some(t) = m.get("type") {
+            if !t.is_string() && !t.is_array() {
+                self.diags.error(format!("{ptr}/type"), "`type` must be a string or an array of strings");
+                return Ty::Json;
+            }
+        }
+        match types.as_slice() {
+            [] => {
+                if m.contains_key("properties") {
+                    self.lower_object(m, ptr, hint)
+                } else if m.contains_key("items") {
+                    self.lower_array(m, ptr, hint)
+                } else if m.contains_key("additionalProperties") {
+                    self.lower_map(m, ptr, hint)
+                } else {
+                    Ty::Json
+                }
+            }
+            [one] => self.lower_typed(one, m, ptr, hint),
+            _ => Ty::Json,
+        }
+    }
+
+    fn lower_typed(&mut self, t: &str, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        match t {
+            "string" => Ty::String,
+            "integer" => Ty::I64,
+            "number" => match m.get("format").and_then(Value::as_str) {
+                Some("unixtime") | Some("int64") | Some("int32") => Ty::I64,
+                _ => Ty::F64,
+            },
+            "boolean" => Ty::Bool,
+            "array" => self.lower_array(m, ptr, hint),
+            "object" => {
+                if m.contains_key("properties") {
+                    self.lower_object(m, ptr, hint)
+                } else {
+                    self.lower_map(m, ptr, hint)
+                }
+            }
+            other => {
+                self.diags.error(format!("{ptr}/type"), format!("unknown type `{other}`"));
+                Ty::Json
+            }
+        }
+    }
+
+    fn lower_ref(&mut self, r: &Value, ptr: &str, hint: NameHint) -> Ty {
+        let Some(r) = r.as_str() else {
+            self.diags.error(format!("{ptr}/$ref"), "`$ref` must be a string");
+            return Ty::Json;
+        };
+        if let Some(name) = self.components.get(r) {
+            return Ty::Named(name.clone());
+        }
+        match resolve_ptr(self.root, r) {
+            // A ref into the middle of a component: lower the target in place.
+            Some(target) if r.starts_with("#/") && r.matches('/').count() > 3 => {
+                let target_ptr = r[1..].to_owned();
+                self.lower_depth_guarded(target, &target_ptr, hint)
+            }
+            _ => {
+                self.diags.error(format!("{ptr}/$ref"), format!("unresolved $ref `{r}`"));
+                Ty::Json
+            }
+        }
+    }
+
+    fn lower_depth_guarded(&mut self, v: &Value, ptr: &str, hint: NameHint) -> Ty {
+        // Inline refs can form cycles without a component in between; a depth of 64 is far
+        // beyond any real document and stops the recursion.
+        thread_local!(static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+        let depth = DEPTH.with(|d| d.get());
+        if depth > 64 {
+            self.diags.error(ptr, "reference cycle without a named schema");
+            return Ty::Json;
+        }
+        DEPTH.with(|d| d.set(depth + 1));
+        let ty = self.lower(v, ptr, hint).ty;
+        DEPTH.with(|d| d.set(depth));
+        ty
+    }
+
+    fn lower_array(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        match m.get("items") {
+            Some(items) => {
+                let ctx = NameHint::Context(format!("{}Item", hint.base()));
+                Ty::List(Box::new(self.lower(items, &format!("{ptr}/items"), ctx).ty))
+            }
+            None => Ty::List(Box::new(Ty::Json)),
+        }
+    }
+
+    fn lower_map(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        match m.get("additionalProperties") {
+            Some(Value::Object(_)) => {
+                let ap = &m["additionalProperties"];
+                if ap.as_object().is_some_and(|o| o.is_empty()) {
+                    return Ty::JsonObject;
+                }
+                let ctx = NameHint::Context(format!("{}Value", hint.base()));
+                Ty::Map(Box::new(self.lower(ap, &format!("{ptr}/additionalProperties"), ctx).ty))
+            }
+            _ => Ty::JsonObject,
+        }
+    }
+
+    fn lower_enum(&mut self, values: Vec<String>, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        let name = self.claim_name(&hint);
+        let mut scope = Scope::new();
+        let variants: Vec<EnumVariant> = values
+            .iter()
+            .map(|w| EnumVariant { name: scope.claim(&naming::variant_name(w), "Value"), wire: w.clone() })
+            .collect();
+        let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+        let other = naming::catch_all_name(&names);
+        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
+        Ty::Named(name)
+    }
+
+    pub(crate) fn lower_object(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        let name = self.claim_name(&hint);
+        let node = Value::Object(m.clone());
+        let (props, required) = view::object_shape(self.root, &node, 0);
+        let props: Vec<(String, Value)> = props.into_iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+        let required: Vec<String> = required.into_iter().map(str::to_owned).collect();
+        if let Some(Value::Array(all)) = m.get("allOf") {
+            for (i, b) in all.iter().enumerate() {
+                if !b.is_object() {
+                    self.diags.error(format!("{ptr}/allOf/{i}"), format!("expected a schema object, found {}", kind_of(b)));
+                }
+            }
+        }
+        let mut tag = None;
+        let mut fields = Vec::new();
+        let mut scope = Scope::new();
+        for (wire, schema) in &props {
+            let prop_ptr = format!("{ptr}/properties/{}", oa_load::escape_token(wire));
+            let is_required = required.iter().any(|r| r == wire);
+            let literal = view::deref(self.root, schema).as_object().and_then(view::string_literals);
+            if wire == "type" && is_required && tag.is_none() {
+                if let Some(values) = &literal {
+                    if values.len() == 1 {
+                        tag = Some(StructTag { field: wire.clone(), value: values[0].clone() });
+                        continue;
+                    }
+                }
+            }
+            let ctx = NameHint::Context(naming::nested_type_name(&name, wire));
+            let lowered = self.lower(schema, &prop_ptr, ctx);
+            let field_name = scope.claim(&naming::field_name(wire), "_");
+            let doc = schema.as_object().map(doc_lines).unwrap_or_default();
+            fields.push(DraftField { name: field_name, wire: wire.clone(), ty: lowered.ty, required: is_required, nullable: lowered.nullable, doc });
+        }
+        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Struct { fields, tag });
+        Ty::Named(name)
+    }
+}
+
+pub(crate) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

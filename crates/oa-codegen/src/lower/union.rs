@@ -1,0 +1,166 @@
+//! Lowering of `oneOf`/`anyOf`: open string enums (`anyOf [string, enum]`, nested through refs),
+//! tagged unions (tags read from one-value enums, shared and multi-tag variants), and untagged
+//! mixes. Every union gets a catch-all arm that keeps the raw JSON.
+
+use super::schema::{doc_lines, Lowered};
+use super::{DraftKind, Lowerer, NameHint, Ty};
+use crate::ir::{EnumDef, EnumVariant, TagArm};
+use crate::naming::{self, Scope};
+use crate::view;
+use serde_json::{Map, Value};
+
+impl Lowerer<'_> {
+    pub(crate) fn lower_union(
+        &mut self,
+        m: &Map<String, Value>,
+        keyword: &str,
+        branches: &[(usize, &Value)],
+        ptr: &str,
+        hint: NameHint,
+    ) -> Ty {
+        if let Some(values) = self.string_like_all(branches) {
+            return self.lower_open_enum(values, m, ptr, hint);
+        }
+        let name = self.claim_name(&hint);
+        let tag_prop = m
+            .get("discriminator")
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str)
+            .unwrap_or("type")
+            .to_owned();
+
+        let mut scope = Scope::new();
+        let mut variants: Vec<(String, Ty, Vec<String>)> = Vec::new();
+        let mut required_counts: Vec<usize> = Vec::new();
+        for &(i, b) in branches {
+            let branch_ptr = format!("{ptr}/{keyword}/{i}");
+            let tags = view::tag_values(self.root, b, &tag_prop, 0).unwrap_or_default();
+            let word = branch_word(b, &tags);
+            let ctx = NameHint::Context(naming::nested_type_name(&name, word.as_deref().unwrap_or("Variant")));
+            let Lowered { ty, .. } = self.lower(b, &branch_ptr, ctx);
+            let base = match (&ty, &word) {
+                (Ty::Named(_), _) | (_, None) => naming::variant_name(&ty.variant_word()),
+                (_, Some(w)) => naming::variant_name(w),
+            };
+            let variant = scope.claim(&base, "Variant");
+            required_counts.push(view::object_shape(self.root, b, 0).1.len());
+            variants.push((variant, ty, tags));
+        }
+
+        // Tag value -> candidates; several candidates share a tag, tried most-specific first.
+        let mut dispatch: Vec<TagArm> = Vec::new();
+        for (vi, (vname, _, tags)) in variants.iter().enumerate() {
+            for t in tags {
+                match dispatch.iter_mut().find(|a| &a.tag == t) {
+                    Some(arm) => arm.candidates.push(vname.clone()),
+                    None => dispatch.push(TagArm { tag: t.clone(), candidates: vec![vname.clone()] }),
+                }
+            }
+            let _ = vi;
+        }
+        let order = |n: &String| {
+            let i = variants.iter().position(|v| &v.0 == n).unwrap_or(0);
+            (std::cmp::Reverse(required_counts[i]), i)
+        };
+        for arm in &mut dispatch {
+            arm.candidates.sort_by_key(order);
+        }
+        // Without a tag (absent, or the union is untagged) every variant whose tag is not
+        // required is a candidate, in declared order.
+        let untagged: Vec<String> = variants
+            .iter()
+            .zip(branches)
+            .filter(|((_, _, tags), (_, b))| tags.is_empty() || !view::is_required(self.root, b, &tag_prop))
+            .map(|((n, _, _), _)| n.clone())
+            .collect();
+        let is_tagged = !dispatch.is_empty();
+        let names: Vec<String> = variants.iter().map(|v| v.0.clone()).collect();
+        let other = naming::catch_all_name(&names);
+        let kind = DraftKind::Union {
+            tag: is_tagged.then_some(tag_prop),
+            variants,
+            dispatch,
+            untagged,
+            other,
+        };
+        self.add_draft(name.clone(), ptr, doc_lines(m), kind);
+        Ty::Named(name)
+    }
+
+    /// If every branch admits only strings, the known values of all of them (possibly none).
+    fn string_like_all(&self, branches: &[(usize, &Value)]) -> Option<Vec<String>> {
+        let mut values = Vec::new();
+        let mut has_open = false;
+        for (_, b) in branches {
+            let (vals, open) = string_like(self.root, b, 0)?;
+            has_open |= open;
+            for v in vals {
+                if !values.contains(&v) {
+                    values.push(v);
+                }
+            }
+        }
+        // A union of closed enums only is still an enum; one with a free string is open. Both
+        // become the same open enum type, since every enum keeps unknown values.
+        let _ = has_open;
+        Some(values)
+    }
+
+    fn lower_open_enum(&mut self, values: Vec<String>, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        if values.is_empty() {
+            return Ty::String;
+        }
+        let name = self.claim_name(&hint);
+        let mut scope = Scope::new();
+        let variants: Vec<EnumVariant> = values
+            .iter()
+            .map(|w| EnumVariant { name: scope.claim(&naming::variant_name(w), "Value"), wire: w.clone() })
+            .collect();
+        let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+        let other = naming::catch_all_name(&names);
+        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
+        Ty::Named(name)
+    }
+}
+
+/// `(known values, admits any string)` when `v` only admits strings.
+fn string_like(root: &Value, v: &Value, depth: usize) -> Option<(Vec<String>, bool)> {
+    if depth > 12 {
+        return None;
+    }
+    let m = view::deref(root, v).as_object()?;
+    if let Some((_, branches)) = view::union_branches(m) {
+        let mut all = Vec::new();
+        let mut open = false;
+        for (_, b) in branches {
+            let (vals, o) = string_like(root, b, depth + 1)?;
+            open |= o;
+            all.extend(vals);
+        }
+        return Some((all, open));
+    }
+    let types = view::types(m);
+    let non_null: Vec<&&str> = types.iter().filter(|t| **t != "null").collect();
+    if let Some(values) = view::string_literals(m) {
+        return Some((values, false));
+    }
+    if non_null == [&"string"] && !m.contains_key("format") {
+        return Some((Vec::new(), true));
+    }
+    None
+}
+
+/// A word to name an inline branch by: its title, else its single tag.
+fn branch_word(b: &Value, tags: &[String]) -> Option<String> {
+    let m = b.as_object()?;
+    if m.contains_key("$ref") {
+        return None;
+    }
+    if let Some(t) = m.get("title").and_then(Value::as_str) {
+        return Some(t.to_owned());
+    }
+    if tags.len() == 1 {
+        return Some(tags[0].clone());
+    }
+    None
+}

@@ -1,0 +1,198 @@
+//! Naming: every Rust identifier the generator emits is decided here (case conversion,
+//! keyword escaping, digit prefixes, context names for inline types, collision resolution).
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Words that cannot be plain identifiers; `r#` fixes most, but not these.
+const RAW_FORBIDDEN: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized",
+    "virtual", "yield",
+];
+
+/// Type names the generated modules use themselves and a schema must not shadow.
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "Vec", "String", "Box", "Value", "Map", "BTreeMap", "Default",
+    "Serialize", "Deserialize", "Self",
+];
+
+/// Splits on anything that is not alphanumeric so heck sees word boundaries, then camel-cases.
+fn camel(raw: &str) -> String {
+    let cleaned: String = raw.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    cleaned.to_upper_camel_case()
+}
+
+/// UpperCamelCase type name for a component or context path: `MCPToolCall` -> `McpToolCall`.
+pub fn type_name(raw: &str) -> String {
+    let mut name = camel(raw);
+    if name.is_empty() {
+        name.push_str("Unnamed");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'T');
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Type");
+    }
+    name
+}
+
+/// Joins a parent type name and a context word: (`Response`, `text`) -> `ResponseText`.
+pub fn nested_type_name(parent: &str, context: &str) -> String {
+    format!("{parent}{}", camel(context))
+}
+
+/// UpperCamelCase variant name; values starting with a digit get a letter prefix (`1024x1024` -> `V1024x1024`).
+pub fn variant_name(raw: &str) -> String {
+    let mut name = camel(raw);
+    if name.is_empty() {
+        // Values made only of punctuation still need a stable, readable name.
+        name = raw.chars().map(|c| format!("U{:X}", c as u32)).collect::<String>();
+        if name.is_empty() {
+            name.push_str("Empty");
+        }
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// snake_case field or method identifier, keyword-escaped: `type` -> `r#type`, `self` -> `self_`.
+pub fn field_name(raw: &str) -> String {
+    let mut name = raw.to_snake_case();
+    name.retain(|c| c.is_alphanumeric() || c == '_');
+    if name.is_empty() {
+        name = raw.chars().map(|c| format!("u{:x}", c as u32)).collect::<Vec<_>>().join("_");
+        if name.is_empty() {
+            name.push_str("empty");
+        }
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    escape_keyword(name)
+}
+
+pub fn escape_keyword(name: String) -> String {
+    if RAW_FORBIDDEN.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The identifier without a raw prefix, for composing other names or comparing.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// snake_case module (file) name for a type.
+pub fn module_name(type_name: &str) -> String {
+    escape_module(type_name.to_snake_case())
+}
+
+fn escape_module(name: String) -> String {
+    if KEYWORDS.contains(&name.as_str()) || RAW_FORBIDDEN.contains(&name.as_str()) || name == "mod" {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Hands out names unique within one scope, resolving collisions deterministically by
+/// appending a distinguishing suffix chosen by the caller, then a number as a last resort.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_reserved<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Scope { taken: names.into_iter().map(|s| s.to_ascii_lowercase()).collect() }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(&bare(name).to_ascii_lowercase())
+    }
+
+    /// Claims `name`, or `name + suffix`, or `name + suffix + n`. Comparison ignores case
+    /// because file names derived from type names must not collide on case-insensitive disks.
+    pub fn claim(&mut self, name: &str, suffix: &str) -> String {
+        if self.try_claim(name) {
+            return name.to_owned();
+        }
+        let with_suffix = format!("{name}{suffix}");
+        if !suffix.is_empty() && self.try_claim(&with_suffix) {
+            return with_suffix;
+        }
+        (2..).map(|n| format!("{with_suffix}{n}")).find(|c| self.try_claim(c)).expect("unbounded")
+    }
+
+    fn try_claim(&mut self, name: &str) -> bool {
+        self.taken.insert(bare(name).to_ascii_lowercase())
+    }
+}
+
+/// The catch-all arm of an open enum or union: `Other`, unless a real value already has that name.
+pub fn catch_all_name(variants: &[String]) -> String {
+    ["Other", "Unknown", "OtherValue", "UnknownValue"]
+        .into_iter()
+        .find(|c| !variants.iter().any(|v| v == c))
+        .unwrap_or("CatchAll")
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_follow_api_guidelines() {
+        assert_eq!(type_name("MCPToolCall"), "McpToolCall");
+        assert_eq!(type_name("ConversationParam-2"), "ConversationParam2");
+        assert_eq!(type_name("Beta_AgentTagParam"), "BetaAgentTagParam");
+        assert_eq!(type_name("Option"), "OptionType");
+        assert_eq!(nested_type_name("Response", "text"), "ResponseText");
+    }
+
+    #[test]
+    fn fields_and_variants() {
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("sequenceNumber"), "sequence_number");
+        assert_eq!(field_name("1st"), "_1st");
+        assert_eq!(variant_name("1024x1024"), "V1024x1024");
+        assert_eq!(variant_name("response.output_text.delta"), "ResponseOutputTextDelta");
+        assert_eq!(variant_name("gpt-4.1-mini"), "Gpt41Mini");
+        assert_eq!(variant_name("+"), "U2B");
+    }
+
+    #[test]
+    fn collisions_are_deterministic() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim("Gpt41", "Alt"), "Gpt41");
+        assert_eq!(scope.claim("Gpt41", "Alt"), "Gpt41Alt");
+        assert_eq!(scope.claim("gpt41", "Alt"), "gpt41Alt2");
+        assert_eq!(catch_all_name(&["Unknown".into(), "Other".into()]), "OtherValue");
+    }
+}
+
+/// Type names schemas may not take, because generated code refers to them unqualified.
+pub fn reserved_type_names() -> impl Iterator<Item = &'static str> {
+    RESERVED_TYPES.iter().copied()
+}

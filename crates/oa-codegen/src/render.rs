@@ -1,0 +1,115 @@
+//! Render stage: feeds the IR to the minijinja templates in `templates/`. Templates see only
+//! the IR; string values reach Rust source only through the `lit` filter, and the output
+//! formatter refuses any other interpolated string that is not a plain Rust path or type.
+
+use crate::ir::{Ir, Kind, TypeDef};
+use minijinja::value::Value as JValue;
+use minijinja::{Environment, Error as JError, ErrorKind, UndefinedBehavior};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The templates, compiled into the generator so that a release binary is self-contained.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("Cargo.toml.j2", include_str!("../../../templates/Cargo.toml.j2")),
+    ("lib.rs.j2", include_str!("../../../templates/lib.rs.j2")),
+    ("types_mod.rs.j2", include_str!("../../../templates/types_mod.rs.j2")),
+    ("types_module.rs.j2", include_str!("../../../templates/types_module.rs.j2")),
+    ("types.j2", include_str!("../../../templates/types.j2")),
+    ("api_mod.rs.j2", include_str!("../../../templates/api_mod.rs.j2")),
+    ("api_group.rs.j2", include_str!("../../../templates/api_group.rs.j2")),
+];
+
+/// A rendered file before formatting.
+pub struct Rendered {
+    pub path: String,
+    pub text: String,
+    /// Rust source to parse and format, as opposed to TOML or copied text.
+    pub rust: bool,
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    // Every template is Rust (or TOML) source: "escaping" means quoting through `lit`.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("rust"));
+    env.add_filter("lit", |s: String| JValue::from_safe_string(format!("{s:?}")));
+    env.add_filter("toml", |s: String| serde_json::to_string(&s).unwrap_or_default());
+    env.add_filter("bare", |s: String| crate::naming::bare(&s).to_owned());
+    // Escape by construction: a string printed without `lit` must look like Rust tokens.
+    env.set_formatter(|out, _state, value| {
+        if value.is_safe() {
+            return out.write_str(&value.to_string()).map_err(JError::from);
+        }
+        if let Some(s) = value.as_str() {
+            let safe = s.starts_with('"')
+                || s.chars().all(|c| c.is_alphanumeric() || " _:<>,&#'()=!-".contains(c));
+            if !safe {
+                return Err(JError::new(ErrorKind::InvalidOperation, format!("unescaped string `{s}` in template; use |lit")));
+            }
+        }
+        out.write_str(&value.to_string()).map_err(JError::from)
+    });
+    for (name, src) in TEMPLATES {
+        env.add_template(name, src).expect("templates are checked by the generator's tests");
+    }
+    env
+}
+
+#[derive(Serialize)]
+struct Module<'a> {
+    doc: String,
+    types: Vec<&'a TypeDef>,
+}
+
+/// Renders every file of the crate (Rust files still unformatted).
+pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
+    let env = environment();
+    let mut out = Vec::new();
+    let ctx_ir = JValue::from_serialize(ir);
+    let mut render = |tpl: &str, path: String, ctx: JValue, rust: bool| -> Result<(), JError> {
+        let text = env.get_template(tpl)?.render(ctx)?;
+        out.push(Rendered { path, text, rust });
+        Ok(())
+    };
+    render("Cargo.toml.j2", "Cargo.toml".into(), minijinja::context! { ir => ctx_ir.clone() }, false)?;
+    render("lib.rs.j2", "src/lib.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
+
+    let mut modules: BTreeMap<&str, Module<'_>> = BTreeMap::new();
+    for ty in &ir.types {
+        let m = modules.entry(ty.module.as_str()).or_insert_with(|| Module { doc: String::new(), types: Vec::new() });
+        m.types.push(ty);
+    }
+    for (name, m) in &mut modules {
+        // The module's component is the type whose origin is a component pointer; others are inline.
+        let component = m
+            .types
+            .iter()
+            .find(|t| t.origin.matches('/').count() == 3 && t.origin.starts_with("/components/schemas/"))
+            .map(|t| t.origin.rsplit('/').next().unwrap_or_default().to_owned())
+            .unwrap_or_else(|| (*name).to_owned());
+        m.doc = format!("Types of schema `{component}` and the inline types named from it.");
+        m.types.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    let names: Vec<&str> = modules.keys().copied().collect();
+    render("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => names }, true)?;
+    for (name, m) in &modules {
+        render("types_module.rs.j2", format!("src/types/{name}.rs"), minijinja::context! { module => m }, true)?;
+    }
+    render("api_mod.rs.j2", "src/api/mod.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
+    for g in &ir.groups {
+        render("api_group.rs.j2", format!("src/api/{}.rs", g.accessor), minijinja::context! { group => g }, true)?;
+    }
+    Ok(out)
+}
+
+/// Kind names as the templates test them.
+pub fn kind_name(k: &Kind) -> &'static str {
+    match k {
+        Kind::Struct(_) => "struct",
+        Kind::Enum(_) => "enum",
+        Kind::Union(_) => "union",
+        Kind::Alias { .. } => "alias",
+    }
+}

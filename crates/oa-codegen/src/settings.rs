@@ -1,0 +1,105 @@
+//! Generation settings: what to select from the spec and how to name the client's surface.
+//! Read from `spec/settings.yaml`; command-line flags override them.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Cargo package name of the generated crate.
+    pub crate_name: String,
+    #[serde(default = "default_version")]
+    pub crate_version: String,
+    /// The spec file, relative to the settings file.
+    #[serde(default)]
+    pub spec: Option<String>,
+    /// Path prefixes to keep, matched segment by segment; `/` keeps everything, including
+    /// component schemas that no operation reaches.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Also keep paths that carry a query string, such as `/responses?beta=true`.
+    #[serde(default)]
+    pub with_query_paths: bool,
+    /// Name of the body field or query parameter that switches an operation to streaming.
+    #[serde(default = "default_stream_flag")]
+    pub stream_flag: String,
+    /// Per-operation overrides, keyed by operationId.
+    #[serde(default)]
+    pub operations: BTreeMap<String, OperationSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSettings {
+    /// Group handle on the client (`client.responses()`); defaults to the operation's first tag.
+    pub group: Option<String>,
+    /// Rust method name; defaults to the snake_case operationId.
+    pub method: Option<String>,
+}
+
+fn default_version() -> String {
+    "0.1.0".into()
+}
+
+fn default_stream_flag() -> String {
+    "stream".into()
+}
+
+impl Settings {
+    /// Settings for a document with no settings file: everything, default names.
+    pub fn new(crate_name: &str) -> Self {
+        Settings {
+            crate_name: crate_name.into(),
+            crate_version: default_version(),
+            spec: None,
+            include: vec!["/".into()],
+            with_query_paths: false,
+            stream_flag: default_stream_flag(),
+            operations: BTreeMap::new(),
+        }
+    }
+
+    pub fn from_value(v: serde_json::Value) -> Result<Self, String> {
+        serde_json::from_value(v).map_err(|e| e.to_string())
+    }
+
+    /// True when `path` is selected by the include prefixes (segment-wise match).
+    pub fn selects_path(&self, path: &str) -> bool {
+        let (bare, query) = match path.split_once('?') {
+            Some((p, _)) => (p, true),
+            None => (path, false),
+        };
+        if query && !self.with_query_paths {
+            return false;
+        }
+        self.include.iter().any(|prefix| path_has_prefix(bare, prefix))
+    }
+
+    pub fn includes_everything(&self) -> bool {
+        self.include.iter().any(|p| p.trim_end_matches('/').is_empty())
+    }
+}
+
+fn path_has_prefix(path: &str, prefix: &str) -> bool {
+    let p: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
+    let s: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    s.len() >= p.len() && s.iter().zip(&p).all(|(a, b)| a == b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_matches_segments() {
+        let mut s = Settings::new("x");
+        s.include = vec!["/responses".into()];
+        assert!(s.selects_path("/responses"));
+        assert!(s.selects_path("/responses/{id}/cancel"));
+        assert!(!s.selects_path("/responsesx"));
+        assert!(!s.selects_path("/responses?beta=true"));
+        s.with_query_paths = true;
+        assert!(s.selects_path("/responses?beta=true"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Subset: extracts the part of a document that selected operations reach, without prose.

@@ -1,0 +1,206 @@
+//! The single error type returned by every runtime call, plus the parsed `{"error": {...}}` body.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+/// The `error` object the API returns inside a non-2xx body (`{"error": {...}}`).
+///
+/// Every field is optional because proxies and gateways return their own
+/// shapes; the raw body is always kept on [`Error::Api`] as well.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ApiErrorBody {
+    /// Human readable description of the problem.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Error category such as `invalid_request_error`.
+    #[serde(default, rename = "type")]
+    pub r#type: Option<String>,
+    /// The request parameter the error refers to, when there is one.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// Machine readable error code (a string or a number on the wire).
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub code: Option<String>,
+}
+
+/// Everything that can go wrong while talking to the API.
+///
+/// The `Display` output never contains the API key or request bodies.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a non-2xx status (after any retries).
+    Api {
+        /// HTTP status code.
+        status: u16,
+        /// The parsed `error` object, when the body had one.
+        error: Option<Box<ApiErrorBody>>,
+        /// Value of the `x-request-id` response header.
+        request_id: Option<String>,
+        /// The raw response body, decoded lossily as UTF-8.
+        body: String,
+        /// All response headers.
+        headers: Box<HeaderMap>,
+    },
+    /// The request could not be sent or the connection broke while reading.
+    Connection(reqwest::Error),
+    /// A time limit ran out; carries the limit when it is known.
+    Timeout(Option<Duration>),
+    /// A 2xx body (or one stream event) was not valid for the expected type.
+    Decode {
+        /// The raw text that failed to decode.
+        body: String,
+        /// JSON path of the failing value, such as `output[0].content`; `.` for the root.
+        path: String,
+        /// The underlying serde error.
+        source: serde_json::Error,
+    },
+    /// The server sent an `error` event inside an event stream.
+    StreamError {
+        /// Machine readable error code.
+        code: Option<String>,
+        /// Human readable description.
+        message: String,
+        /// The request parameter involved, when there is one.
+        param: Option<String>,
+        /// The event's sequence number, when present.
+        sequence_number: Option<u64>,
+    },
+    /// The event stream was malformed or ended in the middle of an event.
+    Stream(String),
+    /// The client was configured wrongly (missing key, invalid header, bad URL...).
+    Config(String),
+}
+
+impl Error {
+    /// HTTP status code, for [`Error::Api`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::Connection(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The `x-request-id` of the failed response, for [`Error::Api`].
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The parsed API error object, for [`Error::Api`].
+    pub fn api_error(&self) -> Option<&ApiErrorBody> {
+        match self {
+            Error::Api { error, .. } => error.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// True for errors a new attempt might fix: broken connections and timeouts.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Connection(_) | Error::Timeout(_))
+    }
+
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout(None)
+        } else if e.is_builder() {
+            Error::Config(format!("invalid request: {e}"))
+        } else {
+            Error::Connection(e)
+        }
+    }
+
+    /// Builds [`Error::Api`] from a failed response's parts.
+    pub(crate) fn from_response(status: u16, headers: HeaderMap, body: &[u8]) -> Error {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: Option<ApiErrorBody>,
+        }
+        let error = serde_json::from_slice::<Envelope>(body)
+            .ok()
+            .and_then(|e| e.error)
+            .map(Box::new);
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Error::Api {
+            status,
+            error,
+            request_id,
+            body: String::from_utf8_lossy(body).into_owned(),
+            headers: Box::new(headers),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api {
+                status,
+                error,
+                request_id,
+                ..
+            } => {
+                write!(f, "API error (HTTP {status})")?;
+                if let Some(e) = error {
+                    if let Some(t) = &e.r#type {
+                        write!(f, " {t}")?;
+                    }
+                    if let Some(c) = &e.code {
+                        write!(f, " [{c}]")?;
+                    }
+                    if let Some(m) = &e.message {
+                        write!(f, ": {m}")?;
+                    }
+                }
+                if let Some(id) = request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                Ok(())
+            }
+            Error::Connection(e) => write!(f, "connection error: {e}"),
+            Error::Timeout(Some(d)) => write!(f, "request timed out after {d:?}"),
+            Error::Timeout(None) => f.write_str("request timed out"),
+            Error::Decode { path, source, .. } => {
+                write!(f, "could not decode response at `{path}`: {source}")
+            }
+            Error::StreamError { code, message, .. } => {
+                write!(f, "stream error")?;
+                if let Some(c) = code {
+                    write!(f, " [{c}]")?;
+                }
+                write!(f, ": {message}")
+            }
+            Error::Stream(m) => write!(f, "event stream error: {m}"),
+            Error::Config(m) => write!(f, "configuration error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connection(e) => Some(e),
+            Error::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Accepts `"code"`, `123` or `null` for an error code.
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    })
+}

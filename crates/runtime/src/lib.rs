@@ -1,0 +1,39 @@
+//! HTTP runtime shared by generated API clients: transport, retries, errors, SSE streaming and pagination.
+
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+mod decode;
+#[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
+mod paginate;
+#[cfg(feature = "client")]
+mod poll;
+#[cfg(feature = "client")]
+mod request;
+#[cfg(feature = "client")]
+mod response;
+#[cfg(feature = "client")]
+mod retry;
+#[cfg(feature = "client")]
+mod sse;
+#[cfg(feature = "client")]
+mod stream;
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder};
+#[cfg(feature = "client")]
+pub use error::{ApiErrorBody, Error};
+#[cfg(feature = "client")]
+pub use paginate::{paginate, Page, Paginator};
+#[cfg(feature = "client")]
+pub use poll::{poll_until, PollOptions};
+#[cfg(feature = "client")]
+pub use request::{encode_path_segment, ApiRequest, RequestOptions};
+#[cfg(feature = "client")]
+pub use response::{ApiResponse, RateLimit};
+#[cfg(feature = "client")]
+pub use retry::{Jitter, Sleeper, TokioSleeper};
+#[cfg(feature = "client")]
+pub use stream::EventStream;

@@ -1,0 +1,419 @@
+//! `EventStream`: typed, poll-driven decoding of an SSE response, with optional resumption of dropped `/responses` streams.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_util::Stream;
+use http_body::Body as _;
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use tokio::time::{Instant, Sleep};
+
+use super::client::Client;
+use super::decode::decode_json;
+use super::error::Error;
+use super::request::{encode_path_segment, ApiRequest, RequestOptions};
+use super::response::header_str;
+use super::retry::backoff;
+use super::sse::{SseDecoder, SseEvent};
+
+type Reconnect = Pin<Box<dyn Future<Output = Result<(reqwest::Response, Duration, u32), Error>> + Send>>;
+
+/// A stream of decoded server-sent events.
+///
+/// Items are produced only as the consumer polls, so at most one network chunk
+/// plus one partial event is buffered. An event that fails to decode yields
+/// `Err(Error::Decode { .. })` and the stream goes on; an `error` event yields
+/// `Err(Error::StreamError { .. })`. Comments and `keepalive` events are skipped,
+/// and `data: [DONE]` ends the stream. Dropping the stream closes the connection.
+pub struct EventStream<T> {
+    client: Client,
+    options: RequestOptions,
+    status: u16,
+    headers: HeaderMap,
+    body: Option<Pin<Box<reqwest::Body>>>,
+    decoder: SseDecoder,
+    idle: Duration,
+    idle_timer: Pin<Box<Sleep>>,
+    reconnect: Option<Reconnect>,
+    max_retries: u32,
+    response_id: Option<String>,
+    last_seq: Option<u64>,
+    /// A terminal event (`response.completed`, `error`, ...) has been seen.
+    terminal: bool,
+    /// Reconnections in a row that delivered no new event.
+    failed_resumes: u32,
+    done: bool,
+    _marker: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream")
+            .field("status", &self.status)
+            .field("response_id", &self.response_id)
+            .field("last_sequence_number", &self.last_seq)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> EventStream<T> {
+    pub(crate) fn new(
+        client: Client,
+        (response, idle, max_retries): (reqwest::Response, Duration, u32),
+        options: RequestOptions,
+    ) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        EventStream {
+            client,
+            options,
+            status,
+            headers,
+            body: Some(Box::pin(http_body_of(response))),
+            decoder: SseDecoder::new(),
+            idle,
+            idle_timer: Box::pin(tokio::time::sleep(idle)),
+            reconnect: None,
+            max_retries,
+            response_id: None,
+            last_seq: None,
+            terminal: false,
+            failed_resumes: 0,
+            done: false,
+            _marker: PhantomData,
+        }
+    }
+
+    /// HTTP status of the response that opened the stream.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Headers of the response that opened the stream.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `x-request-id` of the response that opened the stream.
+    pub fn request_id(&self) -> Option<&str> {
+        header_str(&self.headers, "x-request-id")
+    }
+
+    /// The `response.id` seen in the events so far.
+    pub fn response_id(&self) -> Option<&str> {
+        self.response_id.as_deref()
+    }
+
+    /// The highest `sequence_number` delivered so far.
+    pub fn last_sequence_number(&self) -> Option<u64> {
+        self.last_seq
+    }
+
+    fn can_resume(&self) -> bool {
+        self.client.inner.auto_resume
+            && !self.terminal
+            && self.response_id.is_some()
+            && self.last_seq.is_some()
+            && self.failed_resumes < self.max_retries
+    }
+
+    /// Handles a broken connection: schedules a reconnection when possible,
+    /// otherwise ends the stream with `err`.
+    fn on_disconnect(&mut self, err: Error) -> Option<Error> {
+        self.body = None;
+        if !self.can_resume() {
+            self.done = true;
+            return Some(err);
+        }
+        let (Some(id), Some(last)) = (self.response_id.clone(), self.last_seq) else {
+            self.done = true;
+            return Some(err);
+        };
+        let delay = backoff(self.failed_resumes, self.client.inner.jitter.sample());
+        self.failed_resumes += 1;
+        tracing::info!(response_id = %id, starting_after = last, error = %err, "resuming event stream");
+        let mut options = self.options.clone();
+        options.idempotency_key = None;
+        options.query.clear();
+        let req = ApiRequest::new(Method::GET, format!("/responses/{}", encode_path_segment(&id)))
+            .query("stream", "true")
+            .query("starting_after", last)
+            .options(options);
+        let client = self.client.clone();
+        let sleeper = client.inner.sleeper.clone();
+        self.reconnect = Some(Box::pin(async move {
+            sleeper.sleep(delay).await;
+            client.open_stream(req).await
+        }));
+        None
+    }
+
+    fn install(&mut self, response: reqwest::Response, idle: Duration) {
+        self.body = Some(Box::pin(http_body_of(response)));
+        self.decoder.reset();
+        self.idle = idle;
+        self.reset_idle();
+    }
+
+    fn reset_idle(&mut self) {
+        self.idle_timer.as_mut().reset(Instant::now() + self.idle);
+    }
+}
+
+impl<T: DeserializeOwned> EventStream<T> {
+    /// Turns one SSE event into an item, or `None` when it is skipped.
+    fn handle(&mut self, ev: SseEvent) -> Option<Result<T, Error>> {
+        if ev.event == "keepalive" {
+            return None;
+        }
+        if ev.data.trim() == "[DONE]" {
+            self.terminal = true;
+            self.done = true;
+            self.body = None;
+            return None;
+        }
+        let env = serde_json::from_str::<Envelope>(&ev.data).ok();
+        if let Some(env) = &env {
+            if env.ty.as_deref() == Some("keepalive") {
+                return None;
+            }
+            if let Some(seq) = env.sequence_number {
+                if self.client.inner.auto_resume && self.last_seq.is_some_and(|last| seq <= last) {
+                    return None; // already delivered before a reconnection
+                }
+                self.last_seq = Some(seq);
+                self.failed_resumes = 0;
+            }
+            if self.response_id.is_none() {
+                if let Some(LenientId(Some(id))) = &env.response {
+                    self.response_id = Some(id.clone());
+                }
+            }
+        }
+        let ty = env.as_ref().and_then(|e| e.ty.as_deref());
+        if ty == Some("error") || ev.event == "error" {
+            self.terminal = true;
+            return Some(Err(stream_error(&ev.data, env.and_then(|e| e.sequence_number))));
+        }
+        if matches!(
+            ty,
+            Some("response.completed" | "response.failed" | "response.incomplete")
+        ) {
+            self.terminal = true;
+        }
+        Some(decode_json(ev.data.as_bytes()))
+    }
+}
+
+impl<T: DeserializeOwned> Stream for EventStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if let Some(ev) = this.decoder.next_event() {
+                match this.handle(ev) {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => continue,
+                }
+            }
+            if let Some(fut) = this.reconnect.as_mut() {
+                match fut.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok((response, idle, _))) => {
+                        this.reconnect = None;
+                        this.install(response, idle);
+                        continue;
+                    }
+                    Poll::Ready(Err(e)) => {
+                        this.reconnect = None;
+                        this.done = true;
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                }
+            }
+            let Some(body) = this.body.as_mut() else {
+                this.done = true;
+                continue;
+            };
+            match body.as_mut().poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        this.reset_idle();
+                        if let Err(e) = this.decoder.push(&data) {
+                            this.done = true;
+                            this.body = None;
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    if let Some(err) = this.on_disconnect(Error::from_reqwest(e)) {
+                        return Poll::Ready(Some(Err(err)));
+                    }
+                }
+                Poll::Ready(None) => {
+                    if let Some(ev) = this.decoder.finish() {
+                        if let Some(item) = this.handle(ev) {
+                            this.body = None;
+                            return Poll::Ready(Some(item));
+                        }
+                    }
+                    let truncated = this.decoder.has_partial();
+                    this.body = None;
+                    if this.terminal {
+                        this.done = true;
+                        continue;
+                    }
+                    let err = Error::Stream(if truncated {
+                        "the connection closed in the middle of an event".into()
+                    } else {
+                        "the connection closed before a terminal event".into()
+                    });
+                    if this.can_resume() {
+                        let _ = this.on_disconnect(err);
+                    } else if truncated {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(err)));
+                    } else {
+                        this.done = true;
+                    }
+                }
+                Poll::Pending => {
+                    if this.idle_timer.as_mut().poll(cx).is_ready() {
+                        let err = Error::Timeout(Some(this.idle));
+                        if let Some(err) = this.on_disconnect(err) {
+                            return Poll::Ready(Some(Err(err)));
+                        }
+                        continue;
+                    }
+                    return Poll::Pending;
+                }
+            }
+        }
+    }
+}
+
+fn http_body_of(response: reqwest::Response) -> reqwest::Body {
+    http::Response::<reqwest::Body>::from(response).into_body()
+}
+
+/// The few fields the stream itself looks at; all other fields are skipped
+/// without being materialised.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default, rename = "type")]
+    ty: Option<String>,
+    #[serde(default)]
+    sequence_number: Option<u64>,
+    #[serde(default)]
+    response: Option<LenientId>,
+}
+
+/// `response.id` when `response` is an object with a string `id`; `None` for any other shape.
+struct LenientId(Option<String>);
+
+impl<'de> Deserialize<'de> for LenientId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientId, A::Error> {
+                let mut id = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "id" && id.is_none() {
+                        id = map.next_value::<Option<serde_json::Value>>()?.and_then(|v| match v {
+                            serde_json::Value::String(s) => Some(s),
+                            _ => None,
+                        });
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(LenientId(id))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<LenientId, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LenientId(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<LenientId, E> {
+                Ok(LenientId(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<LenientId, E> {
+                Ok(LenientId(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<LenientId, E> {
+                Ok(LenientId(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<LenientId, E> {
+                Ok(LenientId(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<LenientId, E> {
+                Ok(LenientId(None))
+            }
+            fn visit_unit<E>(self) -> Result<LenientId, E> {
+                Ok(LenientId(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Builds [`Error::StreamError`] from a flat (`{"type":"error","code",...}`)
+/// or nested (`{"type":"error","error":{...}}`) error event.
+fn stream_error(data: &str, sequence_number: Option<u64>) -> Error {
+    #[derive(Deserialize, Default)]
+    struct Fields {
+        #[serde(default)]
+        code: Option<serde_json::Value>,
+        #[serde(default)]
+        message: Option<serde_json::Value>,
+        #[serde(default)]
+        param: Option<serde_json::Value>,
+        #[serde(default)]
+        error: Option<Box<Fields>>,
+    }
+    fn text(v: Option<serde_json::Value>) -> Option<String> {
+        match v? {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some(s),
+            other => Some(other.to_string()),
+        }
+    }
+    let mut f = serde_json::from_str::<Fields>(data).unwrap_or_default();
+    if let Some(nested) = f.error.take() {
+        f = Fields {
+            code: nested.code.or(f.code),
+            message: nested.message.or(f.message),
+            param: nested.param.or(f.param),
+            error: None,
+        };
+    }
+    let message = text(f.message).unwrap_or_else(|| {
+        if data.trim().is_empty() {
+            "the server sent an error event".to_owned()
+        } else {
+            data.to_owned()
+        }
+    });
+    Error::StreamError {
+        code: text(f.code),
+        message,
+        param: text(f.param),
+        sequence_number,
+    }
+}

@@ -1,0 +1,142 @@
+//! Decoding support for generated types: unions read their tag from the raw JSON and decode
+//! only the matching variant; string enums decode without allocating for known values.
+//!
+//! This file is copied verbatim into every generated crate as `src/wire.rs`, so it depends on
+//! serde and serde_json alone and refers to nothing else in the crate.
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// A JSON value kept as its raw text until the union knows which variant it is.
+pub struct Raw(Box<RawValue>);
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(d).map(Raw)
+    }
+}
+
+impl Raw {
+    /// The string value of top-level property `field`, if the value is an object that has one.
+    pub fn tag(&self, field: &str) -> Option<String> {
+        let mut de = serde_json::Deserializer::from_str(self.0.get());
+        de.deserialize_any(TagPeek { field }).ok().flatten()
+    }
+
+    /// Decodes the raw text as `T`, or `None` when it does not fit.
+    pub fn try_decode<T: de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(self.0.get()).ok()
+    }
+
+    /// The value as a `serde_json::Value`, for the catch-all arm.
+    pub fn into_value<E: de::Error>(self) -> Result<serde_json::Value, E> {
+        serde_json::from_str(self.0.get()).map_err(E::custom)
+    }
+
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+struct TagPeek<'f> {
+    field: &'f str,
+}
+
+impl<'de> Visitor<'de> for TagPeek<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<KeyStr>()? {
+            if found.is_none() && key.0 == self.field {
+                found = map.next_value::<Option<KeyStr>>()?.map(|k| k.0);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A string read from JSON (escapes resolved); only strings are accepted.
+struct KeyStr(String);
+
+impl<'de> Deserialize<'de> for KeyStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(StrMap(|s: &str| KeyStr(s.to_owned())))
+    }
+}
+
+/// Decodes a string and maps it through `f` without an intermediate allocation.
+pub fn deserialize_str<'de, D, T>(d: D, f: impl FnOnce(&str) -> T) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    d.deserialize_str(StrMap(f))
+}
+
+struct StrMap<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrMap<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+}
+
+/// A request body with `flag: true` added, for the streaming form of an operation.
+pub struct WithFlag<'a, T: ?Sized> {
+    body: &'a T,
+    flag: &'static str,
+}
+
+impl<'a, T: serde::Serialize + ?Sized> WithFlag<'a, T> {
+    pub fn new(body: &'a T, flag: &'static str) -> Self {
+        WithFlag { body, flag }
+    }
+}
+
+impl<T: serde::Serialize + ?Sized> serde::Serialize for WithFlag<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(self.body).map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert(self.flag.to_owned(), serde_json::Value::Bool(true));
+        }
+        value.serialize(serializer)
+    }
+}

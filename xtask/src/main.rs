@@ -1,0 +1,26 @@
+//! Thin command shell over the generator: `cargo xtask codegen [--check]`, `cargo xtask subset`
+//! and `cargo xtask test` (installs the test tools, then runs every test).
+
+mod cli;
+mod test_cmd;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => cli::codegen(&args[1..]),
+        Some("subset") => cli::subset(&args[1..]),
+        Some("test") => test_cmd::run(&args[1..]),
+        _ => Err(format!(
+            "usage: cargo xtask <command>\n  codegen [--check] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME]\n  subset --from FILE [--out FILE] [--overlay FILE]\n  test [-- CARGO TEST ARGS]"
+        )),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}
