@@ -1,3 +1,57 @@
 //! `cargo xtask test`: installs what the tests need (Prism from npm) and runs the whole test suite.
-use std::process::ExitCode;
-pub fn run(_args: &[String]) -> Result<ExitCode, String> { Err("todo".into()) }
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::SystemTime;
+
+use crate::cli::workspace_root;
+
+/// `cargo xtask test [-- CARGO TEST ARGS]`: `npm ci` in `tools/prism` when needed, then
+/// `cargo test --workspace ARGS` with `PRISM_BIN` set; returns cargo's exit code.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let extra = match args.first().map(String::as_str) {
+        Some("--") => &args[1..],
+        Some(other) => return Err(format!("cargo xtask test: unexpected argument {other:?}; pass cargo test arguments after `--`")),
+        None => args,
+    };
+    let root = workspace_root();
+    let tools = root.join("tools/prism");
+    let prism = tools.join("node_modules/.bin").join(if cfg!(windows) { "prism.cmd" } else { "prism" });
+    // npm ci rewrites node_modules/.package-lock.json, so it marks the last install.
+    let marker = tools.join("node_modules/.package-lock.json");
+    if !prism.exists() || modified(&tools.join("package-lock.json")) > modified(&marker) {
+        let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+        eprintln!("xtask: installing Prism (npm ci --prefix {})", tools.display());
+        let status = Command::new(npm)
+            .arg("ci")
+            .arg("--prefix")
+            .arg(&tools)
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cargo xtask test needs npm (Node.js 18.20.1 or newer) on PATH to install Prism: running `{npm}` failed: {e}"))?;
+        if !status.success() {
+            return Err(format!("`npm ci --prefix {}` failed ({status})", tools.display()));
+        }
+        if !prism.exists() {
+            return Err(format!("npm ci succeeded but {} is missing", prism.display()));
+        }
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["test", "--workspace"])
+        .args(extra)
+        .env("PRISM_BIN", &prism)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("running cargo test failed: {e}"))?;
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1).max(1)),
+        None => ExitCode::from(1),
+    })
+}
+
+/// Modification time, or the epoch when the file is missing (so a missing marker counts as stale).
+fn modified(path: &Path) -> SystemTime {
+    std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH)
+}

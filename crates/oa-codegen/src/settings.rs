@@ -24,6 +24,10 @@ pub struct Settings {
     /// Name of the body field or query parameter that switches an operation to streaming.
     #[serde(default = "default_stream_flag")]
     pub stream_flag: String,
+    /// OpenAPI Overlay files (relative to the settings file) that `cargo xtask subset` applies
+    /// on top of the extracted structure: our prose and our fixes of the publication.
+    #[serde(default)]
+    pub overlays: Vec<String>,
     /// Per-operation overrides, keyed by operationId.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationSettings>,
@@ -56,6 +60,7 @@ impl Settings {
             include: vec!["/".into()],
             with_query_paths: false,
             stream_flag: default_stream_flag(),
+            overlays: Vec::new(),
             operations: BTreeMap::new(),
         }
     }

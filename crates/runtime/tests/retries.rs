@@ -1,0 +1,263 @@
+//! Retry policy over real HTTP: status codes, server-provided delays, headers sent per attempt.
+
+mod common;
+
+use std::time::{Duration, SystemTime};
+
+use common::{closed_port, RecordingSleeper, Reply, TestServer, KEY};
+use oa_runtime::{ApiRequest, Client, Error, RequestOptions};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const OK: &str = r#"{"ok":true}"#;
+
+fn get() -> ApiRequest {
+    ApiRequest::new(Method::GET, "/models")
+}
+
+#[tokio::test]
+async fn retry_after_seconds_is_honoured() {
+    let server = TestServer::start(vec![
+        Reply::json(429, "{}").header("retry-after", "2"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let v: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(v, json!({"ok": true}));
+    assert_eq!(sleeper.delays(), vec![Duration::from_secs(2)]);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_ms_wins_over_retry_after() {
+    let server = TestServer::start(vec![
+        Reply::json(429, "{}").header("retry-after-ms", "1500").header("retry-after", "9"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let _: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(sleeper.delays(), vec![Duration::from_millis(1500)]);
+}
+
+#[tokio::test]
+async fn retry_after_http_date_uses_the_injected_clock() {
+    let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+    let server = TestServer::start(vec![
+        Reply::json(429, "{}").header("retry-after", "Wed, 21 Oct 2015 07:28:10 GMT"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::at(now);
+    let client = server.builder(&sleeper).build().unwrap();
+    let _: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(sleeper.delays(), vec![Duration::from_secs(10)]);
+}
+
+#[tokio::test]
+async fn out_of_range_retry_after_falls_back_to_backoff() {
+    let past = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let server = TestServer::start(vec![
+        Reply::json(429, "{}").header("retry-after", "120"),
+        Reply::json(503, "{}").header("retry-after", "0"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::at(past);
+    let client = server.builder(&sleeper).build().unwrap();
+    let _: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(sleeper.delays(), vec![Duration::from_millis(500), Duration::from_secs(1)]);
+}
+
+#[tokio::test]
+async fn server_errors_then_success() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}"),
+        Reply::json(502, "{}"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let _: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(sleeper.delays(), vec![Duration::from_millis(500), Duration::from_secs(1)]);
+    let counts: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("x-oa-retry-count").unwrap().to_owned())
+        .collect();
+    assert_eq!(counts, ["0", "1", "2"]);
+}
+
+#[tokio::test]
+async fn jitter_shrinks_backoff_and_backoff_is_capped() {
+    let mut replies: Vec<_> = (0..6).map(|_| Reply::json(500, "{}")).collect();
+    replies.push(Reply::json(200, OK));
+    let server = TestServer::start(replies).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server
+        .builder(&sleeper)
+        .jitter(std::sync::Arc::new(|| 1.0))
+        .max_retries(6)
+        .build()
+        .unwrap();
+    let _: Value = client.send_json(get()).await.unwrap();
+    let secs: Vec<f64> = sleeper.delays().iter().map(Duration::as_secs_f64).collect();
+    assert_eq!(secs, [0.375, 0.75, 1.5, 3.0, 6.0, 6.0]);
+}
+
+#[tokio::test]
+async fn retries_run_out() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}"),
+        Reply::json(500, "{}"),
+        Reply::json(500, r#"{"error":{"message":"boom"}}"#),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let err = client.send_json::<Value>(get()).await.unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(err.api_error().unwrap().message.as_deref(), Some("boom"));
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn should_retry_header_overrides_status() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}").header("x-should-retry", "false"),
+        Reply::json(400, "{}").header("x-should-retry", "true"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let err = client.send_json::<Value>(get()).await.unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(server.requests().len(), 1);
+    // The 400 with x-should-retry: true is retried.
+    let _: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let server = TestServer::start(vec![Reply::json(400, "{}"), Reply::json(200, OK)]).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    assert!(client.send_json::<Value>(get()).await.is_err());
+    assert_eq!(server.requests().len(), 1);
+    assert!(sleeper.delays().is_empty());
+}
+
+#[tokio::test]
+async fn retried_statuses() {
+    for status in [408, 409, 429, 500, 503, 504] {
+        let server = TestServer::start(vec![Reply::json(status, "{}"), Reply::json(200, OK)]).await;
+        let sleeper = RecordingSleeper::new();
+        let client = server.builder(&sleeper).build().unwrap();
+        let _: Value = client.send_json(get()).await.unwrap();
+        assert_eq!(server.requests().len(), 2, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn post_sends_one_idempotency_key_on_every_attempt() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}"),
+        Reply::json(429, "{}"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let req = ApiRequest::new(Method::POST, "/responses").json(&json!({"model": "m"})).unwrap();
+    let _: Value = client.send_json(req).await.unwrap();
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    let keys: Vec<_> = reqs.iter().map(|r| r.header("idempotency-key").unwrap().to_owned()).collect();
+    assert!(!keys[0].is_empty());
+    assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
+    let counts: Vec<_> = reqs.iter().map(|r| r.header("x-oa-retry-count").unwrap().to_owned()).collect();
+    assert_eq!(counts, ["0", "1", "2"]);
+    for r in &reqs {
+        assert_eq!(r.body, br#"{"model":"m"}"#);
+    }
+}
+
+#[tokio::test]
+async fn idempotency_keys_differ_between_calls_and_can_be_chosen() {
+    let server = TestServer::start(vec![
+        Reply::json(200, OK),
+        Reply::json(200, OK),
+        Reply::json(200, OK),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    for _ in 0..2 {
+        let _: Value = client.send_json(ApiRequest::new(Method::POST, "/files")).await.unwrap();
+    }
+    let _: Value = client
+        .send_json(ApiRequest::new(Method::POST, "/files").options(RequestOptions::default().idempotency_key("mine")))
+        .await
+        .unwrap();
+    let _: Value = client.send_json(get()).await.unwrap();
+    let reqs = server.requests();
+    let k0 = reqs[0].header("idempotency-key").unwrap();
+    let k1 = reqs[1].header("idempotency-key").unwrap();
+    assert_ne!(k0, k1);
+    assert_eq!(reqs[2].header("idempotency-key"), Some("mine"));
+    assert_eq!(reqs[3].header("idempotency-key"), None);
+}
+
+#[tokio::test]
+async fn per_request_max_retries() {
+    let server = TestServer::start(vec![Reply::json(500, "{}"), Reply::json(200, OK)]).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let err = client
+        .send_json::<Value>(get().options(RequestOptions::default().max_retries(0)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn connection_errors_are_retried() {
+    let port = closed_port().await;
+    let sleeper = RecordingSleeper::new();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .sleeper(sleeper.clone())
+        .jitter(std::sync::Arc::new(|| 0.0))
+        .build()
+        .unwrap();
+    let err = client.send_json::<Value>(get()).await.unwrap_err();
+    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert_eq!(sleeper.delays().len(), 2);
+    assert!(!err.to_string().contains(KEY));
+}
+
+#[tokio::test]
+async fn slow_server_times_out_and_is_retried() {
+    let slow = Duration::from_secs(30);
+    let server = TestServer::start(vec![
+        Reply::json(200, OK).delay(slow),
+        Reply::json(200, OK).delay(slow),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let opts = RequestOptions::default().timeout(Duration::from_millis(200)).max_retries(1);
+    let err = client.send_json::<Value>(get().options(opts)).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(Some(d)) if d == Duration::from_millis(200)), "{err:?}");
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(sleeper.delays().len(), 1);
+}
