@@ -75,7 +75,7 @@ pub fn extract(root: &Value, settings: &Settings) -> Value {
 
 /// OpenAPI requires a description on every response object; with the prose gone, state the status.
 fn describe_responses(doc: &mut Value) {
-    let mut fill = |responses: &mut Map<String, Value>| {
+    let fill = |responses: &mut Map<String, Value>| {
         for (status, r) in responses.iter_mut() {
             if let Value::Object(r) = r {
                 if !r.contains_key("$ref") && !r.contains_key("description") {

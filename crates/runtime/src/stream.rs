@@ -125,10 +125,16 @@ impl<T> EventStream<T> {
             && self.failed_resumes < self.max_retries
     }
 
-    /// Handles a broken connection: schedules a reconnection when possible,
-    /// otherwise ends the stream with `err`.
+    /// Handles a broken connection: ignores it after a terminal event,
+    /// schedules a reconnection when possible, otherwise ends the stream with `err`.
     fn on_disconnect(&mut self, err: Error) -> Option<Error> {
         self.body = None;
+        if self.terminal {
+            // The logical stream is complete; a broken tail carries no information.
+            tracing::debug!(error = %err, "connection closed after the terminal event");
+            self.done = true;
+            return None;
+        }
         if !self.can_resume() {
             self.done = true;
             return Some(err);

@@ -9,39 +9,17 @@ use crate::types;
 ///Query parameters of `retrieve`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RetrieveQuery {
-    ///Additional fields to include in the response. See the `include`
-    ///parameter for Response creation above for more information.
     pub include: Option<Vec<types::IncludeEnum>>,
-    ///If set to true, the model response data will be streamed to the client
-    ///as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
-    ///See the [Streaming section below](/docs/api-reference/responses-streaming)
-    ///for more information.
     pub stream: Option<bool>,
-    ///The sequence number of the event after which to start streaming.
     pub starting_after: Option<i64>,
-    ///When true, stream obfuscation will be enabled. Stream obfuscation adds
-    ///random characters to an `obfuscation` field on streaming delta events
-    ///to normalize payload sizes as a mitigation to certain side-channel
-    ///attacks. These obfuscation fields are included by default, but add a
-    ///small amount of overhead to the data stream. You can set
-    ///`include_obfuscation` to false to optimize for bandwidth if you trust
-    ///the network links between your application and the OpenAI API.
     pub include_obfuscation: Option<bool>,
 }
 ///Query parameters of `input_items`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputItemsQuery {
-    ///A limit on the number of objects to be returned. Limit can range between
-    ///1 and 100, and the default is 20.
     pub limit: Option<i64>,
-    ///The order to return the input items in. Default is `desc`.
-    ///- `asc`: Return the input items in ascending order.
-    ///- `desc`: Return the input items in descending order.
     pub order: Option<types::InputItemsQueryOrder>,
-    ///An item ID to list items after, used in pagination.
     pub after: Option<String>,
-    ///Additional fields to include in the response. See the `include`
-    ///parameter for Response creation above for more information.
     pub include: Option<Vec<types::IncludeEnum>>,
 }
 /// Handle for the operations of this group; borrow it from the client.
@@ -80,13 +58,6 @@ impl<'c> Responses<'c> {
         }
         request.json(body)
     }
-    ///Creates a model response. Provide [text](/docs/guides/text) or
-    ///[image](/docs/guides/images) inputs to generate [text](/docs/guides/text)
-    ///or [JSON](/docs/guides/structured-outputs) outputs. Have the model call
-    ///your own [custom code](/docs/guides/function-calling) or use built-in
-    ///[tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search)
-    ///or [file search](/docs/guides/tools-file-search) to use your own data
-    ///as input for the model's response.
     ///`POST /responses` (operation `createResponse`).
     pub async fn create(
         &self,
@@ -115,6 +86,7 @@ impl<'c> Responses<'c> {
         &self,
         response_id: &str,
         query: &RetrieveQuery,
+        stream: bool,
     ) -> Result<ApiRequest, Error> {
         let mut path = String::new();
         path.push_str("/responses/");
@@ -125,20 +97,23 @@ impl<'c> Responses<'c> {
         if let Some(values) = &query.include {
             request = request.query_array("include", values.iter());
         }
-        request = request.query_opt("stream", query.stream.as_ref());
+        if stream {
+            request = request.query("stream", "true");
+        } else {
+            request = request.query_opt("stream", query.stream.as_ref());
+        }
         request = request.query_opt("starting_after", query.starting_after.as_ref());
         request = request
             .query_opt("include_obfuscation", query.include_obfuscation.as_ref());
         Ok(request)
     }
-    ///Retrieves a model response with the given ID.
     ///`GET /responses/{response_id}` (operation `getResponse`).
     pub async fn retrieve(
         &self,
         response_id: &str,
         query: &RetrieveQuery,
     ) -> Result<types::Response, Error> {
-        let request = self.retrieve_request(response_id, query)?;
+        let request = self.retrieve_request(response_id, query, false)?;
         self.client.send_json(request).await
     }
     ///Like [`Self::retrieve`], also returning the status, headers and request id.
@@ -147,7 +122,41 @@ impl<'c> Responses<'c> {
         response_id: &str,
         query: &RetrieveQuery,
     ) -> Result<ApiResponse<types::Response>, Error> {
-        let request = self.retrieve_request(response_id, query)?;
+        let request = self.retrieve_request(response_id, query, false)?;
+        self.client.send_json_with_response(request).await
+    }
+    ///`GET /responses/{response_id}` as a stream of server-sent events, decoded one by one.
+    pub async fn retrieve_stream(
+        &self,
+        response_id: &str,
+        query: &RetrieveQuery,
+    ) -> Result<EventStream<types::ResponseStreamEvent>, Error> {
+        let request = self.retrieve_request(response_id, query, true)?;
+        self.client.send_stream(request).await
+    }
+    fn delete_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
+        let mut path = String::new();
+        path.push_str("/responses/");
+        path.push_str(&crate::runtime::encode_path_segment(response_id));
+        #[allow(unused_mut)]
+        let mut request = ApiRequest::new(reqwest::Method::DELETE, path)
+            .options(self.options.clone());
+        Ok(request)
+    }
+    ///`DELETE /responses/{response_id}` (operation `deleteResponse`).
+    pub async fn delete(
+        &self,
+        response_id: &str,
+    ) -> Result<types::DeletedResponse, Error> {
+        let request = self.delete_request(response_id)?;
+        self.client.send_json(request).await
+    }
+    ///Like [`Self::delete`], also returning the status, headers and request id.
+    pub async fn delete_with_response(
+        &self,
+        response_id: &str,
+    ) -> Result<ApiResponse<types::DeletedResponse>, Error> {
+        let request = self.delete_request(response_id)?;
         self.client.send_json_with_response(request).await
     }
     fn cancel_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
@@ -160,9 +169,6 @@ impl<'c> Responses<'c> {
             .options(self.options.clone());
         Ok(request)
     }
-    ///Cancels a model response with the given ID. Only responses created with
-    ///the `background` parameter set to `true` can be cancelled.
-    ///[Learn more](/docs/guides/background).
     ///`POST /responses/{response_id}/cancel` (operation `cancelResponse`).
     pub async fn cancel(&self, response_id: &str) -> Result<types::Response, Error> {
         let request = self.cancel_request(response_id)?;
@@ -196,7 +202,6 @@ impl<'c> Responses<'c> {
         }
         Ok(request)
     }
-    ///Returns a list of input items for a given response.
     ///`GET /responses/{response_id}/input_items` (operation `listInputItems`).
     pub async fn input_items(
         &self,
@@ -226,9 +231,6 @@ impl<'c> Responses<'c> {
             .options(self.options.clone());
         request.json(body)
     }
-    ///Returns input token counts of the request.
-    ///
-    ///Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
     ///`POST /responses/input_tokens` (operation `Getinputtokencounts`).
     pub async fn input_tokens(
         &self,
@@ -256,9 +258,6 @@ impl<'c> Responses<'c> {
             .options(self.options.clone());
         request.json(body)
     }
-    ///Compact a conversation. Returns a compacted response object.
-    ///
-    ///Learn when and how to compact long-running conversations in the [conversation state guide](/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](/docs/guides/conversation-state#compaction-advanced).
     ///`POST /responses/compact` (operation `Compactconversation`).
     pub async fn compact(
         &self,

@@ -7,13 +7,10 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "additional_tools")]
 pub struct AdditionalTools {
-    ///The unique ID of the additional tools item.
     ///Wire name `id`; required.
     pub id: String,
-    ///The role that provided the additional tools.
     ///Wire name `role`; required.
     pub role: MessageRole,
-    ///The additional tool definitions made available at this item.
     ///Wire name `tools`; required.
     pub tools: Vec<Tool>,
 }

@@ -10,14 +10,11 @@ pub struct AdditionalToolsItemParam {
     ///Wire name `id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///The role that provided the additional tools. Only `developer` is supported.
     ///Wire name `role`; required.
     pub role: AdditionalToolsItemParamRole,
-    ///A list of additional tools made available at this item.
     ///Wire name `tools`; required.
     pub tools: Vec<Tool>,
 }
-///The role that provided the additional tools. Only `developer` is supported.
 ///
 ///Schema: `/components/schemas/AdditionalToolsItemParam/properties/role`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `Annotation` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An annotation that applies to a span of output text.
 ///
 ///Schema: `/components/schemas/Annotation`.
 ///

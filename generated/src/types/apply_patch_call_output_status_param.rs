@@ -2,7 +2,6 @@
 //!Types of schema `ApplyPatchCallOutputStatusParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Outcome values reported for apply_patch tool call outputs.
 ///
 ///Schema: `/components/schemas/ApplyPatchCallOutputStatusParam`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `ApplyPatchCallStatusParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Status values reported for apply_patch tool calls.
 ///
 ///Schema: `/components/schemas/ApplyPatchCallStatusParam`.
 ///

@@ -2,16 +2,13 @@
 //!Types of schema `ApplyPatchCreateFileOperation` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Instruction describing how to create a file via the apply_patch tool.
 ///
 ///Schema: `/components/schemas/ApplyPatchCreateFileOperation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "create_file")]
 pub struct ApplyPatchCreateFileOperation {
-    ///Path of the file to create.
     ///Wire name `path`; required.
     pub path: String,
-    ///Diff to apply.
     ///Wire name `diff`; required.
     pub diff: String,
 }

@@ -2,16 +2,13 @@
 //!Types of schema `ApplyPatchCreateFileOperationParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Instruction for creating a new file via the apply_patch tool.
 ///
 ///Schema: `/components/schemas/ApplyPatchCreateFileOperationParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "create_file")]
 pub struct ApplyPatchCreateFileOperationParam {
-    ///Path of the file to create relative to the workspace root.
     ///Wire name `path`; required.
     pub path: String,
-    ///Unified diff content to apply when creating the file.
     ///Wire name `diff`; required.
     pub diff: String,
 }

@@ -2,13 +2,11 @@
 //!Types of schema `ApplyPatchDeleteFileOperation` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Instruction describing how to delete a file via the apply_patch tool.
 ///
 ///Schema: `/components/schemas/ApplyPatchDeleteFileOperation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "delete_file")]
 pub struct ApplyPatchDeleteFileOperation {
-    ///Path of the file to delete.
     ///Wire name `path`; required.
     pub path: String,
 }

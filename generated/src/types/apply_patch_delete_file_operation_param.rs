@@ -2,13 +2,11 @@
 //!Types of schema `ApplyPatchDeleteFileOperationParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Instruction for deleting an existing file via the apply_patch tool.
 ///
 ///Schema: `/components/schemas/ApplyPatchDeleteFileOperationParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "delete_file")]
 pub struct ApplyPatchDeleteFileOperationParam {
-    ///Path of the file to delete relative to the workspace root.
     ///Wire name `path`; required.
     pub path: String,
 }

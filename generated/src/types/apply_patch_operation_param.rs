@@ -2,7 +2,6 @@
 //!Types of schema `ApplyPatchOperationParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool.
 ///
 ///Schema: `/components/schemas/ApplyPatchOperationParam`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `ApplyPatchToolParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Allows the assistant to create, delete, or update files using unified diffs.
 ///
 ///Schema: `/components/schemas/ApplyPatchToolParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

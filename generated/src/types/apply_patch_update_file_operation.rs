@@ -2,16 +2,13 @@
 //!Types of schema `ApplyPatchUpdateFileOperation` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Instruction describing how to update a file via the apply_patch tool.
 ///
 ///Schema: `/components/schemas/ApplyPatchUpdateFileOperation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "update_file")]
 pub struct ApplyPatchUpdateFileOperation {
-    ///Path of the file to update.
     ///Wire name `path`; required.
     pub path: String,
-    ///Diff to apply.
     ///Wire name `diff`; required.
     pub diff: String,
 }

@@ -2,16 +2,13 @@
 //!Types of schema `ApplyPatchUpdateFileOperationParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Instruction for updating an existing file via the apply_patch tool.
 ///
 ///Schema: `/components/schemas/ApplyPatchUpdateFileOperationParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "update_file")]
 pub struct ApplyPatchUpdateFileOperationParam {
-    ///Path of the file to update relative to the workspace root.
     ///Wire name `path`; required.
     pub path: String,
-    ///Unified diff content to apply to the existing file.
     ///Wire name `diff`; required.
     pub diff: String,
 }

@@ -2,25 +2,21 @@
 //!Types of schema `AutoCodeInterpreterToolParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on.
 ///
 ///Schema: `/components/schemas/AutoCodeInterpreterToolParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "auto")]
 pub struct AutoCodeInterpreterToolParam {
-    ///An optional list of uploaded files to make available to your code.
     ///Wire name `file_ids`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<String>>,
     ///Wire name `memory_limit`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<ContainerMemoryLimit>,
-    ///Network access policy for the container.
     ///Wire name `network_policy`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_policy: Option<AutoCodeInterpreterToolParamNetworkPolicy>,
 }
-///Network access policy for the container.
 ///
 ///Schema: `/components/schemas/AutoCodeInterpreterToolParam/properties/network_policy`.
 ///

@@ -2,19 +2,15 @@
 //!Types of schema `ClickParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A click action.
 ///
 ///Schema: `/components/schemas/ClickParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "click")]
 pub struct ClickParam {
-    ///Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`.
     ///Wire name `button`; required.
     pub button: ClickButtonType,
-    ///The x-coordinate where the click occurred.
     ///Wire name `x`; required.
     pub x: i64,
-    ///The y-coordinate where the click occurred.
     ///Wire name `y`; required.
     pub y: i64,
     ///Wire name `keys`; optional, nullable.

@@ -2,13 +2,11 @@
 //!Types of schema `CodeInterpreterOutputImage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The image output from the code interpreter.
 ///
 ///Schema: `/components/schemas/CodeInterpreterOutputImage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "image")]
 pub struct CodeInterpreterOutputImage {
-    ///The URL of the image output from the code interpreter.
     ///Wire name `url`; required.
     pub url: String,
 }

@@ -2,13 +2,11 @@
 //!Types of schema `CodeInterpreterOutputLogs` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The logs output from the code interpreter.
 ///
 ///Schema: `/components/schemas/CodeInterpreterOutputLogs`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "logs")]
 pub struct CodeInterpreterOutputLogs {
-    ///The logs output from the code interpreter.
     ///Wire name `logs`; required.
     pub logs: String,
 }

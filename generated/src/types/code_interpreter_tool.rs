@@ -2,24 +2,17 @@
 //!Types of schema `CodeInterpreterTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool that runs Python code to help generate a response to a prompt.
 ///
 ///Schema: `/components/schemas/CodeInterpreterTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_interpreter")]
 pub struct CodeInterpreterTool {
-    ///The code interpreter container. Can be a container ID or an object that
-    ///specifies uploaded file IDs to make available to your code, along with an
-    ///optional `memory_limit` setting.
     ///Wire name `container`; required.
     pub container: CodeInterpreterToolContainer,
     ///Wire name `allowed_callers`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_callers: Option<Vec<CallableToolAllowedCaller>>,
 }
-///The code interpreter container. Can be a container ID or an object that
-///specifies uploaded file IDs to make available to your code, along with an
-///optional `memory_limit` setting.
 ///
 ///Schema: `/components/schemas/CodeInterpreterTool/properties/container`.
 ///

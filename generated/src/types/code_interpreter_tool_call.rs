@@ -2,19 +2,15 @@
 //!Types of schema `CodeInterpreterToolCall` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool call to run code.
 ///
 ///Schema: `/components/schemas/CodeInterpreterToolCall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_interpreter_call")]
 pub struct CodeInterpreterToolCall {
-    ///The unique ID of the code interpreter tool call.
     ///Wire name `id`; required.
     pub id: String,
-    ///The status of the code interpreter tool call. Valid values are `in_progress`, `completed`, `incomplete`, `interpreting`, and `failed`.
     ///Wire name `status`; required.
     pub status: CodeInterpreterToolCallStatus,
-    ///The ID of the container used to run the code.
     ///Wire name `container_id`; required.
     pub container_id: String,
     ///Wire name `code`; required, nullable.
@@ -60,7 +56,6 @@ impl<'de> serde::Deserialize<'de> for CodeInterpreterToolCallOutputsItem {
         raw.into_value().map(Self::Other)
     }
 }
-///The status of the code interpreter tool call. Valid values are `in_progress`, `completed`, `incomplete`, `interpreting`, and `failed`.
 ///
 ///Schema: `/components/schemas/CodeInterpreterToolCall/properties/status`.
 ///

@@ -6,23 +6,17 @@ use super::*;
 ///Schema: `/components/schemas/CompactResource`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompactResource {
-    ///The unique identifier for the compacted response.
     ///Wire name `id`; required.
     pub id: String,
-    ///The object type. Always `response.compaction`.
     ///Wire name `object`; required.
     pub object: CompactResourceObject,
-    ///The compacted list of output items.
     ///Wire name `output`; required.
     pub output: Vec<ItemField>,
-    ///Unix timestamp (in seconds) when the compacted conversation was created.
     ///Wire name `created_at`; required.
     pub created_at: i64,
-    ///Token accounting for the compaction pass, including cached, reasoning, and total tokens.
     ///Wire name `usage`; required.
     pub usage: ResponseUsage,
 }
-///The object type. Always `response.compaction`.
 ///
 ///Schema: `/components/schemas/CompactResource/properties/object`.
 ///

@@ -30,7 +30,6 @@ pub struct CompactResponseMethodPublicBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTierEnum>,
 }
-///Text, image, or file inputs to the model, used to generate a response
 ///
 ///Schema: `/components/schemas/CompactResponseMethodPublicBody/properties/input/anyOf/0`.
 ///

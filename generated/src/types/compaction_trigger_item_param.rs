@@ -2,7 +2,6 @@
 //!Types of schema `CompactionTriggerItemParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Compacts the current context. Must be the final input item.
 ///
 ///Schema: `/components/schemas/CompactionTriggerItemParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

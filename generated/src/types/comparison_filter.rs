@@ -2,38 +2,17 @@
 //!Types of schema `ComparisonFilter` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A filter used to compare a specified attribute key to a given value using a defined comparison operation.
 ///
 ///Schema: `/components/schemas/ComparisonFilter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComparisonFilter {
-    ///Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
-    ///- `eq`: equals
-    ///- `ne`: not equal
-    ///- `gt`: greater than
-    ///- `gte`: greater than or equal
-    ///- `lt`: less than
-    ///- `lte`: less than or equal
-    ///- `in`: in
-    ///- `nin`: not in
     ///Wire name `type`; required.
     pub r#type: ComparisonFilterType,
-    ///The key to compare against the value.
     ///Wire name `key`; required.
     pub key: String,
-    ///The value to compare against the attribute key; supports string, number, or boolean types.
     ///Wire name `value`; required.
     pub value: ComparisonFilterValue,
 }
-///Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
-///- `eq`: equals
-///- `ne`: not equal
-///- `gt`: greater than
-///- `gte`: greater than or equal
-///- `lt`: less than
-///- `lte`: less than or equal
-///- `in`: in
-///- `nin`: not in
 ///
 ///Schema: `/components/schemas/ComparisonFilter/properties/type`.
 ///
@@ -112,7 +91,6 @@ impl<'de> serde::Deserialize<'de> for ComparisonFilterType {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The value to compare against the attribute key; supports string, number, or boolean types.
 ///
 ///Schema: `/components/schemas/ComparisonFilter/properties/value`.
 ///

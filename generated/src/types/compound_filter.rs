@@ -2,15 +2,12 @@
 //!Types of schema `CompoundFilter` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Combine multiple filters using `and` or `or`.
 ///
 ///Schema: `/components/schemas/CompoundFilter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompoundFilter {
-    ///Type of operation: `and` or `or`.
     ///Wire name `type`; required.
     pub r#type: CompoundFilterType,
-    ///Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`.
     ///Wire name `filters`; required.
     pub filters: Vec<CompoundFilterFiltersItem>,
 }
@@ -83,7 +80,6 @@ impl<'de> serde::Deserialize<'de> for CompoundFilterFiltersItem {
         raw.into_value().map(Self::Other)
     }
 }
-///Type of operation: `and` or `or`.
 ///
 ///Schema: `/components/schemas/CompoundFilter/properties/type`.
 ///

@@ -2,8 +2,6 @@
 //!Types of schema `ComputerActionList` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Flattened batched actions for `computer_use`. Each action includes an
-///`type` discriminator and action-specific fields.
 ///
 ///Schema: `/components/schemas/ComputerActionList`.
 pub type ComputerActionList = Vec<ComputerAction>;

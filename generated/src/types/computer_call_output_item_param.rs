@@ -2,7 +2,6 @@
 //!Types of schema `ComputerCallOutputItemParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The output of a computer tool call.
 ///
 ///Schema: `/components/schemas/ComputerCallOutputItemParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11,7 +10,6 @@ pub struct ComputerCallOutputItemParam {
     ///Wire name `id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///The ID of the computer tool call that produced the output.
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `output`; required.

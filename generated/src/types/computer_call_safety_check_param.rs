@@ -2,12 +2,10 @@
 //!Types of schema `ComputerCallSafetyCheckParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A pending safety check for the computer call.
 ///
 ///Schema: `/components/schemas/ComputerCallSafetyCheckParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ComputerCallSafetyCheckParam {
-    ///The ID of the pending safety check.
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `code`; optional, nullable.

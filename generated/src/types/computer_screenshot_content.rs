@@ -2,7 +2,6 @@
 //!Types of schema `ComputerScreenshotContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A screenshot of a computer.
 ///
 ///Schema: `/components/schemas/ComputerScreenshotContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14,7 +13,6 @@ pub struct ComputerScreenshotContent {
     ///Wire name `file_id`; required, nullable.
     #[serde(default)]
     pub file_id: Option<String>,
-    ///The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`.
     ///Wire name `detail`; required.
     pub detail: ImageDetail,
     ///Wire name `prompt_cache_breakpoint`; optional.

@@ -2,17 +2,14 @@
 //!Types of schema `ComputerScreenshotImage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A computer screenshot image used with the computer use tool.
 ///
 ///Schema: `/components/schemas/ComputerScreenshotImage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "computer_screenshot")]
 pub struct ComputerScreenshotImage {
-    ///The URL of the screenshot image.
     ///Wire name `image_url`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    ///The identifier of an uploaded file that contains the screenshot.
     ///Wire name `file_id`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,

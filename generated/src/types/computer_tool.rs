@@ -2,7 +2,6 @@
 //!Types of schema `ComputerTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use).
 ///
 ///Schema: `/components/schemas/ComputerTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

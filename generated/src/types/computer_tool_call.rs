@@ -2,17 +2,13 @@
 //!Types of schema `ComputerToolCall` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool call to a computer use tool. See the
-///[computer use guide](/docs/guides/tools-computer-use) for more information.
 ///
 ///Schema: `/components/schemas/ComputerToolCall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "computer_call")]
 pub struct ComputerToolCall {
-    ///The unique ID of the computer call.
     ///Wire name `id`; required.
     pub id: String,
-    ///An identifier used when responding to the tool call with output.
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `action`; optional.
@@ -21,16 +17,11 @@ pub struct ComputerToolCall {
     ///Wire name `actions`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<ComputerActionList>,
-    ///The pending safety checks for the computer call.
     ///Wire name `pending_safety_checks`; required.
     pub pending_safety_checks: Vec<ComputerCallSafetyCheckParam>,
-    ///The status of the item. One of `in_progress`, `completed`, or
-    ///`incomplete`. Populated when items are returned via API.
     ///Wire name `status`; required.
     pub status: ComputerToolCallStatus,
 }
-///The status of the item. One of `in_progress`, `completed`, or
-///`incomplete`. Populated when items are returned via API.
 ///
 ///Schema: `/components/schemas/ComputerToolCall/properties/status`.
 ///

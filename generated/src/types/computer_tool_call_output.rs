@@ -2,34 +2,25 @@
 //!Types of schema `ComputerToolCallOutput` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The output of a computer tool call.
 ///
 ///Schema: `/components/schemas/ComputerToolCallOutput`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "computer_call_output")]
 pub struct ComputerToolCallOutput {
-    ///The ID of the computer tool call output.
     ///Wire name `id`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///The ID of the computer tool call that produced the output.
     ///Wire name `call_id`; required.
     pub call_id: String,
-    ///The safety checks reported by the API that have been acknowledged by the
-    ///developer.
     ///Wire name `acknowledged_safety_checks`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged_safety_checks: Option<Vec<ComputerCallSafetyCheckParam>>,
     ///Wire name `output`; required.
     pub output: ComputerScreenshotImage,
-    ///The status of the message input. One of `in_progress`, `completed`, or
-    ///`incomplete`. Populated when input items are returned via API.
     ///Wire name `status`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ComputerToolCallOutputStatus>,
 }
-///The status of the message input. One of `in_progress`, `completed`, or
-///`incomplete`. Populated when input items are returned via API.
 ///
 ///Schema: `/components/schemas/ComputerToolCallOutput/properties/status`.
 ///

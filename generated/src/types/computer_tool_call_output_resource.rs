@@ -7,24 +7,17 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "computer_call_output")]
 pub struct ComputerToolCallOutputResource {
-    ///The unique ID of the computer call tool output.
     ///Wire name `id`; required.
     pub id: String,
-    ///The ID of the computer tool call that produced the output.
     ///Wire name `call_id`; required.
     pub call_id: String,
-    ///The safety checks reported by the API that have been acknowledged by the
-    ///developer.
     ///Wire name `acknowledged_safety_checks`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged_safety_checks: Option<Vec<ComputerCallSafetyCheckParam>>,
     ///Wire name `output`; required.
     pub output: ComputerScreenshotImage,
-    ///The status of the message input. One of `in_progress`, `completed`, or
-    ///`incomplete`. Populated when input items are returned via API.
     ///Wire name `status`; required.
     pub status: ComputerCallOutputStatus,
-    ///The identifier of the actor that created the item.
     ///Wire name `created_by`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,

@@ -2,19 +2,15 @@
 //!Types of schema `ComputerUsePreviewTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use).
 ///
 ///Schema: `/components/schemas/ComputerUsePreviewTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "computer_use_preview")]
 pub struct ComputerUsePreviewTool {
-    ///The type of computer environment to control.
     ///Wire name `environment`; required.
     pub environment: ComputerEnvironment,
-    ///The width of the computer display.
     ///Wire name `display_width`; required.
     pub display_width: i64,
-    ///The height of the computer display.
     ///Wire name `display_height`; required.
     pub display_height: i64,
 }

@@ -7,23 +7,19 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "container_auto")]
 pub struct ContainerAutoParam {
-    ///An optional list of uploaded files to make available to your code.
     ///Wire name `file_ids`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<String>>,
     ///Wire name `memory_limit`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<ContainerMemoryLimit>,
-    ///Network access policy for the container.
     ///Wire name `network_policy`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_policy: Option<ContainerAutoParamNetworkPolicy>,
-    ///An optional list of skills referenced by id or inline data.
     ///Wire name `skills`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<ContainerAutoParamSkillsItem>>,
 }
-///Network access policy for the container.
 ///
 ///Schema: `/components/schemas/ContainerAutoParam/properties/network_policy`.
 ///

@@ -2,25 +2,19 @@
 //!Types of schema `ContainerFileCitationBody` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A citation for a container file used to generate a model response.
 ///
 ///Schema: `/components/schemas/ContainerFileCitationBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "container_file_citation")]
 pub struct ContainerFileCitationBody {
-    ///The ID of the container file.
     ///Wire name `container_id`; required.
     pub container_id: String,
-    ///The ID of the file.
     ///Wire name `file_id`; required.
     pub file_id: String,
-    ///The index of the first character of the container file citation in the message.
     ///Wire name `start_index`; required.
     pub start_index: i64,
-    ///The index of the last character of the container file citation in the message.
     ///Wire name `end_index`; required.
     pub end_index: i64,
-    ///The filename of the container file cited.
     ///Wire name `filename`; required.
     pub filename: String,
 }

@@ -7,10 +7,8 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "allowlist")]
 pub struct ContainerNetworkPolicyAllowlistParam {
-    ///A list of allowed domains when type is `allowlist`.
     ///Wire name `allowed_domains`; required.
     pub allowed_domains: Vec<String>,
-    ///Optional domain-scoped secrets for allowlisted domains.
     ///Wire name `domain_secrets`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_secrets: Option<Vec<ContainerNetworkPolicyDomainSecretParam>>,

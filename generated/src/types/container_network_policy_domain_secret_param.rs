@@ -6,13 +6,10 @@ use super::*;
 ///Schema: `/components/schemas/ContainerNetworkPolicyDomainSecretParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ContainerNetworkPolicyDomainSecretParam {
-    ///The domain associated with the secret.
     ///Wire name `domain`; required.
     pub domain: String,
-    ///The name of the secret to inject for the domain.
     ///Wire name `name`; required.
     pub name: String,
-    ///The secret value to inject for the domain.
     ///Wire name `value`; required.
     pub value: String,
 }

@@ -7,7 +7,6 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "container_reference")]
 pub struct ContainerReferenceParam {
-    ///The ID of the referenced container.
     ///Wire name `container_id`; required.
     pub container_id: String,
 }

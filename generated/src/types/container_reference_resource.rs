@@ -2,7 +2,6 @@
 //!Types of schema `ContainerReferenceResource` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Represents a container created with /v1/containers.
 ///
 ///Schema: `/components/schemas/ContainerReferenceResource`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

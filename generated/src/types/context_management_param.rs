@@ -6,7 +6,6 @@ use super::*;
 ///Schema: `/components/schemas/ContextManagementParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ContextManagementParam {
-    ///The context management entry type. Currently only 'compaction' is supported.
     ///Wire name `type`; required.
     pub r#type: String,
     ///Wire name `compact_threshold`; optional, nullable.

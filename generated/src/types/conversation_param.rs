@@ -2,8 +2,6 @@
 //!Types of schema `ConversationParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
-///Input items and output items from this response are automatically added to this conversation after this response completes.
 ///
 ///Schema: `/components/schemas/ConversationParam`.
 ///

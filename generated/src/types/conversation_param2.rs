@@ -2,12 +2,10 @@
 //!Types of schema `ConversationParam-2` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The conversation that this response belongs to.
 ///
 ///Schema: `/components/schemas/ConversationParam-2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ConversationParam2 {
-    ///The unique ID of the conversation.
     ///Wire name `id`; required.
     pub id: String,
 }

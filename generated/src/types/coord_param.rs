@@ -2,15 +2,12 @@
 //!Types of schema `CoordParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`.
 ///
 ///Schema: `/components/schemas/CoordParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CoordParam {
-    ///The x-coordinate.
     ///Wire name `x`; required.
     pub x: i64,
-    ///The y-coordinate.
     ///Wire name `y`; required.
     pub y: i64,
 }

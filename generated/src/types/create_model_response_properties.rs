@@ -9,10 +9,6 @@ pub struct CreateModelResponseProperties {
     ///Wire name `metadata`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    ///An integer between 0 and 20 specifying the maximum number of most likely
-    ///tokens to return at each token position, each with an associated log
-    ///probability. In some cases, the number of returned tokens may be fewer than
-    ///requested.
     ///Wire name `top_logprobs`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
@@ -22,9 +18,6 @@ pub struct CreateModelResponseProperties {
     ///Wire name `top_p`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
-    ///This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
-    ///A stable identifier for your end-users.
-    ///Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
     ///Wire name `user`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
@@ -43,17 +36,6 @@ pub struct CreateModelResponseProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_cache_options: Option<PromptCacheOptionsParam>,
 }
-///Deprecated. Use `prompt_cache_options.ttl` instead.
-///
-///The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](/docs/guides/prompt-caching#prompt-cache-retention).
-///This field expresses a maximum retention policy, while
-///`prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
-///fields are independent and do not interact.
-///For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
-///
-///For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
-///  - Organizations without ZDR enabled default to `24h`.
-///  - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
 ///
 ///Schema: `/components/schemas/CreateModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
 ///

@@ -2,16 +2,13 @@
 //!Types of schema `CustomGrammarFormatParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A grammar defined by the user.
 ///
 ///Schema: `/components/schemas/CustomGrammarFormatParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "grammar")]
 pub struct CustomGrammarFormatParam {
-    ///The syntax of the grammar definition. One of `lark` or `regex`.
     ///Wire name `syntax`; required.
     pub syntax: GrammarSyntax1,
-    ///The grammar definition.
     ///Wire name `definition`; required.
     pub definition: String,
 }

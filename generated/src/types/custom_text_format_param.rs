@@ -2,7 +2,6 @@
 //!Types of schema `CustomTextFormatParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Unconstrained free-form text.
 ///
 ///Schema: `/components/schemas/CustomTextFormatParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

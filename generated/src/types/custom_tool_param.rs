@@ -2,24 +2,19 @@
 //!Types of schema `CustomToolParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)
 ///
 ///Schema: `/components/schemas/CustomToolParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "custom")]
 pub struct CustomToolParam {
-    ///The name of the custom tool, used to identify it in tool calls.
     ///Wire name `name`; required.
     pub name: String,
-    ///Optional description of the custom tool, used to provide more context.
     ///Wire name `description`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    ///The input format for the custom tool. Default is unconstrained text.
     ///Wire name `format`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<CustomToolParamFormat>,
-    ///Whether this tool should be deferred and discovered via tool search.
     ///Wire name `defer_loading`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,
@@ -27,7 +22,6 @@ pub struct CustomToolParam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_callers: Option<Vec<CallableToolAllowedCaller>>,
 }
-///The input format for the custom tool. Default is unconstrained text.
 ///
 ///Schema: `/components/schemas/CustomToolParam/properties/format`.
 ///

@@ -2,16 +2,13 @@
 //!Types of schema `DoubleClickAction` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A double click action.
 ///
 ///Schema: `/components/schemas/DoubleClickAction`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "double_click")]
 pub struct DoubleClickAction {
-    ///The x-coordinate where the double click occurred.
     ///Wire name `x`; required.
     pub x: i64,
-    ///The y-coordinate where the double click occurred.
     ///Wire name `y`; required.
     pub y: i64,
     ///Wire name `keys`; required, nullable.

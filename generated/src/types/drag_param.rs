@@ -2,19 +2,11 @@
 //!Types of schema `DragParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A drag action.
 ///
 ///Schema: `/components/schemas/DragParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "drag")]
 pub struct DragParam {
-    ///An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
-    ///```
-    ///[
-    ///  { x: 100, y: 200 },
-    ///  { x: 200, y: 300 }
-    ///]
-    ///```
     ///Wire name `path`; required.
     pub path: Vec<CoordParam>,
     ///Wire name `keys`; optional, nullable.

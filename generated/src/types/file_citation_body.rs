@@ -2,19 +2,15 @@
 //!Types of schema `FileCitationBody` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A citation to a file.
 ///
 ///Schema: `/components/schemas/FileCitationBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "file_citation")]
 pub struct FileCitationBody {
-    ///The ID of the file.
     ///Wire name `file_id`; required.
     pub file_id: String,
-    ///The index of the file in the list of files.
     ///Wire name `index`; required.
     pub index: i64,
-    ///The filename of the file cited.
     ///Wire name `filename`; required.
     pub filename: String,
 }

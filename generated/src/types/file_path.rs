@@ -2,16 +2,13 @@
 //!Types of schema `FilePath` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A path to a file.
 ///
 ///Schema: `/components/schemas/FilePath`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "file_path")]
 pub struct FilePath {
-    ///The ID of the file.
     ///Wire name `file_id`; required.
     pub file_id: String,
-    ///The index of the file in the list of files.
     ///Wire name `index`; required.
     pub index: i64,
 }

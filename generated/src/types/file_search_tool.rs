@@ -2,20 +2,16 @@
 //!Types of schema `FileSearchTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search).
 ///
 ///Schema: `/components/schemas/FileSearchTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "file_search")]
 pub struct FileSearchTool {
-    ///The IDs of the vector stores to search.
     ///Wire name `vector_store_ids`; required.
     pub vector_store_ids: Vec<String>,
-    ///The maximum number of results to return. This number should be between 1 and 50 inclusive.
     ///Wire name `max_num_results`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_num_results: Option<i64>,
-    ///Ranking options for search.
     ///Wire name `ranking_options`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranking_options: Option<RankingOptions>,

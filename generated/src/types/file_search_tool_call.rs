@@ -2,21 +2,15 @@
 //!Types of schema `FileSearchToolCall` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The results of a file search tool call. See the
-///[file search guide](/docs/guides/tools-file-search) for more information.
 ///
 ///Schema: `/components/schemas/FileSearchToolCall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "file_search_call")]
 pub struct FileSearchToolCall {
-    ///The unique ID of the file search tool call.
     ///Wire name `id`; required.
     pub id: String,
-    ///The status of the file search tool call. One of `in_progress`,
-    ///`searching`, `incomplete` or `failed`,
     ///Wire name `status`; required.
     pub status: FileSearchToolCallStatus,
-    ///The queries used to search for files.
     ///Wire name `queries`; required.
     pub queries: Vec<String>,
     ///Wire name `results`; optional, nullable.
@@ -27,28 +21,22 @@ pub struct FileSearchToolCall {
 ///Schema: `/components/schemas/FileSearchToolCall/properties/results/anyOf/0/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct FileSearchToolCallResultsItem {
-    ///The unique ID of the file.
     ///Wire name `file_id`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    ///The text that was retrieved from the file.
     ///Wire name `text`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    ///The name of the file.
     ///Wire name `filename`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     ///Wire name `attributes`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<VectorStoreFileAttributes>,
-    ///The relevance score of the file - a value between 0 and 1.
     ///Wire name `score`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
-///The status of the file search tool call. One of `in_progress`,
-///`searching`, `incomplete` or `failed`,
 ///
 ///Schema: `/components/schemas/FileSearchToolCall/properties/status`.
 ///

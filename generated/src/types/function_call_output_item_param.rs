@@ -2,7 +2,6 @@
 //!Types of schema `FunctionCallOutputItemParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The output of a function tool call.
 ///
 ///Schema: `/components/schemas/FunctionCallOutputItemParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14,7 +13,6 @@ pub struct FunctionCallOutputItemParam {
     ///Wire name `call_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
-    ///Text, image, or file output of the function tool call.
     ///Wire name `output`; required.
     pub output: FunctionCallOutputItemParamOutput,
     ///Wire name `name`; optional, nullable.
@@ -30,7 +28,6 @@ pub struct FunctionCallOutputItemParam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FunctionCallItemStatus>,
 }
-///Text, image, or file output of the function tool call.
 ///
 ///Schema: `/components/schemas/FunctionCallOutputItemParam/properties/output`.
 ///
@@ -59,7 +56,6 @@ impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemParamOutput {
         raw.into_value().map(Self::Other)
     }
 }
-///A piece of message content, such as text, an image, or a file.
 ///
 ///Schema: `/components/schemas/FunctionCallOutputItemParam/properties/output/oneOf/1/items`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `FunctionShellAction` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Execute a shell command.
 ///
 ///Schema: `/components/schemas/FunctionShellAction`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,12 +2,10 @@
 //!Types of schema `FunctionShellActionParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Commands and limits describing how to run the shell tool call.
 ///
 ///Schema: `/components/schemas/FunctionShellActionParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct FunctionShellActionParam {
-    ///Ordered shell commands for the execution environment to run.
     ///Wire name `commands`; required.
     pub commands: Vec<String>,
     ///Wire name `timeout_ms`; optional, nullable.

@@ -2,7 +2,6 @@
 //!Types of schema `FunctionShellCallItemStatus` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Status values reported for shell tool calls.
 ///
 ///Schema: `/components/schemas/FunctionShellCallItemStatus`.
 ///

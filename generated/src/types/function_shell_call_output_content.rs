@@ -2,26 +2,20 @@
 //!Types of schema `FunctionShellCallOutputContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The content of a shell tool call output that was emitted.
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionShellCallOutputContent {
-    ///The standard output that was captured.
     ///Wire name `stdout`; required.
     pub stdout: String,
-    ///The standard error output that was captured.
     ///Wire name `stderr`; required.
     pub stderr: String,
-    ///Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk.
     ///Wire name `outcome`; required.
     pub outcome: FunctionShellCallOutputContentOutcome,
-    ///The identifier of the actor that created the item.
     ///Wire name `created_by`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
 }
-///Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk.
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContent/properties/outcome`.
 ///

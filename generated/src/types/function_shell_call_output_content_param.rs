@@ -2,18 +2,14 @@
 //!Types of schema `FunctionShellCallOutputContentParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Captured stdout and stderr for a portion of a shell tool call output.
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContentParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionShellCallOutputContentParam {
-    ///Captured stdout output for the shell call.
     ///Wire name `stdout`; required.
     pub stdout: String,
-    ///Captured stderr output for the shell call.
     ///Wire name `stderr`; required.
     pub stderr: String,
-    ///The exit or timeout outcome associated with this shell call.
     ///Wire name `outcome`; required.
     pub outcome: FunctionShellCallOutputOutcomeParam,
 }

@@ -2,13 +2,11 @@
 //!Types of schema `FunctionShellCallOutputExitOutcome` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Indicates that the shell commands finished and returned an exit code.
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputExitOutcome`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "exit")]
 pub struct FunctionShellCallOutputExitOutcome {
-    ///Exit code from the shell process.
     ///Wire name `exit_code`; required.
     pub exit_code: i64,
 }

@@ -2,7 +2,6 @@
 //!Types of schema `FunctionShellCallOutputOutcomeParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The exit or timeout outcome associated with this shell call.
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputOutcomeParam`.
 ///

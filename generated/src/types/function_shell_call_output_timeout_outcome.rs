@@ -2,7 +2,6 @@
 //!Types of schema `FunctionShellCallOutputTimeoutOutcome` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Indicates that the shell call exceeded its configured time limit.
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputTimeoutOutcome`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

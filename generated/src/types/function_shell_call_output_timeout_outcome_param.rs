@@ -2,7 +2,6 @@
 //!Types of schema `FunctionShellCallOutputTimeoutOutcomeParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Indicates that the shell call exceeded its configured time limit.
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputTimeoutOutcomeParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

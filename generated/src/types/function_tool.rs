@@ -2,13 +2,11 @@
 //!Types of schema `FunctionTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Defines a function in your own code the model can choose to call. Learn more about [function calling](https://platform.openai.com/docs/guides/function-calling).
 ///
 ///Schema: `/components/schemas/FunctionTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "function")]
 pub struct FunctionTool {
-    ///The name of the function to call.
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `description`; optional, nullable.
@@ -23,7 +21,6 @@ pub struct FunctionTool {
     ///Wire name `strict`; required, nullable.
     #[serde(default)]
     pub strict: Option<bool>,
-    ///Whether this function is deferred and loaded via tool search.
     ///Wire name `defer_loading`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,

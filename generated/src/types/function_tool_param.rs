@@ -21,7 +21,6 @@ pub struct FunctionToolParam {
     ///Wire name `output_schema`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Whether this function should be deferred and discovered via tool search.
     ///Wire name `defer_loading`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,

@@ -6,10 +6,8 @@ use super::*;
 ///Schema: `/components/schemas/HybridSearchOptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HybridSearchOptions {
-    ///The weight of the embedding in the reciprocal ranking fusion.
     ///Wire name `embedding_weight`; required.
     pub embedding_weight: f64,
-    ///The weight of the text in the reciprocal ranking fusion.
     ///Wire name `text_weight`; required.
     pub text_weight: f64,
 }

@@ -2,7 +2,6 @@
 //!Types of schema `ImageGenTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool that generates images using the GPT image models.
 ///
 ///Schema: `/components/schemas/ImageGenTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -11,58 +10,37 @@ pub struct ImageGenTool {
     ///Wire name `model`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ImageGenToolModel>,
-    ///The quality of the generated image. One of `low`, `medium`, `high`,
-    ///or `auto`. Default: `auto`.
     ///Wire name `quality`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<ImageGenToolQuality>,
-    ///The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1. Resolutions above `2560x1440` are experimental, and the maximum supported resolution is `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models; `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or `1024x1792`.
     ///Wire name `size`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<ImageGenToolSize>,
-    ///The output format of the generated image. One of `png`, `webp`, or
-    ///`jpeg`. Default: `png`.
     ///Wire name `output_format`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<ImageGenToolOutputFormat>,
-    ///Compression level for the output image. Default: 100.
     ///Wire name `output_compression`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_compression: Option<i64>,
-    ///Moderation level for the generated image. Default: `auto`.
     ///Wire name `moderation`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation: Option<ImageGenToolModeration>,
-    ///Set the background of the generated image. One of `transparent`,
-    ///`opaque`, or `auto`. Transparent backgrounds are available for
-    ///supported GPT Image models. For `gpt-image-2` and
-    ///`gpt-image-2-2026-04-21`, this support is in preview. When using
-    ///`transparent`, set the output format to `png` or `webp`. Default: `auto`.
     ///Wire name `background`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<ImageGenToolBackground>,
     ///Wire name `input_fidelity`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_fidelity: Option<InputFidelity>,
-    ///Optional mask for inpainting. Contains `image_url`
-    ///(string, optional) and `file_id` (string, optional).
     ///Wire name `input_image_mask`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_image_mask: Option<ImageGenToolInputImageMask>,
-    ///Number of partial images to generate in streaming mode, from 0 (default value) to 3.
     ///Wire name `partial_images`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_images: Option<i64>,
-    ///Whether to generate a new image or edit an existing image. Default: `auto`.
     ///Wire name `action`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<ImageGenActionEnum>,
 }
-///Set the background of the generated image. One of `transparent`,
-///`opaque`, or `auto`. Transparent backgrounds are available for
-///supported GPT Image models. For `gpt-image-2` and
-///`gpt-image-2-2026-04-21`, this support is in preview. When using
-///`transparent`, set the output format to `png` or `webp`. Default: `auto`.
 ///
 ///Schema: `/components/schemas/ImageGenTool/properties/background`.
 ///
@@ -121,17 +99,13 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolBackground {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///Optional mask for inpainting. Contains `image_url`
-///(string, optional) and `file_id` (string, optional).
 ///
 ///Schema: `/components/schemas/ImageGenTool/properties/input_image_mask`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ImageGenToolInputImageMask {
-    ///Base64-encoded mask image.
     ///Wire name `image_url`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    ///File ID for the mask image.
     ///Wire name `file_id`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
@@ -202,7 +176,6 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolModel {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///Moderation level for the generated image. Default: `auto`.
 ///
 ///Schema: `/components/schemas/ImageGenTool/properties/moderation`.
 ///
@@ -257,8 +230,6 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolModeration {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The output format of the generated image. One of `png`, `webp`, or
-///`jpeg`. Default: `png`.
 ///
 ///Schema: `/components/schemas/ImageGenTool/properties/output_format`.
 ///
@@ -317,8 +288,6 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolOutputFormat {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The quality of the generated image. One of `low`, `medium`, `high`,
-///or `auto`. Default: `auto`.
 ///
 ///Schema: `/components/schemas/ImageGenTool/properties/quality`.
 ///
@@ -381,7 +350,6 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolQuality {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1. Resolutions above `2560x1440` are experimental, and the maximum supported resolution is `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models; `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or `1024x1792`.
 ///
 ///Schema: `/components/schemas/ImageGenTool/properties/size`.
 ///

@@ -2,23 +2,19 @@
 //!Types of schema `ImageGenToolCall` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An image generation request made by the model.
 ///
 ///Schema: `/components/schemas/ImageGenToolCall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "image_generation_call")]
 pub struct ImageGenToolCall {
-    ///The unique ID of the image generation call.
     ///Wire name `id`; required.
     pub id: String,
-    ///The status of the image generation call.
     ///Wire name `status`; required.
     pub status: ImageGenToolCallStatus,
     ///Wire name `result`; required, nullable.
     #[serde(default)]
     pub result: Option<String>,
 }
-///The status of the image generation call.
 ///
 ///Schema: `/components/schemas/ImageGenToolCall/properties/status`.
 ///

@@ -7,13 +7,10 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "inline")]
 pub struct InlineSkillParam {
-    ///The name of the skill.
     ///Wire name `name`; required.
     pub name: String,
-    ///The description of the skill.
     ///Wire name `description`; required.
     pub description: String,
-    ///Inline skill payload
     ///Wire name `source`; required.
     pub source: InlineSkillSourceParam,
 }

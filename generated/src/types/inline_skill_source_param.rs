@@ -2,20 +2,16 @@
 //!Types of schema `InlineSkillSourceParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Inline skill payload
 ///
 ///Schema: `/components/schemas/InlineSkillSourceParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct InlineSkillSourceParam {
-    ///The media type of the inline skill payload. Must be `application/zip`.
     ///Wire name `media_type`; required.
     pub media_type: InlineSkillSourceParamMediaType,
-    ///Base64-encoded skill zip bundle.
     ///Wire name `data`; required.
     pub data: String,
 }
-///The media type of the inline skill payload. Must be `application/zip`.
 ///
 ///Schema: `/components/schemas/InlineSkillSourceParam/properties/media_type`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `InputFileContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A file input to the model.
 ///
 ///Schema: `/components/schemas/InputFileContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -11,22 +10,18 @@ pub struct InputFileContent {
     ///Wire name `file_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    ///The name of the file to be sent to the model.
     ///Wire name `filename`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    ///The content of the file to be sent to the model.
     ///Wire name `file_data`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_data: Option<String>,
     ///Wire name `prompt_cache_breakpoint`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_cache_breakpoint: Option<PromptCacheBreakpointConfig>,
-    ///The URL of the file to be sent to the model.
     ///Wire name `file_url`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    ///The detail level of the file to be sent to the model. Use `auto` to let the system select the detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at higher quality. Defaults to `auto`.
     ///Wire name `detail`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<FileInputDetail>,

@@ -2,7 +2,6 @@
 //!Types of schema `InputFileContentParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A file input to the model.
 ///
 ///Schema: `/components/schemas/InputFileContentParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -20,7 +19,6 @@ pub struct InputFileContentParam {
     ///Wire name `file_url`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    ///The detail level of the file to be sent to the model. Use `auto` to let the system select the detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at higher quality. Defaults to `auto`.
     ///Wire name `detail`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<FileDetailEnum>,

@@ -2,7 +2,6 @@
 //!Types of schema `InputImageContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An image input to the model. Learn about [image inputs](/docs/guides/vision).
 ///
 ///Schema: `/components/schemas/InputImageContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14,7 +13,6 @@ pub struct InputImageContent {
     ///Wire name `file_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    ///The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`.
     ///Wire name `detail`; required.
     pub detail: ImageDetail,
     ///Wire name `prompt_cache_breakpoint`; optional.

@@ -2,7 +2,6 @@
 //!Types of schema `InputImageContentParamAutoParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An image input to the model. Learn about [image inputs](/docs/guides/vision)
 ///
 ///Schema: `/components/schemas/InputImageContentParamAutoParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

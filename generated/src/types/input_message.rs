@@ -2,29 +2,21 @@
 //!Types of schema `InputMessage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A message input to the model with a role indicating instruction following
-///hierarchy. Instructions given with the `developer` or `system` role take
-///precedence over instructions given with the `user` role.
 ///
 ///Schema: `/components/schemas/InputMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputMessage {
-    ///The type of the message input. Always set to `message`.
     ///Wire name `type`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InputMessageType>,
-    ///The role of the message input. One of `user`, `system`, or `developer`.
     ///Wire name `role`; required.
     pub role: InputMessageRole,
-    ///The status of item. One of `in_progress`, `completed`, or
-    ///`incomplete`. Populated when items are returned via API.
     ///Wire name `status`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<InputMessageStatus>,
     ///Wire name `content`; required.
     pub content: InputMessageContentList,
 }
-///The role of the message input. One of `user`, `system`, or `developer`.
 ///
 ///Schema: `/components/schemas/InputMessage/properties/role`.
 ///
@@ -83,8 +75,6 @@ impl<'de> serde::Deserialize<'de> for InputMessageRole {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The status of item. One of `in_progress`, `completed`, or
-///`incomplete`. Populated when items are returned via API.
 ///
 ///Schema: `/components/schemas/InputMessage/properties/status`.
 ///
@@ -143,7 +133,6 @@ impl<'de> serde::Deserialize<'de> for InputMessageStatus {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The type of the message input. Always set to `message`.
 ///
 ///Schema: `/components/schemas/InputMessage/properties/type`.
 ///

@@ -2,8 +2,6 @@
 //!Types of schema `InputMessageContentList` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A list of one or many input items to the model, containing different content
-///types.
 ///
 ///Schema: `/components/schemas/InputMessageContentList`.
 pub type InputMessageContentList = Vec<InputContent>;

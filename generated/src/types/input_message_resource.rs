@@ -7,21 +7,16 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "message")]
 pub struct InputMessageResource {
-    ///The role of the message input. One of `user`, `system`, or `developer`.
     ///Wire name `role`; required.
     pub role: InputMessageResourceRole,
-    ///The status of item. One of `in_progress`, `completed`, or
-    ///`incomplete`. Populated when items are returned via API.
     ///Wire name `status`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<InputMessageResourceStatus>,
     ///Wire name `content`; required.
     pub content: InputMessageContentList,
-    ///The unique ID of the message input.
     ///Wire name `id`; required.
     pub id: String,
 }
-///The role of the message input. One of `user`, `system`, or `developer`.
 ///
 ///Schema: `/components/schemas/InputMessageResource/properties/role`.
 ///
@@ -80,8 +75,6 @@ impl<'de> serde::Deserialize<'de> for InputMessageResourceRole {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The status of item. One of `in_progress`, `completed`, or
-///`incomplete`. Populated when items are returned via API.
 ///
 ///Schema: `/components/schemas/InputMessageResource/properties/status`.
 ///

@@ -2,14 +2,6 @@
 //!Types of schema `InputParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Text, image, or file inputs to the model, used to generate a response.
-///
-///Learn more:
-///- [Text inputs and outputs](/docs/guides/text)
-///- [Image inputs](/docs/guides/images)
-///- [File inputs](/docs/guides/pdf-files)
-///- [Conversation state](/docs/guides/conversation-state)
-///- [Function calling](/docs/guides/function-calling)
 ///
 ///Schema: `/components/schemas/InputParam`.
 ///

@@ -2,13 +2,11 @@
 //!Types of schema `InputTextContentParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A text input to the model.
 ///
 ///Schema: `/components/schemas/InputTextContentParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "input_text")]
 pub struct InputTextContentParam {
-    ///The text input to the model.
     ///Wire name `text`; required.
     pub text: String,
     ///Wire name `prompt_cache_breakpoint`; optional, nullable.

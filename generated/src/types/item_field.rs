@@ -2,7 +2,6 @@
 //!Types of schema `ItemField` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An item representing a message, tool call, tool output, reasoning, or other response element.
 ///
 ///Schema: `/components/schemas/ItemField`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `ItemReferenceParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An internal identifier for an item to reference.
 ///
 ///Schema: `/components/schemas/ItemReferenceParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -10,11 +9,9 @@ pub struct ItemReferenceParam {
     ///Wire name `type`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ItemReferenceParamType>,
-    ///The ID of the item to reference.
     ///Wire name `id`; required.
     pub id: String,
 }
-///The type of item to reference. Always `item_reference`.
 ///
 ///Schema: `/components/schemas/ItemReferenceParam/properties/type/anyOf/0`.
 ///

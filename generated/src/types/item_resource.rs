@@ -2,7 +2,6 @@
 //!Types of schema `ItemResource` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Content item used to generate a response.
 ///
 ///Schema: `/components/schemas/ItemResource`.
 ///

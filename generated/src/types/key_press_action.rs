@@ -2,13 +2,11 @@
 //!Types of schema `KeyPressAction` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A collection of keypresses the model would like to perform.
 ///
 ///Schema: `/components/schemas/KeyPressAction`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "keypress")]
 pub struct KeyPressAction {
-    ///The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key.
     ///Wire name `keys`; required.
     pub keys: Vec<String>,
 }

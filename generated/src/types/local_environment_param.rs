@@ -7,7 +7,6 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "local")]
 pub struct LocalEnvironmentParam {
-    ///An optional list of skills.
     ///Wire name `skills`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<LocalSkillParam>>,

@@ -2,7 +2,6 @@
 //!Types of schema `LocalEnvironmentResource` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Represents the use of a local environment to perform shell actions.
 ///
 ///Schema: `/components/schemas/LocalEnvironmentResource`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,13 +2,11 @@
 //!Types of schema `LocalShellExecAction` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Execute a shell command on the server.
 ///
 ///Schema: `/components/schemas/LocalShellExecAction`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "exec")]
 pub struct LocalShellExecAction {
-    ///The command to run.
     ///Wire name `command`; required.
     pub command: Vec<String>,
     ///Wire name `timeout_ms`; optional, nullable.
@@ -17,7 +15,6 @@ pub struct LocalShellExecAction {
     ///Wire name `working_directory`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_directory: Option<String>,
-    ///Environment variables to set for the command.
     ///Wire name `env`; required.
     pub env: std::collections::BTreeMap<String, String>,
     ///Wire name `user`; optional, nullable.

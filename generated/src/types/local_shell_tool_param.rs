@@ -2,7 +2,6 @@
 //!Types of schema `LocalShellToolParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool that allows the model to execute shell commands in a local environment.
 ///
 ///Schema: `/components/schemas/LocalShellToolParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

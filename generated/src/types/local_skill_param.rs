@@ -6,13 +6,10 @@ use super::*;
 ///Schema: `/components/schemas/LocalSkillParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct LocalSkillParam {
-    ///The name of the skill.
     ///Wire name `name`; required.
     pub name: String,
-    ///The description of the skill.
     ///Wire name `description`; required.
     pub description: String,
-    ///The path to the directory containing the skill.
     ///Wire name `path`; required.
     pub path: String,
 }

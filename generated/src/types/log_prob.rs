@@ -2,7 +2,6 @@
 //!Types of schema `LogProb` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The log probability of a token.
 ///
 ///Schema: `/components/schemas/LogProb`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

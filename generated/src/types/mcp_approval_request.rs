@@ -2,22 +2,17 @@
 //!Types of schema `MCPApprovalRequest` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A request for human approval of a tool invocation.
 ///
 ///Schema: `/components/schemas/MCPApprovalRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "mcp_approval_request")]
 pub struct McpApprovalRequest {
-    ///The unique ID of the approval request.
     ///Wire name `id`; required.
     pub id: String,
-    ///The label of the MCP server making the request.
     ///Wire name `server_label`; required.
     pub server_label: String,
-    ///The name of the tool to run.
     ///Wire name `name`; required.
     pub name: String,
-    ///A JSON string of arguments for the tool.
     ///Wire name `arguments`; required.
     pub arguments: String,
 }

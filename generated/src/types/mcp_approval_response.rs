@@ -2,7 +2,6 @@
 //!Types of schema `MCPApprovalResponse` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A response to an MCP approval request.
 ///
 ///Schema: `/components/schemas/MCPApprovalResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -11,10 +10,8 @@ pub struct McpApprovalResponse {
     ///Wire name `id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///The ID of the approval request being answered.
     ///Wire name `approval_request_id`; required.
     pub approval_request_id: String,
-    ///Whether the request was approved.
     ///Wire name `approve`; required.
     pub approve: bool,
     ///Wire name `reason`; optional, nullable.

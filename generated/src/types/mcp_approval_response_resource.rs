@@ -2,19 +2,15 @@
 //!Types of schema `MCPApprovalResponseResource` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A response to an MCP approval request.
 ///
 ///Schema: `/components/schemas/MCPApprovalResponseResource`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "mcp_approval_response")]
 pub struct McpApprovalResponseResource {
-    ///The unique ID of the approval response
     ///Wire name `id`; required.
     pub id: String,
-    ///The ID of the approval request being answered.
     ///Wire name `approval_request_id`; required.
     pub approval_request_id: String,
-    ///Whether the request was approved.
     ///Wire name `approve`; required.
     pub approve: bool,
     ///Wire name `reason`; optional, nullable.

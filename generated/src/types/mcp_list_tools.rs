@@ -2,19 +2,15 @@
 //!Types of schema `MCPListTools` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A list of tools available on an MCP server.
 ///
 ///Schema: `/components/schemas/MCPListTools`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "mcp_list_tools")]
 pub struct McpListTools {
-    ///The unique ID of the list.
     ///Wire name `id`; required.
     pub id: String,
-    ///The label of the MCP server.
     ///Wire name `server_label`; required.
     pub server_label: String,
-    ///The tools available on the server.
     ///Wire name `tools`; required.
     pub tools: Vec<McpListToolsTool>,
     ///Wire name `error`; optional, nullable.

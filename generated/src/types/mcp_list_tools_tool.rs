@@ -2,18 +2,15 @@
 //!Types of schema `MCPListToolsTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool available on an MCP server.
 ///
 ///Schema: `/components/schemas/MCPListToolsTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct McpListToolsTool {
-    ///The name of the tool.
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `description`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    ///The JSON schema describing the tool's input.
     ///Wire name `input_schema`; required.
     pub input_schema: serde_json::Map<String, serde_json::Value>,
     ///Wire name `annotations`; optional, nullable.

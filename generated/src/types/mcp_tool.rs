@@ -2,50 +2,25 @@
 //!Types of schema `MCPTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Give the model access to additional tools via remote Model Context Protocol
-///(MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp).
 ///
 ///Schema: `/components/schemas/MCPTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "mcp")]
 pub struct McpTool {
-    ///A label for this MCP server, used to identify it in tool calls.
     ///Wire name `server_label`; required.
     pub server_label: String,
-    ///The URL for the MCP server. One of `server_url`, `connector_id`, or
-    ///`tunnel_id` must be provided.
     ///Wire name `server_url`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_url: Option<String>,
-    ///Identifier for service connectors, like those available in ChatGPT. One of
-    ///`server_url`, `connector_id`, or `tunnel_id` must be provided. Learn more
-    ///about service connectors [here](/docs/guides/tools-remote-mcp#connectors).
-    ///
-    ///Currently supported `connector_id` values are:
-    ///
-    ///- Dropbox: `connector_dropbox`
-    ///- Gmail: `connector_gmail`
-    ///- Google Calendar: `connector_googlecalendar`
-    ///- Google Drive: `connector_googledrive`
-    ///- Microsoft Teams: `connector_microsoftteams`
-    ///- Outlook Calendar: `connector_outlookcalendar`
-    ///- Outlook Email: `connector_outlookemail`
-    ///- SharePoint: `connector_sharepoint`
     ///Wire name `connector_id`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<McpToolConnectorId>,
-    ///The Secure MCP Tunnel ID to use instead of a direct server URL. One of
-    ///`server_url`, `connector_id`, or `tunnel_id` must be provided.
     ///Wire name `tunnel_id`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
-    ///An OAuth access token that can be used with a remote MCP server, either
-    ///with a custom MCP server URL or a service connector. Your application
-    ///must handle the OAuth authorization flow and provide the token here.
     ///Wire name `authorization`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
-    ///Optional description of the MCP server, used to provide more context.
     ///Wire name `server_description`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_description: Option<String>,
@@ -61,12 +36,10 @@ pub struct McpTool {
     ///Wire name `require_approval`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_approval: Option<McpToolRequireApproval>,
-    ///Whether this MCP tool is deferred and discovered via tool search.
     ///Wire name `defer_loading`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,
 }
-///List of allowed tool names or a filter object.
 ///
 ///Schema: `/components/schemas/MCPTool/properties/allowed_tools/anyOf/0`.
 ///
@@ -93,20 +66,6 @@ impl<'de> serde::Deserialize<'de> for McpToolAllowedTools {
         raw.into_value().map(Self::Other)
     }
 }
-///Identifier for service connectors, like those available in ChatGPT. One of
-///`server_url`, `connector_id`, or `tunnel_id` must be provided. Learn more
-///about service connectors [here](/docs/guides/tools-remote-mcp#connectors).
-///
-///Currently supported `connector_id` values are:
-///
-///- Dropbox: `connector_dropbox`
-///- Gmail: `connector_gmail`
-///- Google Calendar: `connector_googlecalendar`
-///- Google Drive: `connector_googledrive`
-///- Microsoft Teams: `connector_microsoftteams`
-///- Outlook Calendar: `connector_outlookcalendar`
-///- Outlook Email: `connector_outlookemail`
-///- SharePoint: `connector_sharepoint`
 ///
 ///Schema: `/components/schemas/MCPTool/properties/connector_id`.
 ///
@@ -185,7 +144,6 @@ impl<'de> serde::Deserialize<'de> for McpToolConnectorId {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///Specify which of the MCP server's tools require approval.
 ///
 ///Schema: `/components/schemas/MCPTool/properties/require_approval/anyOf/0`.
 ///
@@ -216,9 +174,6 @@ impl<'de> serde::Deserialize<'de> for McpToolRequireApproval {
         raw.into_value().map(Self::Other)
     }
 }
-///Specify which of the MCP server's tools require approval. Can be
-///`always`, `never`, or a filter object associated with tools
-///that require approval.
 ///
 ///Schema: `/components/schemas/MCPTool/properties/require_approval/anyOf/0/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -230,9 +185,6 @@ pub struct McpToolRequireApprovalMcpToolApprovalFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub never: Option<McpToolFilter>,
 }
-///Specify a single approval policy for all tools. One of `always` or
-///`never`. When set to `always`, all tools will require approval. When
-///set to `never`, all tools will not require approval.
 ///
 ///Schema: `/components/schemas/MCPTool/properties/require_approval/anyOf/0/oneOf/1`.
 ///

@@ -2,32 +2,25 @@
 //!Types of schema `MCPToolCall` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An invocation of a tool on an MCP server.
 ///
 ///Schema: `/components/schemas/MCPToolCall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "mcp_call")]
 pub struct McpToolCall {
-    ///The unique ID of the tool call.
     ///Wire name `id`; required.
     pub id: String,
-    ///The label of the MCP server running the tool.
     ///Wire name `server_label`; required.
     pub server_label: String,
-    ///The name of the tool that was run.
     ///Wire name `name`; required.
     pub name: String,
-    ///A JSON string of the arguments passed to the tool.
     ///Wire name `arguments`; required.
     pub arguments: String,
     ///Wire name `output`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
-    ///The error from the tool call, if any.
     ///Wire name `error`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<McpToolCallError>,
-    ///The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or `failed`.
     ///Wire name `status`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<McpToolCallStatus>,

@@ -2,18 +2,13 @@
 //!Types of schema `MCPToolFilter` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A filter object to specify which tools are allowed.
 ///
 ///Schema: `/components/schemas/MCPToolFilter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct McpToolFilter {
-    ///List of allowed tool names.
     ///Wire name `tool_names`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_names: Option<Vec<String>>,
-    ///Indicates whether or not a tool modifies data or is read-only. If an
-    ///MCP server is [annotated with `readOnlyHint`](https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations-readonlyhint),
-    ///it will match this filter.
     ///Wire name `read_only`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,

@@ -2,29 +2,23 @@
 //!Types of schema `Message` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A message to or from the model.
 ///
 ///Schema: `/components/schemas/Message`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "message")]
 pub struct Message {
-    ///The unique ID of the message.
     ///Wire name `id`; required.
     pub id: String,
-    ///The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API.
     ///Wire name `status`; required.
     pub status: MessageStatus,
-    ///The role of the message. One of `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`, `developer`, or `tool`.
     ///Wire name `role`; required.
     pub role: MessageRole,
-    ///The content of the message
     ///Wire name `content`; required.
     pub content: Vec<MessageContentItem>,
     ///Wire name `phase`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<MessagePhase2>,
 }
-///A content part that makes up an input or output item.
 ///
 ///Schema: `/components/schemas/Message/properties/content/items`.
 ///

@@ -2,9 +2,6 @@
 //!Types of schema `MessagePhase` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`).
-///For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend
-///phase on all assistant messages — dropping it can degrade performance. Not used for user messages.
 ///
 ///Schema: `/components/schemas/MessagePhase`.
 ///

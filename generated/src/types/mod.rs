@@ -138,6 +138,8 @@ mod custom_tool_call_resource;
 pub use self::custom_tool_call_resource::*;
 mod custom_tool_param;
 pub use self::custom_tool_param::*;
+mod deleted_response;
+pub use self::deleted_response::*;
 mod detail_enum;
 pub use self::detail_enum::*;
 mod direct_tool_call_caller;

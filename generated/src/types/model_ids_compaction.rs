@@ -2,7 +2,6 @@
 //!Types of schema `ModelIdsCompaction` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
 ///
 ///Schema: `/components/schemas/ModelIdsCompaction`.
 ///

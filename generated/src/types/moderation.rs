@@ -2,19 +2,15 @@
 //!Types of schema `Moderation` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Moderation results or errors for the response input and output.
 ///
 ///Schema: `/components/schemas/Moderation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Moderation {
-    ///Moderation for the response input.
     ///Wire name `input`; required.
     pub input: ModerationInput,
-    ///Moderation for the response output.
     ///Wire name `output`; required.
     pub output: ModerationOutput,
 }
-///Moderation for the response input.
 ///
 ///Schema: `/components/schemas/Moderation/properties/input`.
 ///
@@ -51,7 +47,6 @@ impl<'de> serde::Deserialize<'de> for ModerationInput {
         raw.into_value().map(Self::Other)
     }
 }
-///Moderation for the response output.
 ///
 ///Schema: `/components/schemas/Moderation/properties/output`.
 ///

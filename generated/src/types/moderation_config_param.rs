@@ -2,7 +2,6 @@
 //!Types of schema `ModerationConfigParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The moderation policy for the response input.
 ///
 ///Schema: `/components/schemas/ModerationConfigParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,16 +2,13 @@
 //!Types of schema `ModerationErrorBody` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An error produced while attempting moderation for the response input or output.
 ///
 ///Schema: `/components/schemas/ModerationErrorBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "error")]
 pub struct ModerationErrorBody {
-    ///The error code.
     ///Wire name `code`; required.
     pub code: String,
-    ///The error message.
     ///Wire name `message`; required.
     pub message: String,
 }

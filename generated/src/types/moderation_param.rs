@@ -2,12 +2,10 @@
 //!Types of schema `ModerationParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Configuration for running moderation on the input and output of this response.
 ///
 ///Schema: `/components/schemas/ModerationParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ModerationParam {
-    ///The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'.
     ///Wire name `model`; required.
     pub model: String,
     ///Wire name `policy`; optional, nullable.

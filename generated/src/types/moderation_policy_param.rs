@@ -2,7 +2,6 @@
 //!Types of schema `ModerationPolicyParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The policy to apply to moderated response input and output.
 ///
 ///Schema: `/components/schemas/ModerationPolicyParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,25 +2,19 @@
 //!Types of schema `ModerationResultBody` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A moderation result produced for the response input or output.
 ///
 ///Schema: `/components/schemas/ModerationResultBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "moderation_result")]
 pub struct ModerationResultBody {
-    ///The moderation model that produced this result.
     ///Wire name `model`; required.
     pub model: String,
-    ///A boolean indicating whether the content was flagged by any category.
     ///Wire name `flagged`; required.
     pub flagged: bool,
-    ///A dictionary of moderation categories to booleans, True if the input is flagged under this category.
     ///Wire name `categories`; required.
     pub categories: std::collections::BTreeMap<String, bool>,
-    ///A dictionary of moderation categories to scores.
     ///Wire name `category_scores`; required.
     pub category_scores: std::collections::BTreeMap<String, f64>,
-    ///Which modalities of input are reflected by the score for each category.
     ///Wire name `category_applied_input_types`; required.
     pub category_applied_input_types: std::collections::BTreeMap<
         String,

@@ -2,16 +2,13 @@
 //!Types of schema `MoveParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A mouse move action.
 ///
 ///Schema: `/components/schemas/MoveParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "move")]
 pub struct MoveParam {
-    ///The x-coordinate to move to.
     ///Wire name `x`; required.
     pub x: i64,
-    ///The y-coordinate to move to.
     ///Wire name `y`; required.
     pub y: i64,
     ///Wire name `keys`; optional, nullable.

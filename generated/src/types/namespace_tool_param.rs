@@ -2,23 +2,18 @@
 //!Types of schema `NamespaceToolParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Groups function/custom tools under a shared namespace.
 ///
 ///Schema: `/components/schemas/NamespaceToolParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "namespace")]
 pub struct NamespaceToolParam {
-    ///The namespace name used in tool calls (for example, `crm`).
     ///Wire name `name`; required.
     pub name: String,
-    ///A description of the namespace shown to the model.
     ///Wire name `description`; required.
     pub description: String,
-    ///The function/custom tools available inside this namespace.
     ///Wire name `tools`; required.
     pub tools: Vec<NamespaceToolParamToolsItem>,
 }
-///A function or custom tool that belongs to a namespace.
 ///
 ///Schema: `/components/schemas/NamespaceToolParam/properties/tools/items`.
 ///

@@ -2,30 +2,23 @@
 //!Types of schema `OutputMessage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An output message from the model.
 ///
 ///Schema: `/components/schemas/OutputMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "message")]
 pub struct OutputMessage {
-    ///The unique ID of the output message.
     ///Wire name `id`; required.
     pub id: String,
-    ///The role of the output message. Always `assistant`.
     ///Wire name `role`; required.
     pub role: OutputMessageRole,
-    ///The content of the output message.
     ///Wire name `content`; required.
     pub content: Vec<OutputMessageContent>,
     ///Wire name `phase`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<MessagePhase>,
-    ///The status of the message input. One of `in_progress`, `completed`, or
-    ///`incomplete`. Populated when input items are returned via API.
     ///Wire name `status`; required.
     pub status: OutputMessageStatus,
 }
-///The role of the output message. Always `assistant`.
 ///
 ///Schema: `/components/schemas/OutputMessage/properties/role`.
 ///
@@ -76,8 +69,6 @@ impl<'de> serde::Deserialize<'de> for OutputMessageRole {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The status of the message input. One of `in_progress`, `completed`, or
-///`incomplete`. Populated when input items are returned via API.
 ///
 ///Schema: `/components/schemas/OutputMessage/properties/status`.
 ///

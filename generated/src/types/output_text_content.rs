@@ -2,16 +2,13 @@
 //!Types of schema `OutputTextContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A text output from the model.
 ///
 ///Schema: `/components/schemas/OutputTextContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "output_text")]
 pub struct OutputTextContent {
-    ///The text output from the model.
     ///Wire name `text`; required.
     pub text: String,
-    ///The annotations of the text output.
     ///Wire name `annotations`; required.
     pub annotations: Vec<Annotation>,
     ///Wire name `logprobs`; required.

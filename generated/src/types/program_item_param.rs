@@ -7,16 +7,12 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "program")]
 pub struct ProgramItemParam {
-    ///The unique ID of this program item.
     ///Wire name `id`; required.
     pub id: String,
-    ///The stable call ID of the program item.
     ///Wire name `call_id`; required.
     pub call_id: String,
-    ///The JavaScript source executed by programmatic tool calling.
     ///Wire name `code`; required.
     pub code: String,
-    ///Opaque program replay fingerprint that must be round-tripped.
     ///Wire name `fingerprint`; required.
     pub fingerprint: String,
 }

@@ -7,16 +7,12 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "program_output")]
 pub struct ProgramOutputItemParam {
-    ///The unique ID of this program output item.
     ///Wire name `id`; required.
     pub id: String,
-    ///The call ID of the program item.
     ///Wire name `call_id`; required.
     pub call_id: String,
-    ///The result produced by the program item.
     ///Wire name `result`; required.
     pub result: String,
-    ///The terminal status of the program output.
     ///Wire name `status`; required.
     pub status: ProgramOutputItemStatus,
 }

@@ -7,7 +7,6 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "program")]
 pub struct ProgramToolCallCaller {
-    ///The call ID of the program item that produced this tool call.
     ///Wire name `caller_id`; required.
     pub caller_id: String,
 }

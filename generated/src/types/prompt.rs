@@ -2,13 +2,10 @@
 //!Types of schema `prompt` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Reference to a prompt template and its variables.
-///[Learn more](/docs/guides/text?api-mode=responses#reusable-prompts).
 ///
 ///Schema: `/components/schemas/Prompt/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Prompt {
-    ///The unique identifier of the prompt template to use.
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `version`; optional, nullable.

@@ -2,16 +2,13 @@
 //!Types of schema `PromptCacheBreakpointConfig` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
 ///
 ///Schema: `/components/schemas/PromptCacheBreakpointConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PromptCacheBreakpointConfig {
-    ///The breakpoint mode. Always `explicit`.
     ///Wire name `mode`; required.
     pub mode: PromptCacheBreakpointConfigMode,
 }
-///The breakpoint mode. Always `explicit`.
 ///
 ///Schema: `/components/schemas/PromptCacheBreakpointConfig/properties/mode`.
 ///

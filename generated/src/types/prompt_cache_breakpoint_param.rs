@@ -2,16 +2,13 @@
 //!Types of schema `PromptCacheBreakpointParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
 ///
 ///Schema: `/components/schemas/PromptCacheBreakpointParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PromptCacheBreakpointParam {
-    ///The breakpoint mode. Always `explicit`.
     ///Wire name `mode`; required.
     pub mode: PromptCacheBreakpointParamMode,
 }
-///The breakpoint mode. Always `explicit`.
 ///
 ///Schema: `/components/schemas/PromptCacheBreakpointParam/properties/mode`.
 ///

@@ -2,15 +2,12 @@
 //!Types of schema `PromptCacheOptions` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models.
 ///
 ///Schema: `/components/schemas/PromptCacheOptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PromptCacheOptions {
-    ///The minimum lifetime applied to each cache breakpoint.
     ///Wire name `ttl`; required.
     pub ttl: PromptCacheTtlEnum,
-    ///Whether implicit prompt-cache breakpoints were enabled.
     ///Wire name `mode`; required.
     pub mode: PromptCacheModeEnum,
 }

@@ -6,15 +6,12 @@ use super::*;
 ///Schema: `/components/schemas/RankingOptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct RankingOptions {
-    ///The ranker to use for the file search.
     ///Wire name `ranker`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranker: Option<RankerVersionType>,
-    ///The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will attempt to return only the most relevant results, but may return fewer results.
     ///Wire name `score_threshold`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_threshold: Option<f64>,
-    ///Weights that control how reciprocal rank fusion balances semantic embedding matches versus sparse keyword matches when hybrid search is enabled.
     ///Wire name `hybrid_search`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hybrid_search: Option<HybridSearchOptions>,

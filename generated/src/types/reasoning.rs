@@ -2,17 +2,10 @@
 //!Types of schema `Reasoning` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///**gpt-5 and o-series models only**
-///
-///Configuration options for
-///[reasoning models](https://platform.openai.com/docs/guides/reasoning).
 ///
 ///Schema: `/components/schemas/Reasoning`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Reasoning {
-    ///Controls the reasoning execution mode for the request.
-    ///
-    ///When returned on a response, this is the effective execution mode.
     ///Wire name `mode`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ReasoningModeEnum>,
@@ -29,13 +22,6 @@ pub struct Reasoning {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_summary: Option<ReasoningGenerateSummary>,
 }
-///Controls which reasoning items are rendered back to the model on later turns.
-///If omitted or set to `auto`, the model determines the context mode. The
-///`gpt-5.6` model family defaults to `all_turns`; earlier models default to
-///`current_turn`.
-///
-///When returned on a response, this is the effective reasoning context mode
-///used for the response.
 ///
 ///Schema: `/components/schemas/Reasoning/properties/context/anyOf/0`.
 ///
@@ -94,11 +80,6 @@ impl<'de> serde::Deserialize<'de> for ReasoningContext {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///**Deprecated:** use `summary` instead.
-///
-///A summary of the reasoning performed by the model. This can be
-///useful for debugging and understanding the model's reasoning process.
-///One of `auto`, `concise`, or `detailed`.
 ///
 ///Schema: `/components/schemas/Reasoning/properties/generate_summary/anyOf/0`.
 ///
@@ -157,11 +138,6 @@ impl<'de> serde::Deserialize<'de> for ReasoningGenerateSummary {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///A summary of the reasoning performed by the model. This can be
-///useful for debugging and understanding the model's reasoning process.
-///One of `auto`, `concise`, or `detailed`.
-///
-///`concise` is supported for `computer-use-preview` models and all reasoning models after `gpt-5`.
 ///
 ///Schema: `/components/schemas/Reasoning/properties/summary/anyOf/0`.
 ///

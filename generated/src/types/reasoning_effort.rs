@@ -2,13 +2,6 @@
 //!Types of schema `reasoning_effort` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Constrains effort on reasoning for reasoning models. Currently supported
-///values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
-///Reducing reasoning effort can result in faster responses and fewer tokens
-///used on reasoning in a response. Not all reasoning models support every
-///value. See the
-///[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
-///for model-specific support.
 ///
 ///Schema: `/components/schemas/ReasoningEffort/anyOf/0`.
 ///

@@ -2,36 +2,25 @@
 //!Types of schema `ReasoningItem` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A description of the chain of thought used by a reasoning model while generating
-///a response. Be sure to include these items in your `input` to the Responses API
-///for subsequent turns of a conversation if you are manually
-///[managing context](/docs/guides/conversation-state).
 ///
 ///Schema: `/components/schemas/ReasoningItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "reasoning")]
 pub struct ReasoningItem {
-    ///The unique identifier of the reasoning content.
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `encrypted_content`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_content: Option<String>,
-    ///Reasoning summary content.
     ///Wire name `summary`; required.
     pub summary: Vec<SummaryTextContent>,
-    ///Reasoning text content.
     ///Wire name `content`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<ReasoningTextContent>>,
-    ///The status of the item. One of `in_progress`, `completed`, or
-    ///`incomplete`. Populated when items are returned via API.
     ///Wire name `status`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReasoningItemStatus>,
 }
-///The status of the item. One of `in_progress`, `completed`, or
-///`incomplete`. Populated when items are returned via API.
 ///
 ///Schema: `/components/schemas/ReasoningItem/properties/status`.
 ///

@@ -2,13 +2,11 @@
 //!Types of schema `ReasoningTextContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Reasoning text from the model.
 ///
 ///Schema: `/components/schemas/ReasoningTextContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "reasoning_text")]
 pub struct ReasoningTextContent {
-    ///The reasoning text from the model.
     ///Wire name `text`; required.
     pub text: String,
 }

@@ -2,13 +2,11 @@
 //!Types of schema `RefusalContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A refusal from the model.
 ///
 ///Schema: `/components/schemas/RefusalContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "refusal")]
 pub struct RefusalContent {
-    ///The refusal explanation from the model.
     ///Wire name `refusal`; required.
     pub refusal: String,
 }

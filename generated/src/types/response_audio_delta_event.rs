@@ -2,16 +2,13 @@
 //!Types of schema `ResponseAudioDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when there is a partial audio response.
 ///
 ///Schema: `/components/schemas/ResponseAudioDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.audio.delta")]
 pub struct ResponseAudioDeltaEvent {
-    ///A sequence number for this chunk of the stream response.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///A chunk of Base64 encoded response audio bytes.
     ///Wire name `delta`; required.
     pub delta: String,
 }

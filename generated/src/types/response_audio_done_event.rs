@@ -2,13 +2,11 @@
 //!Types of schema `ResponseAudioDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the audio response is complete.
 ///
 ///Schema: `/components/schemas/ResponseAudioDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.audio.done")]
 pub struct ResponseAudioDoneEvent {
-    ///The sequence number of the delta.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

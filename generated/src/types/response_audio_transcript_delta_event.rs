@@ -2,16 +2,13 @@
 //!Types of schema `ResponseAudioTranscriptDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when there is a partial transcript of audio.
 ///
 ///Schema: `/components/schemas/ResponseAudioTranscriptDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.audio.transcript.delta")]
 pub struct ResponseAudioTranscriptDeltaEvent {
-    ///The partial transcript of the audio response.
     ///Wire name `delta`; required.
     pub delta: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

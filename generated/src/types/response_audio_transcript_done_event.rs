@@ -2,13 +2,11 @@
 //!Types of schema `ResponseAudioTranscriptDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the full audio transcript is completed.
 ///
 ///Schema: `/components/schemas/ResponseAudioTranscriptDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.audio.transcript.done")]
 pub struct ResponseAudioTranscriptDoneEvent {
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,22 +2,17 @@
 //!Types of schema `ResponseCodeInterpreterCallCodeDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the code snippet is finalized by the code interpreter.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallCodeDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.code_interpreter_call_code.done")]
 pub struct ResponseCodeInterpreterCallCodeDoneEvent {
-    ///The index of the output item in the response for which the code is finalized.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the code interpreter tool call item.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The final code snippet output by the code interpreter.
     ///Wire name `code`; required.
     pub code: String,
-    ///The sequence number of this event, used to order streaming events.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

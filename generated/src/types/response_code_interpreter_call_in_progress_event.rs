@@ -2,19 +2,15 @@
 //!Types of schema `ResponseCodeInterpreterCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a code interpreter call is in progress.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.code_interpreter_call.in_progress")]
 pub struct ResponseCodeInterpreterCallInProgressEvent {
-    ///The index of the output item in the response for which the code interpreter call is in progress.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the code interpreter tool call item.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of this event, used to order streaming events.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,19 +2,15 @@
 //!Types of schema `ResponseCodeInterpreterCallInterpretingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the code interpreter is actively interpreting the code snippet.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallInterpretingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.code_interpreter_call.interpreting")]
 pub struct ResponseCodeInterpreterCallInterpretingEvent {
-    ///The index of the output item in the response for which the code interpreter is interpreting code.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the code interpreter tool call item.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of this event, used to order streaming events.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

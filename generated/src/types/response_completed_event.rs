@@ -2,16 +2,13 @@
 //!Types of schema `ResponseCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the model response is complete.
 ///
 ///Schema: `/components/schemas/ResponseCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.completed")]
 pub struct ResponseCompletedEvent {
-    ///Properties of the completed response.
     ///Wire name `response`; required.
     pub response: Response,
-    ///The sequence number for this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,25 +2,19 @@
 //!Types of schema `ResponseContentPartAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a new content part is added.
 ///
 ///Schema: `/components/schemas/ResponseContentPartAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.content_part.added")]
 pub struct ResponseContentPartAddedEvent {
-    ///The ID of the output item that the content part was added to.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that the content part was added to.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the content part that was added.
     ///Wire name `content_index`; required.
     pub content_index: i64,
-    ///The content part that was added.
     ///Wire name `part`; required.
     pub part: OutputContent,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

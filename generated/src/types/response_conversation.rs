@@ -2,12 +2,10 @@
 //!Types of schema `ResponseConversation` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation.
 ///
 ///Schema: `/components/schemas/ResponseConversation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ResponseConversation {
-    ///The unique ID of the conversation that this response was associated with.
     ///Wire name `id`; required.
     pub id: String,
 }

@@ -2,16 +2,13 @@
 //!Types of schema `ResponseCreatedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An event that is emitted when a response is created.
 ///
 ///Schema: `/components/schemas/ResponseCreatedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.created")]
 pub struct ResponseCreatedEvent {
-    ///The response that was created.
     ///Wire name `response`; required.
     pub response: Response,
-    ///The sequence number for this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,22 +2,17 @@
 //!Types of schema `ResponseCustomToolCallInputDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Event representing a delta (partial update) to the input of a custom tool call.
 ///
 ///Schema: `/components/schemas/ResponseCustomToolCallInputDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.custom_tool_call_input.delta")]
 pub struct ResponseCustomToolCallInputDeltaEvent {
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The index of the output this delta applies to.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///Unique identifier for the API item associated with this event.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The incremental input data (delta) for the custom tool call.
     ///Wire name `delta`; required.
     pub delta: String,
 }

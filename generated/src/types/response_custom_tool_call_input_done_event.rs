@@ -2,22 +2,17 @@
 //!Types of schema `ResponseCustomToolCallInputDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Event indicating that input for a custom tool call is complete.
 ///
 ///Schema: `/components/schemas/ResponseCustomToolCallInputDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.custom_tool_call_input.done")]
 pub struct ResponseCustomToolCallInputDoneEvent {
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The index of the output this event applies to.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///Unique identifier for the API item associated with this event.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The complete input data for the custom tool call.
     ///Wire name `input`; required.
     pub input: String,
 }

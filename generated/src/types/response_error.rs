@@ -2,14 +2,12 @@
 //!Types of schema `response_error` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An error object returned when the model fails to generate a Response.
 ///
 ///Schema: `/components/schemas/ResponseError/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseError {
     ///Wire name `code`; required.
     pub code: ResponseErrorCode,
-    ///A human-readable description of the error.
     ///Wire name `message`; required.
     pub message: String,
 }

@@ -2,7 +2,6 @@
 //!Types of schema `ResponseErrorCode` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The error code for the response.
 ///
 ///Schema: `/components/schemas/ResponseErrorCode`.
 ///

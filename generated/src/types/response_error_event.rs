@@ -2,7 +2,6 @@
 //!Types of schema `ResponseErrorEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when an error occurs.
 ///
 ///Schema: `/components/schemas/ResponseErrorEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -11,13 +10,11 @@ pub struct ResponseErrorEvent {
     ///Wire name `code`; required, nullable.
     #[serde(default)]
     pub code: Option<String>,
-    ///The error message.
     ///Wire name `message`; required.
     pub message: String,
     ///Wire name `param`; required, nullable.
     #[serde(default)]
     pub param: Option<String>,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,16 +2,13 @@
 //!Types of schema `ResponseFailedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An event that is emitted when a response fails.
 ///
 ///Schema: `/components/schemas/ResponseFailedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.failed")]
 pub struct ResponseFailedEvent {
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The response that failed.
     ///Wire name `response`; required.
     pub response: Response,
 }

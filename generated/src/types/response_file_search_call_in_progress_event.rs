@@ -2,19 +2,15 @@
 //!Types of schema `ResponseFileSearchCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a file search call is initiated.
 ///
 ///Schema: `/components/schemas/ResponseFileSearchCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.file_search_call.in_progress")]
 pub struct ResponseFileSearchCallInProgressEvent {
-    ///The index of the output item that the file search call is initiated.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The ID of the output item that the file search call is initiated.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,19 +2,15 @@
 //!Types of schema `ResponseFileSearchCallSearchingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a file search is currently searching.
 ///
 ///Schema: `/components/schemas/ResponseFileSearchCallSearchingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.file_search_call.searching")]
 pub struct ResponseFileSearchCallSearchingEvent {
-    ///The index of the output item that the file search call is searching.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The ID of the output item that the file search call is initiated.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

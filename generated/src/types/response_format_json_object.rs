@@ -2,10 +2,6 @@
 //!Types of schema `ResponseFormatJsonObject` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///JSON object response format. An older method of generating JSON responses.
-///Using `json_schema` is recommended for models that support it. Note that the
-///model will not generate JSON without a system or user message instructing it
-///to do so.
 ///
 ///Schema: `/components/schemas/ResponseFormatJsonObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,8 +2,6 @@
 //!Types of schema `ResponseFormatJsonSchemaSchema` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The schema for the response format, described as a JSON Schema object.
-///Learn how to build JSON schemas [here](https://json-schema.org/).
 ///
 ///Schema: `/components/schemas/ResponseFormatJsonSchemaSchema`.
 pub type ResponseFormatJsonSchemaSchema = serde_json::Map<String, serde_json::Value>;

@@ -2,7 +2,6 @@
 //!Types of schema `ResponseFormatText` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Default response format. Used to generate text responses.
 ///
 ///Schema: `/components/schemas/ResponseFormatText`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

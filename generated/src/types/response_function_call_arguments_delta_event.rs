@@ -2,22 +2,17 @@
 //!Types of schema `ResponseFunctionCallArgumentsDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when there is a partial function-call arguments delta.
 ///
 ///Schema: `/components/schemas/ResponseFunctionCallArgumentsDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.function_call_arguments.delta")]
 pub struct ResponseFunctionCallArgumentsDeltaEvent {
-    ///The ID of the output item that the function-call arguments delta is added to.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that the function-call arguments delta is added to.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The function-call arguments delta that is added.
     ///Wire name `delta`; required.
     pub delta: String,
 }

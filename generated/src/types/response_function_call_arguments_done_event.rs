@@ -2,25 +2,19 @@
 //!Types of schema `ResponseFunctionCallArgumentsDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when function-call arguments are finalized.
 ///
 ///Schema: `/components/schemas/ResponseFunctionCallArgumentsDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.function_call_arguments.done")]
 pub struct ResponseFunctionCallArgumentsDoneEvent {
-    ///The ID of the item.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The name of the function that was called.
     ///Wire name `name`; required.
     pub name: String,
-    ///The index of the output item.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The function-call arguments.
     ///Wire name `arguments`; required.
     pub arguments: String,
 }

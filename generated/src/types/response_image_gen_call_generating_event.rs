@@ -2,19 +2,15 @@
 //!Types of schema `ResponseImageGenCallGeneratingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when an image generation tool call is actively generating an image (intermediate state).
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallGeneratingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.image_generation_call.generating")]
 pub struct ResponseImageGenCallGeneratingEvent {
-    ///The index of the output item in the response's output array.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the image generation item being processed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of the image generation item being processed.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,19 +2,15 @@
 //!Types of schema `ResponseImageGenCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when an image generation tool call is in progress.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.image_generation_call.in_progress")]
 pub struct ResponseImageGenCallInProgressEvent {
-    ///The index of the output item in the response's output array.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the image generation item being processed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of the image generation item being processed.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

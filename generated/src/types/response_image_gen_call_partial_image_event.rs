@@ -2,40 +2,30 @@
 //!Types of schema `ResponseImageGenCallPartialImageEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a partial image is available during image generation streaming.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallPartialImageEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.image_generation_call.partial_image")]
 pub struct ResponseImageGenCallPartialImageEvent {
-    ///The index of the output item in the response's output array.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the image generation item being processed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of the image generation item being processed.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///0-based index for the partial image (backend is 1-based, but this is 0-based for the user).
     ///Wire name `partial_image_index`; required.
     pub partial_image_index: i64,
-    ///Base64-encoded partial image data, suitable for rendering as an image.
     ///Wire name `partial_image_b64`; required.
     pub partial_image_b64: String,
-    ///The image size that was used.
     ///Wire name `size`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
-    ///The image quality that was used.
     ///Wire name `quality`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
-    ///The background setting that was used.
     ///Wire name `background`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
-    ///The output format that was used.
     ///Wire name `output_format`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,

@@ -2,16 +2,13 @@
 //!Types of schema `ResponseInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the response is in progress.
 ///
 ///Schema: `/components/schemas/ResponseInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.in_progress")]
 pub struct ResponseInProgressEvent {
-    ///The response that is in progress.
     ///Wire name `response`; required.
     pub response: Response,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

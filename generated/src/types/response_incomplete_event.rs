@@ -2,16 +2,13 @@
 //!Types of schema `ResponseIncompleteEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An event that is emitted when a response finishes as incomplete.
 ///
 ///Schema: `/components/schemas/ResponseIncompleteEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.incomplete")]
 pub struct ResponseIncompleteEvent {
-    ///The response that was incomplete.
     ///Wire name `response`; required.
     pub response: Response,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,28 +2,21 @@
 //!Types of schema `ResponseItemList` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A list of Response items.
 ///
 ///Schema: `/components/schemas/ResponseItemList`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseItemList {
-    ///The type of object returned, must be `list`.
     ///Wire name `object`; required.
     pub object: ResponseItemListObject,
-    ///A list of items used to generate this response.
     ///Wire name `data`; required.
     pub data: Vec<ItemResource>,
-    ///Whether there are more items available.
     ///Wire name `has_more`; required.
     pub has_more: bool,
-    ///The ID of the first item in the list.
     ///Wire name `first_id`; required.
     pub first_id: String,
-    ///The ID of the last item in the list.
     ///Wire name `last_id`; required.
     pub last_id: String,
 }
-///The type of object returned, must be `list`.
 ///
 ///Schema: `/components/schemas/ResponseItemList/properties/object`.
 ///

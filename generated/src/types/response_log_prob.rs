@@ -2,20 +2,14 @@
 //!Types of schema `ResponseLogProb` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A logprob is the logarithmic probability that the model assigns to producing
-///a particular token at a given position in the sequence. Less-negative (higher)
-///logprob values indicate greater model confidence in that token choice.
 ///
 ///Schema: `/components/schemas/ResponseLogProb`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ResponseLogProb {
-    ///A possible text token.
     ///Wire name `token`; required.
     pub token: String,
-    ///The log probability of this token.
     ///Wire name `logprob`; required.
     pub logprob: f64,
-    ///The log probabilities of up to 20 of the most likely tokens.
     ///Wire name `top_logprobs`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<Vec<ResponseLogProbTopLogprobsItem>>,
@@ -24,11 +18,9 @@ pub struct ResponseLogProb {
 ///Schema: `/components/schemas/ResponseLogProb/properties/top_logprobs/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ResponseLogProbTopLogprobsItem {
-    ///A possible text token.
     ///Wire name `token`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    ///The log probability of this token.
     ///Wire name `logprob`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logprob: Option<f64>,

@@ -2,22 +2,17 @@
 //!Types of schema `ResponseMCPCallArgumentsDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when there is a delta (partial update) to the arguments of an MCP tool call.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallArgumentsDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.mcp_call_arguments.delta")]
 pub struct ResponseMcpCallArgumentsDeltaEvent {
-    ///The index of the output item in the response's output array.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the MCP tool call item being processed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///A JSON string containing the partial update to the arguments for the MCP tool call.
     ///Wire name `delta`; required.
     pub delta: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

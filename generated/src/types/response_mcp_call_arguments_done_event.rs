@@ -2,22 +2,17 @@
 //!Types of schema `ResponseMCPCallArgumentsDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the arguments for an MCP tool call are finalized.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallArgumentsDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.mcp_call_arguments.done")]
 pub struct ResponseMcpCallArgumentsDoneEvent {
-    ///The index of the output item in the response's output array.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the MCP tool call item being processed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///A JSON string containing the finalized arguments for the MCP tool call.
     ///Wire name `arguments`; required.
     pub arguments: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,19 +2,15 @@
 //!Types of schema `ResponseMCPCallCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when an MCP  tool call has completed successfully.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.mcp_call.completed")]
 pub struct ResponseMcpCallCompletedEvent {
-    ///The ID of the MCP tool call item that completed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that completed.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,19 +2,15 @@
 //!Types of schema `ResponseMCPCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when an MCP  tool call is in progress.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.mcp_call.in_progress")]
 pub struct ResponseMcpCallInProgressEvent {
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The index of the output item in the response's output array.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The unique identifier of the MCP tool call item being processed.
     ///Wire name `item_id`; required.
     pub item_id: String,
 }

@@ -2,19 +2,15 @@
 //!Types of schema `ResponseMCPListToolsCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the list of available MCP tools has been successfully retrieved.
 ///
 ///Schema: `/components/schemas/ResponseMCPListToolsCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.mcp_list_tools.completed")]
 pub struct ResponseMcpListToolsCompletedEvent {
-    ///The ID of the MCP tool call item that produced this output.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that was processed.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

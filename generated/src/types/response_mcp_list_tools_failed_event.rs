@@ -2,19 +2,15 @@
 //!Types of schema `ResponseMCPListToolsFailedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the attempt to list available MCP tools has failed.
 ///
 ///Schema: `/components/schemas/ResponseMCPListToolsFailedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.mcp_list_tools.failed")]
 pub struct ResponseMcpListToolsFailedEvent {
-    ///The ID of the MCP tool call item that failed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that failed.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

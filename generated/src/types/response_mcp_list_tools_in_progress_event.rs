@@ -2,19 +2,15 @@
 //!Types of schema `ResponseMCPListToolsInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when the system is in the process of retrieving the list of available MCP tools.
 ///
 ///Schema: `/components/schemas/ResponseMCPListToolsInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.mcp_list_tools.in_progress")]
 pub struct ResponseMcpListToolsInProgressEvent {
-    ///The ID of the MCP tool call item that is being processed.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that is being processed.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,22 +2,15 @@
 //!Types of schema `ResponseOutputItemAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a new output item is added.
 ///
 ///Schema: `/components/schemas/ResponseOutputItemAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.output_item.added")]
 pub struct ResponseOutputItemAddedEvent {
-    ///The index of the output item that was added.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The output item that was added. For reasoning items, `encrypted_content`
-    ///may be incomplete while the item is in progress. Use the reasoning item
-    ///from the corresponding `response.output_item.done` event when passing it
-    ///as input to a subsequent request.
     ///Wire name `item`; required.
     pub item: OutputItem,
 }

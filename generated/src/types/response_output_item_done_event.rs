@@ -2,19 +2,15 @@
 //!Types of schema `ResponseOutputItemDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when an output item is marked done.
 ///
 ///Schema: `/components/schemas/ResponseOutputItemDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.output_item.done")]
 pub struct ResponseOutputItemDoneEvent {
-    ///The index of the output item that was marked done.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The output item that was marked done.
     ///Wire name `item`; required.
     pub item: OutputItem,
 }

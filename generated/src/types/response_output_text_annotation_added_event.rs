@@ -2,28 +2,21 @@
 //!Types of schema `ResponseOutputTextAnnotationAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when an annotation is added to output text content.
 ///
 ///Schema: `/components/schemas/ResponseOutputTextAnnotationAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.output_text.annotation.added")]
 pub struct ResponseOutputTextAnnotationAddedEvent {
-    ///The unique identifier of the item to which the annotation is being added.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item in the response's output array.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the content part within the output item.
     ///Wire name `content_index`; required.
     pub content_index: i64,
-    ///The index of the annotation within the content part.
     ///Wire name `annotation_index`; required.
     pub annotation_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The annotation object being added. (See annotation schema for details.)
     ///Wire name `annotation`; required, nullable.
     #[serde(default)]
     pub annotation: Option<Annotation>,

@@ -9,10 +9,6 @@ pub struct ResponseProperties {
     ///Wire name `previous_response_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
-    ///Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-    ///offers a wide range of models with different capabilities, performance
-    ///characteristics, and price points. Refer to the [model guide](/docs/models)
-    ///to browse and compare available models.
     ///Wire name `model`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelIdsResponses>,

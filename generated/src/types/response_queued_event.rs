@@ -2,16 +2,13 @@
 //!Types of schema `ResponseQueuedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a response is queued and waiting to be processed.
 ///
 ///Schema: `/components/schemas/ResponseQueuedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.queued")]
 pub struct ResponseQueuedEvent {
-    ///The full response object that is queued.
     ///Wire name `response`; required.
     pub response: Response,
-    ///The sequence number for this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,35 +2,27 @@
 //!Types of schema `ResponseReasoningSummaryPartAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a new reasoning summary part is added.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.reasoning_summary_part.added")]
 pub struct ResponseReasoningSummaryPartAddedEvent {
-    ///The ID of the item this summary part is associated with.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item this summary part is associated with.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the summary part within the reasoning summary.
     ///Wire name `summary_index`; required.
     pub summary_index: i64,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The summary part that was added.
     ///Wire name `part`; required.
     pub part: ResponseReasoningSummaryPartAddedEventPart,
 }
-///The summary part that was added.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartAddedEvent/properties/part`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "summary_text")]
 pub struct ResponseReasoningSummaryPartAddedEventPart {
-    ///The text of the summary part.
     ///Wire name `text`; required.
     pub text: String,
 }

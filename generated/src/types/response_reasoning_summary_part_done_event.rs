@@ -2,45 +2,33 @@
 //!Types of schema `ResponseReasoningSummaryPartDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a reasoning summary part is completed.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.reasoning_summary_part.done")]
 pub struct ResponseReasoningSummaryPartDoneEvent {
-    ///The ID of the item this summary part is associated with.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item this summary part is associated with.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the summary part within the reasoning summary.
     ///Wire name `summary_index`; required.
     pub summary_index: i64,
-    ///The completion status of the summary part. Omitted when the part completed
-    ///normally and set to `incomplete` when generation was interrupted.
     ///Wire name `status`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseReasoningSummaryPartDoneEventStatus>,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The completed summary part.
     ///Wire name `part`; required.
     pub part: ResponseReasoningSummaryPartDoneEventPart,
 }
-///The completed summary part.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartDoneEvent/properties/part`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "summary_text")]
 pub struct ResponseReasoningSummaryPartDoneEventPart {
-    ///The text of the summary part.
     ///Wire name `text`; required.
     pub text: String,
 }
-///The completion status of the summary part. Omitted when the part completed
-///normally and set to `incomplete` when generation was interrupted.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartDoneEvent/properties/status`.
 ///

@@ -2,25 +2,19 @@
 //!Types of schema `ResponseReasoningSummaryTextDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a delta is added to a reasoning summary text.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryTextDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.reasoning_summary_text.delta")]
 pub struct ResponseReasoningSummaryTextDeltaEvent {
-    ///The ID of the item this summary text delta is associated with.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item this summary text delta is associated with.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the summary part within the reasoning summary.
     ///Wire name `summary_index`; required.
     pub summary_index: i64,
-    ///The text delta that was added to the summary.
     ///Wire name `delta`; required.
     pub delta: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,25 +2,19 @@
 //!Types of schema `ResponseReasoningSummaryTextDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a reasoning summary text is completed.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryTextDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.reasoning_summary_text.done")]
 pub struct ResponseReasoningSummaryTextDoneEvent {
-    ///The ID of the item this summary text is associated with.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item this summary text is associated with.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the summary part within the reasoning summary.
     ///Wire name `summary_index`; required.
     pub summary_index: i64,
-    ///The full text of the completed reasoning summary.
     ///Wire name `text`; required.
     pub text: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

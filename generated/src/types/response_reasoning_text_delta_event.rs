@@ -2,25 +2,19 @@
 //!Types of schema `ResponseReasoningTextDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a delta is added to a reasoning text.
 ///
 ///Schema: `/components/schemas/ResponseReasoningTextDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.reasoning_text.delta")]
 pub struct ResponseReasoningTextDeltaEvent {
-    ///The ID of the item this reasoning text delta is associated with.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item this reasoning text delta is associated with.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the reasoning content part this delta is associated with.
     ///Wire name `content_index`; required.
     pub content_index: i64,
-    ///The text delta that was added to the reasoning content.
     ///Wire name `delta`; required.
     pub delta: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

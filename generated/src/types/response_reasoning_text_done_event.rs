@@ -2,25 +2,19 @@
 //!Types of schema `ResponseReasoningTextDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a reasoning text is completed.
 ///
 ///Schema: `/components/schemas/ResponseReasoningTextDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.reasoning_text.done")]
 pub struct ResponseReasoningTextDoneEvent {
-    ///The ID of the item this reasoning text is associated with.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item this reasoning text is associated with.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the reasoning content part.
     ///Wire name `content_index`; required.
     pub content_index: i64,
-    ///The full text of the completed reasoning content.
     ///Wire name `text`; required.
     pub text: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

@@ -2,25 +2,19 @@
 //!Types of schema `ResponseRefusalDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when there is a partial refusal text.
 ///
 ///Schema: `/components/schemas/ResponseRefusalDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.refusal.delta")]
 pub struct ResponseRefusalDeltaEvent {
-    ///The ID of the output item that the refusal text is added to.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that the refusal text is added to.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the content part that the refusal text is added to.
     ///Wire name `content_index`; required.
     pub content_index: i64,
-    ///The refusal text that is added.
     ///Wire name `delta`; required.
     pub delta: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

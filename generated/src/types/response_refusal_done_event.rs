@@ -2,25 +2,19 @@
 //!Types of schema `ResponseRefusalDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when refusal text is finalized.
 ///
 ///Schema: `/components/schemas/ResponseRefusalDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.refusal.done")]
 pub struct ResponseRefusalDoneEvent {
-    ///The ID of the output item that the refusal text is finalized.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that the refusal text is finalized.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the content part that the refusal text is finalized.
     ///Wire name `content_index`; required.
     pub content_index: i64,
-    ///The refusal text that is finalized.
     ///Wire name `refusal`; required.
     pub refusal: String,
-    ///The sequence number of this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

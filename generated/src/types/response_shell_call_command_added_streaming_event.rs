@@ -2,22 +2,17 @@
 //!Types of schema `ResponseShellCallCommandAddedStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A streaming event that indicated a shell command was added to a tool call.
 ///
 ///Schema: `/components/schemas/ResponseShellCallCommandAddedStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.shell_call_command.added")]
 pub struct ResponseShellCallCommandAddedStreamingEvent {
-    ///The sequence number of the event that was emitted.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The index of the output item that was updated.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the shell command that was added.
     ///Wire name `command_index`; required.
     pub command_index: i64,
-    ///The shell command that was added.
     ///Wire name `command`; required.
     pub command: String,
 }

@@ -2,25 +2,19 @@
 //!Types of schema `ResponseShellCallCommandDeltaStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A streaming event that indicated a shell command was incrementally updated.
 ///
 ///Schema: `/components/schemas/ResponseShellCallCommandDeltaStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.shell_call_command.delta")]
 pub struct ResponseShellCallCommandDeltaStreamingEvent {
-    ///The sequence number of the event that was emitted.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The index of the output item that was updated.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the shell command that was updated.
     ///Wire name `command_index`; required.
     pub command_index: i64,
-    ///The shell command delta that was appended.
     ///Wire name `delta`; required.
     pub delta: String,
-    ///An obfuscation string that was added to pad the event payload.
     ///Wire name `obfuscation`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obfuscation: Option<String>,

@@ -2,25 +2,19 @@
 //!Types of schema `ResponseShellCallOutputContentDeltaStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A streaming event that indicated shell call output was incrementally added.
 ///
 ///Schema: `/components/schemas/ResponseShellCallOutputContentDeltaStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "response.shell_call_output_content.delta")]
 pub struct ResponseShellCallOutputContentDeltaStreamingEvent {
-    ///The sequence number of the event that was emitted.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The ID of the output item that was updated.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that was updated.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the shell command that produced output.
     ///Wire name `command_index`; required.
     pub command_index: i64,
-    ///The stdout/stderr delta that was emitted.
     ///Wire name `delta`; required.
     pub delta: ShellCallOutputDelta,
 }

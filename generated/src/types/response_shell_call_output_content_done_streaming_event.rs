@@ -2,25 +2,19 @@
 //!Types of schema `ResponseShellCallOutputContentDoneStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A streaming event that indicated shell call output was completed.
 ///
 ///Schema: `/components/schemas/ResponseShellCallOutputContentDoneStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.shell_call_output_content.done")]
 pub struct ResponseShellCallOutputContentDoneStreamingEvent {
-    ///The sequence number of the event that was emitted.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The ID of the output item that was updated.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that was updated.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the shell command that produced output.
     ///Wire name `command_index`; required.
     pub command_index: i64,
-    ///The output contents emitted for the shell command.
     ///Wire name `output`; required.
     pub output: Vec<FunctionShellCallOutputContent>,
 }

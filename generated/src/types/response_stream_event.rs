@@ -2,7 +2,6 @@
 //!Types of schema `ResponseStreamEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Event emitted while a response is streamed.
 ///
 ///Schema: `/components/schemas/ResponseStreamEvent`.
 ///

@@ -2,18 +2,10 @@
 //!Types of schema `response_stream_options` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Options for streaming responses. Only set this when you set `stream: true`.
 ///
 ///Schema: `/components/schemas/ResponseStreamOptions/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ResponseStreamOptions {
-    ///When true, stream obfuscation will be enabled. Stream obfuscation adds
-    ///random characters to an `obfuscation` field on streaming delta events to
-    ///normalize payload sizes as a mitigation to certain side-channel attacks.
-    ///These obfuscation fields are included by default, but add a small amount
-    ///of overhead to the data stream. You can set `include_obfuscation` to
-    ///false to optimize for bandwidth if you trust the network links between
-    ///your application and the OpenAI API.
     ///Wire name `include_obfuscation`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_obfuscation: Option<bool>,

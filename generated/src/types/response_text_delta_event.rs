@@ -2,28 +2,21 @@
 //!Types of schema `ResponseTextDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when there is an additional text delta.
 ///
 ///Schema: `/components/schemas/ResponseTextDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.output_text.delta")]
 pub struct ResponseTextDeltaEvent {
-    ///The ID of the output item that the text delta was added to.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The index of the output item that the text delta was added to.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///The index of the content part that the text delta was added to.
     ///Wire name `content_index`; required.
     pub content_index: i64,
-    ///The text delta that was added.
     ///Wire name `delta`; required.
     pub delta: String,
-    ///The sequence number for this event.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    ///The log probabilities of the tokens in the delta.
     ///Wire name `logprobs`; required.
     pub logprobs: Vec<ResponseLogProb>,
 }

@@ -2,10 +2,6 @@
 //!Types of schema `ResponseTextParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Configuration options for a text response from the model. Can be plain
-///text or structured JSON data. Learn more:
-///- [Text inputs and outputs](/docs/guides/text)
-///- [Structured Outputs](/docs/guides/structured-outputs)
 ///
 ///Schema: `/components/schemas/ResponseTextParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,47 +2,34 @@
 //!Types of schema `ResponseUsage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Represents token usage details including input tokens, output tokens,
-///a breakdown of output tokens, and the total tokens used.
 ///
 ///Schema: `/components/schemas/ResponseUsage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseUsage {
-    ///The number of input tokens.
     ///Wire name `input_tokens`; required.
     pub input_tokens: i64,
-    ///A detailed breakdown of the input tokens.
     ///Wire name `input_tokens_details`; required.
     pub input_tokens_details: ResponseUsageInputTokensDetails,
-    ///The number of output tokens.
     ///Wire name `output_tokens`; required.
     pub output_tokens: i64,
-    ///A detailed breakdown of the output tokens.
     ///Wire name `output_tokens_details`; required.
     pub output_tokens_details: ResponseUsageOutputTokensDetails,
-    ///The total number of tokens used.
     ///Wire name `total_tokens`; required.
     pub total_tokens: i64,
 }
-///A detailed breakdown of the input tokens.
 ///
 ///Schema: `/components/schemas/ResponseUsage/properties/input_tokens_details`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ResponseUsageInputTokensDetails {
-    ///The number of tokens that were retrieved from the cache.
-    ///[More on prompt caching](/docs/guides/prompt-caching).
     ///Wire name `cached_tokens`; required.
     pub cached_tokens: i64,
-    ///The number of input tokens that were written to the cache.
     ///Wire name `cache_write_tokens`; required.
     pub cache_write_tokens: i64,
 }
-///A detailed breakdown of the output tokens.
 ///
 ///Schema: `/components/schemas/ResponseUsage/properties/output_tokens_details`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ResponseUsageOutputTokensDetails {
-    ///The number of reasoning tokens.
     ///Wire name `reasoning_tokens`; required.
     pub reasoning_tokens: i64,
 }

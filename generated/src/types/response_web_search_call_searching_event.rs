@@ -2,19 +2,15 @@
 //!Types of schema `ResponseWebSearchCallSearchingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Emitted when a web search call is executing.
 ///
 ///Schema: `/components/schemas/ResponseWebSearchCallSearchingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "response.web_search_call.searching")]
 pub struct ResponseWebSearchCallSearchingEvent {
-    ///The index of the output item that the web search call is associated with.
     ///Wire name `output_index`; required.
     pub output_index: i64,
-    ///Unique ID for the output item associated with the web search call.
     ///Wire name `item_id`; required.
     pub item_id: String,
-    ///The sequence number of the web search call being processed.
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
 }

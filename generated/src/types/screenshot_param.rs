@@ -2,7 +2,6 @@
 //!Types of schema `ScreenshotParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A screenshot action.
 ///
 ///Schema: `/components/schemas/ScreenshotParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,22 +2,17 @@
 //!Types of schema `ScrollParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A scroll action.
 ///
 ///Schema: `/components/schemas/ScrollParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "scroll")]
 pub struct ScrollParam {
-    ///The x-coordinate where the scroll occurred.
     ///Wire name `x`; required.
     pub x: i64,
-    ///The y-coordinate where the scroll occurred.
     ///Wire name `y`; required.
     pub y: i64,
-    ///The horizontal scroll distance.
     ///Wire name `scroll_x`; required.
     pub scroll_x: i64,
-    ///The vertical scroll distance.
     ///Wire name `scroll_y`; required.
     pub scroll_y: i64,
     ///Wire name `keys`; optional, nullable.

@@ -2,16 +2,13 @@
 //!Types of schema `ShellCallOutputDelta` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A delta of stdout/stderr emitted while a shell call was running.
 ///
 ///Schema: `/components/schemas/ShellCallOutputDelta`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ShellCallOutputDelta {
-    ///The stdout delta that was emitted.
     ///Wire name `stdout`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdout: Option<String>,
-    ///The stderr delta that was emitted.
     ///Wire name `stderr`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stderr: Option<String>,

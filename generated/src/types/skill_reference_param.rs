@@ -7,10 +7,8 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "skill_reference")]
 pub struct SkillReferenceParam {
-    ///The ID of the referenced skill.
     ///Wire name `skill_id`; required.
     pub skill_id: String,
-    ///Optional skill version. Use a positive integer or 'latest'. Omit for default.
     ///Wire name `version`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,

@@ -2,7 +2,6 @@
 //!Types of schema `SpecificApplyPatchParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Forces the model to call the apply_patch tool when executing a tool call.
 ///
 ///Schema: `/components/schemas/SpecificApplyPatchParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,7 +2,6 @@
 //!Types of schema `SpecificFunctionShellParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Forces the model to call the shell tool when a tool call is required.
 ///
 ///Schema: `/components/schemas/SpecificFunctionShellParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

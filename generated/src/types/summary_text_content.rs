@@ -2,13 +2,11 @@
 //!Types of schema `SummaryTextContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A summary text from the model.
 ///
 ///Schema: `/components/schemas/SummaryTextContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "summary_text")]
 pub struct SummaryTextContent {
-    ///A summary of the reasoning output from the model so far.
     ///Wire name `text`; required.
     pub text: String,
 }

@@ -2,7 +2,6 @@
 //!Types of schema `TextContent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A text content.
 ///
 ///Schema: `/components/schemas/TextContent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

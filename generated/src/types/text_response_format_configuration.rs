@@ -2,19 +2,6 @@
 //!Types of schema `TextResponseFormatConfiguration` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An object specifying the format that the model must output.
-///
-///Configuring `{ "type": "json_schema" }` enables Structured Outputs,
-///which ensures the model will match your supplied JSON schema. Learn more in the
-///[Structured Outputs guide](/docs/guides/structured-outputs).
-///
-///The default format is `{ "type": "text" }` with no additional options.
-///
-///**Not recommended for gpt-4o and newer models:**
-///
-///Setting to `{ "type": "json_object" }` enables the older JSON mode, which
-///ensures the message the model generates is valid JSON. Using `json_schema`
-///is preferred for models that support it.
 ///
 ///Schema: `/components/schemas/TextResponseFormatConfiguration`.
 ///

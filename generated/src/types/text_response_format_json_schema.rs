@@ -2,20 +2,14 @@
 //!Types of schema `TextResponseFormatJsonSchema` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///JSON Schema response format. Used to generate structured JSON responses.
-///Learn more about [Structured Outputs](/docs/guides/structured-outputs).
 ///
 ///Schema: `/components/schemas/TextResponseFormatJsonSchema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "json_schema")]
 pub struct TextResponseFormatJsonSchema {
-    ///A description of what the response format is for, used by the model to
-    ///determine how to respond in the format.
     ///Wire name `description`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    ///The name of the response format. Must be a-z, A-Z, 0-9, or contain
-    ///underscores and dashes, with a maximum length of 64.
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `schema`; required.

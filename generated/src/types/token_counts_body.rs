@@ -24,14 +24,12 @@ pub struct TokenCountsBody {
     ///Wire name `reasoning`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Reasoning>,
-    ///The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error.
     ///Wire name `truncation`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncation: Option<TruncationEnum>,
     ///Wire name `instructions`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
-    ///A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
     ///Wire name `personality`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personality: Option<PersonalityEnum>,
@@ -45,7 +43,6 @@ pub struct TokenCountsBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_tool_calls: Option<bool>,
 }
-///Text, image, or file inputs to the model, used to generate a response
 ///
 ///Schema: `/components/schemas/TokenCountsBody/properties/input/anyOf/0`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `Tool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A tool that can be used to generate a response.
 ///
 ///Schema: `/components/schemas/Tool`.
 ///

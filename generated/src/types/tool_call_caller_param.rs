@@ -2,7 +2,6 @@
 //!Types of schema `ToolCallCallerParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The execution context that produced this tool call.
 ///
 ///Schema: `/components/schemas/ToolCallCallerParam`.
 ///

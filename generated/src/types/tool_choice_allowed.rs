@@ -2,39 +2,16 @@
 //!Types of schema `ToolChoiceAllowed` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Constrains the tools available to the model to a pre-defined set.
 ///
 ///Schema: `/components/schemas/ToolChoiceAllowed`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "allowed_tools")]
 pub struct ToolChoiceAllowed {
-    ///Constrains the tools available to the model to a pre-defined set.
-    ///
-    ///`auto` allows the model to pick from among the allowed tools and generate a
-    ///message.
-    ///
-    ///`required` requires the model to call one or more of the allowed tools.
     ///Wire name `mode`; required.
     pub mode: ToolChoiceAllowedMode,
-    ///A list of tool definitions that the model should be allowed to call.
-    ///
-    ///For the Responses API, the list of tool definitions might look like:
-    ///```json
-    ///[
-    ///  { "type": "function", "name": "get_weather" },
-    ///  { "type": "mcp", "server_label": "deepwiki" },
-    ///  { "type": "image_generation" }
-    ///]
-    ///```
     ///Wire name `tools`; required.
     pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
 }
-///Constrains the tools available to the model to a pre-defined set.
-///
-///`auto` allows the model to pick from among the allowed tools and generate a
-///message.
-///
-///`required` requires the model to call one or more of the allowed tools.
 ///
 ///Schema: `/components/schemas/ToolChoiceAllowed/properties/mode`.
 ///

@@ -2,13 +2,11 @@
 //!Types of schema `ToolChoiceCustom` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Use this option to force the model to call a specific custom tool.
 ///
 ///Schema: `/components/schemas/ToolChoiceCustom`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "custom")]
 pub struct ToolChoiceCustom {
-    ///The name of the custom tool to call.
     ///Wire name `name`; required.
     pub name: String,
 }

@@ -2,13 +2,11 @@
 //!Types of schema `ToolChoiceFunction` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Use this option to force the model to call a specific function.
 ///
 ///Schema: `/components/schemas/ToolChoiceFunction`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "function")]
 pub struct ToolChoiceFunction {
-    ///The name of the function to call.
     ///Wire name `name`; required.
     pub name: String,
 }

@@ -2,13 +2,11 @@
 //!Types of schema `ToolChoiceMCP` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Use this option to force the model to call a specific tool on a remote MCP server.
 ///
 ///Schema: `/components/schemas/ToolChoiceMCP`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "mcp")]
 pub struct ToolChoiceMcp {
-    ///The label of the MCP server to use.
     ///Wire name `server_label`; required.
     pub server_label: String,
     ///Wire name `name`; optional, nullable.

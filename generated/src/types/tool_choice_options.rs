@@ -2,14 +2,6 @@
 //!Types of schema `ToolChoiceOptions` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Controls which (if any) tool is called by the model.
-///
-///`none` means the model will not call any tool and instead generates a message.
-///
-///`auto` means the model can pick between generating a message or calling one or
-///more tools.
-///
-///`required` means the model must call one or more tools.
 ///
 ///Schema: `/components/schemas/ToolChoiceOptions`.
 ///

@@ -2,9 +2,6 @@
 //!Types of schema `ToolChoiceParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///How the model should select which tool (or tools) to use when generating
-///a response. See the `tools` parameter to see how to specify which tools
-///the model can call.
 ///
 ///Schema: `/components/schemas/ToolChoiceParam`.
 ///

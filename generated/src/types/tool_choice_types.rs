@@ -2,37 +2,13 @@
 //!Types of schema `ToolChoiceTypes` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Indicates that the model should use a built-in tool to generate a response.
-///[Learn more about built-in tools](/docs/guides/tools).
 ///
 ///Schema: `/components/schemas/ToolChoiceTypes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ToolChoiceTypes {
-    ///The type of hosted tool the model should to use. Learn more about
-    ///[built-in tools](/docs/guides/tools).
-    ///
-    ///Allowed values are:
-    ///- `file_search`
-    ///- `web_search_preview`
-    ///- `computer`
-    ///- `computer_use_preview`
-    ///- `computer_use`
-    ///- `code_interpreter`
-    ///- `image_generation`
     ///Wire name `type`; required.
     pub r#type: ToolChoiceTypesType,
 }
-///The type of hosted tool the model should to use. Learn more about
-///[built-in tools](/docs/guides/tools).
-///
-///Allowed values are:
-///- `file_search`
-///- `web_search_preview`
-///- `computer`
-///- `computer_use_preview`
-///- `computer_use`
-///- `code_interpreter`
-///- `image_generation`
 ///
 ///Schema: `/components/schemas/ToolChoiceTypes/properties/type`.
 ///

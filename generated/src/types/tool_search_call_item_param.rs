@@ -13,11 +13,9 @@ pub struct ToolSearchCallItemParam {
     ///Wire name `call_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
-    ///Whether tool search was executed by the server or by the client.
     ///Wire name `execution`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<ToolSearchExecutionType>,
-    ///The arguments supplied to the tool search call.
     ///Wire name `arguments`; required.
     pub arguments: EmptyModelParam,
     ///Wire name `status`; optional, nullable.

@@ -7,22 +7,17 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_search_output")]
 pub struct ToolSearchOutput {
-    ///The unique ID of the tool search output item.
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `call_id`; required, nullable.
     #[serde(default)]
     pub call_id: Option<String>,
-    ///Whether tool search was executed by the server or by the client.
     ///Wire name `execution`; required.
     pub execution: ToolSearchExecutionType,
-    ///The loaded tool definitions returned by tool search.
     ///Wire name `tools`; required.
     pub tools: Vec<Tool>,
-    ///The status of the tool search output item that was recorded.
     ///Wire name `status`; required.
     pub status: FunctionCallOutputStatusEnum,
-    ///The identifier of the actor that created the item.
     ///Wire name `created_by`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,

@@ -13,11 +13,9 @@ pub struct ToolSearchOutputItemParam {
     ///Wire name `call_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
-    ///Whether tool search was executed by the server or by the client.
     ///Wire name `execution`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<ToolSearchExecutionType>,
-    ///The loaded tool definitions returned by the tool search output.
     ///Wire name `tools`; required.
     pub tools: Vec<Tool>,
     ///Wire name `status`; optional, nullable.

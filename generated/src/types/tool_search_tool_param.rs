@@ -2,13 +2,11 @@
 //!Types of schema `ToolSearchToolParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Hosted or BYOT tool search configuration for deferred tools.
 ///
 ///Schema: `/components/schemas/ToolSearchToolParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "tool_search")]
 pub struct ToolSearchToolParam {
-    ///Whether tool search is executed by the server or by the client.
     ///Wire name `execution`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<ToolSearchExecutionType>,

@@ -2,7 +2,6 @@
 //!Types of schema `TopLogProb` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The top log probability of a token.
 ///
 ///Schema: `/components/schemas/TopLogProb`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

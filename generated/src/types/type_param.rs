@@ -2,13 +2,11 @@
 //!Types of schema `TypeParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///An action to type in text.
 ///
 ///Schema: `/components/schemas/TypeParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "type")]
 pub struct TypeParam {
-    ///The text to type.
     ///Wire name `text`; required.
     pub text: String,
 }

@@ -2,22 +2,17 @@
 //!Types of schema `UrlCitationBody` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A citation for a web resource used to generate a model response.
 ///
 ///Schema: `/components/schemas/UrlCitationBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "url_citation")]
 pub struct UrlCitationBody {
-    ///The URL of the web resource.
     ///Wire name `url`; required.
     pub url: String,
-    ///The index of the first character of the URL citation in the message.
     ///Wire name `start_index`; required.
     pub start_index: i64,
-    ///The index of the last character of the URL citation in the message.
     ///Wire name `end_index`; required.
     pub end_index: i64,
-    ///The title of the web resource.
     ///Wire name `title`; required.
     pub title: String,
 }

@@ -2,10 +2,6 @@
 //!Types of schema `verbosity` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Constrains the verbosity of the model's response. Lower values will result in
-///more concise responses, while higher values will result in more verbose responses.
-///Currently supported values are `low`, `medium`, and `high`. The default is
-///`medium`.
 ///
 ///Schema: `/components/schemas/Verbosity/anyOf/0`.
 ///

@@ -2,7 +2,6 @@
 //!Types of schema `WaitParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///A wait action.
 ///
 ///Schema: `/components/schemas/WaitParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

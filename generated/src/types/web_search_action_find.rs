@@ -2,16 +2,13 @@
 //!Types of schema `WebSearchActionFind` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Action type "find_in_page": Searches for a pattern within a loaded page.
 ///
 ///Schema: `/components/schemas/WebSearchActionFind`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "find_in_page")]
 pub struct WebSearchActionFind {
-    ///The URL of the page searched for the pattern.
     ///Wire name `url`; required.
     pub url: String,
-    ///The pattern or text to search for within the page.
     ///Wire name `pattern`; required.
     pub pattern: String,
 }

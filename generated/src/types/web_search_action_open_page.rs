@@ -2,13 +2,11 @@
 //!Types of schema `WebSearchActionOpenPage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Action type "open_page" - Opens a specific URL from search results.
 ///
 ///Schema: `/components/schemas/WebSearchActionOpenPage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "open_page")]
 pub struct WebSearchActionOpenPage {
-    ///The URL opened by the model.
     ///Wire name `url`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

@@ -2,32 +2,26 @@
 //!Types of schema `WebSearchActionSearch` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Action type "search" - Performs a web search query.
 ///
 ///Schema: `/components/schemas/WebSearchActionSearch`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "search")]
 pub struct WebSearchActionSearch {
-    ///The search query.
     ///Wire name `query`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    ///The search queries.
     ///Wire name `queries`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queries: Option<Vec<String>>,
-    ///The sources used in the search.
     ///Wire name `sources`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<WebSearchActionSearchSourcesItem>>,
 }
-///A source used in the search.
 ///
 ///Schema: `/components/schemas/WebSearchActionSearch/properties/sources/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(tag = "type", rename = "url")]
 pub struct WebSearchActionSearchSourcesItem {
-    ///The URL of the source.
     ///Wire name `url`; required.
     pub url: String,
 }

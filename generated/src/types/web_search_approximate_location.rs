@@ -2,12 +2,10 @@
 //!Types of schema `web_search_approximate_location` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///The approximate location of the user.
 ///
 ///Schema: `/components/schemas/WebSearchApproximateLocation/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct WebSearchApproximateLocation {
-    ///The type of location approximation. Always `approximate`.
     ///Wire name `type`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WebSearchApproximateLocationType>,
@@ -24,7 +22,6 @@ pub struct WebSearchApproximateLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
-///The type of location approximation. Always `approximate`.
 ///
 ///Schema: `/components/schemas/WebSearchApproximateLocation/anyOf/0/properties/type`.
 ///

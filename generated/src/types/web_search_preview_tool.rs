@@ -2,18 +2,15 @@
 //!Types of schema `WebSearchPreviewTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
 ///
 ///Schema: `/components/schemas/WebSearchPreviewTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebSearchPreviewTool {
-    ///The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`.
     ///Wire name `type`; required.
     pub r#type: WebSearchPreviewToolType,
     ///Wire name `user_location`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_location: Option<ApproximateLocation>,
-    ///High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default.
     ///Wire name `search_context_size`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_context_size: Option<SearchContextSize>,
@@ -21,7 +18,6 @@ pub struct WebSearchPreviewTool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_content_types: Option<Vec<SearchContentType>>,
 }
-///The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`.
 ///
 ///Schema: `/components/schemas/WebSearchPreviewTool/properties/type`.
 ///

@@ -2,16 +2,12 @@
 //!Types of schema `WebSearchTool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
-///Search the Internet for sources related to the prompt. Learn more about the
-///[web search tool](/docs/guides/tools-web-search).
 ///
 ///Schema: `/components/schemas/WebSearchTool`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebSearchTool {
-    ///The type of the web search tool. One of `web_search` or `web_search_2025_08_26`.
     ///Wire name `type`; required.
     pub r#type: WebSearchToolType,
-    ///Allow live internet access for web search. Defaults to true when omitted. When false, the web search tool runs in offline/cache-only mode and will not fetch new external content.
     ///Wire name `external_web_access`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_web_access: Option<bool>,
@@ -21,12 +17,10 @@ pub struct WebSearchTool {
     ///Wire name `user_location`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_location: Option<WebSearchApproximateLocation>,
-    ///High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default.
     ///Wire name `search_context_size`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_context_size: Option<WebSearchToolSearchContextSize>,
 }
-///Filters for the search.
 ///
 ///Schema: `/components/schemas/WebSearchTool/properties/filters/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -35,7 +29,6 @@ pub struct WebSearchToolFilters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
 }
-///High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default.
 ///
 ///Schema: `/components/schemas/WebSearchTool/properties/search_context_size`.
 ///
@@ -94,7 +87,6 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolSearchContextSize {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The type of the web search tool. One of `web_search` or `web_search_2025_08_26`.
 ///
 ///Schema: `/components/schemas/WebSearchTool/properties/type`.
 ///

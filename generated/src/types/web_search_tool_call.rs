@@ -56,26 +56,18 @@ impl<'de> serde::Deserialize<'de> for InputItemsQueryOrder {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
-///The results of a web search tool call. See the
-///[web search guide](/docs/guides/tools-web-search) for more information.
 ///
 ///Schema: `/components/schemas/WebSearchToolCall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_call")]
 pub struct WebSearchToolCall {
-    ///The unique ID of the web search tool call.
     ///Wire name `id`; required.
     pub id: String,
-    ///The status of the web search tool call.
     ///Wire name `status`; required.
     pub status: WebSearchToolCallStatus,
-    ///An object describing the specific action taken in this web search call.
-    ///Includes details on how the model used the web (search, open_page, find_in_page).
     ///Wire name `action`; required.
     pub action: WebSearchToolCallAction,
 }
-///An object describing the specific action taken in this web search call.
-///Includes details on how the model used the web (search, open_page, find_in_page).
 ///
 ///Schema: `/components/schemas/WebSearchToolCall/properties/action`.
 ///
@@ -119,7 +111,6 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolCallAction {
         raw.into_value().map(Self::Other)
     }
 }
-///The status of the web search tool call.
 ///
 ///Schema: `/components/schemas/WebSearchToolCall/properties/status`.
 ///
