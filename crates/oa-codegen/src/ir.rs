@@ -127,6 +127,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Rust type of the JSON success answer, if any.
     pub json_response: Option<String>,
+    /// The success answer is empty or not JSON: the method returns the raw bytes and headers.
+    pub raw_response: bool,
     /// Rust type of one server-sent event, if the operation can stream.
     pub event_type: Option<String>,
     /// How the stream variant asks for a stream: a body field or a query parameter named so.

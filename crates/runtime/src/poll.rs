@@ -75,7 +75,11 @@ where
     Fut: Future<Output = Result<T, Error>>,
     D: FnMut(&T) -> bool,
 {
-    let multiplier = if options.multiplier.is_finite() { options.multiplier.max(1.0) } else { 1.0 };
+    let multiplier = if options.multiplier.is_finite() {
+        options.multiplier.max(1.0)
+    } else {
+        1.0
+    };
     let mut delay = options.initial_delay.min(options.max_delay);
     let mut waited = Duration::ZERO;
     loop {

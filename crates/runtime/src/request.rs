@@ -179,7 +179,11 @@ impl ApiRequest {
     }
 
     /// Sets a pre-encoded body (for example multipart form data) with its content type.
-    pub fn body(mut self, content_type: impl Into<Cow<'static, str>>, body: impl Into<Bytes>) -> Self {
+    pub fn body(
+        mut self,
+        content_type: impl Into<Cow<'static, str>>,
+        body: impl Into<Bytes>,
+    ) -> Self {
         self.body = Some((content_type.into(), body.into()));
         self
     }
@@ -223,7 +227,9 @@ pub fn encode_path_segment(s: &str) -> String {
 /// whose percent-encoded forms are also resolved by URL parsers.
 pub(crate) fn check_path(path: &str) -> Result<(), Error> {
     let Some(rest) = path.strip_prefix('/') else {
-        return Err(Error::Config(format!("request path must start with '/': {path:?}")));
+        return Err(Error::Config(format!(
+            "request path must start with '/': {path:?}"
+        )));
     };
     if rest.is_empty() {
         return Ok(());
@@ -231,13 +237,17 @@ pub(crate) fn check_path(path: &str) -> Result<(), Error> {
     for seg in rest.split('/') {
         let lower = seg.to_ascii_lowercase();
         if seg.is_empty() {
-            return Err(Error::Config(format!("request path has an empty segment: {path:?}")));
+            return Err(Error::Config(format!(
+                "request path has an empty segment: {path:?}"
+            )));
         }
         if matches!(
             lower.as_str(),
             "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
         ) {
-            return Err(Error::Config(format!("request path has a dot segment: {path:?}")));
+            return Err(Error::Config(format!(
+                "request path has a dot segment: {path:?}"
+            )));
         }
     }
     Ok(())

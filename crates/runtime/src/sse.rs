@@ -114,7 +114,9 @@ impl SseDecoder {
     /// A trailing `\r` waits for the next chunk, which may start with `\n`.
     fn find_line(&mut self) -> Option<(usize, usize)> {
         let from = self.scan.max(self.pos);
-        let rel = self.buf[from..].iter().position(|&b| b == b'\n' || b == b'\r');
+        let rel = self.buf[from..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r');
         let Some(rel) = rel else {
             self.scan = self.buf.len();
             return None;

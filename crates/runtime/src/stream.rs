@@ -23,7 +23,8 @@ use super::response::header_str;
 use super::retry::backoff;
 use super::sse::{SseDecoder, SseEvent};
 
-type Reconnect = Pin<Box<dyn Future<Output = Result<(reqwest::Response, Duration, u32), Error>> + Send>>;
+type Reconnect =
+    Pin<Box<dyn Future<Output = Result<(reqwest::Response, Duration, u32), Error>> + Send>>;
 
 /// A stream of decoded server-sent events.
 ///
@@ -149,10 +150,13 @@ impl<T> EventStream<T> {
         let mut options = self.options.clone();
         options.idempotency_key = None;
         options.query.clear();
-        let req = ApiRequest::new(Method::GET, format!("/responses/{}", encode_path_segment(&id)))
-            .query("stream", "true")
-            .query("starting_after", last)
-            .options(options);
+        let req = ApiRequest::new(
+            Method::GET,
+            format!("/responses/{}", encode_path_segment(&id)),
+        )
+        .query("stream", "true")
+        .query("starting_after", last)
+        .options(options);
         let client = self.client.clone();
         let sleeper = client.inner.sleeper.clone();
         self.reconnect = Some(Box::pin(async move {
@@ -207,7 +211,10 @@ impl<T: DeserializeOwned> EventStream<T> {
         let ty = env.as_ref().and_then(|e| e.ty.as_deref());
         if ty == Some("error") || ev.event == "error" {
             self.terminal = true;
-            return Some(Err(stream_error(&ev.data, env.and_then(|e| e.sequence_number))));
+            return Some(Err(stream_error(
+                &ev.data,
+                env.and_then(|e| e.sequence_number),
+            )));
         }
         if matches!(
             ty,
@@ -342,17 +349,22 @@ impl<'de> Deserialize<'de> for LenientId {
                 let mut id = None;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     if key == "id" && id.is_none() {
-                        id = map.next_value::<Option<serde_json::Value>>()?.and_then(|v| match v {
-                            serde_json::Value::String(s) => Some(s),
-                            _ => None,
-                        });
+                        id = map
+                            .next_value::<Option<serde_json::Value>>()?
+                            .and_then(|v| match v {
+                                serde_json::Value::String(s) => Some(s),
+                                _ => None,
+                            });
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
                 Ok(LenientId(id))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<LenientId, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<LenientId, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(LenientId(None))
             }

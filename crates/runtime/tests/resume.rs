@@ -10,11 +10,21 @@ use serde_json::{json, Value};
 
 fn ev(seq: u64) -> String {
     let body = match seq {
-        0 => json!({"type":"response.created","sequence_number":0,"response":{"id":"resp_1","status":"in_progress","output":[]}}),
-        8 => json!({"type":"response.completed","sequence_number":8,"response":{"id":"resp_1","status":"completed"}}),
-        n => json!({"type":"response.output_text.delta","sequence_number":n,"delta":format!("d{n}")}),
+        0 => {
+            json!({"type":"response.created","sequence_number":0,"response":{"id":"resp_1","status":"in_progress","output":[]}})
+        }
+        8 => {
+            json!({"type":"response.completed","sequence_number":8,"response":{"id":"resp_1","status":"completed"}})
+        }
+        n => {
+            json!({"type":"response.output_text.delta","sequence_number":n,"delta":format!("d{n}")})
+        }
     };
-    format!("event: {}\ndata: {}\n\n", body["type"].as_str().unwrap(), body)
+    format!(
+        "event: {}\ndata: {}\n\n",
+        body["type"].as_str().unwrap(),
+        body
+    )
 }
 
 fn events(range: std::ops::RangeInclusive<u64>) -> Vec<String> {
@@ -22,13 +32,26 @@ fn events(range: std::ops::RangeInclusive<u64>) -> Vec<String> {
 }
 
 fn post() -> ApiRequest {
-    ApiRequest::new(Method::POST, "/responses").json(&json!({"stream": true})).unwrap()
+    ApiRequest::new(Method::POST, "/responses")
+        .json(&json!({"stream": true}))
+        .unwrap()
 }
 
-async fn run(replies: Vec<Reply>, auto_resume: bool) -> (TestServer, std::sync::Arc<RecordingSleeper>, Vec<Result<Value, Error>>) {
+async fn run(
+    replies: Vec<Reply>,
+    auto_resume: bool,
+) -> (
+    TestServer,
+    std::sync::Arc<RecordingSleeper>,
+    Vec<Result<Value, Error>>,
+) {
     let server = TestServer::start(replies).await;
     let sleeper = RecordingSleeper::new();
-    let client = server.builder(&sleeper).auto_resume(auto_resume).build().unwrap();
+    let client = server
+        .builder(&sleeper)
+        .auto_resume(auto_resume)
+        .build()
+        .unwrap();
     let mut s = client.send_stream::<Value>(post()).await.unwrap();
     let mut items = Vec::new();
     while let Some(i) = s.next().await {
@@ -64,7 +87,10 @@ async fn reset_mid_stream_resumes_after_last_sequence_number() {
     assert!(q.contains(&("starting_after".into(), "5".into())), "{q:?}");
     assert_eq!(resume.header("accept"), Some("text/event-stream"));
     assert_eq!(resume.header("idempotency-key"), None);
-    assert_eq!(resume.header("authorization"), Some(format!("Bearer {}", common::KEY).as_str()));
+    assert_eq!(
+        resume.header("authorization"),
+        Some(format!("Bearer {}", common::KEY).as_str())
+    );
     assert_eq!(sleeper.delays().len(), 1);
 }
 
@@ -76,7 +102,9 @@ async fn clean_eof_before_terminal_event_also_resumes() {
     )
     .await;
     assert_eq!(seqs(&items), (0..=8).collect::<Vec<_>>());
-    assert!(server.requests()[1].query_pairs().contains(&("starting_after".into(), "3".into())));
+    assert!(server.requests()[1]
+        .query_pairs()
+        .contains(&("starting_after".into(), "3".into())));
 }
 
 #[tokio::test]
@@ -94,7 +122,13 @@ async fn several_drops_in_a_row_with_progress() {
     assert_eq!(seqs(&items), (0..=8).collect::<Vec<_>>());
     let after: Vec<String> = server.requests()[1..]
         .iter()
-        .map(|r| r.query_pairs().into_iter().find(|(k, _)| k == "starting_after").unwrap().1)
+        .map(|r| {
+            r.query_pairs()
+                .into_iter()
+                .find(|(k, _)| k == "starting_after")
+                .unwrap()
+                .1
+        })
         .collect();
     assert_eq!(after, ["2", "4", "6"]);
 }

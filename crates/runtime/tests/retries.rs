@@ -33,7 +33,9 @@ async fn retry_after_seconds_is_honoured() {
 #[tokio::test]
 async fn retry_after_ms_wins_over_retry_after() {
     let server = TestServer::start(vec![
-        Reply::json(429, "{}").header("retry-after-ms", "1500").header("retry-after", "9"),
+        Reply::json(429, "{}")
+            .header("retry-after-ms", "1500")
+            .header("retry-after", "9"),
         Reply::json(200, OK),
     ])
     .await;
@@ -69,7 +71,10 @@ async fn out_of_range_retry_after_falls_back_to_backoff() {
     let sleeper = RecordingSleeper::at(past);
     let client = server.builder(&sleeper).build().unwrap();
     let _: Value = client.send_json(get()).await.unwrap();
-    assert_eq!(sleeper.delays(), vec![Duration::from_millis(500), Duration::from_secs(1)]);
+    assert_eq!(
+        sleeper.delays(),
+        vec![Duration::from_millis(500), Duration::from_secs(1)]
+    );
 }
 
 #[tokio::test]
@@ -83,7 +88,10 @@ async fn server_errors_then_success() {
     let sleeper = RecordingSleeper::new();
     let client = server.builder(&sleeper).build().unwrap();
     let _: Value = client.send_json(get()).await.unwrap();
-    assert_eq!(sleeper.delays(), vec![Duration::from_millis(500), Duration::from_secs(1)]);
+    assert_eq!(
+        sleeper.delays(),
+        vec![Duration::from_millis(500), Duration::from_secs(1)]
+    );
     let counts: Vec<_> = server
         .requests()
         .iter()
@@ -174,14 +182,22 @@ async fn post_sends_one_idempotency_key_on_every_attempt() {
     .await;
     let sleeper = RecordingSleeper::new();
     let client = server.builder(&sleeper).build().unwrap();
-    let req = ApiRequest::new(Method::POST, "/responses").json(&json!({"model": "m"})).unwrap();
+    let req = ApiRequest::new(Method::POST, "/responses")
+        .json(&json!({"model": "m"}))
+        .unwrap();
     let _: Value = client.send_json(req).await.unwrap();
     let reqs = server.requests();
     assert_eq!(reqs.len(), 3);
-    let keys: Vec<_> = reqs.iter().map(|r| r.header("idempotency-key").unwrap().to_owned()).collect();
+    let keys: Vec<_> = reqs
+        .iter()
+        .map(|r| r.header("idempotency-key").unwrap().to_owned())
+        .collect();
     assert!(!keys[0].is_empty());
     assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
-    let counts: Vec<_> = reqs.iter().map(|r| r.header("x-oa-retry-count").unwrap().to_owned()).collect();
+    let counts: Vec<_> = reqs
+        .iter()
+        .map(|r| r.header("x-oa-retry-count").unwrap().to_owned())
+        .collect();
     assert_eq!(counts, ["0", "1", "2"]);
     for r in &reqs {
         assert_eq!(r.body, br#"{"model":"m"}"#);
@@ -200,10 +216,16 @@ async fn idempotency_keys_differ_between_calls_and_can_be_chosen() {
     let sleeper = RecordingSleeper::new();
     let client = server.builder(&sleeper).build().unwrap();
     for _ in 0..2 {
-        let _: Value = client.send_json(ApiRequest::new(Method::POST, "/files")).await.unwrap();
+        let _: Value = client
+            .send_json(ApiRequest::new(Method::POST, "/files"))
+            .await
+            .unwrap();
     }
     let _: Value = client
-        .send_json(ApiRequest::new(Method::POST, "/files").options(RequestOptions::default().idempotency_key("mine")))
+        .send_json(
+            ApiRequest::new(Method::POST, "/files")
+                .options(RequestOptions::default().idempotency_key("mine")),
+        )
         .await
         .unwrap();
     let _: Value = client.send_json(get()).await.unwrap();
@@ -255,9 +277,17 @@ async fn slow_server_times_out_and_is_retried() {
     .await;
     let sleeper = RecordingSleeper::new();
     let client = server.builder(&sleeper).build().unwrap();
-    let opts = RequestOptions::default().timeout(Duration::from_millis(200)).max_retries(1);
-    let err = client.send_json::<Value>(get().options(opts)).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(Some(d)) if d == Duration::from_millis(200)), "{err:?}");
+    let opts = RequestOptions::default()
+        .timeout(Duration::from_millis(200))
+        .max_retries(1);
+    let err = client
+        .send_json::<Value>(get().options(opts))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout(Some(d)) if d == Duration::from_millis(200)),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 2);
     assert_eq!(sleeper.delays().len(), 1);
 }

@@ -12,7 +12,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 fn post() -> ApiRequest {
-    ApiRequest::new(Method::POST, "/responses").json(&json!({"stream": true})).unwrap()
+    ApiRequest::new(Method::POST, "/responses")
+        .json(&json!({"stream": true}))
+        .unwrap()
 }
 
 async fn collect<T: serde::de::DeserializeOwned>(mut s: EventStream<T>) -> Vec<Result<T, Error>> {
@@ -33,7 +35,10 @@ async fn stream_of(reply: Reply) -> (TestServer, Vec<Result<Value, Error>>) {
 }
 
 fn oks(items: &[Result<Value, Error>]) -> Vec<Value> {
-    items.iter().filter_map(|r| r.as_ref().ok().cloned()).collect()
+    items
+        .iter()
+        .filter_map(|r| r.as_ref().ok().cloned())
+        .collect()
 }
 
 #[tokio::test]
@@ -49,7 +54,10 @@ async fn comments_and_keepalives_are_skipped_and_done_ends_the_stream() {
         "data: {\"type\":\"after-done\"}\n\n",
     ]))
     .await;
-    assert_eq!(oks(&items), vec![json!({"type":"a","n":1}), json!({"type":"b","n":2})]);
+    assert_eq!(
+        oks(&items),
+        vec![json!({"type":"a","n":1}), json!({"type":"b","n":2})]
+    );
     assert_eq!(items.len(), 2);
     let req = &server.requests()[0];
     assert_eq!(req.header("accept"), Some("text/event-stream"));
@@ -68,12 +76,21 @@ async fn line_endings_and_split_chunks() {
     // CRLF, lone CR and LF line endings, with chunks split mid-line and between CR and LF.
     let (_s, items) = stream_of(
         Reply::sse(&[
-            "\u{feff}da", "ta: {\"n\"", ":1}\r", "\n\r", "\ndata: {\"n\":2}\r\r", "data: {\"n\":3}\n", "\n",
+            "\u{feff}da",
+            "ta: {\"n\"",
+            ":1}\r",
+            "\n\r",
+            "\ndata: {\"n\":2}\r\r",
+            "data: {\"n\":3}\n",
+            "\n",
         ])
         .paced(),
     )
     .await;
-    assert_eq!(oks(&items), vec![json!({"n":1}), json!({"n":2}), json!({"n":3})]);
+    assert_eq!(
+        oks(&items),
+        vec![json!({"n":1}), json!({"n":2}), json!({"n":3})]
+    );
 }
 
 #[tokio::test]
@@ -117,7 +134,12 @@ async fn flat_and_nested_error_events() {
     .await;
     assert_eq!(items.len(), 2);
     match &items[0] {
-        Err(Error::StreamError { code, message, param, sequence_number }) => {
+        Err(Error::StreamError {
+            code,
+            message,
+            param,
+            sequence_number,
+        }) => {
             assert_eq!(code.as_deref(), Some("rate_limit"));
             assert_eq!(message, "slow down");
             assert_eq!(param, &None);
@@ -126,7 +148,12 @@ async fn flat_and_nested_error_events() {
         other => panic!("{other:?}"),
     }
     match &items[1] {
-        Err(Error::StreamError { code, message, param, sequence_number }) => {
+        Err(Error::StreamError {
+            code,
+            message,
+            param,
+            sequence_number,
+        }) => {
             assert_eq!(code.as_deref(), Some("boom"));
             assert_eq!(message, "nested");
             assert_eq!(param.as_deref(), Some("input"));
@@ -146,10 +173,15 @@ async fn truncated_event_at_eof_is_reported() {
 
 #[tokio::test]
 async fn dropped_connection_without_resume_is_an_error() {
-    let (_s, items) = stream_of(Reply::sse(&["data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n"]).abort()).await;
+    let (_s, items) =
+        stream_of(Reply::sse(&["data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n"]).abort()).await;
     assert_eq!(oks(&items), vec![json!({"n":1}), json!({"n":2})]);
     assert_eq!(items.len(), 3);
-    assert!(matches!(&items[2], Err(Error::Connection(_))), "{:?}", items[2]);
+    assert!(
+        matches!(&items[2], Err(Error::Connection(_))),
+        "{:?}",
+        items[2]
+    );
 }
 
 #[tokio::test]
@@ -165,7 +197,10 @@ async fn error_status_is_returned_before_streaming() {
     let err = client.send_stream::<Value>(post()).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.request_id(), Some("req_9"));
-    assert_eq!(err.api_error().unwrap().code.as_deref(), Some("invalid_api_key"));
+    assert_eq!(
+        err.api_error().unwrap().code.as_deref(),
+        Some("invalid_api_key")
+    );
 }
 
 #[tokio::test]
@@ -182,7 +217,10 @@ async fn stream_errors_are_retried_before_the_body() {
     assert_eq!(s.status(), 200);
     assert_eq!(oks(&collect(s).await), vec![json!({"n":1})]);
     let reqs = server.requests();
-    assert_eq!(reqs[0].header("idempotency-key"), reqs[1].header("idempotency-key"));
+    assert_eq!(
+        reqs[0].header("idempotency-key"),
+        reqs[1].header("idempotency-key")
+    );
 }
 
 #[tokio::test]
@@ -211,7 +249,11 @@ async fn stalled_stream_times_out() {
     let items = collect(client.send_stream::<Value>(req).await.unwrap()).await;
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].as_ref().unwrap(), &json!({"n":1}));
-    assert!(matches!(&items[1], Err(Error::Timeout(Some(_)))), "{:?}", items[1]);
+    assert!(
+        matches!(&items[1], Err(Error::Timeout(Some(_)))),
+        "{:?}",
+        items[1]
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -146,7 +148,10 @@ impl Client {
     }
 
     /// Sends a streaming request and returns the 2xx response with its body unread.
-    pub(crate) async fn open_stream(&self, req: ApiRequest) -> Result<(reqwest::Response, Duration, u32), Error> {
+    pub(crate) async fn open_stream(
+        &self,
+        req: ApiRequest,
+    ) -> Result<(reqwest::Response, Duration, u32), Error> {
         let prepared = self.prepare(req, true)?;
         match self.execute(&prepared, true).await? {
             Received::Streaming(r) => Ok((r, prepared.timeout, prepared.max_retries)),
@@ -163,7 +168,9 @@ impl Client {
         check_path(&req.path)?;
         let mut url = Url::parse(&format!("{}{}", inner.base_url, req.path))
             .map_err(|e| Error::Config(format!("invalid request URL: {e}")))?;
-        let has_query = !(inner.default_query.is_empty() && req.query.is_empty() && req.options.query.is_empty());
+        let has_query = !(inner.default_query.is_empty()
+            && req.query.is_empty()
+            && req.options.query.is_empty());
         if has_query {
             let mut pairs = url.query_pairs_mut();
             for (k, v) in &inner.default_query {
@@ -184,7 +191,11 @@ impl Client {
         let mut headers = inner.default_headers.clone();
         headers.insert(
             ACCEPT,
-            HeaderValue::from_static(if streaming { "text/event-stream" } else { "application/json" }),
+            HeaderValue::from_static(if streaming {
+                "text/event-stream"
+            } else {
+                "application/json"
+            }),
         );
         let body = match req.body {
             Some((content_type, bytes)) => {
@@ -201,9 +212,12 @@ impl Client {
         if let Some(k) = key {
             headers.insert("idempotency-key", header_value(&k)?);
         }
-        for (name, value) in req.headers.iter().map(|(n, v)| (&**n, v)).chain(
-            req.options.headers.iter().map(|(n, v)| (n.as_str(), v)),
-        ) {
+        for (name, value) in req
+            .headers
+            .iter()
+            .map(|(n, v)| (&**n, v))
+            .chain(req.options.headers.iter().map(|(n, v)| (n.as_str(), v)))
+        {
             headers.insert(header_name(name)?, header_value(value)?);
         }
         Ok(Prepared {
@@ -267,13 +281,23 @@ impl Client {
     }
 
     fn delay(&self, headers: Option<&HeaderMap>, retries_done: u32) -> Duration {
-        retry_delay(headers, retries_done, self.inner.sleeper.now(), self.inner.jitter.sample())
+        retry_delay(
+            headers,
+            retries_done,
+            self.inner.sleeper.now(),
+            self.inner.jitter.sample(),
+        )
     }
 
     /// One attempt under the per-attempt time limit. A non-streaming attempt
     /// includes reading the whole body; a streaming one stops at the headers
     /// when the status is 2xx.
-    async fn attempt(&self, p: &Prepared, attempt: u32, streaming: bool) -> Result<Received, Error> {
+    async fn attempt(
+        &self,
+        p: &Prepared,
+        attempt: u32,
+        streaming: bool,
+    ) -> Result<Received, Error> {
         let mut rb = self
             .inner
             .http
@@ -310,7 +334,8 @@ fn new_idempotency_key() -> String {
 }
 
 fn header_name(name: &str) -> Result<HeaderName, Error> {
-    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("invalid header name {name:?}")))
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::Config(format!("invalid header name {name:?}")))
 }
 
 fn header_value(value: &str) -> Result<HeaderValue, Error> {
@@ -388,10 +413,9 @@ impl ClientBuilder {
     /// Like [`load_env`](Self::load_env) with a custom variable lookup.
     pub fn load_env_from(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        self.api_key = Some(
-            get("OPENAI_API_KEY")
-                .ok_or_else(|| Error::Config("the OPENAI_API_KEY environment variable is not set".into()))?,
-        );
+        self.api_key = Some(get("OPENAI_API_KEY").ok_or_else(|| {
+            Error::Config("the OPENAI_API_KEY environment variable is not set".into())
+        })?);
         if let Some(v) = get("OPENAI_BASE_URL") {
             self.base_url = Some(v);
         }
@@ -507,9 +531,12 @@ impl ClientBuilder {
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
             .trim_end_matches('/')
             .to_owned();
-        let parsed = Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+        let parsed =
+            Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(Error::Config("base URL must be an http or https URL".into()));
+            return Err(Error::Config(
+                "base URL must be an http or https URL".into(),
+            ));
         }
 
         let mut headers = HeaderMap::new();

@@ -57,7 +57,10 @@ impl<F, Fut> fmt::Debug for Paginator<F, Fut> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
             .field("cursor", &self.cursor)
-            .field("finished", &(self.next.is_none() && self.in_flight.is_none()))
+            .field(
+                "finished",
+                &(self.next.is_none() && self.in_flight.is_none()),
+            )
             .finish_non_exhaustive()
     }
 }

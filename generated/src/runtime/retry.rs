@@ -122,7 +122,12 @@ pub(crate) fn backoff(retries_done: u32, jitter_sample: f64) -> Duration {
 }
 
 fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         return secs(ms / 1000.0);
     }

@@ -20,6 +20,7 @@ pub struct CompoundFilter {
 pub enum CompoundFilterFiltersItem {
     ///Tag eq, ne, gt, gte, lt, lte, in, nin
     ComparisonFilter(ComparisonFilter),
+    ///Tag and, or
     CompoundFilter(CompoundFilter),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
@@ -70,11 +71,17 @@ impl<'de> serde::Deserialize<'de> for CompoundFilterFiltersItem {
                     return Ok(Self::ComparisonFilter(value));
                 }
             }
-            None => {
+            Some("and") => {
                 if let Some(value) = raw.try_decode() {
                     return Ok(Self::CompoundFilter(value));
                 }
             }
+            Some("or") => {
+                if let Some(value) = raw.try_decode() {
+                    return Ok(Self::CompoundFilter(value));
+                }
+            }
+            None => {}
             Some(_) => {}
         }
         raw.into_value().map(Self::Other)

@@ -142,11 +142,13 @@ fn reachable_components(
         walk_refs(root, v, &ptr, &mut |r, at| {
             if r.starts_with("#/components/schemas/") {
                 let name_ptr: String = r.split('/').take(4).collect::<Vec<_>>().join("/");
-                if seen.insert(name_ptr.clone()) {
-                    match schema::resolve_ptr(root, &name_ptr) {
-                        Some(target) => stack.push((name_ptr[1..].to_owned(), target)),
-                        None => diags.error(at, format!("unresolved $ref `{r}`")),
+                match schema::resolve_ptr(root, &name_ptr) {
+                    Some(target) => {
+                        if seen.insert(name_ptr.clone()) {
+                            stack.push((name_ptr[1..].to_owned(), target));
+                        }
                     }
+                    None => diags.error(at, format!("unresolved $ref `{r}`")),
                 }
             } else if r.starts_with("#/") {
                 match schema::resolve_ptr(root, r) {

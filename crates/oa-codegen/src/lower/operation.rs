@@ -239,10 +239,8 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
                 }
             }
         }
-        if json_response.is_none() && event_type.is_none() {
-            lw.diags.warning(&sel.pointer, "operation skipped: no JSON or event-stream success answer");
-            continue;
-        }
+        // No JSON and no event stream: an empty or binary answer, handed over as bytes.
+        let raw_response = json_response.is_none() && event_type.is_none();
         if event_type.is_none() || json_response.is_none() {
             stream_flag = stream_flag.filter(|_| event_type.is_some() && json_response.is_some());
         }
@@ -268,6 +266,7 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
             fixed_query: fixed.into_iter().map(|q| (q.wire, q.ty.trim_start_matches('=').to_owned())).collect(),
             body,
             json_response,
+            raw_response,
             event_type,
             stream_flag,
             doc,

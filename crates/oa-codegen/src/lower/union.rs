@@ -34,7 +34,11 @@ impl Lowerer<'_> {
         let mut required_counts: Vec<usize> = Vec::new();
         for &(i, b) in branches {
             let branch_ptr = format!("{ptr}/{keyword}/{i}");
-            let tags = view::tag_values(self.root, b, &tag_prop, 0).unwrap_or_default();
+            // `$recursiveRef: "#"` points at the component being lowered; read its tags there.
+            let recursive = b.get("$recursiveRef").or_else(|| b.get("$dynamicRef")).is_some();
+            let self_ref = serde_json::json!({ "$ref": self.current.2 });
+            let probe = if recursive { &self_ref } else { b };
+            let tags = view::tag_values(self.root, probe, &tag_prop, 0).unwrap_or_default();
             let word = branch_word(b, &tags);
             let ctx = NameHint::Context(naming::nested_type_name(&name, word.as_deref().unwrap_or("Variant")));
             let Lowered { ty, .. } = self.lower(b, &branch_ptr, ctx);
@@ -43,7 +47,7 @@ impl Lowerer<'_> {
                 (_, Some(w)) => naming::variant_name(w),
             };
             let variant = scope.claim(&base, "Variant");
-            required_counts.push(view::object_shape(self.root, b, 0).1.len());
+            required_counts.push(view::object_shape(self.root, probe, 0).1.len());
             variants.push((variant, ty, tags));
         }
 
@@ -70,7 +74,10 @@ impl Lowerer<'_> {
         let untagged: Vec<String> = variants
             .iter()
             .zip(branches)
-            .filter(|((_, _, tags), (_, b))| tags.is_empty() || !view::is_required(self.root, b, &tag_prop))
+            .filter(|((_, _, tags), (_, b))| {
+                let recursive = b.get("$recursiveRef").is_some() || b.get("$dynamicRef").is_some();
+                tags.is_empty() || (!recursive && !view::is_required(self.root, b, &tag_prop))
+            })
             .map(|((n, _, _), _)| n.clone())
             .collect();
         let is_tagged = !dispatch.is_empty();

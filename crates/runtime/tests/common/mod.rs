@@ -62,7 +62,10 @@ pub enum Body {
     Full(Vec<u8>),
     Chunks(Vec<Vec<u8>>, End),
     /// Chunked SSE generated on the fly until `limit` bytes; `make(i)` returns event `i`.
-    Endless { make: fn(u64) -> String, limit: u64 },
+    Endless {
+        make: fn(u64) -> String,
+        limit: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -89,7 +92,13 @@ impl Reply {
         Reply {
             status: 200,
             headers: vec![("content-type".into(), "text/event-stream".into())],
-            body: Body::Chunks(chunks.iter().map(|c| c.as_ref().as_bytes().to_vec()).collect(), End::Clean),
+            body: Body::Chunks(
+                chunks
+                    .iter()
+                    .map(|c| c.as_ref().as_bytes().to_vec())
+                    .collect(),
+                End::Clean,
+            ),
             delay: None,
             chunk_pause: false,
         }
@@ -144,14 +153,19 @@ impl TestServer {
         let st = state.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((sock, _)) = listener.accept().await else { return };
+                let Ok((sock, _)) = listener.accept().await else {
+                    return;
+                };
                 let st = st.clone();
                 tokio::spawn(async move {
                     let _ = serve(sock, st).await;
                 });
             }
         });
-        TestServer { base_url: format!("http://{addr}/v1"), state }
+        TestServer {
+            base_url: format!("http://{addr}/v1"),
+            state,
+        }
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -203,8 +217,19 @@ async fn serve(sock: TcpStream, st: Arc<State>) -> std::io::Result<()> {
         Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
         None => (target.clone(), None),
     };
-    st.requests.lock().unwrap().push(Recorded { method, path, query, headers, body });
-    let reply = st.replies.lock().unwrap().pop_front().unwrap_or_else(|| Reply::json(599, "{\"error\":{\"message\":\"no scripted reply\"}}"));
+    st.requests.lock().unwrap().push(Recorded {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    });
+    let reply = st
+        .replies
+        .lock()
+        .unwrap()
+        .pop_front()
+        .unwrap_or_else(|| Reply::json(599, "{\"error\":{\"message\":\"no scripted reply\"}}"));
     let mut sock = reader.into_inner();
     if let Some(d) = reply.delay {
         tokio::time::sleep(d).await;
@@ -234,7 +259,8 @@ async fn serve(sock: TcpStream, st: Arc<State>) -> std::io::Result<()> {
             head.push_str("transfer-encoding: chunked\r\n\r\n");
             sock.write_all(head.as_bytes()).await?;
             for c in chunks {
-                sock.write_all(format!("{:x}\r\n", c.len()).as_bytes()).await?;
+                sock.write_all(format!("{:x}\r\n", c.len()).as_bytes())
+                    .await?;
                 sock.write_all(c).await?;
                 sock.write_all(b"\r\n").await?;
                 sock.flush().await?;
@@ -252,7 +278,8 @@ async fn serve(sock: TcpStream, st: Arc<State>) -> std::io::Result<()> {
                 i += 1;
                 sent += ev.len() as u64;
                 let r = async {
-                    sock.write_all(format!("{:x}\r\n", ev.len()).as_bytes()).await?;
+                    sock.write_all(format!("{:x}\r\n", ev.len()).as_bytes())
+                        .await?;
                     sock.write_all(ev.as_bytes()).await?;
                     sock.write_all(b"\r\n").await
                 }
@@ -282,7 +309,10 @@ impl RecordingSleeper {
         Arc::new(Self::default())
     }
     pub fn at(now: SystemTime) -> Arc<Self> {
-        Arc::new(Self { delays: Mutex::default(), now: Some(now) })
+        Arc::new(Self {
+            delays: Mutex::default(),
+            now: Some(now),
+        })
     }
     pub fn delays(&self) -> Vec<Duration> {
         self.delays.lock().unwrap().clone()

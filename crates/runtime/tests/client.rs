@@ -1,0 +1,336 @@
+//! Request assembly, configuration, error bodies and decoding over real HTTP.
+
+mod common;
+
+use common::{RecordingSleeper, Reply, TestServer, KEY};
+use oa_runtime::{encode_path_segment, ApiRequest, Client, Error, RequestOptions};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn default_headers_are_sent() {
+    let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server
+        .builder(&sleeper)
+        .organization("org-1")
+        .project("proj-1")
+        .default_header("x-extra", "yes")
+        .build()
+        .unwrap();
+    let req = ApiRequest::new(Method::POST, "/responses")
+        .json(&json!({"a": 1}))
+        .unwrap()
+        .header("x-endpoint", "e")
+        .options(RequestOptions::default().header("x-extra", "overridden"));
+    let _: Value = client.send_json(req).await.unwrap();
+    let r = &server.requests()[0];
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path, "/v1/responses");
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(r.header("openai-organization"), Some("org-1"));
+    assert_eq!(r.header("openai-project"), Some("proj-1"));
+    assert!(r
+        .header("user-agent")
+        .unwrap()
+        .starts_with("openai-responses-rust/"));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.header("accept"), Some("application/json"));
+    assert_eq!(r.header("x-endpoint"), Some("e"));
+    assert_eq!(r.header("x-extra"), Some("overridden"));
+    assert_eq!(r.header("x-oa-retry-count"), Some("0"));
+    assert_eq!(r.header("api-key"), None);
+}
+
+#[tokio::test]
+async fn azure_style_api_key_header_and_api_version() {
+    let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("{}/openai/", server.base_url))
+        .api_key_header(true)
+        .default_query("api-version", "2024-10-21")
+        .build()
+        .unwrap();
+    let _: Value = client
+        .send_json(ApiRequest::new(Method::GET, "/responses/r1").query("include", "x"))
+        .await
+        .unwrap();
+    let r = &server.requests()[0];
+    assert_eq!(r.path, "/v1/openai/responses/r1");
+    assert_eq!(r.header("api-key"), Some(KEY));
+    assert_eq!(r.header("authorization"), None);
+    assert_eq!(r.query.as_deref(), Some("api-version=2024-10-21&include=x"));
+}
+
+#[tokio::test]
+async fn query_encoding() {
+    let server = TestServer::start(vec![Reply::json(200, "{}"), Reply::json(200, "{}")]).await;
+    let sleeper = RecordingSleeper::new();
+    for brackets in [false, true] {
+        let client = server
+            .builder(&sleeper)
+            .array_query_brackets(brackets)
+            .build()
+            .unwrap();
+        let req = ApiRequest::new(
+            Method::GET,
+            format!("/files/{}", encode_path_segment("a b/c")),
+        )
+        .query("limit", 10)
+        .query_opt("after", None::<&str>)
+        .query_opt("order", Some("asc"))
+        .query_array("include", ["x&y", "z"])
+        .options(RequestOptions::default().query("extra", "1"));
+        let _: Value = client.send_json(req).await.unwrap();
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs[0].path, "/v1/files/a%20b%2Fc");
+    assert_eq!(
+        reqs[0].query.as_deref(),
+        Some("limit=10&order=asc&include=x%26y&include=z&extra=1")
+    );
+    assert_eq!(
+        reqs[1].query.as_deref(),
+        Some("limit=10&order=asc&include%5B%5D=x%26y&include%5B%5D=z&extra=1")
+    );
+}
+
+#[test]
+fn path_segments_are_encoded() {
+    assert_eq!(encode_path_segment("resp_123-abc.~"), "resp_123-abc.~");
+    assert_eq!(encode_path_segment("a/b?c#d%e f"), "a%2Fb%3Fc%23d%25e%20f");
+    assert_eq!(encode_path_segment("é"), "%C3%A9");
+}
+
+#[tokio::test]
+async fn dot_and_empty_segments_are_rejected() {
+    let sleeper = RecordingSleeper::new();
+    let server = TestServer::start(vec![]).await;
+    let client = server.builder(&sleeper).build().unwrap();
+    for path in [
+        "/files/..",
+        "/files/%2E%2e",
+        "/files/",
+        "/files//content",
+        "files",
+    ] {
+        let err = client
+            .send_json::<Value>(ApiRequest::new(Method::GET, path))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{path}: {err:?}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn api_error_body_is_parsed() {
+    let body = r#"{"error":{"message":"No such model","type":"invalid_request_error","param":"model","code":"model_not_found"}}"#;
+    let server = TestServer::start(vec![
+        Reply::json(404, body).header("x-request-id", "req_abc")
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let err = client
+        .send_json::<Value>(ApiRequest::new(Method::GET, "/models/x"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Api {
+            status,
+            error,
+            request_id,
+            body: raw,
+            headers,
+        } => {
+            assert_eq!(*status, 404);
+            let e = error.as_deref().unwrap();
+            assert_eq!(e.message.as_deref(), Some("No such model"));
+            assert_eq!(e.r#type.as_deref(), Some("invalid_request_error"));
+            assert_eq!(e.param.as_deref(), Some("model"));
+            assert_eq!(e.code.as_deref(), Some("model_not_found"));
+            assert_eq!(request_id.as_deref(), Some("req_abc"));
+            assert_eq!(raw, body);
+            assert_eq!(headers.get("x-request-id").unwrap(), "req_abc");
+        }
+        other => panic!("{other:?}"),
+    }
+    let shown = err.to_string();
+    assert!(
+        shown.contains("404") && shown.contains("No such model") && shown.contains("req_abc"),
+        "{shown}"
+    );
+    assert!(!shown.contains(KEY));
+}
+
+#[tokio::test]
+async fn non_json_error_body_is_kept_raw() {
+    let server = TestServer::start(vec![
+        Reply::json(403, "<html>denied</html>"),
+        Reply::json(400, r#"{"error":{"code":42}}"#),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let err = client
+        .send_json::<Value>(ApiRequest::new(Method::GET, "/x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Api { error: None, body, .. } if body == "<html>denied</html>"),
+        "{err:?}"
+    );
+    let err = client
+        .send_json::<Value>(ApiRequest::new(Method::GET, "/x"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_error().unwrap().code.as_deref(), Some("42"));
+}
+
+#[tokio::test]
+async fn malformed_success_body_is_a_decode_error_with_path() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct List {
+        data: Vec<Item>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+    }
+    let bad_type = r#"{"data":[{"id":"a"},{"id":7}]}"#;
+    let server = TestServer::start(vec![
+        Reply::json(200, bad_type),
+        Reply::json(200, "{\"data\": ["),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    match client
+        .send_json::<List>(ApiRequest::new(Method::GET, "/x"))
+        .await
+        .unwrap_err()
+    {
+        Error::Decode { body, path, .. } => {
+            assert_eq!(body, bad_type);
+            assert_eq!(path, "data[1].id");
+        }
+        other => panic!("{other:?}"),
+    }
+    match client
+        .send_json::<List>(ApiRequest::new(Method::GET, "/x"))
+        .await
+        .unwrap_err()
+    {
+        Error::Decode { body, .. } => assert_eq!(body, "{\"data\": ["),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn response_metadata_and_empty_bodies() {
+    let server = TestServer::start(vec![
+        Reply::json(200, r#"{"id":"x"}"#)
+            .header("x-request-id", "req_1")
+            .header("x-ratelimit-remaining-requests", "99")
+            .header("x-ratelimit-reset-tokens", "6m0s")
+            .header("openai-processing-ms", "12"),
+        Reply::json(204, ""),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let r = client
+        .send_json_with_response::<Value>(ApiRequest::new(Method::GET, "/x"))
+        .await
+        .unwrap();
+    assert_eq!(r.data, json!({"id":"x"}));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.request_id(), Some("req_1"));
+    assert_eq!(r.processing_ms(), Some(12));
+    let rl = r.rate_limit();
+    assert_eq!(rl.remaining_requests, Some(99));
+    assert_eq!(rl.reset_tokens, Some("6m0s"));
+    assert_eq!(rl.limit_tokens, None);
+    let () = client
+        .send_json(ApiRequest::new(Method::DELETE, "/x"))
+        .await
+        .unwrap();
+}
+
+#[test]
+fn debug_output_never_shows_the_key() {
+    let builder = Client::builder().api_key(KEY).organization("org");
+    assert!(!format!("{builder:?}").contains(KEY));
+    let client = builder.build().unwrap();
+    let shown = format!("{client:?}");
+    assert!(!shown.contains(KEY), "{shown}");
+    assert!(shown.contains("org"));
+    let azure = Client::builder()
+        .api_key(KEY)
+        .api_key_header(true)
+        .build()
+        .unwrap();
+    assert!(!format!("{azure:?}").contains(KEY));
+}
+
+#[test]
+fn configuration_errors() {
+    let missing = Client::builder().load_env_from(|_| None).unwrap_err();
+    assert!(matches!(missing, Error::Config(_)));
+    let empty = Client::builder()
+        .load_env_from(|_| Some(String::new()))
+        .unwrap_err();
+    assert!(matches!(empty, Error::Config(_)));
+    assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
+    assert!(matches!(
+        Client::builder().api_key(KEY).base_url("not a url").build(),
+        Err(Error::Config(_))
+    ));
+    assert!(
+        matches!(Client::builder().api_key("bad\nkey").build(), Err(Error::Config(e)) if !e.contains("bad"))
+    );
+    // An explicit Authorization header can stand in for the key.
+    assert!(Client::builder()
+        .default_header("Authorization", "Bearer x")
+        .build()
+        .is_ok());
+
+    let vars = |name: &str| match name {
+        "OPENAI_API_KEY" => Some(KEY.to_owned()),
+        "OPENAI_BASE_URL" => Some("http://127.0.0.1:9/v2/".to_owned()),
+        "OPENAI_ORG_ID" => Some("org-9".to_owned()),
+        _ => None,
+    };
+    let client = Client::builder()
+        .load_env_from(vars)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
+}
+
+#[test]
+fn error_stays_small() {
+    // Results carrying `Error` are returned everywhere; keep it pointer-sized-ish.
+    assert!(
+        std::mem::size_of::<Error>() <= 128,
+        "{}",
+        std::mem::size_of::<Error>()
+    );
+}
+
+#[test]
+fn client_is_send_sync_clone_and_streams_are_send_unpin() {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    fn send_unpin<T: Send + Unpin>() {}
+    send_sync::<Client>();
+    send_unpin::<oa_runtime::EventStream<Value>>();
+}
