@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use openai_responses::api::responses::{InputItemsQuery, RetrieveQuery};
+use openai_responses::api::{InputItemsQuery, RetrieveQuery};
 use openai_responses::{types, Client, Error};
 use serde_json::json;
 
