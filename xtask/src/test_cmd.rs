@@ -7,7 +7,8 @@ use std::time::SystemTime;
 use crate::cli::workspace_root;
 
 /// `cargo xtask test [-- CARGO TEST ARGS]`: `npm ci` in `tools/prism` when needed, then
-/// `cargo test --workspace ARGS` with `PRISM_BIN` set; returns cargo's exit code.
+/// `cargo test --workspace ARGS` (without `--workspace` when ARGS pick packages) with `PRISM_BIN`
+/// set; returns cargo's exit code.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let extra = match args.first().map(String::as_str) {
         Some("--") => &args[1..],
@@ -36,9 +37,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             return Err(format!("npm ci succeeded but {} is missing", prism.display()));
         }
     }
+    // `--workspace` would override a package selection in the extra arguments.
+    let selects = extra.iter().take_while(|a| *a != "--").any(|a| a.starts_with("-p") || a.starts_with("--package"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["test", "--workspace"])
+        .arg("test")
+        .args((!selects).then_some("--workspace"))
         .args(extra)
         .env("PRISM_BIN", &prism)
         .current_dir(&root)

@@ -1,6 +1,8 @@
 //! HTTP runtime shared by generated API clients: transport, retries, errors, SSE streaming and pagination.
 
 #[cfg(feature = "client")]
+mod builder;
+#[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
 mod decode;
@@ -22,7 +24,9 @@ mod sse;
 mod stream;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder};
+pub use builder::ClientBuilder;
+#[cfg(feature = "client")]
+pub use client::Client;
 #[cfg(feature = "client")]
 pub use error::{ApiErrorBody, Error};
 #[cfg(feature = "client")]

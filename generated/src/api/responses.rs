@@ -58,6 +58,14 @@ impl<'c> Responses<'c> {
         }
         request.json(body)
     }
+    ///Start a new model response
+    ///
+    ///Sends input (text, images, files or earlier items) to a model and asks it to produce output,
+    ///possibly calling tools along the way.
+    ///With `stream: true` in the body the answer arrives as server-sent events instead of one JSON object;
+    ///with `background: true` the call returns at once and the work continues on the server.
+    ///The body is a `CreateResponse`; the result is a `Response`.
+    ///
     ///`POST /responses` (operation `createResponse`).
     pub async fn create(
         &self,
@@ -107,6 +115,15 @@ impl<'c> Responses<'c> {
             .query_opt("include_obfuscation", query.include_obfuscation.as_ref());
         Ok(request)
     }
+    ///Fetch a response by its id
+    ///
+    ///Looks up a response that was stored earlier (or is still running in the background).
+    ///- `response_id` (path): id of the response, for example `resp_123`.
+    ///- `include` (query): extra fields to fill in on the returned output, chosen from `IncludeEnum`.
+    ///- `stream` (query): when true, the reply is an event stream rather than a JSON object.
+    ///- `starting_after` (query): together with `stream=true`, replays only events whose `sequence_number` is greater than N, so a dropped stream can be picked up where it stopped.
+    ///- `include_obfuscation` (query): whether streamed delta events carry the random padding field.
+    ///
     ///`GET /responses/{response_id}` (operation `getResponse`).
     pub async fn retrieve(
         &self,
@@ -143,6 +160,12 @@ impl<'c> Responses<'c> {
             .options(self.options.clone());
         Ok(request)
     }
+    ///Delete a stored response
+    ///
+    ///Removes a stored response so it can no longer be fetched or chained onto.
+    ///- `response_id` (path): id of the response to remove.
+    ///The reply is a `DeletedResponse` confirming the id; an unknown id yields a 404 error.
+    ///
     ///`DELETE /responses/{response_id}` (operation `deleteResponse`).
     pub async fn delete(
         &self,
@@ -169,6 +192,13 @@ impl<'c> Responses<'c> {
             .options(self.options.clone());
         Ok(request)
     }
+    ///Stop a background response
+    ///
+    ///Halts a response that was started with `background: true` and has not finished yet.
+    ///- `response_id` (path): id of the running response.
+    ///Returns the `Response` in its new state, normally with status `cancelled`; responses that were not
+    ///created in background mode cannot be cancelled.
+    ///
     ///`POST /responses/{response_id}/cancel` (operation `cancelResponse`).
     pub async fn cancel(&self, response_id: &str) -> Result<types::Response, Error> {
         let request = self.cancel_request(response_id)?;
@@ -202,6 +232,15 @@ impl<'c> Responses<'c> {
         }
         Ok(request)
     }
+    ///Page through the input items of a response
+    ///
+    ///Lists the items that made up the input of a response, one page at a time.
+    ///- `response_id` (path): id of the response whose input is listed.
+    ///- `limit` (query): page size, from 1 to 100; 20 when omitted.
+    ///- `order` (query): `asc` (oldest first) or `desc` (newest first); `desc` when omitted.
+    ///- `after` (query): an item id, normally the previous page's `last_id`; the page starts after it.
+    ///- `include` (query): extra fields to fill in on the listed items, chosen from `IncludeEnum`.
+    ///
     ///`GET /responses/{response_id}/input_items` (operation `listInputItems`).
     pub async fn input_items(
         &self,
@@ -231,6 +270,13 @@ impl<'c> Responses<'c> {
             .options(self.options.clone());
         request.json(body)
     }
+    ///Count the input tokens of a prospective request
+    ///
+    ///Works out how many input tokens a request would use, without running the model.
+    ///The body takes the same kind of fields as a create call (model, input, instructions, tools,
+    ///previous_response_id and so on); there are no path or query parameters.
+    ///The reply is a `TokenCountsResource` holding `input_tokens`.
+    ///
     ///`POST /responses/input_tokens` (operation `Getinputtokencounts`).
     pub async fn input_tokens(
         &self,
@@ -258,6 +304,13 @@ impl<'c> Responses<'c> {
             .options(self.options.clone());
         request.json(body)
     }
+    ///Compact a conversation into a shorter item list
+    ///
+    ///Condenses a long conversation (given as `input` and/or `previous_response_id`) into a smaller
+    ///set of items that can be passed as the input of later requests to save context space.
+    ///There are no path or query parameters; the body names the model that does the condensing.
+    ///The reply is a `CompactResource` whose `output` holds the condensed items and whose `usage` reports the cost.
+    ///
     ///`POST /responses/compact` (operation `Compactconversation`).
     pub async fn compact(
         &self,

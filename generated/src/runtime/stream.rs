@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures_util::stream::FusedStream;
 use futures_util::Stream;
 use http_body::Body as _;
 use reqwest::header::HeaderMap;
@@ -316,6 +317,12 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                 }
             }
         }
+    }
+}
+
+impl<T: DeserializeOwned> FusedStream for EventStream<T> {
+    fn is_terminated(&self) -> bool {
+        self.done
     }
 }
 

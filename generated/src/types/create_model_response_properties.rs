@@ -6,12 +6,14 @@ use super::*;
 ///Schema: `/components/schemas/CreateModelResponseProperties`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CreateModelResponseProperties {
+    ///Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     ///Wire name `metadata`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     ///Wire name `top_logprobs`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
+    ///Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     ///Wire name `temperature`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,

@@ -2,16 +2,21 @@
 //!Types of schema `CreateResponse` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Request body for starting a response. Besides the shared settings (model, tools, tool_choice, text,
+///temperature, metadata and more), it carries the `input`, optional `instructions`, the `stream`,
+///`store` and `background` switches, `reasoning` options, `include` and a `max_output_tokens` cap.
 ///
 ///Schema: `/components/schemas/CreateResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct CreateResponse {
+    ///Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     ///Wire name `metadata`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     ///Wire name `top_logprobs`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
+    ///Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     ///Wire name `temperature`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
@@ -33,24 +38,30 @@ pub struct CreateResponse {
     ///Wire name `prompt_cache_options`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_cache_options: Option<PromptCacheOptionsParam>,
+    ///Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
     ///Wire name `previous_response_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
+    ///Which model generates the response, for example `gpt-4o` or `o3`.
     ///Wire name `model`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelIdsResponses>,
+    ///When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     ///Wire name `background`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     ///Wire name `max_tool_calls`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tool_calls: Option<i64>,
+    ///Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     ///Wire name `text`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<ResponseTextParam>,
+    ///Tools the model is allowed to call while answering; see `Tool` for the kinds on offer.
     ///Wire name `tools`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<ToolsArray>,
+    ///Controls whether the model may, must or must not call a tool, or which tool it has to call.
     ///Wire name `tool_choice`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoiceParam>,

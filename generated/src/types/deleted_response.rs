@@ -2,6 +2,7 @@
 //!Types of schema `DeletedResponse` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Confirms a deletion, echoing the `id` of the removed response with `deleted` set to true.
 ///
 ///Schema: `/components/schemas/DeletedResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

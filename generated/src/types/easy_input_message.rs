@@ -2,6 +2,8 @@
 //!Types of schema `EasyInputMessage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///A compact way to write a message: a `role` and `content` that is either plain text or a list of
+///content parts; `type` may be left out.
 ///
 ///Schema: `/components/schemas/EasyInputMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,8 @@
 //!Types of schema `Error` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Details of a failure: a human-readable `message` and its `type`, plus a machine-readable `code`
+///and the name of the offending request `param` when those apply (otherwise null).
 ///
 ///Schema: `/components/schemas/Error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

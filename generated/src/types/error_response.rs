@@ -2,6 +2,7 @@
 //!Types of schema `ErrorResponse` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///The body of a failed request; the details sit inside its `error` field.
 ///
 ///Schema: `/components/schemas/ErrorResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,8 @@
 //!Types of schema `FunctionCallOutputItemParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///What the client sends back after running a function the model called; `call_id` links it to
+///the `FunctionToolCall` and `output` holds the result.
 ///
 ///Schema: `/components/schemas/FunctionCallOutputItemParam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

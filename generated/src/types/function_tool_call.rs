@@ -2,6 +2,8 @@
 //!Types of schema `FunctionToolCall` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///The model asks the client to run one of its own functions: `name` picks the function and
+///`arguments` is a JSON-encoded string. Answer it with a `FunctionCallOutputItemParam` carrying the same `call_id`.
 ///
 ///Schema: `/components/schemas/FunctionToolCall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,8 @@
 //!Types of schema `InputItem` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Anything that may appear in the `input` list of a request: a shorthand message, a full item,
+///or a reference to an item stored earlier.
 ///
 ///Schema: `/components/schemas/InputItem`.
 ///

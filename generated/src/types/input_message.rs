@@ -2,6 +2,8 @@
 //!Types of schema `InputMessage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///A message written by the user, system or developer, whose `content` is a list of input parts
+///such as text, images or files.
 ///
 ///Schema: `/components/schemas/InputMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,8 @@
 //!Types of schema `InputParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///The input of a request: either a plain string, treated as a single user message,
+///or a list of `InputItem` values.
 ///
 ///Schema: `/components/schemas/InputParam`.
 ///

@@ -2,6 +2,8 @@
 //!Types of schema `Item` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///A conversation item as a client supplies it: a message, a tool call made by the model,
+///the output a client returns for such a call, a reasoning item, and similar; `type` selects the kind.
 ///
 ///Schema: `/components/schemas/Item`.
 ///

@@ -2,6 +2,8 @@
 //!Types of schema `ItemResource` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///A conversation item as the server stores and returns it, for example in input item listings;
+///unlike `Item`, the variants always carry a server-assigned `id`.
 ///
 ///Schema: `/components/schemas/ItemResource`.
 ///

@@ -2,6 +2,8 @@
 //!Types of schema `OutputItem` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///One entry of a response's `output`: an assistant message, a tool call the model decided to make,
+///a reasoning item, or the result of a tool the server ran itself; `type` selects the kind.
 ///
 ///Schema: `/components/schemas/OutputItem`.
 ///

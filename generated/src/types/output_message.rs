@@ -2,6 +2,8 @@
 //!Types of schema `OutputMessage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///A message the assistant produced; its `content` holds text parts (with any annotations) or refusals,
+///and `status` tells whether it is still being written.
 ///
 ///Schema: `/components/schemas/OutputMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

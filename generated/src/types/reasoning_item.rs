@@ -2,6 +2,8 @@
 //!Types of schema `ReasoningItem` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///The model's thinking before it answered: an optional readable `summary`, optional reasoning `content`,
+///and `encrypted_content` that can be passed back so a later turn can continue from it.
 ///
 ///Schema: `/components/schemas/ReasoningItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

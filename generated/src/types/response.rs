@@ -2,15 +2,20 @@
 //!Types of schema `Response` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///A model response as the server reports it: its `id`, the `object` tag `response`, `created_at`,
+///a `status` such as `in_progress`, `completed`, `failed`, `incomplete` or `cancelled`, the generated
+///`output` items, token `usage`, and `error` or `incomplete_details` when it did not finish normally.
 ///
 ///Schema: `/components/schemas/Response`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Response {
+    ///Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     ///Wire name `metadata`; required.
     pub metadata: Metadata,
     ///Wire name `top_logprobs`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
+    ///Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     ///Wire name `temperature`; required, nullable.
     #[serde(default)]
     pub temperature: Option<f64>,
@@ -29,22 +34,28 @@ pub struct Response {
     ///Wire name `prompt_cache_retention`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_cache_retention: Option<ResponsePromptCacheRetention>,
+    ///Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
     ///Wire name `previous_response_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
+    ///Which model generates the response, for example `gpt-4o` or `o3`.
     ///Wire name `model`; required.
     pub model: ModelIdsResponses,
+    ///When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     ///Wire name `background`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     ///Wire name `max_tool_calls`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tool_calls: Option<i64>,
+    ///Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     ///Wire name `text`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<ResponseTextParam>,
+    ///Tools the model is allowed to call while answering; see `Tool` for the kinds on offer.
     ///Wire name `tools`; required.
     pub tools: ToolsArray,
+    ///Controls whether the model may, must or must not call a tool, or which tool it has to call.
     ///Wire name `tool_choice`; required.
     pub tool_choice: ToolChoiceParam,
     ///Wire name `prompt`; optional.

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseAudioDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while the model speaks, carrying the next chunk of generated audio as base64 in `delta`.
 ///
 ///Schema: `/components/schemas/ResponseAudioDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

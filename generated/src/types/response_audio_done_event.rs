@@ -2,6 +2,7 @@
 //!Types of schema `ResponseAudioDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent once the model has emitted its last chunk of audio for the response.
 ///
 ///Schema: `/components/schemas/ResponseAudioDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

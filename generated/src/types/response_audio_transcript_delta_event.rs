@@ -2,6 +2,7 @@
 //!Types of schema `ResponseAudioTranscriptDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent with each new fragment of the written transcript that accompanies generated audio.
 ///
 ///Schema: `/components/schemas/ResponseAudioTranscriptDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseAudioTranscriptDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the transcript of the generated audio has been fully delivered.
 ///
 ///Schema: `/components/schemas/ResponseAudioTranscriptDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

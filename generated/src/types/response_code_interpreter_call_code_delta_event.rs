@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCodeInterpreterCallCodeDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while the model writes code for the code interpreter, with the newest piece of that code in `delta`.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallCodeDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCodeInterpreterCallCodeDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the model has finished writing the code for a code interpreter call; `code` holds all of it.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallCodeDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCodeInterpreterCallCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent after a code interpreter call has finished running.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCodeInterpreterCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a code interpreter call begins.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

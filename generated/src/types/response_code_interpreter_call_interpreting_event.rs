@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCodeInterpreterCallInterpretingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while the code interpreter is executing the code the model wrote.
 ///
 ///Schema: `/components/schemas/ResponseCodeInterpreterCallInterpretingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

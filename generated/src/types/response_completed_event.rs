@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent last on a successful stream, carrying the finished `Response`.
 ///
 ///Schema: `/components/schemas/ResponseCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

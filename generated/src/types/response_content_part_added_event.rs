@@ -2,6 +2,7 @@
 //!Types of schema `ResponseContentPartAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a new content part (for example a text part) opens inside an output item.
 ///
 ///Schema: `/components/schemas/ResponseContentPartAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

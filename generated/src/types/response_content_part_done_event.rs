@@ -2,6 +2,7 @@
 //!Types of schema `ResponseContentPartDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a content part of an output item is complete, carrying its final form.
 ///
 ///Schema: `/components/schemas/ResponseContentPartDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCreatedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent first, as soon as the server has created the response, with its initial state.
 ///
 ///Schema: `/components/schemas/ResponseCreatedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

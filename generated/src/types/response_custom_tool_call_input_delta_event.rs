@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCustomToolCallInputDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while the model writes the input of a custom tool call, with the newest fragment in `delta`.
 ///
 ///Schema: `/components/schemas/ResponseCustomToolCallInputDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseCustomToolCallInputDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent once the input of a custom tool call is complete, giving all of it in `input`.
 ///
 ///Schema: `/components/schemas/ResponseCustomToolCallInputDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseErrorEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when something goes wrong during streaming, with the error's `code`, `message` and `param`.
 ///
 ///Schema: `/components/schemas/ResponseErrorEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseFailedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent last when the response could not be produced, carrying the `Response` with its `error`.
 ///
 ///Schema: `/components/schemas/ResponseFailedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

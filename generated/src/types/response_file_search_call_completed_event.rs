@@ -2,6 +2,7 @@
 //!Types of schema `ResponseFileSearchCallCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a file search call has returned its results.
 ///
 ///Schema: `/components/schemas/ResponseFileSearchCallCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseFileSearchCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a file search call begins.
 ///
 ///Schema: `/components/schemas/ResponseFileSearchCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

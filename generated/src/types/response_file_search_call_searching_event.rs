@@ -2,6 +2,7 @@
 //!Types of schema `ResponseFileSearchCallSearchingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while a file search call is looking through the vector stores.
 ///
 ///Schema: `/components/schemas/ResponseFileSearchCallSearchingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

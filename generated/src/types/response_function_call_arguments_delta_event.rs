@@ -2,6 +2,7 @@
 //!Types of schema `ResponseFunctionCallArgumentsDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while the model composes the arguments of a function call, with the newest JSON fragment in `delta`.
 ///
 ///Schema: `/components/schemas/ResponseFunctionCallArgumentsDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

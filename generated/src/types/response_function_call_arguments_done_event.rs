@@ -2,6 +2,7 @@
 //!Types of schema `ResponseFunctionCallArgumentsDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent once a function call's arguments are complete, giving the whole JSON string in `arguments`.
 ///
 ///Schema: `/components/schemas/ResponseFunctionCallArgumentsDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseImageGenCallCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an image generation call has produced its final image.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseImageGenCallGeneratingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while an image generation call is drawing the image.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallGeneratingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseImageGenCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an image generation call begins.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseImageGenCallPartialImageEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an intermediate preview of an image being generated is ready, as base64 in `partial_image_b64`.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallPartialImageEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

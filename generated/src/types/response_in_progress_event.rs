@@ -2,6 +2,7 @@
 //!Types of schema `ResponseInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the model starts working on the response.
 ///
 ///Schema: `/components/schemas/ResponseInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

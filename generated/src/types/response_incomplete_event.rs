@@ -2,6 +2,7 @@
 //!Types of schema `ResponseIncompleteEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent last when generation stopped early (for instance at the output token limit), carrying the partial `Response`.
 ///
 ///Schema: `/components/schemas/ResponseIncompleteEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

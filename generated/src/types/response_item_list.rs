@@ -2,6 +2,8 @@
 //!Types of schema `ResponseItemList` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///One page of input items of a response, with `first_id` and `last_id` of the page and `has_more`
+///telling whether another page can be fetched by passing `last_id` as `after`.
 ///
 ///Schema: `/components/schemas/ResponseItemList`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

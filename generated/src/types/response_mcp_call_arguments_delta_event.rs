@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPCallArgumentsDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while the model composes the arguments of an MCP tool call, with the newest fragment in `delta`.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallArgumentsDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

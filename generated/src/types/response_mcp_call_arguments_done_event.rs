@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPCallArgumentsDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent once the arguments of an MCP tool call are complete.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallArgumentsDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

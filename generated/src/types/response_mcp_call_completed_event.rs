@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPCallCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an MCP tool call has returned successfully.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

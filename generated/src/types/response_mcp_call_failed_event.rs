@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPCallFailedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an MCP tool call ended in failure.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallFailedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

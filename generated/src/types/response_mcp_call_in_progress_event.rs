@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an MCP tool call begins.
 ///
 ///Schema: `/components/schemas/ResponseMCPCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

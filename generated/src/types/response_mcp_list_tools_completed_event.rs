@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPListToolsCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the server has obtained the tool list of an MCP server.
 ///
 ///Schema: `/components/schemas/ResponseMCPListToolsCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPListToolsFailedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when asking an MCP server for its tool list did not succeed.
 ///
 ///Schema: `/components/schemas/ResponseMCPListToolsFailedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseMCPListToolsInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the server starts asking an MCP server for its tool list.
 ///
 ///Schema: `/components/schemas/ResponseMCPListToolsInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

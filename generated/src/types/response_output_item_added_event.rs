@@ -2,6 +2,7 @@
 //!Types of schema `ResponseOutputItemAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a new item appears in the response's output, at position `output_index`.
 ///
 ///Schema: `/components/schemas/ResponseOutputItemAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

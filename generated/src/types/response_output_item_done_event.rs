@@ -2,6 +2,7 @@
 //!Types of schema `ResponseOutputItemDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an output item is finished, carrying it in its final state.
 ///
 ///Schema: `/components/schemas/ResponseOutputItemDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

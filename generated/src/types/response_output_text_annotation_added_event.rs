@@ -2,6 +2,7 @@
 //!Types of schema `ResponseOutputTextAnnotationAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an annotation, such as a citation, is attached to a part of output text.
 ///
 ///Schema: `/components/schemas/ResponseOutputTextAnnotationAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -6,24 +6,30 @@ use super::*;
 ///Schema: `/components/schemas/ResponseProperties`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ResponseProperties {
+    ///Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
     ///Wire name `previous_response_id`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
+    ///Which model generates the response, for example `gpt-4o` or `o3`.
     ///Wire name `model`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelIdsResponses>,
+    ///When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     ///Wire name `background`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     ///Wire name `max_tool_calls`; optional, nullable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tool_calls: Option<i64>,
+    ///Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     ///Wire name `text`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<ResponseTextParam>,
+    ///Tools the model is allowed to call while answering; see `Tool` for the kinds on offer.
     ///Wire name `tools`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<ToolsArray>,
+    ///Controls whether the model may, must or must not call a tool, or which tool it has to call.
     ///Wire name `tool_choice`; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoiceParam>,

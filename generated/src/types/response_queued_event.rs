@@ -2,6 +2,7 @@
 //!Types of schema `ResponseQueuedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the response is waiting in a queue before the model begins.
 ///
 ///Schema: `/components/schemas/ResponseQueuedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

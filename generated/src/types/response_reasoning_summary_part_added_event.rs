@@ -2,6 +2,7 @@
 //!Types of schema `ResponseReasoningSummaryPartAddedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a new part of a reasoning summary begins.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartAddedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

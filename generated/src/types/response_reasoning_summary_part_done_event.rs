@@ -2,6 +2,7 @@
 //!Types of schema `ResponseReasoningSummaryPartDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a part of a reasoning summary is complete.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseReasoningSummaryTextDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent with each new fragment of text of a reasoning summary part.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryTextDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

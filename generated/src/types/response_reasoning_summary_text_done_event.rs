@@ -2,6 +2,7 @@
 //!Types of schema `ResponseReasoningSummaryTextDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the text of a reasoning summary part is complete, giving all of it in `text`.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryTextDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseReasoningTextDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent with each new fragment of the model's reasoning text.
 ///
 ///Schema: `/components/schemas/ResponseReasoningTextDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

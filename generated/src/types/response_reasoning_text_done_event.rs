@@ -2,6 +2,7 @@
 //!Types of schema `ResponseReasoningTextDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a piece of reasoning text is complete, giving all of it in `text`.
 ///
 ///Schema: `/components/schemas/ResponseReasoningTextDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseRefusalDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent with each new fragment of a refusal as the model declines to answer.
 ///
 ///Schema: `/components/schemas/ResponseRefusalDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

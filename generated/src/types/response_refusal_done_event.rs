@@ -2,6 +2,7 @@
 //!Types of schema `ResponseRefusalDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the refusal text is complete, giving all of it in `refusal`.
 ///
 ///Schema: `/components/schemas/ResponseRefusalDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

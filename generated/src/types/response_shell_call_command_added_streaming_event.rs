@@ -2,6 +2,7 @@
 //!Types of schema `ResponseShellCallCommandAddedStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when the model starts a new command within a shell tool call.
 ///
 ///Schema: `/components/schemas/ResponseShellCallCommandAddedStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

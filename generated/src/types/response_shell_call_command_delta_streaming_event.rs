@@ -2,6 +2,7 @@
 //!Types of schema `ResponseShellCallCommandDeltaStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while the model writes a shell command, with the newest piece of the command text.
 ///
 ///Schema: `/components/schemas/ResponseShellCallCommandDeltaStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

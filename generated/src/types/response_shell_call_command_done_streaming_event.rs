@@ -2,6 +2,7 @@
 //!Types of schema `ResponseShellCallCommandDoneStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a shell command of a shell tool call has been fully written.
 ///
 ///Schema: `/components/schemas/ResponseShellCallCommandDoneStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseShellCallOutputContentDeltaStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent as a shell command produces output, with the newest piece of that output.
 ///
 ///Schema: `/components/schemas/ResponseShellCallOutputContentDeltaStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseShellCallOutputContentDoneStreamingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a shell command has no more output, carrying the collected result.
 ///
 ///Schema: `/components/schemas/ResponseShellCallOutputContentDoneStreamingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

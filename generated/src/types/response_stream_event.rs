@@ -2,6 +2,8 @@
 //!Types of schema `ResponseStreamEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///One server-sent event of a streamed response, told apart by its `type` field.
+///Every event carries a `sequence_number` that grows by one per event and can be used to resume a stream.
 ///
 ///Schema: `/components/schemas/ResponseStreamEvent`.
 ///

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseTextDeltaEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent with each new fragment of output text; append the `delta` values to build the message.
 ///
 ///Schema: `/components/schemas/ResponseTextDeltaEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,7 @@
 //!Types of schema `ResponseTextDoneEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when an output text part is complete, giving all of it in `text`.
 ///
 ///Schema: `/components/schemas/ResponseTextDoneEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

@@ -2,6 +2,8 @@
 //!Types of schema `ResponseUsage` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Token accounting for a response: `input_tokens`, `output_tokens` and their sum `total_tokens`,
+///with breakdowns such as cached input tokens and reasoning tokens.
 ///
 ///Schema: `/components/schemas/ResponseUsage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

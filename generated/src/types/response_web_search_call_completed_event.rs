@@ -2,6 +2,7 @@
 //!Types of schema `ResponseWebSearchCallCompletedEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a web search call has finished.
 ///
 ///Schema: `/components/schemas/ResponseWebSearchCallCompletedEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

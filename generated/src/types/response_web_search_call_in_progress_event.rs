@@ -2,6 +2,7 @@
 //!Types of schema `ResponseWebSearchCallInProgressEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent when a web search call begins.
 ///
 ///Schema: `/components/schemas/ResponseWebSearchCallInProgressEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

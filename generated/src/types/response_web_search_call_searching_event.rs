@@ -2,6 +2,7 @@
 //!Types of schema `ResponseWebSearchCallSearchingEvent` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Sent while a web search call is querying the web.
 ///
 ///Schema: `/components/schemas/ResponseWebSearchCallSearchingEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]

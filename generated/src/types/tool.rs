@@ -2,6 +2,8 @@
 //!Types of schema `Tool` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///A capability the model may use while answering, told apart by `type`: client-side functions and custom tools,
+///or server-run tools such as file search, web search, code interpreter, image generation, shell and MCP servers.
 ///
 ///Schema: `/components/schemas/Tool`.
 ///

@@ -2,6 +2,8 @@
 //!Types of schema `ToolChoiceParam` and the inline types named from it.
 #[allow(unused_imports)]
 use super::*;
+///Steers tool use: a mode (`none`, `auto` or `required`), a restricted set of allowed tools,
+///or one particular tool the model has to call.
 ///
 ///Schema: `/components/schemas/ToolChoiceParam`.
 ///

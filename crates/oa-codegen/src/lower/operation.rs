@@ -245,8 +245,11 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
             stream_flag = stream_flag.filter(|_| event_type.is_some() && json_response.is_some());
         }
         let mut doc = Vec::new();
-        if let Some(s) = op.get("summary").and_then(Value::as_str) {
-            doc.extend(s.trim().lines().map(|l| l.trim_end().to_owned()));
+        for key in ["summary", "description"] {
+            if let Some(s) = op.get(key).and_then(Value::as_str) {
+                doc.extend(s.trim().lines().map(|l| l.trim_end().to_owned()));
+                doc.push(String::new());
+            }
         }
         let query = if query_params.iter().any(|q| !q.name.is_empty()) {
             let params: Vec<QueryParam> = query_params.iter().filter(|q| !q.name.is_empty()).cloned().collect();
