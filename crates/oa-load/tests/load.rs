@@ -47,3 +47,37 @@ fn json_input() {
     let doc = Document::parse("t.json", "{\"b\": 1, \"a\": [true]}").unwrap();
     assert_eq!(doc.root.as_object().unwrap().keys().collect::<Vec<_>>(), ["b", "a"]);
 }
+
+/// Probes on the published documents: the below-i64 literal, `required` lists that keep
+/// strings, a `$ref` with a sibling, and an `anyOf [X, null]`.
+#[test]
+fn published_documents_load() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/upstream");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    if files.is_empty() {
+        assert!(std::env::var("REQUIRE_CORPUS").as_deref() != Ok("1"), "REQUIRE_CORPUS=1 but {} is absent", dir.display());
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    for path in files {
+        let doc = Document::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let text = serde_json::to_string(&doc.root).unwrap();
+        let schemas = doc.root.pointer("/components/schemas").and_then(|s| s.as_object()).unwrap();
+        assert!(schemas.len() > 300, "{}: {} schemas", path.display(), schemas.len());
+        if doc.source.contains("-9223372036854776000") {
+            assert!(text.contains("-9.223372036854776e18"), "{}: the seed bound is kept as a float", path.display());
+        }
+        assert!(text.contains(r#"{"type":"null"}"#), "{}: an anyOf-null branch", path.display());
+        // `$ref` siblings survive (openapiv3 drops them).
+        let has_ref_sibling = text.contains(r#""$ref":"#) && text.contains(r#","nullable":true"#);
+        assert!(has_ref_sibling, "{}: keys beside $ref are kept", path.display());
+        for (name, s) in schemas {
+            if let Some(req) = s.get("required").and_then(|r| r.as_array()) {
+                assert!(req.iter().all(|v| v.is_string()), "{name}: required holds non-strings");
+            }
+        }
+    }
+}
