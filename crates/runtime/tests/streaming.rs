@@ -278,3 +278,19 @@ async fn dropping_the_stream_closes_the_connection() {
     }
     panic!("the server kept writing to a dropped stream");
 }
+
+#[tokio::test]
+async fn trailing_carriage_return_at_eof_ends_the_event() {
+    let (_s, items) = stream_of(Reply::sse(&["data: {\"n\":1}\r", "\r"]).paced()).await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].as_ref().unwrap(), &json!({"n":1}));
+}
+
+#[tokio::test]
+async fn byte_by_byte_delivery() {
+    let text = ": c\r\nevent: x\r\ndata: {\"n\":1,\r\ndata: \"s\":\"é\"}\r\n\r\ndata:{\"n\":2}\r\rdata: [DONE]\n\n";
+    let bytes: Vec<String> = text.chars().map(String::from).collect();
+    let (_s, items) = stream_of(Reply::sse(&bytes).paced()).await;
+    assert_eq!(oks(&items), vec![json!({"n":1,"s":"é"}), json!({"n":2})]);
+    assert_eq!(items.len(), 2);
+}

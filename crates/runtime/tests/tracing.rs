@@ -56,7 +56,10 @@ impl Subscriber for Capture {
 fn request_span_fields_and_no_secrets() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let server = TestServer::start(vec![
             Reply::json(500, r#"{"error":{"message":"SECRET-BODY-1"}}"#),
@@ -71,7 +74,10 @@ fn request_span_fields_and_no_secrets() {
         let _: Value = client.send_json(req).await.unwrap();
     });
     let log = capture.log.lock().unwrap().clone();
-    assert!(log.contains("span oa_request method=POST path=/responses"), "{log}");
+    assert!(
+        log.contains("span oa_request method=POST path=/responses"),
+        "{log}"
+    );
     assert!(log.contains("attempt=1"), "{log}");
     assert!(log.contains("status=200"), "{log}");
     assert!(log.contains("request_id=\"req_trace\""), "{log}");

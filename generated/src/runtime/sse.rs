@@ -149,14 +149,14 @@ impl SseDecoder {
         Some(SseEvent { event, data })
     }
 
-    /// Called at end of input: a lone `\r` at the very end still ends a line.
-    /// Events without their closing blank line are not dispatched (per the
-    /// specification); [`has_partial`](Self::has_partial) tells whether any were cut off.
-    pub(crate) fn finish(&mut self) -> Option<SseEvent> {
+    /// Called at end of input: a lone `\r` at the very end still ends a line,
+    /// so it is completed here and the line is returned by the next
+    /// [`next_event`](Self::next_event). Events without their closing blank
+    /// line are never dispatched (per the specification);
+    /// [`has_partial`](Self::has_partial) tells whether one was cut off.
+    pub(crate) fn finish(&mut self) {
         if self.buf.last() == Some(&b'\r') && self.pos < self.buf.len() {
             self.buf.push(b'\n');
-            return self.next_event();
         }
-        None
     }
 }

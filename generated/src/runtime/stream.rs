@@ -52,6 +52,8 @@ pub struct EventStream<T> {
     terminal: bool,
     /// Reconnections in a row that delivered no new event.
     failed_resumes: u32,
+    /// The current body ended; handled once buffered events are drained.
+    eof: bool,
     done: bool,
     _marker: PhantomData<fn() -> T>,
 }
@@ -90,6 +92,7 @@ impl<T> EventStream<T> {
             last_seq: None,
             terminal: false,
             failed_resumes: 0,
+            eof: false,
             done: false,
             _marker: PhantomData,
         }
@@ -168,6 +171,27 @@ impl<T> EventStream<T> {
         None
     }
 
+    /// Handles the end of a response body: done after a terminal event,
+    /// otherwise a reconnection when possible, otherwise the end of the
+    /// stream (with an error when an event was cut off).
+    fn on_eof(&mut self) -> Option<Error> {
+        if self.terminal {
+            self.done = true;
+            return None;
+        }
+        let truncated = self.decoder.has_partial();
+        let err = Error::Stream(if truncated {
+            "the connection closed in the middle of an event".into()
+        } else {
+            "the connection closed before a terminal event".into()
+        });
+        if self.can_resume() {
+            return self.on_disconnect(err);
+        }
+        self.done = true;
+        truncated.then_some(err)
+    }
+
     fn install(&mut self, response: reqwest::Response, idle: Duration) {
         self.body = Some(Box::pin(http_body_of(response)));
         self.decoder.reset();
@@ -243,6 +267,13 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     None => continue,
                 }
             }
+            if this.eof {
+                this.eof = false;
+                if let Some(err) = this.on_eof() {
+                    return Poll::Ready(Some(Err(err)));
+                }
+                continue;
+            }
             if let Some(fut) = this.reconnect.as_mut() {
                 match fut.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
@@ -279,31 +310,10 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     }
                 }
                 Poll::Ready(None) => {
-                    if let Some(ev) = this.decoder.finish() {
-                        if let Some(item) = this.handle(ev) {
-                            this.body = None;
-                            return Poll::Ready(Some(item));
-                        }
-                    }
-                    let truncated = this.decoder.has_partial();
+                    // Events still buffered are delivered before the end is handled.
+                    this.decoder.finish();
                     this.body = None;
-                    if this.terminal {
-                        this.done = true;
-                        continue;
-                    }
-                    let err = Error::Stream(if truncated {
-                        "the connection closed in the middle of an event".into()
-                    } else {
-                        "the connection closed before a terminal event".into()
-                    });
-                    if this.can_resume() {
-                        let _ = this.on_disconnect(err);
-                    } else if truncated {
-                        this.done = true;
-                        return Poll::Ready(Some(Err(err)));
-                    } else {
-                        this.done = true;
-                    }
+                    this.eof = true;
                 }
                 Poll::Pending => {
                     if this.idle_timer.as_mut().poll(cx).is_ready() {
