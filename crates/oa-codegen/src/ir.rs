@@ -39,7 +39,8 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// A single literal `type` tag, written by serde on serialization and omitted from the fields.
     pub tag: Option<StructTag>,
-    pub has_default: bool,
+    /// Field that keeps the keys this version does not know, so they are written back.
+    pub extra: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,6 +55,8 @@ pub struct Field {
     pub wire: String,
     /// Full Rust type, `Option<..>` included.
     pub ty: String,
+    /// The field is an `Option`: decoded as is (null and missing are `None`).
+    pub optional: bool,
     pub rename: bool,
     pub required: bool,
     pub nullable: bool,

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ApplyPatchToolCall`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "apply_patch_call")]
 pub struct ApplyPatchToolCall {
     ///Wire name `id`; required.
@@ -12,15 +12,70 @@ pub struct ApplyPatchToolCall {
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `caller`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCallCaller>,
     ///Wire name `status`; required.
     pub status: ApplyPatchCallStatus,
     ///Wire name `operation`; required.
     pub operation: ApplyPatchToolCallOperation,
     ///Wire name `created_by`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ApplyPatchToolCall {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ApplyPatchToolCall;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ApplyPatchToolCall")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ApplyPatchToolCall::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "call_id" => {
+                            value.call_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "caller" => value.caller = map.next_value()?,
+                        "status" => {
+                            value.status = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "operation" => {
+                            value.operation = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "created_by" => value.created_by = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/ApplyPatchToolCall/properties/operation`.
@@ -37,6 +92,12 @@ pub enum ApplyPatchToolCallOperation {
     ApplyPatchUpdateFileOperation(ApplyPatchUpdateFileOperation),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for ApplyPatchToolCallOperation {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallOperation {
     fn deserialize<D: serde::Deserializer<'de>>(

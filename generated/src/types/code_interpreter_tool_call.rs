@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CodeInterpreterToolCall`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_interpreter_call")]
 pub struct CodeInterpreterToolCall {
     ///Wire name `id`; required.
@@ -14,11 +14,59 @@ pub struct CodeInterpreterToolCall {
     ///Wire name `container_id`; required.
     pub container_id: String,
     ///Wire name `code`; required, nullable.
-    #[serde(default)]
     pub code: Option<String>,
     ///Wire name `outputs`; required, nullable.
-    #[serde(default)]
     pub outputs: Option<Vec<CodeInterpreterToolCallOutputsItem>>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CodeInterpreterToolCall {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = CodeInterpreterToolCall;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object CodeInterpreterToolCall")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = CodeInterpreterToolCall::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "status" => {
+                            value.status = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "container_id" => {
+                            value.container_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "code" => value.code = map.next_value()?,
+                        "outputs" => value.outputs = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/CodeInterpreterToolCall/properties/outputs/anyOf/0/items`.
@@ -33,6 +81,12 @@ pub enum CodeInterpreterToolCallOutputsItem {
     CodeInterpreterOutputImage(CodeInterpreterOutputImage),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for CodeInterpreterToolCallOutputsItem {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterToolCallOutputsItem {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CompactResource`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CompactResource {
     ///Wire name `id`; required.
     pub id: String,
@@ -16,6 +16,61 @@ pub struct CompactResource {
     pub created_at: i64,
     ///Wire name `usage`; required.
     pub usage: ResponseUsage,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CompactResource {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = CompactResource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object CompactResource")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = CompactResource::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "object" => {
+                            value.object = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "output" => {
+                            value.output = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "created_at" => {
+                            value.created_at = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "usage" => {
+                            value.usage = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/CompactResource/properties/object`.

@@ -4,31 +4,81 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CompactResponseMethodPublicBody`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CompactResponseMethodPublicBody {
     ///Wire name `model`; required.
     pub model: ModelIdsCompaction,
     ///Wire name `input`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<CompactResponseMethodPublicBodyInput>,
     ///Wire name `previous_response_id`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
     ///Wire name `instructions`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     ///Wire name `prompt_cache_key`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_key: Option<String>,
     ///Wire name `prompt_cache_retention`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_retention: Option<PromptCacheRetentionEnum>,
     ///Wire name `prompt_cache_options`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_options: Option<PromptCacheOptionsParam>,
     ///Wire name `service_tier`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTierEnum>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CompactResponseMethodPublicBody {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = CompactResponseMethodPublicBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object CompactResponseMethodPublicBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = CompactResponseMethodPublicBody::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "model" => {
+                            value.model = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "input" => value.input = map.next_value()?,
+                        "previous_response_id" => {
+                            value.previous_response_id = map.next_value()?;
+                        }
+                        "instructions" => value.instructions = map.next_value()?,
+                        "prompt_cache_key" => value.prompt_cache_key = map.next_value()?,
+                        "prompt_cache_retention" => {
+                            value.prompt_cache_retention = map.next_value()?;
+                        }
+                        "prompt_cache_options" => {
+                            value.prompt_cache_options = map.next_value()?;
+                        }
+                        "service_tier" => value.service_tier = map.next_value()?,
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/CompactResponseMethodPublicBody/properties/input/anyOf/0`.
@@ -41,6 +91,12 @@ pub enum CompactResponseMethodPublicBodyInput {
     InputItemList(Vec<InputItem>),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for CompactResponseMethodPublicBodyInput {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompactResponseMethodPublicBodyInput {
     fn deserialize<D: serde::Deserializer<'de>>(

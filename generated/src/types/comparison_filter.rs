@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComparisonFilter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComparisonFilter {
     ///Wire name `type`; required.
     pub r#type: ComparisonFilterType,
@@ -12,6 +12,53 @@ pub struct ComparisonFilter {
     pub key: String,
     ///Wire name `value`; required.
     pub value: ComparisonFilterValue,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComparisonFilter {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ComparisonFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ComparisonFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ComparisonFilter::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "key" => {
+                            value.key = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "value" => {
+                            value.value = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/ComparisonFilter/properties/type`.
@@ -105,6 +152,12 @@ pub enum ComparisonFilterValue {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl Default for ComparisonFilterValue {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
+}
 impl<'de> serde::Deserialize<'de> for ComparisonFilterValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -136,6 +189,12 @@ pub enum ComparisonFilterValueVariantItem {
     Number(f64),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for ComparisonFilterValueVariantItem {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for ComparisonFilterValueVariantItem {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerToolCall`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "computer_call")]
 pub struct ComputerToolCall {
     ///Wire name `id`; required.
@@ -12,15 +12,70 @@ pub struct ComputerToolCall {
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `action`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ComputerAction>,
     ///Wire name `actions`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<ComputerActionList>,
     ///Wire name `pending_safety_checks`; required.
     pub pending_safety_checks: Vec<ComputerCallSafetyCheckParam>,
     ///Wire name `status`; required.
     pub status: ComputerToolCallStatus,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComputerToolCall {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ComputerToolCall;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ComputerToolCall")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ComputerToolCall::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "call_id" => {
+                            value.call_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "action" => value.action = map.next_value()?,
+                        "actions" => value.actions = map.next_value()?,
+                        "pending_safety_checks" => {
+                            value.pending_safety_checks = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "status" => {
+                            value.status = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/ComputerToolCall/properties/status`.

@@ -4,22 +4,72 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerToolCallOutput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "computer_call_output")]
 pub struct ComputerToolCallOutput {
     ///Wire name `id`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `acknowledged_safety_checks`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_safety_checks: Option<Vec<ComputerCallSafetyCheckParam>>,
     ///Wire name `output`; required.
     pub output: ComputerScreenshotImage,
     ///Wire name `status`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ComputerToolCallOutputStatus>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComputerToolCallOutput {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ComputerToolCallOutput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ComputerToolCallOutput")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ComputerToolCallOutput::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "call_id" => {
+                            value.call_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "acknowledged_safety_checks" => {
+                            value.acknowledged_safety_checks = map.next_value()?;
+                        }
+                        "output" => {
+                            value.output = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "status" => value.status = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/ComputerToolCallOutput/properties/status`.

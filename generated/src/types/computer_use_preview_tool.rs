@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerUsePreviewTool`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "computer_use_preview")]
 pub struct ComputerUsePreviewTool {
     ///Wire name `environment`; required.
@@ -13,4 +13,54 @@ pub struct ComputerUsePreviewTool {
     pub display_width: i64,
     ///Wire name `display_height`; required.
     pub display_height: i64,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComputerUsePreviewTool {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ComputerUsePreviewTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ComputerUsePreviewTool")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ComputerUsePreviewTool::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "environment" => {
+                            value.environment = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "display_width" => {
+                            value.display_width = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "display_height" => {
+                            value.display_height = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -4,21 +4,60 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ContainerAutoParam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "container_auto")]
 pub struct ContainerAutoParam {
     ///Wire name `file_ids`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<String>>,
     ///Wire name `memory_limit`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<ContainerMemoryLimit>,
     ///Wire name `network_policy`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_policy: Option<ContainerAutoParamNetworkPolicy>,
     ///Wire name `skills`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<ContainerAutoParamSkillsItem>>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ContainerAutoParam {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ContainerAutoParam;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ContainerAutoParam")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ContainerAutoParam::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "file_ids" => value.file_ids = map.next_value()?,
+                        "memory_limit" => value.memory_limit = map.next_value()?,
+                        "network_policy" => value.network_policy = map.next_value()?,
+                        "skills" => value.skills = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/ContainerAutoParam/properties/network_policy`.
@@ -33,6 +72,12 @@ pub enum ContainerAutoParamNetworkPolicy {
     ContainerNetworkPolicyAllowlistParam(ContainerNetworkPolicyAllowlistParam),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for ContainerAutoParamNetworkPolicy {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContainerAutoParamNetworkPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -69,6 +114,12 @@ pub enum ContainerAutoParamSkillsItem {
     InlineSkillParam(InlineSkillParam),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for ContainerAutoParamSkillsItem {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContainerAutoParamSkillsItem {
     fn deserialize<D: serde::Deserializer<'de>>(

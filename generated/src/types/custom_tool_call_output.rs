@@ -4,19 +4,66 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CustomToolCallOutput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "custom_tool_call_output")]
 pub struct CustomToolCallOutput {
     ///Wire name `id`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `caller`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCallCallerParam>,
     ///Wire name `output`; required.
     pub output: CustomToolCallOutputOutput,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CustomToolCallOutput {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = CustomToolCallOutput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object CustomToolCallOutput")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = CustomToolCallOutput::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "call_id" => {
+                            value.call_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "caller" => value.caller = map.next_value()?,
+                        "output" => {
+                            value.output = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/CustomToolCallOutput/properties/output`.
@@ -29,6 +76,12 @@ pub enum CustomToolCallOutputOutput {
     OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for CustomToolCallOutputOutput {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolCallOutputOutput {
     fn deserialize<D: serde::Deserializer<'de>>(

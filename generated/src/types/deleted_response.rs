@@ -5,7 +5,7 @@ use super::*;
 ///Confirms a deletion, echoing the `id` of the removed response with `deleted` set to true.
 ///
 ///Schema: `/components/schemas/DeletedResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeletedResponse {
     ///Wire name `id`; required.
     pub id: String,
@@ -13,6 +13,51 @@ pub struct DeletedResponse {
     pub object: DeletedResponseObject,
     ///Wire name `deleted`; required.
     pub deleted: bool,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DeletedResponse {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = DeletedResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object DeletedResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = DeletedResponse::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "object" => {
+                            value.object = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "deleted" => {
+                            value.deleted = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/DeletedResponse/properties/object`.

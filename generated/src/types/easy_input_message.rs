@@ -6,18 +6,62 @@ use super::*;
 ///content parts; `type` may be left out.
 ///
 ///Schema: `/components/schemas/EasyInputMessage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EasyInputMessage {
     ///Wire name `role`; required.
     pub role: EasyInputMessageRole,
     ///Wire name `content`; required.
     pub content: EasyInputMessageContent,
     ///Wire name `phase`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<MessagePhase>,
     ///Wire name `type`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EasyInputMessageType>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for EasyInputMessage {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = EasyInputMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object EasyInputMessage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = EasyInputMessage::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "role" => {
+                            value.role = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "content" => {
+                            value.content = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "phase" => value.phase = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/EasyInputMessage/properties/content`.
@@ -30,6 +74,12 @@ pub enum EasyInputMessageContent {
     InputMessageContentList(InputMessageContentList),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for EasyInputMessageContent {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for EasyInputMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(

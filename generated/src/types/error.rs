@@ -6,16 +6,58 @@ use super::*;
 ///and the name of the offending request `param` when those apply (otherwise null).
 ///
 ///Schema: `/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Error {
     ///Wire name `code`; required, nullable.
-    #[serde(default)]
     pub code: Option<String>,
     ///Wire name `message`; required.
     pub message: String,
     ///Wire name `param`; required, nullable.
-    #[serde(default)]
     pub param: Option<String>,
     ///Wire name `type`; required.
     pub r#type: String,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object Error")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = Error::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => value.code = map.next_value()?,
+                        "message" => {
+                            value.message = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "param" => value.param = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

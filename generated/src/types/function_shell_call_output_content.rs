@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FunctionShellCallOutputContent {
     ///Wire name `stdout`; required.
     pub stdout: String,
@@ -13,8 +13,56 @@ pub struct FunctionShellCallOutputContent {
     ///Wire name `outcome`; required.
     pub outcome: FunctionShellCallOutputContentOutcome,
     ///Wire name `created_by`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContent {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = FunctionShellCallOutputContent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object FunctionShellCallOutputContent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = FunctionShellCallOutputContent::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "stdout" => {
+                            value.stdout = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "stderr" => {
+                            value.stderr = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "outcome" => {
+                            value.outcome = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "created_by" => value.created_by = map.next_value()?,
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContent/properties/outcome`.
@@ -29,6 +77,12 @@ pub enum FunctionShellCallOutputContentOutcome {
     FunctionShellCallOutputExitOutcome(FunctionShellCallOutputExitOutcome),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for FunctionShellCallOutputContentOutcome {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContentOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContentParam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FunctionShellCallOutputContentParam {
     ///Wire name `stdout`; required.
     pub stdout: String,
@@ -12,4 +12,51 @@ pub struct FunctionShellCallOutputContentParam {
     pub stderr: String,
     ///Wire name `outcome`; required.
     pub outcome: FunctionShellCallOutputOutcomeParam,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContentParam {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = FunctionShellCallOutputContentParam;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object FunctionShellCallOutputContentParam")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = FunctionShellCallOutputContentParam::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "stdout" => {
+                            value.stdout = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "stderr" => {
+                            value.stderr = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "outcome" => {
+                            value.outcome = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -4,13 +4,58 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/InlineSkillSourceParam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct InlineSkillSourceParam {
     ///Wire name `media_type`; required.
     pub media_type: InlineSkillSourceParamMediaType,
     ///Wire name `data`; required.
     pub data: String,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InlineSkillSourceParam {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = InlineSkillSourceParam;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object InlineSkillSourceParam")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = InlineSkillSourceParam::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "media_type" => {
+                            value.media_type = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "data" => {
+                            value.data = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/InlineSkillSourceParam/properties/media_type`.

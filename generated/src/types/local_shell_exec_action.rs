@@ -4,20 +4,70 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/LocalShellExecAction`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "exec")]
 pub struct LocalShellExecAction {
     ///Wire name `command`; required.
     pub command: Vec<String>,
     ///Wire name `timeout_ms`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i64>,
     ///Wire name `working_directory`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub working_directory: Option<String>,
     ///Wire name `env`; required.
     pub env: std::collections::BTreeMap<String, String>,
     ///Wire name `user`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LocalShellExecAction {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = LocalShellExecAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object LocalShellExecAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = LocalShellExecAction::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "command" => {
+                            value.command = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "timeout_ms" => value.timeout_ms = map.next_value()?,
+                        "working_directory" => {
+                            value.working_directory = map.next_value()?;
+                        }
+                        "env" => {
+                            value.env = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "user" => value.user = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/LogProb`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LogProb {
     ///Wire name `token`; required.
     pub token: String,
@@ -14,4 +14,56 @@ pub struct LogProb {
     pub bytes: Vec<i64>,
     ///Wire name `top_logprobs`; required.
     pub top_logprobs: Vec<TopLogProb>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LogProb {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = LogProb;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object LogProb")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = LogProb::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "token" => {
+                            value.token = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "logprob" => {
+                            value.logprob = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "bytes" => {
+                            value.bytes = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "top_logprobs" => {
+                            value.top_logprobs = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPApprovalRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "mcp_approval_request")]
 pub struct McpApprovalRequest {
     ///Wire name `id`; required.
@@ -15,4 +15,57 @@ pub struct McpApprovalRequest {
     pub name: String,
     ///Wire name `arguments`; required.
     pub arguments: String,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for McpApprovalRequest {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = McpApprovalRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object McpApprovalRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = McpApprovalRequest::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "server_label" => {
+                            value.server_label = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "name" => {
+                            value.name = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "arguments" => {
+                            value.arguments = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -4,41 +4,93 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPTool`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "mcp")]
 pub struct McpTool {
     ///Wire name `server_label`; required.
     pub server_label: String,
     ///Wire name `server_url`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_url: Option<String>,
     ///Wire name `connector_id`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<McpToolConnectorId>,
     ///Wire name `tunnel_id`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
     ///Wire name `authorization`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
     ///Wire name `server_description`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_description: Option<String>,
     ///Wire name `headers`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     ///Wire name `allowed_tools`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_tools: Option<McpToolAllowedTools>,
     ///Wire name `allowed_callers`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_callers: Option<Vec<CallableToolAllowedCaller>>,
     ///Wire name `require_approval`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_approval: Option<McpToolRequireApproval>,
     ///Wire name `defer_loading`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for McpTool {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = McpTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object McpTool")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = McpTool::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "server_label" => {
+                            value.server_label = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "server_url" => value.server_url = map.next_value()?,
+                        "connector_id" => value.connector_id = map.next_value()?,
+                        "tunnel_id" => value.tunnel_id = map.next_value()?,
+                        "authorization" => value.authorization = map.next_value()?,
+                        "server_description" => {
+                            value.server_description = map.next_value()?;
+                        }
+                        "headers" => value.headers = map.next_value()?,
+                        "allowed_tools" => value.allowed_tools = map.next_value()?,
+                        "allowed_callers" => value.allowed_callers = map.next_value()?,
+                        "require_approval" => value.require_approval = map.next_value()?,
+                        "defer_loading" => value.defer_loading = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/MCPTool/properties/allowed_tools/anyOf/0`.
@@ -51,6 +103,12 @@ pub enum McpToolAllowedTools {
     McpToolFilter(McpToolFilter),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for McpToolAllowedTools {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpToolAllowedTools {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -160,6 +218,12 @@ pub enum McpToolRequireApproval {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl Default for McpToolRequireApproval {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
+}
 impl<'de> serde::Deserialize<'de> for McpToolRequireApproval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -176,14 +240,48 @@ impl<'de> serde::Deserialize<'de> for McpToolRequireApproval {
 }
 ///
 ///Schema: `/components/schemas/MCPTool/properties/require_approval/anyOf/0/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct McpToolRequireApprovalMcpToolApprovalFilter {
     ///Wire name `always`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub always: Option<McpToolFilter>,
     ///Wire name `never`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub never: Option<McpToolFilter>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for McpToolRequireApprovalMcpToolApprovalFilter {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = McpToolRequireApprovalMcpToolApprovalFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object McpToolRequireApprovalMcpToolApprovalFilter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = McpToolRequireApprovalMcpToolApprovalFilter::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "always" => value.always = map.next_value()?,
+                        "never" => value.never = map.next_value()?,
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/MCPTool/properties/require_approval/anyOf/0/oneOf/1`.

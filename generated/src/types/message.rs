@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/Message`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "message")]
 pub struct Message {
     ///Wire name `id`; required.
@@ -16,8 +16,62 @@ pub struct Message {
     ///Wire name `content`; required.
     pub content: Vec<MessageContentItem>,
     ///Wire name `phase`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<MessagePhase2>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Message {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = Message;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object Message")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = Message::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "status" => {
+                            value.status = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "role" => {
+                            value.role = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "content" => {
+                            value.content = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "phase" => value.phase = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/Message/properties/content/items`.
@@ -46,6 +100,12 @@ pub enum MessageContentItem {
     InputFileContent(InputFileContent),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for MessageContentItem {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for MessageContentItem {
     fn deserialize<D: serde::Deserializer<'de>>(

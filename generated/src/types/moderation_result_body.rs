@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ModerationResultBody`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "moderation_result")]
 pub struct ModerationResultBody {
     ///Wire name `model`; required.
@@ -20,4 +20,64 @@ pub struct ModerationResultBody {
         String,
         Vec<ModerationInputType>,
     >,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ModerationResultBody {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ModerationResultBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ModerationResultBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ModerationResultBody::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "model" => {
+                            value.model = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "flagged" => {
+                            value.flagged = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "categories" => {
+                            value.categories = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "category_scores" => {
+                            value.category_scores = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "category_applied_input_types" => {
+                            value.category_applied_input_types = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/NamespaceToolParam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "namespace")]
 pub struct NamespaceToolParam {
     ///Wire name `name`; required.
@@ -13,6 +13,56 @@ pub struct NamespaceToolParam {
     pub description: String,
     ///Wire name `tools`; required.
     pub tools: Vec<NamespaceToolParamToolsItem>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NamespaceToolParam {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = NamespaceToolParam;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object NamespaceToolParam")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = NamespaceToolParam::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => {
+                            value.name = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "description" => {
+                            value.description = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "tools" => {
+                            value.tools = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/NamespaceToolParam/properties/tools/items`.
@@ -27,6 +77,12 @@ pub enum NamespaceToolParamToolsItem {
     CustomToolParam(CustomToolParam),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for NamespaceToolParamToolsItem {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for NamespaceToolParamToolsItem {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -70,6 +70,12 @@ pub enum OutputItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl Default for OutputItem {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
+}
 impl<'de> serde::Deserialize<'de> for OutputItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -4,14 +4,51 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/Prompt/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Prompt {
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `version`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     ///Wire name `variables`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<ResponsePromptVariables>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Prompt {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = Prompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object Prompt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = Prompt::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "version" => value.version = map.next_value()?,
+                        "variables" => value.variables = map.next_value()?,
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -7,50 +7,48 @@ use super::*;
 ///`output` items, token `usage`, and `error` or `incomplete_details` when it did not finish normally.
 ///
 ///Schema: `/components/schemas/Response`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Response {
     ///Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     ///Wire name `metadata`; required.
     pub metadata: Metadata,
     ///Wire name `top_logprobs`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
     ///Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     ///Wire name `temperature`; required, nullable.
-    #[serde(default)]
     pub temperature: Option<f64>,
     ///Wire name `top_p`; required, nullable.
-    #[serde(default)]
     pub top_p: Option<f64>,
     ///Wire name `user`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     ///Wire name `safety_identifier`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_identifier: Option<String>,
     ///Wire name `prompt_cache_key`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_key: Option<String>,
     ///Wire name `prompt_cache_retention`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_retention: Option<ResponsePromptCacheRetention>,
     ///Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
     ///Wire name `previous_response_id`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
     ///Which model generates the response, for example `gpt-4o` or `o3`.
     ///Wire name `model`; required.
     pub model: ModelIdsResponses,
     ///When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     ///Wire name `background`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     ///Wire name `max_tool_calls`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tool_calls: Option<i64>,
     ///Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     ///Wire name `text`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<ResponseTextParam>,
     ///Tools the model is allowed to call while answering; see `Tool` for the kinds on offer.
     ///Wire name `tools`; required.
@@ -59,67 +57,215 @@ pub struct Response {
     ///Wire name `tool_choice`; required.
     pub tool_choice: ToolChoiceParam,
     ///Wire name `prompt`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<Prompt>,
     ///Wire name `service_tier`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTierResponses>,
     ///Wire name `truncation`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncation: Option<ResponseTruncation>,
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `object`; required.
     pub object: ResponseObject,
     ///Wire name `status`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseStatus>,
     ///Wire name `created_at`; required.
     pub created_at: i64,
     ///Wire name `completed_at`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     ///Wire name `error`; required.
     pub error: ResponseError,
     ///Wire name `incomplete_details`; required, nullable.
-    #[serde(default)]
     pub incomplete_details: Option<ResponseIncompleteDetails>,
     ///Wire name `output`; required.
     pub output: Vec<OutputItem>,
     ///Wire name `reasoning`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Reasoning>,
     ///Wire name `instructions`; required, nullable.
-    #[serde(default)]
     pub instructions: Option<ResponseInstructions>,
     ///Wire name `output_text`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_text: Option<String>,
     ///Wire name `usage`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<ResponseUsage>,
     ///Wire name `prompt_cache_options`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_options: Option<PromptCacheOptions>,
     ///Wire name `moderation`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<Moderation>,
     ///Wire name `parallel_tool_calls`; required.
     pub parallel_tool_calls: bool,
     ///Wire name `conversation`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ResponseConversation>,
     ///Wire name `max_output_tokens`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<i64>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Response {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = Response;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object Response")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = Response::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "metadata" => {
+                            value.metadata = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "top_logprobs" => value.top_logprobs = map.next_value()?,
+                        "temperature" => value.temperature = map.next_value()?,
+                        "top_p" => value.top_p = map.next_value()?,
+                        "user" => value.user = map.next_value()?,
+                        "safety_identifier" => {
+                            value.safety_identifier = map.next_value()?;
+                        }
+                        "prompt_cache_key" => value.prompt_cache_key = map.next_value()?,
+                        "prompt_cache_retention" => {
+                            value.prompt_cache_retention = map.next_value()?;
+                        }
+                        "previous_response_id" => {
+                            value.previous_response_id = map.next_value()?;
+                        }
+                        "model" => {
+                            value.model = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "background" => value.background = map.next_value()?,
+                        "max_tool_calls" => value.max_tool_calls = map.next_value()?,
+                        "text" => value.text = map.next_value()?,
+                        "tools" => {
+                            value.tools = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "tool_choice" => {
+                            value.tool_choice = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "prompt" => value.prompt = map.next_value()?,
+                        "service_tier" => value.service_tier = map.next_value()?,
+                        "truncation" => value.truncation = map.next_value()?,
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        "object" => {
+                            value.object = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "status" => value.status = map.next_value()?,
+                        "created_at" => {
+                            value.created_at = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "completed_at" => value.completed_at = map.next_value()?,
+                        "error" => {
+                            value.error = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "incomplete_details" => {
+                            value.incomplete_details = map.next_value()?;
+                        }
+                        "output" => {
+                            value.output = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "reasoning" => value.reasoning = map.next_value()?,
+                        "instructions" => value.instructions = map.next_value()?,
+                        "output_text" => value.output_text = map.next_value()?,
+                        "usage" => value.usage = map.next_value()?,
+                        "prompt_cache_options" => {
+                            value.prompt_cache_options = map.next_value()?;
+                        }
+                        "moderation" => value.moderation = map.next_value()?,
+                        "parallel_tool_calls" => {
+                            value.parallel_tool_calls = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "conversation" => value.conversation = map.next_value()?,
+                        "max_output_tokens" => {
+                            value.max_output_tokens = map.next_value()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/Response/properties/incomplete_details/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResponseIncompleteDetails {
     ///Wire name `reason`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ResponseIncompleteDetailsReason>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseIncompleteDetails {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseIncompleteDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseIncompleteDetails")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseIncompleteDetails::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "reason" => value.reason = map.next_value()?,
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/Response/properties/incomplete_details/anyOf/0/properties/reason`.
@@ -186,6 +332,12 @@ pub enum ResponseInstructions {
     InputItemList(Vec<InputItem>),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl Default for ResponseInstructions {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseInstructions {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -5,7 +5,7 @@ use super::*;
 ///Sent when a content part of an output item is complete, carrying its final form.
 ///
 ///Schema: `/components/schemas/ResponseContentPartDoneEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "response.content_part.done")]
 pub struct ResponseContentPartDoneEvent {
     ///Wire name `item_id`; required.
@@ -18,4 +18,64 @@ pub struct ResponseContentPartDoneEvent {
     pub sequence_number: i64,
     ///Wire name `part`; required.
     pub part: OutputContent,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseContentPartDoneEvent {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseContentPartDoneEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseContentPartDoneEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseContentPartDoneEvent::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "item_id" => {
+                            value.item_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "output_index" => {
+                            value.output_index = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "content_index" => {
+                            value.content_index = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "sequence_number" => {
+                            value.sequence_number = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "part" => {
+                            value.part = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

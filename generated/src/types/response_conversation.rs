@@ -4,8 +4,43 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ResponseConversation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResponseConversation {
     ///Wire name `id`; required.
     pub id: String,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseConversation {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseConversation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseConversation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseConversation::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

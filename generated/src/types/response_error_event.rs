@@ -5,17 +5,62 @@ use super::*;
 ///Sent when something goes wrong during streaming, with the error's `code`, `message` and `param`.
 ///
 ///Schema: `/components/schemas/ResponseErrorEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "error")]
 pub struct ResponseErrorEvent {
     ///Wire name `code`; required, nullable.
-    #[serde(default)]
     pub code: Option<String>,
     ///Wire name `message`; required.
     pub message: String,
     ///Wire name `param`; required, nullable.
-    #[serde(default)]
     pub param: Option<String>,
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseErrorEvent {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseErrorEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseErrorEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseErrorEvent::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => value.code = map.next_value()?,
+                        "message" => {
+                            value.message = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "param" => value.param = map.next_value()?,
+                        "sequence_number" => {
+                            value.sequence_number = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

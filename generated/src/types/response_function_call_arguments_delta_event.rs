@@ -5,7 +5,7 @@ use super::*;
 ///Sent while the model composes the arguments of a function call, with the newest JSON fragment in `delta`.
 ///
 ///Schema: `/components/schemas/ResponseFunctionCallArgumentsDeltaEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "response.function_call_arguments.delta")]
 pub struct ResponseFunctionCallArgumentsDeltaEvent {
     ///Wire name `item_id`; required.
@@ -16,4 +16,59 @@ pub struct ResponseFunctionCallArgumentsDeltaEvent {
     pub sequence_number: i64,
     ///Wire name `delta`; required.
     pub delta: String,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseFunctionCallArgumentsDeltaEvent {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseFunctionCallArgumentsDeltaEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseFunctionCallArgumentsDeltaEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseFunctionCallArgumentsDeltaEvent::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "item_id" => {
+                            value.item_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "output_index" => {
+                            value.output_index = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "sequence_number" => {
+                            value.sequence_number = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "delta" => {
+                            value.delta = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -5,7 +5,7 @@ use super::*;
 ///Sent when an intermediate preview of an image being generated is ready, as base64 in `partial_image_b64`.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallPartialImageEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "response.image_generation_call.partial_image")]
 pub struct ResponseImageGenCallPartialImageEvent {
     ///Wire name `output_index`; required.
@@ -19,15 +19,79 @@ pub struct ResponseImageGenCallPartialImageEvent {
     ///Wire name `partial_image_b64`; required.
     pub partial_image_b64: String,
     ///Wire name `size`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     ///Wire name `quality`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
     ///Wire name `background`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
     ///Wire name `output_format`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseImageGenCallPartialImageEvent {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseImageGenCallPartialImageEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseImageGenCallPartialImageEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseImageGenCallPartialImageEvent::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "output_index" => {
+                            value.output_index = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "item_id" => {
+                            value.item_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "sequence_number" => {
+                            value.sequence_number = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "partial_image_index" => {
+                            value.partial_image_index = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "partial_image_b64" => {
+                            value.partial_image_b64 = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "size" => value.size = map.next_value()?,
+                        "quality" => value.quality = map.next_value()?,
+                        "background" => value.background = map.next_value()?,
+                        "output_format" => value.output_format = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -6,7 +6,7 @@ use super::*;
 ///telling whether another page can be fetched by passing `last_id` as `after`.
 ///
 ///Schema: `/components/schemas/ResponseItemList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResponseItemList {
     ///Wire name `object`; required.
     pub object: ResponseItemListObject,
@@ -18,6 +18,63 @@ pub struct ResponseItemList {
     pub first_id: String,
     ///Wire name `last_id`; required.
     pub last_id: String,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseItemList {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseItemList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseItemList")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseItemList::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => {
+                            value.object = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "data" => {
+                            value.data = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "has_more" => {
+                            value.has_more = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "first_id" => {
+                            value.first_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "last_id" => {
+                            value.last_id = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 ///
 ///Schema: `/components/schemas/ResponseItemList/properties/object`.

@@ -5,7 +5,7 @@ use super::*;
 ///Sent while the model writes a shell command, with the newest piece of the command text.
 ///
 ///Schema: `/components/schemas/ResponseShellCallCommandDeltaStreamingEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "response.shell_call_command.delta")]
 pub struct ResponseShellCallCommandDeltaStreamingEvent {
     ///Wire name `sequence_number`; required.
@@ -17,6 +17,62 @@ pub struct ResponseShellCallCommandDeltaStreamingEvent {
     ///Wire name `delta`; required.
     pub delta: String,
     ///Wire name `obfuscation`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub obfuscation: Option<String>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResponseShellCallCommandDeltaStreamingEvent {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ResponseShellCallCommandDeltaStreamingEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ResponseShellCallCommandDeltaStreamingEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ResponseShellCallCommandDeltaStreamingEvent::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "sequence_number" => {
+                            value.sequence_number = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "output_index" => {
+                            value.output_index = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "command_index" => {
+                            value.command_index = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "delta" => {
+                            value.delta = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "obfuscation" => value.obfuscation = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

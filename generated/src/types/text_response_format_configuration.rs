@@ -18,6 +18,12 @@ pub enum TextResponseFormatConfiguration {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl Default for TextResponseFormatConfiguration {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
+}
 impl<'de> serde::Deserialize<'de> for TextResponseFormatConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,12 @@ pub enum ToolCallCallerParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl Default for ToolCallCallerParam {
+    /// `null` in the catch-all arm: what a missing required union decodes to.
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
+}
 impl<'de> serde::Deserialize<'de> for ToolCallCallerParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -4,21 +4,65 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ToolSearchCallItemParam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_call")]
 pub struct ToolSearchCallItemParam {
     ///Wire name `id`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
     ///Wire name `execution`; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<ToolSearchExecutionType>,
     ///Wire name `arguments`; required.
     pub arguments: EmptyModelParam,
     ///Wire name `status`; optional, nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FunctionCallItemStatus>,
+    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ToolSearchCallItemParam {
+    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = ToolSearchCallItemParam;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object ToolSearchCallItemParam")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut value = ToolSearchCallItemParam::default();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "call_id" => value.call_id = map.next_value()?,
+                        "execution" => value.execution = map.next_value()?,
+                        "arguments" => {
+                            value.arguments = map
+                                .next_value::<Option<_>>()?
+                                .unwrap_or_default();
+                        }
+                        "status" => value.status = map.next_value()?,
+                        "type" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            value.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }

@@ -55,6 +55,7 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
                             name: f.name.clone(),
                             wire: f.wire.clone(),
                             ty,
+                            optional,
                             required: f.required,
                             nullable: f.nullable,
                             skip_none: !f.required,
@@ -68,8 +69,9 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
                         }
                     })
                     .collect();
-                let has_default = fields.iter().all(|f| f.ty.starts_with("Option<") || field_has_default(&f.ty));
-                Kind::Struct(StructDef { fields, tag: tag.clone(), has_default })
+                let mut scope = crate::naming::Scope::with_reserved(fields.iter().map(|f| f.name.as_str()));
+                let extra = scope.claim("extra", "_fields");
+                Kind::Struct(StructDef { fields, tag: tag.clone(), extra })
             }
             DraftKind::Enum(e) => Kind::Enum(e.clone()),
             DraftKind::Union { tag, variants, dispatch, untagged, other } => Kind::Union(UnionDef {
@@ -91,11 +93,4 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
         out.push(TypeDef { name: d.name.clone(), module: d.module.clone(), origin: d.origin.clone(), doc: d.doc.clone(), kind });
     }
     out
-}
-
-fn field_has_default(ty: &str) -> bool {
-    ty.starts_with("Vec<")
-        || ty.starts_with("std::collections::BTreeMap<")
-        || ty.starts_with("serde_json::")
-        || matches!(ty, "String" | "i64" | "f64" | "bool")
 }
