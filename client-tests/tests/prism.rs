@@ -29,7 +29,10 @@ struct Prism {
 impl Prism {
     fn start(bin: &Path, spec: &Path) -> Prism {
         let port = free_port();
-        let log = std::env::temp_dir().join(format!("client-tests-prism-{}-{port}.log", std::process::id()));
+        let log = std::env::temp_dir().join(format!(
+            "client-tests-prism-{}-{port}.log",
+            std::process::id()
+        ));
         let out = File::create(&log).expect("create the Prism log file");
         let err = out.try_clone().expect("clone the Prism log file");
         let child = Command::new(bin)
@@ -51,14 +54,23 @@ impl Prism {
         let deadline = Instant::now() + STARTUP_LIMIT;
         loop {
             if let Some(status) = self.child.try_wait().expect("poll Prism") {
-                panic!("Prism exited ({status}) before listening:\n{}", self.log_text());
+                panic!(
+                    "Prism exited ({status}) before listening:\n{}",
+                    self.log_text()
+                );
             }
             // Prism logs this line once the spec is loaded and the server listens.
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() && self.log_text().contains("Prism is listening") {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+                && self.log_text().contains("Prism is listening")
+            {
                 return;
             }
             if Instant::now() > deadline {
-                panic!("Prism did not listen on port {} within {STARTUP_LIMIT:?}:\n{}", self.port, self.log_text());
+                panic!(
+                    "Prism did not listen on port {} within {STARTUP_LIMIT:?}:\n{}",
+                    self.port,
+                    self.log_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -88,7 +100,10 @@ impl Drop for Prism {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind a free port").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind a free port")
+        .port()
 }
 
 /// Describes a failed call with everything Prism said (its validation messages are in the body).
@@ -103,8 +118,12 @@ fn describe(e: &Error) -> String {
 }
 
 /// Runs one operation and its checks; a failure is recorded instead of stopping the others.
-async fn check<T, F>(failures: &mut Vec<String>, name: &str, call: F, verify: impl FnOnce(&T) -> Result<(), String>)
-where
+async fn check<T, F>(
+    failures: &mut Vec<String>,
+    name: &str,
+    call: F,
+    verify: impl FnOnce(&T) -> Result<(), String>,
+) where
     F: Future<Output = Result<T, Error>>,
 {
     match call.await {
@@ -172,42 +191,82 @@ async fn operations_against_prism() {
         "metadata": {"session": "abc-123"},
         "store": true
     });
-    check(&mut failures, "create", responses.create(&create), |r: &types::Response| {
-        ensure(!r.id.is_empty(), "`id` is empty")?;
-        ensure(r.object.as_str() == "response", "`object` is not \"response\"")
-    })
+    check(
+        &mut failures,
+        "create",
+        responses.create(&create),
+        |r: &types::Response| {
+            ensure(!r.id.is_empty(), "`id` is empty")?;
+            ensure(
+                r.object.as_str() == "response",
+                "`object` is not \"response\"",
+            )
+        },
+    )
     .await;
 
     let query = RetrieveQuery {
-        include: Some(vec![types::IncludeEnum::from("message.output_text.logprobs")]),
+        include: Some(vec![types::IncludeEnum::from(
+            "message.output_text.logprobs",
+        )]),
         ..Default::default()
     };
-    check(&mut failures, "retrieve", responses.retrieve(RESPONSE_ID, &query), |r: &types::Response| {
-        ensure(!r.id.is_empty(), "`id` is empty")?;
-        ensure(r.object.as_str() == "response", "`object` is not \"response\"")
-    })
+    check(
+        &mut failures,
+        "retrieve",
+        responses.retrieve(RESPONSE_ID, &query),
+        |r: &types::Response| {
+            ensure(!r.id.is_empty(), "`id` is empty")?;
+            ensure(
+                r.object.as_str() == "response",
+                "`object` is not \"response\"",
+            )
+        },
+    )
     .await;
 
-    check(&mut failures, "delete", responses.delete_with_response(RESPONSE_ID), |r| {
-        ensure((200..300).contains(&r.status), "the status is not 2xx")
-    })
+    check(
+        &mut failures,
+        "delete",
+        responses.delete_with_response(RESPONSE_ID),
+        |r| {
+            ensure(r.status == 200, "the status is not 200")?;
+            ensure(!r.data.id.is_empty(), "`id` is empty")?;
+            ensure(r.data.deleted, "`deleted` is false")
+        },
+    )
     .await;
 
-    check(&mut failures, "cancel", responses.cancel(RESPONSE_ID), |r: &types::Response| {
-        ensure(!r.id.is_empty(), "`id` is empty")?;
-        ensure(r.object.as_str() == "response", "`object` is not \"response\"")
-    })
+    check(
+        &mut failures,
+        "cancel",
+        responses.cancel(RESPONSE_ID),
+        |r: &types::Response| {
+            ensure(!r.id.is_empty(), "`id` is empty")?;
+            ensure(
+                r.object.as_str() == "response",
+                "`object` is not \"response\"",
+            )
+        },
+    )
     .await;
 
     let query = InputItemsQuery {
         limit: Some(10),
         order: Some("asc".into()),
-        include: Some(vec![types::IncludeEnum::from("message.input_image.image_url")]),
+        include: Some(vec![types::IncludeEnum::from(
+            "message.input_image.image_url",
+        )]),
         ..Default::default()
     };
-    check(&mut failures, "input_items", responses.input_items(RESPONSE_ID, &query), |l: &types::ResponseItemList| {
-        ensure(l.object.as_str() == "list", "`object` is not \"list\"")
-    })
+    check(
+        &mut failures,
+        "input_items",
+        responses.input_items(RESPONSE_ID, &query),
+        |l: &types::ResponseItemList| {
+            ensure(l.object.as_str() == "list", "`object` is not \"list\"")
+        },
+    )
     .await;
 
     let tokens: types::TokenCountsBody = body!({
@@ -215,10 +274,18 @@ async fn operations_against_prism() {
         "instructions": "You are a concise assistant.",
         "input": "Tell me a joke about compilers."
     });
-    check(&mut failures, "input_tokens", responses.input_tokens(&tokens), |t: &types::TokenCountsResource| {
-        ensure(t.object.as_str() == "response.input_tokens", "`object` is not \"response.input_tokens\"")?;
-        ensure(t.input_tokens >= 0, "`input_tokens` is negative")
-    })
+    check(
+        &mut failures,
+        "input_tokens",
+        responses.input_tokens(&tokens),
+        |t: &types::TokenCountsResource| {
+            ensure(
+                t.object.as_str() == "response.input_tokens",
+                "`object` is not \"response.input_tokens\"",
+            )?;
+            ensure(t.input_tokens >= 0, "`input_tokens` is negative")
+        },
+    )
     .await;
 
     let compact: types::CompactResponseMethodPublicBody = body!({
@@ -228,11 +295,35 @@ async fn operations_against_prism() {
             {"role": "assistant", "content": "We moved the generator into its own crate."}
         ]
     });
-    check(&mut failures, "compact", responses.compact(&compact), |c: &types::CompactResource| {
-        ensure(!c.id.is_empty(), "`id` is empty")?;
-        ensure(c.object.as_str() == "response.compaction", "`object` is not \"response.compaction\"")
-    })
+    check(
+        &mut failures,
+        "compact",
+        responses.compact(&compact),
+        |c: &types::CompactResource| {
+            ensure(!c.id.is_empty(), "`id` is empty")?;
+            ensure(
+                c.object.as_str() == "response.compaction",
+                "`object` is not \"response.compaction\"",
+            )
+        },
+    )
     .await;
+
+    // Guards against a vacuous pass: Prism must reject a body the spec forbids.
+    let invalid: types::CreateResponse =
+        body!({"model": "gpt-4.1", "input": "Hi", "temperature": 5.0});
+    match responses.create(&invalid).await {
+        Err(Error::Api {
+            status: 400 | 422, ..
+        }) => eprintln!("ok: invalid create rejected"),
+        other => failures.push(format!(
+            "invalid create (temperature 5.0): Prism should reject it with 400/422, got {}",
+            match &other {
+                Ok(_) => "a success".to_string(),
+                Err(e) => describe(e),
+            }
+        )),
+    }
 
     if !failures.is_empty() {
         panic!(

@@ -9,6 +9,7 @@
     clippy::doc_lazy_continuation
 )]
 pub mod types;
+pub mod schemas;
 #[doc(hidden)]
 pub mod wire;
 pub mod runtime;

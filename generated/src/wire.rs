@@ -146,6 +146,126 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// A scalar field as read: its value, `null`, or (for a value of another JSON type, which the
+/// published examples do send) the raw value, which the struct keeps among its unknown fields.
+pub enum Lenient<T> {
+    Value(T),
+    Null,
+    Raw(serde_json::Value),
+}
+
+/// The scalar types a field can be read leniently as.
+pub trait Scalar: Sized {
+    fn from_i64(_: i64) -> Option<Self> {
+        None
+    }
+    fn from_u64(_: u64) -> Option<Self> {
+        None
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_str(_: &str) -> Option<Self> {
+        None
+    }
+    fn from_string(s: String) -> Result<Self, String> {
+        Self::from_str(&s).ok_or(s)
+    }
+}
+
+impl Scalar for i64 {
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        i64::try_from(v).ok()
+    }
+    /// Integral floats (`1.7e9` for a timestamp) are accepted.
+    fn from_f64(v: f64) -> Option<Self> {
+        (v.fract() == 0.0 && v.abs() < 9.2e18).then_some(v as i64)
+    }
+}
+
+impl Scalar for f64 {
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl Scalar for bool {
+    fn from_bool(v: bool) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl Scalar for String {
+    fn from_str(v: &str) -> Option<Self> {
+        Some(v.to_owned())
+    }
+    fn from_string(s: String) -> Result<Self, String> {
+        Ok(s)
+    }
+}
+
+impl<'de, T: Scalar> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LenientVisitor(std::marker::PhantomData))
+    }
+}
+
+struct LenientVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Scalar> Visitor<'de> for LenientVisitor<T> {
+    type Value = Lenient<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(T::from_i64(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(T::from_u64(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(T::from_bool(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(T::from_str(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(T::from_string(v).map_or_else(|s| Lenient::Raw(s.into()), Lenient::Value))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Lenient::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Lenient::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Lenient::Raw)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Lenient::Raw)
+    }
+}
+
 /// Decodes a string and maps it through `f` without an intermediate allocation.
 pub fn deserialize_str<'de, D, T>(d: D, f: impl FnOnce(&str) -> T) -> Result<T, D::Error>
 where

@@ -2,6 +2,7 @@
 //! and `cargo xtask test` (installs the test tools, then runs every test).
 
 mod cli;
+mod diff_cmd;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ fn main() -> ExitCode {
         Some("codegen") => cli::codegen(&args[1..]),
         Some("subset") => cli::subset(&args[1..]),
         Some("test") => test_cmd::run(&args[1..]),
+        Some("diff") => diff_cmd::run(&args[1..]),
         _ => Err(format!(
             "usage: cargo xtask <command>\n  codegen [--check] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME]\n  subset --from FILE [--out FILE] [--overlay FILE]\n  test [-- CARGO TEST ARGS]"
         )),

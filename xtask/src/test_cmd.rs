@@ -12,17 +12,25 @@ use crate::cli::workspace_root;
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let extra = match args.first().map(String::as_str) {
         Some("--") => &args[1..],
-        Some(other) => return Err(format!("cargo xtask test: unexpected argument {other:?}; pass cargo test arguments after `--`")),
+        Some(other) => return Err(format!(
+            "cargo xtask test: unexpected argument {other:?}; pass cargo test arguments after `--`"
+        )),
         None => args,
     };
     let root = workspace_root();
     let tools = root.join("tools/prism");
-    let prism = tools.join("node_modules/.bin").join(if cfg!(windows) { "prism.cmd" } else { "prism" });
+    let prism =
+        tools
+            .join("node_modules/.bin")
+            .join(if cfg!(windows) { "prism.cmd" } else { "prism" });
     // npm ci rewrites node_modules/.package-lock.json, so it marks the last install.
     let marker = tools.join("node_modules/.package-lock.json");
     if !prism.exists() || modified(&tools.join("package-lock.json")) > modified(&marker) {
         let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-        eprintln!("xtask: installing Prism (npm ci --prefix {})", tools.display());
+        eprintln!(
+            "xtask: installing Prism (npm ci --prefix {})",
+            tools.display()
+        );
         let status = Command::new(npm)
             .arg("ci")
             .arg("--prefix")
@@ -31,14 +39,23 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             .status()
             .map_err(|e| format!("cargo xtask test needs npm (Node.js 18.20.1 or newer) on PATH to install Prism: running `{npm}` failed: {e}"))?;
         if !status.success() {
-            return Err(format!("`npm ci --prefix {}` failed ({status})", tools.display()));
+            return Err(format!(
+                "`npm ci --prefix {}` failed ({status})",
+                tools.display()
+            ));
         }
         if !prism.exists() {
-            return Err(format!("npm ci succeeded but {} is missing", prism.display()));
+            return Err(format!(
+                "npm ci succeeded but {} is missing",
+                prism.display()
+            ));
         }
     }
     // `--workspace` would override a package selection in the extra arguments.
-    let selects = extra.iter().take_while(|a| *a != "--").any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    let selects = extra
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .arg("test")
@@ -57,5 +74,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 
 /// Modification time, or the epoch when the file is missing (so a missing marker counts as stale).
 fn modified(path: &Path) -> SystemTime {
-    std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH)
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or(SystemTime::UNIX_EPOCH)
 }

@@ -11,6 +11,14 @@ pub struct Ir {
     pub title: String,
     pub types: Vec<TypeDef>,
     pub groups: Vec<Group>,
+    /// Component schema name (as in the spec) -> Rust type, sorted by schema name.
+    pub components: Vec<ComponentRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentRef {
+    pub wire: String,
+    pub rust: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +65,9 @@ pub struct Field {
     pub ty: String,
     /// The field is an `Option`: decoded as is (null and missing are `None`).
     pub optional: bool,
+    /// The value is a JSON scalar (string, number, boolean): a value of another JSON type is
+    /// kept raw in the unknown-field map instead of failing the decode.
+    pub scalar: Option<String>,
     pub rename: bool,
     pub required: bool,
     pub nullable: bool,
@@ -70,6 +81,9 @@ pub struct Field {
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumDef {
     pub variants: Vec<EnumVariant>,
+    /// `Default` is the only value for one-value enums (`object: "response"`), else the empty
+    /// catch-all `Other("")`: never a made-up known value.
+    pub default_known: bool,
     /// The catch-all arm holding unknown values.
     pub other: String,
 }

@@ -4,6 +4,7 @@
 //! and to the caller.
 
 pub mod diag;
+pub mod diff;
 pub mod format;
 pub mod ir;
 mod lower;

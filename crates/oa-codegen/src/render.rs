@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("types.j2", include_str!("../../../templates/types.j2")),
     ("api_mod.rs.j2", include_str!("../../../templates/api_mod.rs.j2")),
     ("api_group.rs.j2", include_str!("../../../templates/api_group.rs.j2")),
+    ("schemas.rs.j2", include_str!("../../../templates/schemas.rs.j2")),
 ];
 
 /// A rendered file before formatting.
@@ -97,6 +98,7 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
     for (name, m) in &modules {
         render("types_module.rs.j2", format!("src/types/{name}.rs"), minijinja::context! { module => m }, true)?;
     }
+    render("schemas.rs.j2", "src/schemas.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
     render("api_mod.rs.j2", "src/api/mod.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
     for g in &ir.groups {
         render("api_group.rs.j2", format!("src/api/{}.rs", g.accessor), minijinja::context! { group => g }, true)?;

@@ -4,19 +4,37 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/AdditionalToolsItemParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "additional_tools")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdditionalToolsItemParam {
     ///Wire name `id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `role`; required.
     pub role: AdditionalToolsItemParamRole,
     ///Wire name `tools`; required.
     pub tools: Vec<Tool>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for AdditionalToolsItemParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "additional_tools")?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("role") {
+            map.serialize_entry("role", &self.role)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("tools") {
+            map.serialize_entry("tools", &self.tools)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalToolsItemParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,7 +54,15 @@ impl<'de> serde::Deserialize<'de> for AdditionalToolsItemParam {
                 let mut value = AdditionalToolsItemParam::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "role" => {
                             value.role = map
                                 .next_value::<Option<_>>()?

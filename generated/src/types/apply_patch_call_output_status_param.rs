@@ -35,8 +35,9 @@ impl From<&str> for ApplyPatchCallOutputStatusParam {
     }
 }
 impl Default for ApplyPatchCallOutputStatusParam {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Completed
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ApplyPatchCallOutputStatusParam {

@@ -35,8 +35,9 @@ impl From<&str> for ApplyPatchCallStatus {
     }
 }
 impl Default for ApplyPatchCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ApplyPatchCallStatus {

@@ -35,8 +35,9 @@ impl From<&str> for ApplyPatchCallStatusParam {
     }
 }
 impl Default for ApplyPatchCallStatusParam {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ApplyPatchCallStatusParam {

@@ -4,16 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ApplyPatchCreateFileOperation`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "create_file")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchCreateFileOperation {
     ///Wire name `path`; required.
     pub path: String,
     ///Wire name `diff`; required.
     pub diff: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ApplyPatchCreateFileOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "create_file")?;
+        if self.extra.is_empty() || !self.extra.contains_key("path") {
+            map.serialize_entry("path", &self.path)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("diff") {
+            map.serialize_entry("diff", &self.diff)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCreateFileOperation {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -34,14 +50,22 @@ impl<'de> serde::Deserialize<'de> for ApplyPatchCreateFileOperation {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "path" => {
-                            value.path = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.path = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "diff" => {
-                            value.diff = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.diff = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

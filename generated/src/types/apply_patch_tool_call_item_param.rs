@@ -4,24 +4,47 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ApplyPatchToolCallItemParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "apply_patch_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallItemParam {
     ///Wire name `id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `caller`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCallCallerParam>,
     ///Wire name `status`; required.
     pub status: ApplyPatchCallStatusParam,
     ///Wire name `operation`; required.
     pub operation: ApplyPatchOperationParam,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ApplyPatchToolCallItemParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "apply_patch_call")?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if let Some(value) = &self.caller {
+            map.serialize_entry("caller", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("operation") {
+            map.serialize_entry("operation", &self.operation)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallItemParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -41,11 +64,23 @@ impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallItemParam {
                 let mut value = ApplyPatchToolCallItemParam::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "call_id" => {
-                            value.call_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "caller" => value.caller = map.next_value()?,
                         "status" => {

@@ -4,27 +4,52 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ApplyPatchToolCallOutput`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "apply_patch_call_output")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallOutput {
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `caller`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCallCaller>,
     ///Wire name `status`; required.
     pub status: ApplyPatchCallOutputStatus,
     ///Wire name `output`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     ///Wire name `created_by`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ApplyPatchToolCallOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "apply_patch_call_output")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if let Some(value) = &self.caller {
+            map.serialize_entry("caller", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if let Some(value) = &self.output {
+            map.serialize_entry("output", value)?;
+        }
+        if let Some(value) = &self.created_by {
+            map.serialize_entry("created_by", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallOutput {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -45,12 +70,22 @@ impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallOutput {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "call_id" => {
-                            value.call_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "caller" => value.caller = map.next_value()?,
                         "status" => {
@@ -58,8 +93,24 @@ impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallOutput {
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "output" => value.output = map.next_value()?,
-                        "created_by" => value.created_by = map.next_value()?,
+                        "output" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.output = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "created_by" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.created_by = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

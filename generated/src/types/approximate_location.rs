@@ -4,24 +4,42 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ApproximateLocation`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "approximate")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApproximateLocation {
     ///Wire name `country`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     ///Wire name `region`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     ///Wire name `city`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     ///Wire name `timezone`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ApproximateLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "approximate")?;
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.region {
+            map.serialize_entry("region", value)?;
+        }
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.timezone {
+            map.serialize_entry("timezone", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ApproximateLocation {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -41,10 +59,42 @@ impl<'de> serde::Deserialize<'de> for ApproximateLocation {
                 let mut value = ApproximateLocation::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "country" => value.country = map.next_value()?,
-                        "region" => value.region = map.next_value()?,
-                        "city" => value.city = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "country" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.country = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "region" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.region = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "city" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.city = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "timezone" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.timezone = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

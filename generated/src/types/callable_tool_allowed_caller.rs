@@ -35,8 +35,9 @@ impl From<&str> for CallableToolAllowedCaller {
     }
 }
 impl Default for CallableToolAllowedCaller {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Direct
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for CallableToolAllowedCaller {

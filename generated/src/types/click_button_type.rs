@@ -47,8 +47,9 @@ impl From<&str> for ClickButtonType {
     }
 }
 impl Default for ClickButtonType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Left
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ClickButtonType {

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ClickParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "click")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClickParam {
     ///Wire name `button`; required.
     pub button: ClickButtonType,
@@ -14,11 +13,33 @@ pub struct ClickParam {
     ///Wire name `y`; required.
     pub y: i64,
     ///Wire name `keys`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<String>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ClickParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "click")?;
+        if self.extra.is_empty() || !self.extra.contains_key("button") {
+            map.serialize_entry("button", &self.button)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("x") {
+            map.serialize_entry("x", &self.x)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("y") {
+            map.serialize_entry("y", &self.y)?;
+        }
+        if let Some(value) = &self.keys {
+            map.serialize_entry("keys", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ClickParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -44,10 +65,22 @@ impl<'de> serde::Deserialize<'de> for ClickParam {
                                 .unwrap_or_default();
                         }
                         "x" => {
-                            value.x = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.x = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "y" => {
-                            value.y = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.y = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "keys" => value.keys = map.next_value()?,
                         "type" => {

@@ -4,17 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CodeInterpreterTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "code_interpreter")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeInterpreterTool {
     ///Wire name `container`; required.
     pub container: CodeInterpreterToolContainer,
     ///Wire name `allowed_callers`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_callers: Option<Vec<CallableToolAllowedCaller>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CodeInterpreterTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "code_interpreter")?;
+        if self.extra.is_empty() || !self.extra.contains_key("container") {
+            map.serialize_entry("container", &self.container)?;
+        }
+        if let Some(value) = &self.allowed_callers {
+            map.serialize_entry("allowed_callers", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CodeInterpreterToolCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "code_interpreter_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeInterpreterToolCall {
     ///Wire name `id`; required.
     pub id: String,
@@ -17,9 +16,35 @@ pub struct CodeInterpreterToolCall {
     pub code: Option<String>,
     ///Wire name `outputs`; required, nullable.
     pub outputs: Option<Vec<CodeInterpreterToolCallOutputsItem>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CodeInterpreterToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "code_interpreter_call")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("container_id") {
+            map.serialize_entry("container_id", &self.container_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("code") {
+            map.serialize_entry("code", &self.code)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("outputs") {
+            map.serialize_entry("outputs", &self.outputs)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterToolCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -40,7 +65,13 @@ impl<'de> serde::Deserialize<'de> for CodeInterpreterToolCall {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "status" => {
                             value.status = map
@@ -48,11 +79,23 @@ impl<'de> serde::Deserialize<'de> for CodeInterpreterToolCall {
                                 .unwrap_or_default();
                         }
                         "container_id" => {
-                            value.container_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.container_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "code" => value.code = map.next_value()?,
+                        "code" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.code = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "outputs" => value.outputs = map.next_value()?,
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -155,8 +198,9 @@ impl From<&str> for CodeInterpreterToolCallStatus {
     }
 }
 impl Default for CodeInterpreterToolCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for CodeInterpreterToolCallStatus {

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CompactResource`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactResource {
     ///Wire name `id`; required.
     pub id: String,
@@ -16,9 +16,34 @@ pub struct CompactResource {
     pub created_at: i64,
     ///Wire name `usage`; required.
     pub usage: ResponseUsage,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CompactResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("object") {
+            map.serialize_entry("object", &self.object)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output") {
+            map.serialize_entry("output", &self.output)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("created_at") {
+            map.serialize_entry("created_at", &self.created_at)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("usage") {
+            map.serialize_entry("usage", &self.usage)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompactResource {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,7 +64,13 @@ impl<'de> serde::Deserialize<'de> for CompactResource {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "object" => {
                             value.object = map
@@ -52,9 +83,13 @@ impl<'de> serde::Deserialize<'de> for CompactResource {
                                 .unwrap_or_default();
                         }
                         "created_at" => {
-                            value.created_at = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.created_at = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "usage" => {
                             value.usage = map

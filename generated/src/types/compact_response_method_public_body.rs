@@ -4,34 +4,61 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CompactResponseMethodPublicBody`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactResponseMethodPublicBody {
-    ///Wire name `model`; required.
-    pub model: ModelIdsCompaction,
+    ///Wire name `model`; required, nullable.
+    pub model: Option<ModelIdsCompaction>,
     ///Wire name `input`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<CompactResponseMethodPublicBodyInput>,
     ///Wire name `previous_response_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
     ///Wire name `instructions`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     ///Wire name `prompt_cache_key`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_key: Option<String>,
     ///Wire name `prompt_cache_retention`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_retention: Option<PromptCacheRetentionEnum>,
     ///Wire name `prompt_cache_options`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_options: Option<PromptCacheOptionsParam>,
     ///Wire name `service_tier`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTierEnum>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CompactResponseMethodPublicBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("model") {
+            map.serialize_entry("model", &self.model)?;
+        }
+        if let Some(value) = &self.input {
+            map.serialize_entry("input", value)?;
+        }
+        if let Some(value) = &self.previous_response_id {
+            map.serialize_entry("previous_response_id", value)?;
+        }
+        if let Some(value) = &self.instructions {
+            map.serialize_entry("instructions", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_key {
+            map.serialize_entry("prompt_cache_key", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_retention {
+            map.serialize_entry("prompt_cache_retention", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_options {
+            map.serialize_entry("prompt_cache_options", value)?;
+        }
+        if let Some(value) = &self.service_tier {
+            map.serialize_entry("service_tier", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompactResponseMethodPublicBody {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -51,17 +78,41 @@ impl<'de> serde::Deserialize<'de> for CompactResponseMethodPublicBody {
                 let mut value = CompactResponseMethodPublicBody::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "model" => {
-                            value.model = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
+                        "model" => value.model = map.next_value()?,
                         "input" => value.input = map.next_value()?,
                         "previous_response_id" => {
-                            value.previous_response_id = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.previous_response_id = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "instructions" => value.instructions = map.next_value()?,
-                        "prompt_cache_key" => value.prompt_cache_key = map.next_value()?,
+                        "instructions" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.instructions = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "prompt_cache_key" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.prompt_cache_key = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "prompt_cache_retention" => {
                             value.prompt_cache_retention = map.next_value()?;
                         }

@@ -4,17 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CompactionSummaryItemParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "compaction")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactionSummaryItemParam {
     ///Wire name `id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `encrypted_content`; required.
     pub encrypted_content: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CompactionSummaryItemParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "compaction")?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("encrypted_content") {
+            map.serialize_entry("encrypted_content", &self.encrypted_content)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompactionSummaryItemParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -34,11 +49,25 @@ impl<'de> serde::Deserialize<'de> for CompactionSummaryItemParam {
                 let mut value = CompactionSummaryItemParam::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "encrypted_content" => {
-                            value.encrypted_content = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.encrypted_content = v;
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComparisonFilter`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComparisonFilter {
     ///Wire name `type`; required.
     pub r#type: ComparisonFilterType,
@@ -12,9 +12,28 @@ pub struct ComparisonFilter {
     pub key: String,
     ///Wire name `value`; required.
     pub value: ComparisonFilterValue,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ComparisonFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("type") {
+            map.serialize_entry("type", &self.r#type)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("key") {
+            map.serialize_entry("key", &self.key)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("value") {
+            map.serialize_entry("value", &self.value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ComparisonFilter {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -40,9 +59,13 @@ impl<'de> serde::Deserialize<'de> for ComparisonFilter {
                                 .unwrap_or_default();
                         }
                         "key" => {
-                            value.key = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.key = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "value" => {
                             value.value = map
@@ -117,8 +140,9 @@ impl From<&str> for ComparisonFilterType {
     }
 }
 impl Default for ComparisonFilterType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Eq
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ComparisonFilterType {

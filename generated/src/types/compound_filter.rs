@@ -4,15 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CompoundFilter`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompoundFilter {
     ///Wire name `type`; required.
     pub r#type: CompoundFilterType,
     ///Wire name `filters`; required.
     pub filters: Vec<CompoundFilterFiltersItem>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CompoundFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("type") {
+            map.serialize_entry("type", &self.r#type)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("filters") {
+            map.serialize_entry("filters", &self.filters)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CompoundFilter {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -168,8 +184,9 @@ impl From<&str> for CompoundFilterType {
     }
 }
 impl Default for CompoundFilterType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::And
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for CompoundFilterType {

@@ -39,8 +39,9 @@ impl From<&str> for ComputerCallOutputStatus {
     }
 }
 impl Default for ComputerCallOutputStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Completed
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ComputerCallOutputStatus {

@@ -47,8 +47,9 @@ impl From<&str> for ComputerEnvironment {
     }
 }
 impl Default for ComputerEnvironment {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Windows
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ComputerEnvironment {

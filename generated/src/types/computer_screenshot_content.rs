@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerScreenshotContent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "computer_screenshot")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerScreenshotContent {
     ///Wire name `image_url`; required, nullable.
     pub image_url: Option<String>,
@@ -14,11 +13,33 @@ pub struct ComputerScreenshotContent {
     ///Wire name `detail`; required.
     pub detail: ImageDetail,
     ///Wire name `prompt_cache_breakpoint`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_breakpoint: Option<PromptCacheBreakpointConfig>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ComputerScreenshotContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "computer_screenshot")?;
+        if self.extra.is_empty() || !self.extra.contains_key("image_url") {
+            map.serialize_entry("image_url", &self.image_url)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("file_id") {
+            map.serialize_entry("file_id", &self.file_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("detail") {
+            map.serialize_entry("detail", &self.detail)?;
+        }
+        if let Some(value) = &self.prompt_cache_breakpoint {
+            map.serialize_entry("prompt_cache_breakpoint", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ComputerScreenshotContent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,8 +59,24 @@ impl<'de> serde::Deserialize<'de> for ComputerScreenshotContent {
                 let mut value = ComputerScreenshotContent::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "image_url" => value.image_url = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "image_url" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.image_url = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "file_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "detail" => {
                             value.detail = map
                                 .next_value::<Option<_>>()?

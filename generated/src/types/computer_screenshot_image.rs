@@ -4,18 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerScreenshotImage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "computer_screenshot")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerScreenshotImage {
     ///Wire name `image_url`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     ///Wire name `file_id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ComputerScreenshotImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "computer_screenshot")?;
+        if let Some(value) = &self.image_url {
+            map.serialize_entry("image_url", value)?;
+        }
+        if let Some(value) = &self.file_id {
+            map.serialize_entry("file_id", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ComputerScreenshotImage {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -35,8 +49,24 @@ impl<'de> serde::Deserialize<'de> for ComputerScreenshotImage {
                 let mut value = ComputerScreenshotImage::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "image_url" => value.image_url = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "image_url" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.image_url = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "file_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -4,26 +4,52 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerToolCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "computer_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerToolCall {
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `action`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ComputerAction>,
     ///Wire name `actions`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<ComputerActionList>,
     ///Wire name `pending_safety_checks`; required.
     pub pending_safety_checks: Vec<ComputerCallSafetyCheckParam>,
     ///Wire name `status`; required.
     pub status: ComputerToolCallStatus,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ComputerToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "computer_call")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if let Some(value) = &self.action {
+            map.serialize_entry("action", value)?;
+        }
+        if let Some(value) = &self.actions {
+            map.serialize_entry("actions", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("pending_safety_checks") {
+            map.serialize_entry("pending_safety_checks", &self.pending_safety_checks)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ComputerToolCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -44,12 +70,22 @@ impl<'de> serde::Deserialize<'de> for ComputerToolCall {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "call_id" => {
-                            value.call_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "action" => value.action = map.next_value()?,
                         "actions" => value.actions = map.next_value()?,
@@ -114,8 +150,9 @@ impl From<&str> for ComputerToolCallStatus {
     }
 }
 impl Default for ComputerToolCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ComputerToolCallStatus {

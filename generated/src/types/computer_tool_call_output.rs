@@ -4,25 +4,47 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerToolCallOutput`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "computer_call_output")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerToolCallOutput {
     ///Wire name `id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `acknowledged_safety_checks`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_safety_checks: Option<Vec<ComputerCallSafetyCheckParam>>,
     ///Wire name `output`; required.
     pub output: ComputerScreenshotImage,
     ///Wire name `status`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ComputerToolCallOutputStatus>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ComputerToolCallOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "computer_call_output")?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if let Some(value) = &self.acknowledged_safety_checks {
+            map.serialize_entry("acknowledged_safety_checks", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output") {
+            map.serialize_entry("output", &self.output)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ComputerToolCallOutput {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -42,11 +64,23 @@ impl<'de> serde::Deserialize<'de> for ComputerToolCallOutput {
                 let mut value = ComputerToolCallOutput::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "call_id" => {
-                            value.call_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "acknowledged_safety_checks" => {
                             value.acknowledged_safety_checks = map.next_value()?;
@@ -108,8 +142,9 @@ impl From<&str> for ComputerToolCallOutputStatus {
     }
 }
 impl Default for ComputerToolCallOutputStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ComputerToolCallOutputStatus {

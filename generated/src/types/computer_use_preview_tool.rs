@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ComputerUsePreviewTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "computer_use_preview")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerUsePreviewTool {
     ///Wire name `environment`; required.
     pub environment: ComputerEnvironment,
@@ -13,9 +12,29 @@ pub struct ComputerUsePreviewTool {
     pub display_width: i64,
     ///Wire name `display_height`; required.
     pub display_height: i64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ComputerUsePreviewTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "computer_use_preview")?;
+        if self.extra.is_empty() || !self.extra.contains_key("environment") {
+            map.serialize_entry("environment", &self.environment)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("display_width") {
+            map.serialize_entry("display_width", &self.display_width)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("display_height") {
+            map.serialize_entry("display_height", &self.display_height)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ComputerUsePreviewTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -41,14 +60,22 @@ impl<'de> serde::Deserialize<'de> for ComputerUsePreviewTool {
                                 .unwrap_or_default();
                         }
                         "display_width" => {
-                            value.display_width = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.display_width = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "display_height" => {
-                            value.display_height = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.display_height = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -4,24 +4,42 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ContainerAutoParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "container_auto")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerAutoParam {
     ///Wire name `file_ids`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<String>>,
     ///Wire name `memory_limit`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<ContainerMemoryLimit>,
     ///Wire name `network_policy`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_policy: Option<ContainerAutoParamNetworkPolicy>,
     ///Wire name `skills`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<ContainerAutoParamSkillsItem>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContainerAutoParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "container_auto")?;
+        if let Some(value) = &self.file_ids {
+            map.serialize_entry("file_ids", value)?;
+        }
+        if let Some(value) = &self.memory_limit {
+            map.serialize_entry("memory_limit", value)?;
+        }
+        if let Some(value) = &self.network_policy {
+            map.serialize_entry("network_policy", value)?;
+        }
+        if let Some(value) = &self.skills {
+            map.serialize_entry("skills", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContainerAutoParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

@@ -43,8 +43,9 @@ impl From<&str> for ContainerMemoryLimit {
     }
 }
 impl Default for ContainerMemoryLimit {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::V1g
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ContainerMemoryLimit {

@@ -4,17 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ContainerNetworkPolicyAllowlistParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "allowlist")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkPolicyAllowlistParam {
     ///Wire name `allowed_domains`; required.
     pub allowed_domains: Vec<String>,
     ///Wire name `domain_secrets`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_secrets: Option<Vec<ContainerNetworkPolicyDomainSecretParam>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContainerNetworkPolicyAllowlistParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "allowlist")?;
+        if self.extra.is_empty() || !self.extra.contains_key("allowed_domains") {
+            map.serialize_entry("allowed_domains", &self.allowed_domains)?;
+        }
+        if let Some(value) = &self.domain_secrets {
+            map.serialize_entry("domain_secrets", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContainerNetworkPolicyAllowlistParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

@@ -4,16 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ContextManagementParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContextManagementParam {
     ///Wire name `type`; required.
     pub r#type: String,
     ///Wire name `compact_threshold`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compact_threshold: Option<i64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContextManagementParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("type") {
+            map.serialize_entry("type", &self.r#type)?;
+        }
+        if let Some(value) = &self.compact_threshold {
+            map.serialize_entry("compact_threshold", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContextManagementParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -34,12 +49,24 @@ impl<'de> serde::Deserialize<'de> for ContextManagementParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
-                            value.r#type = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.r#type = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "compact_threshold" => {
-                            value.compact_threshold = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.compact_threshold = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

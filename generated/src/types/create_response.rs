@@ -7,112 +7,184 @@ use super::*;
 ///`store` and `background` switches, `reasoning` options, `include` and a `max_output_tokens` cap.
 ///
 ///Schema: `/components/schemas/CreateResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResponse {
     ///Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
-    ///Wire name `metadata`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `metadata`; optional, nullable.
     pub metadata: Option<Metadata>,
     ///Wire name `top_logprobs`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
     ///Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     ///Wire name `temperature`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     ///Wire name `top_p`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     ///Wire name `user`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     ///Wire name `safety_identifier`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_identifier: Option<String>,
     ///Wire name `prompt_cache_key`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_key: Option<String>,
     ///Wire name `prompt_cache_retention`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_retention: Option<CreateResponsePromptCacheRetention>,
     ///Wire name `prompt_cache_options`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_options: Option<PromptCacheOptionsParam>,
     ///Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
     ///Wire name `previous_response_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
     ///Which model generates the response, for example `gpt-4o` or `o3`.
     ///Wire name `model`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelIdsResponses>,
     ///When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     ///Wire name `background`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     ///Wire name `max_tool_calls`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tool_calls: Option<i64>,
     ///Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     ///Wire name `text`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<ResponseTextParam>,
     ///Tools the model is allowed to call while answering; see `Tool` for the kinds on offer.
     ///Wire name `tools`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<ToolsArray>,
     ///Controls whether the model may, must or must not call a tool, or which tool it has to call.
     ///Wire name `tool_choice`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoiceParam>,
-    ///Wire name `prompt`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `prompt`; optional, nullable.
     pub prompt: Option<Prompt>,
-    ///Wire name `service_tier`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `service_tier`; optional, nullable.
     pub service_tier: Option<ServiceTierResponses>,
     ///Wire name `truncation`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncation: Option<CreateResponseTruncation>,
     ///Wire name `reasoning`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Reasoning>,
     ///Wire name `input`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<InputParam>,
     ///Wire name `include`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<IncludeEnum>>,
     ///Wire name `parallel_tool_calls`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parallel_tool_calls: Option<bool>,
     ///Wire name `store`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub store: Option<bool>,
     ///Wire name `instructions`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     ///Wire name `moderation`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<ModerationParam>,
     ///Wire name `stream`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
-    ///Wire name `stream_options`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `stream_options`; optional, nullable.
     pub stream_options: Option<ResponseStreamOptions>,
     ///Wire name `conversation`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationParam>,
     ///Wire name `context_management`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_management: Option<Vec<ContextManagementParam>>,
     ///Wire name `max_output_tokens`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<i64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.top_logprobs {
+            map.serialize_entry("top_logprobs", value)?;
+        }
+        if let Some(value) = &self.temperature {
+            map.serialize_entry("temperature", value)?;
+        }
+        if let Some(value) = &self.top_p {
+            map.serialize_entry("top_p", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.safety_identifier {
+            map.serialize_entry("safety_identifier", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_key {
+            map.serialize_entry("prompt_cache_key", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_retention {
+            map.serialize_entry("prompt_cache_retention", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_options {
+            map.serialize_entry("prompt_cache_options", value)?;
+        }
+        if let Some(value) = &self.previous_response_id {
+            map.serialize_entry("previous_response_id", value)?;
+        }
+        if let Some(value) = &self.model {
+            map.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+        if let Some(value) = &self.max_tool_calls {
+            map.serialize_entry("max_tool_calls", value)?;
+        }
+        if let Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let Some(value) = &self.tools {
+            map.serialize_entry("tools", value)?;
+        }
+        if let Some(value) = &self.tool_choice {
+            map.serialize_entry("tool_choice", value)?;
+        }
+        if let Some(value) = &self.prompt {
+            map.serialize_entry("prompt", value)?;
+        }
+        if let Some(value) = &self.service_tier {
+            map.serialize_entry("service_tier", value)?;
+        }
+        if let Some(value) = &self.truncation {
+            map.serialize_entry("truncation", value)?;
+        }
+        if let Some(value) = &self.reasoning {
+            map.serialize_entry("reasoning", value)?;
+        }
+        if let Some(value) = &self.input {
+            map.serialize_entry("input", value)?;
+        }
+        if let Some(value) = &self.include {
+            map.serialize_entry("include", value)?;
+        }
+        if let Some(value) = &self.parallel_tool_calls {
+            map.serialize_entry("parallel_tool_calls", value)?;
+        }
+        if let Some(value) = &self.store {
+            map.serialize_entry("store", value)?;
+        }
+        if let Some(value) = &self.instructions {
+            map.serialize_entry("instructions", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            map.serialize_entry("moderation", value)?;
+        }
+        if let Some(value) = &self.stream {
+            map.serialize_entry("stream", value)?;
+        }
+        if let Some(value) = &self.stream_options {
+            map.serialize_entry("stream_options", value)?;
+        }
+        if let Some(value) = &self.conversation {
+            map.serialize_entry("conversation", value)?;
+        }
+        if let Some(value) = &self.context_management {
+            map.serialize_entry("context_management", value)?;
+        }
+        if let Some(value) = &self.max_output_tokens {
+            map.serialize_entry("max_output_tokens", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateResponse {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -133,14 +205,68 @@ impl<'de> serde::Deserialize<'de> for CreateResponse {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "metadata" => value.metadata = map.next_value()?,
-                        "top_logprobs" => value.top_logprobs = map.next_value()?,
-                        "temperature" => value.temperature = map.next_value()?,
-                        "top_p" => value.top_p = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        "safety_identifier" => {
-                            value.safety_identifier = map.next_value()?;
+                        "top_logprobs" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.top_logprobs = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "prompt_cache_key" => value.prompt_cache_key = map.next_value()?,
+                        "temperature" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.temperature = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "top_p" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.top_p = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "user" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.user = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "safety_identifier" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.safety_identifier = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "prompt_cache_key" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.prompt_cache_key = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "prompt_cache_retention" => {
                             value.prompt_cache_retention = map.next_value()?;
                         }
@@ -148,11 +274,37 @@ impl<'de> serde::Deserialize<'de> for CreateResponse {
                             value.prompt_cache_options = map.next_value()?;
                         }
                         "previous_response_id" => {
-                            value.previous_response_id = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.previous_response_id = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "model" => value.model = map.next_value()?,
-                        "background" => value.background = map.next_value()?,
-                        "max_tool_calls" => value.max_tool_calls = map.next_value()?,
+                        "background" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.background = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "max_tool_calls" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.max_tool_calls = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "text" => value.text = map.next_value()?,
                         "tools" => value.tools = map.next_value()?,
                         "tool_choice" => value.tool_choice = map.next_value()?,
@@ -163,19 +315,61 @@ impl<'de> serde::Deserialize<'de> for CreateResponse {
                         "input" => value.input = map.next_value()?,
                         "include" => value.include = map.next_value()?,
                         "parallel_tool_calls" => {
-                            value.parallel_tool_calls = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.parallel_tool_calls = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "store" => value.store = map.next_value()?,
-                        "instructions" => value.instructions = map.next_value()?,
+                        "store" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.store = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "instructions" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.instructions = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "moderation" => value.moderation = map.next_value()?,
-                        "stream" => value.stream = map.next_value()?,
+                        "stream" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.stream = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "stream_options" => value.stream_options = map.next_value()?,
                         "conversation" => value.conversation = map.next_value()?,
                         "context_management" => {
                             value.context_management = map.next_value()?;
                         }
                         "max_output_tokens" => {
-                            value.max_output_tokens = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.max_output_tokens = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
@@ -221,8 +415,9 @@ impl From<&str> for CreateResponsePromptCacheRetention {
     }
 }
 impl Default for CreateResponsePromptCacheRetention {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InMemory
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for CreateResponsePromptCacheRetention {
@@ -275,8 +470,9 @@ impl From<&str> for CreateResponseTruncation {
     }
 }
 impl Default for CreateResponseTruncation {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for CreateResponseTruncation {

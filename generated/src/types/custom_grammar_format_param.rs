@@ -4,16 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CustomGrammarFormatParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "grammar")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomGrammarFormatParam {
     ///Wire name `syntax`; required.
     pub syntax: GrammarSyntax1,
     ///Wire name `definition`; required.
     pub definition: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CustomGrammarFormatParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "grammar")?;
+        if self.extra.is_empty() || !self.extra.contains_key("syntax") {
+            map.serialize_entry("syntax", &self.syntax)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("definition") {
+            map.serialize_entry("definition", &self.definition)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomGrammarFormatParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,9 +55,13 @@ impl<'de> serde::Deserialize<'de> for CustomGrammarFormatParam {
                                 .unwrap_or_default();
                         }
                         "definition" => {
-                            value.definition = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.definition = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

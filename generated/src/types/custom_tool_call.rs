@@ -4,27 +4,52 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CustomToolCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "custom_tool_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomToolCall {
     ///Wire name `id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `caller`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCallCaller>,
     ///Wire name `namespace`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `input`; required.
     pub input: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CustomToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "custom_tool_call")?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if let Some(value) = &self.caller {
+            map.serialize_entry("caller", value)?;
+        }
+        if let Some(value) = &self.namespace {
+            map.serialize_entry("namespace", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("name") {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("input") {
+            map.serialize_entry("input", &self.input)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -44,23 +69,51 @@ impl<'de> serde::Deserialize<'de> for CustomToolCall {
                 let mut value = CustomToolCall::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "call_id" => {
-                            value.call_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "caller" => value.caller = map.next_value()?,
-                        "namespace" => value.namespace = map.next_value()?,
+                        "namespace" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.namespace = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "name" => {
-                            value.name = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "input" => {
-                            value.input = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.input = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -4,26 +4,47 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/CustomToolParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "custom")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomToolParam {
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `description`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     ///Wire name `format`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<CustomToolParamFormat>,
     ///Wire name `defer_loading`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,
     ///Wire name `allowed_callers`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_callers: Option<Vec<CallableToolAllowedCaller>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CustomToolParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "custom")?;
+        if self.extra.is_empty() || !self.extra.contains_key("name") {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.format {
+            map.serialize_entry("format", value)?;
+        }
+        if let Some(value) = &self.defer_loading {
+            map.serialize_entry("defer_loading", value)?;
+        }
+        if let Some(value) = &self.allowed_callers {
+            map.serialize_entry("allowed_callers", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -44,13 +65,37 @@ impl<'de> serde::Deserialize<'de> for CustomToolParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.description = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "format" => value.format = map.next_value()?,
-                        "defer_loading" => value.defer_loading = map.next_value()?,
+                        "defer_loading" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.defer_loading = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "allowed_callers" => value.allowed_callers = map.next_value()?,
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

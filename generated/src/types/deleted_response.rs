@@ -5,7 +5,7 @@ use super::*;
 ///Confirms a deletion, echoing the `id` of the removed response with `deleted` set to true.
 ///
 ///Schema: `/components/schemas/DeletedResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedResponse {
     ///Wire name `id`; required.
     pub id: String,
@@ -13,9 +13,28 @@ pub struct DeletedResponse {
     pub object: DeletedResponseObject,
     ///Wire name `deleted`; required.
     pub deleted: bool,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for DeletedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("object") {
+            map.serialize_entry("object", &self.object)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("deleted") {
+            map.serialize_entry("deleted", &self.deleted)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DeletedResponse {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,7 +55,13 @@ impl<'de> serde::Deserialize<'de> for DeletedResponse {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "object" => {
                             value.object = map
@@ -44,9 +69,13 @@ impl<'de> serde::Deserialize<'de> for DeletedResponse {
                                 .unwrap_or_default();
                         }
                         "deleted" => {
-                            value.deleted = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.deleted = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

@@ -43,8 +43,9 @@ impl From<&str> for DetailEnum {
     }
 }
 impl Default for DetailEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Low
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for DetailEnum {

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/DoubleClickAction`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "double_click")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DoubleClickAction {
     ///Wire name `x`; required.
     pub x: i64,
@@ -13,9 +12,29 @@ pub struct DoubleClickAction {
     pub y: i64,
     ///Wire name `keys`; required, nullable.
     pub keys: Option<Vec<String>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for DoubleClickAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "double_click")?;
+        if self.extra.is_empty() || !self.extra.contains_key("x") {
+            map.serialize_entry("x", &self.x)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("y") {
+            map.serialize_entry("y", &self.y)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("keys") {
+            map.serialize_entry("keys", &self.keys)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DoubleClickAction {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,10 +55,22 @@ impl<'de> serde::Deserialize<'de> for DoubleClickAction {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "x" => {
-                            value.x = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.x = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "y" => {
-                            value.y = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.y = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "keys" => value.keys = map.next_value()?,
                         "type" => {

@@ -4,17 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/DragParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "drag")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DragParam {
     ///Wire name `path`; required.
     pub path: Vec<CoordParam>,
     ///Wire name `keys`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<String>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for DragParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "drag")?;
+        if self.extra.is_empty() || !self.extra.contains_key("path") {
+            map.serialize_entry("path", &self.path)?;
+        }
+        if let Some(value) = &self.keys {
+            map.serialize_entry("keys", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DragParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

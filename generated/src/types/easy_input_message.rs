@@ -6,21 +6,41 @@ use super::*;
 ///content parts; `type` may be left out.
 ///
 ///Schema: `/components/schemas/EasyInputMessage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EasyInputMessage {
     ///Wire name `role`; required.
     pub role: EasyInputMessageRole,
     ///Wire name `content`; required.
     pub content: EasyInputMessageContent,
     ///Wire name `phase`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<MessagePhase>,
     ///Wire name `type`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EasyInputMessageType>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for EasyInputMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("role") {
+            map.serialize_entry("role", &self.role)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("content") {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if let Some(value) = &self.phase {
+            map.serialize_entry("phase", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for EasyInputMessage {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -136,8 +156,9 @@ impl From<&str> for EasyInputMessageRole {
     }
 }
 impl Default for EasyInputMessageRole {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::User
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for EasyInputMessageRole {

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FileCitationBody`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "file_citation")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileCitationBody {
     ///Wire name `file_id`; required.
     pub file_id: String,
@@ -13,9 +12,29 @@ pub struct FileCitationBody {
     pub index: i64,
     ///Wire name `filename`; required.
     pub filename: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FileCitationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "file_citation")?;
+        if self.extra.is_empty() || !self.extra.contains_key("file_id") {
+            map.serialize_entry("file_id", &self.file_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("index") {
+            map.serialize_entry("index", &self.index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("filename") {
+            map.serialize_entry("filename", &self.filename)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FileCitationBody {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,19 +55,31 @@ impl<'de> serde::Deserialize<'de> for FileCitationBody {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "file_id" => {
-                            value.file_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "index" => {
-                            value.index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "filename" => {
-                            value.filename = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.filename = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -39,8 +39,9 @@ impl From<&str> for FileDetailEnum {
     }
 }
 impl Default for FileDetailEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for FileDetailEnum {

@@ -39,8 +39,9 @@ impl From<&str> for FileInputDetail {
     }
 }
 impl Default for FileInputDetail {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for FileInputDetail {

@@ -4,23 +4,42 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FileSearchTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "file_search")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileSearchTool {
     ///Wire name `vector_store_ids`; required.
     pub vector_store_ids: Vec<String>,
     ///Wire name `max_num_results`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_num_results: Option<i64>,
     ///Wire name `ranking_options`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranking_options: Option<RankingOptions>,
     ///Wire name `filters`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<Filters>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FileSearchTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "file_search")?;
+        if self.extra.is_empty() || !self.extra.contains_key("vector_store_ids") {
+            map.serialize_entry("vector_store_ids", &self.vector_store_ids)?;
+        }
+        if let Some(value) = &self.max_num_results {
+            map.serialize_entry("max_num_results", value)?;
+        }
+        if let Some(value) = &self.ranking_options {
+            map.serialize_entry("ranking_options", value)?;
+        }
+        if let Some(value) = &self.filters {
+            map.serialize_entry("filters", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -45,7 +64,17 @@ impl<'de> serde::Deserialize<'de> for FileSearchTool {
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "max_num_results" => value.max_num_results = map.next_value()?,
+                        "max_num_results" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.max_num_results = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "ranking_options" => value.ranking_options = map.next_value()?,
                         "filters" => value.filters = map.next_value()?,
                         "type" => {

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FileSearchToolCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "file_search_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileSearchToolCall {
     ///Wire name `id`; required.
     pub id: String,
@@ -14,11 +13,33 @@ pub struct FileSearchToolCall {
     ///Wire name `queries`; required.
     pub queries: Vec<String>,
     ///Wire name `results`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<FileSearchToolCallResultsItem>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FileSearchToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "file_search_call")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("queries") {
+            map.serialize_entry("queries", &self.queries)?;
+        }
+        if let Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchToolCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,7 +60,13 @@ impl<'de> serde::Deserialize<'de> for FileSearchToolCall {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "status" => {
                             value.status = map
@@ -68,26 +95,46 @@ impl<'de> serde::Deserialize<'de> for FileSearchToolCall {
 }
 ///
 ///Schema: `/components/schemas/FileSearchToolCall/properties/results/anyOf/0/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileSearchToolCallResultsItem {
     ///Wire name `file_id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     ///Wire name `text`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     ///Wire name `filename`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    ///Wire name `attributes`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `attributes`; optional, nullable.
     pub attributes: Option<VectorStoreFileAttributes>,
     ///Wire name `score`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FileSearchToolCallResultsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file_id {
+            map.serialize_entry("file_id", value)?;
+        }
+        if let Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let Some(value) = &self.filename {
+            map.serialize_entry("filename", value)?;
+        }
+        if let Some(value) = &self.attributes {
+            map.serialize_entry("attributes", value)?;
+        }
+        if let Some(value) = &self.score {
+            map.serialize_entry("score", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchToolCallResultsItem {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -107,11 +154,43 @@ impl<'de> serde::Deserialize<'de> for FileSearchToolCallResultsItem {
                 let mut value = FileSearchToolCallResultsItem::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
-                        "text" => value.text = map.next_value()?,
-                        "filename" => value.filename = map.next_value()?,
+                        "file_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "text" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.text = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "filename" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.filename = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "attributes" => value.attributes = map.next_value()?,
-                        "score" => value.score = map.next_value()?,
+                        "score" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.score = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
                         }
@@ -168,8 +247,9 @@ impl From<&str> for FileSearchToolCallStatus {
     }
 }
 impl Default for FileSearchToolCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for FileSearchToolCallStatus {

@@ -39,8 +39,9 @@ impl From<&str> for FunctionCallOutputStatusEnum {
     }
 }
 impl Default for FunctionCallOutputStatusEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for FunctionCallOutputStatusEnum {

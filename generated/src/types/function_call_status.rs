@@ -39,8 +39,9 @@ impl From<&str> for FunctionCallStatus {
     }
 }
 impl Default for FunctionCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for FunctionCallStatus {

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionShellAction`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellAction {
     ///Wire name `commands`; required.
     pub commands: Vec<String>,
@@ -12,9 +12,28 @@ pub struct FunctionShellAction {
     pub timeout_ms: Option<i64>,
     ///Wire name `max_output_length`; required, nullable.
     pub max_output_length: Option<i64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FunctionShellAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("commands") {
+            map.serialize_entry("commands", &self.commands)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("timeout_ms") {
+            map.serialize_entry("timeout_ms", &self.timeout_ms)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("max_output_length") {
+            map.serialize_entry("max_output_length", &self.max_output_length)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellAction {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,9 +58,25 @@ impl<'de> serde::Deserialize<'de> for FunctionShellAction {
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "timeout_ms" => value.timeout_ms = map.next_value()?,
+                        "timeout_ms" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.timeout_ms = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "max_output_length" => {
-                            value.max_output_length = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.max_output_length = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContent {
     ///Wire name `stdout`; required.
     pub stdout: String,
@@ -13,11 +13,32 @@ pub struct FunctionShellCallOutputContent {
     ///Wire name `outcome`; required.
     pub outcome: FunctionShellCallOutputContentOutcome,
     ///Wire name `created_by`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FunctionShellCallOutputContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("stdout") {
+            map.serialize_entry("stdout", &self.stdout)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("stderr") {
+            map.serialize_entry("stderr", &self.stderr)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("outcome") {
+            map.serialize_entry("outcome", &self.outcome)?;
+        }
+        if let Some(value) = &self.created_by {
+            map.serialize_entry("created_by", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,21 +59,37 @@ impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContent {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "stdout" => {
-                            value.stdout = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.stdout = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "stderr" => {
-                            value.stderr = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.stderr = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "outcome" => {
                             value.outcome = map
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "created_by" => value.created_by = map.next_value()?,
+                        "created_by" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.created_by = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
                         }

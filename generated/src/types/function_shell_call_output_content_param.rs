@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputContentParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContentParam {
     ///Wire name `stdout`; required.
     pub stdout: String,
@@ -12,9 +12,28 @@ pub struct FunctionShellCallOutputContentParam {
     pub stderr: String,
     ///Wire name `outcome`; required.
     pub outcome: FunctionShellCallOutputOutcomeParam,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FunctionShellCallOutputContentParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("stdout") {
+            map.serialize_entry("stdout", &self.stdout)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("stderr") {
+            map.serialize_entry("stderr", &self.stderr)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("outcome") {
+            map.serialize_entry("outcome", &self.outcome)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContentParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -35,14 +54,22 @@ impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContentParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "stdout" => {
-                            value.stdout = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.stdout = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "stderr" => {
-                            value.stderr = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.stderr = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "outcome" => {
                             value.outcome = map

@@ -4,28 +4,52 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionShellCallOutputItemParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "shell_call_output")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputItemParam {
     ///Wire name `id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; required.
     pub call_id: String,
     ///Wire name `caller`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCallCallerParam>,
     ///Wire name `output`; required.
     pub output: Vec<FunctionShellCallOutputContentParam>,
     ///Wire name `status`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FunctionShellCallItemStatus>,
     ///Wire name `max_output_length`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_length: Option<i64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FunctionShellCallOutputItemParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "shell_call_output")?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if let Some(value) = &self.caller {
+            map.serialize_entry("caller", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output") {
+            map.serialize_entry("output", &self.output)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.max_output_length {
+            map.serialize_entry("max_output_length", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputItemParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -45,11 +69,23 @@ impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputItemParam {
                 let mut value = FunctionShellCallOutputItemParam::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "call_id" => {
-                            value.call_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "caller" => value.caller = map.next_value()?,
                         "output" => {
@@ -59,7 +95,15 @@ impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputItemParam {
                         }
                         "status" => value.status = map.next_value()?,
                         "max_output_length" => {
-                            value.max_output_length = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.max_output_length = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -39,8 +39,9 @@ impl From<&str> for FunctionShellCallOutputStatusEnum {
     }
 }
 impl Default for FunctionShellCallOutputStatusEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for FunctionShellCallOutputStatusEnum {

@@ -39,8 +39,9 @@ impl From<&str> for FunctionShellCallStatus {
     }
 }
 impl Default for FunctionShellCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for FunctionShellCallStatus {

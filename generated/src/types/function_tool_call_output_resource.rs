@@ -4,33 +4,62 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionToolCallOutputResource`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "function_call_output")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionToolCallOutputResource {
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `call_id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
     ///Wire name `name`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     ///Wire name `namespace`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     ///Wire name `caller`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCallCallerParam>,
     ///Wire name `output`; required.
     pub output: FunctionToolCallOutputResourceOutput,
     ///Wire name `status`; required.
     pub status: FunctionCallOutputStatusEnum,
     ///Wire name `created_by`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FunctionToolCallOutputResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "function_call_output")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if let Some(value) = &self.call_id {
+            map.serialize_entry("call_id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.namespace {
+            map.serialize_entry("namespace", value)?;
+        }
+        if let Some(value) = &self.caller {
+            map.serialize_entry("caller", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output") {
+            map.serialize_entry("output", &self.output)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if let Some(value) = &self.created_by {
+            map.serialize_entry("created_by", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FunctionToolCallOutputResource {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -51,11 +80,41 @@ impl<'de> serde::Deserialize<'de> for FunctionToolCallOutputResource {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "call_id" => value.call_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "namespace" => value.namespace = map.next_value()?,
+                        "call_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "name" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "namespace" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.namespace = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "caller" => value.caller = map.next_value()?,
                         "output" => {
                             value.output = map
@@ -67,7 +126,15 @@ impl<'de> serde::Deserialize<'de> for FunctionToolCallOutputResource {
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "created_by" => value.created_by = map.next_value()?,
+                        "created_by" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.created_by = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -4,32 +4,57 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/FunctionToolParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "function")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionToolParam {
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `description`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     ///Wire name `parameters`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<EmptyModelParam>,
     ///Wire name `strict`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
     ///Wire name `output_schema`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<serde_json::Map<String, serde_json::Value>>,
     ///Wire name `defer_loading`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,
     ///Wire name `allowed_callers`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_callers: Option<Vec<CallableToolAllowedCaller>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for FunctionToolParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "function")?;
+        if self.extra.is_empty() || !self.extra.contains_key("name") {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.parameters {
+            map.serialize_entry("parameters", value)?;
+        }
+        if let Some(value) = &self.strict {
+            map.serialize_entry("strict", value)?;
+        }
+        if let Some(value) = &self.output_schema {
+            map.serialize_entry("output_schema", value)?;
+        }
+        if let Some(value) = &self.defer_loading {
+            map.serialize_entry("defer_loading", value)?;
+        }
+        if let Some(value) = &self.allowed_callers {
+            map.serialize_entry("allowed_callers", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FunctionToolParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -50,15 +75,47 @@ impl<'de> serde::Deserialize<'de> for FunctionToolParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.description = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "parameters" => value.parameters = map.next_value()?,
-                        "strict" => value.strict = map.next_value()?,
+                        "strict" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.strict = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "output_schema" => value.output_schema = map.next_value()?,
-                        "defer_loading" => value.defer_loading = map.next_value()?,
+                        "defer_loading" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.defer_loading = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "allowed_callers" => value.allowed_callers = map.next_value()?,
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

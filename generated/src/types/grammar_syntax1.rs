@@ -35,8 +35,9 @@ impl From<&str> for GrammarSyntax1 {
     }
 }
 impl Default for GrammarSyntax1 {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Lark
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for GrammarSyntax1 {

@@ -4,15 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/HybridSearchOptions`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HybridSearchOptions {
     ///Wire name `embedding_weight`; required.
     pub embedding_weight: f64,
     ///Wire name `text_weight`; required.
     pub text_weight: f64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for HybridSearchOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("embedding_weight") {
+            map.serialize_entry("embedding_weight", &self.embedding_weight)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("text_weight") {
+            map.serialize_entry("text_weight", &self.text_weight)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for HybridSearchOptions {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -33,14 +49,22 @@ impl<'de> serde::Deserialize<'de> for HybridSearchOptions {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "embedding_weight" => {
-                            value.embedding_weight = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.embedding_weight = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "text_weight" => {
-                            value.text_weight = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.text_weight = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

@@ -39,8 +39,9 @@ impl From<&str> for ImageGenActionEnum {
     }
 }
 impl Default for ImageGenActionEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Generate
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenActionEnum {

@@ -4,45 +4,77 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ImageGenTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "image_generation")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageGenTool {
     ///Wire name `model`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ImageGenToolModel>,
     ///Wire name `quality`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<ImageGenToolQuality>,
     ///Wire name `size`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<ImageGenToolSize>,
     ///Wire name `output_format`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<ImageGenToolOutputFormat>,
     ///Wire name `output_compression`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_compression: Option<i64>,
     ///Wire name `moderation`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<ImageGenToolModeration>,
     ///Wire name `background`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<ImageGenToolBackground>,
     ///Wire name `input_fidelity`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_fidelity: Option<InputFidelity>,
     ///Wire name `input_image_mask`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_image_mask: Option<ImageGenToolInputImageMask>,
     ///Wire name `partial_images`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_images: Option<i64>,
     ///Wire name `action`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ImageGenActionEnum>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ImageGenTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "image_generation")?;
+        if let Some(value) = &self.model {
+            map.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.quality {
+            map.serialize_entry("quality", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.output_format {
+            map.serialize_entry("output_format", value)?;
+        }
+        if let Some(value) = &self.output_compression {
+            map.serialize_entry("output_compression", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            map.serialize_entry("moderation", value)?;
+        }
+        if let Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+        if let Some(value) = &self.input_fidelity {
+            map.serialize_entry("input_fidelity", value)?;
+        }
+        if let Some(value) = &self.input_image_mask {
+            map.serialize_entry("input_image_mask", value)?;
+        }
+        if let Some(value) = &self.partial_images {
+            map.serialize_entry("partial_images", value)?;
+        }
+        if let Some(value) = &self.action {
+            map.serialize_entry("action", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -67,13 +99,31 @@ impl<'de> serde::Deserialize<'de> for ImageGenTool {
                         "size" => value.size = map.next_value()?,
                         "output_format" => value.output_format = map.next_value()?,
                         "output_compression" => {
-                            value.output_compression = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.output_compression = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "moderation" => value.moderation = map.next_value()?,
                         "background" => value.background = map.next_value()?,
                         "input_fidelity" => value.input_fidelity = map.next_value()?,
                         "input_image_mask" => value.input_image_mask = map.next_value()?,
-                        "partial_images" => value.partial_images = map.next_value()?,
+                        "partial_images" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.partial_images = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "action" => value.action = map.next_value()?,
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -126,8 +176,9 @@ impl From<&str> for ImageGenToolBackground {
     }
 }
 impl Default for ImageGenToolBackground {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Transparent
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenToolBackground {
@@ -149,17 +200,31 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolBackground {
 }
 ///
 ///Schema: `/components/schemas/ImageGenTool/properties/input_image_mask`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageGenToolInputImageMask {
     ///Wire name `image_url`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     ///Wire name `file_id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ImageGenToolInputImageMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.image_url {
+            map.serialize_entry("image_url", value)?;
+        }
+        if let Some(value) = &self.file_id {
+            map.serialize_entry("file_id", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenToolInputImageMask {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -179,8 +244,24 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolInputImageMask {
                 let mut value = ImageGenToolInputImageMask::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "image_url" => value.image_url = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "image_url" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.image_url = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "file_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
                         }
@@ -237,8 +318,9 @@ impl From<&str> for ImageGenToolModel {
     }
 }
 impl Default for ImageGenToolModel {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::GptImage1
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenToolModel {
@@ -291,8 +373,9 @@ impl From<&str> for ImageGenToolModeration {
     }
 }
 impl Default for ImageGenToolModeration {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenToolModeration {
@@ -349,8 +432,9 @@ impl From<&str> for ImageGenToolOutputFormat {
     }
 }
 impl Default for ImageGenToolOutputFormat {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Png
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenToolOutputFormat {
@@ -411,8 +495,9 @@ impl From<&str> for ImageGenToolQuality {
     }
 }
 impl Default for ImageGenToolQuality {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Low
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenToolQuality {
@@ -473,8 +558,9 @@ impl From<&str> for ImageGenToolSize {
     }
 }
 impl Default for ImageGenToolSize {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::V1024x1024
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenToolSize {

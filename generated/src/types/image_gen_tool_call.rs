@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ImageGenToolCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "image_generation_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageGenToolCall {
     ///Wire name `id`; required.
     pub id: String,
@@ -13,9 +12,29 @@ pub struct ImageGenToolCall {
     pub status: ImageGenToolCallStatus,
     ///Wire name `result`; required, nullable.
     pub result: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ImageGenToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "image_generation_call")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("result") {
+            map.serialize_entry("result", &self.result)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenToolCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,14 +55,28 @@ impl<'de> serde::Deserialize<'de> for ImageGenToolCall {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "status" => {
                             value.status = map
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "result" => value.result = map.next_value()?,
+                        "result" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.result = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -99,8 +132,9 @@ impl From<&str> for ImageGenToolCallStatus {
     }
 }
 impl Default for ImageGenToolCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ImageGenToolCallStatus {

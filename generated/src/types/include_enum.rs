@@ -63,8 +63,9 @@ impl From<&str> for IncludeEnum {
     }
 }
 impl Default for IncludeEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::FileSearchCallResults
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for IncludeEnum {

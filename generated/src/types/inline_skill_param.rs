@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/InlineSkillParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "inline")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InlineSkillParam {
     ///Wire name `name`; required.
     pub name: String,
@@ -13,9 +12,29 @@ pub struct InlineSkillParam {
     pub description: String,
     ///Wire name `source`; required.
     pub source: InlineSkillSourceParam,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for InlineSkillParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "inline")?;
+        if self.extra.is_empty() || !self.extra.contains_key("name") {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("description") {
+            map.serialize_entry("description", &self.description)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("source") {
+            map.serialize_entry("source", &self.source)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InlineSkillParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,14 +55,22 @@ impl<'de> serde::Deserialize<'de> for InlineSkillParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "description" => {
-                            value.description = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.description = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "source" => {
                             value.source = map

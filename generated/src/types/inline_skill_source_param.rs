@@ -4,16 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/InlineSkillSourceParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "base64")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InlineSkillSourceParam {
     ///Wire name `media_type`; required.
     pub media_type: InlineSkillSourceParamMediaType,
     ///Wire name `data`; required.
     pub data: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for InlineSkillSourceParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "base64")?;
+        if self.extra.is_empty() || !self.extra.contains_key("media_type") {
+            map.serialize_entry("media_type", &self.media_type)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("data") {
+            map.serialize_entry("data", &self.data)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InlineSkillSourceParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,9 +55,13 @@ impl<'de> serde::Deserialize<'de> for InlineSkillSourceParam {
                                 .unwrap_or_default();
                         }
                         "data" => {
-                            value.data = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.data = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -35,8 +35,9 @@ impl From<&str> for InputFidelity {
     }
 }
 impl Default for InputFidelity {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::High
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for InputFidelity {

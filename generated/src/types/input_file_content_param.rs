@@ -4,30 +4,52 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/InputFileContentParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "input_file")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputFileContentParam {
     ///Wire name `file_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     ///Wire name `filename`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     ///Wire name `file_data`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_data: Option<String>,
     ///Wire name `file_url`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
     ///Wire name `detail`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<FileDetailEnum>,
     ///Wire name `prompt_cache_breakpoint`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_breakpoint: Option<PromptCacheBreakpointParam>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for InputFileContentParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "input_file")?;
+        if let Some(value) = &self.file_id {
+            map.serialize_entry("file_id", value)?;
+        }
+        if let Some(value) = &self.filename {
+            map.serialize_entry("filename", value)?;
+        }
+        if let Some(value) = &self.file_data {
+            map.serialize_entry("file_data", value)?;
+        }
+        if let Some(value) = &self.file_url {
+            map.serialize_entry("file_url", value)?;
+        }
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_breakpoint {
+            map.serialize_entry("prompt_cache_breakpoint", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InputFileContentParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -47,10 +69,42 @@ impl<'de> serde::Deserialize<'de> for InputFileContentParam {
                 let mut value = InputFileContentParam::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
-                        "filename" => value.filename = map.next_value()?,
-                        "file_data" => value.file_data = map.next_value()?,
-                        "file_url" => value.file_url = map.next_value()?,
+                        "file_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "filename" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.filename = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "file_data" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_data = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "file_url" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_url = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "detail" => value.detail = map.next_value()?,
                         "prompt_cache_breakpoint" => {
                             value.prompt_cache_breakpoint = map.next_value()?;

@@ -4,24 +4,42 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/InputImageContentParamAutoParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "input_image")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputImageContentParamAutoParam {
     ///Wire name `image_url`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     ///Wire name `file_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     ///Wire name `detail`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<DetailEnum>,
     ///Wire name `prompt_cache_breakpoint`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_breakpoint: Option<PromptCacheBreakpointParam>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for InputImageContentParamAutoParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "input_image")?;
+        if let Some(value) = &self.image_url {
+            map.serialize_entry("image_url", value)?;
+        }
+        if let Some(value) = &self.file_id {
+            map.serialize_entry("file_id", value)?;
+        }
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_breakpoint {
+            map.serialize_entry("prompt_cache_breakpoint", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InputImageContentParamAutoParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -41,8 +59,24 @@ impl<'de> serde::Deserialize<'de> for InputImageContentParamAutoParam {
                 let mut value = InputImageContentParamAutoParam::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "image_url" => value.image_url = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "image_url" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.image_url = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "file_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.file_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "detail" => value.detail = map.next_value()?,
                         "prompt_cache_breakpoint" => {
                             value.prompt_cache_breakpoint = map.next_value()?;

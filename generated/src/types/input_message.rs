@@ -6,21 +6,41 @@ use super::*;
 ///such as text, images or files.
 ///
 ///Schema: `/components/schemas/InputMessage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputMessage {
     ///Wire name `type`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InputMessageType>,
     ///Wire name `role`; required.
     pub role: InputMessageRole,
     ///Wire name `status`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<InputMessageStatus>,
     ///Wire name `content`; required.
     pub content: InputMessageContentList,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for InputMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("role") {
+            map.serialize_entry("role", &self.role)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("content") {
+            map.serialize_entry("content", &self.content)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InputMessage {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -100,8 +120,9 @@ impl From<&str> for InputMessageRole {
     }
 }
 impl Default for InputMessageRole {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::User
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for InputMessageRole {
@@ -158,8 +179,9 @@ impl From<&str> for InputMessageStatus {
     }
 }
 impl Default for InputMessageStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for InputMessageStatus {

@@ -4,21 +4,42 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/InputMessageResource`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "message")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputMessageResource {
     ///Wire name `role`; required.
     pub role: InputMessageResourceRole,
     ///Wire name `status`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<InputMessageResourceStatus>,
     ///Wire name `content`; required.
     pub content: InputMessageContentList,
     ///Wire name `id`; required.
     pub id: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for InputMessageResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "message")?;
+        if self.extra.is_empty() || !self.extra.contains_key("role") {
+            map.serialize_entry("role", &self.role)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("content") {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InputMessageResource {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -50,7 +71,13 @@ impl<'de> serde::Deserialize<'de> for InputMessageResource {
                                 .unwrap_or_default();
                         }
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -103,8 +130,9 @@ impl From<&str> for InputMessageResourceRole {
     }
 }
 impl Default for InputMessageResourceRole {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::User
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for InputMessageResourceRole {
@@ -161,8 +189,9 @@ impl From<&str> for InputMessageResourceStatus {
     }
 }
 impl Default for InputMessageResourceStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for InputMessageResourceStatus {

@@ -4,25 +4,47 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/LocalShellExecAction`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "exec")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalShellExecAction {
     ///Wire name `command`; required.
     pub command: Vec<String>,
     ///Wire name `timeout_ms`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i64>,
     ///Wire name `working_directory`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub working_directory: Option<String>,
     ///Wire name `env`; required.
     pub env: std::collections::BTreeMap<String, String>,
     ///Wire name `user`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for LocalShellExecAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "exec")?;
+        if self.extra.is_empty() || !self.extra.contains_key("command") {
+            map.serialize_entry("command", &self.command)?;
+        }
+        if let Some(value) = &self.timeout_ms {
+            map.serialize_entry("timeout_ms", value)?;
+        }
+        if let Some(value) = &self.working_directory {
+            map.serialize_entry("working_directory", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("env") {
+            map.serialize_entry("env", &self.env)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LocalShellExecAction {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -47,16 +69,40 @@ impl<'de> serde::Deserialize<'de> for LocalShellExecAction {
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "timeout_ms" => value.timeout_ms = map.next_value()?,
+                        "timeout_ms" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.timeout_ms = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "working_directory" => {
-                            value.working_directory = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.working_directory = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "env" => {
                             value.env = map
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "user" => value.user = map.next_value()?,
+                        "user" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.user = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPApprovalResponseResource`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "mcp_approval_response")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpApprovalResponseResource {
     ///Wire name `id`; required.
     pub id: String,
@@ -14,11 +13,33 @@ pub struct McpApprovalResponseResource {
     ///Wire name `approve`; required.
     pub approve: bool,
     ///Wire name `reason`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpApprovalResponseResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "mcp_approval_response")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("approval_request_id") {
+            map.serialize_entry("approval_request_id", &self.approval_request_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("approve") {
+            map.serialize_entry("approve", &self.approve)?;
+        }
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpApprovalResponseResource {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,19 +60,43 @@ impl<'de> serde::Deserialize<'de> for McpApprovalResponseResource {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "approval_request_id" => {
-                            value.approval_request_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.approval_request_id = v;
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "approve" => {
-                            value.approve = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.approve = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "reason" => value.reason = map.next_value()?,
+                        "reason" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.reason = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

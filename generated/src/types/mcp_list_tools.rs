@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPListTools`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "mcp_list_tools")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpListTools {
     ///Wire name `id`; required.
     pub id: String,
@@ -14,11 +13,33 @@ pub struct McpListTools {
     ///Wire name `tools`; required.
     pub tools: Vec<McpListToolsTool>,
     ///Wire name `error`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpListTools {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "mcp_list_tools")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("server_label") {
+            map.serialize_entry("server_label", &self.server_label)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("tools") {
+            map.serialize_entry("tools", &self.tools)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpListTools {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,19 +60,37 @@ impl<'de> serde::Deserialize<'de> for McpListTools {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "server_label" => {
-                            value.server_label = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.server_label = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "tools" => {
                             value.tools = map
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "error" => value.error = map.next_value()?,
+                        "error" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.error = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -4,21 +4,41 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPListToolsTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpListToolsTool {
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `description`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     ///Wire name `input_schema`; required.
     pub input_schema: serde_json::Map<String, serde_json::Value>,
     ///Wire name `annotations`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpListToolsTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("name") {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("input_schema") {
+            map.serialize_entry("input_schema", &self.input_schema)?;
+        }
+        if let Some(value) = &self.annotations {
+            map.serialize_entry("annotations", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpListToolsTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,11 +59,25 @@ impl<'de> serde::Deserialize<'de> for McpListToolsTool {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.description = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "input_schema" => {
                             value.input_schema = map
                                 .next_value::<Option<_>>()?

@@ -4,44 +4,77 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "mcp")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpTool {
     ///Wire name `server_label`; required.
     pub server_label: String,
     ///Wire name `server_url`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_url: Option<String>,
     ///Wire name `connector_id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<McpToolConnectorId>,
     ///Wire name `tunnel_id`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
     ///Wire name `authorization`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
     ///Wire name `server_description`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_description: Option<String>,
     ///Wire name `headers`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     ///Wire name `allowed_tools`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_tools: Option<McpToolAllowedTools>,
     ///Wire name `allowed_callers`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_callers: Option<Vec<CallableToolAllowedCaller>>,
     ///Wire name `require_approval`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_approval: Option<McpToolRequireApproval>,
     ///Wire name `defer_loading`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defer_loading: Option<bool>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "mcp")?;
+        if self.extra.is_empty() || !self.extra.contains_key("server_label") {
+            map.serialize_entry("server_label", &self.server_label)?;
+        }
+        if let Some(value) = &self.server_url {
+            map.serialize_entry("server_url", value)?;
+        }
+        if let Some(value) = &self.connector_id {
+            map.serialize_entry("connector_id", value)?;
+        }
+        if let Some(value) = &self.tunnel_id {
+            map.serialize_entry("tunnel_id", value)?;
+        }
+        if let Some(value) = &self.authorization {
+            map.serialize_entry("authorization", value)?;
+        }
+        if let Some(value) = &self.server_description {
+            map.serialize_entry("server_description", value)?;
+        }
+        if let Some(value) = &self.headers {
+            map.serialize_entry("headers", value)?;
+        }
+        if let Some(value) = &self.allowed_tools {
+            map.serialize_entry("allowed_tools", value)?;
+        }
+        if let Some(value) = &self.allowed_callers {
+            map.serialize_entry("allowed_callers", value)?;
+        }
+        if let Some(value) = &self.require_approval {
+            map.serialize_entry("require_approval", value)?;
+        }
+        if let Some(value) = &self.defer_loading {
+            map.serialize_entry("defer_loading", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -62,22 +95,70 @@ impl<'de> serde::Deserialize<'de> for McpTool {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "server_label" => {
-                            value.server_label = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.server_label = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "server_url" => value.server_url = map.next_value()?,
+                        "server_url" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.server_url = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "connector_id" => value.connector_id = map.next_value()?,
-                        "tunnel_id" => value.tunnel_id = map.next_value()?,
-                        "authorization" => value.authorization = map.next_value()?,
+                        "tunnel_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.tunnel_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "authorization" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.authorization = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "server_description" => {
-                            value.server_description = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.server_description = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "headers" => value.headers = map.next_value()?,
                         "allowed_tools" => value.allowed_tools = map.next_value()?,
                         "allowed_callers" => value.allowed_callers = map.next_value()?,
                         "require_approval" => value.require_approval = map.next_value()?,
-                        "defer_loading" => value.defer_loading = map.next_value()?,
+                        "defer_loading" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.defer_loading = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -181,8 +262,9 @@ impl From<&str> for McpToolConnectorId {
     }
 }
 impl Default for McpToolConnectorId {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::ConnectorDropbox
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for McpToolConnectorId {
@@ -240,17 +322,31 @@ impl<'de> serde::Deserialize<'de> for McpToolRequireApproval {
 }
 ///
 ///Schema: `/components/schemas/MCPTool/properties/require_approval/anyOf/0/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolRequireApprovalMcpToolApprovalFilter {
     ///Wire name `always`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub always: Option<McpToolFilter>,
     ///Wire name `never`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub never: Option<McpToolFilter>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpToolRequireApprovalMcpToolApprovalFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.always {
+            map.serialize_entry("always", value)?;
+        }
+        if let Some(value) = &self.never {
+            map.serialize_entry("never", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpToolRequireApprovalMcpToolApprovalFilter {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -316,8 +412,9 @@ impl From<&str> for McpToolRequireApprovalMcpToolApprovalSetting {
     }
 }
 impl Default for McpToolRequireApprovalMcpToolApprovalSetting {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Always
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for McpToolRequireApprovalMcpToolApprovalSetting {

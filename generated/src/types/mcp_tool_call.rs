@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPToolCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "mcp_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolCall {
     ///Wire name `id`; required.
     pub id: String,
@@ -16,20 +15,51 @@ pub struct McpToolCall {
     ///Wire name `arguments`; required.
     pub arguments: String,
     ///Wire name `output`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     ///Wire name `error`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<McpToolCallError>,
     ///Wire name `status`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<McpToolCallStatus>,
     ///Wire name `approval_request_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_request_id: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "mcp_call")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("server_label") {
+            map.serialize_entry("server_label", &self.server_label)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("name") {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("arguments") {
+            map.serialize_entry("arguments", &self.arguments)?;
+        }
+        if let Some(value) = &self.output {
+            map.serialize_entry("output", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.approval_request_id {
+            map.serialize_entry("approval_request_id", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpToolCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -50,28 +80,62 @@ impl<'de> serde::Deserialize<'de> for McpToolCall {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "server_label" => {
-                            value.server_label = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.server_label = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "name" => {
-                            value.name = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "arguments" => {
-                            value.arguments = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.arguments = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "output" => value.output = map.next_value()?,
+                        "output" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.output = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "error" => value.error = map.next_value()?,
                         "status" => value.status = map.next_value()?,
                         "approval_request_id" => {
-                            value.approval_request_id = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.approval_request_id = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -47,8 +47,9 @@ impl From<&str> for McpToolCallStatus {
     }
 }
 impl Default for McpToolCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for McpToolCallStatus {

@@ -4,14 +4,27 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPToolExecutionError`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "mcp_tool_execution_error")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolExecutionError {
     ///Wire name `content`; required.
     pub content: serde_json::Value,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpToolExecutionError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "mcp_tool_execution_error")?;
+        if self.extra.is_empty() || !self.extra.contains_key("content") {
+            map.serialize_entry("content", &self.content)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpToolExecutionError {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

@@ -4,17 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/MCPToolFilter`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolFilter {
     ///Wire name `tool_names`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_names: Option<Vec<String>>,
     ///Wire name `read_only`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for McpToolFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tool_names {
+            map.serialize_entry("tool_names", value)?;
+        }
+        if let Some(value) = &self.read_only {
+            map.serialize_entry("read_only", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for McpToolFilter {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -35,7 +49,15 @@ impl<'de> serde::Deserialize<'de> for McpToolFilter {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "tool_names" => value.tool_names = map.next_value()?,
-                        "read_only" => value.read_only = map.next_value()?,
+                        "read_only" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.read_only = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
                         }

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/Message`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "message")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
     ///Wire name `id`; required.
     pub id: String,
@@ -16,11 +15,36 @@ pub struct Message {
     ///Wire name `content`; required.
     pub content: Vec<MessageContentItem>,
     ///Wire name `phase`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<MessagePhase2>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "message")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("role") {
+            map.serialize_entry("role", &self.role)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("content") {
+            map.serialize_entry("content", &self.content)?;
+        }
+        if let Some(value) = &self.phase {
+            map.serialize_entry("phase", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Message {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -41,7 +65,13 @@ impl<'de> serde::Deserialize<'de> for Message {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "status" => {
                             value.status = map

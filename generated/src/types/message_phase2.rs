@@ -35,8 +35,9 @@ impl From<&str> for MessagePhase2 {
     }
 }
 impl Default for MessagePhase2 {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Commentary
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for MessagePhase2 {

@@ -59,8 +59,9 @@ impl From<&str> for MessageRole {
     }
 }
 impl Default for MessageRole {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Unknown
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for MessageRole {

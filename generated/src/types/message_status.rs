@@ -39,8 +39,9 @@ impl From<&str> for MessageStatus {
     }
 }
 impl Default for MessageStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for MessageStatus {

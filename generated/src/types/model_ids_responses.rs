@@ -439,8 +439,9 @@ impl From<&str> for ModelIdsResponses {
     }
 }
 impl Default for ModelIdsResponses {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Gpt56Sol
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ModelIdsResponses {

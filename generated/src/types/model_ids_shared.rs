@@ -363,8 +363,9 @@ impl From<&str> for ModelIdsShared {
     }
 }
 impl Default for ModelIdsShared {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Gpt56Sol
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ModelIdsShared {

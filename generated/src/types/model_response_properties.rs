@@ -4,37 +4,63 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ModelResponseProperties`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelResponseProperties {
     ///Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
-    ///Wire name `metadata`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `metadata`; optional, nullable.
     pub metadata: Option<Metadata>,
     ///Wire name `top_logprobs`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
     ///Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     ///Wire name `temperature`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     ///Wire name `top_p`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     ///Wire name `user`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     ///Wire name `safety_identifier`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_identifier: Option<String>,
     ///Wire name `prompt_cache_key`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_key: Option<String>,
     ///Wire name `prompt_cache_retention`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_retention: Option<ModelResponsePropertiesPromptCacheRetention>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ModelResponseProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.top_logprobs {
+            map.serialize_entry("top_logprobs", value)?;
+        }
+        if let Some(value) = &self.temperature {
+            map.serialize_entry("temperature", value)?;
+        }
+        if let Some(value) = &self.top_p {
+            map.serialize_entry("top_p", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.safety_identifier {
+            map.serialize_entry("safety_identifier", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_key {
+            map.serialize_entry("prompt_cache_key", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_retention {
+            map.serialize_entry("prompt_cache_retention", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ModelResponseProperties {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -55,14 +81,68 @@ impl<'de> serde::Deserialize<'de> for ModelResponseProperties {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "metadata" => value.metadata = map.next_value()?,
-                        "top_logprobs" => value.top_logprobs = map.next_value()?,
-                        "temperature" => value.temperature = map.next_value()?,
-                        "top_p" => value.top_p = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        "safety_identifier" => {
-                            value.safety_identifier = map.next_value()?;
+                        "top_logprobs" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.top_logprobs = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "prompt_cache_key" => value.prompt_cache_key = map.next_value()?,
+                        "temperature" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.temperature = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "top_p" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.top_p = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "user" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.user = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "safety_identifier" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.safety_identifier = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "prompt_cache_key" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.prompt_cache_key = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "prompt_cache_retention" => {
                             value.prompt_cache_retention = map.next_value()?;
                         }
@@ -110,8 +190,9 @@ impl From<&str> for ModelResponsePropertiesPromptCacheRetention {
     }
 }
 impl Default for ModelResponsePropertiesPromptCacheRetention {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InMemory
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ModelResponsePropertiesPromptCacheRetention {

@@ -35,8 +35,9 @@ impl From<&str> for ModerationInputType {
     }
 }
 impl Default for ModerationInputType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Text
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ModerationInputType {

@@ -35,8 +35,9 @@ impl From<&str> for ModerationMode {
     }
 }
 impl Default for ModerationMode {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Score
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ModerationMode {

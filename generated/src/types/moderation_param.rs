@@ -4,16 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ModerationParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationParam {
     ///Wire name `model`; required.
     pub model: String,
     ///Wire name `policy`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<ModerationPolicyParam>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ModerationParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("model") {
+            map.serialize_entry("model", &self.model)?;
+        }
+        if let Some(value) = &self.policy {
+            map.serialize_entry("policy", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ModerationParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -34,9 +49,13 @@ impl<'de> serde::Deserialize<'de> for ModerationParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "model" => {
-                            value.model = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.model = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "policy" => value.policy = map.next_value()?,
                         _ => {

@@ -4,17 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ModerationPolicyParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationPolicyParam {
     ///Wire name `input`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<ModerationConfigParam>,
     ///Wire name `output`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<ModerationConfigParam>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ModerationPolicyParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.input {
+            map.serialize_entry("input", value)?;
+        }
+        if let Some(value) = &self.output {
+            map.serialize_entry("output", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ModerationPolicyParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

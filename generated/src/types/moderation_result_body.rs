@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ModerationResultBody`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "moderation_result")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationResultBody {
     ///Wire name `model`; required.
     pub model: String,
@@ -20,9 +19,40 @@ pub struct ModerationResultBody {
         String,
         Vec<ModerationInputType>,
     >,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ModerationResultBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "moderation_result")?;
+        if self.extra.is_empty() || !self.extra.contains_key("model") {
+            map.serialize_entry("model", &self.model)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("flagged") {
+            map.serialize_entry("flagged", &self.flagged)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("categories") {
+            map.serialize_entry("categories", &self.categories)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("category_scores") {
+            map.serialize_entry("category_scores", &self.category_scores)?;
+        }
+        if self.extra.is_empty()
+            || !self.extra.contains_key("category_applied_input_types")
+        {
+            map.serialize_entry(
+                "category_applied_input_types",
+                &self.category_applied_input_types,
+            )?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ModerationResultBody {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -43,14 +73,22 @@ impl<'de> serde::Deserialize<'de> for ModerationResultBody {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "model" => {
-                            value.model = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.model = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "flagged" => {
-                            value.flagged = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.flagged = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "categories" => {
                             value.categories = map

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/OutputTextContent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "output_text")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutputTextContent {
     ///Wire name `text`; required.
     pub text: String,
@@ -13,9 +12,29 @@ pub struct OutputTextContent {
     pub annotations: Vec<Annotation>,
     ///Wire name `logprobs`; required.
     pub logprobs: Vec<LogProb>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for OutputTextContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "output_text")?;
+        if self.extra.is_empty() || !self.extra.contains_key("text") {
+            map.serialize_entry("text", &self.text)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("annotations") {
+            map.serialize_entry("annotations", &self.annotations)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("logprobs") {
+            map.serialize_entry("logprobs", &self.logprobs)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OutputTextContent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,9 +55,13 @@ impl<'de> serde::Deserialize<'de> for OutputTextContent {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "text" => {
-                            value.text = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.text = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "annotations" => {
                             value.annotations = map

@@ -35,8 +35,9 @@ impl From<&str> for PersonalityEnum {
     }
 }
 impl Default for PersonalityEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Friendly
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for PersonalityEnum {

@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ProgramItemParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "program")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramItemParam {
     ///Wire name `id`; required.
     pub id: String,
@@ -15,9 +14,32 @@ pub struct ProgramItemParam {
     pub code: String,
     ///Wire name `fingerprint`; required.
     pub fingerprint: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ProgramItemParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "program")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("code") {
+            map.serialize_entry("code", &self.code)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("fingerprint") {
+            map.serialize_entry("fingerprint", &self.fingerprint)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ProgramItemParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,22 +60,40 @@ impl<'de> serde::Deserialize<'de> for ProgramItemParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "call_id" => {
-                            value.call_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "code" => {
-                            value.code = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.code = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "fingerprint" => {
-                            value.fingerprint = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.fingerprint = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -35,8 +35,9 @@ impl From<&str> for ProgramOutputStatus {
     }
 }
 impl Default for ProgramOutputStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Completed
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ProgramOutputStatus {

@@ -4,14 +4,27 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ProgramToolCallCaller`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "program")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramToolCallCaller {
     ///Wire name `caller_id`; required.
     pub caller_id: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ProgramToolCallCaller {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "program")?;
+        if self.extra.is_empty() || !self.extra.contains_key("caller_id") {
+            map.serialize_entry("caller_id", &self.caller_id)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ProgramToolCallCaller {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -32,9 +45,13 @@ impl<'de> serde::Deserialize<'de> for ProgramToolCallCaller {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "caller_id" => {
-                            value.caller_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.caller_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

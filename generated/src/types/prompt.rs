@@ -4,19 +4,36 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/Prompt/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prompt {
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `version`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    ///Wire name `variables`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `variables`; optional, nullable.
     pub variables: Option<ResponsePromptVariables>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Prompt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        if let Some(value) = &self.variables {
+            map.serialize_entry("variables", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Prompt {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -37,9 +54,23 @@ impl<'de> serde::Deserialize<'de> for Prompt {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "version" => value.version = map.next_value()?,
+                        "version" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.version = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "variables" => value.variables = map.next_value()?,
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

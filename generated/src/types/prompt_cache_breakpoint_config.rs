@@ -4,13 +4,26 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/PromptCacheBreakpointConfig`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptCacheBreakpointConfig {
     ///Wire name `mode`; required.
     pub mode: PromptCacheBreakpointConfigMode,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for PromptCacheBreakpointConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("mode") {
+            map.serialize_entry("mode", &self.mode)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PromptCacheBreakpointConfig {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

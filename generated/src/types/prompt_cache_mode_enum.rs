@@ -35,8 +35,9 @@ impl From<&str> for PromptCacheModeEnum {
     }
 }
 impl Default for PromptCacheModeEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Implicit
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for PromptCacheModeEnum {

@@ -35,8 +35,9 @@ impl From<&str> for PromptCacheRetentionEnum {
     }
 }
 impl Default for PromptCacheRetentionEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InMemory
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for PromptCacheRetentionEnum {

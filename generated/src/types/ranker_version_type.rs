@@ -35,8 +35,9 @@ impl From<&str> for RankerVersionType {
     }
 }
 impl Default for RankerVersionType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for RankerVersionType {

@@ -4,20 +4,36 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/RankingOptions`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RankingOptions {
     ///Wire name `ranker`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranker: Option<RankerVersionType>,
     ///Wire name `score_threshold`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score_threshold: Option<f64>,
     ///Wire name `hybrid_search`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hybrid_search: Option<HybridSearchOptions>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for RankingOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ranker {
+            map.serialize_entry("ranker", value)?;
+        }
+        if let Some(value) = &self.score_threshold {
+            map.serialize_entry("score_threshold", value)?;
+        }
+        if let Some(value) = &self.hybrid_search {
+            map.serialize_entry("hybrid_search", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RankingOptions {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,7 +54,17 @@ impl<'de> serde::Deserialize<'de> for RankingOptions {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "ranker" => value.ranker = map.next_value()?,
-                        "score_threshold" => value.score_threshold = map.next_value()?,
+                        "score_threshold" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.score_threshold = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "hybrid_search" => value.hybrid_search = map.next_value()?,
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

@@ -4,26 +4,46 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/Reasoning`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reasoning {
     ///Wire name `mode`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<ReasoningModeEnum>,
-    ///Wire name `effort`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `effort`; optional, nullable.
     pub effort: Option<ReasoningEffort>,
     ///Wire name `summary`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<ReasoningSummary>,
     ///Wire name `context`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<ReasoningContext>,
     ///Wire name `generate_summary`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_summary: Option<ReasoningGenerateSummary>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Reasoning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        if let Some(value) = &self.effort {
+            map.serialize_entry("effort", value)?;
+        }
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let Some(value) = &self.context {
+            map.serialize_entry("context", value)?;
+        }
+        if let Some(value) = &self.generate_summary {
+            map.serialize_entry("generate_summary", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Reasoning {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -96,8 +116,9 @@ impl From<&str> for ReasoningContext {
     }
 }
 impl Default for ReasoningContext {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ReasoningContext {
@@ -154,8 +175,9 @@ impl From<&str> for ReasoningGenerateSummary {
     }
 }
 impl Default for ReasoningGenerateSummary {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ReasoningGenerateSummary {
@@ -212,8 +234,9 @@ impl From<&str> for ReasoningSummary {
     }
 }
 impl Default for ReasoningSummary {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ReasoningSummary {

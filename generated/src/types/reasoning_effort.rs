@@ -55,8 +55,9 @@ impl From<&str> for ReasoningEffort {
     }
 }
 impl Default for ReasoningEffort {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::None
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ReasoningEffort {

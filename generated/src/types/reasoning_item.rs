@@ -6,25 +6,47 @@ use super::*;
 ///and `encrypted_content` that can be passed back so a later turn can continue from it.
 ///
 ///Schema: `/components/schemas/ReasoningItem`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "reasoning")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReasoningItem {
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `encrypted_content`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_content: Option<String>,
     ///Wire name `summary`; required.
     pub summary: Vec<SummaryTextContent>,
     ///Wire name `content`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<ReasoningTextContent>>,
     ///Wire name `status`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ReasoningItemStatus>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ReasoningItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "reasoning")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if let Some(value) = &self.encrypted_content {
+            map.serialize_entry("encrypted_content", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("summary") {
+            map.serialize_entry("summary", &self.summary)?;
+        }
+        if let Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningItem {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -45,10 +67,24 @@ impl<'de> serde::Deserialize<'de> for ReasoningItem {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "encrypted_content" => {
-                            value.encrypted_content = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.encrypted_content = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "summary" => {
                             value.summary = map
@@ -108,8 +144,9 @@ impl From<&str> for ReasoningItemStatus {
     }
 }
 impl Default for ReasoningItemStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ReasoningItemStatus {

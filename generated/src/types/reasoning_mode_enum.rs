@@ -35,8 +35,9 @@ impl From<&str> for ReasoningModeEnum {
     }
 }
 impl Default for ReasoningModeEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Standard
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ReasoningModeEnum {

@@ -7,13 +7,12 @@ use super::*;
 ///`output` items, token `usage`, and `error` or `incomplete_details` when it did not finish normally.
 ///
 ///Schema: `/components/schemas/Response`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Response {
     ///Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
-    ///Wire name `metadata`; required.
-    pub metadata: Metadata,
+    ///Wire name `metadata`; required, nullable.
+    pub metadata: Option<Metadata>,
     ///Wire name `top_logprobs`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<i64>,
     ///Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     ///Wire name `temperature`; required, nullable.
@@ -21,34 +20,26 @@ pub struct Response {
     ///Wire name `top_p`; required, nullable.
     pub top_p: Option<f64>,
     ///Wire name `user`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     ///Wire name `safety_identifier`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_identifier: Option<String>,
     ///Wire name `prompt_cache_key`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_key: Option<String>,
     ///Wire name `prompt_cache_retention`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_retention: Option<ResponsePromptCacheRetention>,
     ///Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
     ///Wire name `previous_response_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
     ///Which model generates the response, for example `gpt-4o` or `o3`.
     ///Wire name `model`; required.
     pub model: ModelIdsResponses,
     ///When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     ///Wire name `background`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     ///Wire name `max_tool_calls`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tool_calls: Option<i64>,
     ///Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     ///Wire name `text`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<ResponseTextParam>,
     ///Tools the model is allowed to call while answering; see `Tool` for the kinds on offer.
     ///Wire name `tools`; required.
@@ -56,61 +47,164 @@ pub struct Response {
     ///Controls whether the model may, must or must not call a tool, or which tool it has to call.
     ///Wire name `tool_choice`; required.
     pub tool_choice: ToolChoiceParam,
-    ///Wire name `prompt`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `prompt`; optional, nullable.
     pub prompt: Option<Prompt>,
-    ///Wire name `service_tier`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `service_tier`; optional, nullable.
     pub service_tier: Option<ServiceTierResponses>,
     ///Wire name `truncation`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncation: Option<ResponseTruncation>,
     ///Wire name `id`; required.
     pub id: String,
     ///Wire name `object`; required.
     pub object: ResponseObject,
     ///Wire name `status`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseStatus>,
     ///Wire name `created_at`; required.
     pub created_at: i64,
     ///Wire name `completed_at`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
-    ///Wire name `error`; required.
-    pub error: ResponseError,
+    ///Wire name `error`; required, nullable.
+    pub error: Option<ResponseError>,
     ///Wire name `incomplete_details`; required, nullable.
     pub incomplete_details: Option<ResponseIncompleteDetails>,
     ///Wire name `output`; required.
     pub output: Vec<OutputItem>,
     ///Wire name `reasoning`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Reasoning>,
     ///Wire name `instructions`; required, nullable.
     pub instructions: Option<ResponseInstructions>,
     ///Wire name `output_text`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_text: Option<String>,
     ///Wire name `usage`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<ResponseUsage>,
     ///Wire name `prompt_cache_options`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_cache_options: Option<PromptCacheOptions>,
     ///Wire name `moderation`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<Moderation>,
     ///Wire name `parallel_tool_calls`; required.
     pub parallel_tool_calls: bool,
     ///Wire name `conversation`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ResponseConversation>,
     ///Wire name `max_output_tokens`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<i64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("metadata") {
+            map.serialize_entry("metadata", &self.metadata)?;
+        }
+        if let Some(value) = &self.top_logprobs {
+            map.serialize_entry("top_logprobs", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("temperature") {
+            map.serialize_entry("temperature", &self.temperature)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("top_p") {
+            map.serialize_entry("top_p", &self.top_p)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.safety_identifier {
+            map.serialize_entry("safety_identifier", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_key {
+            map.serialize_entry("prompt_cache_key", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_retention {
+            map.serialize_entry("prompt_cache_retention", value)?;
+        }
+        if let Some(value) = &self.previous_response_id {
+            map.serialize_entry("previous_response_id", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("model") {
+            map.serialize_entry("model", &self.model)?;
+        }
+        if let Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+        if let Some(value) = &self.max_tool_calls {
+            map.serialize_entry("max_tool_calls", value)?;
+        }
+        if let Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("tools") {
+            map.serialize_entry("tools", &self.tools)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("tool_choice") {
+            map.serialize_entry("tool_choice", &self.tool_choice)?;
+        }
+        if let Some(value) = &self.prompt {
+            map.serialize_entry("prompt", value)?;
+        }
+        if let Some(value) = &self.service_tier {
+            map.serialize_entry("service_tier", value)?;
+        }
+        if let Some(value) = &self.truncation {
+            map.serialize_entry("truncation", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("object") {
+            map.serialize_entry("object", &self.object)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("created_at") {
+            map.serialize_entry("created_at", &self.created_at)?;
+        }
+        if let Some(value) = &self.completed_at {
+            map.serialize_entry("completed_at", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("error") {
+            map.serialize_entry("error", &self.error)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("incomplete_details") {
+            map.serialize_entry("incomplete_details", &self.incomplete_details)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output") {
+            map.serialize_entry("output", &self.output)?;
+        }
+        if let Some(value) = &self.reasoning {
+            map.serialize_entry("reasoning", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("instructions") {
+            map.serialize_entry("instructions", &self.instructions)?;
+        }
+        if let Some(value) = &self.output_text {
+            map.serialize_entry("output_text", value)?;
+        }
+        if let Some(value) = &self.usage {
+            map.serialize_entry("usage", value)?;
+        }
+        if let Some(value) = &self.prompt_cache_options {
+            map.serialize_entry("prompt_cache_options", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            map.serialize_entry("moderation", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("parallel_tool_calls") {
+            map.serialize_entry("parallel_tool_calls", &self.parallel_tool_calls)?;
+        }
+        if let Some(value) = &self.conversation {
+            map.serialize_entry("conversation", value)?;
+        }
+        if let Some(value) = &self.max_output_tokens {
+            map.serialize_entry("max_output_tokens", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Response {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -130,32 +224,108 @@ impl<'de> serde::Deserialize<'de> for Response {
                 let mut value = Response::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "metadata" => {
-                            value.metadata = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                        "metadata" => value.metadata = map.next_value()?,
+                        "top_logprobs" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.top_logprobs = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "top_logprobs" => value.top_logprobs = map.next_value()?,
-                        "temperature" => value.temperature = map.next_value()?,
-                        "top_p" => value.top_p = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
+                        "temperature" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.temperature = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "top_p" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.top_p = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "user" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.user = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "safety_identifier" => {
-                            value.safety_identifier = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.safety_identifier = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "prompt_cache_key" => value.prompt_cache_key = map.next_value()?,
+                        "prompt_cache_key" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.prompt_cache_key = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "prompt_cache_retention" => {
                             value.prompt_cache_retention = map.next_value()?;
                         }
                         "previous_response_id" => {
-                            value.previous_response_id = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.previous_response_id = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "model" => {
                             value.model = map
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "background" => value.background = map.next_value()?,
-                        "max_tool_calls" => value.max_tool_calls = map.next_value()?,
+                        "background" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.background = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "max_tool_calls" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.max_tool_calls = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "text" => value.text = map.next_value()?,
                         "tools" => {
                             value.tools = map
@@ -171,7 +341,13 @@ impl<'de> serde::Deserialize<'de> for Response {
                         "service_tier" => value.service_tier = map.next_value()?,
                         "truncation" => value.truncation = map.next_value()?,
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "object" => {
                             value.object = map
@@ -180,16 +356,26 @@ impl<'de> serde::Deserialize<'de> for Response {
                         }
                         "status" => value.status = map.next_value()?,
                         "created_at" => {
-                            value.created_at = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.created_at = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "completed_at" => value.completed_at = map.next_value()?,
-                        "error" => {
-                            value.error = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                        "completed_at" => {
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.completed_at = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
+                        "error" => value.error = map.next_value()?,
                         "incomplete_details" => {
                             value.incomplete_details = map.next_value()?;
                         }
@@ -200,20 +386,44 @@ impl<'de> serde::Deserialize<'de> for Response {
                         }
                         "reasoning" => value.reasoning = map.next_value()?,
                         "instructions" => value.instructions = map.next_value()?,
-                        "output_text" => value.output_text = map.next_value()?,
+                        "output_text" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.output_text = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "usage" => value.usage = map.next_value()?,
                         "prompt_cache_options" => {
                             value.prompt_cache_options = map.next_value()?;
                         }
                         "moderation" => value.moderation = map.next_value()?,
                         "parallel_tool_calls" => {
-                            value.parallel_tool_calls = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.parallel_tool_calls = v;
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "conversation" => value.conversation = map.next_value()?,
                         "max_output_tokens" => {
-                            value.max_output_tokens = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.max_output_tokens = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
@@ -228,14 +438,26 @@ impl<'de> serde::Deserialize<'de> for Response {
 }
 ///
 ///Schema: `/components/schemas/Response/properties/incomplete_details/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseIncompleteDetails {
     ///Wire name `reason`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ResponseIncompleteDetailsReason>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseIncompleteDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseIncompleteDetails {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -300,8 +522,9 @@ impl From<&str> for ResponseIncompleteDetailsReason {
     }
 }
 impl Default for ResponseIncompleteDetailsReason {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::MaxOutputTokens
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ResponseIncompleteDetailsReason {
@@ -436,8 +659,9 @@ impl From<&str> for ResponsePromptCacheRetention {
     }
 }
 impl Default for ResponsePromptCacheRetention {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InMemory
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ResponsePromptCacheRetention {
@@ -506,8 +730,9 @@ impl From<&str> for ResponseStatus {
     }
 }
 impl Default for ResponseStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Completed
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ResponseStatus {
@@ -560,8 +785,9 @@ impl From<&str> for ResponseTruncation {
     }
 }
 impl Default for ResponseTruncation {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ResponseTruncation {

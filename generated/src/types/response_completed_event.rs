@@ -5,16 +5,32 @@ use super::*;
 ///Sent last on a successful stream, carrying the finished `Response`.
 ///
 ///Schema: `/components/schemas/ResponseCompletedEvent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "response.completed")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCompletedEvent {
     ///Wire name `response`; required.
     pub response: Response,
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseCompletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "response.completed")?;
+        if self.extra.is_empty() || !self.extra.contains_key("response") {
+            map.serialize_entry("response", &self.response)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
+            map.serialize_entry("sequence_number", &self.sequence_number)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseCompletedEvent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -40,9 +56,13 @@ impl<'de> serde::Deserialize<'de> for ResponseCompletedEvent {
                                 .unwrap_or_default();
                         }
                         "sequence_number" => {
-                            value.sequence_number = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

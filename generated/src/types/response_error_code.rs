@@ -107,8 +107,9 @@ impl From<&str> for ResponseErrorCode {
     }
 }
 impl Default for ResponseErrorCode {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::ServerError
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ResponseErrorCode {

@@ -5,8 +5,7 @@ use super::*;
 ///Sent when something goes wrong during streaming, with the error's `code`, `message` and `param`.
 ///
 ///Schema: `/components/schemas/ResponseErrorEvent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "error")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseErrorEvent {
     ///Wire name `code`; required, nullable.
     pub code: Option<String>,
@@ -16,9 +15,32 @@ pub struct ResponseErrorEvent {
     pub param: Option<String>,
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseErrorEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "error")?;
+        if self.extra.is_empty() || !self.extra.contains_key("code") {
+            map.serialize_entry("code", &self.code)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("message") {
+            map.serialize_entry("message", &self.message)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("param") {
+            map.serialize_entry("param", &self.param)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
+            map.serialize_entry("sequence_number", &self.sequence_number)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseErrorEvent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,17 +60,41 @@ impl<'de> serde::Deserialize<'de> for ResponseErrorEvent {
                 let mut value = ResponseErrorEvent::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => value.code = map.next_value()?,
-                        "message" => {
-                            value.message = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                        "code" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.code = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "param" => value.param = map.next_value()?,
+                        "message" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.message = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "param" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.param = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "sequence_number" => {
-                            value.sequence_number = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -5,8 +5,7 @@ use super::*;
 ///Sent when an intermediate preview of an image being generated is ready, as base64 in `partial_image_b64`.
 ///
 ///Schema: `/components/schemas/ResponseImageGenCallPartialImageEvent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "response.image_generation_call.partial_image")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallPartialImageEvent {
     ///Wire name `output_index`; required.
     pub output_index: i64,
@@ -19,20 +18,54 @@ pub struct ResponseImageGenCallPartialImageEvent {
     ///Wire name `partial_image_b64`; required.
     pub partial_image_b64: String,
     ///Wire name `size`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     ///Wire name `quality`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
     ///Wire name `background`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
     ///Wire name `output_format`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseImageGenCallPartialImageEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "response.image_generation_call.partial_image")?;
+        if self.extra.is_empty() || !self.extra.contains_key("output_index") {
+            map.serialize_entry("output_index", &self.output_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("item_id") {
+            map.serialize_entry("item_id", &self.item_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
+            map.serialize_entry("sequence_number", &self.sequence_number)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("partial_image_index") {
+            map.serialize_entry("partial_image_index", &self.partial_image_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("partial_image_b64") {
+            map.serialize_entry("partial_image_b64", &self.partial_image_b64)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.quality {
+            map.serialize_entry("quality", value)?;
+        }
+        if let Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+        if let Some(value) = &self.output_format {
+            map.serialize_entry("output_format", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseImageGenCallPartialImageEvent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -53,34 +86,92 @@ impl<'de> serde::Deserialize<'de> for ResponseImageGenCallPartialImageEvent {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "output_index" => {
-                            value.output_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.output_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "item_id" => {
-                            value.item_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.item_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "sequence_number" => {
-                            value.sequence_number = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "partial_image_index" => {
-                            value.partial_image_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.partial_image_index = v;
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "partial_image_b64" => {
-                            value.partial_image_b64 = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.partial_image_b64 = v;
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "size" => value.size = map.next_value()?,
-                        "quality" => value.quality = map.next_value()?,
-                        "background" => value.background = map.next_value()?,
-                        "output_format" => value.output_format = map.next_value()?,
+                        "size" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.size = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "quality" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.quality = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "background" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.background = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "output_format" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.output_format = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -6,7 +6,7 @@ use super::*;
 ///telling whether another page can be fetched by passing `last_id` as `after`.
 ///
 ///Schema: `/components/schemas/ResponseItemList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseItemList {
     ///Wire name `object`; required.
     pub object: ResponseItemListObject,
@@ -18,9 +18,34 @@ pub struct ResponseItemList {
     pub first_id: String,
     ///Wire name `last_id`; required.
     pub last_id: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseItemList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("object") {
+            map.serialize_entry("object", &self.object)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("data") {
+            map.serialize_entry("data", &self.data)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("has_more") {
+            map.serialize_entry("has_more", &self.has_more)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("first_id") {
+            map.serialize_entry("first_id", &self.first_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("last_id") {
+            map.serialize_entry("last_id", &self.last_id)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseItemList {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -51,19 +76,31 @@ impl<'de> serde::Deserialize<'de> for ResponseItemList {
                                 .unwrap_or_default();
                         }
                         "has_more" => {
-                            value.has_more = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.has_more = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "first_id" => {
-                            value.first_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.first_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "last_id" => {
-                            value.last_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.last_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

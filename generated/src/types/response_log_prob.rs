@@ -4,18 +4,36 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ResponseLogProb`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseLogProb {
     ///Wire name `token`; required.
     pub token: String,
     ///Wire name `logprob`; required.
     pub logprob: f64,
     ///Wire name `top_logprobs`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_logprobs: Option<Vec<ResponseLogProbTopLogprobsItem>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseLogProb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("token") {
+            map.serialize_entry("token", &self.token)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("logprob") {
+            map.serialize_entry("logprob", &self.logprob)?;
+        }
+        if let Some(value) = &self.top_logprobs {
+            map.serialize_entry("top_logprobs", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseLogProb {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -36,14 +54,22 @@ impl<'de> serde::Deserialize<'de> for ResponseLogProb {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "token" => {
-                            value.token = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.token = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "logprob" => {
-                            value.logprob = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.logprob = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "top_logprobs" => value.top_logprobs = map.next_value()?,
                         _ => {
@@ -59,17 +85,31 @@ impl<'de> serde::Deserialize<'de> for ResponseLogProb {
 }
 ///
 ///Schema: `/components/schemas/ResponseLogProb/properties/top_logprobs/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseLogProbTopLogprobsItem {
     ///Wire name `token`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     ///Wire name `logprob`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logprob: Option<f64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseLogProbTopLogprobsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.token {
+            map.serialize_entry("token", value)?;
+        }
+        if let Some(value) = &self.logprob {
+            map.serialize_entry("logprob", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseLogProbTopLogprobsItem {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -89,8 +129,24 @@ impl<'de> serde::Deserialize<'de> for ResponseLogProbTopLogprobsItem {
                 let mut value = ResponseLogProbTopLogprobsItem::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "token" => value.token = map.next_value()?,
-                        "logprob" => value.logprob = map.next_value()?,
+                        "token" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.token = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "logprob" => {
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.logprob = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
                         }

@@ -5,8 +5,7 @@ use super::*;
 ///Sent when a new item appears in the response's output, at position `output_index`.
 ///
 ///Schema: `/components/schemas/ResponseOutputItemAddedEvent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "response.output_item.added")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseOutputItemAddedEvent {
     ///Wire name `output_index`; required.
     pub output_index: i64,
@@ -14,9 +13,29 @@ pub struct ResponseOutputItemAddedEvent {
     pub sequence_number: i64,
     ///Wire name `item`; required.
     pub item: OutputItem,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseOutputItemAddedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "response.output_item.added")?;
+        if self.extra.is_empty() || !self.extra.contains_key("output_index") {
+            map.serialize_entry("output_index", &self.output_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
+            map.serialize_entry("sequence_number", &self.sequence_number)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("item") {
+            map.serialize_entry("item", &self.item)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseOutputItemAddedEvent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -37,14 +56,22 @@ impl<'de> serde::Deserialize<'de> for ResponseOutputItemAddedEvent {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "output_index" => {
-                            value.output_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.output_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "sequence_number" => {
-                            value.sequence_number = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "item" => {
                             value.item = map

@@ -5,8 +5,7 @@ use super::*;
 ///Sent when a part of a reasoning summary is complete.
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartDoneEvent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "response.reasoning_summary_part.done")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartDoneEvent {
     ///Wire name `item_id`; required.
     pub item_id: String,
@@ -15,15 +14,43 @@ pub struct ResponseReasoningSummaryPartDoneEvent {
     ///Wire name `summary_index`; required.
     pub summary_index: i64,
     ///Wire name `status`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseReasoningSummaryPartDoneEventStatus>,
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
     ///Wire name `part`; required.
     pub part: ResponseReasoningSummaryPartDoneEventPart,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseReasoningSummaryPartDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "response.reasoning_summary_part.done")?;
+        if self.extra.is_empty() || !self.extra.contains_key("item_id") {
+            map.serialize_entry("item_id", &self.item_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output_index") {
+            map.serialize_entry("output_index", &self.output_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("summary_index") {
+            map.serialize_entry("summary_index", &self.summary_index)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
+            map.serialize_entry("sequence_number", &self.sequence_number)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("part") {
+            map.serialize_entry("part", &self.part)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseReasoningSummaryPartDoneEvent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -44,25 +71,41 @@ impl<'de> serde::Deserialize<'de> for ResponseReasoningSummaryPartDoneEvent {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "item_id" => {
-                            value.item_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.item_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "output_index" => {
-                            value.output_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.output_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "summary_index" => {
-                            value.summary_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.summary_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "status" => value.status = map.next_value()?,
                         "sequence_number" => {
-                            value.sequence_number = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "part" => {
                             value.part = map
@@ -85,14 +128,27 @@ impl<'de> serde::Deserialize<'de> for ResponseReasoningSummaryPartDoneEvent {
 }
 ///
 ///Schema: `/components/schemas/ResponseReasoningSummaryPartDoneEvent/properties/part`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "summary_text")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartDoneEventPart {
     ///Wire name `text`; required.
     pub text: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseReasoningSummaryPartDoneEventPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "summary_text")?;
+        if self.extra.is_empty() || !self.extra.contains_key("text") {
+            map.serialize_entry("text", &self.text)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseReasoningSummaryPartDoneEventPart {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -113,9 +169,13 @@ impl<'de> serde::Deserialize<'de> for ResponseReasoningSummaryPartDoneEventPart 
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "text" => {
-                            value.text = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.text = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -5,8 +5,7 @@ use super::*;
 ///Sent when the model starts a new command within a shell tool call.
 ///
 ///Schema: `/components/schemas/ResponseShellCallCommandAddedStreamingEvent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "response.shell_call_command.added")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseShellCallCommandAddedStreamingEvent {
     ///Wire name `sequence_number`; required.
     pub sequence_number: i64,
@@ -16,9 +15,32 @@ pub struct ResponseShellCallCommandAddedStreamingEvent {
     pub command_index: i64,
     ///Wire name `command`; required.
     pub command: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseShellCallCommandAddedStreamingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "response.shell_call_command.added")?;
+        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
+            map.serialize_entry("sequence_number", &self.sequence_number)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output_index") {
+            map.serialize_entry("output_index", &self.output_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("command_index") {
+            map.serialize_entry("command_index", &self.command_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("command") {
+            map.serialize_entry("command", &self.command)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseShellCallCommandAddedStreamingEvent {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,24 +61,40 @@ impl<'de> serde::Deserialize<'de> for ResponseShellCallCommandAddedStreamingEven
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "sequence_number" => {
-                            value.sequence_number = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "output_index" => {
-                            value.output_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.output_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "command_index" => {
-                            value.command_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.command_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "command" => {
-                            value.command = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.command = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

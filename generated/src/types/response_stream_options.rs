@@ -4,14 +4,26 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ResponseStreamOptions/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseStreamOptions {
     ///Wire name `include_obfuscation`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_obfuscation: Option<bool>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseStreamOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.include_obfuscation {
+            map.serialize_entry("include_obfuscation", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseStreamOptions {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -32,7 +44,15 @@ impl<'de> serde::Deserialize<'de> for ResponseStreamOptions {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "include_obfuscation" => {
-                            value.include_obfuscation = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.include_obfuscation = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

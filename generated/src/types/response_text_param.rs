@@ -4,17 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ResponseTextParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseTextParam {
     ///Wire name `format`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<TextResponseFormatConfiguration>,
-    ///Wire name `verbosity`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `verbosity`; optional, nullable.
     pub verbosity: Option<Verbosity>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseTextParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.format {
+            map.serialize_entry("format", value)?;
+        }
+        if let Some(value) = &self.verbosity {
+            map.serialize_entry("verbosity", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseTextParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

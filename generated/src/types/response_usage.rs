@@ -6,7 +6,7 @@ use super::*;
 ///with breakdowns such as cached input tokens and reasoning tokens.
 ///
 ///Schema: `/components/schemas/ResponseUsage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsage {
     ///Wire name `input_tokens`; required.
     pub input_tokens: i64,
@@ -18,9 +18,34 @@ pub struct ResponseUsage {
     pub output_tokens_details: ResponseUsageOutputTokensDetails,
     ///Wire name `total_tokens`; required.
     pub total_tokens: i64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("input_tokens") {
+            map.serialize_entry("input_tokens", &self.input_tokens)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("input_tokens_details") {
+            map.serialize_entry("input_tokens_details", &self.input_tokens_details)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output_tokens") {
+            map.serialize_entry("output_tokens", &self.output_tokens)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("output_tokens_details") {
+            map.serialize_entry("output_tokens_details", &self.output_tokens_details)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("total_tokens") {
+            map.serialize_entry("total_tokens", &self.total_tokens)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseUsage {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -41,9 +66,13 @@ impl<'de> serde::Deserialize<'de> for ResponseUsage {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "input_tokens" => {
-                            value.input_tokens = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.input_tokens = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "input_tokens_details" => {
                             value.input_tokens_details = map
@@ -51,9 +80,13 @@ impl<'de> serde::Deserialize<'de> for ResponseUsage {
                                 .unwrap_or_default();
                         }
                         "output_tokens" => {
-                            value.output_tokens = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.output_tokens = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "output_tokens_details" => {
                             value.output_tokens_details = map
@@ -61,9 +94,13 @@ impl<'de> serde::Deserialize<'de> for ResponseUsage {
                                 .unwrap_or_default();
                         }
                         "total_tokens" => {
-                            value.total_tokens = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.total_tokens = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
@@ -78,15 +115,31 @@ impl<'de> serde::Deserialize<'de> for ResponseUsage {
 }
 ///
 ///Schema: `/components/schemas/ResponseUsage/properties/input_tokens_details`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsageInputTokensDetails {
     ///Wire name `cached_tokens`; required.
     pub cached_tokens: i64,
     ///Wire name `cache_write_tokens`; required.
     pub cache_write_tokens: i64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseUsageInputTokensDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("cached_tokens") {
+            map.serialize_entry("cached_tokens", &self.cached_tokens)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("cache_write_tokens") {
+            map.serialize_entry("cache_write_tokens", &self.cache_write_tokens)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseUsageInputTokensDetails {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -107,14 +160,24 @@ impl<'de> serde::Deserialize<'de> for ResponseUsageInputTokensDetails {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "cached_tokens" => {
-                            value.cached_tokens = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.cached_tokens = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "cache_write_tokens" => {
-                            value.cache_write_tokens = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.cache_write_tokens = v;
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
@@ -129,13 +192,26 @@ impl<'de> serde::Deserialize<'de> for ResponseUsageInputTokensDetails {
 }
 ///
 ///Schema: `/components/schemas/ResponseUsage/properties/output_tokens_details`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsageOutputTokensDetails {
     ///Wire name `reasoning_tokens`; required.
     pub reasoning_tokens: i64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ResponseUsageOutputTokensDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("reasoning_tokens") {
+            map.serialize_entry("reasoning_tokens", &self.reasoning_tokens)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ResponseUsageOutputTokensDetails {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -156,9 +232,13 @@ impl<'de> serde::Deserialize<'de> for ResponseUsageOutputTokensDetails {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "reasoning_tokens" => {
-                            value.reasoning_tokens = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.reasoning_tokens = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

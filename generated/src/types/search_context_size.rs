@@ -39,8 +39,9 @@ impl From<&str> for SearchContextSize {
     }
 }
 impl Default for SearchContextSize {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Low
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for SearchContextSize {

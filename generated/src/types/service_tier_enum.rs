@@ -47,8 +47,9 @@ impl From<&str> for ServiceTierEnum {
     }
 }
 impl Default for ServiceTierEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ServiceTierEnum {

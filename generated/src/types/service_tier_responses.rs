@@ -55,8 +55,9 @@ impl From<&str> for ServiceTierResponses {
     }
 }
 impl Default for ServiceTierResponses {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ServiceTierResponses {

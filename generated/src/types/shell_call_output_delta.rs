@@ -4,17 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ShellCallOutputDelta`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShellCallOutputDelta {
     ///Wire name `stdout`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stdout: Option<String>,
     ///Wire name `stderr`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stderr: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ShellCallOutputDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.stdout {
+            map.serialize_entry("stdout", value)?;
+        }
+        if let Some(value) = &self.stderr {
+            map.serialize_entry("stderr", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputDelta {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -34,8 +48,24 @@ impl<'de> serde::Deserialize<'de> for ShellCallOutputDelta {
                 let mut value = ShellCallOutputDelta::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "stdout" => value.stdout = map.next_value()?,
-                        "stderr" => value.stderr = map.next_value()?,
+                        "stdout" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.stdout = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "stderr" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.stderr = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);
                         }

@@ -4,17 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/SkillReferenceParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "skill_reference")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkillReferenceParam {
     ///Wire name `skill_id`; required.
     pub skill_id: String,
     ///Wire name `version`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SkillReferenceParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "skill_reference")?;
+        if self.extra.is_empty() || !self.extra.contains_key("skill_id") {
+            map.serialize_entry("skill_id", &self.skill_id)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SkillReferenceParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -35,11 +50,23 @@ impl<'de> serde::Deserialize<'de> for SkillReferenceParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "skill_id" => {
-                            value.skill_id = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.skill_id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "version" => value.version = map.next_value()?,
+                        "version" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.version = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -4,12 +4,22 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/SpecificApplyPatchParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "apply_patch")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpecificApplyPatchParam {
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SpecificApplyPatchParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "apply_patch")?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SpecificApplyPatchParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.

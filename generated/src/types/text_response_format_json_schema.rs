@@ -4,22 +4,42 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/TextResponseFormatJsonSchema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "json_schema")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextResponseFormatJsonSchema {
     ///Wire name `description`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     ///Wire name `name`; required.
     pub name: String,
     ///Wire name `schema`; required.
     pub schema: ResponseFormatJsonSchemaSchema,
     ///Wire name `strict`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for TextResponseFormatJsonSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "json_schema")?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("name") {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("schema") {
+            map.serialize_entry("schema", &self.schema)?;
+        }
+        if let Some(value) = &self.strict {
+            map.serialize_entry("strict", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TextResponseFormatJsonSchema {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,18 +59,40 @@ impl<'de> serde::Deserialize<'de> for TextResponseFormatJsonSchema {
                 let mut value = TextResponseFormatJsonSchema::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.description = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "name" => {
-                            value.name = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.name = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "schema" => {
                             value.schema = map
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "strict" => value.strict = map.next_value()?,
+                        "strict" => {
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => value.strict = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -4,47 +4,81 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/TokenCountsBody`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenCountsBody {
     ///Wire name `model`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     ///Wire name `input`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<TokenCountsBodyInput>,
     ///Wire name `previous_response_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_response_id: Option<String>,
     ///Wire name `tools`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<Tool>>,
     ///Wire name `text`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<ResponseTextParam>,
     ///Wire name `reasoning`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Reasoning>,
     ///Wire name `truncation`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub truncation: Option<TruncationEnum>,
     ///Wire name `instructions`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     ///Wire name `personality`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub personality: Option<PersonalityEnum>,
     ///Wire name `conversation`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationParam>,
     ///Wire name `tool_choice`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoiceParam>,
     ///Wire name `parallel_tool_calls`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parallel_tool_calls: Option<bool>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for TokenCountsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.model {
+            map.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.input {
+            map.serialize_entry("input", value)?;
+        }
+        if let Some(value) = &self.previous_response_id {
+            map.serialize_entry("previous_response_id", value)?;
+        }
+        if let Some(value) = &self.tools {
+            map.serialize_entry("tools", value)?;
+        }
+        if let Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let Some(value) = &self.reasoning {
+            map.serialize_entry("reasoning", value)?;
+        }
+        if let Some(value) = &self.truncation {
+            map.serialize_entry("truncation", value)?;
+        }
+        if let Some(value) = &self.instructions {
+            map.serialize_entry("instructions", value)?;
+        }
+        if let Some(value) = &self.personality {
+            map.serialize_entry("personality", value)?;
+        }
+        if let Some(value) = &self.conversation {
+            map.serialize_entry("conversation", value)?;
+        }
+        if let Some(value) = &self.tool_choice {
+            map.serialize_entry("tool_choice", value)?;
+        }
+        if let Some(value) = &self.parallel_tool_calls {
+            map.serialize_entry("parallel_tool_calls", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TokenCountsBody {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -64,21 +98,55 @@ impl<'de> serde::Deserialize<'de> for TokenCountsBody {
                 let mut value = TokenCountsBody::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "model" => value.model = map.next_value()?,
+                        "model" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.model = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "input" => value.input = map.next_value()?,
                         "previous_response_id" => {
-                            value.previous_response_id = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.previous_response_id = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "tools" => value.tools = map.next_value()?,
                         "text" => value.text = map.next_value()?,
                         "reasoning" => value.reasoning = map.next_value()?,
                         "truncation" => value.truncation = map.next_value()?,
-                        "instructions" => value.instructions = map.next_value()?,
+                        "instructions" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.instructions = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "personality" => value.personality = map.next_value()?,
                         "conversation" => value.conversation = map.next_value()?,
                         "tool_choice" => value.tool_choice = map.next_value()?,
                         "parallel_tool_calls" => {
-                            value.parallel_tool_calls = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.parallel_tool_calls = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

@@ -4,15 +4,31 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/TokenCountsResource`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenCountsResource {
     ///Wire name `object`; required.
     pub object: TokenCountsResourceObject,
     ///Wire name `input_tokens`; required.
     pub input_tokens: i64,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for TokenCountsResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("object") {
+            map.serialize_entry("object", &self.object)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("input_tokens") {
+            map.serialize_entry("input_tokens", &self.input_tokens)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TokenCountsResource {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,9 +54,13 @@ impl<'de> serde::Deserialize<'de> for TokenCountsResource {
                                 .unwrap_or_default();
                         }
                         "input_tokens" => {
-                            value.input_tokens = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.input_tokens = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         _ => {
                             value.extra.insert(key.into_owned(), map.next_value()?);

@@ -4,16 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ToolChoiceAllowed`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "allowed_tools")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolChoiceAllowed {
     ///Wire name `mode`; required.
     pub mode: ToolChoiceAllowedMode,
     ///Wire name `tools`; required.
     pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ToolChoiceAllowed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "allowed_tools")?;
+        if self.extra.is_empty() || !self.extra.contains_key("mode") {
+            map.serialize_entry("mode", &self.mode)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("tools") {
+            map.serialize_entry("tools", &self.tools)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ToolChoiceAllowed {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -90,8 +106,9 @@ impl From<&str> for ToolChoiceAllowedMode {
     }
 }
 impl Default for ToolChoiceAllowedMode {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ToolChoiceAllowedMode {

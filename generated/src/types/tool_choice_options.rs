@@ -39,8 +39,9 @@ impl From<&str> for ToolChoiceOptions {
     }
 }
 impl Default for ToolChoiceOptions {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::None
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ToolChoiceOptions {

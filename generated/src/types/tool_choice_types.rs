@@ -4,13 +4,26 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ToolChoiceTypes`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolChoiceTypes {
     ///Wire name `type`; required.
     pub r#type: ToolChoiceTypesType,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ToolChoiceTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("type") {
+            map.serialize_entry("type", &self.r#type)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ToolChoiceTypes {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -103,8 +116,9 @@ impl From<&str> for ToolChoiceTypesType {
     }
 }
 impl Default for ToolChoiceTypesType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::FileSearch
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ToolChoiceTypesType {

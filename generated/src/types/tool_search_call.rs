@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ToolSearchCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "tool_search_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchCall {
     ///Wire name `id`; required.
     pub id: String,
@@ -18,11 +17,39 @@ pub struct ToolSearchCall {
     ///Wire name `status`; required.
     pub status: FunctionCallStatus,
     ///Wire name `created_by`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ToolSearchCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "tool_search_call")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
+            map.serialize_entry("call_id", &self.call_id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("execution") {
+            map.serialize_entry("execution", &self.execution)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("arguments") {
+            map.serialize_entry("arguments", &self.arguments)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if let Some(value) = &self.created_by {
+            map.serialize_entry("created_by", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ToolSearchCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -43,9 +70,23 @@ impl<'de> serde::Deserialize<'de> for ToolSearchCall {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
-                        "call_id" => value.call_id = map.next_value()?,
+                        "call_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "execution" => {
                             value.execution = map
                                 .next_value::<Option<_>>()?
@@ -61,7 +102,15 @@ impl<'de> serde::Deserialize<'de> for ToolSearchCall {
                                 .next_value::<Option<_>>()?
                                 .unwrap_or_default();
                         }
-                        "created_by" => value.created_by = map.next_value()?,
+                        "created_by" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.created_by = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

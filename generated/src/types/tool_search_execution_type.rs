@@ -35,8 +35,9 @@ impl From<&str> for ToolSearchExecutionType {
     }
 }
 impl Default for ToolSearchExecutionType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Server
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for ToolSearchExecutionType {

@@ -4,26 +4,47 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ToolSearchOutputItemParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "tool_search_output")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchOutputItemParam {
     ///Wire name `id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     ///Wire name `call_id`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
     ///Wire name `execution`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<ToolSearchExecutionType>,
     ///Wire name `tools`; required.
     pub tools: Vec<Tool>,
     ///Wire name `status`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FunctionCallItemStatus>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ToolSearchOutputItemParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "tool_search_output")?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.call_id {
+            map.serialize_entry("call_id", value)?;
+        }
+        if let Some(value) = &self.execution {
+            map.serialize_entry("execution", value)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("tools") {
+            map.serialize_entry("tools", &self.tools)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ToolSearchOutputItemParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -43,8 +64,24 @@ impl<'de> serde::Deserialize<'de> for ToolSearchOutputItemParam {
                 let mut value = ToolSearchOutputItemParam::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "call_id" => value.call_id = map.next_value()?,
+                        "id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        "call_id" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.call_id = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "execution" => value.execution = map.next_value()?,
                         "tools" => {
                             value.tools = map

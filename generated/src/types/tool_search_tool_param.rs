@@ -4,21 +4,37 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/ToolSearchToolParam`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "tool_search")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchToolParam {
     ///Wire name `execution`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<ToolSearchExecutionType>,
     ///Wire name `description`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     ///Wire name `parameters`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<EmptyModelParam>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ToolSearchToolParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "tool_search")?;
+        if let Some(value) = &self.execution {
+            map.serialize_entry("execution", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.parameters {
+            map.serialize_entry("parameters", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ToolSearchToolParam {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -39,7 +55,17 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolParam {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "execution" => value.execution = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.description = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "parameters" => value.parameters = map.next_value()?,
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

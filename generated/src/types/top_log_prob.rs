@@ -4,7 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/TopLogProb`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLogProb {
     ///Wire name `token`; required.
     pub token: String,
@@ -12,9 +12,28 @@ pub struct TopLogProb {
     pub logprob: f64,
     ///Wire name `bytes`; required.
     pub bytes: Vec<i64>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for TopLogProb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("token") {
+            map.serialize_entry("token", &self.token)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("logprob") {
+            map.serialize_entry("logprob", &self.logprob)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("bytes") {
+            map.serialize_entry("bytes", &self.bytes)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TopLogProb {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -35,14 +54,22 @@ impl<'de> serde::Deserialize<'de> for TopLogProb {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "token" => {
-                            value.token = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.token = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "logprob" => {
-                            value.logprob = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<f64>>()? {
+                                crate::wire::Lenient::Value(v) => value.logprob = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "bytes" => {
                             value.bytes = map

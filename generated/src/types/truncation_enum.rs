@@ -35,8 +35,9 @@ impl From<&str> for TruncationEnum {
     }
 }
 impl Default for TruncationEnum {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Auto
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for TruncationEnum {

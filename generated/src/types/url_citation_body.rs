@@ -4,8 +4,7 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/UrlCitationBody`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "url_citation")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlCitationBody {
     ///Wire name `url`; required.
     pub url: String,
@@ -15,9 +14,32 @@ pub struct UrlCitationBody {
     pub end_index: i64,
     ///Wire name `title`; required.
     pub title: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for UrlCitationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "url_citation")?;
+        if self.extra.is_empty() || !self.extra.contains_key("url") {
+            map.serialize_entry("url", &self.url)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("start_index") {
+            map.serialize_entry("start_index", &self.start_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("end_index") {
+            map.serialize_entry("end_index", &self.end_index)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("title") {
+            map.serialize_entry("title", &self.title)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UrlCitationBody {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,24 +60,40 @@ impl<'de> serde::Deserialize<'de> for UrlCitationBody {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "url" => {
-                            value.url = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.url = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "start_index" => {
-                            value.start_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.start_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "end_index" => {
-                            value.end_index = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<i64>>()? {
+                                crate::wire::Lenient::Value(v) => value.end_index = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "title" => {
-                            value.title = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.title = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

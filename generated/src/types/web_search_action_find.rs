@@ -4,16 +4,32 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/WebSearchActionFind`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "find_in_page")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionFind {
     ///Wire name `url`; required.
     pub url: String,
     ///Wire name `pattern`; required.
     pub pattern: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchActionFind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "find_in_page")?;
+        if self.extra.is_empty() || !self.extra.contains_key("url") {
+            map.serialize_entry("url", &self.url)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("pattern") {
+            map.serialize_entry("pattern", &self.pattern)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchActionFind {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -34,14 +50,22 @@ impl<'de> serde::Deserialize<'de> for WebSearchActionFind {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "url" => {
-                            value.url = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.url = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "pattern" => {
-                            value.pattern = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.pattern = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

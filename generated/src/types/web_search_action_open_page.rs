@@ -4,15 +4,27 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/WebSearchActionOpenPage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "open_page")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionOpenPage {
     ///Wire name `url`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchActionOpenPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "open_page")?;
+        if let Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchActionOpenPage {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -32,7 +44,15 @@ impl<'de> serde::Deserialize<'de> for WebSearchActionOpenPage {
                 let mut value = WebSearchActionOpenPage::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "url" => value.url = map.next_value()?,
+                        "url" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.url = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -4,21 +4,37 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/WebSearchActionSearch`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "search")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionSearch {
     ///Wire name `query`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     ///Wire name `queries`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub queries: Option<Vec<String>>,
     ///Wire name `sources`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<WebSearchActionSearchSourcesItem>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchActionSearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "search")?;
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        if let Some(value) = &self.queries {
+            map.serialize_entry("queries", value)?;
+        }
+        if let Some(value) = &self.sources {
+            map.serialize_entry("sources", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchActionSearch {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -38,7 +54,15 @@ impl<'de> serde::Deserialize<'de> for WebSearchActionSearch {
                 let mut value = WebSearchActionSearch::default();
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "query" => value.query = map.next_value()?,
+                        "query" => {
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.query = Some(v),
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
                         "queries" => value.queries = map.next_value()?,
                         "sources" => value.sources = map.next_value()?,
                         "type" => {
@@ -57,14 +81,27 @@ impl<'de> serde::Deserialize<'de> for WebSearchActionSearch {
 }
 ///
 ///Schema: `/components/schemas/WebSearchActionSearch/properties/sources/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "url")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionSearchSourcesItem {
     ///Wire name `url`; required.
     pub url: String,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchActionSearchSourcesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "url")?;
+        if self.extra.is_empty() || !self.extra.contains_key("url") {
+            map.serialize_entry("url", &self.url)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchActionSearchSourcesItem {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -85,9 +122,13 @@ impl<'de> serde::Deserialize<'de> for WebSearchActionSearchSourcesItem {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "url" => {
-                            value.url = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.url = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "type" => {
                             map.next_value::<serde::de::IgnoredAny>()?;

@@ -4,22 +4,41 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/WebSearchPreviewTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchPreviewTool {
     ///Wire name `type`; required.
     pub r#type: WebSearchPreviewToolType,
     ///Wire name `user_location`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_location: Option<ApproximateLocation>,
     ///Wire name `search_context_size`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_context_size: Option<SearchContextSize>,
     ///Wire name `search_content_types`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_content_types: Option<Vec<SearchContentType>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchPreviewTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("type") {
+            map.serialize_entry("type", &self.r#type)?;
+        }
+        if let Some(value) = &self.user_location {
+            map.serialize_entry("user_location", value)?;
+        }
+        if let Some(value) = &self.search_context_size {
+            map.serialize_entry("search_context_size", value)?;
+        }
+        if let Some(value) = &self.search_content_types {
+            map.serialize_entry("search_content_types", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchPreviewTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -95,8 +114,9 @@ impl From<&str> for WebSearchPreviewToolType {
     }
 }
 impl Default for WebSearchPreviewToolType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::WebSearchPreview
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for WebSearchPreviewToolType {

@@ -4,25 +4,46 @@
 use super::*;
 ///
 ///Schema: `/components/schemas/WebSearchTool`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchTool {
     ///Wire name `type`; required.
     pub r#type: WebSearchToolType,
     ///Wire name `external_web_access`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_web_access: Option<bool>,
     ///Wire name `filters`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<WebSearchToolFilters>,
-    ///Wire name `user_location`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    ///Wire name `user_location`; optional, nullable.
     pub user_location: Option<WebSearchApproximateLocation>,
     ///Wire name `search_context_size`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_context_size: Option<WebSearchToolSearchContextSize>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.extra.is_empty() || !self.extra.contains_key("type") {
+            map.serialize_entry("type", &self.r#type)?;
+        }
+        if let Some(value) = &self.external_web_access {
+            map.serialize_entry("external_web_access", value)?;
+        }
+        if let Some(value) = &self.filters {
+            map.serialize_entry("filters", value)?;
+        }
+        if let Some(value) = &self.user_location {
+            map.serialize_entry("user_location", value)?;
+        }
+        if let Some(value) = &self.search_context_size {
+            map.serialize_entry("search_context_size", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchTool {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -48,7 +69,15 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool {
                                 .unwrap_or_default();
                         }
                         "external_web_access" => {
-                            value.external_web_access = map.next_value()?;
+                            match map.next_value::<crate::wire::Lenient<bool>>()? {
+                                crate::wire::Lenient::Value(v) => {
+                                    value.external_web_access = Some(v);
+                                }
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "filters" => value.filters = map.next_value()?,
                         "user_location" => value.user_location = map.next_value()?,
@@ -68,14 +97,26 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool {
 }
 ///
 ///Schema: `/components/schemas/WebSearchTool/properties/filters/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchToolFilters {
     ///Wire name `allowed_domains`; optional, nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchToolFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allowed_domains {
+            map.serialize_entry("allowed_domains", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchToolFilters {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -144,8 +185,9 @@ impl From<&str> for WebSearchToolSearchContextSize {
     }
 }
 impl Default for WebSearchToolSearchContextSize {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Low
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for WebSearchToolSearchContextSize {
@@ -198,8 +240,9 @@ impl From<&str> for WebSearchToolType {
     }
 }
 impl Default for WebSearchToolType {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::WebSearch
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for WebSearchToolType {

@@ -35,8 +35,9 @@ impl From<&str> for InputItemsQueryOrder {
     }
 }
 impl Default for InputItemsQueryOrder {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::Asc
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for InputItemsQueryOrder {
@@ -58,8 +59,7 @@ impl<'de> serde::Deserialize<'de> for InputItemsQueryOrder {
 }
 ///
 ///Schema: `/components/schemas/WebSearchToolCall`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(tag = "type", rename = "web_search_call")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchToolCall {
     ///Wire name `id`; required.
     pub id: String,
@@ -67,9 +67,29 @@ pub struct WebSearchToolCall {
     pub status: WebSearchToolCallStatus,
     ///Wire name `action`; required.
     pub action: WebSearchToolCallAction,
-    /// Fields this version of the crate does not know, kept so that they are sent back unchanged.
-    #[serde(flatten)]
+    /// Fields this version of the crate does not know (or could not read as their declared
+    /// type), kept so that they are sent back unchanged.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebSearchToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", "web_search_call")?;
+        if self.extra.is_empty() || !self.extra.contains_key("id") {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("status") {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if self.extra.is_empty() || !self.extra.contains_key("action") {
+            map.serialize_entry("action", &self.action)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchToolCall {
     /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
@@ -90,7 +110,13 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolCall {
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            value.id = map.next_value::<Option<_>>()?.unwrap_or_default();
+                            match map.next_value::<crate::wire::Lenient<String>>()? {
+                                crate::wire::Lenient::Value(v) => value.id = v,
+                                crate::wire::Lenient::Null => {}
+                                crate::wire::Lenient::Raw(raw) => {
+                                    value.extra.insert(key.into_owned(), raw);
+                                }
+                            }
                         }
                         "status" => {
                             value.status = map
@@ -206,8 +232,9 @@ impl From<&str> for WebSearchToolCallStatus {
     }
 }
 impl Default for WebSearchToolCallStatus {
+    /// The empty catch-all: what a missing required value decodes to.
     fn default() -> Self {
-        Self::InProgress
+        Self::Other(String::new())
     }
 }
 impl std::fmt::Display for WebSearchToolCallStatus {

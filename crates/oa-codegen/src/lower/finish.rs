@@ -56,6 +56,10 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
                             wire: f.wire.clone(),
                             ty,
                             optional,
+                            scalar: match &f.ty {
+                                Ty::String | Ty::I64 | Ty::F64 | Ty::Bool => Some(f.ty.rust()),
+                                _ => None,
+                            },
                             required: f.required,
                             nullable: f.nullable,
                             skip_none: !f.required,

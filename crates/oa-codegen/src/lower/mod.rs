@@ -102,7 +102,14 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         lowerer.lower_component(&name, schema, ptr);
     }
     let groups = operation::lower_operations(&mut lowerer, &selected, settings);
-    let Lowerer { diags, drafts, .. } = lowerer;
+    let Lowerer { diags, drafts, components, .. } = lowerer;
+    let components = components
+        .into_iter()
+        .map(|(ptr, rust)| ir::ComponentRef {
+            wire: ptr.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~"),
+            rust,
+        })
+        .collect();
     let types = finish::finish(drafts);
     let title = root.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned();
     let ir = Ir {
@@ -112,6 +119,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         title,
         types,
         groups,
+        components,
     };
     (Some(ir), diags)
 }

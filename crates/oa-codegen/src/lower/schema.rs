@@ -70,7 +70,9 @@ impl Lowerer<'_> {
         for k in view::unknown_keywords(m) {
             self.diags.warning(format!("{ptr}/{}", oa_load::escape_token(k)), format!("unknown schema keyword `{k}` ignored"));
         }
-        let nullable = view::is_nullable(m);
+        // A `$ref` to a nullable component (`anyOf [X, null]` at the top) is nullable too.
+        let nullable = view::is_nullable(m)
+            || (m.contains_key("$ref") && view::deref(self.root, v).as_object().is_some_and(view::is_nullable));
         let ty = self.lower_inner(m, ptr, hint);
         Lowered { ty, nullable }
     }
@@ -232,7 +234,7 @@ impl Lowerer<'_> {
             .collect();
         let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
         let other = naming::catch_all_name(&names);
-        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
+        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { default_known: variants.len() == 1, variants, other }));
         Ty::Named(name)
     }
 

@@ -125,7 +125,7 @@ impl Lowerer<'_> {
             .collect();
         let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
         let other = naming::catch_all_name(&names);
-        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
+        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { default_known: variants.len() == 1, variants, other }));
         Ty::Named(name)
     }
 }
