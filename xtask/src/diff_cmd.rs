@@ -61,19 +61,31 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let changes = oa_codegen::diff::diff(&old, &new);
     let summary = report::summarize(&changes, &old.version);
 
-    let name = |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name =
+        |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
     let (old_name, new_name) = (name(&old_path), name(&new_path));
     let entry = changelog.then(|| report::changelog(&settings.crate_name, &new_name, &changes, &summary));
     match format {
         Format::Json => {
-            let json = report::JsonReport { old: &old_name, new: &new_name, summary: &summary, changes: &changes, changelog: entry };
+            let json = report::JsonReport {
+                old: &old_name,
+                new: &new_name,
+                summary: &summary,
+                changes: &changes,
+                changelog: entry,
+            };
             println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
         }
         Format::Markdown => match entry {
             Some(entry) => print!("{entry}"),
             None => print!(
                 "{}",
-                report::markdown(&format!("API diff: {old_name} -> {new_name}"), &settings.crate_name, &changes, &summary)
+                report::markdown(
+                    &format!("API diff: {old_name} -> {new_name}"),
+                    &settings.crate_name,
+                    &changes,
+                    &summary
+                )
             ),
         },
     }

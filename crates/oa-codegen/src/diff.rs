@@ -14,12 +14,13 @@
 //!   union / alias), alias target changed.
 //!   A *rename* is a removed and an added type whose structure is identical once the names are
 //!   set aside (own name, and the names of other renamed types inside type expressions); it is
-//!   found bottom-up, so an inline type renamed with its parent is matched too. Only one-to-one
-//!   matches count; ambiguous ones stay a removal plus an addition.
+//!   found bottom-up, so an inline type renamed with its parent is matched too. When several
+//!   removed and added types share a structure, only mutual unique best matches by shared
+//!   name prefix and suffix are paired; what stays ambiguous is a removal plus an addition.
 //! - **Struct fields**, keyed by wire name: added, removed, Rust name changed, type changed
 //!   (the type without its `Option`), required flips, nullable flips; the serde tag of a struct.
 //! - **Enum values**, keyed by wire value: added, removed, Rust variant renamed.
-//! - **Union variants**, matched by Rust name, else by a shared wire tag: added, removed,
+//! - **Union variants**, matched by Rust name, else by identical wire tags: added, removed,
 //!   renamed, payload type changed, wire tags added to or removed from a variant, the tag
 //!   property changed. The catch-all arm of enums and unions renamed.
 //!
@@ -163,8 +164,13 @@ impl ChangeKind {
             StructTagChanged | FieldAdded | FieldRemoved | FieldRenamed | FieldTypeChanged | FieldRequiredChanged
             | FieldNullableChanged => Category::Fields,
             EnumValueAdded | EnumValueRemoved | EnumVariantRenamed => Category::EnumValues,
-            UnionVariantAdded | UnionVariantRemoved | UnionVariantRenamed | UnionVariantTypeChanged
-            | UnionTagAdded | UnionTagRemoved | UnionTagPropertyChanged => Category::UnionVariants,
+            UnionVariantAdded
+            | UnionVariantRemoved
+            | UnionVariantRenamed
+            | UnionVariantTypeChanged
+            | UnionTagAdded
+            | UnionTagRemoved
+            | UnionTagPropertyChanged => Category::UnionVariants,
         }
     }
 
@@ -232,19 +238,21 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
 /// Old type name -> new type name, for types found renamed.
 pub(crate) type Renames = std::collections::BTreeMap<String, String>;
 
-/// Rewrites the identifiers of a Rust type expression through `map` (path segments after `::`
-/// are left alone: `serde_json::Value` is never one of ours).
+/// Rewrites the identifiers of a Rust type expression through `map`. Path segments after
+/// `::` are left alone (`serde_json::Value` is never one of ours) unless the path is
+/// `types::X`, as query parameter types are written.
 pub(crate) fn map_idents(ty: &str, map: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(ty.len());
     let mut ident = String::new();
+    let mut prev = String::new();
     let mut after_colons = false;
-    let flush = |ident: &mut String, out: &mut String, after_colons: bool| {
+    let mut flush = |ident: &mut String, out: &mut String, after_colons: bool| {
         if !ident.is_empty() {
-            match (after_colons, map(ident)) {
+            match (after_colons && prev != "types", map(ident)) {
                 (false, Some(m)) => out.push_str(&m),
                 _ => out.push_str(ident),
             }
-            ident.clear();
+            prev = std::mem::take(ident);
         }
     };
     for c in ty.chars() {

@@ -117,6 +117,16 @@ pub struct UnionVariant {
 pub struct TagArm {
     pub tag: String,
     pub candidates: Vec<String>,
+    /// When several variants share the tag, a second property whose values tell them apart
+    /// (`role` for input vs output messages), if there is one.
+    pub by: Option<SubDispatch>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubDispatch {
+    pub field: String,
+    /// (value, variant) pairs.
+    pub arms: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

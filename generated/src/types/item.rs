@@ -81,6 +81,29 @@ impl<'de> serde::Deserialize<'de> for Item {
         let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
         match raw.tag("type").as_deref() {
             Some("message") => {
+                match raw.tag("role").as_deref() {
+                    Some("assistant") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::OutputMessage(value));
+                        }
+                    }
+                    Some("user") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::InputMessage(value));
+                        }
+                    }
+                    Some("system") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::InputMessage(value));
+                        }
+                    }
+                    Some("developer") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::InputMessage(value));
+                        }
+                    }
+                    _ => {}
+                }
                 if let Some(value) = raw.try_decode() {
                     return Ok(Self::OutputMessage(value));
                 }

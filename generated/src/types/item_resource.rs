@@ -85,6 +85,29 @@ impl<'de> serde::Deserialize<'de> for ItemResource {
         let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
         match raw.tag("type").as_deref() {
             Some("message") => {
+                match raw.tag("role").as_deref() {
+                    Some("assistant") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::OutputMessage(value));
+                        }
+                    }
+                    Some("user") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::InputMessageResource(value));
+                        }
+                    }
+                    Some("system") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::InputMessageResource(value));
+                        }
+                    }
+                    Some("developer") => {
+                        if let Some(value) = raw.try_decode() {
+                            return Ok(Self::InputMessageResource(value));
+                        }
+                    }
+                    _ => {}
+                }
                 if let Some(value) = raw.try_decode() {
                     return Ok(Self::OutputMessage(value));
                 }

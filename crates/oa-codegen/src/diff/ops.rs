@@ -28,7 +28,9 @@ pub(crate) fn diff_operations(old: &Ir, new: &Ir, renames: &Renames) -> Vec<Chan
     let mut out = Vec::new();
     for (k, (g, op)) in &olds {
         match news.get(k) {
-            None => out.push(Change::new(K::OperationRemoved, true, format!("{}::{}", g.name, op.method_name), k.as_str())),
+            None => {
+                out.push(Change::new(K::OperationRemoved, true, format!("{}::{}", g.name, op.method_name), k.as_str()))
+            }
             Some((h, new_op)) => compare(k, (g, op), (h, new_op), renames, &mut out),
         }
     }
@@ -40,7 +42,13 @@ pub(crate) fn diff_operations(old: &Ir, new: &Ir, renames: &Renames) -> Vec<Chan
     out
 }
 
-fn compare(k: &str, (g, a): (&Group, &Operation), (h, b): (&Group, &Operation), renames: &Renames, out: &mut Vec<Change>) {
+fn compare(
+    k: &str,
+    (g, a): (&Group, &Operation),
+    (h, b): (&Group, &Operation),
+    renames: &Renames,
+    out: &mut Vec<Change>,
+) {
     let old_path = format!("{}::{}", g.name, a.method_name);
     let path = format!("{}::{}", h.name, b.method_name);
     if old_path != path || g.accessor != h.accessor {
@@ -68,7 +76,9 @@ fn compare(k: &str, (g, a): (&Group, &Operation), (h, b): (&Group, &Operation), 
             }
             if x.required != y.required {
                 let show = |r: bool| if r { "required" } else { "optional" };
-                out.push(Change::new(K::BodyRequiredChanged, false, &path, k).from_to(show(x.required), show(y.required)));
+                out.push(
+                    Change::new(K::BodyRequiredChanged, false, &path, k).from_to(show(x.required), show(y.required)),
+                );
             }
         }
     }
@@ -88,7 +98,14 @@ fn compare(k: &str, (g, a): (&Group, &Operation), (h, b): (&Group, &Operation), 
     }
 }
 
-fn query(k: &str, path: &str, a: Option<&QueryStruct>, b: Option<&QueryStruct>, renames: &Renames, out: &mut Vec<Change>) {
+fn query(
+    k: &str,
+    path: &str,
+    a: Option<&QueryStruct>,
+    b: Option<&QueryStruct>,
+    renames: &Renames,
+    out: &mut Vec<Change>,
+) {
     let (a, b) = match (a, b) {
         (None, None) => return,
         (None, Some(b)) => {
@@ -113,19 +130,28 @@ fn query(k: &str, path: &str, a: Option<&QueryStruct>, b: Option<&QueryStruct>, 
     let news: BTreeMap<&str, &QueryParam> = b.params.iter().map(|p| (p.wire.as_str(), p)).collect();
     for (wire, p) in &olds {
         match news.get(wire) {
-            None => out.push(Change::new(K::QueryParamRemoved, true, format!("{}::{}", a.name, p.name), *wire).before(show(p, Some(renames)))),
+            None => out.push(
+                Change::new(K::QueryParamRemoved, true, format!("{}::{}", a.name, p.name), *wire)
+                    .before(show(p, Some(renames))),
+            ),
             Some(q) => {
                 let (before, after) = (show(p, Some(renames)), show(q, None));
                 if before != after {
                     let breaking = p.name != q.name || renamed(&p.ty, renames) != q.ty || (q.required && !p.required);
-                    out.push(Change::new(K::QueryParamChanged, breaking, format!("{}::{}", b.name, q.name), *wire).from_to(before, after));
+                    out.push(
+                        Change::new(K::QueryParamChanged, breaking, format!("{}::{}", b.name, q.name), *wire)
+                            .from_to(before, after),
+                    );
                 }
             }
         }
     }
     for (wire, q) in &news {
         if !olds.contains_key(wire) {
-            out.push(Change::new(K::QueryParamAdded, q.required, format!("{}::{}", b.name, q.name), *wire).after(show(q, None)));
+            out.push(
+                Change::new(K::QueryParamAdded, q.required, format!("{}::{}", b.name, q.name), *wire)
+                    .after(show(q, None)),
+            );
         }
     }
 }

@@ -43,7 +43,15 @@ pub fn summarize(changes: &[Change], version: &str) -> Summary {
         Bump::Patch
     };
     let (bump, next_version) = next_version(version, semver);
-    Summary { breaking, non_breaking: changes.len() - breaking, additions, semver, bump, version: version.to_owned(), next_version }
+    Summary {
+        breaking,
+        non_breaking: changes.len() - breaking,
+        additions,
+        semver,
+        bump,
+        version: version.to_owned(),
+        next_version,
+    }
 }
 
 /// Applies `semver` to `version` (`MAJOR.MINOR.PATCH`, anything after `-`/`+` dropped).
@@ -77,9 +85,20 @@ fn opt(s: &Option<String>) -> String {
     code(s.as_deref().unwrap_or(""))
 }
 
+/// The wire name; a long tag list of a union variant is cut to its first three tags.
+fn wire(c: &Change) -> String {
+    let tags: Vec<&str> = c.wire.split(", ").collect();
+    if c.kind.category() == super::Category::UnionVariants && tags.len() > 3 {
+        let shown: Vec<String> = tags[..3].iter().map(|t| code(t)).collect();
+        format!("{} and {} more", shown.join(", "), tags.len() - 3)
+    } else {
+        code(&c.wire)
+    }
+}
+
 /// One line describing a change, naming it by Rust path and wire name.
 pub fn describe(c: &Change) -> String {
-    let (r, w) = (code(&c.rust), code(&c.wire));
+    let (r, w) = (code(&c.rust), wire(c));
     let (b, a) = (opt(&c.before), opt(&c.after));
     match c.kind {
         K::OperationAdded => format!("operation {w} added: {r}"),

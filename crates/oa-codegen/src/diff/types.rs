@@ -17,18 +17,15 @@ pub(crate) fn detect_renames(old: &Ir, new: &Ir) -> Renames {
     loop {
         let mut by_sig: BTreeMap<String, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
         for t in removed.iter().filter(|t| !renames.contains_key(&t.name)) {
-            let sig = signature(t, &|id: &str| if id == t.name { Some("Self".into()) } else { renames.get(id).cloned() });
+            let sig =
+                signature(t, &|id: &str| if id == t.name { Some("Self".into()) } else { renames.get(id).cloned() });
             by_sig.entry(sig).or_default().0.push(&t.name);
         }
         for t in added.iter().filter(|t| !matched_new.contains(&t.name)) {
             let sig = signature(t, &|id: &str| (id == t.name).then(|| "Self".into()));
             by_sig.entry(sig).or_default().1.push(&t.name);
         }
-        let found: Vec<(String, String)> = by_sig
-            .into_values()
-            .filter(|(o, n)| o.len() == 1 && n.len() == 1)
-            .map(|(o, n)| (o[0].to_owned(), n[0].to_owned()))
-            .collect();
+        let found: Vec<(String, String)> = by_sig.into_values().flat_map(|(o, n)| pair_group(&o, &n)).collect();
         if found.is_empty() {
             return renames;
         }
@@ -37,6 +34,28 @@ pub(crate) fn detect_renames(old: &Ir, new: &Ir) -> Renames {
             renames.insert(o, n);
         }
     }
+}
+
+/// Pairs the removed (`o`) and added (`n`) names that share one signature: one-to-one, else
+/// only the pairs that are each other's unique best match by shared name prefix and suffix
+/// (`BetaConversation2` -> `BetaResponseConversation`); later rounds pair what is left.
+fn pair_group(o: &[&str], n: &[&str]) -> Vec<(String, String)> {
+    if o.len() == 1 && n.len() == 1 {
+        return vec![(o[0].to_owned(), n[0].to_owned())];
+    }
+    let score = |a: &str, b: &str| {
+        let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+        let suffix = a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).count();
+        prefix + suffix
+    };
+    let best = |x: &str, ys: &[&str]| -> Option<String> {
+        let top = ys.iter().map(|y| score(x, y)).max()?;
+        let winners: Vec<&&str> = ys.iter().filter(|y| score(x, y) == top).collect();
+        (top > 0 && winners.len() == 1).then(|| winners[0].to_string())
+    };
+    o.iter()
+        .filter_map(|a| best(a, n).filter(|b| best(b, o).as_deref() == Some(*a)).map(|b| (a.to_string(), b)))
+        .collect()
 }
 
 /// The structure of a type without its name, type expressions passed through `map`.
@@ -92,11 +111,10 @@ pub(crate) fn diff_types(old: &Ir, new: &Ir, renames: &Renames) -> Vec<Change> {
         match (news.get(name), renames.get(*name)) {
             (Some(n), _) => compare(o, n, renames, &mut out),
             (None, Some(to)) => out.push(
-                Change::new(K::TypeRenamed, true, to.as_str(), type_wire(news[to.as_str()])).from_to(*name, to.as_str()),
+                Change::new(K::TypeRenamed, true, to.as_str(), type_wire(news[to.as_str()]))
+                    .from_to(*name, to.as_str()),
             ),
-            (None, None) => {
-                out.push(Change::new(K::TypeRemoved, true, *name, type_wire(o)).before(kind_name(&o.kind)))
-            }
+            (None, None) => out.push(Change::new(K::TypeRemoved, true, *name, type_wire(o)).before(kind_name(&o.kind))),
         }
     }
     for (name, n) in &news {
@@ -118,7 +136,9 @@ fn compare(o: &TypeDef, n: &TypeDef, renames: &Renames, out: &mut Vec<Change>) {
                 out.push(Change::new(K::AliasTargetChanged, true, &n.name, type_wire(n)).from_to(a, b.as_str()));
             }
         }
-        (a, b) => out.push(Change::new(K::TypeKindChanged, true, &n.name, type_wire(n)).from_to(kind_name(a), kind_name(b))),
+        (a, b) => {
+            out.push(Change::new(K::TypeKindChanged, true, &n.name, type_wire(n)).from_to(kind_name(a), kind_name(b)))
+        }
     }
 }
 
@@ -137,7 +157,8 @@ pub(crate) fn presence(required: bool, nullable: bool) -> &'static str {
 }
 
 fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut Vec<Change>) {
-    let tag = |s: &StructDef| s.tag.as_ref().map(|t| format!("{}: {}", t.field, t.value)).unwrap_or_else(|| "none".into());
+    let tag =
+        |s: &StructDef| s.tag.as_ref().map(|t| format!("{}: {}", t.field, t.value)).unwrap_or_else(|| "none".into());
     if tag(a) != tag(b) {
         let wire = b.tag.as_ref().or(a.tag.as_ref()).map(|t| t.field.clone()).unwrap_or_default();
         out.push(Change::new(K::StructTagChanged, true, ty, wire).from_to(tag(a), tag(b)));
@@ -146,7 +167,9 @@ fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut 
     let news: BTreeMap<&str, &Field> = b.fields.iter().map(|f| (f.wire.as_str(), f)).collect();
     for (wire, f) in &olds {
         let Some(g) = news.get(wire) else {
-            out.push(Change::new(K::FieldRemoved, true, format!("{ty}::{}", f.name), *wire).before(renamed(&f.ty, renames)));
+            out.push(
+                Change::new(K::FieldRemoved, true, format!("{ty}::{}", f.name), *wire).before(renamed(&f.ty, renames)),
+            );
             continue;
         };
         let path = format!("{ty}::{}", g.name);
@@ -176,10 +199,11 @@ fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut 
     }
     for (wire, g) in &news {
         if !olds.contains_key(wire) {
-            out.push(
-                Change::new(K::FieldAdded, g.required, format!("{ty}::{}", g.name), *wire)
-                    .after(format!("{} ({})", g.ty, presence(g.required, g.nullable))),
-            );
+            out.push(Change::new(K::FieldAdded, g.required, format!("{ty}::{}", g.name), *wire).after(format!(
+                "{} ({})",
+                g.ty,
+                presence(g.required, g.nullable)
+            )));
         }
     }
 }
@@ -202,7 +226,10 @@ fn enums(ty: &str, a: &EnumDef, b: &EnumDef, out: &mut Vec<Change>) {
         }
     }
     if a.other != b.other {
-        out.push(Change::new(K::CatchAllRenamed, true, format!("{ty}::{}", b.other), "").from_to(a.other.as_str(), b.other.as_str()));
+        out.push(
+            Change::new(K::CatchAllRenamed, true, format!("{ty}::{}", b.other), "")
+                .from_to(a.other.as_str(), b.other.as_str()),
+        );
     }
 }
 
@@ -215,7 +242,7 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
         let show = |t: &Option<String>| t.clone().unwrap_or_else(|| "none".into());
         out.push(Change::new(K::UnionTagPropertyChanged, true, ty, show(&b.tag)).from_to(show(&a.tag), show(&b.tag)));
     }
-    // Pair variants: same Rust name first, then a shared wire tag.
+    // Pair variants: same Rust name first, then the same wire tags (a renamed variant).
     let mut pairs: Vec<(&UnionVariant, &UnionVariant)> = Vec::new();
     let mut old_left: Vec<&UnionVariant> = Vec::new();
     let mut new_left: Vec<&UnionVariant> = b.variants.iter().collect();
@@ -225,7 +252,7 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
             None => old_left.push(v),
         }
     }
-    old_left.retain(|v| match new_left.iter().position(|w| w.tags.iter().any(|t| v.tags.contains(t))) {
+    old_left.retain(|v| match new_left.iter().position(|w| !v.tags.is_empty() && w.tags == v.tags) {
         Some(i) => {
             pairs.push((v, new_left.remove(i)));
             false
@@ -234,11 +261,16 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
     });
     for (v, w) in pairs {
         let path = format!("{ty}::{}", w.name);
-        if v.name != w.name {
-            out.push(Change::new(K::UnionVariantRenamed, true, &path, tags_wire(w)).from_to(v.name.as_str(), w.name.as_str()));
-        }
         let old_ty = renamed(&v.ty, renames);
-        if old_ty != w.ty {
+        if v.name != w.name {
+            // One change for both: `Click(Click)` -> `ClickParam(ClickParam)`.
+            let (before, after) = if old_ty == w.ty {
+                (v.name.clone(), w.name.clone())
+            } else {
+                (format!("{}({old_ty})", v.name), format!("{}({})", w.name, w.ty))
+            };
+            out.push(Change::new(K::UnionVariantRenamed, true, &path, tags_wire(w)).from_to(before, after));
+        } else if old_ty != w.ty {
             out.push(Change::new(K::UnionVariantTypeChanged, true, &path, tags_wire(w)).from_to(old_ty, w.ty.as_str()));
         }
         for t in v.tags.iter().filter(|t| !w.tags.contains(t)) {
@@ -249,12 +281,20 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
         }
     }
     for v in old_left {
-        out.push(Change::new(K::UnionVariantRemoved, true, format!("{ty}::{}", v.name), tags_wire(v)).before(renamed(&v.ty, renames)));
+        out.push(
+            Change::new(K::UnionVariantRemoved, true, format!("{ty}::{}", v.name), tags_wire(v))
+                .before(renamed(&v.ty, renames)),
+        );
     }
     for w in new_left {
-        out.push(Change::new(K::UnionVariantAdded, false, format!("{ty}::{}", w.name), tags_wire(w)).after(w.ty.as_str()));
+        out.push(
+            Change::new(K::UnionVariantAdded, false, format!("{ty}::{}", w.name), tags_wire(w)).after(w.ty.as_str()),
+        );
     }
     if a.other != b.other {
-        out.push(Change::new(K::CatchAllRenamed, true, format!("{ty}::{}", b.other), "").from_to(a.other.as_str(), b.other.as_str()));
+        out.push(
+            Change::new(K::CatchAllRenamed, true, format!("{ty}::{}", b.other), "")
+                .from_to(a.other.as_str(), b.other.as_str()),
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use super::schema::{doc_lines, Lowered};
 use super::{DraftKind, Lowerer, NameHint, Ty};
-use crate::ir::{EnumDef, EnumVariant, TagArm};
+use crate::ir::{EnumDef, EnumVariant, SubDispatch, TagArm};
 use crate::naming::{self, Scope};
 use crate::view;
 use serde_json::{Map, Value};
@@ -57,7 +57,7 @@ impl Lowerer<'_> {
             for t in tags {
                 match dispatch.iter_mut().find(|a| &a.tag == t) {
                     Some(arm) => arm.candidates.push(vname.clone()),
-                    None => dispatch.push(TagArm { tag: t.clone(), candidates: vec![vname.clone()] }),
+                    None => dispatch.push(TagArm { tag: t.clone(), candidates: vec![vname.clone()], by: None }),
                 }
             }
             let _ = vi;
@@ -68,6 +68,17 @@ impl Lowerer<'_> {
         };
         for arm in &mut dispatch {
             arm.candidates.sort_by_key(order);
+            if arm.candidates.len() > 1 {
+                let probes: Vec<&Value> = arm
+                    .candidates
+                    .iter()
+                    .map(|c| {
+                        let i = variants.iter().position(|v| &v.0 == c).unwrap_or(0);
+                        branches[i].1
+                    })
+                    .collect();
+                arm.by = self.sub_dispatch(&probes, &arm.candidates, &tag_prop);
+            }
         }
         // Without a tag (absent, or the union is untagged) every variant whose tag is not
         // required is a candidate, in declared order.
@@ -92,6 +103,33 @@ impl Lowerer<'_> {
         };
         self.add_draft(name.clone(), ptr, doc_lines(m), kind);
         Ty::Named(name)
+    }
+
+    /// A property other than the tag whose literal values differ between all `candidates`
+    /// (structs sharing a tag), so that lenient decoding need not guess by trying in order.
+    fn sub_dispatch(&self, probes: &[&Value], candidates: &[String], tag_prop: &str) -> Option<SubDispatch> {
+        let shapes: Vec<Vec<(&str, &Value)>> = probes.iter().map(|p| view::object_shape(self.root, p, 0).0).collect();
+        let first = shapes.first()?;
+        'props: for (name, _) in first {
+            if *name == tag_prop {
+                continue;
+            }
+            let mut arms: Vec<(String, String)> = Vec::new();
+            for (shape, variant) in shapes.iter().zip(candidates) {
+                let Some((_, schema)) = shape.iter().find(|(n, _)| n == name) else { continue 'props };
+                let Some(values) = view::deref(self.root, schema).as_object().and_then(view::string_literals) else {
+                    continue 'props;
+                };
+                for v in values {
+                    if arms.iter().any(|(seen, _)| *seen == v) {
+                        continue 'props;
+                    }
+                    arms.push((v, variant.clone()));
+                }
+            }
+            return Some(SubDispatch { field: (*name).to_owned(), arms });
+        }
+        None
     }
 
     /// If every branch admits only strings, the known values of all of them (possibly none).

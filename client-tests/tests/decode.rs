@@ -1,0 +1,159 @@
+//! Decoding of the constructs the published document uses, and forward compatibility:
+//! wire tags, shared and multi-value tags, untagged mixes, open enums, nullability, `allOf`,
+//! recursion, maps, catch-all arms, kept unknown fields and lenient decoding.
+
+use openai_responses::types::*;
+use serde_json::{json, Value};
+
+fn decode<T: serde::de::DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).expect("decodes")
+}
+
+/// Numbers compare by value (`3` and `3.0` are the same JSON number).
+fn normalized(v: Value) -> Value {
+    match v {
+        Value::Number(n) => json!(n.as_f64()),
+        Value::Array(a) => Value::Array(a.into_iter().map(normalized).collect()),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, normalized(v))).collect()),
+        other => other,
+    }
+}
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(v: Value) -> T {
+    let typed: T = decode(v.clone());
+    assert_eq!(normalized(serde_json::to_value(&typed).unwrap()), normalized(v), "round trip");
+    typed
+}
+
+#[test]
+fn union_tags_are_wire_tags() {
+    let event = round_trip::<ResponseStreamEvent>(json!({
+        "type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0,
+        "content_index": 0, "delta": "Hel", "sequence_number": 4, "logprobs": []
+    }));
+    let ResponseStreamEvent::ResponseTextDeltaEvent(delta) = event else { panic!("wrong variant: {event:?}") };
+    assert_eq!(delta.delta, "Hel");
+    assert_eq!(delta.sequence_number, 4);
+    // A variant struct writes its tag when serialized alone.
+    assert_eq!(serde_json::to_value(&delta).unwrap()["type"], "response.output_text.delta");
+}
+
+#[test]
+fn shared_tags_are_told_apart_by_role() {
+    let out: Item = decode(json!({"type": "message", "id": "m", "role": "assistant", "status": "completed", "content": []}));
+    assert!(matches!(out, Item::OutputMessage(_)), "{out:?}");
+    let input: Item = decode(json!({"type": "message", "role": "user", "content": []}));
+    assert!(matches!(input, Item::InputMessage(_)), "{input:?}");
+    // An easy message has no `type` at all.
+    let easy: InputItem = decode(json!({"role": "user", "content": "hi"}));
+    assert!(matches!(easy, InputItem::EasyInputMessage(_)), "{easy:?}");
+}
+
+#[test]
+fn multi_tag_variant_keeps_its_tag() {
+    let tool = round_trip::<Tool>(json!({"type": "web_search_2025_08_26"}));
+    assert!(matches!(tool, Tool::WebSearchTool(_)), "{tool:?}");
+    let tool = round_trip::<Tool>(json!({"type": "web_search"}));
+    assert!(matches!(tool, Tool::WebSearchTool(_)), "{tool:?}");
+}
+
+#[test]
+fn untagged_mixes() {
+    let auto: ToolChoiceParam = round_trip(json!("auto"));
+    assert_eq!(auto, ToolChoiceParam::ToolChoiceOptions(ToolChoiceOptions::Auto));
+    let f: ToolChoiceParam = round_trip(json!({"type": "function", "name": "lookup"}));
+    assert!(matches!(f, ToolChoiceParam::ToolChoiceFunction(_)), "{f:?}");
+    let text: InputParam = round_trip(json!("hello"));
+    assert_eq!(text, InputParam::TextInput("hello".into()));
+    let list: InputParam = round_trip(json!([{"role": "user", "content": "hi"}]));
+    assert!(matches!(list, InputParam::InputItemList(ref items) if items.len() == 1), "{list:?}");
+}
+
+#[test]
+fn open_enums_nest_and_keep_unknown_values() {
+    assert_eq!(round_trip::<ModelIdsResponses>(json!("o3-pro")), ModelIdsResponses::O3Pro);
+    assert_eq!(round_trip::<ModelIdsResponses>(json!("gpt-5")), ModelIdsResponses::Gpt5);
+    assert_eq!(round_trip::<ModelIdsShared>(json!("my-fine-tune")), ModelIdsShared::Other("my-fine-tune".into()));
+    let role = round_trip::<EasyInputMessageRole>(json!("narrator"));
+    assert_eq!(role.as_str(), "narrator");
+}
+
+#[test]
+fn required_nullable_is_written_as_null() {
+    let r: Response = decode(json!({"id": "resp_1", "object": "response", "error": null, "output": []}));
+    assert_eq!(r.error, None);
+    let back = serde_json::to_value(&r).unwrap();
+    assert!(back.as_object().unwrap().contains_key("error"), "a required nullable field is always written");
+    assert_eq!(back["error"], Value::Null);
+    let failed: Response = decode(json!({"id": "r", "error": {"code": "server_error", "message": "boom"}}));
+    assert_eq!(failed.error.unwrap().message, "boom");
+}
+
+#[test]
+fn all_of_keeps_the_later_declaration() {
+    // ComputerToolCallOutputResource redeclares `status` as required in its second branch.
+    let item: ComputerToolCallOutputResource = decode(json!({
+        "type": "computer_call_output", "id": "o", "call_id": "c", "status": "completed",
+        "output": {"type": "computer_screenshot", "image_url": "data:"}
+    }));
+    assert_eq!(item.status.as_str(), "completed");
+}
+
+#[test]
+fn recursion_through_recursive_ref() {
+    let filter: CompoundFilter = round_trip(json!({
+        "type": "and",
+        "filters": [
+            {"type": "eq", "key": "a", "value": "x"},
+            {"type": "or", "filters": [{"type": "gt", "key": "n", "value": 3}]}
+        ]
+    }));
+    assert!(matches!(filter.filters[1], CompoundFilterFiltersItem::CompoundFilter(_)), "{:?}", filter.filters[1]);
+}
+
+#[test]
+fn maps_of_unions() {
+    let vars: ResponsePromptVariables = round_trip(json!({"name": "Ada", "logo": {"type": "input_text", "text": "t"}}));
+    assert!(matches!(vars["name"], ResponsePromptVariablesValue::String(_)));
+    assert!(matches!(vars["logo"], ResponsePromptVariablesValue::InputTextContent(_)));
+}
+
+#[test]
+fn unknown_variants_keep_their_raw_json() {
+    let raw = json!({"type": "response.hologram.delta", "sequence_number": 9, "frame": [1, 2]});
+    let event = round_trip::<ResponseStreamEvent>(raw.clone());
+    assert_eq!(event, ResponseStreamEvent::Other(raw));
+    let item = round_trip::<OutputItem>(json!({"type": "teleport_call", "id": "t"}));
+    assert!(matches!(item, OutputItem::Other(_)));
+}
+
+#[test]
+fn unknown_fields_survive_a_round_trip() {
+    // An output item fed back as input with store: false keeps a field added after this release.
+    let v = json!({"type": "function_call", "call_id": "c", "name": "f", "arguments": "{}", "id": "fc", "status": "completed", "new_field": {"x": 1}});
+    let call: FunctionToolCall = round_trip(v);
+    assert_eq!(call.extra["new_field"], json!({"x": 1}));
+}
+
+#[test]
+fn lenient_decoding_of_what_servers_really_send() {
+    // output: null, no tools / tool_choice / parallel_tool_calls / error, usage: null,
+    // an item without status, a text part without annotations or logprobs.
+    let r: Response = decode(json!({
+        "id": "resp_2", "object": "response", "created_at": 1.7e9, "status": "completed",
+        "output": null, "usage": null, "user": null
+    }));
+    assert!(r.output.is_empty());
+    assert!(r.tools.is_empty());
+    assert_eq!(r.created_at, 1_700_000_000);
+    let r: Response = decode(json!({"id": "r", "output": [{
+        "type": "message", "id": "m", "role": "assistant",
+        "content": [{"type": "output_text", "text": "hi"}]
+    }]}));
+    let OutputItem::OutputMessage(m) = &r.output[0] else { panic!("{:?}", r.output[0]) };
+    assert_eq!(m.status.as_str(), "", "a missing status is the empty catch-all, not a made-up value");
+    // A scalar of the wrong type is kept raw instead of failing the decode.
+    let e: ResponseQueuedEvent = decode(json!({"type": "response.queued", "sequence_number": "7", "response": {"id": "r"}}));
+    assert_eq!(e.extra["sequence_number"], "7");
+    assert_eq!(serde_json::to_value(&e).unwrap()["sequence_number"], "7", "written back as it came");
+}
