@@ -123,6 +123,15 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
         stage("render", &mut s.render, rows);
         stage("format", &mut s.format, rows);
         stage("write (output::sync)", &mut s.write, rows);
+        let files_map = files_of(case);
+        let mut blind: Vec<Duration> = (0..if opts.quick { 1 } else { 5 }).map(|_| raw_write(&files_map)).collect();
+        let blind = median(&mut blind);
+        rows.push(
+            Row::new("generate", format!("{l}:   reference: create_dir_all + fs::write of the same files"))
+                .ours(ms(blind))
+                .floor(ms(floor))
+                .ratio(times_floor(blind, floor)),
+        );
         rows.push(
             Row::new("generate", format!("{l}: output size"))
                 .ours(format!("{files} files, {lines} lines, {:.2} MB", bytes as f64 / 1e6)),
@@ -149,6 +158,35 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// The generated files of `case` (cached per case label).
+fn files_of(case: &Case) -> std::sync::Arc<std::collections::BTreeMap<String, String>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Arc<std::collections::BTreeMap<String, String>>>>> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
+    cache
+        .entry(case.label)
+        .or_insert_with(|| {
+            let doc = Document::read(&case.path).expect("load");
+            Arc::new(oa_codegen::generate(&doc, &case.settings).expect("generate").files)
+        })
+        .clone()
+}
+
+/// A floor for the write stage: the same files written blindly into a fresh temp dir.
+fn raw_write(files: &std::collections::BTreeMap<String, String>) -> Duration {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let t = Instant::now();
+    for (rel, contents) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, contents).expect("write");
+    }
+    let d = t.elapsed();
+    drop(dir);
+    d
 }
 
 /// Runs this binary again with `--peak-rss <mode>` and returns the child's VmHWM in kB.

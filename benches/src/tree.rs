@@ -9,11 +9,12 @@ use std::process::Command;
 use crate::{workspace_root, Row};
 
 /// `cargo tree` lines, deduplicated; `None` when cargo could not run.
-fn tree(args: &[&str]) -> Result<BTreeSet<String>, String> {
+fn tree(offline: bool, args: &[&str]) -> Result<BTreeSet<String>, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(workspace_root())
-        .args(["tree", "--offline", "-e", "normal", "--prefix", "none"])
+        .args(["tree", "-e", "normal", "--prefix", "none"])
+        .args(offline.then_some("--offline"))
         .args(args)
         .output()
         .map_err(|e| e.to_string())?;
@@ -35,27 +36,34 @@ fn crates(lines: &BTreeSet<String>) -> BTreeSet<String> {
 }
 
 pub fn run(rows: &mut Vec<Row>, notes: &mut Vec<String>) {
-    let default = match tree(&["-p", "openai-responses"]) {
+    let default = match tree(true, &["-p", "openai-responses"]) {
         Ok(t) => t,
         Err(e) => {
             notes.push(format!("cargo tree failed, footprint rows skipped: {}", e.lines().next().unwrap_or("")));
             return;
         }
     };
-    let all_features = tree(&["-p", "openai-responses", "--all-features"]).unwrap_or_default();
-    let types_only = tree(&["-p", "openai-responses", "--no-default-features"]).unwrap_or_default();
-    let reqwest = tree(&["-p", "reqwest"]).unwrap_or_default();
+    // --all-features may need crates not yet in the local cache: allowed to reach the registry
+    let all_features = tree(false, &["-p", "openai-responses", "--all-features"]);
+    let types_only = tree(true, &["-p", "openai-responses", "--no-default-features"]).unwrap_or_default();
+    let reqwest = tree(true, &["-p", "reqwest"]).unwrap_or_default();
     let (d, t, r) = (crates(&default), crates(&types_only), crates(&reqwest));
     rows.push(
-        Row::new("footprint", "crates in default tree (`sort -u | wc -l` / distinct)")
+        Row::new("footprint", "crates in default tree (sort -u lines / distinct)")
             .ours(format!("{} / {}", default.len(), d.len()))
             .floor(format!("reqwest alone: {}", r.len()))
             .ratio(format!("{:.2}x", d.len() as f64 / r.len().max(1) as f64)),
     );
     rows.push(Row::new("footprint", "  types only (--no-default-features)").ours(format!("{}", t.len())));
     let c_sys: Vec<&String> = d.iter().filter(|c| c.starts_with("aws-lc-sys ") || c.starts_with("openssl-sys ")).collect();
-    let c_sys_all: Vec<String> =
-        crates(&all_features).into_iter().filter(|c| c.starts_with("aws-lc-") || c.starts_with("openssl")).collect();
+    let c_sys_all = match &all_features {
+        Ok(t) => crates(t)
+            .into_iter()
+            .filter(|c| c.starts_with("aws-lc-") || c.starts_with("openssl"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(e) => format!("(cargo tree --all-features failed: {})", e.lines().next().unwrap_or("")),
+    };
     rows.push(
         Row::new("footprint", "aws-lc-sys / openssl-sys in default tree")
             .ours(if c_sys.is_empty() { "none".to_owned() } else { format!("{c_sys:?}") })
@@ -67,6 +75,6 @@ pub fn run(rows: &mut Vec<Row>, notes: &mut Vec<String>) {
          workspace. With --all-features (native-tls opted in) the C-TLS crates present are: {}",
         default.len(),
         d.len(),
-        if c_sys_all.is_empty() { "none".to_owned() } else { c_sys_all.join(", ") }
+        if c_sys_all.is_empty() { "none" } else { &c_sys_all }
     ));
 }

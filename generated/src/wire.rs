@@ -266,6 +266,131 @@ impl<'de, T: Scalar> Visitor<'de> for LenientVisitor<T> {
     }
 }
 
+/// A generated struct, decoded key by key: `field` reads the value of one key into `self`.
+/// Keeping the loop here keeps each generated struct down to its `match` of keys.
+pub trait Object: Default {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Decodes an object into `T` through `Object::field`; lenient: starts from `T::default()`.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an object {}", std::any::type_name::<T>().rsplit("::").next().unwrap_or("value"))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                value.field(key, &mut map)?;
+            }
+            Ok(value)
+        }
+    }
+    d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+/// A required field: `null` or a missing key leave the default.
+pub fn de_required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut T) -> Result<(), A::Error> {
+    if let Some(v) = map.next_value::<Option<T>>()? {
+        *slot = v;
+    }
+    Ok(())
+}
+
+/// An optional (or nullable) field: `null` is `None`.
+pub fn de_optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// A required scalar: a value of another JSON type goes to `extra` under its key.
+pub fn de_scalar<'de, A: MapAccess<'de>, T: Scalar>(
+    map: &mut A,
+    slot: &mut T,
+    key: Key<'de>,
+    extra: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), A::Error> {
+    match map.next_value::<Lenient<T>>()? {
+        Lenient::Value(v) => *slot = v,
+        Lenient::Null => {}
+        Lenient::Raw(raw) => {
+            extra.insert(key.into_owned(), raw);
+        }
+    }
+    Ok(())
+}
+
+/// An optional scalar: as `de_scalar`, with `null` as `None`.
+pub fn de_scalar_optional<'de, A: MapAccess<'de>, T: Scalar>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    key: Key<'de>,
+    extra: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), A::Error> {
+    match map.next_value::<Lenient<T>>()? {
+        Lenient::Value(v) => *slot = Some(v),
+        Lenient::Null => *slot = None,
+        Lenient::Raw(raw) => {
+            extra.insert(key.into_owned(), raw);
+        }
+    }
+    Ok(())
+}
+
+/// The struct's own tag key: already known from the type, so its value is skipped.
+pub fn de_skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// A key this version does not know: kept as raw JSON.
+pub fn de_extra<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    extra: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    extra.insert(key.into_owned(), value);
+    Ok(())
+}
+
+/// Writes a field that is always present, unless a raw value of the same key was kept.
+pub fn ser_required<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
+    map: &mut M,
+    key: &str,
+    value: &T,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), M::Error> {
+    if extra.is_empty() || !extra.contains_key(key) {
+        map.serialize_entry(key, value)?;
+    }
+    Ok(())
+}
+
+/// Writes an optional field when it is set.
+pub fn ser_optional<M: serde::ser::SerializeMap, T: serde::Serialize>(map: &mut M, key: &str, value: &Option<T>) -> Result<(), M::Error> {
+    match value {
+        Some(v) => map.serialize_entry(key, v),
+        None => Ok(()),
+    }
+}
+
+/// Writes the kept unknown keys and ends the object.
+pub fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &serde_json::Map<String, serde_json::Value>) -> Result<M::Ok, M::Error> {
+    for (key, value) in extra {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
+/// A structured query parameter, sent as its JSON text.
+pub fn query_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// Decodes a string and maps it through `f` without an intermediate allocation.
 pub fn deserialize_str<'de, D, T>(d: D, f: impl FnOnce(&str) -> T) -> Result<T, D::Error>
 where

@@ -198,7 +198,7 @@ impl Change {
         Change { kind, breaking, rust: rust.into(), wire: wire.into(), before: None, after: None }
     }
 
-    pub(crate) fn from_to(mut self, before: impl Into<String>, after: impl Into<String>) -> Self {
+    pub(crate) fn between(mut self, before: impl Into<String>, after: impl Into<String>) -> Self {
         self.before = Some(before.into());
         self.after = Some(after.into());
         self

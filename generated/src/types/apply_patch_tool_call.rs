@@ -24,101 +24,53 @@ pub struct ApplyPatchToolCall {
 }
 impl serde::Serialize for ApplyPatchToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "apply_patch_call")?;
-        if self.extra.is_empty() || !self.extra.contains_key("id") {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
-            map.serialize_entry("call_id", &self.call_id)?;
-        }
-        if let Some(value) = &self.caller {
-            map.serialize_entry("caller", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("status") {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("operation") {
-            map.serialize_entry("operation", &self.operation)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("created_by", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
+        crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
+        crate::wire::ser_required(&mut map, "operation", &self.operation, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchToolCall {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ApplyPatchToolCall;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ApplyPatchToolCall")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ApplyPatchToolCall {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => crate::wire::de_scalar(map, &mut self.id, key, &mut self.extra),
+            "call_id" => {
+                crate::wire::de_scalar(map, &mut self.call_id, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ApplyPatchToolCall::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "call_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.call_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "caller" => value.caller = map.next_value()?,
-                        "status" => {
-                            value.status = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "operation" => {
-                            value.operation = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "created_by" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.created_by = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "caller" => crate::wire::de_optional(map, &mut self.caller),
+            "status" => crate::wire::de_required(map, &mut self.status),
+            "operation" => crate::wire::de_required(map, &mut self.operation),
+            "created_by" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.created_by,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -22,89 +22,47 @@ pub struct CompactResource {
 }
 impl serde::Serialize for CompactResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("id") {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("object") {
-            map.serialize_entry("object", &self.object)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("output") {
-            map.serialize_entry("output", &self.output)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("created_at") {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("usage") {
-            map.serialize_entry("usage", &self.usage)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
+        crate::wire::ser_required(&mut map, "object", &self.object, &self.extra)?;
+        crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "created_at",
+            &self.created_at,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "usage", &self.usage, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompactResource {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = CompactResource;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object CompactResource")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CompactResource {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => crate::wire::de_scalar(map, &mut self.id, key, &mut self.extra),
+            "object" => crate::wire::de_required(map, &mut self.object),
+            "output" => crate::wire::de_required(map, &mut self.output),
+            "created_at" => {
+                crate::wire::de_scalar(map, &mut self.created_at, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = CompactResource::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "object" => {
-                            value.object = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "output" => {
-                            value.output = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "created_at" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.created_at = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "usage" => {
-                            value.usage = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+            "usage" => crate::wire::de_required(map, &mut self.usage),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -28,107 +28,83 @@ pub struct CompactResponseMethodPublicBody {
 }
 impl serde::Serialize for CompactResponseMethodPublicBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("model") {
-            map.serialize_entry("model", &self.model)?;
-        }
-        if let Some(value) = &self.input {
-            map.serialize_entry("input", value)?;
-        }
-        if let Some(value) = &self.previous_response_id {
-            map.serialize_entry("previous_response_id", value)?;
-        }
-        if let Some(value) = &self.instructions {
-            map.serialize_entry("instructions", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_key {
-            map.serialize_entry("prompt_cache_key", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_retention {
-            map.serialize_entry("prompt_cache_retention", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_options {
-            map.serialize_entry("prompt_cache_options", value)?;
-        }
-        if let Some(value) = &self.service_tier {
-            map.serialize_entry("service_tier", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "model", &self.model, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "input", &self.input)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "previous_response_id",
+            &self.previous_response_id,
+        )?;
+        crate::wire::ser_optional(&mut map, "instructions", &self.instructions)?;
+        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_retention",
+            &self.prompt_cache_retention,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_options",
+            &self.prompt_cache_options,
+        )?;
+        crate::wire::ser_optional(&mut map, "service_tier", &self.service_tier)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompactResponseMethodPublicBody {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = CompactResponseMethodPublicBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object CompactResponseMethodPublicBody")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CompactResponseMethodPublicBody {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "model" => crate::wire::de_optional(map, &mut self.model),
+            "input" => crate::wire::de_optional(map, &mut self.input),
+            "previous_response_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.previous_response_id,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = CompactResponseMethodPublicBody::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "model" => value.model = map.next_value()?,
-                        "input" => value.input = map.next_value()?,
-                        "previous_response_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.previous_response_id = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "instructions" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.instructions = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_key" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.prompt_cache_key = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_retention" => {
-                            value.prompt_cache_retention = map.next_value()?;
-                        }
-                        "prompt_cache_options" => {
-                            value.prompt_cache_options = map.next_value()?;
-                        }
-                        "service_tier" => value.service_tier = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "instructions" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.instructions,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "prompt_cache_key" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.prompt_cache_key,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "prompt_cache_retention" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_retention)
+            }
+            "prompt_cache_options" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_options)
+            }
+            "service_tier" => crate::wire::de_optional(map, &mut self.service_tier),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

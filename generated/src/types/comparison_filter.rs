@@ -18,69 +18,36 @@ pub struct ComparisonFilter {
 }
 impl serde::Serialize for ComparisonFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("type") {
-            map.serialize_entry("type", &self.r#type)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("key") {
-            map.serialize_entry("key", &self.key)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("value") {
-            map.serialize_entry("value", &self.value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "type", &self.r#type, &self.extra)?;
+        crate::wire::ser_required(&mut map, "key", &self.key, &self.extra)?;
+        crate::wire::ser_required(&mut map, "value", &self.value, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComparisonFilter {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ComparisonFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ComparisonFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ComparisonFilter::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            value.r#type = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "key" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.key = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "value" => {
-                            value.value = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ComparisonFilter {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::wire::de_required(map, &mut self.r#type),
+            "key" => crate::wire::de_scalar(map, &mut self.key, key, &mut self.extra),
+            "value" => crate::wire::de_required(map, &mut self.value),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -18,76 +18,66 @@ pub struct ComputerUsePreviewTool {
 }
 impl serde::Serialize for ComputerUsePreviewTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "computer_use_preview")?;
-        if self.extra.is_empty() || !self.extra.contains_key("environment") {
-            map.serialize_entry("environment", &self.environment)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("display_width") {
-            map.serialize_entry("display_width", &self.display_width)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("display_height") {
-            map.serialize_entry("display_height", &self.display_height)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "environment",
+            &self.environment,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "display_width",
+            &self.display_width,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "display_height",
+            &self.display_height,
+            &self.extra,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComputerUsePreviewTool {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ComputerUsePreviewTool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ComputerUsePreviewTool")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ComputerUsePreviewTool {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "environment" => crate::wire::de_required(map, &mut self.environment),
+            "display_width" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.display_width,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ComputerUsePreviewTool::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "environment" => {
-                            value.environment = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "display_width" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.display_width = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "display_height" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.display_height = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "display_height" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.display_height,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -20,61 +20,40 @@ pub struct ContainerAutoParam {
 }
 impl serde::Serialize for ContainerAutoParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "container_auto")?;
-        if let Some(value) = &self.file_ids {
-            map.serialize_entry("file_ids", value)?;
-        }
-        if let Some(value) = &self.memory_limit {
-            map.serialize_entry("memory_limit", value)?;
-        }
-        if let Some(value) = &self.network_policy {
-            map.serialize_entry("network_policy", value)?;
-        }
-        if let Some(value) = &self.skills {
-            map.serialize_entry("skills", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "file_ids", &self.file_ids)?;
+        crate::wire::ser_optional(&mut map, "memory_limit", &self.memory_limit)?;
+        crate::wire::ser_optional(&mut map, "network_policy", &self.network_policy)?;
+        crate::wire::ser_optional(&mut map, "skills", &self.skills)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContainerAutoParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ContainerAutoParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ContainerAutoParam")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ContainerAutoParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "file_ids" => value.file_ids = map.next_value()?,
-                        "memory_limit" => value.memory_limit = map.next_value()?,
-                        "network_policy" => value.network_policy = map.next_value()?,
-                        "skills" => value.skills = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ContainerAutoParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "file_ids" => crate::wire::de_optional(map, &mut self.file_ids),
+            "memory_limit" => crate::wire::de_optional(map, &mut self.memory_limit),
+            "network_policy" => crate::wire::de_optional(map, &mut self.network_policy),
+            "skills" => crate::wire::de_optional(map, &mut self.skills),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

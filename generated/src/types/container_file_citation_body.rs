@@ -22,104 +22,61 @@ pub struct ContainerFileCitationBody {
 }
 impl serde::Serialize for ContainerFileCitationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "container_file_citation")?;
-        if self.extra.is_empty() || !self.extra.contains_key("container_id") {
-            map.serialize_entry("container_id", &self.container_id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("file_id") {
-            map.serialize_entry("file_id", &self.file_id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("start_index") {
-            map.serialize_entry("start_index", &self.start_index)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("end_index") {
-            map.serialize_entry("end_index", &self.end_index)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("filename") {
-            map.serialize_entry("filename", &self.filename)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "container_id",
+            &self.container_id,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "file_id", &self.file_id, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "start_index",
+            &self.start_index,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "end_index", &self.end_index, &self.extra)?;
+        crate::wire::ser_required(&mut map, "filename", &self.filename, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContainerFileCitationBody {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ContainerFileCitationBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ContainerFileCitationBody")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ContainerFileCitationBody {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "container_id" => {
+                crate::wire::de_scalar(map, &mut self.container_id, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ContainerFileCitationBody::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "container_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.container_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "file_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.file_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "start_index" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.start_index = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "end_index" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.end_index = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "filename" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.filename = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "file_id" => {
+                crate::wire::de_scalar(map, &mut self.file_id, key, &mut self.extra)
             }
+            "start_index" => {
+                crate::wire::de_scalar(map, &mut self.start_index, key, &mut self.extra)
+            }
+            "end_index" => {
+                crate::wire::de_scalar(map, &mut self.end_index, key, &mut self.extra)
+            }
+            "filename" => {
+                crate::wire::de_scalar(map, &mut self.filename, key, &mut self.extra)
+            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -16,56 +16,40 @@ pub struct ContainerNetworkPolicyAllowlistParam {
 }
 impl serde::Serialize for ContainerNetworkPolicyAllowlistParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "allowlist")?;
-        if self.extra.is_empty() || !self.extra.contains_key("allowed_domains") {
-            map.serialize_entry("allowed_domains", &self.allowed_domains)?;
-        }
-        if let Some(value) = &self.domain_secrets {
-            map.serialize_entry("domain_secrets", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "allowed_domains",
+            &self.allowed_domains,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "domain_secrets", &self.domain_secrets)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContainerNetworkPolicyAllowlistParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ContainerNetworkPolicyAllowlistParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ContainerNetworkPolicyAllowlistParam")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ContainerNetworkPolicyAllowlistParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "allowed_domains" => {
-                            value.allowed_domains = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "domain_secrets" => value.domain_secrets = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ContainerNetworkPolicyAllowlistParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "allowed_domains" => crate::wire::de_required(map, &mut self.allowed_domains),
+            "domain_secrets" => crate::wire::de_optional(map, &mut self.domain_secrets),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

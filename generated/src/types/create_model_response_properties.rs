@@ -34,137 +34,106 @@ pub struct CreateModelResponseProperties {
 }
 impl serde::Serialize for CreateModelResponseProperties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.top_logprobs {
-            map.serialize_entry("top_logprobs", value)?;
-        }
-        if let Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let Some(value) = &self.top_p {
-            map.serialize_entry("top_p", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.safety_identifier {
-            map.serialize_entry("safety_identifier", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_key {
-            map.serialize_entry("prompt_cache_key", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_retention {
-            map.serialize_entry("prompt_cache_retention", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_options {
-            map.serialize_entry("prompt_cache_options", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "metadata", &self.metadata)?;
+        crate::wire::ser_optional(&mut map, "top_logprobs", &self.top_logprobs)?;
+        crate::wire::ser_optional(&mut map, "temperature", &self.temperature)?;
+        crate::wire::ser_optional(&mut map, "top_p", &self.top_p)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "safety_identifier",
+            &self.safety_identifier,
+        )?;
+        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_retention",
+            &self.prompt_cache_retention,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_options",
+            &self.prompt_cache_options,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateModelResponseProperties {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = CreateModelResponseProperties;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object CreateModelResponseProperties")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CreateModelResponseProperties {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "metadata" => crate::wire::de_optional(map, &mut self.metadata),
+            "top_logprobs" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.top_logprobs,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = CreateModelResponseProperties::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "metadata" => value.metadata = map.next_value()?,
-                        "top_logprobs" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.top_logprobs = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "temperature" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.temperature = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "top_p" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => value.top_p = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "user" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.user = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "safety_identifier" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.safety_identifier = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_key" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.prompt_cache_key = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_retention" => {
-                            value.prompt_cache_retention = map.next_value()?;
-                        }
-                        "prompt_cache_options" => {
-                            value.prompt_cache_options = map.next_value()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "temperature" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.temperature,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "top_p" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.top_p,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "user" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.user,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "safety_identifier" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.safety_identifier,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "prompt_cache_key" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.prompt_cache_key,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "prompt_cache_retention" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_retention)
+            }
+            "prompt_cache_options" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_options)
+            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -85,301 +85,224 @@ pub struct CreateResponse {
 }
 impl serde::Serialize for CreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.top_logprobs {
-            map.serialize_entry("top_logprobs", value)?;
-        }
-        if let Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let Some(value) = &self.top_p {
-            map.serialize_entry("top_p", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.safety_identifier {
-            map.serialize_entry("safety_identifier", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_key {
-            map.serialize_entry("prompt_cache_key", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_retention {
-            map.serialize_entry("prompt_cache_retention", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_options {
-            map.serialize_entry("prompt_cache_options", value)?;
-        }
-        if let Some(value) = &self.previous_response_id {
-            map.serialize_entry("previous_response_id", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.max_tool_calls {
-            map.serialize_entry("max_tool_calls", value)?;
-        }
-        if let Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let Some(value) = &self.tools {
-            map.serialize_entry("tools", value)?;
-        }
-        if let Some(value) = &self.tool_choice {
-            map.serialize_entry("tool_choice", value)?;
-        }
-        if let Some(value) = &self.prompt {
-            map.serialize_entry("prompt", value)?;
-        }
-        if let Some(value) = &self.service_tier {
-            map.serialize_entry("service_tier", value)?;
-        }
-        if let Some(value) = &self.truncation {
-            map.serialize_entry("truncation", value)?;
-        }
-        if let Some(value) = &self.reasoning {
-            map.serialize_entry("reasoning", value)?;
-        }
-        if let Some(value) = &self.input {
-            map.serialize_entry("input", value)?;
-        }
-        if let Some(value) = &self.include {
-            map.serialize_entry("include", value)?;
-        }
-        if let Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        if let Some(value) = &self.store {
-            map.serialize_entry("store", value)?;
-        }
-        if let Some(value) = &self.instructions {
-            map.serialize_entry("instructions", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            map.serialize_entry("moderation", value)?;
-        }
-        if let Some(value) = &self.stream {
-            map.serialize_entry("stream", value)?;
-        }
-        if let Some(value) = &self.stream_options {
-            map.serialize_entry("stream_options", value)?;
-        }
-        if let Some(value) = &self.conversation {
-            map.serialize_entry("conversation", value)?;
-        }
-        if let Some(value) = &self.context_management {
-            map.serialize_entry("context_management", value)?;
-        }
-        if let Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "metadata", &self.metadata)?;
+        crate::wire::ser_optional(&mut map, "top_logprobs", &self.top_logprobs)?;
+        crate::wire::ser_optional(&mut map, "temperature", &self.temperature)?;
+        crate::wire::ser_optional(&mut map, "top_p", &self.top_p)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "safety_identifier",
+            &self.safety_identifier,
+        )?;
+        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_retention",
+            &self.prompt_cache_retention,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_options",
+            &self.prompt_cache_options,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "previous_response_id",
+            &self.previous_response_id,
+        )?;
+        crate::wire::ser_optional(&mut map, "model", &self.model)?;
+        crate::wire::ser_optional(&mut map, "background", &self.background)?;
+        crate::wire::ser_optional(&mut map, "max_tool_calls", &self.max_tool_calls)?;
+        crate::wire::ser_optional(&mut map, "text", &self.text)?;
+        crate::wire::ser_optional(&mut map, "tools", &self.tools)?;
+        crate::wire::ser_optional(&mut map, "tool_choice", &self.tool_choice)?;
+        crate::wire::ser_optional(&mut map, "prompt", &self.prompt)?;
+        crate::wire::ser_optional(&mut map, "service_tier", &self.service_tier)?;
+        crate::wire::ser_optional(&mut map, "truncation", &self.truncation)?;
+        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning)?;
+        crate::wire::ser_optional(&mut map, "input", &self.input)?;
+        crate::wire::ser_optional(&mut map, "include", &self.include)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "parallel_tool_calls",
+            &self.parallel_tool_calls,
+        )?;
+        crate::wire::ser_optional(&mut map, "store", &self.store)?;
+        crate::wire::ser_optional(&mut map, "instructions", &self.instructions)?;
+        crate::wire::ser_optional(&mut map, "moderation", &self.moderation)?;
+        crate::wire::ser_optional(&mut map, "stream", &self.stream)?;
+        crate::wire::ser_optional(&mut map, "stream_options", &self.stream_options)?;
+        crate::wire::ser_optional(&mut map, "conversation", &self.conversation)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "context_management",
+            &self.context_management,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_output_tokens",
+            &self.max_output_tokens,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateResponse {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = CreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object CreateResponse")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CreateResponse {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "metadata" => crate::wire::de_optional(map, &mut self.metadata),
+            "top_logprobs" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.top_logprobs,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = CreateResponse::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "metadata" => value.metadata = map.next_value()?,
-                        "top_logprobs" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.top_logprobs = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "temperature" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.temperature = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "top_p" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => value.top_p = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "user" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.user = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "safety_identifier" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.safety_identifier = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_key" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.prompt_cache_key = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_retention" => {
-                            value.prompt_cache_retention = map.next_value()?;
-                        }
-                        "prompt_cache_options" => {
-                            value.prompt_cache_options = map.next_value()?;
-                        }
-                        "previous_response_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.previous_response_id = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "model" => value.model = map.next_value()?,
-                        "background" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.background = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "max_tool_calls" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_tool_calls = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "text" => value.text = map.next_value()?,
-                        "tools" => value.tools = map.next_value()?,
-                        "tool_choice" => value.tool_choice = map.next_value()?,
-                        "prompt" => value.prompt = map.next_value()?,
-                        "service_tier" => value.service_tier = map.next_value()?,
-                        "truncation" => value.truncation = map.next_value()?,
-                        "reasoning" => value.reasoning = map.next_value()?,
-                        "input" => value.input = map.next_value()?,
-                        "include" => value.include = map.next_value()?,
-                        "parallel_tool_calls" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.parallel_tool_calls = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "store" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.store = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "instructions" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.instructions = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "moderation" => value.moderation = map.next_value()?,
-                        "stream" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.stream = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "stream_options" => value.stream_options = map.next_value()?,
-                        "conversation" => value.conversation = map.next_value()?,
-                        "context_management" => {
-                            value.context_management = map.next_value()?;
-                        }
-                        "max_output_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_output_tokens = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "temperature" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.temperature,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "top_p" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.top_p,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "user" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.user,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "safety_identifier" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.safety_identifier,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "prompt_cache_key" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.prompt_cache_key,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "prompt_cache_retention" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_retention)
+            }
+            "prompt_cache_options" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_options)
+            }
+            "previous_response_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.previous_response_id,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "model" => crate::wire::de_optional(map, &mut self.model),
+            "background" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.background,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "max_tool_calls" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_tool_calls,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "text" => crate::wire::de_optional(map, &mut self.text),
+            "tools" => crate::wire::de_optional(map, &mut self.tools),
+            "tool_choice" => crate::wire::de_optional(map, &mut self.tool_choice),
+            "prompt" => crate::wire::de_optional(map, &mut self.prompt),
+            "service_tier" => crate::wire::de_optional(map, &mut self.service_tier),
+            "truncation" => crate::wire::de_optional(map, &mut self.truncation),
+            "reasoning" => crate::wire::de_optional(map, &mut self.reasoning),
+            "input" => crate::wire::de_optional(map, &mut self.input),
+            "include" => crate::wire::de_optional(map, &mut self.include),
+            "parallel_tool_calls" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.parallel_tool_calls,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "store" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.store,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "instructions" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.instructions,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "moderation" => crate::wire::de_optional(map, &mut self.moderation),
+            "stream" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.stream,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "stream_options" => crate::wire::de_optional(map, &mut self.stream_options),
+            "conversation" => crate::wire::de_optional(map, &mut self.conversation),
+            "context_management" => {
+                crate::wire::de_optional(map, &mut self.context_management)
+            }
+            "max_output_tokens" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_output_tokens,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

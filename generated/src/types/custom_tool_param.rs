@@ -22,93 +22,56 @@ pub struct CustomToolParam {
 }
 impl serde::Serialize for CustomToolParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "custom")?;
-        if self.extra.is_empty() || !self.extra.contains_key("name") {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.format {
-            map.serialize_entry("format", value)?;
-        }
-        if let Some(value) = &self.defer_loading {
-            map.serialize_entry("defer_loading", value)?;
-        }
-        if let Some(value) = &self.allowed_callers {
-            map.serialize_entry("allowed_callers", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "description", &self.description)?;
+        crate::wire::ser_optional(&mut map, "format", &self.format)?;
+        crate::wire::ser_optional(&mut map, "defer_loading", &self.defer_loading)?;
+        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = CustomToolParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object CustomToolParam")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CustomToolParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "name" => crate::wire::de_scalar(map, &mut self.name, key, &mut self.extra),
+            "description" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.description,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = CustomToolParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.name = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "description" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.description = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "format" => value.format = map.next_value()?,
-                        "defer_loading" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.defer_loading = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "allowed_callers" => value.allowed_callers = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "format" => crate::wire::de_optional(map, &mut self.format),
+            "defer_loading" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.defer_loading,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "allowed_callers" => crate::wire::de_optional(map, &mut self.allowed_callers),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

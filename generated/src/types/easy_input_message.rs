@@ -22,65 +22,38 @@ pub struct EasyInputMessage {
 }
 impl serde::Serialize for EasyInputMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("role") {
-            map.serialize_entry("role", &self.role)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("content") {
-            map.serialize_entry("content", &self.content)?;
-        }
-        if let Some(value) = &self.phase {
-            map.serialize_entry("phase", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
+        crate::wire::ser_required(&mut map, "content", &self.content, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "phase", &self.phase)?;
+        crate::wire::ser_optional(&mut map, "type", &self.r#type)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for EasyInputMessage {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = EasyInputMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object EasyInputMessage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = EasyInputMessage::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "role" => {
-                            value.role = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "content" => {
-                            value.content = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "phase" => value.phase = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for EasyInputMessage {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "role" => crate::wire::de_required(map, &mut self.role),
+            "content" => crate::wire::de_required(map, &mut self.content),
+            "phase" => crate::wire::de_optional(map, &mut self.phase),
+            "type" => crate::wire::de_optional(map, &mut self.r#type),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

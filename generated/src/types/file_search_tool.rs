@@ -20,74 +20,53 @@ pub struct FileSearchTool {
 }
 impl serde::Serialize for FileSearchTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "file_search")?;
-        if self.extra.is_empty() || !self.extra.contains_key("vector_store_ids") {
-            map.serialize_entry("vector_store_ids", &self.vector_store_ids)?;
-        }
-        if let Some(value) = &self.max_num_results {
-            map.serialize_entry("max_num_results", value)?;
-        }
-        if let Some(value) = &self.ranking_options {
-            map.serialize_entry("ranking_options", value)?;
-        }
-        if let Some(value) = &self.filters {
-            map.serialize_entry("filters", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "vector_store_ids",
+            &self.vector_store_ids,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "max_num_results", &self.max_num_results)?;
+        crate::wire::ser_optional(&mut map, "ranking_options", &self.ranking_options)?;
+        crate::wire::ser_optional(&mut map, "filters", &self.filters)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchTool {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = FileSearchTool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object FileSearchTool")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for FileSearchTool {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "vector_store_ids" => {
+                crate::wire::de_required(map, &mut self.vector_store_ids)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = FileSearchTool::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "vector_store_ids" => {
-                            value.vector_store_ids = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "max_num_results" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_num_results = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "ranking_options" => value.ranking_options = map.next_value()?,
-                        "filters" => value.filters = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "max_num_results" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_num_results,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "ranking_options" => crate::wire::de_optional(map, &mut self.ranking_options),
+            "filters" => crate::wire::de_optional(map, &mut self.filters),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

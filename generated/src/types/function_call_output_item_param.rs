@@ -28,109 +28,69 @@ pub struct FunctionCallOutputItemParam {
 }
 impl serde::Serialize for FunctionCallOutputItemParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "function_call_output")?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.call_id {
-            map.serialize_entry("call_id", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("output") {
-            map.serialize_entry("output", &self.output)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.namespace {
-            map.serialize_entry("namespace", value)?;
-        }
-        if let Some(value) = &self.caller {
-            map.serialize_entry("caller", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "call_id", &self.call_id)?;
+        crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "name", &self.name)?;
+        crate::wire::ser_optional(&mut map, "namespace", &self.namespace)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = FunctionCallOutputItemParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object FunctionCallOutputItemParam")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for FunctionCallOutputItemParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => {
+                crate::wire::de_scalar_optional(map, &mut self.id, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = FunctionCallOutputItemParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "call_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.call_id = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "output" => {
-                            value.output = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "name" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.name = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "namespace" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.namespace = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "caller" => value.caller = map.next_value()?,
-                        "status" => value.status = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "call_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.call_id,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "output" => crate::wire::de_required(map, &mut self.output),
+            "name" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.name,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "namespace" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.namespace,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "caller" => crate::wire::de_optional(map, &mut self.caller),
+            "status" => crate::wire::de_optional(map, &mut self.status),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

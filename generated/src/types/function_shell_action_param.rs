@@ -18,74 +18,53 @@ pub struct FunctionShellActionParam {
 }
 impl serde::Serialize for FunctionShellActionParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("commands") {
-            map.serialize_entry("commands", &self.commands)?;
-        }
-        if let Some(value) = &self.timeout_ms {
-            map.serialize_entry("timeout_ms", value)?;
-        }
-        if let Some(value) = &self.max_output_length {
-            map.serialize_entry("max_output_length", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "commands", &self.commands, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "timeout_ms", &self.timeout_ms)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_output_length",
+            &self.max_output_length,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellActionParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = FunctionShellActionParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object FunctionShellActionParam")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for FunctionShellActionParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "commands" => crate::wire::de_required(map, &mut self.commands),
+            "timeout_ms" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.timeout_ms,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = FunctionShellActionParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "commands" => {
-                            value.commands = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "timeout_ms" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.timeout_ms = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "max_output_length" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_output_length = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "max_output_length" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_output_length,
+                    key,
+                    &mut self.extra,
+                )
             }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

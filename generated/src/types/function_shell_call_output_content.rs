@@ -20,85 +20,49 @@ pub struct FunctionShellCallOutputContent {
 }
 impl serde::Serialize for FunctionShellCallOutputContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("stdout") {
-            map.serialize_entry("stdout", &self.stdout)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("stderr") {
-            map.serialize_entry("stderr", &self.stderr)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("outcome") {
-            map.serialize_entry("outcome", &self.outcome)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("created_by", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "stdout", &self.stdout, &self.extra)?;
+        crate::wire::ser_required(&mut map, "stderr", &self.stderr, &self.extra)?;
+        crate::wire::ser_required(&mut map, "outcome", &self.outcome, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContent {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = FunctionShellCallOutputContent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object FunctionShellCallOutputContent")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for FunctionShellCallOutputContent {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "stdout" => {
+                crate::wire::de_scalar(map, &mut self.stdout, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = FunctionShellCallOutputContent::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "stdout" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.stdout = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "stderr" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.stderr = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "outcome" => {
-                            value.outcome = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "created_by" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.created_by = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "stderr" => {
+                crate::wire::de_scalar(map, &mut self.stderr, key, &mut self.extra)
             }
+            "outcome" => crate::wire::de_required(map, &mut self.outcome),
+            "created_by" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.created_by,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

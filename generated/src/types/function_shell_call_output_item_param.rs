@@ -24,98 +24,58 @@ pub struct FunctionShellCallOutputItemParam {
 }
 impl serde::Serialize for FunctionShellCallOutputItemParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "shell_call_output")?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("call_id") {
-            map.serialize_entry("call_id", &self.call_id)?;
-        }
-        if let Some(value) = &self.caller {
-            map.serialize_entry("caller", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("output") {
-            map.serialize_entry("output", &self.output)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.max_output_length {
-            map.serialize_entry("max_output_length", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_output_length",
+            &self.max_output_length,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputItemParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = FunctionShellCallOutputItemParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object FunctionShellCallOutputItemParam")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for FunctionShellCallOutputItemParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => {
+                crate::wire::de_scalar_optional(map, &mut self.id, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = FunctionShellCallOutputItemParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "call_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.call_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "caller" => value.caller = map.next_value()?,
-                        "output" => {
-                            value.output = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "status" => value.status = map.next_value()?,
-                        "max_output_length" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_output_length = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "call_id" => {
+                crate::wire::de_scalar(map, &mut self.call_id, key, &mut self.extra)
             }
+            "caller" => crate::wire::de_optional(map, &mut self.caller),
+            "output" => crate::wire::de_required(map, &mut self.output),
+            "status" => crate::wire::de_optional(map, &mut self.status),
+            "max_output_length" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_output_length,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

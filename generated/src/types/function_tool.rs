@@ -26,108 +26,71 @@ pub struct FunctionTool {
 }
 impl serde::Serialize for FunctionTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "function")?;
-        if self.extra.is_empty() || !self.extra.contains_key("name") {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("parameters") {
-            map.serialize_entry("parameters", &self.parameters)?;
-        }
-        if let Some(value) = &self.output_schema {
-            map.serialize_entry("output_schema", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("strict") {
-            map.serialize_entry("strict", &self.strict)?;
-        }
-        if let Some(value) = &self.defer_loading {
-            map.serialize_entry("defer_loading", value)?;
-        }
-        if let Some(value) = &self.allowed_callers {
-            map.serialize_entry("allowed_callers", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "description", &self.description)?;
+        crate::wire::ser_required(
+            &mut map,
+            "parameters",
+            &self.parameters,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "output_schema", &self.output_schema)?;
+        crate::wire::ser_required(&mut map, "strict", &self.strict, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "defer_loading", &self.defer_loading)?;
+        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionTool {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = FunctionTool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object FunctionTool")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for FunctionTool {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "name" => crate::wire::de_scalar(map, &mut self.name, key, &mut self.extra),
+            "description" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.description,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = FunctionTool::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.name = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "description" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.description = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "parameters" => value.parameters = map.next_value()?,
-                        "output_schema" => value.output_schema = map.next_value()?,
-                        "strict" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.strict = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "defer_loading" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.defer_loading = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "allowed_callers" => value.allowed_callers = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "parameters" => crate::wire::de_optional(map, &mut self.parameters),
+            "output_schema" => crate::wire::de_optional(map, &mut self.output_schema),
+            "strict" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.strict,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "defer_loading" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.defer_loading,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "allowed_callers" => crate::wire::de_optional(map, &mut self.allowed_callers),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

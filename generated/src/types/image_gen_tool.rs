@@ -34,109 +34,74 @@ pub struct ImageGenTool {
 }
 impl serde::Serialize for ImageGenTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "image_generation")?;
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.quality {
-            map.serialize_entry("quality", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.output_format {
-            map.serialize_entry("output_format", value)?;
-        }
-        if let Some(value) = &self.output_compression {
-            map.serialize_entry("output_compression", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            map.serialize_entry("moderation", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.input_fidelity {
-            map.serialize_entry("input_fidelity", value)?;
-        }
-        if let Some(value) = &self.input_image_mask {
-            map.serialize_entry("input_image_mask", value)?;
-        }
-        if let Some(value) = &self.partial_images {
-            map.serialize_entry("partial_images", value)?;
-        }
-        if let Some(value) = &self.action {
-            map.serialize_entry("action", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "model", &self.model)?;
+        crate::wire::ser_optional(&mut map, "quality", &self.quality)?;
+        crate::wire::ser_optional(&mut map, "size", &self.size)?;
+        crate::wire::ser_optional(&mut map, "output_format", &self.output_format)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "output_compression",
+            &self.output_compression,
+        )?;
+        crate::wire::ser_optional(&mut map, "moderation", &self.moderation)?;
+        crate::wire::ser_optional(&mut map, "background", &self.background)?;
+        crate::wire::ser_optional(&mut map, "input_fidelity", &self.input_fidelity)?;
+        crate::wire::ser_optional(&mut map, "input_image_mask", &self.input_image_mask)?;
+        crate::wire::ser_optional(&mut map, "partial_images", &self.partial_images)?;
+        crate::wire::ser_optional(&mut map, "action", &self.action)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenTool {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ImageGenTool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ImageGenTool")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ImageGenTool {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "model" => crate::wire::de_optional(map, &mut self.model),
+            "quality" => crate::wire::de_optional(map, &mut self.quality),
+            "size" => crate::wire::de_optional(map, &mut self.size),
+            "output_format" => crate::wire::de_optional(map, &mut self.output_format),
+            "output_compression" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.output_compression,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ImageGenTool::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "model" => value.model = map.next_value()?,
-                        "quality" => value.quality = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "output_format" => value.output_format = map.next_value()?,
-                        "output_compression" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.output_compression = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "moderation" => value.moderation = map.next_value()?,
-                        "background" => value.background = map.next_value()?,
-                        "input_fidelity" => value.input_fidelity = map.next_value()?,
-                        "input_image_mask" => value.input_image_mask = map.next_value()?,
-                        "partial_images" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.partial_images = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "action" => value.action = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "moderation" => crate::wire::de_optional(map, &mut self.moderation),
+            "background" => crate::wire::de_optional(map, &mut self.background),
+            "input_fidelity" => crate::wire::de_optional(map, &mut self.input_fidelity),
+            "input_image_mask" => {
+                crate::wire::de_optional(map, &mut self.input_image_mask)
             }
+            "partial_images" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.partial_images,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "action" => crate::wire::de_optional(map, &mut self.action),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///
@@ -212,65 +177,48 @@ pub struct ImageGenToolInputImageMask {
 }
 impl serde::Serialize for ImageGenToolInputImageMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.image_url {
-            map.serialize_entry("image_url", value)?;
-        }
-        if let Some(value) = &self.file_id {
-            map.serialize_entry("file_id", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "image_url", &self.image_url)?;
+        crate::wire::ser_optional(&mut map, "file_id", &self.file_id)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenToolInputImageMask {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ImageGenToolInputImageMask;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ImageGenToolInputImageMask")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ImageGenToolInputImageMask {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "image_url" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.image_url,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ImageGenToolInputImageMask::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "image_url" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.image_url = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "file_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.file_id = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "file_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.file_id,
+                    key,
+                    &mut self.extra,
+                )
             }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -22,65 +22,38 @@ pub struct InputMessage {
 }
 impl serde::Serialize for InputMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("role") {
-            map.serialize_entry("role", &self.role)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("content") {
-            map.serialize_entry("content", &self.content)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "type", &self.r#type)?;
+        crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_required(&mut map, "content", &self.content, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for InputMessage {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = InputMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object InputMessage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = InputMessage::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "role" => {
-                            value.role = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "status" => value.status = map.next_value()?,
-                        "content" => {
-                            value.content = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for InputMessage {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::wire::de_optional(map, &mut self.r#type),
+            "role" => crate::wire::de_required(map, &mut self.role),
+            "status" => crate::wire::de_optional(map, &mut self.status),
+            "content" => crate::wire::de_required(map, &mut self.content),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -22,98 +22,66 @@ pub struct LocalShellExecAction {
 }
 impl serde::Serialize for LocalShellExecAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "exec")?;
-        if self.extra.is_empty() || !self.extra.contains_key("command") {
-            map.serialize_entry("command", &self.command)?;
-        }
-        if let Some(value) = &self.timeout_ms {
-            map.serialize_entry("timeout_ms", value)?;
-        }
-        if let Some(value) = &self.working_directory {
-            map.serialize_entry("working_directory", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("env") {
-            map.serialize_entry("env", &self.env)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "command", &self.command, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "timeout_ms", &self.timeout_ms)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "working_directory",
+            &self.working_directory,
+        )?;
+        crate::wire::ser_required(&mut map, "env", &self.env, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for LocalShellExecAction {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = LocalShellExecAction;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object LocalShellExecAction")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LocalShellExecAction {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "command" => crate::wire::de_required(map, &mut self.command),
+            "timeout_ms" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.timeout_ms,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = LocalShellExecAction::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "command" => {
-                            value.command = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "timeout_ms" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.timeout_ms = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "working_directory" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.working_directory = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "env" => {
-                            value.env = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "user" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.user = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "working_directory" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.working_directory,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "env" => crate::wire::de_required(map, &mut self.env),
+            "user" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.user,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -20,80 +20,44 @@ pub struct LogProb {
 }
 impl serde::Serialize for LogProb {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("token") {
-            map.serialize_entry("token", &self.token)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("logprob") {
-            map.serialize_entry("logprob", &self.logprob)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("bytes") {
-            map.serialize_entry("bytes", &self.bytes)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("top_logprobs") {
-            map.serialize_entry("top_logprobs", &self.top_logprobs)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "token", &self.token, &self.extra)?;
+        crate::wire::ser_required(&mut map, "logprob", &self.logprob, &self.extra)?;
+        crate::wire::ser_required(&mut map, "bytes", &self.bytes, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "top_logprobs",
+            &self.top_logprobs,
+            &self.extra,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for LogProb {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = LogProb;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object LogProb")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LogProb {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "token" => crate::wire::de_scalar(map, &mut self.token, key, &mut self.extra),
+            "logprob" => {
+                crate::wire::de_scalar(map, &mut self.logprob, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = LogProb::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "token" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.token = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "logprob" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => value.logprob = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "bytes" => {
-                            value.bytes = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "top_logprobs" => {
-                            value.top_logprobs = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+            "bytes" => crate::wire::de_required(map, &mut self.bytes),
+            "top_logprobs" => crate::wire::de_required(map, &mut self.top_logprobs),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -20,88 +20,53 @@ pub struct McpListTools {
 }
 impl serde::Serialize for McpListTools {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "mcp_list_tools")?;
-        if self.extra.is_empty() || !self.extra.contains_key("id") {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("server_label") {
-            map.serialize_entry("server_label", &self.server_label)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("tools") {
-            map.serialize_entry("tools", &self.tools)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "server_label",
+            &self.server_label,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "tools", &self.tools, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "error", &self.error)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for McpListTools {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = McpListTools;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object McpListTools")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for McpListTools {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => crate::wire::de_scalar(map, &mut self.id, key, &mut self.extra),
+            "server_label" => {
+                crate::wire::de_scalar(map, &mut self.server_label, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = McpListTools::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "server_label" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.server_label = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "tools" => {
-                            value.tools = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "error" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.error = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "tools" => crate::wire::de_required(map, &mut self.tools),
+            "error" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.error,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

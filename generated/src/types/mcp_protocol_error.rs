@@ -16,68 +16,37 @@ pub struct McpProtocolError {
 }
 impl serde::Serialize for McpProtocolError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "mcp_protocol_error")?;
-        if self.extra.is_empty() || !self.extra.contains_key("code") {
-            map.serialize_entry("code", &self.code)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("message") {
-            map.serialize_entry("message", &self.message)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "code", &self.code, &self.extra)?;
+        crate::wire::ser_required(&mut map, "message", &self.message, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for McpProtocolError {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = McpProtocolError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object McpProtocolError")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for McpProtocolError {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "code" => crate::wire::de_scalar(map, &mut self.code, key, &mut self.extra),
+            "message" => {
+                crate::wire::de_scalar(map, &mut self.message, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = McpProtocolError::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.code = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "message" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.message = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -34,143 +34,102 @@ pub struct McpTool {
 }
 impl serde::Serialize for McpTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "mcp")?;
-        if self.extra.is_empty() || !self.extra.contains_key("server_label") {
-            map.serialize_entry("server_label", &self.server_label)?;
-        }
-        if let Some(value) = &self.server_url {
-            map.serialize_entry("server_url", value)?;
-        }
-        if let Some(value) = &self.connector_id {
-            map.serialize_entry("connector_id", value)?;
-        }
-        if let Some(value) = &self.tunnel_id {
-            map.serialize_entry("tunnel_id", value)?;
-        }
-        if let Some(value) = &self.authorization {
-            map.serialize_entry("authorization", value)?;
-        }
-        if let Some(value) = &self.server_description {
-            map.serialize_entry("server_description", value)?;
-        }
-        if let Some(value) = &self.headers {
-            map.serialize_entry("headers", value)?;
-        }
-        if let Some(value) = &self.allowed_tools {
-            map.serialize_entry("allowed_tools", value)?;
-        }
-        if let Some(value) = &self.allowed_callers {
-            map.serialize_entry("allowed_callers", value)?;
-        }
-        if let Some(value) = &self.require_approval {
-            map.serialize_entry("require_approval", value)?;
-        }
-        if let Some(value) = &self.defer_loading {
-            map.serialize_entry("defer_loading", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "server_label",
+            &self.server_label,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "server_url", &self.server_url)?;
+        crate::wire::ser_optional(&mut map, "connector_id", &self.connector_id)?;
+        crate::wire::ser_optional(&mut map, "tunnel_id", &self.tunnel_id)?;
+        crate::wire::ser_optional(&mut map, "authorization", &self.authorization)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "server_description",
+            &self.server_description,
+        )?;
+        crate::wire::ser_optional(&mut map, "headers", &self.headers)?;
+        crate::wire::ser_optional(&mut map, "allowed_tools", &self.allowed_tools)?;
+        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_optional(&mut map, "require_approval", &self.require_approval)?;
+        crate::wire::ser_optional(&mut map, "defer_loading", &self.defer_loading)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for McpTool {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = McpTool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object McpTool")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for McpTool {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "server_label" => {
+                crate::wire::de_scalar(map, &mut self.server_label, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = McpTool::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "server_label" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.server_label = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "server_url" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.server_url = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "connector_id" => value.connector_id = map.next_value()?,
-                        "tunnel_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.tunnel_id = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "authorization" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.authorization = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "server_description" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.server_description = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "headers" => value.headers = map.next_value()?,
-                        "allowed_tools" => value.allowed_tools = map.next_value()?,
-                        "allowed_callers" => value.allowed_callers = map.next_value()?,
-                        "require_approval" => value.require_approval = map.next_value()?,
-                        "defer_loading" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.defer_loading = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "server_url" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.server_url,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "connector_id" => crate::wire::de_optional(map, &mut self.connector_id),
+            "tunnel_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.tunnel_id,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "authorization" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.authorization,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "server_description" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.server_description,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "headers" => crate::wire::de_optional(map, &mut self.headers),
+            "allowed_tools" => crate::wire::de_optional(map, &mut self.allowed_tools),
+            "allowed_callers" => crate::wire::de_optional(map, &mut self.allowed_callers),
+            "require_approval" => {
+                crate::wire::de_optional(map, &mut self.require_approval)
+            }
+            "defer_loading" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.defer_loading,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///
@@ -334,49 +293,34 @@ pub struct McpToolRequireApprovalMcpToolApprovalFilter {
 }
 impl serde::Serialize for McpToolRequireApprovalMcpToolApprovalFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.always {
-            map.serialize_entry("always", value)?;
-        }
-        if let Some(value) = &self.never {
-            map.serialize_entry("never", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "always", &self.always)?;
+        crate::wire::ser_optional(&mut map, "never", &self.never)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for McpToolRequireApprovalMcpToolApprovalFilter {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = McpToolRequireApprovalMcpToolApprovalFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object McpToolRequireApprovalMcpToolApprovalFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = McpToolRequireApprovalMcpToolApprovalFilter::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "always" => value.always = map.next_value()?,
-                        "never" => value.never = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for McpToolRequireApprovalMcpToolApprovalFilter {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "always" => crate::wire::de_optional(map, &mut self.always),
+            "never" => crate::wire::de_optional(map, &mut self.never),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -28,126 +28,74 @@ pub struct McpToolCall {
 }
 impl serde::Serialize for McpToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "mcp_call")?;
-        if self.extra.is_empty() || !self.extra.contains_key("id") {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("server_label") {
-            map.serialize_entry("server_label", &self.server_label)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("name") {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("arguments") {
-            map.serialize_entry("arguments", &self.arguments)?;
-        }
-        if let Some(value) = &self.output {
-            map.serialize_entry("output", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.approval_request_id {
-            map.serialize_entry("approval_request_id", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "server_label",
+            &self.server_label,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
+        crate::wire::ser_required(&mut map, "arguments", &self.arguments, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "output", &self.output)?;
+        crate::wire::ser_optional(&mut map, "error", &self.error)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "approval_request_id",
+            &self.approval_request_id,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for McpToolCall {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = McpToolCall;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object McpToolCall")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for McpToolCall {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => crate::wire::de_scalar(map, &mut self.id, key, &mut self.extra),
+            "server_label" => {
+                crate::wire::de_scalar(map, &mut self.server_label, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = McpToolCall::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "server_label" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.server_label = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "name" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.name = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "arguments" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.arguments = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "output" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.output = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "error" => value.error = map.next_value()?,
-                        "status" => value.status = map.next_value()?,
-                        "approval_request_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.approval_request_id = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "name" => crate::wire::de_scalar(map, &mut self.name, key, &mut self.extra),
+            "arguments" => {
+                crate::wire::de_scalar(map, &mut self.arguments, key, &mut self.extra)
             }
+            "output" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.output,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "error" => crate::wire::de_optional(map, &mut self.error),
+            "status" => crate::wire::de_optional(map, &mut self.status),
+            "approval_request_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.approval_request_id,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -25,97 +25,60 @@ pub struct ModerationResultBody {
 }
 impl serde::Serialize for ModerationResultBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "moderation_result")?;
-        if self.extra.is_empty() || !self.extra.contains_key("model") {
-            map.serialize_entry("model", &self.model)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("flagged") {
-            map.serialize_entry("flagged", &self.flagged)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("categories") {
-            map.serialize_entry("categories", &self.categories)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("category_scores") {
-            map.serialize_entry("category_scores", &self.category_scores)?;
-        }
-        if self.extra.is_empty()
-            || !self.extra.contains_key("category_applied_input_types")
-        {
-            map.serialize_entry(
-                "category_applied_input_types",
-                &self.category_applied_input_types,
-            )?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "model", &self.model, &self.extra)?;
+        crate::wire::ser_required(&mut map, "flagged", &self.flagged, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "categories",
+            &self.categories,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "category_scores",
+            &self.category_scores,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "category_applied_input_types",
+            &self.category_applied_input_types,
+            &self.extra,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModerationResultBody {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ModerationResultBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ModerationResultBody")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ModerationResultBody {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "model" => crate::wire::de_scalar(map, &mut self.model, key, &mut self.extra),
+            "flagged" => {
+                crate::wire::de_scalar(map, &mut self.flagged, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ModerationResultBody::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "model" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.model = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "flagged" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.flagged = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "categories" => {
-                            value.categories = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "category_scores" => {
-                            value.category_scores = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "category_applied_input_types" => {
-                            value.category_applied_input_types = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "categories" => crate::wire::de_required(map, &mut self.categories),
+            "category_scores" => crate::wire::de_required(map, &mut self.category_scores),
+            "category_applied_input_types" => {
+                crate::wire::de_required(map, &mut self.category_applied_input_types)
             }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

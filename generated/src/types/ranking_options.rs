@@ -18,62 +18,42 @@ pub struct RankingOptions {
 }
 impl serde::Serialize for RankingOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ranker {
-            map.serialize_entry("ranker", value)?;
-        }
-        if let Some(value) = &self.score_threshold {
-            map.serialize_entry("score_threshold", value)?;
-        }
-        if let Some(value) = &self.hybrid_search {
-            map.serialize_entry("hybrid_search", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "ranker", &self.ranker)?;
+        crate::wire::ser_optional(&mut map, "score_threshold", &self.score_threshold)?;
+        crate::wire::ser_optional(&mut map, "hybrid_search", &self.hybrid_search)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for RankingOptions {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = RankingOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object RankingOptions")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for RankingOptions {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "ranker" => crate::wire::de_optional(map, &mut self.ranker),
+            "score_threshold" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.score_threshold,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = RankingOptions::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "ranker" => value.ranker = map.next_value()?,
-                        "score_threshold" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.score_threshold = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "hybrid_search" => value.hybrid_search = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+            "hybrid_search" => crate::wire::de_optional(map, &mut self.hybrid_search),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

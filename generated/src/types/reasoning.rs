@@ -22,61 +22,42 @@ pub struct Reasoning {
 }
 impl serde::Serialize for Reasoning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.effort {
-            map.serialize_entry("effort", value)?;
-        }
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.context {
-            map.serialize_entry("context", value)?;
-        }
-        if let Some(value) = &self.generate_summary {
-            map.serialize_entry("generate_summary", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "mode", &self.mode)?;
+        crate::wire::ser_optional(&mut map, "effort", &self.effort)?;
+        crate::wire::ser_optional(&mut map, "summary", &self.summary)?;
+        crate::wire::ser_optional(&mut map, "context", &self.context)?;
+        crate::wire::ser_optional(&mut map, "generate_summary", &self.generate_summary)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Reasoning {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = Reasoning;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object Reasoning")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Reasoning {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "mode" => crate::wire::de_optional(map, &mut self.mode),
+            "effort" => crate::wire::de_optional(map, &mut self.effort),
+            "summary" => crate::wire::de_optional(map, &mut self.summary),
+            "context" => crate::wire::de_optional(map, &mut self.context),
+            "generate_summary" => {
+                crate::wire::de_optional(map, &mut self.generate_summary)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = Reasoning::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "mode" => value.mode = map.next_value()?,
-                        "effort" => value.effort = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
-                        "context" => value.context = map.next_value()?,
-                        "generate_summary" => value.generate_summary = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -93,347 +93,249 @@ pub struct Response {
 }
 impl serde::Serialize for Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("metadata") {
-            map.serialize_entry("metadata", &self.metadata)?;
-        }
-        if let Some(value) = &self.top_logprobs {
-            map.serialize_entry("top_logprobs", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("temperature") {
-            map.serialize_entry("temperature", &self.temperature)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("top_p") {
-            map.serialize_entry("top_p", &self.top_p)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.safety_identifier {
-            map.serialize_entry("safety_identifier", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_key {
-            map.serialize_entry("prompt_cache_key", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_retention {
-            map.serialize_entry("prompt_cache_retention", value)?;
-        }
-        if let Some(value) = &self.previous_response_id {
-            map.serialize_entry("previous_response_id", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("model") {
-            map.serialize_entry("model", &self.model)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.max_tool_calls {
-            map.serialize_entry("max_tool_calls", value)?;
-        }
-        if let Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("tools") {
-            map.serialize_entry("tools", &self.tools)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("tool_choice") {
-            map.serialize_entry("tool_choice", &self.tool_choice)?;
-        }
-        if let Some(value) = &self.prompt {
-            map.serialize_entry("prompt", value)?;
-        }
-        if let Some(value) = &self.service_tier {
-            map.serialize_entry("service_tier", value)?;
-        }
-        if let Some(value) = &self.truncation {
-            map.serialize_entry("truncation", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("id") {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("object") {
-            map.serialize_entry("object", &self.object)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("created_at") {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if let Some(value) = &self.completed_at {
-            map.serialize_entry("completed_at", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("error") {
-            map.serialize_entry("error", &self.error)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("incomplete_details") {
-            map.serialize_entry("incomplete_details", &self.incomplete_details)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("output") {
-            map.serialize_entry("output", &self.output)?;
-        }
-        if let Some(value) = &self.reasoning {
-            map.serialize_entry("reasoning", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("instructions") {
-            map.serialize_entry("instructions", &self.instructions)?;
-        }
-        if let Some(value) = &self.output_text {
-            map.serialize_entry("output_text", value)?;
-        }
-        if let Some(value) = &self.usage {
-            map.serialize_entry("usage", value)?;
-        }
-        if let Some(value) = &self.prompt_cache_options {
-            map.serialize_entry("prompt_cache_options", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            map.serialize_entry("moderation", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("parallel_tool_calls") {
-            map.serialize_entry("parallel_tool_calls", &self.parallel_tool_calls)?;
-        }
-        if let Some(value) = &self.conversation {
-            map.serialize_entry("conversation", value)?;
-        }
-        if let Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "metadata", &self.metadata, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "top_logprobs", &self.top_logprobs)?;
+        crate::wire::ser_required(
+            &mut map,
+            "temperature",
+            &self.temperature,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "top_p", &self.top_p, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "safety_identifier",
+            &self.safety_identifier,
+        )?;
+        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_retention",
+            &self.prompt_cache_retention,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "previous_response_id",
+            &self.previous_response_id,
+        )?;
+        crate::wire::ser_required(&mut map, "model", &self.model, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "background", &self.background)?;
+        crate::wire::ser_optional(&mut map, "max_tool_calls", &self.max_tool_calls)?;
+        crate::wire::ser_optional(&mut map, "text", &self.text)?;
+        crate::wire::ser_required(&mut map, "tools", &self.tools, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "tool_choice",
+            &self.tool_choice,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "prompt", &self.prompt)?;
+        crate::wire::ser_optional(&mut map, "service_tier", &self.service_tier)?;
+        crate::wire::ser_optional(&mut map, "truncation", &self.truncation)?;
+        crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
+        crate::wire::ser_required(&mut map, "object", &self.object, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_required(
+            &mut map,
+            "created_at",
+            &self.created_at,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "completed_at", &self.completed_at)?;
+        crate::wire::ser_required(&mut map, "error", &self.error, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "incomplete_details",
+            &self.incomplete_details,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning)?;
+        crate::wire::ser_required(
+            &mut map,
+            "instructions",
+            &self.instructions,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "output_text", &self.output_text)?;
+        crate::wire::ser_optional(&mut map, "usage", &self.usage)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_options",
+            &self.prompt_cache_options,
+        )?;
+        crate::wire::ser_optional(&mut map, "moderation", &self.moderation)?;
+        crate::wire::ser_required(
+            &mut map,
+            "parallel_tool_calls",
+            &self.parallel_tool_calls,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "conversation", &self.conversation)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_output_tokens",
+            &self.max_output_tokens,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Response {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object Response")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Response {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "metadata" => crate::wire::de_optional(map, &mut self.metadata),
+            "top_logprobs" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.top_logprobs,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = Response::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "metadata" => value.metadata = map.next_value()?,
-                        "top_logprobs" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.top_logprobs = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "temperature" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.temperature = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "top_p" => {
-                            match map.next_value::<crate::wire::Lenient<f64>>()? {
-                                crate::wire::Lenient::Value(v) => value.top_p = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "user" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.user = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "safety_identifier" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.safety_identifier = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_key" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.prompt_cache_key = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "prompt_cache_retention" => {
-                            value.prompt_cache_retention = map.next_value()?;
-                        }
-                        "previous_response_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.previous_response_id = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "model" => {
-                            value.model = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "background" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.background = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "max_tool_calls" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_tool_calls = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "text" => value.text = map.next_value()?,
-                        "tools" => {
-                            value.tools = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "tool_choice" => {
-                            value.tool_choice = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "prompt" => value.prompt = map.next_value()?,
-                        "service_tier" => value.service_tier = map.next_value()?,
-                        "truncation" => value.truncation = map.next_value()?,
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "object" => {
-                            value.object = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "status" => value.status = map.next_value()?,
-                        "created_at" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.created_at = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "completed_at" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.completed_at = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "error" => value.error = map.next_value()?,
-                        "incomplete_details" => {
-                            value.incomplete_details = map.next_value()?;
-                        }
-                        "output" => {
-                            value.output = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "reasoning" => value.reasoning = map.next_value()?,
-                        "instructions" => value.instructions = map.next_value()?,
-                        "output_text" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.output_text = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "usage" => value.usage = map.next_value()?,
-                        "prompt_cache_options" => {
-                            value.prompt_cache_options = map.next_value()?;
-                        }
-                        "moderation" => value.moderation = map.next_value()?,
-                        "parallel_tool_calls" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.parallel_tool_calls = v;
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "conversation" => value.conversation = map.next_value()?,
-                        "max_output_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_output_tokens = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "temperature" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.temperature,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "top_p" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.top_p,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "user" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.user,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "safety_identifier" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.safety_identifier,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "prompt_cache_key" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.prompt_cache_key,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "prompt_cache_retention" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_retention)
+            }
+            "previous_response_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.previous_response_id,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "model" => crate::wire::de_required(map, &mut self.model),
+            "background" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.background,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "max_tool_calls" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_tool_calls,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "text" => crate::wire::de_optional(map, &mut self.text),
+            "tools" => crate::wire::de_required(map, &mut self.tools),
+            "tool_choice" => crate::wire::de_required(map, &mut self.tool_choice),
+            "prompt" => crate::wire::de_optional(map, &mut self.prompt),
+            "service_tier" => crate::wire::de_optional(map, &mut self.service_tier),
+            "truncation" => crate::wire::de_optional(map, &mut self.truncation),
+            "id" => crate::wire::de_scalar(map, &mut self.id, key, &mut self.extra),
+            "object" => crate::wire::de_required(map, &mut self.object),
+            "status" => crate::wire::de_optional(map, &mut self.status),
+            "created_at" => {
+                crate::wire::de_scalar(map, &mut self.created_at, key, &mut self.extra)
+            }
+            "completed_at" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.completed_at,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "error" => crate::wire::de_optional(map, &mut self.error),
+            "incomplete_details" => {
+                crate::wire::de_optional(map, &mut self.incomplete_details)
+            }
+            "output" => crate::wire::de_required(map, &mut self.output),
+            "reasoning" => crate::wire::de_optional(map, &mut self.reasoning),
+            "instructions" => crate::wire::de_optional(map, &mut self.instructions),
+            "output_text" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.output_text,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "usage" => crate::wire::de_optional(map, &mut self.usage),
+            "prompt_cache_options" => {
+                crate::wire::de_optional(map, &mut self.prompt_cache_options)
+            }
+            "moderation" => crate::wire::de_optional(map, &mut self.moderation),
+            "parallel_tool_calls" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.parallel_tool_calls,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "conversation" => crate::wire::de_optional(map, &mut self.conversation),
+            "max_output_tokens" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_output_tokens,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///
@@ -448,45 +350,32 @@ pub struct ResponseIncompleteDetails {
 }
 impl serde::Serialize for ResponseIncompleteDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reason {
-            map.serialize_entry("reason", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "reason", &self.reason)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseIncompleteDetails {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseIncompleteDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseIncompleteDetails")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseIncompleteDetails::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "reason" => value.reason = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseIncompleteDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "reason" => crate::wire::de_optional(map, &mut self.reason),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

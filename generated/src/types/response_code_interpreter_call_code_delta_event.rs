@@ -21,92 +21,60 @@ pub struct ResponseCodeInterpreterCallCodeDeltaEvent {
 }
 impl serde::Serialize for ResponseCodeInterpreterCallCodeDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "response.code_interpreter_call_code.delta")?;
-        if self.extra.is_empty() || !self.extra.contains_key("output_index") {
-            map.serialize_entry("output_index", &self.output_index)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("item_id") {
-            map.serialize_entry("item_id", &self.item_id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("delta") {
-            map.serialize_entry("delta", &self.delta)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
-            map.serialize_entry("sequence_number", &self.sequence_number)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "output_index",
+            &self.output_index,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "item_id", &self.item_id, &self.extra)?;
+        crate::wire::ser_required(&mut map, "delta", &self.delta, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "sequence_number",
+            &self.sequence_number,
+            &self.extra,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseCodeInterpreterCallCodeDeltaEvent {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseCodeInterpreterCallCodeDeltaEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseCodeInterpreterCallCodeDeltaEvent")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseCodeInterpreterCallCodeDeltaEvent {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "output_index" => {
+                crate::wire::de_scalar(map, &mut self.output_index, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseCodeInterpreterCallCodeDeltaEvent::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "output_index" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.output_index = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "item_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.item_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "delta" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.delta = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "sequence_number" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "item_id" => {
+                crate::wire::de_scalar(map, &mut self.item_id, key, &mut self.extra)
             }
+            "delta" => crate::wire::de_scalar(map, &mut self.delta, key, &mut self.extra),
+            "sequence_number" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.sequence_number,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

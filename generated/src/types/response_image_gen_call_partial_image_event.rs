@@ -31,158 +31,122 @@ pub struct ResponseImageGenCallPartialImageEvent {
 }
 impl serde::Serialize for ResponseImageGenCallPartialImageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "response.image_generation_call.partial_image")?;
-        if self.extra.is_empty() || !self.extra.contains_key("output_index") {
-            map.serialize_entry("output_index", &self.output_index)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("item_id") {
-            map.serialize_entry("item_id", &self.item_id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
-            map.serialize_entry("sequence_number", &self.sequence_number)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("partial_image_index") {
-            map.serialize_entry("partial_image_index", &self.partial_image_index)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("partial_image_b64") {
-            map.serialize_entry("partial_image_b64", &self.partial_image_b64)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.quality {
-            map.serialize_entry("quality", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.output_format {
-            map.serialize_entry("output_format", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "output_index",
+            &self.output_index,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "item_id", &self.item_id, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "sequence_number",
+            &self.sequence_number,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "partial_image_index",
+            &self.partial_image_index,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "partial_image_b64",
+            &self.partial_image_b64,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "size", &self.size)?;
+        crate::wire::ser_optional(&mut map, "quality", &self.quality)?;
+        crate::wire::ser_optional(&mut map, "background", &self.background)?;
+        crate::wire::ser_optional(&mut map, "output_format", &self.output_format)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseImageGenCallPartialImageEvent {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseImageGenCallPartialImageEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseImageGenCallPartialImageEvent")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseImageGenCallPartialImageEvent {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "output_index" => {
+                crate::wire::de_scalar(map, &mut self.output_index, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseImageGenCallPartialImageEvent::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "output_index" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.output_index = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "item_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.item_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "sequence_number" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "partial_image_index" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.partial_image_index = v;
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "partial_image_b64" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.partial_image_b64 = v;
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "size" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.size = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "quality" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.quality = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "background" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.background = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "output_format" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.output_format = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "item_id" => {
+                crate::wire::de_scalar(map, &mut self.item_id, key, &mut self.extra)
             }
+            "sequence_number" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.sequence_number,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "partial_image_index" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.partial_image_index,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "partial_image_b64" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.partial_image_b64,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "size" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.size,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "quality" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.quality,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "background" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.background,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "output_format" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.output_format,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -24,93 +24,46 @@ pub struct ResponseItemList {
 }
 impl serde::Serialize for ResponseItemList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("object") {
-            map.serialize_entry("object", &self.object)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("data") {
-            map.serialize_entry("data", &self.data)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("has_more") {
-            map.serialize_entry("has_more", &self.has_more)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("first_id") {
-            map.serialize_entry("first_id", &self.first_id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("last_id") {
-            map.serialize_entry("last_id", &self.last_id)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "object", &self.object, &self.extra)?;
+        crate::wire::ser_required(&mut map, "data", &self.data, &self.extra)?;
+        crate::wire::ser_required(&mut map, "has_more", &self.has_more, &self.extra)?;
+        crate::wire::ser_required(&mut map, "first_id", &self.first_id, &self.extra)?;
+        crate::wire::ser_required(&mut map, "last_id", &self.last_id, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseItemList {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseItemList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseItemList")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseItemList {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "object" => crate::wire::de_required(map, &mut self.object),
+            "data" => crate::wire::de_required(map, &mut self.data),
+            "has_more" => {
+                crate::wire::de_scalar(map, &mut self.has_more, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseItemList::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => {
-                            value.object = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "data" => {
-                            value.data = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "has_more" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.has_more = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "first_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.first_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "last_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.last_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "first_id" => {
+                crate::wire::de_scalar(map, &mut self.first_id, key, &mut self.extra)
             }
+            "last_id" => {
+                crate::wire::de_scalar(map, &mut self.last_id, key, &mut self.extra)
+            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -34,100 +34,70 @@ pub struct ResponseProperties {
 }
 impl serde::Serialize for ResponseProperties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.previous_response_id {
-            map.serialize_entry("previous_response_id", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let Some(value) = &self.max_tool_calls {
-            map.serialize_entry("max_tool_calls", value)?;
-        }
-        if let Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let Some(value) = &self.tools {
-            map.serialize_entry("tools", value)?;
-        }
-        if let Some(value) = &self.tool_choice {
-            map.serialize_entry("tool_choice", value)?;
-        }
-        if let Some(value) = &self.prompt {
-            map.serialize_entry("prompt", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(
+            &mut map,
+            "previous_response_id",
+            &self.previous_response_id,
+        )?;
+        crate::wire::ser_optional(&mut map, "model", &self.model)?;
+        crate::wire::ser_optional(&mut map, "background", &self.background)?;
+        crate::wire::ser_optional(&mut map, "max_tool_calls", &self.max_tool_calls)?;
+        crate::wire::ser_optional(&mut map, "text", &self.text)?;
+        crate::wire::ser_optional(&mut map, "tools", &self.tools)?;
+        crate::wire::ser_optional(&mut map, "tool_choice", &self.tool_choice)?;
+        crate::wire::ser_optional(&mut map, "prompt", &self.prompt)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseProperties {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseProperties;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseProperties")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseProperties {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "previous_response_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.previous_response_id,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseProperties::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "previous_response_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.previous_response_id = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "model" => value.model = map.next_value()?,
-                        "background" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => value.background = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "max_tool_calls" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.max_tool_calls = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "text" => value.text = map.next_value()?,
-                        "tools" => value.tools = map.next_value()?,
-                        "tool_choice" => value.tool_choice = map.next_value()?,
-                        "prompt" => value.prompt = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "model" => crate::wire::de_optional(map, &mut self.model),
+            "background" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.background,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "max_tool_calls" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.max_tool_calls,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "text" => crate::wire::de_optional(map, &mut self.text),
+            "tools" => crate::wire::de_optional(map, &mut self.tools),
+            "tool_choice" => crate::wire::de_optional(map, &mut self.tool_choice),
+            "prompt" => crate::wire::de_optional(map, &mut self.prompt),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

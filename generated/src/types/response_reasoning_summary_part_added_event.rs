@@ -23,101 +23,75 @@ pub struct ResponseReasoningSummaryPartAddedEvent {
 }
 impl serde::Serialize for ResponseReasoningSummaryPartAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "response.reasoning_summary_part.added")?;
-        if self.extra.is_empty() || !self.extra.contains_key("item_id") {
-            map.serialize_entry("item_id", &self.item_id)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("output_index") {
-            map.serialize_entry("output_index", &self.output_index)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("summary_index") {
-            map.serialize_entry("summary_index", &self.summary_index)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("sequence_number") {
-            map.serialize_entry("sequence_number", &self.sequence_number)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("part") {
-            map.serialize_entry("part", &self.part)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "item_id", &self.item_id, &self.extra)?;
+        crate::wire::ser_required(
+            &mut map,
+            "output_index",
+            &self.output_index,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "summary_index",
+            &self.summary_index,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "sequence_number",
+            &self.sequence_number,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(&mut map, "part", &self.part, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseReasoningSummaryPartAddedEvent {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseReasoningSummaryPartAddedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseReasoningSummaryPartAddedEvent")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseReasoningSummaryPartAddedEvent {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "item_id" => {
+                crate::wire::de_scalar(map, &mut self.item_id, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseReasoningSummaryPartAddedEvent::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "item_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.item_id = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "output_index" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.output_index = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "summary_index" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.summary_index = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "sequence_number" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.sequence_number = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "part" => {
-                            value.part = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "output_index" => {
+                crate::wire::de_scalar(map, &mut self.output_index, key, &mut self.extra)
             }
+            "summary_index" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.summary_index,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "sequence_number" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.sequence_number,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "part" => crate::wire::de_required(map, &mut self.part),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///
@@ -132,56 +106,33 @@ pub struct ResponseReasoningSummaryPartAddedEventPart {
 }
 impl serde::Serialize for ResponseReasoningSummaryPartAddedEventPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "summary_text")?;
-        if self.extra.is_empty() || !self.extra.contains_key("text") {
-            map.serialize_entry("text", &self.text)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "text", &self.text, &self.extra)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseReasoningSummaryPartAddedEventPart {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseReasoningSummaryPartAddedEventPart;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseReasoningSummaryPartAddedEventPart")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseReasoningSummaryPartAddedEventPart::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "text" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.text = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseReasoningSummaryPartAddedEventPart {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "text" => crate::wire::de_scalar(map, &mut self.text, key, &mut self.extra),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -24,93 +24,80 @@ pub struct ResponseUsage {
 }
 impl serde::Serialize for ResponseUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("input_tokens") {
-            map.serialize_entry("input_tokens", &self.input_tokens)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("input_tokens_details") {
-            map.serialize_entry("input_tokens_details", &self.input_tokens_details)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("output_tokens") {
-            map.serialize_entry("output_tokens", &self.output_tokens)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("output_tokens_details") {
-            map.serialize_entry("output_tokens_details", &self.output_tokens_details)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("total_tokens") {
-            map.serialize_entry("total_tokens", &self.total_tokens)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "input_tokens",
+            &self.input_tokens,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "input_tokens_details",
+            &self.input_tokens_details,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "output_tokens",
+            &self.output_tokens,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "output_tokens_details",
+            &self.output_tokens_details,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "total_tokens",
+            &self.total_tokens,
+            &self.extra,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseUsage {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseUsage")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseUsage {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "input_tokens" => {
+                crate::wire::de_scalar(map, &mut self.input_tokens, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseUsage::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "input_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.input_tokens = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "input_tokens_details" => {
-                            value.input_tokens_details = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "output_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.output_tokens = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "output_tokens_details" => {
-                            value.output_tokens_details = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "total_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.total_tokens = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "input_tokens_details" => {
+                crate::wire::de_required(map, &mut self.input_tokens_details)
             }
+            "output_tokens" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.output_tokens,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "output_tokens_details" => {
+                crate::wire::de_required(map, &mut self.output_tokens_details)
+            }
+            "total_tokens" => {
+                crate::wire::de_scalar(map, &mut self.total_tokens, key, &mut self.extra)
+            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///
@@ -127,67 +114,58 @@ pub struct ResponseUsageInputTokensDetails {
 }
 impl serde::Serialize for ResponseUsageInputTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("cached_tokens") {
-            map.serialize_entry("cached_tokens", &self.cached_tokens)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("cache_write_tokens") {
-            map.serialize_entry("cache_write_tokens", &self.cache_write_tokens)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "cached_tokens",
+            &self.cached_tokens,
+            &self.extra,
+        )?;
+        crate::wire::ser_required(
+            &mut map,
+            "cache_write_tokens",
+            &self.cache_write_tokens,
+            &self.extra,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseUsageInputTokensDetails {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseUsageInputTokensDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseUsageInputTokensDetails")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseUsageInputTokensDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "cached_tokens" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.cached_tokens,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseUsageInputTokensDetails::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "cached_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.cached_tokens = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "cache_write_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.cache_write_tokens = v;
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "cache_write_tokens" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.cache_write_tokens,
+                    key,
+                    &mut self.extra,
+                )
             }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///
@@ -202,52 +180,43 @@ pub struct ResponseUsageOutputTokensDetails {
 }
 impl serde::Serialize for ResponseUsageOutputTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("reasoning_tokens") {
-            map.serialize_entry("reasoning_tokens", &self.reasoning_tokens)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(
+            &mut map,
+            "reasoning_tokens",
+            &self.reasoning_tokens,
+            &self.extra,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseUsageOutputTokensDetails {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ResponseUsageOutputTokensDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ResponseUsageOutputTokensDetails")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ResponseUsageOutputTokensDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "reasoning_tokens" => {
+                crate::wire::de_scalar(
+                    map,
+                    &mut self.reasoning_tokens,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ResponseUsageOutputTokensDetails::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "reasoning_tokens" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.reasoning_tokens = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -22,96 +22,45 @@ pub struct ScrollParam {
 }
 impl serde::Serialize for ScrollParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "scroll")?;
-        if self.extra.is_empty() || !self.extra.contains_key("x") {
-            map.serialize_entry("x", &self.x)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("y") {
-            map.serialize_entry("y", &self.y)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("scroll_x") {
-            map.serialize_entry("scroll_x", &self.scroll_x)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("scroll_y") {
-            map.serialize_entry("scroll_y", &self.scroll_y)?;
-        }
-        if let Some(value) = &self.keys {
-            map.serialize_entry("keys", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "x", &self.x, &self.extra)?;
+        crate::wire::ser_required(&mut map, "y", &self.y, &self.extra)?;
+        crate::wire::ser_required(&mut map, "scroll_x", &self.scroll_x, &self.extra)?;
+        crate::wire::ser_required(&mut map, "scroll_y", &self.scroll_y, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "keys", &self.keys)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScrollParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ScrollParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ScrollParam")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ScrollParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "x" => crate::wire::de_scalar(map, &mut self.x, key, &mut self.extra),
+            "y" => crate::wire::de_scalar(map, &mut self.y, key, &mut self.extra),
+            "scroll_x" => {
+                crate::wire::de_scalar(map, &mut self.scroll_x, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ScrollParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "x" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.x = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "y" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.y = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "scroll_x" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.scroll_x = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "scroll_y" => {
-                            match map.next_value::<crate::wire::Lenient<i64>>()? {
-                                crate::wire::Lenient::Value(v) => value.scroll_y = v,
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "keys" => value.keys = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "scroll_y" => {
+                crate::wire::de_scalar(map, &mut self.scroll_y, key, &mut self.extra)
             }
+            "keys" => crate::wire::de_optional(map, &mut self.keys),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

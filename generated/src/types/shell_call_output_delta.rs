@@ -16,64 +16,47 @@ pub struct ShellCallOutputDelta {
 }
 impl serde::Serialize for ShellCallOutputDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.stdout {
-            map.serialize_entry("stdout", value)?;
-        }
-        if let Some(value) = &self.stderr {
-            map.serialize_entry("stderr", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "stdout", &self.stdout)?;
+        crate::wire::ser_optional(&mut map, "stderr", &self.stderr)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputDelta {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ShellCallOutputDelta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ShellCallOutputDelta")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ShellCallOutputDelta {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "stdout" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.stdout,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ShellCallOutputDelta::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "stdout" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.stdout = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "stderr" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.stderr = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "stderr" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.stderr,
+                    key,
+                    &mut self.extra,
+                )
             }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

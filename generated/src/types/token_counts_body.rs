@@ -36,127 +36,90 @@ pub struct TokenCountsBody {
 }
 impl serde::Serialize for TokenCountsBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.input {
-            map.serialize_entry("input", value)?;
-        }
-        if let Some(value) = &self.previous_response_id {
-            map.serialize_entry("previous_response_id", value)?;
-        }
-        if let Some(value) = &self.tools {
-            map.serialize_entry("tools", value)?;
-        }
-        if let Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let Some(value) = &self.reasoning {
-            map.serialize_entry("reasoning", value)?;
-        }
-        if let Some(value) = &self.truncation {
-            map.serialize_entry("truncation", value)?;
-        }
-        if let Some(value) = &self.instructions {
-            map.serialize_entry("instructions", value)?;
-        }
-        if let Some(value) = &self.personality {
-            map.serialize_entry("personality", value)?;
-        }
-        if let Some(value) = &self.conversation {
-            map.serialize_entry("conversation", value)?;
-        }
-        if let Some(value) = &self.tool_choice {
-            map.serialize_entry("tool_choice", value)?;
-        }
-        if let Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "model", &self.model)?;
+        crate::wire::ser_optional(&mut map, "input", &self.input)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "previous_response_id",
+            &self.previous_response_id,
+        )?;
+        crate::wire::ser_optional(&mut map, "tools", &self.tools)?;
+        crate::wire::ser_optional(&mut map, "text", &self.text)?;
+        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning)?;
+        crate::wire::ser_optional(&mut map, "truncation", &self.truncation)?;
+        crate::wire::ser_optional(&mut map, "instructions", &self.instructions)?;
+        crate::wire::ser_optional(&mut map, "personality", &self.personality)?;
+        crate::wire::ser_optional(&mut map, "conversation", &self.conversation)?;
+        crate::wire::ser_optional(&mut map, "tool_choice", &self.tool_choice)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "parallel_tool_calls",
+            &self.parallel_tool_calls,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenCountsBody {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = TokenCountsBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object TokenCountsBody")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TokenCountsBody {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "model" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.model,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = TokenCountsBody::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "model" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.model = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "input" => value.input = map.next_value()?,
-                        "previous_response_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.previous_response_id = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "tools" => value.tools = map.next_value()?,
-                        "text" => value.text = map.next_value()?,
-                        "reasoning" => value.reasoning = map.next_value()?,
-                        "truncation" => value.truncation = map.next_value()?,
-                        "instructions" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.instructions = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "personality" => value.personality = map.next_value()?,
-                        "conversation" => value.conversation = map.next_value()?,
-                        "tool_choice" => value.tool_choice = map.next_value()?,
-                        "parallel_tool_calls" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.parallel_tool_calls = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "input" => crate::wire::de_optional(map, &mut self.input),
+            "previous_response_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.previous_response_id,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "tools" => crate::wire::de_optional(map, &mut self.tools),
+            "text" => crate::wire::de_optional(map, &mut self.text),
+            "reasoning" => crate::wire::de_optional(map, &mut self.reasoning),
+            "truncation" => crate::wire::de_optional(map, &mut self.truncation),
+            "instructions" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.instructions,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            "personality" => crate::wire::de_optional(map, &mut self.personality),
+            "conversation" => crate::wire::de_optional(map, &mut self.conversation),
+            "tool_choice" => crate::wire::de_optional(map, &mut self.tool_choice),
+            "parallel_tool_calls" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.parallel_tool_calls,
+                    key,
+                    &mut self.extra,
+                )
+            }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -22,84 +22,50 @@ pub struct ToolSearchCallItemParam {
 }
 impl serde::Serialize for ToolSearchCallItemParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "tool_search_call")?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.call_id {
-            map.serialize_entry("call_id", value)?;
-        }
-        if let Some(value) = &self.execution {
-            map.serialize_entry("execution", value)?;
-        }
-        if self.extra.is_empty() || !self.extra.contains_key("arguments") {
-            map.serialize_entry("arguments", &self.arguments)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "call_id", &self.call_id)?;
+        crate::wire::ser_optional(&mut map, "execution", &self.execution)?;
+        crate::wire::ser_required(&mut map, "arguments", &self.arguments, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ToolSearchCallItemParam {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = ToolSearchCallItemParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object ToolSearchCallItemParam")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ToolSearchCallItemParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => {
+                crate::wire::de_scalar_optional(map, &mut self.id, key, &mut self.extra)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = ToolSearchCallItemParam::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.id = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "call_id" => {
-                            match map.next_value::<crate::wire::Lenient<String>>()? {
-                                crate::wire::Lenient::Value(v) => value.call_id = Some(v),
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "execution" => value.execution = map.next_value()?,
-                        "arguments" => {
-                            value.arguments = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "status" => value.status = map.next_value()?,
-                        "type" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "call_id" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.call_id,
+                    key,
+                    &mut self.extra,
+                )
             }
+            "execution" => crate::wire::de_optional(map, &mut self.execution),
+            "arguments" => crate::wire::de_required(map, &mut self.arguments),
+            "status" => crate::wire::de_optional(map, &mut self.status),
+            "type" => crate::wire::de_skip(map),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }

@@ -20,65 +20,50 @@ pub struct WebSearchPreviewTool {
 }
 impl serde::Serialize for WebSearchPreviewTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("type") {
-            map.serialize_entry("type", &self.r#type)?;
-        }
-        if let Some(value) = &self.user_location {
-            map.serialize_entry("user_location", value)?;
-        }
-        if let Some(value) = &self.search_context_size {
-            map.serialize_entry("search_context_size", value)?;
-        }
-        if let Some(value) = &self.search_content_types {
-            map.serialize_entry("search_content_types", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "type", &self.r#type, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "user_location", &self.user_location)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "search_context_size",
+            &self.search_context_size,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "search_content_types",
+            &self.search_content_types,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchPreviewTool {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = WebSearchPreviewTool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object WebSearchPreviewTool")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebSearchPreviewTool {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::wire::de_required(map, &mut self.r#type),
+            "user_location" => crate::wire::de_optional(map, &mut self.user_location),
+            "search_context_size" => {
+                crate::wire::de_optional(map, &mut self.search_context_size)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = WebSearchPreviewTool::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            value.r#type = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "user_location" => value.user_location = map.next_value()?,
-                        "search_context_size" => {
-                            value.search_context_size = map.next_value()?;
-                        }
-                        "search_content_types" => {
-                            value.search_content_types = map.next_value()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "search_content_types" => {
+                crate::wire::de_optional(map, &mut self.search_content_types)
             }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

@@ -22,77 +22,57 @@ pub struct WebSearchTool {
 }
 impl serde::Serialize for WebSearchTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if self.extra.is_empty() || !self.extra.contains_key("type") {
-            map.serialize_entry("type", &self.r#type)?;
-        }
-        if let Some(value) = &self.external_web_access {
-            map.serialize_entry("external_web_access", value)?;
-        }
-        if let Some(value) = &self.filters {
-            map.serialize_entry("filters", value)?;
-        }
-        if let Some(value) = &self.user_location {
-            map.serialize_entry("user_location", value)?;
-        }
-        if let Some(value) = &self.search_context_size {
-            map.serialize_entry("search_context_size", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_required(&mut map, "type", &self.r#type, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "external_web_access",
+            &self.external_web_access,
+        )?;
+        crate::wire::ser_optional(&mut map, "filters", &self.filters)?;
+        crate::wire::ser_optional(&mut map, "user_location", &self.user_location)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "search_context_size",
+            &self.search_context_size,
+        )?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchTool {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = WebSearchTool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object WebSearchTool")
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebSearchTool {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => crate::wire::de_required(map, &mut self.r#type),
+            "external_web_access" => {
+                crate::wire::de_scalar_optional(
+                    map,
+                    &mut self.external_web_access,
+                    key,
+                    &mut self.extra,
+                )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = WebSearchTool::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            value.r#type = map
-                                .next_value::<Option<_>>()?
-                                .unwrap_or_default();
-                        }
-                        "external_web_access" => {
-                            match map.next_value::<crate::wire::Lenient<bool>>()? {
-                                crate::wire::Lenient::Value(v) => {
-                                    value.external_web_access = Some(v);
-                                }
-                                crate::wire::Lenient::Null => {}
-                                crate::wire::Lenient::Raw(raw) => {
-                                    value.extra.insert(key.into_owned(), raw);
-                                }
-                            }
-                        }
-                        "filters" => value.filters = map.next_value()?,
-                        "user_location" => value.user_location = map.next_value()?,
-                        "search_context_size" => {
-                            value.search_context_size = map.next_value()?;
-                        }
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
+            "filters" => crate::wire::de_optional(map, &mut self.filters),
+            "user_location" => crate::wire::de_optional(map, &mut self.user_location),
+            "search_context_size" => {
+                crate::wire::de_optional(map, &mut self.search_context_size)
             }
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///
@@ -107,45 +87,32 @@ pub struct WebSearchToolFilters {
 }
 impl serde::Serialize for WebSearchToolFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
         use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_domains {
-            map.serialize_entry("allowed_domains", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::wire::ser_optional(&mut map, "allowed_domains", &self.allowed_domains)?;
+        crate::wire::ser_end(map, &self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchToolFilters {
-    /// Lenient by design: a missing or `null` field takes its default, unknown keys are kept.
+    /// Lenient by design: a missing or `null` field keeps its default, unknown keys are kept.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
-            type Value = WebSearchToolFilters;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object WebSearchToolFilters")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut value = WebSearchToolFilters::default();
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "allowed_domains" => value.allowed_domains = map.next_value()?,
-                        _ => {
-                            value.extra.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(value)
-            }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebSearchToolFilters {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::wire::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "allowed_domains" => crate::wire::de_optional(map, &mut self.allowed_domains),
+            _ => crate::wire::de_extra(map, key, &mut self.extra),
         }
-        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 ///

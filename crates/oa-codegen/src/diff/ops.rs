@@ -52,7 +52,7 @@ fn compare(
     let old_path = format!("{}::{}", g.name, a.method_name);
     let path = format!("{}::{}", h.name, b.method_name);
     if old_path != path || g.accessor != h.accessor {
-        out.push(Change::new(K::MethodRenamed, true, &path, k).from_to(old_path, path.as_str()));
+        out.push(Change::new(K::MethodRenamed, true, &path, k).between(old_path, path.as_str()));
     }
     let params = |op: &Operation, r: Option<&Renames>| {
         op.path_params
@@ -62,7 +62,7 @@ fn compare(
             .join(", ")
     };
     if params(a, Some(renames)) != params(b, None) {
-        out.push(Change::new(K::PathParamsChanged, true, &path, k).from_to(params(a, Some(renames)), params(b, None)));
+        out.push(Change::new(K::PathParamsChanged, true, &path, k).between(params(a, Some(renames)), params(b, None)));
     }
     query(k, &path, a.query.as_ref(), b.query.as_ref(), renames, out);
     match (&a.body, &b.body) {
@@ -72,18 +72,18 @@ fn compare(
         (Some(x), Some(y)) => {
             let old_ty = renamed(&x.ty, renames);
             if old_ty != y.ty {
-                out.push(Change::new(K::BodyChanged, true, &path, k).from_to(old_ty, y.ty.as_str()));
+                out.push(Change::new(K::BodyChanged, true, &path, k).between(old_ty, y.ty.as_str()));
             }
             if x.required != y.required {
                 let show = |r: bool| if r { "required" } else { "optional" };
                 out.push(
-                    Change::new(K::BodyRequiredChanged, false, &path, k).from_to(show(x.required), show(y.required)),
+                    Change::new(K::BodyRequiredChanged, false, &path, k).between(show(x.required), show(y.required)),
                 );
             }
         }
     }
     if answer(a, Some(renames)) != answer(b, None) {
-        out.push(Change::new(K::ResponseChanged, true, &path, k).from_to(answer(a, Some(renames)), answer(b, None)));
+        out.push(Change::new(K::ResponseChanged, true, &path, k).between(answer(a, Some(renames)), answer(b, None)));
     }
     match (&a.event_type, &b.event_type) {
         (None, None) => {}
@@ -92,7 +92,7 @@ fn compare(
         (Some(x), Some(y)) => {
             let old_ty = renamed(x, renames);
             if &old_ty != y {
-                out.push(Change::new(K::EventTypeChanged, true, &path, k).from_to(old_ty, y.as_str()));
+                out.push(Change::new(K::EventTypeChanged, true, &path, k).between(old_ty, y.as_str()));
             }
         }
     }
@@ -120,7 +120,7 @@ fn query(
         (Some(a), Some(b)) => (a, b),
     };
     if a.name != b.name {
-        out.push(Change::new(K::QueryStructRenamed, true, &b.name, k).from_to(a.name.as_str(), b.name.as_str()));
+        out.push(Change::new(K::QueryStructRenamed, true, &b.name, k).between(a.name.as_str(), b.name.as_str()));
     }
     let show = |p: &QueryParam, r: Option<&Renames>| {
         let ty = r.map_or_else(|| p.ty.clone(), |r| renamed(&p.ty, r));
@@ -140,7 +140,7 @@ fn query(
                     let breaking = p.name != q.name || renamed(&p.ty, renames) != q.ty || (q.required && !p.required);
                     out.push(
                         Change::new(K::QueryParamChanged, breaking, format!("{}::{}", b.name, q.name), *wire)
-                            .from_to(before, after),
+                            .between(before, after),
                     );
                 }
             }

@@ -209,10 +209,11 @@ pub struct JsonReport<'a> {
 pub fn changelog(crate_name: &str, source: &str, changes: &[Change], summary: &Summary) -> String {
     let mut out = format!("## {crate_name} {}\n\n", summary.next_version);
     let _ = writeln!(out, "Regenerated from {source}; {} (was {}).", bump_reason(summary), summary.version);
-    let groups: [(&str, Box<dyn Fn(&Change) -> bool>); 3] = [
-        ("Breaking", Box::new(|c: &Change| c.breaking)),
-        ("Added", Box::new(|c: &Change| !c.breaking && c.kind.is_addition())),
-        ("Changed", Box::new(|c: &Change| !c.breaking && !c.kind.is_addition())),
+    type Pick = fn(&Change) -> bool;
+    let groups: [(&str, Pick); 3] = [
+        ("Breaking", |c| c.breaking),
+        ("Added", |c| !c.breaking && c.kind.is_addition()),
+        ("Changed", |c| !c.breaking && !c.kind.is_addition()),
     ];
     for (heading, pick) in groups.iter() {
         let list: Vec<&Change> = changes.iter().filter(|c| pick(c)).collect();

@@ -112,7 +112,7 @@ pub(crate) fn diff_types(old: &Ir, new: &Ir, renames: &Renames) -> Vec<Change> {
             (Some(n), _) => compare(o, n, renames, &mut out),
             (None, Some(to)) => out.push(
                 Change::new(K::TypeRenamed, true, to.as_str(), type_wire(news[to.as_str()]))
-                    .from_to(*name, to.as_str()),
+                    .between(*name, to.as_str()),
             ),
             (None, None) => out.push(Change::new(K::TypeRemoved, true, *name, type_wire(o)).before(kind_name(&o.kind))),
         }
@@ -133,11 +133,11 @@ fn compare(o: &TypeDef, n: &TypeDef, renames: &Renames, out: &mut Vec<Change>) {
         (Kind::Alias { target: a }, Kind::Alias { target: b }) => {
             let a = renamed(a, renames);
             if &a != b {
-                out.push(Change::new(K::AliasTargetChanged, true, &n.name, type_wire(n)).from_to(a, b.as_str()));
+                out.push(Change::new(K::AliasTargetChanged, true, &n.name, type_wire(n)).between(a, b.as_str()));
             }
         }
         (a, b) => {
-            out.push(Change::new(K::TypeKindChanged, true, &n.name, type_wire(n)).from_to(kind_name(a), kind_name(b)))
+            out.push(Change::new(K::TypeKindChanged, true, &n.name, type_wire(n)).between(kind_name(a), kind_name(b)))
         }
     }
 }
@@ -161,7 +161,7 @@ fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut 
         |s: &StructDef| s.tag.as_ref().map(|t| format!("{}: {}", t.field, t.value)).unwrap_or_else(|| "none".into());
     if tag(a) != tag(b) {
         let wire = b.tag.as_ref().or(a.tag.as_ref()).map(|t| t.field.clone()).unwrap_or_default();
-        out.push(Change::new(K::StructTagChanged, true, ty, wire).from_to(tag(a), tag(b)));
+        out.push(Change::new(K::StructTagChanged, true, ty, wire).between(tag(a), tag(b)));
     }
     let olds: BTreeMap<&str, &Field> = a.fields.iter().map(|f| (f.wire.as_str(), f)).collect();
     let news: BTreeMap<&str, &Field> = b.fields.iter().map(|f| (f.wire.as_str(), f)).collect();
@@ -174,26 +174,26 @@ fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut 
         };
         let path = format!("{ty}::{}", g.name);
         if f.name != g.name {
-            out.push(Change::new(K::FieldRenamed, true, &path, *wire).from_to(f.name.as_str(), g.name.as_str()));
+            out.push(Change::new(K::FieldRenamed, true, &path, *wire).between(f.name.as_str(), g.name.as_str()));
         }
         let old_ty = renamed(&f.ty, renames);
         if strip_option(&old_ty, wrapped(f)) != strip_option(&g.ty, wrapped(g)) {
             // One change per field: the flips show in the two full types.
             let show = |ty: &str, f: &Field| format!("{ty} ({})", presence(f.required, f.nullable));
-            out.push(Change::new(K::FieldTypeChanged, true, &path, *wire).from_to(show(&old_ty, f), show(&g.ty, g)));
+            out.push(Change::new(K::FieldTypeChanged, true, &path, *wire).between(show(&old_ty, f), show(&g.ty, g)));
             continue;
         }
         let option_changed = wrapped(f) != wrapped(g);
         if f.required != g.required {
             out.push(
                 Change::new(K::FieldRequiredChanged, option_changed, &path, *wire)
-                    .from_to(presence(f.required, f.nullable), presence(g.required, g.nullable)),
+                    .between(presence(f.required, f.nullable), presence(g.required, g.nullable)),
             );
         }
         if f.nullable != g.nullable {
             out.push(
                 Change::new(K::FieldNullableChanged, option_changed && f.required == g.required, &path, *wire)
-                    .from_to(presence(f.required, f.nullable), presence(g.required, g.nullable)),
+                    .between(presence(f.required, f.nullable), presence(g.required, g.nullable)),
             );
         }
     }
@@ -215,7 +215,7 @@ fn enums(ty: &str, a: &EnumDef, b: &EnumDef, out: &mut Vec<Change>) {
         match news.get(wire) {
             None => out.push(Change::new(K::EnumValueRemoved, true, format!("{ty}::{name}"), *wire)),
             Some(new_name) if new_name != name => out.push(
-                Change::new(K::EnumVariantRenamed, true, format!("{ty}::{new_name}"), *wire).from_to(*name, *new_name),
+                Change::new(K::EnumVariantRenamed, true, format!("{ty}::{new_name}"), *wire).between(*name, *new_name),
             ),
             Some(_) => {}
         }
@@ -228,7 +228,7 @@ fn enums(ty: &str, a: &EnumDef, b: &EnumDef, out: &mut Vec<Change>) {
     if a.other != b.other {
         out.push(
             Change::new(K::CatchAllRenamed, true, format!("{ty}::{}", b.other), "")
-                .from_to(a.other.as_str(), b.other.as_str()),
+                .between(a.other.as_str(), b.other.as_str()),
         );
     }
 }
@@ -240,7 +240,7 @@ fn tags_wire(v: &UnionVariant) -> String {
 fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec<Change>) {
     if a.tag != b.tag {
         let show = |t: &Option<String>| t.clone().unwrap_or_else(|| "none".into());
-        out.push(Change::new(K::UnionTagPropertyChanged, true, ty, show(&b.tag)).from_to(show(&a.tag), show(&b.tag)));
+        out.push(Change::new(K::UnionTagPropertyChanged, true, ty, show(&b.tag)).between(show(&a.tag), show(&b.tag)));
     }
     // Pair variants: same Rust name first, then the same wire tags (a renamed variant).
     let mut pairs: Vec<(&UnionVariant, &UnionVariant)> = Vec::new();
@@ -269,9 +269,9 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
             } else {
                 (format!("{}({old_ty})", v.name), format!("{}({})", w.name, w.ty))
             };
-            out.push(Change::new(K::UnionVariantRenamed, true, &path, tags_wire(w)).from_to(before, after));
+            out.push(Change::new(K::UnionVariantRenamed, true, &path, tags_wire(w)).between(before, after));
         } else if old_ty != w.ty {
-            out.push(Change::new(K::UnionVariantTypeChanged, true, &path, tags_wire(w)).from_to(old_ty, w.ty.as_str()));
+            out.push(Change::new(K::UnionVariantTypeChanged, true, &path, tags_wire(w)).between(old_ty, w.ty.as_str()));
         }
         for t in v.tags.iter().filter(|t| !w.tags.contains(t)) {
             out.push(Change::new(K::UnionTagRemoved, true, &path, t.as_str()));
@@ -294,7 +294,7 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
     if a.other != b.other {
         out.push(
             Change::new(K::CatchAllRenamed, true, format!("{ty}::{}", b.other), "")
-                .from_to(a.other.as_str(), b.other.as_str()),
+                .between(a.other.as_str(), b.other.as_str()),
         );
     }
 }

@@ -162,7 +162,7 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
             match path_params.iter().find(|p| p.wire == wire) {
                 Some(p) => path_parts.push(PathPart { literal: None, param: Some(p.name.clone()) }),
                 None => {
-                    lw.diags.error(&sel.pointer, format!("path parameter `{wire}` is not declared"));
+                    lw.diags.warning(&sel.pointer, format!("path parameter `{wire}` is not declared; taken as a string"));
                     let ident = param_scope.claim(&naming::field_name(wire), "_");
                     path_params.push(Param { name: ident.clone(), wire: wire.to_owned(), ty: "&str".into(), doc: Vec::new() });
                     path_parts.push(PathPart { literal: None, param: Some(ident) });
