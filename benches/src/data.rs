@@ -14,7 +14,7 @@ pub fn text(seed: usize, len: usize) -> String {
     let mut i = seed.wrapping_mul(2654435761);
     while s.len() < len {
         i = i.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        s.push_str(WORDS[(i >> 33) as usize % WORDS.len()]);
+        s.push_str(WORDS[(i >> 33) % WORDS.len()]);
         s.push(' ');
     }
     s

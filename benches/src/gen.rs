@@ -164,7 +164,8 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
 fn files_of(case: &Case) -> std::sync::Arc<std::collections::BTreeMap<String, String>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Arc<std::collections::BTreeMap<String, String>>>>> = OnceLock::new();
+    type Files = Arc<std::collections::BTreeMap<String, String>>;
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Files>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
     cache
         .entry(case.label)

@@ -205,7 +205,7 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
         v.sort();
         v.join(", ")
     };
-    if seen.len() >= 1 {
+    if !seen.is_empty() {
         let all: Vec<String> = seen.iter().map(names).collect();
         let same = all.windows(2).all(|w| w[0] == w[1]);
         notes.push(format!(

@@ -72,7 +72,7 @@ impl Opts {
     /// Runs for at least `min` iterations and, unless quick, until `budget` is spent.
     pub fn iters(&self, min: usize, budget: Duration) -> (usize, Duration) {
         if self.quick {
-            (min.min(3).max(1), Duration::ZERO)
+            (min.clamp(1, 3), Duration::ZERO)
         } else {
             (min, budget)
         }

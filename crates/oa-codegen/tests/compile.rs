@@ -1,5 +1,6 @@
 //! Every output must compile: the fixtures' crates and, when the published documents are
-//! present in `../shared/upstream/`, the client of each of the four with `--include /responses`,
+//! present in `../shared/upstream/`, the client of each of the four with `--include /responses`
+//! and the whole of the newest and the oldest (`--include /`),
 //! all checked by one `cargo check` over a scratch workspace (its own target dir, so it does not
 //! wait on the lock of the workspace being tested), with warnings denied.
 
@@ -48,6 +49,10 @@ fn every_output_compiles() {
         .collect();
     for doc in corpus().unwrap_or_default() {
         let stem = doc.file_stem().unwrap().to_string_lossy().replace("openai-openapi-", "corpus-");
+        // The newest and the oldest documents are also checked whole (every operation and schema).
+        if stem.ends_with("2025-04-29") || stem.ends_with("2026-08-21") {
+            inputs.push((stem.replace("corpus-", "whole-"), doc.clone(), vec!["/".to_owned()]));
+        }
         inputs.push((stem, doc, vec!["/responses".to_owned()]));
     }
     inputs.sort();
@@ -80,4 +85,18 @@ fn every_output_compiles() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "cargo check of generated crates failed:\n{stderr}");
+}
+
+/// Every published document generates whole, `?beta=true` paths included (compiling these is
+/// `cargo xtask corpus`'s job: it is too slow for every test run).
+#[test]
+fn whole_documents_with_query_paths_generate() {
+    for doc in corpus().unwrap_or_default() {
+        let parsed = Document::read(&doc).unwrap();
+        let mut settings = Settings::new("whole");
+        settings.with_query_paths = true;
+        let generated = oa_codegen::generate(&parsed, &settings).unwrap_or_else(|e| panic!("{}: {e}", doc.display()));
+        println!("{}: {} operations, {} types", doc.display(), generated.operations, generated.types);
+        assert!(generated.operations > 100);
+    }
 }

@@ -250,12 +250,8 @@ impl<'de> serde::Deserialize<'de> for McpToolConnectorId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum McpToolRequireApproval {
-    McpToolRequireApprovalMcpToolApprovalFilter(
-        McpToolRequireApprovalMcpToolApprovalFilter,
-    ),
-    McpToolRequireApprovalMcpToolApprovalSetting(
-        McpToolRequireApprovalMcpToolApprovalSetting,
-    ),
+    McpToolApprovalFilter(McpToolRequireApprovalMcpToolApprovalFilter),
+    McpToolApprovalSetting(McpToolRequireApprovalMcpToolApprovalSetting),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
@@ -271,10 +267,10 @@ impl<'de> serde::Deserialize<'de> for McpToolRequireApproval {
     ) -> Result<Self, D::Error> {
         let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
         if let Some(value) = raw.try_decode() {
-            return Ok(Self::McpToolRequireApprovalMcpToolApprovalFilter(value));
+            return Ok(Self::McpToolApprovalFilter(value));
         }
         if let Some(value) = raw.try_decode() {
-            return Ok(Self::McpToolRequireApprovalMcpToolApprovalSetting(value));
+            return Ok(Self::McpToolApprovalSetting(value));
         }
         raw.into_value().map(Self::Other)
     }

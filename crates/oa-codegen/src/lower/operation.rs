@@ -132,7 +132,12 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
                         Ty::List(inner) => (true, inner.as_ref().clone()),
                         other => (false, other.clone()),
                     };
-                    let scalar = matches!(item, Ty::String | Ty::I64 | Ty::F64 | Ty::Bool | Ty::Named(_));
+                    let scalar = match &item {
+                        Ty::String | Ty::I64 | Ty::F64 | Ty::Bool => true,
+                        // Enums print their wire value; structs and maps do not print.
+                        Ty::Named(n) => lw.drafts.get(n).is_some_and(|d| matches!(d.kind, super::DraftKind::Enum(_))),
+                        _ => false,
+                    };
                     if !scalar {
                         lw.diags.warning(&pptr, format!("query parameter `{name}` has a structured type; sent as its JSON text"));
                     }
@@ -173,6 +178,14 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
         if !rest.is_empty() {
             path_parts.push(PathPart { literal: Some(rest.to_owned()), param: None });
         }
+        // A path parameter the template does not use would be a dead argument.
+        path_params.retain(|p| {
+            let used = path_parts.iter().any(|part| part.param.as_deref() == Some(p.name.as_str()));
+            if !used {
+                lw.diags.warning(&sel.pointer, format!("path parameter `{}` does not occur in the path; left out", p.wire));
+            }
+            used
+        });
         if let Some(q) = &fixed_query {
             for pair in q.split('&') {
                 let (k, v) = pair.split_once('=').unwrap_or((pair, ""));

@@ -42,9 +42,10 @@ impl Lowerer<'_> {
             let word = branch_word(b, &tags);
             let ctx = NameHint::Context(naming::nested_type_name(&name, word.as_deref().unwrap_or("Variant")));
             let Lowered { ty, .. } = self.lower(b, &branch_ptr, ctx);
-            let base = match (&ty, &word) {
-                (Ty::Named(_), _) | (_, None) => naming::variant_name(&ty.variant_word()),
-                (_, Some(w)) => naming::variant_name(w),
+            // An inline branch is named by its title or tag; a referenced one by its type.
+            let base = match &word {
+                Some(w) => naming::variant_name(w),
+                None => naming::variant_name(&ty.variant_word()),
             };
             let variant = scope.claim(&base, "Variant");
             required_counts.push(view::object_shape(self.root, probe, 0).1.len());
