@@ -15,5 +15,6 @@ pub mod wire;
 pub mod runtime;
 #[cfg(feature = "client")]
 pub mod api;
+pub mod ext;
 #[cfg(feature = "client")]
 pub use runtime::*;

@@ -11,6 +11,10 @@ pub struct Ir {
     pub title: String,
     pub types: Vec<TypeDef>,
     pub groups: Vec<Group>,
+    /// Page types of paginated operations, each once (they implement `runtime::Page`).
+    pub pages: Vec<Pagination>,
+    /// Extension modules copied in (`ext::<name>`).
+    pub extensions: Vec<String>,
     /// Component schema name (as in the spec) -> Rust type, sorted by schema name.
     pub components: Vec<ComponentRef>,
 }
@@ -158,6 +162,8 @@ pub struct Operation {
     pub raw_response: bool,
     /// Rust type of one server-sent event, if the operation can stream.
     pub event_type: Option<String>,
+    /// Cursor pagination (`after` in the query; `data`, `has_more`, `last_id` in the answer).
+    pub pagination: Option<Pagination>,
     /// How the stream variant asks for a stream: a body field or a query parameter named so.
     pub stream_flag: Option<StreamFlag>,
     pub doc: Vec<String>,
@@ -207,4 +213,16 @@ pub struct QueryParam {
     /// The value is a typed enum or struct serialized through serde rather than `ToString`.
     pub serde: bool,
     pub doc: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    /// The page type (qualified, e.g. `types::ResponseItemList`).
+    pub page: String,
+    /// One element of `data`.
+    pub item: String,
+    pub has_more_optional: bool,
+    pub last_id_optional: bool,
+    /// Field name of the `after` query parameter.
+    pub after: String,
 }

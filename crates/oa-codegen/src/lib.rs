@@ -55,6 +55,11 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(ir::Ir, Diagnostics
 /// Generates the client crate for `doc` under `settings`.
 pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failure> {
     let t0 = Instant::now();
+    let unknown: Vec<&String> =
+        settings.extensions.iter().filter(|e| !runtime_files::EXTENSION_FILES.iter().any(|f| f.0 == e.as_str())).collect();
+    if !unknown.is_empty() {
+        return Err(internal_or_config(doc, format!("unknown extensions {unknown:?}: see crates/extensions/")));
+    }
     let (ir, warnings) = lower(doc, settings)?;
     let t1 = Instant::now();
     let rendered = render::render(&ir).map_err(|e| internal("render", doc, format!("{e:#}")))?;
@@ -65,6 +70,11 @@ pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failur
     for (target, source, text) in runtime_files::RUNTIME_FILES {
         files.insert((*target).to_owned(), format!("{}; copied from {source}\n{text}", format::HEADER));
     }
+    for (ext, name, source, text) in runtime_files::EXTENSION_FILES {
+        if settings.extensions.iter().any(|e| e == ext) {
+            files.insert(format!("src/ext/{ext}/{name}"), format!("{}; copied from {source}\n{text}", format::HEADER));
+        }
+    }
     Ok(Generated {
         files,
         warnings,
@@ -72,6 +82,12 @@ pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failur
         types: ir.types.len(),
         timings: Timings { lower: t1 - t0, render: t2 - t1, format: t3 - t2 },
     })
+}
+
+fn internal_or_config(doc: &Document, message: String) -> Failure {
+    let mut diags = Diagnostics::default();
+    diags.error("", message);
+    Failure { stage: "settings", rendered: diags.render(doc), diagnostics: diags }
 }
 
 fn internal(stage: &'static str, doc: &Document, message: String) -> Failure {

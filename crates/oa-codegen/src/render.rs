@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("api_mod.rs.j2", include_str!("../../../templates/api_mod.rs.j2")),
     ("api_group.rs.j2", include_str!("../../../templates/api_group.rs.j2")),
     ("schemas.rs.j2", include_str!("../../../templates/schemas.rs.j2")),
+    ("ext_mod.rs.j2", include_str!("../../../templates/ext_mod.rs.j2")),
 ];
 
 /// A rendered file before formatting.
@@ -97,6 +98,9 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
     render("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => names }, true)?;
     for (name, m) in &modules {
         render("types_module.rs.j2", format!("src/types/{name}.rs"), minijinja::context! { module => m }, true)?;
+    }
+    if !ir.extensions.is_empty() {
+        render("ext_mod.rs.j2", "src/ext/mod.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
     }
     render("schemas.rs.j2", "src/schemas.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
     render("api_mod.rs.j2", "src/api/mod.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;

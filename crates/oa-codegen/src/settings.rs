@@ -28,6 +28,10 @@ pub struct Settings {
     /// on top of the extracted structure: our prose and our fixes of the publication.
     #[serde(default)]
     pub overlays: Vec<String>,
+    /// Hand-written, API-specific modules from `crates/extensions/<name>/` copied into the crate
+    /// as `ext::<name>` (for example `responses`: the stream accumulator, `output_text`).
+    #[serde(default)]
+    pub extensions: Vec<String>,
     /// Per-operation overrides, keyed by operationId.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationSettings>,
@@ -61,6 +65,7 @@ impl Settings {
             with_query_paths: false,
             stream_flag: default_stream_flag(),
             overlays: Vec::new(),
+            extensions: Vec::new(),
             operations: BTreeMap::new(),
         }
     }

@@ -2,3 +2,11 @@
 //! Operation handles: one per group, reached from `Client` (for example `client.responses()`).
 mod responses;
 pub use self::responses::*;
+impl crate::runtime::Page for crate::types::ResponseItemList {
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+    fn last_id(&self) -> Option<&str> {
+        Some(self.last_id.as_str()).filter(|id| !id.is_empty())
+    }
+}

@@ -259,6 +259,46 @@ impl<'c> Responses<'c> {
         let request = self.input_items_request(response_id, query)?;
         self.client.send_json_with_response(request).await
     }
+    ///Every page of [`Self::input_items`], fetched lazily by following `last_id` while `has_more` is set.
+    pub fn input_items_pages(
+        &self,
+        response_id: &str,
+        query: &InputItemsQuery,
+    ) -> impl futures_util::Stream<Item = Result<types::ResponseItemList, Error>> + 'c {
+        let client = self.client;
+        let options = self.options.clone();
+        let response_id = response_id.to_owned();
+        let query = query.clone();
+        crate::runtime::paginate(
+            query.after.clone(),
+            move |after| {
+                let handle = Responses {
+                    client,
+                    options: options.clone(),
+                };
+                let response_id = response_id.clone();
+                let mut query = query.clone();
+                query.after = after;
+                async move { handle.input_items(&response_id, &query).await }
+            },
+        )
+    }
+    ///Every item of every page of [`Self::input_items`], fetched lazily; an error ends the stream.
+    pub fn input_items_stream(
+        &self,
+        response_id: &str,
+        query: &InputItemsQuery,
+    ) -> impl futures_util::Stream<Item = Result<types::ItemResource, Error>> + 'c {
+        use futures_util::StreamExt;
+        self.input_items_pages(response_id, query)
+            .flat_map(|page| {
+                let items: Vec<Result<types::ItemResource, Error>> = match page {
+                    Ok(page) => page.data.into_iter().map(Ok).collect(),
+                    Err(error) => vec![Err(error)],
+                };
+                futures_util::stream::iter(items)
+            })
+    }
     fn input_tokens_request(
         &self,
         body: &types::TokenCountsBody,

@@ -102,6 +102,15 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         lowerer.lower_component(&name, schema, ptr);
     }
     let groups = operation::lower_operations(&mut lowerer, &selected, settings);
+    let mut pages: Vec<ir::Pagination> = Vec::new();
+    for op in groups.iter().flat_map(|g| &g.operations) {
+        if let Some(p) = &op.pagination {
+            if !pages.iter().any(|q| q.page == p.page) {
+                pages.push(p.clone());
+            }
+        }
+    }
+    pages.sort_by(|a, b| a.page.cmp(&b.page));
     let Lowerer { diags, drafts, components, .. } = lowerer;
     let components = components
         .into_iter()
@@ -119,6 +128,8 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         title,
         types,
         groups,
+        pages,
+        extensions: settings.extensions.clone(),
         components,
     };
     (Some(ir), diags)

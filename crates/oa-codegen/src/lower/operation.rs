@@ -4,7 +4,7 @@
 use super::schema::{doc_lines, resolve_ptr};
 use super::{Lowerer, NameHint, Ty};
 use crate::diag::Diagnostics;
-use crate::ir::{Body, Group, Operation, Param, PathPart, QueryParam, QueryStruct, StreamFlag};
+use crate::ir::{Body, Group, Operation, Pagination, Param, PathPart, QueryParam, QueryStruct, StreamFlag};
 use crate::naming::{self, Scope};
 use crate::settings::Settings;
 use serde_json::{Map, Value};
@@ -270,6 +270,7 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
         } else {
             None
         };
+        let pagination = detect_pagination(lw, json_response.as_deref(), query.as_ref());
         let fixed: Vec<QueryParam> = query_params.into_iter().filter(|q| q.name.is_empty()).collect();
         entry.1.push(Operation {
             id: op_id,
@@ -283,6 +284,7 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
             body,
             json_response,
             raw_response,
+            pagination,
             event_type,
             stream_flag,
             doc,
@@ -292,6 +294,25 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
         .into_iter()
         .map(|(accessor, (_, operations))| Group { name: naming::type_name(&accessor), accessor, operations })
         .collect()
+}
+
+/// A list answer walked with `after`: the page has `data: [T]`, `has_more` and `last_id`.
+fn detect_pagination(lw: &Lowerer<'_>, response: Option<&str>, query: Option<&QueryStruct>) -> Option<Pagination> {
+    let after = query?.params.iter().find(|q| q.wire == "after" && !q.required && !q.array)?;
+    let name = response?.strip_prefix("types::")?;
+    let super::DraftKind::Struct { fields, .. } = &lw.drafts.get(name)?.kind else { return None };
+    let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
+    let data = field("data")?;
+    let Ty::List(item) = &data.ty else { return None };
+    let has_more = field("has_more").filter(|f| f.ty == Ty::Bool)?;
+    let last_id = field("last_id").filter(|f| f.ty == Ty::String)?;
+    Some(Pagination {
+        page: format!("types::{name}"),
+        item: item.rust_qualified(),
+        has_more_optional: !has_more.required || has_more.nullable,
+        last_id_optional: !last_id.required || last_id.nullable,
+        after: after.name.clone(),
+    })
 }
 
 fn is_json(media: &str) -> bool {

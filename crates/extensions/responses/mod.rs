@@ -1,0 +1,2 @@
+//! Helpers for the Responses API on top of the generated types: joining output text and
+//! folding stream events into the final `Response`.
