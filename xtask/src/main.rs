@@ -1,7 +1,8 @@
-//! Thin command shell over the generator: `cargo xtask codegen [--check]`, `cargo xtask subset`
-//! and `cargo xtask test` (installs the test tools, then runs every test).
+//! Thin command shell over the generator: `cargo xtask codegen [--check]`, `subset`, `diff`,
+//! `corpus`, and `test` (installs the test tools, then runs every test).
 
 mod cli;
+mod corpus_cmd;
 mod diff_cmd;
 mod test_cmd;
 
@@ -14,8 +15,9 @@ fn main() -> ExitCode {
         Some("subset") => cli::subset(&args[1..]),
         Some("test") => test_cmd::run(&args[1..]),
         Some("diff") => diff_cmd::run(&args[1..]),
+        Some("corpus") => corpus_cmd::run(&args[1..]),
         _ => Err(format!(
-            "usage: cargo xtask <command>\n  codegen [--check] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME]\n  subset --from FILE [--out FILE] [--overlay FILE]\n  test [-- CARGO TEST ARGS]"
+            "usage: cargo xtask <command>\n  codegen [--check] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME]\n  subset --from FILE [--out FILE] [--overlay FILE]\n  test [-- CARGO TEST ARGS]\n  diff OLD NEW [--format json] [--fail-on-breaking] [--changelog]\n  corpus [DIR]   generate and check every published document whole"
         )),
     };
     match result {
