@@ -146,6 +146,42 @@ pub fn object_shape<'a>(root: &'a Value, v: &'a Value, depth: usize) -> (Vec<(&'
     (props, required)
 }
 
+/// Like `object_shape`, with the JSON pointer where each property is declared (for diagnostics:
+/// a property merged from an `allOf` branch or a referenced schema is located there).
+pub fn located_properties<'a>(root: &'a Value, v: &'a Value, ptr: &str, depth: usize) -> Vec<(&'a str, &'a Value, String)> {
+    let mut out: Vec<(&str, &Value, String)> = Vec::new();
+    if depth > 12 {
+        return out;
+    }
+    let (v, ptr) = match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => match resolve(root, r) {
+            Some(target) => (target, r.trim_start_matches('#').to_owned()),
+            None => return out,
+        },
+        None => (v, ptr.to_owned()),
+    };
+    let Some(m) = v.as_object() else { return out };
+    let add = |name: &'a str, schema: &'a Value, at: String, out: &mut Vec<(&'a str, &'a Value, String)>| {
+        match out.iter_mut().find(|(n, _, _)| *n == name) {
+            Some(slot) => *slot = (name, schema, at),
+            None => out.push((name, schema, at)),
+        }
+    };
+    if let Some(Value::Array(all)) = m.get("allOf") {
+        for (i, branch) in all.iter().enumerate() {
+            for (name, schema, at) in located_properties(root, branch, &format!("{ptr}/allOf/{i}"), depth + 1) {
+                add(name, schema, at, &mut out);
+            }
+        }
+    }
+    if let Some(Value::Object(p)) = m.get("properties") {
+        for (k, schema) in p {
+            add(k.as_str(), schema, format!("{ptr}/properties/{}", oa_load::escape_token(k)), &mut out);
+        }
+    }
+    out
+}
+
 fn merge_props<'a>(into: &mut Vec<(&'a str, &'a Value)>, from: Vec<(&'a str, &'a Value)>) {
     for (k, v) in from {
         match into.iter_mut().find(|(n, _)| *n == k) {

@@ -48,3 +48,14 @@ fn diagnostics() {
         insta::assert_snapshot!(name, rendered);
     }
 }
+
+/// Defaults that contradict the schema are ignored with a warning, not an error; a
+/// `discriminator` on an array node is ignored without a word.
+#[test]
+fn contradicting_defaults_warn() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/defaults_and_misplaced_discriminator.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = Document::parse("tests/fixtures/defaults_and_misplaced_discriminator.yaml", text).unwrap();
+    let generated = oa_codegen::generate(&doc, &Settings::new("fixture")).unwrap();
+    insta::assert_snapshot!("warnings_defaults", generated.warnings.render(&doc));
+}

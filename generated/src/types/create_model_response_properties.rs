@@ -137,7 +137,7 @@ impl crate::wire::Object for CreateModelResponseProperties {
     }
 }
 ///
-///Schema: `/components/schemas/CreateModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
+///Schema: `/components/schemas/ModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

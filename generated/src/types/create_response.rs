@@ -306,7 +306,7 @@ impl crate::wire::Object for CreateResponse {
     }
 }
 ///
-///Schema: `/components/schemas/CreateResponse/properties/prompt_cache_retention/anyOf/0`.
+///Schema: `/components/schemas/ModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -361,7 +361,7 @@ impl<'de> serde::Deserialize<'de> for CreateResponsePromptCacheRetention {
     }
 }
 ///
-///Schema: `/components/schemas/CreateResponse/properties/truncation/anyOf/0`.
+///Schema: `/components/schemas/CreateResponse/allOf/2/properties/truncation/anyOf/0`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

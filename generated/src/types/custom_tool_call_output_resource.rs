@@ -74,7 +74,7 @@ impl crate::wire::Object for CustomToolCallOutputResource {
     }
 }
 ///
-///Schema: `/components/schemas/CustomToolCallOutputResource/properties/output`.
+///Schema: `/components/schemas/CustomToolCallOutput/properties/output`.
 ///
 ///Open union: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -101,7 +101,7 @@ impl crate::wire::Object for FunctionToolCallOutputResource {
     }
 }
 ///
-///Schema: `/components/schemas/FunctionToolCallOutputResource/properties/output`.
+///Schema: `/components/schemas/FunctionToolCallOutput/properties/output`.
 ///
 ///Open union: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -57,7 +57,7 @@ impl crate::wire::Object for InputMessageResource {
     }
 }
 ///
-///Schema: `/components/schemas/InputMessageResource/properties/role`.
+///Schema: `/components/schemas/InputMessage/properties/role`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -116,7 +116,7 @@ impl<'de> serde::Deserialize<'de> for InputMessageResourceRole {
     }
 }
 ///
-///Schema: `/components/schemas/InputMessageResource/properties/status`.
+///Schema: `/components/schemas/InputMessage/properties/status`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

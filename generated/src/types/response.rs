@@ -339,7 +339,7 @@ impl crate::wire::Object for Response {
     }
 }
 ///
-///Schema: `/components/schemas/Response/properties/incomplete_details/anyOf/0`.
+///Schema: `/components/schemas/Response/allOf/2/properties/incomplete_details/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseIncompleteDetails {
     ///Wire name `reason`; optional.
@@ -379,7 +379,7 @@ impl crate::wire::Object for ResponseIncompleteDetails {
     }
 }
 ///
-///Schema: `/components/schemas/Response/properties/incomplete_details/anyOf/0/properties/reason`.
+///Schema: `/components/schemas/Response/allOf/2/properties/incomplete_details/anyOf/0/properties/reason`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -434,7 +434,7 @@ impl<'de> serde::Deserialize<'de> for ResponseIncompleteDetailsReason {
     }
 }
 ///
-///Schema: `/components/schemas/Response/properties/instructions/anyOf/0`.
+///Schema: `/components/schemas/Response/allOf/2/properties/instructions/anyOf/0`.
 ///
 ///Open union: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -466,7 +466,7 @@ impl<'de> serde::Deserialize<'de> for ResponseInstructions {
     }
 }
 ///
-///Schema: `/components/schemas/Response/properties/object`.
+///Schema: `/components/schemas/Response/allOf/2/properties/object`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -516,7 +516,7 @@ impl<'de> serde::Deserialize<'de> for ResponseObject {
     }
 }
 ///
-///Schema: `/components/schemas/Response/properties/prompt_cache_retention/anyOf/0`.
+///Schema: `/components/schemas/ModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -571,7 +571,7 @@ impl<'de> serde::Deserialize<'de> for ResponsePromptCacheRetention {
     }
 }
 ///
-///Schema: `/components/schemas/Response/properties/status`.
+///Schema: `/components/schemas/Response/allOf/2/properties/status`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -642,7 +642,7 @@ impl<'de> serde::Deserialize<'de> for ResponseStatus {
     }
 }
 ///
-///Schema: `/components/schemas/Response/properties/truncation/anyOf/0`.
+///Schema: `/components/schemas/Response/allOf/2/properties/truncation/anyOf/0`.
 ///
 ///Open enum: unknown values decode into `Other` and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -74,6 +74,11 @@ impl Lowerer<'_> {
         let nullable = view::is_nullable(m)
             || (m.contains_key("$ref") && view::deref(self.root, v).as_object().is_some_and(view::is_nullable));
         let ty = self.lower_inner(m, ptr, hint);
+        if let Some(default) = m.get("default") {
+            if let Some(why) = default_contradiction(default, &ty, nullable) {
+                self.diags.warning(format!("{ptr}/default"), format!("default {default} ignored: {why}"));
+            }
+        }
         Lowered { ty, nullable }
     }
 
@@ -241,9 +246,11 @@ impl Lowerer<'_> {
     pub(crate) fn lower_object(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
         let name = self.claim_name(&hint);
         let node = Value::Object(m.clone());
-        let (props, required) = view::object_shape(self.root, &node, 0);
-        let props: Vec<(String, Value)> = props.into_iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
-        let required: Vec<String> = required.into_iter().map(str::to_owned).collect();
+        let required: Vec<String> = view::object_shape(self.root, &node, 0).1.into_iter().map(str::to_owned).collect();
+        let props: Vec<(String, Value, String)> = view::located_properties(self.root, &node, ptr, 0)
+            .into_iter()
+            .map(|(k, v, at)| (k.to_owned(), v.clone(), at))
+            .collect();
         if let Some(Value::Array(all)) = m.get("allOf") {
             for (i, b) in all.iter().enumerate() {
                 if !b.is_object() {
@@ -254,8 +261,8 @@ impl Lowerer<'_> {
         let mut tag = None;
         let mut fields = Vec::new();
         let mut scope = Scope::new();
-        for (wire, schema) in &props {
-            let prop_ptr = format!("{ptr}/properties/{}", oa_load::escape_token(wire));
+        for (wire, schema, prop_ptr) in &props {
+            let prop_ptr = prop_ptr.as_str();
             let is_required = required.iter().any(|r| r == wire);
             let literal = view::deref(self.root, schema).as_object().and_then(view::string_literals);
             if wire == "type" && is_required && tag.is_none() {
@@ -267,7 +274,7 @@ impl Lowerer<'_> {
                 }
             }
             let ctx = NameHint::Context(naming::nested_type_name(&name, wire));
-            let lowered = self.lower(schema, &prop_ptr, ctx);
+            let lowered = self.lower(schema, prop_ptr, ctx);
             let field_name = scope.claim(&naming::field_name(wire), "_");
             let doc = schema.as_object().map(doc_lines).unwrap_or_default();
             fields.push(DraftField { name: field_name, wire: wire.clone(), ty: lowered.ty, required: is_required, nullable: lowered.nullable, doc });
@@ -285,5 +292,21 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// Why a `default` cannot be a value of the schema, if it cannot (the published document has
+/// `default: null` on non-nullable unions). Defaults are documentation here, never decoded.
+fn default_contradiction(default: &Value, ty: &Ty, nullable: bool) -> Option<&'static str> {
+    match (default, ty) {
+        (Value::Null, _) if !nullable => Some("the schema is not nullable"),
+        (Value::Null, _) => None,
+        (Value::String(_), Ty::String | Ty::Named(_) | Ty::Json) => None,
+        (Value::Bool(_), Ty::Bool | Ty::Named(_) | Ty::Json) => None,
+        (Value::Number(n), Ty::I64) if n.is_i64() || n.is_u64() => None,
+        (Value::Number(_), Ty::F64 | Ty::Named(_) | Ty::Json) => None,
+        (Value::Array(_), Ty::List(_) | Ty::Named(_) | Ty::Json) => None,
+        (Value::Object(_), Ty::Map(_) | Ty::JsonObject | Ty::Named(_) | Ty::Json) => None,
+        _ => Some("its JSON type does not match the schema"),
     }
 }
