@@ -222,6 +222,7 @@ pub struct Pagination {
     /// One element of `data`.
     pub item: String,
     pub has_more_optional: bool,
+    pub data_optional: bool,
     pub last_id_optional: bool,
     /// Field name of the `after` query parameter.
     pub after: String,

@@ -197,9 +197,17 @@ fn remove(root: &mut Value, ptr: &str) -> Option<Value> {
 /// Renames key `from` to `to` in the object at `ptr`, keeping its position.
 fn rename_key(root: &mut Value, ptr: &str, from: &str, to: &str) -> bool {
     let Some(Value::Object(m)) = root.pointer_mut(ptr) else { return false };
-    let Some(i) = m.get_index_of(from) else { return false };
-    let Some(v) = m.shift_remove(from) else { return false };
-    m.shift_insert(i.min(m.len()), to.to_owned(), v);
+    if !m.contains_key(from) {
+        return false;
+    }
+    let old = std::mem::take(m);
+    for (k, v) in old {
+        if k == from {
+            m.insert(to.to_owned(), v);
+        } else if k != to {
+            m.insert(k, v);
+        }
+    }
     true
 }
 

@@ -310,6 +310,7 @@ fn detect_pagination(lw: &Lowerer<'_>, response: Option<&str>, query: Option<&Qu
         page: format!("types::{name}"),
         item: item.rust_qualified(),
         has_more_optional: !has_more.required || has_more.nullable,
+        data_optional: !data.required || data.nullable,
         last_id_optional: !last_id.required || last_id.nullable,
         after: after.name.clone(),
     })

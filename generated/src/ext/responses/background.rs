@@ -31,7 +31,7 @@ pub async fn wait_for(client: &Client, id: &str, options: &PollOptions) -> Resul
     poll_until(
         client,
         options,
-        || client.responses().retrieve(id, &query),
+        || async { client.responses().retrieve(id, &query).await },
         |response: &Response| is_terminal(response.status.as_ref()),
     )
     .await
