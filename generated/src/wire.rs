@@ -391,6 +391,87 @@ pub fn query_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// Encodes a body as `multipart/form-data`: file fields (`binary`, held as bytes) become file
+/// parts, strings text parts, arrays repeated `name[]` parts, objects their JSON text.
+pub fn multipart<T: serde::Serialize + ?Sized>(body: &T, binary: &[&str]) -> Result<(String, Vec<u8>), serde_json::Error> {
+    let value = serde_json::to_value(body)?;
+    let mut parts: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
+    if let serde_json::Value::Object(map) = value {
+        for (key, v) in map {
+            let is_file = binary.contains(&key.as_str());
+            match v {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) if !(is_file && items.iter().all(|i| i.is_u64())) => {
+                    for item in items {
+                        parts.push((format!("{key}[]"), file_name(is_file, &key), part_bytes(item, is_file)));
+                    }
+                }
+                other => parts.push((key.clone(), file_name(is_file, &key), part_bytes(other, is_file))),
+            }
+        }
+    }
+    // A boundary that occurs in no part.
+    let mut boundary = String::from("oa-multipart-boundary-4f1d9c");
+    while parts.iter().any(|p| p.2.windows(boundary.len()).any(|w| w == boundary.as_bytes())) {
+        boundary.push('x');
+    }
+    let mut out = Vec::new();
+    for (name, file, bytes) in parts {
+        out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+        if let Some(file) = file {
+            out.extend_from_slice(format!("; filename=\"{file}\"\r\nContent-Type: application/octet-stream").as_bytes());
+        }
+        out.extend_from_slice(b"\r\n\r\n");
+        out.extend_from_slice(&bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok((format!("multipart/form-data; boundary={boundary}"), out))
+}
+
+fn file_name(is_file: bool, key: &str) -> Option<String> {
+    is_file.then(|| key.to_owned())
+}
+
+fn part_bytes(v: serde_json::Value, is_file: bool) -> Vec<u8> {
+    match v {
+        serde_json::Value::String(s) => s.into_bytes(),
+        serde_json::Value::Array(bytes) if is_file => bytes.iter().filter_map(|b| b.as_u64()).map(|b| b as u8).collect(),
+        other => other.to_string().into_bytes(),
+    }
+}
+
+/// Encodes a body as `application/x-www-form-urlencoded` (arrays as repeated `name[]`).
+pub fn form_urlencoded<T: serde::Serialize + ?Sized>(body: &T) -> Result<String, serde_json::Error> {
+    let value = serde_json::to_value(body)?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let serde_json::Value::Object(map) = value {
+        for (key, v) in map {
+            match v {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(s) => pairs.push((key, s)),
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        let text = item.as_str().map_or_else(|| item.to_string(), str::to_owned);
+                        pairs.push((format!("{key}[]"), text));
+                    }
+                }
+                other => pairs.push((key, other.to_string())),
+            }
+        }
+    }
+    let encode = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    Ok(pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&"))
+}
+
 /// Decodes a string and maps it through `f` without an intermediate allocation.
 pub fn deserialize_str<'de, D, T>(d: D, f: impl FnOnce(&str) -> T) -> Result<T, D::Error>
 where

@@ -193,6 +193,10 @@ pub struct Param {
 pub struct Body {
     pub ty: String,
     pub required: bool,
+    /// `json`, `multipart` or `form`.
+    pub encoding: String,
+    /// Wire names of file fields (`format: binary`), sent as file parts in multipart bodies.
+    pub binary_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -28,3 +28,32 @@ fn maps_strings() {
     let n = deserialize_str(&mut de, |s| s.len()).unwrap();
     assert_eq!(n, 3);
 }
+
+#[test]
+fn multipart_has_file_and_text_parts() {
+    #[derive(serde::Serialize)]
+    struct Upload {
+        file: Vec<u8>,
+        purpose: String,
+        tags: Vec<String>,
+        skip: Option<String>,
+    }
+    let body = Upload { file: b"abc".to_vec(), purpose: "batch".into(), tags: vec!["a".into(), "b".into()], skip: None };
+    let (content_type, bytes) = oa_wire::multipart(&body, &["file"]).unwrap();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\nabc\r\n"), "{text}");
+    assert!(text.contains("name=\"purpose\"\r\n\r\nbatch\r\n"));
+    assert_eq!(text.matches("name=\"tags[]\"").count(), 2);
+    assert!(!text.contains("skip"));
+    assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+}
+
+#[test]
+fn form_encoding() {
+    let body = serde_json::json!({"a": "x y&z", "n": 3, "list": ["p", "q"], "none": null});
+    let encoded = oa_wire::form_urlencoded(&body).unwrap();
+    let mut pairs: Vec<&str> = encoded.split('&').collect();
+    pairs.sort();
+    assert_eq!(pairs, ["a=x+y%26z", "list%5B%5D=p", "list%5B%5D=q", "n=3"]);
+}

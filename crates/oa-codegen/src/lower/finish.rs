@@ -39,6 +39,40 @@ fn boxed_if_cyclic(drafts: &BTreeMap<String, Draft>, owner: &str, ty: &Ty) -> Ty
     }
 }
 
+/// Aliases that lead back to themselves through aliases only (`A = B`, `B = Vec<A>`): Rust
+/// cannot express them, so each is returned as (origin pointer, message) for a diagnostic.
+pub(crate) fn alias_cycles(drafts: &BTreeMap<String, Draft>) -> Vec<(String, String)> {
+    fn alias_targets<'d>(drafts: &'d BTreeMap<String, Draft>, name: &str) -> Vec<&'d str> {
+        fn names<'t>(t: &'t Ty, out: &mut Vec<&'t str>) {
+            match t {
+                Ty::Named(n) => out.push(n),
+                Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) => names(i, out),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(DraftKind::Alias(t)) = drafts.get(name).map(|d| &d.kind) {
+            names(t, &mut out);
+        }
+        out
+    }
+    let mut out = Vec::new();
+    for d in drafts.values().filter(|d| matches!(d.kind, DraftKind::Alias(_))) {
+        let mut seen = BTreeSet::new();
+        let mut stack = alias_targets(drafts, &d.name);
+        while let Some(n) = stack.pop() {
+            if n == d.name {
+                out.push((d.origin.clone(), format!("reference cycle with no type in it: `{}` only refers back to itself", d.name)));
+                break;
+            }
+            if seen.insert(n) {
+                stack.extend(alias_targets(drafts, n));
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
     let mut out = Vec::with_capacity(drafts.len());
     for d in drafts.values() {

@@ -111,7 +111,10 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         }
     }
     pages.sort_by(|a, b| a.page.cmp(&b.page));
-    let Lowerer { diags, drafts, components, .. } = lowerer;
+    let Lowerer { mut diags, drafts, components, .. } = lowerer;
+    for (origin, message) in finish::alias_cycles(&drafts) {
+        diags.error(origin, message);
+    }
     let components = components
         .into_iter()
         .map(|(ptr, rust)| ir::ComponentRef {

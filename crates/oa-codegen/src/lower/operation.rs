@@ -208,18 +208,30 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
             let rb = deref_component(lw.root, rb);
             let required = rb.get("required").and_then(Value::as_bool).unwrap_or(false);
             let content = rb.get("content").and_then(Value::as_object);
-            match content.and_then(|c| c.iter().find(|(k, _)| is_json(k))) {
+            // JSON first; else a form or multipart body, typed the same way and encoded by `wire`.
+            let chosen = content.and_then(|c| {
+                c.iter()
+                    .find(|(k, _)| is_json(k))
+                    .or_else(|| c.iter().find(|(k, _)| *k == "multipart/form-data" || *k == "application/x-www-form-urlencoded"))
+            });
+            match chosen {
                 Some((media, mt)) => {
                     let schema = mt.get("schema").cloned().unwrap_or(Value::Bool(true));
                     let sptr = format!("{}/requestBody/content/{}/schema", sel.pointer, oa_load::escape_token(media));
                     let ty = lw.lower(&schema, &sptr, NameHint::Context(format!("{type_base}Body"))).ty;
-                    if view_has_property(lw.root, &schema, &settings.stream_flag) {
+                    let encoding = if is_json(media) { "json" } else if media == "multipart/form-data" { "multipart" } else { "form" };
+                    if encoding == "json" && view_has_property(lw.root, &schema, &settings.stream_flag) {
                         stream_flag = Some(StreamFlag { wire: settings.stream_flag.clone(), in_body: true });
                     }
-                    body = Some(Body { ty: ty.rust_qualified(), required });
+                    let binary_fields = crate::view::located_properties(lw.root, &schema, "", 0)
+                        .into_iter()
+                        .filter(|(_, s, _)| is_binary(lw.root, s))
+                        .map(|(n, _, _)| n.to_owned())
+                        .collect();
+                    body = Some(Body { ty: ty.rust_qualified(), required, encoding: encoding.into(), binary_fields });
                 }
                 None => {
-                    lw.diags.warning(format!("{}/requestBody", sel.pointer), "operation skipped: only JSON request bodies are generated");
+                    lw.diags.warning(format!("{}/requestBody", sel.pointer), "operation skipped: no JSON, form or multipart request body");
                     continue;
                 }
             }
@@ -314,6 +326,14 @@ fn detect_pagination(lw: &Lowerer<'_>, response: Option<&str>, query: Option<&Qu
         last_id_optional: !last_id.required || last_id.nullable,
         after: after.name.clone(),
     })
+}
+
+/// A file field: `format: binary` (or an array of them), as multipart bodies declare uploads.
+fn is_binary(root: &Value, schema: &Value) -> bool {
+    let m = crate::view::deref(root, schema);
+    m.get("format").and_then(Value::as_str) == Some("binary")
+        || m.get("items").is_some_and(|i| crate::view::deref(root, i).get("format").and_then(Value::as_str) == Some("binary"))
+        || crate::view::union_branches(m.as_object().unwrap_or(&Map::new())).is_some_and(|(_, b)| b.iter().any(|(_, b)| is_binary(root, b)))
 }
 
 fn is_json(media: &str) -> bool {

@@ -148,6 +148,7 @@ impl Lowerer<'_> {
 
     fn lower_typed(&mut self, t: &str, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
         match t {
+            "string" if m.get("format").and_then(Value::as_str) == Some("binary") => Ty::Bytes,
             "string" => Ty::String,
             "integer" => Ty::I64,
             "number" => match m.get("format").and_then(Value::as_str) {
@@ -192,17 +193,17 @@ impl Lowerer<'_> {
     }
 
     fn lower_depth_guarded(&mut self, v: &Value, ptr: &str, hint: NameHint) -> Ty {
-        // Inline refs can form cycles without a component in between; a depth of 64 is far
-        // beyond any real document and stops the recursion.
-        thread_local!(static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
-        let depth = DEPTH.with(|d| d.get());
-        if depth > 64 {
+        // Inline refs can form cycles without a component in between: a target already being
+        // lowered is a cycle (stopped at once: two refs back would otherwise branch
+        // exponentially), and a depth of 64 is far beyond any real document.
+        thread_local!(static ACTIVE: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) });
+        if ACTIVE.with(|a| a.borrow().len() > 64 || a.borrow().iter().any(|p| p == ptr)) {
             self.diags.error(ptr, "reference cycle without a named schema");
             return Ty::Json;
         }
-        DEPTH.with(|d| d.set(depth + 1));
+        ACTIVE.with(|a| a.borrow_mut().push(ptr.to_owned()));
         let ty = self.lower(v, ptr, hint).ty;
-        DEPTH.with(|d| d.set(depth));
+        ACTIVE.with(|a| a.borrow_mut().pop());
         ty
     }
 

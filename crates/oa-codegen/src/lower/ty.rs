@@ -5,6 +5,8 @@
 pub enum Ty {
     Named(String),
     String,
+    /// File contents (`format: binary`).
+    Bytes,
     I64,
     F64,
     Bool,
@@ -23,6 +25,7 @@ impl Ty {
         match self {
             Ty::Named(n) => n.clone(),
             Ty::String => "String".into(),
+            Ty::Bytes => "Vec<u8>".into(),
             Ty::I64 => "i64".into(),
             Ty::F64 => "f64".into(),
             Ty::Bool => "bool".into(),
@@ -58,6 +61,7 @@ impl Ty {
         match self {
             Ty::Named(n) => n.clone(),
             Ty::String => "String".into(),
+            Ty::Bytes => "Bytes".into(),
             Ty::I64 => "Integer".into(),
             Ty::F64 => "Number".into(),
             Ty::Bool => "Bool".into(),
