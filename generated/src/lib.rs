@@ -17,4 +17,6 @@ pub mod runtime;
 pub mod api;
 pub mod ext;
 #[cfg(feature = "client")]
+pub use api::*;
+#[cfg(feature = "client")]
 pub use runtime::*;

@@ -107,6 +107,8 @@ pub struct UnionDef {
     pub dispatch: Vec<TagArm>,
     /// Variants tried when the tag is absent (all variants of an untagged union).
     pub untagged: Vec<String>,
+    /// Tag value -> the one struct variant that owns it, decoded in one pass.
+    pub fast: Vec<TagArm>,
     pub other: String,
 }
 
@@ -115,6 +117,10 @@ pub struct UnionVariant {
     pub name: String,
     pub ty: String,
     pub tags: Vec<String>,
+    /// The variant holds a generated struct (decodable in one pass once its tag is known).
+    pub object: bool,
+    /// The struct is boxed (recursion).
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

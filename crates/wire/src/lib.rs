@@ -265,6 +265,143 @@ impl<'de, T: Scalar> Visitor<'de> for LenientVisitor<T> {
     }
 }
 
+/// Entries of an object read before its tag was found.
+pub type Seen<'de> = Vec<(Key<'de>, serde_json::Value)>;
+
+/// A generated union. Decoding reads the object's keys until the tag; then, when one struct
+/// variant owns the tag, the rest of the object is decoded straight into it (one pass, no
+/// buffering). Otherwise (no tag, a shared tag, not an object) the value is buffered once and
+/// `from_value` decides.
+pub trait Union: Sized {
+    /// The wire property that carries the tag, for tagged unions.
+    const TAG: Option<&'static str>;
+
+    /// Finishes decoding into the single struct variant that owns `tag`, or hands `seen` back.
+    #[allow(clippy::type_complexity)]
+    fn fast<'de, A: MapAccess<'de>>(tag: &str, seen: Seen<'de>, map: &mut A) -> Result<Result<Self, Seen<'de>>, A::Error>;
+
+    /// Decodes a buffered value; never fails (the catch-all keeps what matches nothing).
+    fn from_value(value: serde_json::Value) -> Self;
+}
+
+/// Decodes a union through `Union::fast`, falling back to `Union::from_value`.
+pub fn deserialize_union<'de, D: Deserializer<'de>, U: Union>(d: D) -> Result<U, D::Error> {
+    d.deserialize_any(UnionVisitor::<U>(std::marker::PhantomData))
+}
+
+struct UnionVisitor<U>(std::marker::PhantomData<U>);
+
+impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
+    type Value = U;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<U, A::Error> {
+        let mut seen: Seen<'de> = Vec::new();
+        if let Some(tag_field) = U::TAG {
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                let is_tag = key.as_str() == tag_field;
+                let value: serde_json::Value = map.next_value()?;
+                if is_tag {
+                    if let serde_json::Value::String(tag) = &value {
+                        let tag = tag.clone();
+                        seen.push((key, value));
+                        match U::fast(&tag, seen, &mut map)? {
+                            Ok(done) => return Ok(done),
+                            Err(back) => seen = back,
+                        }
+                    } else {
+                        seen.push((key, value));
+                    }
+                    break;
+                }
+                seen.push((key, value));
+            }
+        }
+        let mut object = serde_json::Map::with_capacity(seen.len());
+        for (key, value) in seen {
+            object.insert(key.into_owned(), value);
+        }
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let value = map.next_value()?;
+            object.insert(key.into_owned(), value);
+        }
+        Ok(U::from_value(serde_json::Value::Object(object)))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<U, A::Error> {
+        serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(U::from_value)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<U, E> {
+        Ok(U::from_value(v.into()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<U, E> {
+        Ok(U::from_value(v.into()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<U, E> {
+        Ok(U::from_value(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<U, E> {
+        Ok(U::from_value(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<U, E> {
+        Ok(U::from_value(v.into()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<U, E> {
+        Ok(U::from_value(v.into()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<U, E> {
+        Ok(U::from_value(serde_json::Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<U, E> {
+        Ok(U::from_value(serde_json::Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<U, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Decodes the rest of an object into struct `T`: first the entries read before the tag, then
+/// the remaining keys of `map`.
+pub fn finish_object<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A) -> Result<T, A::Error> {
+    let mut value = T::default();
+    for (key, v) in seen {
+        let mut one = OneValue(Some(v));
+        value.field(key, &mut one).map_err(de::Error::custom)?;
+    }
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        value.field(key, map)?;
+    }
+    Ok(value)
+}
+
+/// A map access that hands out one already-read value (to replay entries seen before a tag).
+struct OneValue(Option<serde_json::Value>);
+
+impl<'de> MapAccess<'de> for OneValue {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, _seed: K) -> Result<Option<K::Value>, Self::Error> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+        seed.deserialize(self.0.take().unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// The string value of property `field` of a buffered object.
+pub fn value_tag<'v>(value: &'v serde_json::Value, field: &str) -> Option<&'v str> {
+    value.get(field).and_then(serde_json::Value::as_str)
+}
+
+/// Decodes a buffered value as `T`, or `None` when it does not fit.
+pub fn try_value<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
 /// A generated struct, decoded key by key: `field` reads the value of one key into `self`.
 /// Keeping the loop here keeps each generated struct down to its `match` of keys.
 pub trait Object: Default {

@@ -30,31 +30,62 @@ impl<'de> serde::Deserialize<'de> for Annotation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for Annotation {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "file_citation" => {
+                        Self::FileCitationBody(crate::wire::finish_object(seen, map)?)
+                    }
+                    "url_citation" => {
+                        Self::UrlCitationBody(crate::wire::finish_object(seen, map)?)
+                    }
+                    "container_file_citation" => {
+                        Self::ContainerFileCitationBody(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "file_path" => Self::FilePath(crate::wire::finish_object(seen, map)?),
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("file_citation") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FileCitationBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FileCitationBody(decoded);
                 }
             }
             Some("url_citation") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::UrlCitationBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::UrlCitationBody(decoded);
                 }
             }
             Some("container_file_citation") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ContainerFileCitationBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ContainerFileCitationBody(decoded);
                 }
             }
             Some("file_path") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FilePath(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FilePath(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -28,26 +28,60 @@ impl<'de> serde::Deserialize<'de> for ApplyPatchOperationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ApplyPatchOperationParam {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "create_file" => {
+                        Self::ApplyPatchCreateFileOperationParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "delete_file" => {
+                        Self::ApplyPatchDeleteFileOperationParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "update_file" => {
+                        Self::ApplyPatchUpdateFileOperationParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("create_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchCreateFileOperationParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchCreateFileOperationParam(decoded);
                 }
             }
             Some("delete_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchDeleteFileOperationParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchDeleteFileOperationParam(decoded);
                 }
             }
             Some("update_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchUpdateFileOperationParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchUpdateFileOperationParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -99,26 +99,60 @@ impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ApplyPatchToolCallOperation {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "create_file" => {
+                        Self::ApplyPatchCreateFileOperation(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "delete_file" => {
+                        Self::ApplyPatchDeleteFileOperation(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "update_file" => {
+                        Self::ApplyPatchUpdateFileOperation(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("create_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchCreateFileOperation(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchCreateFileOperation(decoded);
                 }
             }
             Some("delete_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchDeleteFileOperation(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchDeleteFileOperation(decoded);
                 }
             }
             Some("update_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchUpdateFileOperation(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchUpdateFileOperation(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

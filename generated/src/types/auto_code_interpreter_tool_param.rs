@@ -76,21 +76,50 @@ impl<'de> serde::Deserialize<'de> for AutoCodeInterpreterToolParamNetworkPolicy 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "disabled" => {
+                        Self::ContainerNetworkPolicyDisabledParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "allowlist" => {
+                        Self::ContainerNetworkPolicyAllowlistParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("disabled") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ContainerNetworkPolicyDisabledParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ContainerNetworkPolicyDisabledParam(decoded);
                 }
             }
             Some("allowlist") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ContainerNetworkPolicyAllowlistParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ContainerNetworkPolicyAllowlistParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -70,62 +70,107 @@ impl<'de> serde::Deserialize<'de> for CompoundFilterFiltersItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for CompoundFilterFiltersItem {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "eq" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "ne" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "gt" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "gte" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "lt" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "lte" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "in" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "nin" => {
+                        Self::ComparisonFilter(crate::wire::finish_object(seen, map)?)
+                    }
+                    "and" => Self::CompoundFilter(crate::wire::finish_object(seen, map)?),
+                    "or" => Self::CompoundFilter(crate::wire::finish_object(seen, map)?),
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("eq") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("ne") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("gt") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("gte") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("lt") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("lte") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("in") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("nin") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComparisonFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComparisonFilter(decoded);
                 }
             }
             Some("and") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CompoundFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CompoundFilter(decoded);
                 }
             }
             Some("or") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CompoundFilter(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CompoundFilter(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }
 ///

@@ -40,56 +40,90 @@ impl<'de> serde::Deserialize<'de> for ComputerAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ComputerAction {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "click" => Self::ClickParam(crate::wire::finish_object(seen, map)?),
+                    "double_click" => {
+                        Self::DoubleClickAction(crate::wire::finish_object(seen, map)?)
+                    }
+                    "drag" => Self::DragParam(crate::wire::finish_object(seen, map)?),
+                    "keypress" => {
+                        Self::KeyPressAction(crate::wire::finish_object(seen, map)?)
+                    }
+                    "move" => Self::MoveParam(crate::wire::finish_object(seen, map)?),
+                    "screenshot" => {
+                        Self::ScreenshotParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    "scroll" => Self::ScrollParam(crate::wire::finish_object(seen, map)?),
+                    "type" => Self::TypeParam(crate::wire::finish_object(seen, map)?),
+                    "wait" => Self::WaitParam(crate::wire::finish_object(seen, map)?),
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("click") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ClickParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ClickParam(decoded);
                 }
             }
             Some("double_click") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::DoubleClickAction(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::DoubleClickAction(decoded);
                 }
             }
             Some("drag") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::DragParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::DragParam(decoded);
                 }
             }
             Some("keypress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::KeyPressAction(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::KeyPressAction(decoded);
                 }
             }
             Some("move") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::MoveParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::MoveParam(decoded);
                 }
             }
             Some("screenshot") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ScreenshotParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ScreenshotParam(decoded);
                 }
             }
             Some("scroll") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ScrollParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ScrollParam(decoded);
                 }
             }
             Some("type") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::TypeParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::TypeParam(decoded);
                 }
             }
             Some("wait") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WaitParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WaitParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -117,14 +117,27 @@ impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemParamOutput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::String(value));
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for FunctionCallOutputItemParamOutput {
+    const TAG: Option<&'static str> = None;
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(Err(seen))
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::FunctionCallOutputItemParamOutputVariantItemList(value));
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::FunctionCallOutputItemParamOutputVariantItemList(decoded);
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }
 ///
@@ -153,26 +166,60 @@ impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemParamOutputVariantIt
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "input_text" => {
+                        Self::InputTextContentParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "input_image" => {
+                        Self::InputImageContentParamAutoParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "input_file" => {
+                        Self::InputFileContentParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("input_text") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputTextContentParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputTextContentParam(decoded);
                 }
             }
             Some("input_image") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputImageContentParamAutoParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputImageContentParamAutoParam(decoded);
                 }
             }
             Some("input_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputFileContentParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputFileContentParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -92,21 +92,50 @@ impl<'de> serde::Deserialize<'de> for FunctionShellCallItemParamEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "local" => {
+                        Self::LocalEnvironmentParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "container_reference" => {
+                        Self::ContainerReferenceParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("local") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::LocalEnvironmentParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::LocalEnvironmentParam(decoded);
                 }
             }
             Some("container_reference") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ContainerReferenceParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ContainerReferenceParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

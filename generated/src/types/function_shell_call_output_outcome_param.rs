@@ -28,21 +28,50 @@ impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputOutcomeParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "timeout" => {
+                        Self::FunctionShellCallOutputTimeoutOutcomeParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "exit" => {
+                        Self::FunctionShellCallOutputExitOutcomeParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("timeout") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionShellCallOutputTimeoutOutcomeParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionShellCallOutputTimeoutOutcomeParam(decoded);
                 }
             }
             Some("exit") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionShellCallOutputExitOutcomeParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionShellCallOutputExitOutcomeParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

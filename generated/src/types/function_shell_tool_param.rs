@@ -74,26 +74,58 @@ impl<'de> serde::Deserialize<'de> for FunctionShellToolParamEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for FunctionShellToolParamEnvironment {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "container_auto" => {
+                        Self::ContainerAutoParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    "local" => {
+                        Self::LocalEnvironmentParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "container_reference" => {
+                        Self::ContainerReferenceParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("container_auto") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ContainerAutoParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ContainerAutoParam(decoded);
                 }
             }
             Some("local") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::LocalEnvironmentParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::LocalEnvironmentParam(decoded);
                 }
             }
             Some("container_reference") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ContainerReferenceParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ContainerReferenceParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

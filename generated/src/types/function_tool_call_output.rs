@@ -113,14 +113,27 @@ impl<'de> serde::Deserialize<'de> for FunctionToolCallOutputOutput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::StringOutput(value));
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for FunctionToolCallOutputOutput {
+    const TAG: Option<&'static str> = None;
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(Err(seen))
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::StringOutput(decoded);
         }
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::OutputContentList(value));
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::OutputContentList(decoded);
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }
 ///

@@ -35,169 +35,201 @@ impl<'de> serde::Deserialize<'de> for InputItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for InputItem {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "compaction_trigger" => {
+                        Self::CompactionTriggerItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "program" => {
+                        Self::ProgramItemParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    "program_output" => {
+                        Self::ProgramOutputItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("message") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::EasyInputMessage(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::EasyInputMessage(decoded);
                 }
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("file_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("computer_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("computer_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("web_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("function_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("function_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("tool_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("tool_search_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("additional_tools") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("reasoning") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("compaction") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("image_generation_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("code_interpreter_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("local_shell_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("local_shell_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("shell_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("shell_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("apply_patch_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("apply_patch_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("mcp_list_tools") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("mcp_approval_request") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("mcp_approval_response") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("mcp_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("custom_tool_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("custom_tool_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
             }
             Some("compaction_trigger") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CompactionTriggerItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CompactionTriggerItemParam(decoded);
                 }
             }
             Some("program") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ProgramItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ProgramItemParam(decoded);
                 }
             }
             Some("program_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ProgramOutputItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ProgramOutputItemParam(decoded);
                 }
             }
             None => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::EasyInputMessage(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::EasyInputMessage(decoded);
                 }
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Item(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Item(decoded);
                 }
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ItemReferenceParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ItemReferenceParam(decoded);
                 }
             }
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

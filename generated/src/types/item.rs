@@ -78,171 +78,291 @@ impl<'de> serde::Deserialize<'de> for Item {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for Item {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "file_search_call" => {
+                        Self::FileSearchToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer_call" => {
+                        Self::ComputerToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer_call_output" => {
+                        Self::ComputerCallOutputItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "web_search_call" => {
+                        Self::WebSearchToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "function_call" => {
+                        Self::FunctionToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "function_call_output" => {
+                        Self::FunctionCallOutputItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "tool_search_call" => {
+                        Self::ToolSearchCallItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "tool_search_output" => {
+                        Self::ToolSearchOutputItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "additional_tools" => {
+                        Self::AdditionalToolsItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "reasoning" => {
+                        Self::ReasoningItem(crate::wire::finish_object(seen, map)?)
+                    }
+                    "compaction" => {
+                        Self::CompactionSummaryItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "image_generation_call" => {
+                        Self::ImageGenToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "code_interpreter_call" => {
+                        Self::CodeInterpreterToolCall(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "local_shell_call" => {
+                        Self::LocalShellToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "local_shell_call_output" => {
+                        Self::LocalShellToolCallOutput(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "shell_call" => {
+                        Self::FunctionShellCallItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "shell_call_output" => {
+                        Self::FunctionShellCallOutputItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "apply_patch_call" => {
+                        Self::ApplyPatchToolCallItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "apply_patch_call_output" => {
+                        Self::ApplyPatchToolCallOutputItemParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "mcp_list_tools" => {
+                        Self::McpListTools(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp_approval_request" => {
+                        Self::McpApprovalRequest(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp_approval_response" => {
+                        Self::McpApprovalResponse(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp_call" => {
+                        Self::McpToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "custom_tool_call_output" => {
+                        Self::CustomToolCallOutput(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "custom_tool_call" => {
+                        Self::CustomToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("message") => {
-                match raw.tag("role").as_deref() {
+                match crate::wire::value_tag(&value, "role") {
                     Some("assistant") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::OutputMessage(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::OutputMessage(decoded);
                         }
                     }
                     Some("user") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::InputMessage(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::InputMessage(decoded);
                         }
                     }
                     Some("system") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::InputMessage(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::InputMessage(decoded);
                         }
                     }
                     Some("developer") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::InputMessage(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::InputMessage(decoded);
                         }
                     }
                     _ => {}
                 }
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::OutputMessage(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::OutputMessage(decoded);
                 }
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputMessage(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputMessage(decoded);
                 }
             }
             Some("file_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FileSearchToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FileSearchToolCall(decoded);
                 }
             }
             Some("computer_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComputerToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComputerToolCall(decoded);
                 }
             }
             Some("computer_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComputerCallOutputItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComputerCallOutputItemParam(decoded);
                 }
             }
             Some("web_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchToolCall(decoded);
                 }
             }
             Some("function_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionToolCall(decoded);
                 }
             }
             Some("function_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionCallOutputItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionCallOutputItemParam(decoded);
                 }
             }
             Some("tool_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolSearchCallItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolSearchCallItemParam(decoded);
                 }
             }
             Some("tool_search_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolSearchOutputItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolSearchOutputItemParam(decoded);
                 }
             }
             Some("additional_tools") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::AdditionalToolsItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::AdditionalToolsItemParam(decoded);
                 }
             }
             Some("reasoning") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ReasoningItem(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ReasoningItem(decoded);
                 }
             }
             Some("compaction") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CompactionSummaryItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CompactionSummaryItemParam(decoded);
                 }
             }
             Some("image_generation_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ImageGenToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ImageGenToolCall(decoded);
                 }
             }
             Some("code_interpreter_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CodeInterpreterToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CodeInterpreterToolCall(decoded);
                 }
             }
             Some("local_shell_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::LocalShellToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::LocalShellToolCall(decoded);
                 }
             }
             Some("local_shell_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::LocalShellToolCallOutput(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::LocalShellToolCallOutput(decoded);
                 }
             }
             Some("shell_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionShellCallItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionShellCallItemParam(decoded);
                 }
             }
             Some("shell_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionShellCallOutputItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionShellCallOutputItemParam(decoded);
                 }
             }
             Some("apply_patch_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchToolCallItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchToolCallItemParam(decoded);
                 }
             }
             Some("apply_patch_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchToolCallOutputItemParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchToolCallOutputItemParam(decoded);
                 }
             }
             Some("mcp_list_tools") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpListTools(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpListTools(decoded);
                 }
             }
             Some("mcp_approval_request") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpApprovalRequest(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpApprovalRequest(decoded);
                 }
             }
             Some("mcp_approval_response") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpApprovalResponse(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpApprovalResponse(decoded);
                 }
             }
             Some("mcp_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpToolCall(decoded);
                 }
             }
             Some("custom_tool_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CustomToolCallOutput(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CustomToolCallOutput(decoded);
                 }
             }
             Some("custom_tool_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CustomToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CustomToolCall(decoded);
                 }
             }
             None => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputMessage(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputMessage(decoded);
                 }
             }
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

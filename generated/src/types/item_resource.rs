@@ -82,177 +82,295 @@ impl<'de> serde::Deserialize<'de> for ItemResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ItemResource {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "file_search_call" => {
+                        Self::FileSearchToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer_call" => {
+                        Self::ComputerToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer_call_output" => {
+                        Self::ComputerToolCallOutputResource(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "web_search_call" => {
+                        Self::WebSearchToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "function_call" => {
+                        Self::FunctionToolCallResource(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "function_call_output" => {
+                        Self::FunctionToolCallOutputResource(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "tool_search_call" => {
+                        Self::ToolSearchCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "tool_search_output" => {
+                        Self::ToolSearchOutput(crate::wire::finish_object(seen, map)?)
+                    }
+                    "additional_tools" => {
+                        Self::AdditionalTools(crate::wire::finish_object(seen, map)?)
+                    }
+                    "reasoning" => {
+                        Self::ReasoningItem(crate::wire::finish_object(seen, map)?)
+                    }
+                    "program" => Self::Program(crate::wire::finish_object(seen, map)?),
+                    "program_output" => {
+                        Self::ProgramOutput(crate::wire::finish_object(seen, map)?)
+                    }
+                    "compaction" => {
+                        Self::CompactionBody(crate::wire::finish_object(seen, map)?)
+                    }
+                    "image_generation_call" => {
+                        Self::ImageGenToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "code_interpreter_call" => {
+                        Self::CodeInterpreterToolCall(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "local_shell_call" => {
+                        Self::LocalShellToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "local_shell_call_output" => {
+                        Self::LocalShellToolCallOutput(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "shell_call" => {
+                        Self::FunctionShellCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "shell_call_output" => {
+                        Self::FunctionShellCallOutput(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "apply_patch_call" => {
+                        Self::ApplyPatchToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "apply_patch_call_output" => {
+                        Self::ApplyPatchToolCallOutput(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "mcp_list_tools" => {
+                        Self::McpListTools(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp_approval_request" => {
+                        Self::McpApprovalRequest(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp_approval_response" => {
+                        Self::McpApprovalResponseResource(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "mcp_call" => {
+                        Self::McpToolCall(crate::wire::finish_object(seen, map)?)
+                    }
+                    "custom_tool_call" => {
+                        Self::CustomToolCallResource(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "custom_tool_call_output" => {
+                        Self::CustomToolCallOutputResource(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("message") => {
-                match raw.tag("role").as_deref() {
+                match crate::wire::value_tag(&value, "role") {
                     Some("assistant") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::OutputMessage(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::OutputMessage(decoded);
                         }
                     }
                     Some("user") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::InputMessageResource(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::InputMessageResource(decoded);
                         }
                     }
                     Some("system") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::InputMessageResource(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::InputMessageResource(decoded);
                         }
                     }
                     Some("developer") => {
-                        if let Some(value) = raw.try_decode() {
-                            return Ok(Self::InputMessageResource(value));
+                        if let Some(decoded) = crate::wire::try_value(&value) {
+                            return Self::InputMessageResource(decoded);
                         }
                     }
                     _ => {}
                 }
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::OutputMessage(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::OutputMessage(decoded);
                 }
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputMessageResource(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputMessageResource(decoded);
                 }
             }
             Some("file_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FileSearchToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FileSearchToolCall(decoded);
                 }
             }
             Some("computer_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComputerToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComputerToolCall(decoded);
                 }
             }
             Some("computer_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComputerToolCallOutputResource(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComputerToolCallOutputResource(decoded);
                 }
             }
             Some("web_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchToolCall(decoded);
                 }
             }
             Some("function_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionToolCallResource(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionToolCallResource(decoded);
                 }
             }
             Some("function_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionToolCallOutputResource(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionToolCallOutputResource(decoded);
                 }
             }
             Some("tool_search_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolSearchCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolSearchCall(decoded);
                 }
             }
             Some("tool_search_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolSearchOutput(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolSearchOutput(decoded);
                 }
             }
             Some("additional_tools") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::AdditionalTools(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::AdditionalTools(decoded);
                 }
             }
             Some("reasoning") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ReasoningItem(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ReasoningItem(decoded);
                 }
             }
             Some("program") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::Program(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::Program(decoded);
                 }
             }
             Some("program_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ProgramOutput(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ProgramOutput(decoded);
                 }
             }
             Some("compaction") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CompactionBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CompactionBody(decoded);
                 }
             }
             Some("image_generation_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ImageGenToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ImageGenToolCall(decoded);
                 }
             }
             Some("code_interpreter_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CodeInterpreterToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CodeInterpreterToolCall(decoded);
                 }
             }
             Some("local_shell_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::LocalShellToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::LocalShellToolCall(decoded);
                 }
             }
             Some("local_shell_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::LocalShellToolCallOutput(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::LocalShellToolCallOutput(decoded);
                 }
             }
             Some("shell_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionShellCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionShellCall(decoded);
                 }
             }
             Some("shell_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionShellCallOutput(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionShellCallOutput(decoded);
                 }
             }
             Some("apply_patch_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchToolCall(decoded);
                 }
             }
             Some("apply_patch_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchToolCallOutput(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchToolCallOutput(decoded);
                 }
             }
             Some("mcp_list_tools") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpListTools(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpListTools(decoded);
                 }
             }
             Some("mcp_approval_request") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpApprovalRequest(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpApprovalRequest(decoded);
                 }
             }
             Some("mcp_approval_response") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpApprovalResponseResource(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpApprovalResponseResource(decoded);
                 }
             }
             Some("mcp_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpToolCall(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpToolCall(decoded);
                 }
             }
             Some("custom_tool_call") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CustomToolCallResource(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CustomToolCallResource(decoded);
                 }
             }
             Some("custom_tool_call_output") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CustomToolCallOutputResource(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CustomToolCallOutputResource(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -154,14 +154,27 @@ impl<'de> serde::Deserialize<'de> for McpToolAllowedTools {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::McpAllowedTools(value));
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for McpToolAllowedTools {
+    const TAG: Option<&'static str> = None;
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(Err(seen))
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpAllowedTools(decoded);
         }
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::McpToolFilter(value));
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpToolFilter(decoded);
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }
 ///
@@ -265,14 +278,27 @@ impl<'de> serde::Deserialize<'de> for McpToolRequireApproval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::McpToolApprovalFilter(value));
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for McpToolRequireApproval {
+    const TAG: Option<&'static str> = None;
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(Err(seen))
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpToolApprovalFilter(decoded);
         }
-        if let Some(value) = raw.try_decode() {
-            return Ok(Self::McpToolApprovalSetting(value));
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpToolApprovalSetting(decoded);
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }
 ///

@@ -28,26 +28,56 @@ impl<'de> serde::Deserialize<'de> for McpToolCallError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for McpToolCallError {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "mcp_protocol_error" => {
+                        Self::McpProtocolError(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp_tool_execution_error" => {
+                        Self::McpToolExecutionError(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "http_error" => {
+                        Self::HttpError(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("mcp_protocol_error") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpProtocolError(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpProtocolError(decoded);
                 }
             }
             Some("mcp_tool_execution_error") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpToolExecutionError(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpToolExecutionError(decoded);
                 }
             }
             Some("http_error") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::HttpError(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::HttpError(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -284,6 +284,8 @@ mod item_resource;
 pub use self::item_resource::*;
 mod key_press_action;
 pub use self::key_press_action::*;
+mod list_input_items_operation;
+pub use self::list_input_items_operation::*;
 mod local_environment_param;
 pub use self::local_environment_param::*;
 mod local_environment_resource;

@@ -70,22 +70,49 @@ impl<'de> serde::Deserialize<'de> for ModerationInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ModerationInput {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "moderation_result" => {
+                        Self::ModerationResultBody(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "error" => {
+                        Self::ModerationErrorBody(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("moderation_result") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ModerationResultBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ModerationResultBody(decoded);
                 }
             }
             Some("error") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ModerationErrorBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ModerationErrorBody(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }
 ///
@@ -112,21 +139,48 @@ impl<'de> serde::Deserialize<'de> for ModerationOutput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ModerationOutput {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "moderation_result" => {
+                        Self::ModerationResultBody(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "error" => {
+                        Self::ModerationErrorBody(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("moderation_result") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ModerationResultBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ModerationResultBody(decoded);
                 }
             }
             Some("error") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ModerationErrorBody(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ModerationErrorBody(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

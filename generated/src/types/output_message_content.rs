@@ -26,21 +26,46 @@ impl<'de> serde::Deserialize<'de> for OutputMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for OutputMessageContent {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "output_text" => {
+                        Self::OutputTextContent(crate::wire::finish_object(seen, map)?)
+                    }
+                    "refusal" => {
+                        Self::RefusalContent(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("output_text") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::OutputTextContent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::OutputTextContent(decoded);
                 }
             }
             Some("refusal") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::RefusalContent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::RefusalContent(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -35,30 +35,58 @@ impl<'de> serde::Deserialize<'de> for ResponsePromptVariablesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ResponsePromptVariablesValue {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "input_text" => {
+                        Self::InputTextContent(crate::wire::finish_object(seen, map)?)
+                    }
+                    "input_image" => {
+                        Self::InputImageContent(crate::wire::finish_object(seen, map)?)
+                    }
+                    "input_file" => {
+                        Self::InputFileContent(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("input_text") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputTextContent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputTextContent(decoded);
                 }
             }
             Some("input_image") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputImageContent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputImageContent(decoded);
                 }
             }
             Some("input_file") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::InputFileContent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::InputFileContent(decoded);
                 }
             }
             None => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::String(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::String(decoded);
                 }
             }
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -154,305 +154,608 @@ impl<'de> serde::Deserialize<'de> for ResponseStreamEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ResponseStreamEvent {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "response.audio.delta" => {
+                        Self::ResponseAudioDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.audio.done" => {
+                        Self::ResponseAudioDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.audio.transcript.delta" => {
+                        Self::ResponseAudioTranscriptDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.audio.transcript.done" => {
+                        Self::ResponseAudioTranscriptDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.code_interpreter_call_code.delta" => {
+                        Self::ResponseCodeInterpreterCallCodeDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.code_interpreter_call_code.done" => {
+                        Self::ResponseCodeInterpreterCallCodeDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.code_interpreter_call.completed" => {
+                        Self::ResponseCodeInterpreterCallCompletedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.code_interpreter_call.in_progress" => {
+                        Self::ResponseCodeInterpreterCallInProgressEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.code_interpreter_call.interpreting" => {
+                        Self::ResponseCodeInterpreterCallInterpretingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.completed" => {
+                        Self::ResponseCompletedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.content_part.added" => {
+                        Self::ResponseContentPartAddedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.content_part.done" => {
+                        Self::ResponseContentPartDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.created" => {
+                        Self::ResponseCreatedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "error" => {
+                        Self::ResponseErrorEvent(crate::wire::finish_object(seen, map)?)
+                    }
+                    "response.file_search_call.completed" => {
+                        Self::ResponseFileSearchCallCompletedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.file_search_call.in_progress" => {
+                        Self::ResponseFileSearchCallInProgressEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.file_search_call.searching" => {
+                        Self::ResponseFileSearchCallSearchingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.function_call_arguments.delta" => {
+                        Self::ResponseFunctionCallArgumentsDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.function_call_arguments.done" => {
+                        Self::ResponseFunctionCallArgumentsDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.shell_call_command.added" => {
+                        Self::ResponseShellCallCommandAddedStreamingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.shell_call_command.delta" => {
+                        Self::ResponseShellCallCommandDeltaStreamingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.shell_call_command.done" => {
+                        Self::ResponseShellCallCommandDoneStreamingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.shell_call_output_content.delta" => {
+                        Self::ResponseShellCallOutputContentDeltaStreamingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.shell_call_output_content.done" => {
+                        Self::ResponseShellCallOutputContentDoneStreamingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.in_progress" => {
+                        Self::ResponseInProgressEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.failed" => {
+                        Self::ResponseFailedEvent(crate::wire::finish_object(seen, map)?)
+                    }
+                    "response.incomplete" => {
+                        Self::ResponseIncompleteEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.output_item.added" => {
+                        Self::ResponseOutputItemAddedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.output_item.done" => {
+                        Self::ResponseOutputItemDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.reasoning_summary_part.added" => {
+                        Self::ResponseReasoningSummaryPartAddedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.reasoning_summary_part.done" => {
+                        Self::ResponseReasoningSummaryPartDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.reasoning_summary_text.delta" => {
+                        Self::ResponseReasoningSummaryTextDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.reasoning_summary_text.done" => {
+                        Self::ResponseReasoningSummaryTextDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.reasoning_text.delta" => {
+                        Self::ResponseReasoningTextDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.reasoning_text.done" => {
+                        Self::ResponseReasoningTextDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.refusal.delta" => {
+                        Self::ResponseRefusalDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.refusal.done" => {
+                        Self::ResponseRefusalDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.output_text.delta" => {
+                        Self::ResponseTextDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.output_text.done" => {
+                        Self::ResponseTextDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.web_search_call.completed" => {
+                        Self::ResponseWebSearchCallCompletedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.web_search_call.in_progress" => {
+                        Self::ResponseWebSearchCallInProgressEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.web_search_call.searching" => {
+                        Self::ResponseWebSearchCallSearchingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.image_generation_call.completed" => {
+                        Self::ResponseImageGenCallCompletedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.image_generation_call.generating" => {
+                        Self::ResponseImageGenCallGeneratingEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.image_generation_call.in_progress" => {
+                        Self::ResponseImageGenCallInProgressEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.image_generation_call.partial_image" => {
+                        Self::ResponseImageGenCallPartialImageEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_call_arguments.delta" => {
+                        Self::ResponseMcpCallArgumentsDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_call_arguments.done" => {
+                        Self::ResponseMcpCallArgumentsDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_call.completed" => {
+                        Self::ResponseMcpCallCompletedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_call.failed" => {
+                        Self::ResponseMcpCallFailedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_call.in_progress" => {
+                        Self::ResponseMcpCallInProgressEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_list_tools.completed" => {
+                        Self::ResponseMcpListToolsCompletedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_list_tools.failed" => {
+                        Self::ResponseMcpListToolsFailedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.mcp_list_tools.in_progress" => {
+                        Self::ResponseMcpListToolsInProgressEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.output_text.annotation.added" => {
+                        Self::ResponseOutputTextAnnotationAddedEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.queued" => {
+                        Self::ResponseQueuedEvent(crate::wire::finish_object(seen, map)?)
+                    }
+                    "response.custom_tool_call_input.delta" => {
+                        Self::ResponseCustomToolCallInputDeltaEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "response.custom_tool_call_input.done" => {
+                        Self::ResponseCustomToolCallInputDoneEvent(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("response.audio.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseAudioDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseAudioDeltaEvent(decoded);
                 }
             }
             Some("response.audio.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseAudioDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseAudioDoneEvent(decoded);
                 }
             }
             Some("response.audio.transcript.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseAudioTranscriptDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseAudioTranscriptDeltaEvent(decoded);
                 }
             }
             Some("response.audio.transcript.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseAudioTranscriptDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseAudioTranscriptDoneEvent(decoded);
                 }
             }
             Some("response.code_interpreter_call_code.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCodeInterpreterCallCodeDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCodeInterpreterCallCodeDeltaEvent(decoded);
                 }
             }
             Some("response.code_interpreter_call_code.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCodeInterpreterCallCodeDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCodeInterpreterCallCodeDoneEvent(decoded);
                 }
             }
             Some("response.code_interpreter_call.completed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCodeInterpreterCallCompletedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCodeInterpreterCallCompletedEvent(decoded);
                 }
             }
             Some("response.code_interpreter_call.in_progress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCodeInterpreterCallInProgressEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCodeInterpreterCallInProgressEvent(decoded);
                 }
             }
             Some("response.code_interpreter_call.interpreting") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCodeInterpreterCallInterpretingEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCodeInterpreterCallInterpretingEvent(decoded);
                 }
             }
             Some("response.completed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCompletedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCompletedEvent(decoded);
                 }
             }
             Some("response.content_part.added") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseContentPartAddedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseContentPartAddedEvent(decoded);
                 }
             }
             Some("response.content_part.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseContentPartDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseContentPartDoneEvent(decoded);
                 }
             }
             Some("response.created") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCreatedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCreatedEvent(decoded);
                 }
             }
             Some("error") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseErrorEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseErrorEvent(decoded);
                 }
             }
             Some("response.file_search_call.completed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFileSearchCallCompletedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFileSearchCallCompletedEvent(decoded);
                 }
             }
             Some("response.file_search_call.in_progress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFileSearchCallInProgressEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFileSearchCallInProgressEvent(decoded);
                 }
             }
             Some("response.file_search_call.searching") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFileSearchCallSearchingEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFileSearchCallSearchingEvent(decoded);
                 }
             }
             Some("response.function_call_arguments.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFunctionCallArgumentsDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFunctionCallArgumentsDeltaEvent(decoded);
                 }
             }
             Some("response.function_call_arguments.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFunctionCallArgumentsDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFunctionCallArgumentsDoneEvent(decoded);
                 }
             }
             Some("response.shell_call_command.added") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseShellCallCommandAddedStreamingEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseShellCallCommandAddedStreamingEvent(decoded);
                 }
             }
             Some("response.shell_call_command.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseShellCallCommandDeltaStreamingEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseShellCallCommandDeltaStreamingEvent(decoded);
                 }
             }
             Some("response.shell_call_command.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseShellCallCommandDoneStreamingEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseShellCallCommandDoneStreamingEvent(decoded);
                 }
             }
             Some("response.shell_call_output_content.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(
-                        Self::ResponseShellCallOutputContentDeltaStreamingEvent(value),
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseShellCallOutputContentDeltaStreamingEvent(
+                        decoded,
                     );
                 }
             }
             Some("response.shell_call_output_content.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(
-                        Self::ResponseShellCallOutputContentDoneStreamingEvent(value),
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseShellCallOutputContentDoneStreamingEvent(
+                        decoded,
                     );
                 }
             }
             Some("response.in_progress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseInProgressEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseInProgressEvent(decoded);
                 }
             }
             Some("response.failed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFailedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFailedEvent(decoded);
                 }
             }
             Some("response.incomplete") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseIncompleteEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseIncompleteEvent(decoded);
                 }
             }
             Some("response.output_item.added") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseOutputItemAddedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseOutputItemAddedEvent(decoded);
                 }
             }
             Some("response.output_item.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseOutputItemDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseOutputItemDoneEvent(decoded);
                 }
             }
             Some("response.reasoning_summary_part.added") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseReasoningSummaryPartAddedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseReasoningSummaryPartAddedEvent(decoded);
                 }
             }
             Some("response.reasoning_summary_part.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseReasoningSummaryPartDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseReasoningSummaryPartDoneEvent(decoded);
                 }
             }
             Some("response.reasoning_summary_text.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseReasoningSummaryTextDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseReasoningSummaryTextDeltaEvent(decoded);
                 }
             }
             Some("response.reasoning_summary_text.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseReasoningSummaryTextDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseReasoningSummaryTextDoneEvent(decoded);
                 }
             }
             Some("response.reasoning_text.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseReasoningTextDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseReasoningTextDeltaEvent(decoded);
                 }
             }
             Some("response.reasoning_text.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseReasoningTextDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseReasoningTextDoneEvent(decoded);
                 }
             }
             Some("response.refusal.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseRefusalDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseRefusalDeltaEvent(decoded);
                 }
             }
             Some("response.refusal.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseRefusalDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseRefusalDoneEvent(decoded);
                 }
             }
             Some("response.output_text.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseTextDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseTextDeltaEvent(decoded);
                 }
             }
             Some("response.output_text.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseTextDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseTextDoneEvent(decoded);
                 }
             }
             Some("response.web_search_call.completed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseWebSearchCallCompletedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseWebSearchCallCompletedEvent(decoded);
                 }
             }
             Some("response.web_search_call.in_progress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseWebSearchCallInProgressEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseWebSearchCallInProgressEvent(decoded);
                 }
             }
             Some("response.web_search_call.searching") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseWebSearchCallSearchingEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseWebSearchCallSearchingEvent(decoded);
                 }
             }
             Some("response.image_generation_call.completed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseImageGenCallCompletedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseImageGenCallCompletedEvent(decoded);
                 }
             }
             Some("response.image_generation_call.generating") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseImageGenCallGeneratingEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseImageGenCallGeneratingEvent(decoded);
                 }
             }
             Some("response.image_generation_call.in_progress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseImageGenCallInProgressEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseImageGenCallInProgressEvent(decoded);
                 }
             }
             Some("response.image_generation_call.partial_image") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseImageGenCallPartialImageEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseImageGenCallPartialImageEvent(decoded);
                 }
             }
             Some("response.mcp_call_arguments.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpCallArgumentsDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpCallArgumentsDeltaEvent(decoded);
                 }
             }
             Some("response.mcp_call_arguments.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpCallArgumentsDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpCallArgumentsDoneEvent(decoded);
                 }
             }
             Some("response.mcp_call.completed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpCallCompletedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpCallCompletedEvent(decoded);
                 }
             }
             Some("response.mcp_call.failed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpCallFailedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpCallFailedEvent(decoded);
                 }
             }
             Some("response.mcp_call.in_progress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpCallInProgressEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpCallInProgressEvent(decoded);
                 }
             }
             Some("response.mcp_list_tools.completed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpListToolsCompletedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpListToolsCompletedEvent(decoded);
                 }
             }
             Some("response.mcp_list_tools.failed") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpListToolsFailedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpListToolsFailedEvent(decoded);
                 }
             }
             Some("response.mcp_list_tools.in_progress") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseMcpListToolsInProgressEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseMcpListToolsInProgressEvent(decoded);
                 }
             }
             Some("response.output_text.annotation.added") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseOutputTextAnnotationAddedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseOutputTextAnnotationAddedEvent(decoded);
                 }
             }
             Some("response.queued") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseQueuedEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseQueuedEvent(decoded);
                 }
             }
             Some("response.custom_tool_call_input.delta") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCustomToolCallInputDeltaEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCustomToolCallInputDeltaEvent(decoded);
                 }
             }
             Some("response.custom_tool_call_input.done") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseCustomToolCallInputDoneEvent(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseCustomToolCallInputDoneEvent(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -28,26 +28,58 @@ impl<'de> serde::Deserialize<'de> for TextResponseFormatConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for TextResponseFormatConfiguration {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "text" => {
+                        Self::ResponseFormatText(crate::wire::finish_object(seen, map)?)
+                    }
+                    "json_schema" => {
+                        Self::TextResponseFormatJsonSchema(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "json_object" => {
+                        Self::ResponseFormatJsonObject(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("text") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFormatText(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFormatText(decoded);
                 }
             }
             Some("json_schema") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::TextResponseFormatJsonSchema(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::TextResponseFormatJsonSchema(decoded);
                 }
             }
             Some("json_object") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ResponseFormatJsonObject(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ResponseFormatJsonObject(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

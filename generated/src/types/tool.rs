@@ -56,101 +56,182 @@ impl<'de> serde::Deserialize<'de> for Tool {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for Tool {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "function" => {
+                        Self::FunctionTool(crate::wire::finish_object(seen, map)?)
+                    }
+                    "file_search" => {
+                        Self::FileSearchTool(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer" => {
+                        Self::ComputerTool(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer_use_preview" => {
+                        Self::ComputerUsePreviewTool(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "web_search" => {
+                        Self::WebSearchTool(crate::wire::finish_object(seen, map)?)
+                    }
+                    "web_search_2025_08_26" => {
+                        Self::WebSearchTool(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp" => Self::McpTool(crate::wire::finish_object(seen, map)?),
+                    "code_interpreter" => {
+                        Self::CodeInterpreterTool(crate::wire::finish_object(seen, map)?)
+                    }
+                    "programmatic_tool_calling" => {
+                        Self::ProgrammaticToolCallingParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "image_generation" => {
+                        Self::ImageGenTool(crate::wire::finish_object(seen, map)?)
+                    }
+                    "local_shell" => {
+                        Self::LocalShellToolParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    "shell" => {
+                        Self::FunctionShellToolParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "custom" => {
+                        Self::CustomToolParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    "namespace" => {
+                        Self::NamespaceToolParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    "tool_search" => {
+                        Self::ToolSearchToolParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    "web_search_preview" => {
+                        Self::WebSearchPreviewTool(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "web_search_preview_2025_03_11" => {
+                        Self::WebSearchPreviewTool(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "apply_patch" => {
+                        Self::ApplyPatchToolParam(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("function") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionTool(decoded);
                 }
             }
             Some("file_search") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FileSearchTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FileSearchTool(decoded);
                 }
             }
             Some("computer") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComputerTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComputerTool(decoded);
                 }
             }
             Some("computer_use_preview") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ComputerUsePreviewTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ComputerUsePreviewTool(decoded);
                 }
             }
             Some("web_search") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchTool(decoded);
                 }
             }
             Some("web_search_2025_08_26") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchTool(decoded);
                 }
             }
             Some("mcp") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::McpTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::McpTool(decoded);
                 }
             }
             Some("code_interpreter") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CodeInterpreterTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CodeInterpreterTool(decoded);
                 }
             }
             Some("programmatic_tool_calling") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ProgrammaticToolCallingParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ProgrammaticToolCallingParam(decoded);
                 }
             }
             Some("image_generation") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ImageGenTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ImageGenTool(decoded);
                 }
             }
             Some("local_shell") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::LocalShellToolParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::LocalShellToolParam(decoded);
                 }
             }
             Some("shell") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::FunctionShellToolParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::FunctionShellToolParam(decoded);
                 }
             }
             Some("custom") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::CustomToolParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::CustomToolParam(decoded);
                 }
             }
             Some("namespace") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::NamespaceToolParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::NamespaceToolParam(decoded);
                 }
             }
             Some("tool_search") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolSearchToolParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolSearchToolParam(decoded);
                 }
             }
             Some("web_search_preview") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchPreviewTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchPreviewTool(decoded);
                 }
             }
             Some("web_search_preview_2025_03_11") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchPreviewTool(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchPreviewTool(decoded);
                 }
             }
             Some("apply_patch") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ApplyPatchToolParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ApplyPatchToolParam(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

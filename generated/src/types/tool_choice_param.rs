@@ -41,90 +41,158 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for ToolChoiceParam {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "allowed_tools" => {
+                        Self::ToolChoiceAllowed(crate::wire::finish_object(seen, map)?)
+                    }
+                    "file_search" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "web_search_preview" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer_use_preview" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "computer_use" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "web_search_preview_2025_03_11" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "image_generation" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "code_interpreter" => {
+                        Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
+                    }
+                    "function" => {
+                        Self::ToolChoiceFunction(crate::wire::finish_object(seen, map)?)
+                    }
+                    "mcp" => Self::ToolChoiceMcp(crate::wire::finish_object(seen, map)?),
+                    "custom" => {
+                        Self::ToolChoiceCustom(crate::wire::finish_object(seen, map)?)
+                    }
+                    "programmatic_tool_calling" => {
+                        Self::SpecificProgrammaticToolCallingParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "apply_patch" => {
+                        Self::SpecificApplyPatchParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "shell" => {
+                        Self::SpecificFunctionShellParam(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("allowed_tools") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceAllowed(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceAllowed(decoded);
                 }
             }
             Some("file_search") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("web_search_preview") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("computer") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("computer_use_preview") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("computer_use") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("web_search_preview_2025_03_11") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("image_generation") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("code_interpreter") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceTypes(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceTypes(decoded);
                 }
             }
             Some("function") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceFunction(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceFunction(decoded);
                 }
             }
             Some("mcp") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceMcp(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceMcp(decoded);
                 }
             }
             Some("custom") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceCustom(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceCustom(decoded);
                 }
             }
             Some("programmatic_tool_calling") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::SpecificProgrammaticToolCallingParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::SpecificProgrammaticToolCallingParam(decoded);
                 }
             }
             Some("apply_patch") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::SpecificApplyPatchParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::SpecificApplyPatchParam(decoded);
                 }
             }
             Some("shell") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::SpecificFunctionShellParam(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::SpecificFunctionShellParam(decoded);
                 }
             }
             None => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::ToolChoiceOptions(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceOptions(decoded);
                 }
             }
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }

@@ -3,61 +3,6 @@
 #[allow(unused_imports)]
 use super::*;
 ///
-///Schema: `/paths/~1responses~1{response_id}~1input_items/get/parameters/2/schema`.
-///
-///Open enum: unknown values decode into `Other` and encode back unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InputItemsQueryOrder {
-    ///`asc`
-    Asc,
-    ///`desc`
-    Desc,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-impl InputItemsQueryOrder {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for InputItemsQueryOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl Default for InputItemsQueryOrder {
-    /// The empty catch-all: what a missing required value decodes to.
-    fn default() -> Self {
-        Self::Other(String::new())
-    }
-}
-impl std::fmt::Display for InputItemsQueryOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for InputItemsQueryOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for InputItemsQueryOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-///
 ///Schema: `/components/schemas/WebSearchToolCall`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchToolCall {
@@ -133,27 +78,59 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolCallAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = <crate::wire::Raw as serde::Deserialize>::deserialize(deserializer)?;
-        match raw.tag("type").as_deref() {
+        crate::wire::deserialize_union(deserializer)
+    }
+}
+impl crate::wire::Union for WebSearchToolCallAction {
+    const TAG: Option<&'static str> = Some("type");
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        Ok(
+            Ok(
+                match tag {
+                    "search" => {
+                        Self::WebSearchActionSearch(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "open_page" => {
+                        Self::WebSearchActionOpenPage(
+                            crate::wire::finish_object(seen, map)?,
+                        )
+                    }
+                    "find_in_page" => {
+                        Self::WebSearchActionFind(crate::wire::finish_object(seen, map)?)
+                    }
+                    _ => return Ok(Err(seen)),
+                },
+            ),
+        )
+    }
+    fn from_value(value: serde_json::Value) -> Self {
+        match crate::wire::value_tag(&value, "type") {
             Some("search") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchActionSearch(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchActionSearch(decoded);
                 }
             }
             Some("open_page") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchActionOpenPage(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchActionOpenPage(decoded);
                 }
             }
             Some("find_in_page") => {
-                if let Some(value) = raw.try_decode() {
-                    return Ok(Self::WebSearchActionFind(value));
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::WebSearchActionFind(decoded);
                 }
             }
             None => {}
             Some(_) => {}
         }
-        raw.into_value().map(Self::Other)
+        Self::Other(value)
     }
 }
 ///

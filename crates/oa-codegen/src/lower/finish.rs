@@ -114,13 +114,16 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
             DraftKind::Enum(e) => Kind::Enum(e.clone()),
             DraftKind::Union { tag, variants, dispatch, untagged, other } => Kind::Union(UnionDef {
                 tag: tag.clone(),
-                variants: variants
+                variants: union_variants(&drafts, d, variants),
+                fast: dispatch
                     .iter()
-                    .map(|(n, t, tags)| UnionVariant {
-                        name: n.clone(),
-                        ty: boxed_if_cyclic(&drafts, &d.name, t).rust(),
-                        tags: tags.clone(),
+                    .filter(|arm| arm.candidates.len() == 1)
+                    .filter(|arm| {
+                        variants.iter().any(|(n, t, _)| {
+                            n == &arm.candidates[0] && t.by_value_name().is_some_and(|t| is_struct(&drafts, t))
+                        })
                     })
+                    .cloned()
                     .collect(),
                 dispatch: dispatch.clone(),
                 untagged: untagged.clone(),
@@ -131,4 +134,24 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
         out.push(TypeDef { name: d.name.clone(), module: d.module.clone(), origin: d.origin.clone(), doc: d.doc.clone(), kind });
     }
     out
+}
+
+fn is_struct(drafts: &BTreeMap<String, Draft>, name: &str) -> bool {
+    drafts.get(name).is_some_and(|d| matches!(d.kind, DraftKind::Struct { .. }))
+}
+
+fn union_variants(drafts: &BTreeMap<String, Draft>, d: &Draft, variants: &[(String, Ty, Vec<String>)]) -> Vec<UnionVariant> {
+    variants
+        .iter()
+        .map(|(n, t, tags)| {
+            let ty = boxed_if_cyclic(drafts, &d.name, t);
+            UnionVariant {
+                name: n.clone(),
+                object: t.by_value_name().is_some_and(|t| is_struct(drafts, t)),
+                boxed: matches!(ty, Ty::Boxed(_)),
+                ty: ty.rust(),
+                tags: tags.clone(),
+            }
+        })
+        .collect()
 }

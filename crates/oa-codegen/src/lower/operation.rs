@@ -107,6 +107,9 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
         let mut query_params = Vec::new();
         let mut param_scope = Scope::with_reserved(["body", "query", "self"]);
         let query_name = lw.names.claim(&format!("{}Query", naming::type_name(naming::bare(&method_name))), "Params");
+        // Inline types of this operation (query enums, inline bodies and answers) get a module
+        // named after the operation, not the last component lowered.
+        lw.current = (type_base.clone(), naming::module_name(&format!("{type_base}Operation")), sel.pointer.clone());
         for (pptr, p) in params {
             let p = deref_component(lw.root, p);
             let Some(pm) = p.as_object() else {

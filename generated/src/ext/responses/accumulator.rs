@@ -93,12 +93,16 @@ impl ResponseAccumulator {
                 }
             }
             E::ResponseFunctionCallArgumentsDeltaEvent(e) => {
-                if let Some(OutputItem::FunctionToolCall(call)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::FunctionToolCall(call)) =
+                    self.item(e.output_index, &e.item_id)
+                {
                     call.arguments.push_str(&e.delta);
                 }
             }
             E::ResponseFunctionCallArgumentsDoneEvent(e) => {
-                if let Some(OutputItem::FunctionToolCall(call)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::FunctionToolCall(call)) =
+                    self.item(e.output_index, &e.item_id)
+                {
                     call.arguments = e.arguments.clone();
                     if !e.name.is_empty() {
                         call.name = e.name.clone();
@@ -106,36 +110,44 @@ impl ResponseAccumulator {
                 }
             }
             E::ResponseCustomToolCallInputDeltaEvent(e) => {
-                if let Some(OutputItem::CustomToolCall(call)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::CustomToolCall(call)) =
+                    self.item(e.output_index, &e.item_id)
+                {
                     call.input.push_str(&e.delta);
                 }
             }
             E::ResponseCustomToolCallInputDoneEvent(e) => {
-                if let Some(OutputItem::CustomToolCall(call)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::CustomToolCall(call)) =
+                    self.item(e.output_index, &e.item_id)
+                {
                     call.input = e.input.clone();
                 }
             }
             E::ResponseReasoningTextDeltaEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+                {
                     let content = item.content.get_or_insert_with(Vec::new);
                     slot(content, e.content_index).text.push_str(&e.delta);
                 }
             }
             E::ResponseReasoningTextDoneEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+                {
                     let content = item.content.get_or_insert_with(Vec::new);
                     slot::<ReasoningTextContent>(content, e.content_index).text = e.text.clone();
                 }
             }
             E::ResponseReasoningSummaryTextDeltaEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+                {
                     slot::<SummaryTextContent>(&mut item.summary, e.summary_index)
                         .text
                         .push_str(&e.delta);
                 }
             }
             E::ResponseReasoningSummaryTextDoneEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id) {
+                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+                {
                     slot::<SummaryTextContent>(&mut item.summary, e.summary_index).text =
                         e.text.clone();
                 }
@@ -173,16 +185,16 @@ impl ResponseAccumulator {
     /// whose id is `item_id`.
     fn item(&mut self, output_index: i64, item_id: &str) -> Option<&mut OutputItem> {
         let output = &mut self.response.as_mut()?.output;
-        let by_index = usize::try_from(output_index)
-            .ok()
-            .filter(|&i| {
-                i < output.len()
-                    && item_id_of(&output[i])
-                        .is_none_or(|id| id.is_empty() || item_id.is_empty() || id == item_id)
-            });
+        let by_index = usize::try_from(output_index).ok().filter(|&i| {
+            i < output.len()
+                && item_id_of(&output[i])
+                    .is_none_or(|id| id.is_empty() || item_id.is_empty() || id == item_id)
+        });
         let index = match by_index {
             Some(i) => i,
-            None => output.iter().position(|item| item_id_of(item) == Some(item_id))?,
+            None => output
+                .iter()
+                .position(|item| item_id_of(item) == Some(item_id))?,
         };
         output.get_mut(index)
     }
@@ -198,12 +210,22 @@ impl ResponseAccumulator {
         }
     }
 
-    fn set_part(&mut self, output_index: i64, item_id: &str, content_index: i64, part: &OutputContent) {
+    fn set_part(
+        &mut self,
+        output_index: i64,
+        item_id: &str,
+        content_index: i64,
+        part: &OutputContent,
+    ) {
         match self.item(output_index, item_id) {
             Some(OutputItem::OutputMessage(message)) => {
                 let part = match part {
-                    OutputContent::OutputTextContent(p) => OutputMessageContent::OutputTextContent(p.clone()),
-                    OutputContent::RefusalContent(p) => OutputMessageContent::RefusalContent(p.clone()),
+                    OutputContent::OutputTextContent(p) => {
+                        OutputMessageContent::OutputTextContent(p.clone())
+                    }
+                    OutputContent::RefusalContent(p) => {
+                        OutputMessageContent::RefusalContent(p.clone())
+                    }
                     OutputContent::ReasoningTextContent(_) => return,
                     OutputContent::Other(v) => OutputMessageContent::Other(v.clone()),
                 };
@@ -218,7 +240,12 @@ impl ResponseAccumulator {
         }
     }
 
-    fn text_part(&mut self, output_index: i64, item_id: &str, content_index: i64) -> Option<&mut String> {
+    fn text_part(
+        &mut self,
+        output_index: i64,
+        item_id: &str,
+        content_index: i64,
+    ) -> Option<&mut String> {
         let part = slot(self.message_content(output_index, item_id)?, content_index);
         if !matches!(part, OutputMessageContent::OutputTextContent(_)) {
             if !is_placeholder(part) {
@@ -232,7 +259,12 @@ impl ResponseAccumulator {
         }
     }
 
-    fn refusal_part(&mut self, output_index: i64, item_id: &str, content_index: i64) -> Option<&mut String> {
+    fn refusal_part(
+        &mut self,
+        output_index: i64,
+        item_id: &str,
+        content_index: i64,
+    ) -> Option<&mut String> {
         let part = slot(self.message_content(output_index, item_id)?, content_index);
         if !matches!(part, OutputMessageContent::RefusalContent(_)) {
             if !is_placeholder(part) {

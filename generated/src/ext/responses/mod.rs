@@ -6,7 +6,7 @@
 //!   `output_text` part of every output message.
 //! - [`ResponseAccumulator`] folds the events of a streamed response into the `Response` that
 //!   `response.completed` would carry.
-//! - [`wait_for`] (client feature) polls a background response until it reaches a terminal
+//! - `wait_for` (client feature) polls a background response until it reaches a terminal
 //!   status.
 
 mod accumulator;
