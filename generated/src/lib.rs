@@ -17,6 +17,7 @@ pub mod runtime;
 pub mod api;
 pub mod ext;
 #[cfg(feature = "client")]
+#[allow(unused_imports)]
 pub use api::*;
 #[cfg(feature = "client")]
 pub use runtime::*;

@@ -59,6 +59,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .arg("test")
+        // Every test binary runs even after one fails, so CI shows all failures at once.
+        .arg("--no-fail-fast")
         .args((!selects).then_some("--workspace"))
         .args(extra)
         .env("PRISM_BIN", &prism)

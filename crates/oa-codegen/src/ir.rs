@@ -121,6 +121,8 @@ pub struct UnionVariant {
     pub object: bool,
     /// The struct is boxed (recursion).
     pub boxed: bool,
+    /// No other variant holds the same type, so `From<ty>` can build this variant.
+    pub from: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

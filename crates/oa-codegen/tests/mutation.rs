@@ -604,6 +604,7 @@ fn mutated_documents_never_panic_or_hang() {
             (p.file_name().unwrap().to_string_lossy().into_owned(), doc.root, targets)
         })
         .collect();
+    let verbose = std::env::var("MUTATION_VERBOSE").is_ok();
     let mut rng = Rng::new(seed);
     let (mut ok, mut errs, mut located, mut internal) = (0usize, 0usize, 0usize, 0usize);
     let mut bad: Vec<String> = Vec::new();
@@ -621,6 +622,10 @@ fn mutated_documents_never_panic_or_hang() {
             root = original.clone();
         }
         let what = format!("case {case} (seed {seed:#x}) {name}: {}", what.unwrap_or_else(|| "no mutation applied".into()));
+        if verbose {
+            // Printed before the run: a stack overflow aborts the process, and this names the case.
+            eprintln!("{what}");
+        }
         let t0 = Instant::now();
         let outcome = run_case(root);
         let took = t0.elapsed();
@@ -637,7 +642,7 @@ fn mutated_documents_never_panic_or_hang() {
                 if errors == 0 || empty_message || text.trim().is_empty() {
                     bad.push(format!("{what}: a failure without a proper error:\n{text}"));
                 }
-                if std::env::var("MUTATION_VERBOSE").is_ok() || int {
+                if verbose || int {
                     eprintln!("{what}:\n{text}");
                 }
             }

@@ -20,6 +20,26 @@ pub enum Annotation {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<FileCitationBody> for Annotation {
+    fn from(value: FileCitationBody) -> Self {
+        Self::FileCitationBody(value)
+    }
+}
+impl From<UrlCitationBody> for Annotation {
+    fn from(value: UrlCitationBody) -> Self {
+        Self::UrlCitationBody(value)
+    }
+}
+impl From<ContainerFileCitationBody> for Annotation {
+    fn from(value: ContainerFileCitationBody) -> Self {
+        Self::ContainerFileCitationBody(value)
+    }
+}
+impl From<FilePath> for Annotation {
+    fn from(value: FilePath) -> Self {
+        Self::FilePath(value)
+    }
+}
 impl Default for Annotation {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -18,6 +18,21 @@ pub enum ApplyPatchOperationParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ApplyPatchCreateFileOperationParam> for ApplyPatchOperationParam {
+    fn from(value: ApplyPatchCreateFileOperationParam) -> Self {
+        Self::ApplyPatchCreateFileOperationParam(value)
+    }
+}
+impl From<ApplyPatchDeleteFileOperationParam> for ApplyPatchOperationParam {
+    fn from(value: ApplyPatchDeleteFileOperationParam) -> Self {
+        Self::ApplyPatchDeleteFileOperationParam(value)
+    }
+}
+impl From<ApplyPatchUpdateFileOperationParam> for ApplyPatchOperationParam {
+    fn from(value: ApplyPatchUpdateFileOperationParam) -> Self {
+        Self::ApplyPatchUpdateFileOperationParam(value)
+    }
+}
 impl Default for ApplyPatchOperationParam {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -89,6 +89,21 @@ pub enum ApplyPatchToolCallOperation {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ApplyPatchCreateFileOperation> for ApplyPatchToolCallOperation {
+    fn from(value: ApplyPatchCreateFileOperation) -> Self {
+        Self::ApplyPatchCreateFileOperation(value)
+    }
+}
+impl From<ApplyPatchDeleteFileOperation> for ApplyPatchToolCallOperation {
+    fn from(value: ApplyPatchDeleteFileOperation) -> Self {
+        Self::ApplyPatchDeleteFileOperation(value)
+    }
+}
+impl From<ApplyPatchUpdateFileOperation> for ApplyPatchToolCallOperation {
+    fn from(value: ApplyPatchUpdateFileOperation) -> Self {
+        Self::ApplyPatchUpdateFileOperation(value)
+    }
+}
 impl Default for ApplyPatchToolCallOperation {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

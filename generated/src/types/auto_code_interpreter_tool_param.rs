@@ -66,6 +66,18 @@ pub enum AutoCodeInterpreterToolParamNetworkPolicy {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ContainerNetworkPolicyDisabledParam>
+for AutoCodeInterpreterToolParamNetworkPolicy {
+    fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
+        Self::ContainerNetworkPolicyDisabledParam(value)
+    }
+}
+impl From<ContainerNetworkPolicyAllowlistParam>
+for AutoCodeInterpreterToolParamNetworkPolicy {
+    fn from(value: ContainerNetworkPolicyAllowlistParam) -> Self {
+        Self::ContainerNetworkPolicyAllowlistParam(value)
+    }
+}
 impl Default for AutoCodeInterpreterToolParamNetworkPolicy {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

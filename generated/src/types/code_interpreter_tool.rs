@@ -61,6 +61,21 @@ pub enum CodeInterpreterToolContainer {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for CodeInterpreterToolContainer {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for CodeInterpreterToolContainer {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<AutoCodeInterpreterToolParam> for CodeInterpreterToolContainer {
+    fn from(value: AutoCodeInterpreterToolParam) -> Self {
+        Self::AutoCodeInterpreterToolParam(value)
+    }
+}
 impl Default for CodeInterpreterToolContainer {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

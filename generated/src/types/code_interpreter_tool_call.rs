@@ -88,6 +88,16 @@ pub enum CodeInterpreterToolCallOutputsItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<CodeInterpreterOutputLogs> for CodeInterpreterToolCallOutputsItem {
+    fn from(value: CodeInterpreterOutputLogs) -> Self {
+        Self::CodeInterpreterOutputLogs(value)
+    }
+}
+impl From<CodeInterpreterOutputImage> for CodeInterpreterToolCallOutputsItem {
+    fn from(value: CodeInterpreterOutputImage) -> Self {
+        Self::CodeInterpreterOutputImage(value)
+    }
+}
 impl Default for CodeInterpreterToolCallOutputsItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -119,6 +119,21 @@ pub enum CompactResponseMethodPublicBodyInput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for CompactResponseMethodPublicBodyInput {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for CompactResponseMethodPublicBodyInput {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<Vec<InputItem>> for CompactResponseMethodPublicBodyInput {
+    fn from(value: Vec<InputItem>) -> Self {
+        Self::InputItemList(value)
+    }
+}
 impl Default for CompactResponseMethodPublicBodyInput {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

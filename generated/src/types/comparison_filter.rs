@@ -143,6 +143,31 @@ pub enum ComparisonFilterValue {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for ComparisonFilterValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for ComparisonFilterValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<f64> for ComparisonFilterValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<bool> for ComparisonFilterValue {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
+impl From<Vec<ComparisonFilterValueVariantItem>> for ComparisonFilterValue {
+    fn from(value: Vec<ComparisonFilterValueVariantItem>) -> Self {
+        Self::ComparisonFilterValueVariantItemList(value)
+    }
+}
 impl Default for ComparisonFilterValue {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {
@@ -193,6 +218,21 @@ pub enum ComparisonFilterValueVariantItem {
     Number(f64),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl From<String> for ComparisonFilterValueVariantItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for ComparisonFilterValueVariantItem {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<f64> for ComparisonFilterValueVariantItem {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 impl Default for ComparisonFilterValueVariantItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.

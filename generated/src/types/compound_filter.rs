@@ -60,6 +60,16 @@ pub enum CompoundFilterFiltersItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ComparisonFilter> for CompoundFilterFiltersItem {
+    fn from(value: ComparisonFilter) -> Self {
+        Self::ComparisonFilter(value)
+    }
+}
+impl From<CompoundFilter> for CompoundFilterFiltersItem {
+    fn from(value: CompoundFilter) -> Self {
+        Self::CompoundFilter(value)
+    }
+}
 impl Default for CompoundFilterFiltersItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

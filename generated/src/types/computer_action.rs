@@ -30,6 +30,51 @@ pub enum ComputerAction {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ClickParam> for ComputerAction {
+    fn from(value: ClickParam) -> Self {
+        Self::ClickParam(value)
+    }
+}
+impl From<DoubleClickAction> for ComputerAction {
+    fn from(value: DoubleClickAction) -> Self {
+        Self::DoubleClickAction(value)
+    }
+}
+impl From<DragParam> for ComputerAction {
+    fn from(value: DragParam) -> Self {
+        Self::DragParam(value)
+    }
+}
+impl From<KeyPressAction> for ComputerAction {
+    fn from(value: KeyPressAction) -> Self {
+        Self::KeyPressAction(value)
+    }
+}
+impl From<MoveParam> for ComputerAction {
+    fn from(value: MoveParam) -> Self {
+        Self::MoveParam(value)
+    }
+}
+impl From<ScreenshotParam> for ComputerAction {
+    fn from(value: ScreenshotParam) -> Self {
+        Self::ScreenshotParam(value)
+    }
+}
+impl From<ScrollParam> for ComputerAction {
+    fn from(value: ScrollParam) -> Self {
+        Self::ScrollParam(value)
+    }
+}
+impl From<TypeParam> for ComputerAction {
+    fn from(value: TypeParam) -> Self {
+        Self::TypeParam(value)
+    }
+}
+impl From<WaitParam> for ComputerAction {
+    fn from(value: WaitParam) -> Self {
+        Self::WaitParam(value)
+    }
+}
 impl Default for ComputerAction {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -70,6 +70,16 @@ pub enum ContainerAutoParamNetworkPolicy {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ContainerNetworkPolicyDisabledParam> for ContainerAutoParamNetworkPolicy {
+    fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
+        Self::ContainerNetworkPolicyDisabledParam(value)
+    }
+}
+impl From<ContainerNetworkPolicyAllowlistParam> for ContainerAutoParamNetworkPolicy {
+    fn from(value: ContainerNetworkPolicyAllowlistParam) -> Self {
+        Self::ContainerNetworkPolicyAllowlistParam(value)
+    }
+}
 impl Default for ContainerAutoParamNetworkPolicy {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {
@@ -140,6 +150,16 @@ pub enum ContainerAutoParamSkillsItem {
     InlineSkillParam(InlineSkillParam),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl From<SkillReferenceParam> for ContainerAutoParamSkillsItem {
+    fn from(value: SkillReferenceParam) -> Self {
+        Self::SkillReferenceParam(value)
+    }
+}
+impl From<InlineSkillParam> for ContainerAutoParamSkillsItem {
+    fn from(value: InlineSkillParam) -> Self {
+        Self::InlineSkillParam(value)
+    }
 }
 impl Default for ContainerAutoParamSkillsItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.

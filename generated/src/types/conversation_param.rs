@@ -14,6 +14,21 @@ pub enum ConversationParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for ConversationParam {
+    fn from(value: String) -> Self {
+        Self::ConversationId(value)
+    }
+}
+impl From<&str> for ConversationParam {
+    fn from(value: &str) -> Self {
+        Self::ConversationId(value.to_owned())
+    }
+}
+impl From<ConversationParam2> for ConversationParam {
+    fn from(value: ConversationParam2) -> Self {
+        Self::ConversationParam2(value)
+    }
+}
 impl Default for ConversationParam {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

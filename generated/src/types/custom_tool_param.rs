@@ -88,6 +88,16 @@ pub enum CustomToolParamFormat {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<CustomTextFormatParam> for CustomToolParamFormat {
+    fn from(value: CustomTextFormatParam) -> Self {
+        Self::CustomTextFormatParam(value)
+    }
+}
+impl From<CustomGrammarFormatParam> for CustomToolParamFormat {
+    fn from(value: CustomGrammarFormatParam) -> Self {
+        Self::CustomGrammarFormatParam(value)
+    }
+}
 impl Default for CustomToolParamFormat {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

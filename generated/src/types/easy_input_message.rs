@@ -68,6 +68,21 @@ pub enum EasyInputMessageContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for EasyInputMessageContent {
+    fn from(value: String) -> Self {
+        Self::TextInput(value)
+    }
+}
+impl From<&str> for EasyInputMessageContent {
+    fn from(value: &str) -> Self {
+        Self::TextInput(value.to_owned())
+    }
+}
+impl From<InputMessageContentList> for EasyInputMessageContent {
+    fn from(value: InputMessageContentList) -> Self {
+        Self::InputMessageContentList(value)
+    }
+}
 impl Default for EasyInputMessageContent {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

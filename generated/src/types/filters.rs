@@ -16,6 +16,16 @@ pub enum Filters {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ComparisonFilter> for Filters {
+    fn from(value: ComparisonFilter) -> Self {
+        Self::ComparisonFilter(value)
+    }
+}
+impl From<CompoundFilter> for Filters {
+    fn from(value: CompoundFilter) -> Self {
+        Self::CompoundFilter(value)
+    }
+}
 impl Default for Filters {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

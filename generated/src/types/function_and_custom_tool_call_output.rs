@@ -18,6 +18,21 @@ pub enum FunctionAndCustomToolCallOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<InputTextContent> for FunctionAndCustomToolCallOutput {
+    fn from(value: InputTextContent) -> Self {
+        Self::InputTextContent(value)
+    }
+}
+impl From<InputImageContent> for FunctionAndCustomToolCallOutput {
+    fn from(value: InputImageContent) -> Self {
+        Self::InputImageContent(value)
+    }
+}
+impl From<InputFileContent> for FunctionAndCustomToolCallOutput {
+    fn from(value: InputFileContent) -> Self {
+        Self::InputFileContent(value)
+    }
+}
 impl Default for FunctionAndCustomToolCallOutput {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -107,6 +107,22 @@ pub enum FunctionCallOutputItemParamOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for FunctionCallOutputItemParamOutput {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for FunctionCallOutputItemParamOutput {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<Vec<FunctionCallOutputItemParamOutputVariantItem>>
+for FunctionCallOutputItemParamOutput {
+    fn from(value: Vec<FunctionCallOutputItemParamOutputVariantItem>) -> Self {
+        Self::FunctionCallOutputItemParamOutputVariantItemList(value)
+    }
+}
 impl Default for FunctionCallOutputItemParamOutput {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {
@@ -155,6 +171,22 @@ pub enum FunctionCallOutputItemParamOutputVariantItem {
     InputFileContentParam(InputFileContentParam),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl From<InputTextContentParam> for FunctionCallOutputItemParamOutputVariantItem {
+    fn from(value: InputTextContentParam) -> Self {
+        Self::InputTextContentParam(value)
+    }
+}
+impl From<InputImageContentParamAutoParam>
+for FunctionCallOutputItemParamOutputVariantItem {
+    fn from(value: InputImageContentParamAutoParam) -> Self {
+        Self::InputImageContentParamAutoParam(value)
+    }
+}
+impl From<InputFileContentParam> for FunctionCallOutputItemParamOutputVariantItem {
+    fn from(value: InputFileContentParam) -> Self {
+        Self::InputFileContentParam(value)
+    }
 }
 impl Default for FunctionCallOutputItemParamOutputVariantItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.

@@ -96,6 +96,16 @@ pub enum FunctionShellCallEnvironment {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<LocalEnvironmentResource> for FunctionShellCallEnvironment {
+    fn from(value: LocalEnvironmentResource) -> Self {
+        Self::LocalEnvironmentResource(value)
+    }
+}
+impl From<ContainerReferenceResource> for FunctionShellCallEnvironment {
+    fn from(value: ContainerReferenceResource) -> Self {
+        Self::ContainerReferenceResource(value)
+    }
+}
 impl Default for FunctionShellCallEnvironment {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

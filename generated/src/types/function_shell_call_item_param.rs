@@ -82,6 +82,16 @@ pub enum FunctionShellCallItemParamEnvironment {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<LocalEnvironmentParam> for FunctionShellCallItemParamEnvironment {
+    fn from(value: LocalEnvironmentParam) -> Self {
+        Self::LocalEnvironmentParam(value)
+    }
+}
+impl From<ContainerReferenceParam> for FunctionShellCallItemParamEnvironment {
+    fn from(value: ContainerReferenceParam) -> Self {
+        Self::ContainerReferenceParam(value)
+    }
+}
 impl Default for FunctionShellCallItemParamEnvironment {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -79,6 +79,17 @@ pub enum FunctionShellCallOutputContentOutcome {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<FunctionShellCallOutputTimeoutOutcome>
+for FunctionShellCallOutputContentOutcome {
+    fn from(value: FunctionShellCallOutputTimeoutOutcome) -> Self {
+        Self::FunctionShellCallOutputTimeoutOutcome(value)
+    }
+}
+impl From<FunctionShellCallOutputExitOutcome> for FunctionShellCallOutputContentOutcome {
+    fn from(value: FunctionShellCallOutputExitOutcome) -> Self {
+        Self::FunctionShellCallOutputExitOutcome(value)
+    }
+}
 impl Default for FunctionShellCallOutputContentOutcome {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

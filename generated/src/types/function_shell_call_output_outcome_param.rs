@@ -18,6 +18,18 @@ pub enum FunctionShellCallOutputOutcomeParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<FunctionShellCallOutputTimeoutOutcomeParam>
+for FunctionShellCallOutputOutcomeParam {
+    fn from(value: FunctionShellCallOutputTimeoutOutcomeParam) -> Self {
+        Self::FunctionShellCallOutputTimeoutOutcomeParam(value)
+    }
+}
+impl From<FunctionShellCallOutputExitOutcomeParam>
+for FunctionShellCallOutputOutcomeParam {
+    fn from(value: FunctionShellCallOutputExitOutcomeParam) -> Self {
+        Self::FunctionShellCallOutputExitOutcomeParam(value)
+    }
+}
 impl Default for FunctionShellCallOutputOutcomeParam {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -64,6 +64,21 @@ pub enum FunctionShellToolParamEnvironment {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ContainerAutoParam> for FunctionShellToolParamEnvironment {
+    fn from(value: ContainerAutoParam) -> Self {
+        Self::ContainerAutoParam(value)
+    }
+}
+impl From<LocalEnvironmentParam> for FunctionShellToolParamEnvironment {
+    fn from(value: LocalEnvironmentParam) -> Self {
+        Self::LocalEnvironmentParam(value)
+    }
+}
+impl From<ContainerReferenceParam> for FunctionShellToolParamEnvironment {
+    fn from(value: ContainerReferenceParam) -> Self {
+        Self::ContainerReferenceParam(value)
+    }
+}
 impl Default for FunctionShellToolParamEnvironment {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -103,6 +103,21 @@ pub enum FunctionToolCallOutputOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for FunctionToolCallOutputOutput {
+    fn from(value: String) -> Self {
+        Self::StringOutput(value)
+    }
+}
+impl From<&str> for FunctionToolCallOutputOutput {
+    fn from(value: &str) -> Self {
+        Self::StringOutput(value.to_owned())
+    }
+}
+impl From<Vec<FunctionAndCustomToolCallOutput>> for FunctionToolCallOutputOutput {
+    fn from(value: Vec<FunctionAndCustomToolCallOutput>) -> Self {
+        Self::OutputContentList(value)
+    }
+}
 impl Default for FunctionToolCallOutputOutput {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -18,6 +18,21 @@ pub enum InputContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<InputTextContent> for InputContent {
+    fn from(value: InputTextContent) -> Self {
+        Self::InputTextContent(value)
+    }
+}
+impl From<InputImageContent> for InputContent {
+    fn from(value: InputImageContent) -> Self {
+        Self::InputImageContent(value)
+    }
+}
+impl From<InputFileContent> for InputContent {
+    fn from(value: InputFileContent) -> Self {
+        Self::InputFileContent(value)
+    }
+}
 impl Default for InputContent {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -25,6 +25,36 @@ pub enum InputItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<EasyInputMessage> for InputItem {
+    fn from(value: EasyInputMessage) -> Self {
+        Self::EasyInputMessage(value)
+    }
+}
+impl From<Item> for InputItem {
+    fn from(value: Item) -> Self {
+        Self::Item(value)
+    }
+}
+impl From<CompactionTriggerItemParam> for InputItem {
+    fn from(value: CompactionTriggerItemParam) -> Self {
+        Self::CompactionTriggerItemParam(value)
+    }
+}
+impl From<ItemReferenceParam> for InputItem {
+    fn from(value: ItemReferenceParam) -> Self {
+        Self::ItemReferenceParam(value)
+    }
+}
+impl From<ProgramItemParam> for InputItem {
+    fn from(value: ProgramItemParam) -> Self {
+        Self::ProgramItemParam(value)
+    }
+}
+impl From<ProgramOutputItemParam> for InputItem {
+    fn from(value: ProgramOutputItemParam) -> Self {
+        Self::ProgramOutputItemParam(value)
+    }
+}
 impl Default for InputItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

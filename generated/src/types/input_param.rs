@@ -16,6 +16,21 @@ pub enum InputParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for InputParam {
+    fn from(value: String) -> Self {
+        Self::TextInput(value)
+    }
+}
+impl From<&str> for InputParam {
+    fn from(value: &str) -> Self {
+        Self::TextInput(value.to_owned())
+    }
+}
+impl From<Vec<InputItem>> for InputParam {
+    fn from(value: Vec<InputItem>) -> Self {
+        Self::InputItemList(value)
+    }
+}
 impl Default for InputParam {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

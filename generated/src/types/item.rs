@@ -68,6 +68,141 @@ pub enum Item {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<InputMessage> for Item {
+    fn from(value: InputMessage) -> Self {
+        Self::InputMessage(value)
+    }
+}
+impl From<OutputMessage> for Item {
+    fn from(value: OutputMessage) -> Self {
+        Self::OutputMessage(value)
+    }
+}
+impl From<FileSearchToolCall> for Item {
+    fn from(value: FileSearchToolCall) -> Self {
+        Self::FileSearchToolCall(value)
+    }
+}
+impl From<ComputerToolCall> for Item {
+    fn from(value: ComputerToolCall) -> Self {
+        Self::ComputerToolCall(value)
+    }
+}
+impl From<ComputerCallOutputItemParam> for Item {
+    fn from(value: ComputerCallOutputItemParam) -> Self {
+        Self::ComputerCallOutputItemParam(value)
+    }
+}
+impl From<WebSearchToolCall> for Item {
+    fn from(value: WebSearchToolCall) -> Self {
+        Self::WebSearchToolCall(value)
+    }
+}
+impl From<FunctionToolCall> for Item {
+    fn from(value: FunctionToolCall) -> Self {
+        Self::FunctionToolCall(value)
+    }
+}
+impl From<FunctionCallOutputItemParam> for Item {
+    fn from(value: FunctionCallOutputItemParam) -> Self {
+        Self::FunctionCallOutputItemParam(value)
+    }
+}
+impl From<ToolSearchCallItemParam> for Item {
+    fn from(value: ToolSearchCallItemParam) -> Self {
+        Self::ToolSearchCallItemParam(value)
+    }
+}
+impl From<ToolSearchOutputItemParam> for Item {
+    fn from(value: ToolSearchOutputItemParam) -> Self {
+        Self::ToolSearchOutputItemParam(value)
+    }
+}
+impl From<AdditionalToolsItemParam> for Item {
+    fn from(value: AdditionalToolsItemParam) -> Self {
+        Self::AdditionalToolsItemParam(value)
+    }
+}
+impl From<ReasoningItem> for Item {
+    fn from(value: ReasoningItem) -> Self {
+        Self::ReasoningItem(value)
+    }
+}
+impl From<CompactionSummaryItemParam> for Item {
+    fn from(value: CompactionSummaryItemParam) -> Self {
+        Self::CompactionSummaryItemParam(value)
+    }
+}
+impl From<ImageGenToolCall> for Item {
+    fn from(value: ImageGenToolCall) -> Self {
+        Self::ImageGenToolCall(value)
+    }
+}
+impl From<CodeInterpreterToolCall> for Item {
+    fn from(value: CodeInterpreterToolCall) -> Self {
+        Self::CodeInterpreterToolCall(value)
+    }
+}
+impl From<LocalShellToolCall> for Item {
+    fn from(value: LocalShellToolCall) -> Self {
+        Self::LocalShellToolCall(value)
+    }
+}
+impl From<LocalShellToolCallOutput> for Item {
+    fn from(value: LocalShellToolCallOutput) -> Self {
+        Self::LocalShellToolCallOutput(value)
+    }
+}
+impl From<FunctionShellCallItemParam> for Item {
+    fn from(value: FunctionShellCallItemParam) -> Self {
+        Self::FunctionShellCallItemParam(value)
+    }
+}
+impl From<FunctionShellCallOutputItemParam> for Item {
+    fn from(value: FunctionShellCallOutputItemParam) -> Self {
+        Self::FunctionShellCallOutputItemParam(value)
+    }
+}
+impl From<ApplyPatchToolCallItemParam> for Item {
+    fn from(value: ApplyPatchToolCallItemParam) -> Self {
+        Self::ApplyPatchToolCallItemParam(value)
+    }
+}
+impl From<ApplyPatchToolCallOutputItemParam> for Item {
+    fn from(value: ApplyPatchToolCallOutputItemParam) -> Self {
+        Self::ApplyPatchToolCallOutputItemParam(value)
+    }
+}
+impl From<McpListTools> for Item {
+    fn from(value: McpListTools) -> Self {
+        Self::McpListTools(value)
+    }
+}
+impl From<McpApprovalRequest> for Item {
+    fn from(value: McpApprovalRequest) -> Self {
+        Self::McpApprovalRequest(value)
+    }
+}
+impl From<McpApprovalResponse> for Item {
+    fn from(value: McpApprovalResponse) -> Self {
+        Self::McpApprovalResponse(value)
+    }
+}
+impl From<McpToolCall> for Item {
+    fn from(value: McpToolCall) -> Self {
+        Self::McpToolCall(value)
+    }
+}
+impl From<CustomToolCallOutput> for Item {
+    fn from(value: CustomToolCallOutput) -> Self {
+        Self::CustomToolCallOutput(value)
+    }
+}
+impl From<CustomToolCall> for Item {
+    fn from(value: CustomToolCall) -> Self {
+        Self::CustomToolCall(value)
+    }
+}
 impl Default for Item {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

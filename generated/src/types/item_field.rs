@@ -68,6 +68,146 @@ pub enum ItemField {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<Message> for ItemField {
+    fn from(value: Message) -> Self {
+        Self::Message(value)
+    }
+}
+impl From<Program> for ItemField {
+    fn from(value: Program) -> Self {
+        Self::Program(value)
+    }
+}
+impl From<ProgramOutput> for ItemField {
+    fn from(value: ProgramOutput) -> Self {
+        Self::ProgramOutput(value)
+    }
+}
+impl From<FunctionToolCall> for ItemField {
+    fn from(value: FunctionToolCall) -> Self {
+        Self::FunctionToolCall(value)
+    }
+}
+impl From<ToolSearchCall> for ItemField {
+    fn from(value: ToolSearchCall) -> Self {
+        Self::ToolSearchCall(value)
+    }
+}
+impl From<ToolSearchOutput> for ItemField {
+    fn from(value: ToolSearchOutput) -> Self {
+        Self::ToolSearchOutput(value)
+    }
+}
+impl From<AdditionalTools> for ItemField {
+    fn from(value: AdditionalTools) -> Self {
+        Self::AdditionalTools(value)
+    }
+}
+impl From<FunctionToolCallOutput> for ItemField {
+    fn from(value: FunctionToolCallOutput) -> Self {
+        Self::FunctionToolCallOutput(value)
+    }
+}
+impl From<FileSearchToolCall> for ItemField {
+    fn from(value: FileSearchToolCall) -> Self {
+        Self::FileSearchToolCall(value)
+    }
+}
+impl From<WebSearchToolCall> for ItemField {
+    fn from(value: WebSearchToolCall) -> Self {
+        Self::WebSearchToolCall(value)
+    }
+}
+impl From<ImageGenToolCall> for ItemField {
+    fn from(value: ImageGenToolCall) -> Self {
+        Self::ImageGenToolCall(value)
+    }
+}
+impl From<ComputerToolCall> for ItemField {
+    fn from(value: ComputerToolCall) -> Self {
+        Self::ComputerToolCall(value)
+    }
+}
+impl From<ComputerToolCallOutputResource> for ItemField {
+    fn from(value: ComputerToolCallOutputResource) -> Self {
+        Self::ComputerToolCallOutputResource(value)
+    }
+}
+impl From<ReasoningItem> for ItemField {
+    fn from(value: ReasoningItem) -> Self {
+        Self::ReasoningItem(value)
+    }
+}
+impl From<CompactionBody> for ItemField {
+    fn from(value: CompactionBody) -> Self {
+        Self::CompactionBody(value)
+    }
+}
+impl From<CodeInterpreterToolCall> for ItemField {
+    fn from(value: CodeInterpreterToolCall) -> Self {
+        Self::CodeInterpreterToolCall(value)
+    }
+}
+impl From<LocalShellToolCall> for ItemField {
+    fn from(value: LocalShellToolCall) -> Self {
+        Self::LocalShellToolCall(value)
+    }
+}
+impl From<LocalShellToolCallOutput> for ItemField {
+    fn from(value: LocalShellToolCallOutput) -> Self {
+        Self::LocalShellToolCallOutput(value)
+    }
+}
+impl From<FunctionShellCall> for ItemField {
+    fn from(value: FunctionShellCall) -> Self {
+        Self::FunctionShellCall(value)
+    }
+}
+impl From<FunctionShellCallOutput> for ItemField {
+    fn from(value: FunctionShellCallOutput) -> Self {
+        Self::FunctionShellCallOutput(value)
+    }
+}
+impl From<ApplyPatchToolCall> for ItemField {
+    fn from(value: ApplyPatchToolCall) -> Self {
+        Self::ApplyPatchToolCall(value)
+    }
+}
+impl From<ApplyPatchToolCallOutput> for ItemField {
+    fn from(value: ApplyPatchToolCallOutput) -> Self {
+        Self::ApplyPatchToolCallOutput(value)
+    }
+}
+impl From<McpListTools> for ItemField {
+    fn from(value: McpListTools) -> Self {
+        Self::McpListTools(value)
+    }
+}
+impl From<McpApprovalRequest> for ItemField {
+    fn from(value: McpApprovalRequest) -> Self {
+        Self::McpApprovalRequest(value)
+    }
+}
+impl From<McpApprovalResponseResource> for ItemField {
+    fn from(value: McpApprovalResponseResource) -> Self {
+        Self::McpApprovalResponseResource(value)
+    }
+}
+impl From<McpToolCall> for ItemField {
+    fn from(value: McpToolCall) -> Self {
+        Self::McpToolCall(value)
+    }
+}
+impl From<CustomToolCall> for ItemField {
+    fn from(value: CustomToolCall) -> Self {
+        Self::CustomToolCall(value)
+    }
+}
+impl From<CustomToolCallOutput> for ItemField {
+    fn from(value: CustomToolCallOutput) -> Self {
+        Self::CustomToolCallOutput(value)
+    }
+}
 impl Default for ItemField {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

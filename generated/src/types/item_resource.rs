@@ -72,6 +72,151 @@ pub enum ItemResource {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<InputMessageResource> for ItemResource {
+    fn from(value: InputMessageResource) -> Self {
+        Self::InputMessageResource(value)
+    }
+}
+impl From<OutputMessage> for ItemResource {
+    fn from(value: OutputMessage) -> Self {
+        Self::OutputMessage(value)
+    }
+}
+impl From<FileSearchToolCall> for ItemResource {
+    fn from(value: FileSearchToolCall) -> Self {
+        Self::FileSearchToolCall(value)
+    }
+}
+impl From<ComputerToolCall> for ItemResource {
+    fn from(value: ComputerToolCall) -> Self {
+        Self::ComputerToolCall(value)
+    }
+}
+impl From<ComputerToolCallOutputResource> for ItemResource {
+    fn from(value: ComputerToolCallOutputResource) -> Self {
+        Self::ComputerToolCallOutputResource(value)
+    }
+}
+impl From<WebSearchToolCall> for ItemResource {
+    fn from(value: WebSearchToolCall) -> Self {
+        Self::WebSearchToolCall(value)
+    }
+}
+impl From<FunctionToolCallResource> for ItemResource {
+    fn from(value: FunctionToolCallResource) -> Self {
+        Self::FunctionToolCallResource(value)
+    }
+}
+impl From<FunctionToolCallOutputResource> for ItemResource {
+    fn from(value: FunctionToolCallOutputResource) -> Self {
+        Self::FunctionToolCallOutputResource(value)
+    }
+}
+impl From<ToolSearchCall> for ItemResource {
+    fn from(value: ToolSearchCall) -> Self {
+        Self::ToolSearchCall(value)
+    }
+}
+impl From<ToolSearchOutput> for ItemResource {
+    fn from(value: ToolSearchOutput) -> Self {
+        Self::ToolSearchOutput(value)
+    }
+}
+impl From<AdditionalTools> for ItemResource {
+    fn from(value: AdditionalTools) -> Self {
+        Self::AdditionalTools(value)
+    }
+}
+impl From<ReasoningItem> for ItemResource {
+    fn from(value: ReasoningItem) -> Self {
+        Self::ReasoningItem(value)
+    }
+}
+impl From<Program> for ItemResource {
+    fn from(value: Program) -> Self {
+        Self::Program(value)
+    }
+}
+impl From<ProgramOutput> for ItemResource {
+    fn from(value: ProgramOutput) -> Self {
+        Self::ProgramOutput(value)
+    }
+}
+impl From<CompactionBody> for ItemResource {
+    fn from(value: CompactionBody) -> Self {
+        Self::CompactionBody(value)
+    }
+}
+impl From<ImageGenToolCall> for ItemResource {
+    fn from(value: ImageGenToolCall) -> Self {
+        Self::ImageGenToolCall(value)
+    }
+}
+impl From<CodeInterpreterToolCall> for ItemResource {
+    fn from(value: CodeInterpreterToolCall) -> Self {
+        Self::CodeInterpreterToolCall(value)
+    }
+}
+impl From<LocalShellToolCall> for ItemResource {
+    fn from(value: LocalShellToolCall) -> Self {
+        Self::LocalShellToolCall(value)
+    }
+}
+impl From<LocalShellToolCallOutput> for ItemResource {
+    fn from(value: LocalShellToolCallOutput) -> Self {
+        Self::LocalShellToolCallOutput(value)
+    }
+}
+impl From<FunctionShellCall> for ItemResource {
+    fn from(value: FunctionShellCall) -> Self {
+        Self::FunctionShellCall(value)
+    }
+}
+impl From<FunctionShellCallOutput> for ItemResource {
+    fn from(value: FunctionShellCallOutput) -> Self {
+        Self::FunctionShellCallOutput(value)
+    }
+}
+impl From<ApplyPatchToolCall> for ItemResource {
+    fn from(value: ApplyPatchToolCall) -> Self {
+        Self::ApplyPatchToolCall(value)
+    }
+}
+impl From<ApplyPatchToolCallOutput> for ItemResource {
+    fn from(value: ApplyPatchToolCallOutput) -> Self {
+        Self::ApplyPatchToolCallOutput(value)
+    }
+}
+impl From<McpListTools> for ItemResource {
+    fn from(value: McpListTools) -> Self {
+        Self::McpListTools(value)
+    }
+}
+impl From<McpApprovalRequest> for ItemResource {
+    fn from(value: McpApprovalRequest) -> Self {
+        Self::McpApprovalRequest(value)
+    }
+}
+impl From<McpApprovalResponseResource> for ItemResource {
+    fn from(value: McpApprovalResponseResource) -> Self {
+        Self::McpApprovalResponseResource(value)
+    }
+}
+impl From<McpToolCall> for ItemResource {
+    fn from(value: McpToolCall) -> Self {
+        Self::McpToolCall(value)
+    }
+}
+impl From<CustomToolCallResource> for ItemResource {
+    fn from(value: CustomToolCallResource) -> Self {
+        Self::CustomToolCallResource(value)
+    }
+}
+impl From<CustomToolCallOutputResource> for ItemResource {
+    fn from(value: CustomToolCallOutputResource) -> Self {
+        Self::CustomToolCallOutputResource(value)
+    }
+}
 impl Default for ItemResource {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

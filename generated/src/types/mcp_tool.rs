@@ -144,6 +144,16 @@ pub enum McpToolAllowedTools {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<Vec<String>> for McpToolAllowedTools {
+    fn from(value: Vec<String>) -> Self {
+        Self::McpAllowedTools(value)
+    }
+}
+impl From<McpToolFilter> for McpToolAllowedTools {
+    fn from(value: McpToolFilter) -> Self {
+        Self::McpToolFilter(value)
+    }
+}
 impl Default for McpToolAllowedTools {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {
@@ -267,6 +277,16 @@ pub enum McpToolRequireApproval {
     McpToolApprovalSetting(McpToolRequireApprovalMcpToolApprovalSetting),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl From<McpToolRequireApprovalMcpToolApprovalFilter> for McpToolRequireApproval {
+    fn from(value: McpToolRequireApprovalMcpToolApprovalFilter) -> Self {
+        Self::McpToolApprovalFilter(value)
+    }
+}
+impl From<McpToolRequireApprovalMcpToolApprovalSetting> for McpToolRequireApproval {
+    fn from(value: McpToolRequireApprovalMcpToolApprovalSetting) -> Self {
+        Self::McpToolApprovalSetting(value)
+    }
 }
 impl Default for McpToolRequireApproval {
     /// `null` in the catch-all arm: what a missing required union decodes to.

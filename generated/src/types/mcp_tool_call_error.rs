@@ -18,6 +18,21 @@ pub enum McpToolCallError {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<McpProtocolError> for McpToolCallError {
+    fn from(value: McpProtocolError) -> Self {
+        Self::McpProtocolError(value)
+    }
+}
+impl From<McpToolExecutionError> for McpToolCallError {
+    fn from(value: McpToolExecutionError) -> Self {
+        Self::McpToolExecutionError(value)
+    }
+}
+impl From<HttpError> for McpToolCallError {
+    fn from(value: HttpError) -> Self {
+        Self::HttpError(value)
+    }
+}
 impl Default for McpToolCallError {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

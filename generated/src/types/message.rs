@@ -88,6 +88,51 @@ pub enum MessageContentItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<InputTextContent> for MessageContentItem {
+    fn from(value: InputTextContent) -> Self {
+        Self::InputTextContent(value)
+    }
+}
+impl From<OutputTextContent> for MessageContentItem {
+    fn from(value: OutputTextContent) -> Self {
+        Self::OutputTextContent(value)
+    }
+}
+impl From<TextContent> for MessageContentItem {
+    fn from(value: TextContent) -> Self {
+        Self::TextContent(value)
+    }
+}
+impl From<SummaryTextContent> for MessageContentItem {
+    fn from(value: SummaryTextContent) -> Self {
+        Self::SummaryTextContent(value)
+    }
+}
+impl From<ReasoningTextContent> for MessageContentItem {
+    fn from(value: ReasoningTextContent) -> Self {
+        Self::ReasoningTextContent(value)
+    }
+}
+impl From<RefusalContent> for MessageContentItem {
+    fn from(value: RefusalContent) -> Self {
+        Self::RefusalContent(value)
+    }
+}
+impl From<InputImageContent> for MessageContentItem {
+    fn from(value: InputImageContent) -> Self {
+        Self::InputImageContent(value)
+    }
+}
+impl From<ComputerScreenshotContent> for MessageContentItem {
+    fn from(value: ComputerScreenshotContent) -> Self {
+        Self::ComputerScreenshotContent(value)
+    }
+}
+impl From<InputFileContent> for MessageContentItem {
+    fn from(value: InputFileContent) -> Self {
+        Self::InputFileContent(value)
+    }
+}
 impl Default for MessageContentItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

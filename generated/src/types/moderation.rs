@@ -60,6 +60,16 @@ pub enum ModerationInput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ModerationResultBody> for ModerationInput {
+    fn from(value: ModerationResultBody) -> Self {
+        Self::ModerationResultBody(value)
+    }
+}
+impl From<ModerationErrorBody> for ModerationInput {
+    fn from(value: ModerationErrorBody) -> Self {
+        Self::ModerationErrorBody(value)
+    }
+}
 impl Default for ModerationInput {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {
@@ -128,6 +138,16 @@ pub enum ModerationOutput {
     ModerationErrorBody(ModerationErrorBody),
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
+}
+impl From<ModerationResultBody> for ModerationOutput {
+    fn from(value: ModerationResultBody) -> Self {
+        Self::ModerationResultBody(value)
+    }
+}
+impl From<ModerationErrorBody> for ModerationOutput {
+    fn from(value: ModerationErrorBody) -> Self {
+        Self::ModerationErrorBody(value)
+    }
 }
 impl Default for ModerationOutput {
     /// `null` in the catch-all arm: what a missing required union decodes to.

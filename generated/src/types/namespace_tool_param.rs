@@ -73,6 +73,16 @@ pub enum NamespaceToolParamToolsItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<FunctionToolParam> for NamespaceToolParamToolsItem {
+    fn from(value: FunctionToolParam) -> Self {
+        Self::FunctionToolParam(value)
+    }
+}
+impl From<CustomToolParam> for NamespaceToolParamToolsItem {
+    fn from(value: CustomToolParam) -> Self {
+        Self::CustomToolParam(value)
+    }
+}
 impl Default for NamespaceToolParamToolsItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

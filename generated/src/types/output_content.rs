@@ -18,6 +18,21 @@ pub enum OutputContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<OutputTextContent> for OutputContent {
+    fn from(value: OutputTextContent) -> Self {
+        Self::OutputTextContent(value)
+    }
+}
+impl From<RefusalContent> for OutputContent {
+    fn from(value: RefusalContent) -> Self {
+        Self::RefusalContent(value)
+    }
+}
+impl From<ReasoningTextContent> for OutputContent {
+    fn from(value: ReasoningTextContent) -> Self {
+        Self::ReasoningTextContent(value)
+    }
+}
 impl Default for OutputContent {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -70,6 +70,146 @@ pub enum OutputItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<OutputMessage> for OutputItem {
+    fn from(value: OutputMessage) -> Self {
+        Self::OutputMessage(value)
+    }
+}
+impl From<FileSearchToolCall> for OutputItem {
+    fn from(value: FileSearchToolCall) -> Self {
+        Self::FileSearchToolCall(value)
+    }
+}
+impl From<FunctionToolCall> for OutputItem {
+    fn from(value: FunctionToolCall) -> Self {
+        Self::FunctionToolCall(value)
+    }
+}
+impl From<FunctionToolCallOutputResource> for OutputItem {
+    fn from(value: FunctionToolCallOutputResource) -> Self {
+        Self::FunctionToolCallOutputResource(value)
+    }
+}
+impl From<WebSearchToolCall> for OutputItem {
+    fn from(value: WebSearchToolCall) -> Self {
+        Self::WebSearchToolCall(value)
+    }
+}
+impl From<ComputerToolCall> for OutputItem {
+    fn from(value: ComputerToolCall) -> Self {
+        Self::ComputerToolCall(value)
+    }
+}
+impl From<ComputerToolCallOutputResource> for OutputItem {
+    fn from(value: ComputerToolCallOutputResource) -> Self {
+        Self::ComputerToolCallOutputResource(value)
+    }
+}
+impl From<ReasoningItem> for OutputItem {
+    fn from(value: ReasoningItem) -> Self {
+        Self::ReasoningItem(value)
+    }
+}
+impl From<Program> for OutputItem {
+    fn from(value: Program) -> Self {
+        Self::Program(value)
+    }
+}
+impl From<ProgramOutput> for OutputItem {
+    fn from(value: ProgramOutput) -> Self {
+        Self::ProgramOutput(value)
+    }
+}
+impl From<ToolSearchCall> for OutputItem {
+    fn from(value: ToolSearchCall) -> Self {
+        Self::ToolSearchCall(value)
+    }
+}
+impl From<ToolSearchOutput> for OutputItem {
+    fn from(value: ToolSearchOutput) -> Self {
+        Self::ToolSearchOutput(value)
+    }
+}
+impl From<AdditionalTools> for OutputItem {
+    fn from(value: AdditionalTools) -> Self {
+        Self::AdditionalTools(value)
+    }
+}
+impl From<CompactionBody> for OutputItem {
+    fn from(value: CompactionBody) -> Self {
+        Self::CompactionBody(value)
+    }
+}
+impl From<ImageGenToolCall> for OutputItem {
+    fn from(value: ImageGenToolCall) -> Self {
+        Self::ImageGenToolCall(value)
+    }
+}
+impl From<CodeInterpreterToolCall> for OutputItem {
+    fn from(value: CodeInterpreterToolCall) -> Self {
+        Self::CodeInterpreterToolCall(value)
+    }
+}
+impl From<LocalShellToolCall> for OutputItem {
+    fn from(value: LocalShellToolCall) -> Self {
+        Self::LocalShellToolCall(value)
+    }
+}
+impl From<LocalShellToolCallOutput> for OutputItem {
+    fn from(value: LocalShellToolCallOutput) -> Self {
+        Self::LocalShellToolCallOutput(value)
+    }
+}
+impl From<FunctionShellCall> for OutputItem {
+    fn from(value: FunctionShellCall) -> Self {
+        Self::FunctionShellCall(value)
+    }
+}
+impl From<FunctionShellCallOutput> for OutputItem {
+    fn from(value: FunctionShellCallOutput) -> Self {
+        Self::FunctionShellCallOutput(value)
+    }
+}
+impl From<ApplyPatchToolCall> for OutputItem {
+    fn from(value: ApplyPatchToolCall) -> Self {
+        Self::ApplyPatchToolCall(value)
+    }
+}
+impl From<ApplyPatchToolCallOutput> for OutputItem {
+    fn from(value: ApplyPatchToolCallOutput) -> Self {
+        Self::ApplyPatchToolCallOutput(value)
+    }
+}
+impl From<McpToolCall> for OutputItem {
+    fn from(value: McpToolCall) -> Self {
+        Self::McpToolCall(value)
+    }
+}
+impl From<McpListTools> for OutputItem {
+    fn from(value: McpListTools) -> Self {
+        Self::McpListTools(value)
+    }
+}
+impl From<McpApprovalRequest> for OutputItem {
+    fn from(value: McpApprovalRequest) -> Self {
+        Self::McpApprovalRequest(value)
+    }
+}
+impl From<McpApprovalResponseResource> for OutputItem {
+    fn from(value: McpApprovalResponseResource) -> Self {
+        Self::McpApprovalResponseResource(value)
+    }
+}
+impl From<CustomToolCall> for OutputItem {
+    fn from(value: CustomToolCall) -> Self {
+        Self::CustomToolCall(value)
+    }
+}
+impl From<CustomToolCallOutputResource> for OutputItem {
+    fn from(value: CustomToolCallOutputResource) -> Self {
+        Self::CustomToolCallOutputResource(value)
+    }
+}
 impl Default for OutputItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

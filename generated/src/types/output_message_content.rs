@@ -16,6 +16,16 @@ pub enum OutputMessageContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<OutputTextContent> for OutputMessageContent {
+    fn from(value: OutputTextContent) -> Self {
+        Self::OutputTextContent(value)
+    }
+}
+impl From<RefusalContent> for OutputMessageContent {
+    fn from(value: RefusalContent) -> Self {
+        Self::RefusalContent(value)
+    }
+}
 impl Default for OutputMessageContent {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

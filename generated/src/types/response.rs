@@ -445,6 +445,21 @@ pub enum ResponseInstructions {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for ResponseInstructions {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for ResponseInstructions {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<Vec<InputItem>> for ResponseInstructions {
+    fn from(value: Vec<InputItem>) -> Self {
+        Self::InputItemList(value)
+    }
+}
 impl Default for ResponseInstructions {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -25,6 +25,31 @@ pub enum ResponsePromptVariablesValue {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for ResponsePromptVariablesValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for ResponsePromptVariablesValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<InputTextContent> for ResponsePromptVariablesValue {
+    fn from(value: InputTextContent) -> Self {
+        Self::InputTextContent(value)
+    }
+}
+impl From<InputImageContent> for ResponsePromptVariablesValue {
+    fn from(value: InputImageContent) -> Self {
+        Self::InputImageContent(value)
+    }
+}
+impl From<InputFileContent> for ResponsePromptVariablesValue {
+    fn from(value: InputFileContent) -> Self {
+        Self::InputFileContent(value)
+    }
+}
 impl Default for ResponsePromptVariablesValue {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -144,6 +144,296 @@ pub enum ResponseStreamEvent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ResponseAudioDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseAudioDeltaEvent) -> Self {
+        Self::ResponseAudioDeltaEvent(value)
+    }
+}
+impl From<ResponseAudioDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseAudioDoneEvent) -> Self {
+        Self::ResponseAudioDoneEvent(value)
+    }
+}
+impl From<ResponseAudioTranscriptDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseAudioTranscriptDeltaEvent) -> Self {
+        Self::ResponseAudioTranscriptDeltaEvent(value)
+    }
+}
+impl From<ResponseAudioTranscriptDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseAudioTranscriptDoneEvent) -> Self {
+        Self::ResponseAudioTranscriptDoneEvent(value)
+    }
+}
+impl From<ResponseCodeInterpreterCallCodeDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCodeInterpreterCallCodeDeltaEvent) -> Self {
+        Self::ResponseCodeInterpreterCallCodeDeltaEvent(value)
+    }
+}
+impl From<ResponseCodeInterpreterCallCodeDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCodeInterpreterCallCodeDoneEvent) -> Self {
+        Self::ResponseCodeInterpreterCallCodeDoneEvent(value)
+    }
+}
+impl From<ResponseCodeInterpreterCallCompletedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCodeInterpreterCallCompletedEvent) -> Self {
+        Self::ResponseCodeInterpreterCallCompletedEvent(value)
+    }
+}
+impl From<ResponseCodeInterpreterCallInProgressEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCodeInterpreterCallInProgressEvent) -> Self {
+        Self::ResponseCodeInterpreterCallInProgressEvent(value)
+    }
+}
+impl From<ResponseCodeInterpreterCallInterpretingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCodeInterpreterCallInterpretingEvent) -> Self {
+        Self::ResponseCodeInterpreterCallInterpretingEvent(value)
+    }
+}
+impl From<ResponseCompletedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCompletedEvent) -> Self {
+        Self::ResponseCompletedEvent(value)
+    }
+}
+impl From<ResponseContentPartAddedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseContentPartAddedEvent) -> Self {
+        Self::ResponseContentPartAddedEvent(value)
+    }
+}
+impl From<ResponseContentPartDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseContentPartDoneEvent) -> Self {
+        Self::ResponseContentPartDoneEvent(value)
+    }
+}
+impl From<ResponseCreatedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCreatedEvent) -> Self {
+        Self::ResponseCreatedEvent(value)
+    }
+}
+impl From<ResponseErrorEvent> for ResponseStreamEvent {
+    fn from(value: ResponseErrorEvent) -> Self {
+        Self::ResponseErrorEvent(value)
+    }
+}
+impl From<ResponseFileSearchCallCompletedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseFileSearchCallCompletedEvent) -> Self {
+        Self::ResponseFileSearchCallCompletedEvent(value)
+    }
+}
+impl From<ResponseFileSearchCallInProgressEvent> for ResponseStreamEvent {
+    fn from(value: ResponseFileSearchCallInProgressEvent) -> Self {
+        Self::ResponseFileSearchCallInProgressEvent(value)
+    }
+}
+impl From<ResponseFileSearchCallSearchingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseFileSearchCallSearchingEvent) -> Self {
+        Self::ResponseFileSearchCallSearchingEvent(value)
+    }
+}
+impl From<ResponseFunctionCallArgumentsDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseFunctionCallArgumentsDeltaEvent) -> Self {
+        Self::ResponseFunctionCallArgumentsDeltaEvent(value)
+    }
+}
+impl From<ResponseFunctionCallArgumentsDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseFunctionCallArgumentsDoneEvent) -> Self {
+        Self::ResponseFunctionCallArgumentsDoneEvent(value)
+    }
+}
+impl From<ResponseShellCallCommandAddedStreamingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseShellCallCommandAddedStreamingEvent) -> Self {
+        Self::ResponseShellCallCommandAddedStreamingEvent(value)
+    }
+}
+impl From<ResponseShellCallCommandDeltaStreamingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseShellCallCommandDeltaStreamingEvent) -> Self {
+        Self::ResponseShellCallCommandDeltaStreamingEvent(value)
+    }
+}
+impl From<ResponseShellCallCommandDoneStreamingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseShellCallCommandDoneStreamingEvent) -> Self {
+        Self::ResponseShellCallCommandDoneStreamingEvent(value)
+    }
+}
+impl From<ResponseShellCallOutputContentDeltaStreamingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseShellCallOutputContentDeltaStreamingEvent) -> Self {
+        Self::ResponseShellCallOutputContentDeltaStreamingEvent(value)
+    }
+}
+impl From<ResponseShellCallOutputContentDoneStreamingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseShellCallOutputContentDoneStreamingEvent) -> Self {
+        Self::ResponseShellCallOutputContentDoneStreamingEvent(value)
+    }
+}
+impl From<ResponseInProgressEvent> for ResponseStreamEvent {
+    fn from(value: ResponseInProgressEvent) -> Self {
+        Self::ResponseInProgressEvent(value)
+    }
+}
+impl From<ResponseFailedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseFailedEvent) -> Self {
+        Self::ResponseFailedEvent(value)
+    }
+}
+impl From<ResponseIncompleteEvent> for ResponseStreamEvent {
+    fn from(value: ResponseIncompleteEvent) -> Self {
+        Self::ResponseIncompleteEvent(value)
+    }
+}
+impl From<ResponseOutputItemAddedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseOutputItemAddedEvent) -> Self {
+        Self::ResponseOutputItemAddedEvent(value)
+    }
+}
+impl From<ResponseOutputItemDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseOutputItemDoneEvent) -> Self {
+        Self::ResponseOutputItemDoneEvent(value)
+    }
+}
+impl From<ResponseReasoningSummaryPartAddedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseReasoningSummaryPartAddedEvent) -> Self {
+        Self::ResponseReasoningSummaryPartAddedEvent(value)
+    }
+}
+impl From<ResponseReasoningSummaryPartDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseReasoningSummaryPartDoneEvent) -> Self {
+        Self::ResponseReasoningSummaryPartDoneEvent(value)
+    }
+}
+impl From<ResponseReasoningSummaryTextDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseReasoningSummaryTextDeltaEvent) -> Self {
+        Self::ResponseReasoningSummaryTextDeltaEvent(value)
+    }
+}
+impl From<ResponseReasoningSummaryTextDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseReasoningSummaryTextDoneEvent) -> Self {
+        Self::ResponseReasoningSummaryTextDoneEvent(value)
+    }
+}
+impl From<ResponseReasoningTextDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseReasoningTextDeltaEvent) -> Self {
+        Self::ResponseReasoningTextDeltaEvent(value)
+    }
+}
+impl From<ResponseReasoningTextDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseReasoningTextDoneEvent) -> Self {
+        Self::ResponseReasoningTextDoneEvent(value)
+    }
+}
+impl From<ResponseRefusalDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseRefusalDeltaEvent) -> Self {
+        Self::ResponseRefusalDeltaEvent(value)
+    }
+}
+impl From<ResponseRefusalDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseRefusalDoneEvent) -> Self {
+        Self::ResponseRefusalDoneEvent(value)
+    }
+}
+impl From<ResponseTextDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseTextDeltaEvent) -> Self {
+        Self::ResponseTextDeltaEvent(value)
+    }
+}
+impl From<ResponseTextDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseTextDoneEvent) -> Self {
+        Self::ResponseTextDoneEvent(value)
+    }
+}
+impl From<ResponseWebSearchCallCompletedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseWebSearchCallCompletedEvent) -> Self {
+        Self::ResponseWebSearchCallCompletedEvent(value)
+    }
+}
+impl From<ResponseWebSearchCallInProgressEvent> for ResponseStreamEvent {
+    fn from(value: ResponseWebSearchCallInProgressEvent) -> Self {
+        Self::ResponseWebSearchCallInProgressEvent(value)
+    }
+}
+impl From<ResponseWebSearchCallSearchingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseWebSearchCallSearchingEvent) -> Self {
+        Self::ResponseWebSearchCallSearchingEvent(value)
+    }
+}
+impl From<ResponseImageGenCallCompletedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseImageGenCallCompletedEvent) -> Self {
+        Self::ResponseImageGenCallCompletedEvent(value)
+    }
+}
+impl From<ResponseImageGenCallGeneratingEvent> for ResponseStreamEvent {
+    fn from(value: ResponseImageGenCallGeneratingEvent) -> Self {
+        Self::ResponseImageGenCallGeneratingEvent(value)
+    }
+}
+impl From<ResponseImageGenCallInProgressEvent> for ResponseStreamEvent {
+    fn from(value: ResponseImageGenCallInProgressEvent) -> Self {
+        Self::ResponseImageGenCallInProgressEvent(value)
+    }
+}
+impl From<ResponseImageGenCallPartialImageEvent> for ResponseStreamEvent {
+    fn from(value: ResponseImageGenCallPartialImageEvent) -> Self {
+        Self::ResponseImageGenCallPartialImageEvent(value)
+    }
+}
+impl From<ResponseMcpCallArgumentsDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpCallArgumentsDeltaEvent) -> Self {
+        Self::ResponseMcpCallArgumentsDeltaEvent(value)
+    }
+}
+impl From<ResponseMcpCallArgumentsDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpCallArgumentsDoneEvent) -> Self {
+        Self::ResponseMcpCallArgumentsDoneEvent(value)
+    }
+}
+impl From<ResponseMcpCallCompletedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpCallCompletedEvent) -> Self {
+        Self::ResponseMcpCallCompletedEvent(value)
+    }
+}
+impl From<ResponseMcpCallFailedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpCallFailedEvent) -> Self {
+        Self::ResponseMcpCallFailedEvent(value)
+    }
+}
+impl From<ResponseMcpCallInProgressEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpCallInProgressEvent) -> Self {
+        Self::ResponseMcpCallInProgressEvent(value)
+    }
+}
+impl From<ResponseMcpListToolsCompletedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpListToolsCompletedEvent) -> Self {
+        Self::ResponseMcpListToolsCompletedEvent(value)
+    }
+}
+impl From<ResponseMcpListToolsFailedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpListToolsFailedEvent) -> Self {
+        Self::ResponseMcpListToolsFailedEvent(value)
+    }
+}
+impl From<ResponseMcpListToolsInProgressEvent> for ResponseStreamEvent {
+    fn from(value: ResponseMcpListToolsInProgressEvent) -> Self {
+        Self::ResponseMcpListToolsInProgressEvent(value)
+    }
+}
+impl From<ResponseOutputTextAnnotationAddedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseOutputTextAnnotationAddedEvent) -> Self {
+        Self::ResponseOutputTextAnnotationAddedEvent(value)
+    }
+}
+impl From<ResponseQueuedEvent> for ResponseStreamEvent {
+    fn from(value: ResponseQueuedEvent) -> Self {
+        Self::ResponseQueuedEvent(value)
+    }
+}
+impl From<ResponseCustomToolCallInputDeltaEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCustomToolCallInputDeltaEvent) -> Self {
+        Self::ResponseCustomToolCallInputDeltaEvent(value)
+    }
+}
+impl From<ResponseCustomToolCallInputDoneEvent> for ResponseStreamEvent {
+    fn from(value: ResponseCustomToolCallInputDoneEvent) -> Self {
+        Self::ResponseCustomToolCallInputDoneEvent(value)
+    }
+}
 impl Default for ResponseStreamEvent {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

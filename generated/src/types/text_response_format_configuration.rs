@@ -18,6 +18,21 @@ pub enum TextResponseFormatConfiguration {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ResponseFormatText> for TextResponseFormatConfiguration {
+    fn from(value: ResponseFormatText) -> Self {
+        Self::ResponseFormatText(value)
+    }
+}
+impl From<TextResponseFormatJsonSchema> for TextResponseFormatConfiguration {
+    fn from(value: TextResponseFormatJsonSchema) -> Self {
+        Self::TextResponseFormatJsonSchema(value)
+    }
+}
+impl From<ResponseFormatJsonObject> for TextResponseFormatConfiguration {
+    fn from(value: ResponseFormatJsonObject) -> Self {
+        Self::ResponseFormatJsonObject(value)
+    }
+}
 impl Default for TextResponseFormatConfiguration {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

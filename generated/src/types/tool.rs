@@ -46,6 +46,86 @@ pub enum Tool {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<FunctionTool> for Tool {
+    fn from(value: FunctionTool) -> Self {
+        Self::FunctionTool(value)
+    }
+}
+impl From<FileSearchTool> for Tool {
+    fn from(value: FileSearchTool) -> Self {
+        Self::FileSearchTool(value)
+    }
+}
+impl From<ComputerTool> for Tool {
+    fn from(value: ComputerTool) -> Self {
+        Self::ComputerTool(value)
+    }
+}
+impl From<ComputerUsePreviewTool> for Tool {
+    fn from(value: ComputerUsePreviewTool) -> Self {
+        Self::ComputerUsePreviewTool(value)
+    }
+}
+impl From<WebSearchTool> for Tool {
+    fn from(value: WebSearchTool) -> Self {
+        Self::WebSearchTool(value)
+    }
+}
+impl From<McpTool> for Tool {
+    fn from(value: McpTool) -> Self {
+        Self::McpTool(value)
+    }
+}
+impl From<CodeInterpreterTool> for Tool {
+    fn from(value: CodeInterpreterTool) -> Self {
+        Self::CodeInterpreterTool(value)
+    }
+}
+impl From<ProgrammaticToolCallingParam> for Tool {
+    fn from(value: ProgrammaticToolCallingParam) -> Self {
+        Self::ProgrammaticToolCallingParam(value)
+    }
+}
+impl From<ImageGenTool> for Tool {
+    fn from(value: ImageGenTool) -> Self {
+        Self::ImageGenTool(value)
+    }
+}
+impl From<LocalShellToolParam> for Tool {
+    fn from(value: LocalShellToolParam) -> Self {
+        Self::LocalShellToolParam(value)
+    }
+}
+impl From<FunctionShellToolParam> for Tool {
+    fn from(value: FunctionShellToolParam) -> Self {
+        Self::FunctionShellToolParam(value)
+    }
+}
+impl From<CustomToolParam> for Tool {
+    fn from(value: CustomToolParam) -> Self {
+        Self::CustomToolParam(value)
+    }
+}
+impl From<NamespaceToolParam> for Tool {
+    fn from(value: NamespaceToolParam) -> Self {
+        Self::NamespaceToolParam(value)
+    }
+}
+impl From<ToolSearchToolParam> for Tool {
+    fn from(value: ToolSearchToolParam) -> Self {
+        Self::ToolSearchToolParam(value)
+    }
+}
+impl From<WebSearchPreviewTool> for Tool {
+    fn from(value: WebSearchPreviewTool) -> Self {
+        Self::WebSearchPreviewTool(value)
+    }
+}
+impl From<ApplyPatchToolParam> for Tool {
+    fn from(value: ApplyPatchToolParam) -> Self {
+        Self::ApplyPatchToolParam(value)
+    }
+}
 impl Default for Tool {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

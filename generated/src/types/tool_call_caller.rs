@@ -16,6 +16,16 @@ pub enum ToolCallCaller {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<DirectToolCallCaller> for ToolCallCaller {
+    fn from(value: DirectToolCallCaller) -> Self {
+        Self::DirectToolCallCaller(value)
+    }
+}
+impl From<ProgramToolCallCaller> for ToolCallCaller {
+    fn from(value: ProgramToolCallCaller) -> Self {
+        Self::ProgramToolCallCaller(value)
+    }
+}
 impl Default for ToolCallCaller {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -16,6 +16,16 @@ pub enum ToolCallCallerParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<DirectToolCallCallerParam> for ToolCallCallerParam {
+    fn from(value: DirectToolCallCallerParam) -> Self {
+        Self::DirectToolCallCallerParam(value)
+    }
+}
+impl From<ProgramToolCallCallerParam> for ToolCallCallerParam {
+    fn from(value: ProgramToolCallCallerParam) -> Self {
+        Self::ProgramToolCallCallerParam(value)
+    }
+}
 impl Default for ToolCallCallerParam {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

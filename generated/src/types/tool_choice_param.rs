@@ -31,6 +31,51 @@ pub enum ToolChoiceParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<ToolChoiceOptions> for ToolChoiceParam {
+    fn from(value: ToolChoiceOptions) -> Self {
+        Self::ToolChoiceOptions(value)
+    }
+}
+impl From<ToolChoiceAllowed> for ToolChoiceParam {
+    fn from(value: ToolChoiceAllowed) -> Self {
+        Self::ToolChoiceAllowed(value)
+    }
+}
+impl From<ToolChoiceTypes> for ToolChoiceParam {
+    fn from(value: ToolChoiceTypes) -> Self {
+        Self::ToolChoiceTypes(value)
+    }
+}
+impl From<ToolChoiceFunction> for ToolChoiceParam {
+    fn from(value: ToolChoiceFunction) -> Self {
+        Self::ToolChoiceFunction(value)
+    }
+}
+impl From<ToolChoiceMcp> for ToolChoiceParam {
+    fn from(value: ToolChoiceMcp) -> Self {
+        Self::ToolChoiceMcp(value)
+    }
+}
+impl From<ToolChoiceCustom> for ToolChoiceParam {
+    fn from(value: ToolChoiceCustom) -> Self {
+        Self::ToolChoiceCustom(value)
+    }
+}
+impl From<SpecificProgrammaticToolCallingParam> for ToolChoiceParam {
+    fn from(value: SpecificProgrammaticToolCallingParam) -> Self {
+        Self::SpecificProgrammaticToolCallingParam(value)
+    }
+}
+impl From<SpecificApplyPatchParam> for ToolChoiceParam {
+    fn from(value: SpecificApplyPatchParam) -> Self {
+        Self::SpecificApplyPatchParam(value)
+    }
+}
+impl From<SpecificFunctionShellParam> for ToolChoiceParam {
+    fn from(value: SpecificFunctionShellParam) -> Self {
+        Self::SpecificFunctionShellParam(value)
+    }
+}
 impl Default for ToolChoiceParam {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

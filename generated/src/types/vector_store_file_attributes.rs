@@ -21,6 +21,26 @@ pub enum VectorStoreFileAttributesValue {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<String> for VectorStoreFileAttributesValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<&str> for VectorStoreFileAttributesValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<f64> for VectorStoreFileAttributesValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<bool> for VectorStoreFileAttributesValue {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
 impl Default for VectorStoreFileAttributesValue {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -68,6 +68,21 @@ pub enum WebSearchToolCallAction {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
+impl From<WebSearchActionSearch> for WebSearchToolCallAction {
+    fn from(value: WebSearchActionSearch) -> Self {
+        Self::WebSearchActionSearch(value)
+    }
+}
+impl From<WebSearchActionOpenPage> for WebSearchToolCallAction {
+    fn from(value: WebSearchActionOpenPage) -> Self {
+        Self::WebSearchActionOpenPage(value)
+    }
+}
+impl From<WebSearchActionFind> for WebSearchToolCallAction {
+    fn from(value: WebSearchActionFind) -> Self {
+        Self::WebSearchActionFind(value)
+    }
+}
 impl Default for WebSearchToolCallAction {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -145,7 +145,9 @@ fn union_variants(drafts: &BTreeMap<String, Draft>, d: &Draft, variants: &[(Stri
         .iter()
         .map(|(n, t, tags)| {
             let ty = boxed_if_cyclic(drafts, &d.name, t);
+            let unique = variants.iter().filter(|(_, other, _)| canonical(drafts, other) == canonical(drafts, t)).count() == 1;
             UnionVariant {
+                from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)),
                 name: n.clone(),
                 object: t.by_value_name().is_some_and(|t| is_struct(drafts, t)),
                 boxed: matches!(ty, Ty::Boxed(_)),
@@ -154,4 +156,23 @@ fn union_variants(drafts: &BTreeMap<String, Draft>, d: &Draft, variants: &[(Stri
             }
         })
         .collect()
+}
+
+/// The type with aliases expanded, to compare what Rust sees (two aliases of one type clash).
+fn canonical(drafts: &BTreeMap<String, Draft>, t: &Ty) -> Ty {
+    let mut t = t.clone();
+    for _ in 0..16 {
+        match &t {
+            Ty::Named(n) => match drafts.get(n).map(|d| &d.kind) {
+                Some(DraftKind::Alias(inner)) => t = inner.clone(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    match t {
+        Ty::List(inner) => Ty::List(Box::new(canonical(drafts, &inner))),
+        Ty::Map(inner) => Ty::Map(Box::new(canonical(drafts, &inner))),
+        other => other,
+    }
 }

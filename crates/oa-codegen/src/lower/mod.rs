@@ -112,8 +112,13 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     }
     pages.sort_by(|a, b| a.page.cmp(&b.page));
     let Lowerer { mut diags, drafts, components, .. } = lowerer;
-    for (origin, message) in finish::alias_cycles(&drafts) {
-        diags.error(origin, message);
+    let cycles = finish::alias_cycles(&drafts);
+    if !cycles.is_empty() {
+        // `finish` expands aliases: with a cycle among them there is no IR to build.
+        for (origin, message) in cycles {
+            diags.error(origin, message);
+        }
+        return (None, diags);
     }
     let components = components
         .into_iter()
