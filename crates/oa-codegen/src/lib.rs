@@ -45,7 +45,9 @@ pub struct Timings {
 
 /// Lowers a document into the IR (exposed for diffing and tests).
 pub fn lower(doc: &Document, settings: &Settings) -> Result<(ir::Ir, Diagnostics), Failure> {
-    let (ir, diags) = lower::lower(&doc.root, settings);
+    let (ir, mut diags) = lower::lower(&doc.root, settings);
+    diags.items.sort();
+    diags.items.dedup();
     match ir {
         Some(ir) if !diags.has_errors() => Ok((ir, diags)),
         _ => Err(Failure { stage: "lower", rendered: diags.render(doc), diagnostics: diags }),

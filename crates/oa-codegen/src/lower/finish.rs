@@ -160,7 +160,14 @@ fn union_variants(drafts: &BTreeMap<String, Draft>, d: &Draft, variants: &[(Stri
 
 /// The type with aliases expanded, to compare what Rust sees (two aliases of one type clash).
 fn canonical(drafts: &BTreeMap<String, Draft>, t: &Ty) -> Ty {
+    canonical_at(drafts, t, 0)
+}
+
+fn canonical_at(drafts: &BTreeMap<String, Draft>, t: &Ty, depth: usize) -> Ty {
     let mut t = t.clone();
+    if depth > 16 {
+        return t;
+    }
     for _ in 0..16 {
         match &t {
             Ty::Named(n) => match drafts.get(n).map(|d| &d.kind) {
@@ -171,8 +178,8 @@ fn canonical(drafts: &BTreeMap<String, Draft>, t: &Ty) -> Ty {
         }
     }
     match t {
-        Ty::List(inner) => Ty::List(Box::new(canonical(drafts, &inner))),
-        Ty::Map(inner) => Ty::Map(Box::new(canonical(drafts, &inner))),
+        Ty::List(inner) => Ty::List(Box::new(canonical_at(drafts, &inner, depth + 1))),
+        Ty::Map(inner) => Ty::Map(Box::new(canonical_at(drafts, &inner, depth + 1))),
         other => other,
     }
 }
