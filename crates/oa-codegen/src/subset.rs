@@ -155,7 +155,7 @@ fn strip_prose(v: &mut Value, is_name_map: bool) {
 }
 
 /// Applies an OpenAPI Overlay 1.0 document. Targets use the JSONPath subset `$`, `.name`,
-/// `['name']` and `["name"]`; `update` merges objects deeply (and appends to arrays),
+/// `['name']`, `["name"]` and `[index]`; `update` merges objects deeply (and appends to arrays),
 /// `remove: true` deletes the target.
 pub fn apply_overlay(doc: &mut Value, overlay: &Value) -> Result<(), String> {
     let actions = overlay.get("actions").and_then(Value::as_array).ok_or("overlay: `actions` must be an array")?;
@@ -186,8 +186,13 @@ fn parse_path(target: &str) -> Result<Vec<String>, String> {
             let end = r.find(['.', '[']).unwrap_or(r.len());
             out.push(r[..end].to_owned());
             rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix('[').filter(|r| r.starts_with(|c: char| c.is_ascii_digit())) {
+            // An array index: `[0]`.
+            let end = r.find(']').ok_or("unclosed bracket")?;
+            out.push(r[..end].to_owned());
+            rest = &r[end + 1..];
         } else if let Some(r) = rest.strip_prefix('[') {
-            let quote = r.chars().next().filter(|c| *c == '\'' || *c == '"').ok_or("only quoted names are supported in brackets")?;
+            let quote = r.chars().next().filter(|c| *c == '\'' || *c == '"').ok_or("only quoted names and indexes are supported in brackets")?;
             let close = format!("{quote}]");
             let end = r[1..].find(&close).ok_or("unclosed bracket")?;
             out.push(r[1..1 + end].to_owned());
@@ -201,7 +206,10 @@ fn parse_path(target: &str) -> Result<Vec<String>, String> {
 
 fn walk_mut<'a>(mut v: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
     for token in path {
-        v = v.as_object_mut()?.get_mut(token)?;
+        v = match v {
+            Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?)?,
+            other => other.as_object_mut()?.get_mut(token)?,
+        };
     }
     Some(v)
 }
@@ -323,6 +331,9 @@ mod tests {
         ]});
         apply_overlay(&mut doc, &overlay).unwrap();
         assert_eq!(doc, json!({"paths": {"/a": {"get": {"x": 1, "description": "ours"}}}, "components": {"schemas": {"S": {"anyOf": [1]}}}}));
+        let mut with_list = json!({"p": [{"name": "a"}, {"name": "b"}]});
+        apply_overlay(&mut with_list, &json!({"actions": [{"target": "$.p[1]", "update": {"description": "second"}}]})).unwrap();
+        assert_eq!(with_list["p"][1]["description"], "second");
         let bad = json!({"actions": [{"target": "$.nope", "update": {}}]});
         assert!(apply_overlay(&mut doc, &bad).unwrap_err().contains("not found"));
     }

@@ -9,17 +9,25 @@ use crate::types;
 ///Query parameters of `retrieve`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RetrieveQuery {
+    ///Extra data to add to the answer, such as encrypted reasoning or image URLs.
     pub include: Option<Vec<types::IncludeEnum>>,
+    ///When true, the answer is a stream of server-sent events instead of one JSON object.
     pub stream: Option<bool>,
+    ///With stream=true, resume after this event sequence number: only later events are sent.
     pub starting_after: Option<i64>,
+    ///When false, delta events carry no padding field, which saves bandwidth on trusted links.
     pub include_obfuscation: Option<bool>,
 }
 ///Query parameters of `input_items`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputItemsQuery {
+    ///Page size, from 1 to 100; 20 when not given.
     pub limit: Option<i64>,
+    ///Sort order of the items: asc (oldest first) or desc (newest first, the default).
     pub order: Option<types::InputItemsQueryOrder>,
+    ///Cursor: list the items that come after the item with this ID.
     pub after: Option<String>,
+    ///Extra data to add to each listed item.
     pub include: Option<Vec<types::IncludeEnum>>,
 }
 /// Handle for the operations of this group; borrow it from the client.
