@@ -99,9 +99,53 @@ fn equivalent(orig: &Value, out: &Value, path: &str) -> Result<(), String> {
     }
 }
 
+/// The documented answers of the Responses operations (`x-oaiMeta.examples[].response`), each
+/// paired with the component our spec answers with: JSON answers whole, event streams by their
+/// `data:` lines.
+fn operation_examples(doc: &Value) -> Vec<(String, Value)> {
+    let ours = oa_load_free_yaml(&std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml")).unwrap());
+    let schema_name = |path: &str, method: &str, media: &str| -> Option<String> {
+        let op = ours.get("paths")?.get(path)?.get(method)?;
+        let r = op.pointer(&format!("/responses/200/content/{}/schema/$ref", media.replace('/', "~1")))?.as_str()?;
+        Some(r.rsplit('/').next()?.to_owned())
+    };
+    let mut out = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return out };
+    for (path, item) in paths {
+        if !path.starts_with("/responses") || path.contains('?') {
+            continue;
+        }
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let examples = match op.pointer("/x-oaiMeta/examples") {
+                Some(Value::Array(list)) => list.clone(),
+                Some(one @ Value::Object(_)) => vec![one.clone()],
+                _ => continue,
+            };
+            for e in examples {
+                let Some(text) = e.get("response").and_then(Value::as_str) else { continue };
+                if let Ok(v) = serde_json::from_str::<Value>(text) {
+                    if let Some(name) = schema_name(path, method, "application/json") {
+                        out.push((name, v));
+                    }
+                } else if let Some(name) = schema_name(path, method, "text/event-stream") {
+                    for line in text.lines().filter_map(|l| l.strip_prefix("data:")) {
+                        if let Ok(v) = serde_json::from_str::<Value>(line.trim()) {
+                            out.push((name.clone(), v));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 fn run(doc_name: &str, label: &str) -> Option<(usize, usize, usize, Vec<String>)> {
     let doc = upstream(doc_name)?;
-    let (examples, invalid) = examples(&doc);
+    let (mut examples, invalid) = examples(&doc);
+    let operation = operation_examples(&doc);
+    println!("{label}: {} schema examples, {} operation answer examples", examples.len(), operation.len());
+    examples.extend(operation);
     let (mut total, mut decoded, mut round_tripped) = (0, 0, 0);
     let mut failures = Vec::new();
     for (schema, value) in &examples {
