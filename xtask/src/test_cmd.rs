@@ -8,7 +8,8 @@ use crate::cli::workspace_root;
 
 /// `cargo xtask test [-- CARGO TEST ARGS]`: `npm ci` in `tools/prism` when needed, then
 /// `cargo test --workspace ARGS` (without `--workspace` when ARGS pick packages) with `PRISM_BIN`
-/// set; returns cargo's exit code.
+/// set; then a types-only check and a warning-free rustdoc of the generated crate. Returns
+/// cargo's exit code.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let extra = match args.first().map(String::as_str) {
         Some("--") => &args[1..],
@@ -57,7 +58,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .take_while(|a| *a != "--")
         .any(|a| a.starts_with("-p") || a.starts_with("--package"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
+    let status = Command::new(&cargo)
         .arg("test")
         // Every test binary runs even after one fails, so CI shows all failures at once.
         .arg("--no-fail-fast")
@@ -67,6 +68,25 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .current_dir(&root)
         .status()
         .map_err(|e| format!("running cargo test failed: {e}"))?;
+    // The whole run also proves the generated crate builds without its client (types only) and
+    // documents without rustdoc warnings.
+    if status.success() && !selects {
+        for (what, args, env) in [
+            ("types-only build", vec!["check", "--quiet", "-p", "openai-responses", "--no-default-features"], None),
+            ("rustdoc", vec!["doc", "--quiet", "-p", "openai-responses", "--no-deps"], Some(("RUSTDOCFLAGS", "-Dwarnings"))),
+        ] {
+            let mut cmd = Command::new(&cargo);
+            cmd.args(&args).current_dir(&root);
+            if let Some((k, v)) = env {
+                cmd.env(k, v);
+            }
+            let ok = cmd.status().map_err(|e| format!("running cargo {what} failed: {e}"))?.success();
+            println!("cargo xtask test: {what} of openai-responses: {}", if ok { "ok" } else { "FAILED" });
+            if !ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
     Ok(match status.code() {
         Some(0) => ExitCode::SUCCESS,
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1).max(1)),
