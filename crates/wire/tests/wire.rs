@@ -1,25 +1,73 @@
-//! Tag peeking and string mapping on raw JSON.
+//! The decoding and encoding helpers generated code calls: one-pass unions, lenient objects, open enums, form and multipart bodies.
 
-use oa_wire::{deserialize_str, Raw};
+use oa_wire::deserialize_str;
 
-#[test]
-fn peeks_tag_anywhere_in_the_object() {
-    let raw: Raw = serde_json::from_str(r#"{"a": {"type": "inner"}, "b": [1, 2], "type": "outer\u0021"}"#).unwrap();
-    assert_eq!(raw.tag("type").as_deref(), Some("outer!"));
-    assert_eq!(raw.tag("missing"), None);
-    let not_object: Raw = serde_json::from_str(r#""text""#).unwrap();
-    assert_eq!(not_object.tag("type"), None);
-    let non_string_tag: Raw = serde_json::from_str(r#"{"type": 3}"#).unwrap();
-    assert_eq!(non_string_tag.tag("type"), None);
+#[derive(Default, Debug, PartialEq)]
+struct Item {
+    kind: String,
+    id: String,
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl oa_wire::Object for Item {
+    fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: oa_wire::Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => oa_wire::de_scalar(map, &mut self.kind, key, &mut self.extra),
+            "id" => oa_wire::de_scalar(map, &mut self.id, key, &mut self.extra),
+            _ => oa_wire::de_extra(map, key, &mut self.extra),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Union {
+    Item(Item),
+    Other(serde_json::Value),
+}
+
+impl oa_wire::Union for Union {
+    const TAG: Option<&'static str> = Some("type");
+
+    fn fast<'de, A: serde::de::MapAccess<'de>>(tag: &str, seen: oa_wire::Seen<'de>, map: &mut A) -> Result<Result<Self, oa_wire::Seen<'de>>, A::Error> {
+        Ok(match tag {
+            "item" => Ok(Union::Item(oa_wire::finish_object(seen, map)?)),
+            _ => Err(seen),
+        })
+    }
+
+    fn from_value(value: serde_json::Value) -> Self {
+        Union::Other(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Union {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        oa_wire::deserialize_union(d)
+    }
 }
 
 #[test]
-fn decodes_and_keeps_raw() {
-    let raw: Raw = serde_json::from_str(r#"{"x": 1}"#).unwrap();
-    assert_eq!(raw.try_decode::<std::collections::BTreeMap<String, i64>>().unwrap()["x"], 1);
-    assert!(raw.try_decode::<Vec<i64>>().is_none());
-    let v = raw.into_value::<serde_json::Error>().unwrap();
-    assert_eq!(v, serde_json::json!({"x": 1}));
+fn union_decodes_in_one_pass_with_entries_before_the_tag() {
+    // `id` comes before the tag: it is replayed into the struct.
+    let u: Union = serde_json::from_str(r#"{"id": "a", "type": "item", "new": 1}"#).unwrap();
+    let Union::Item(item) = u else { panic!("{u:?}") };
+    assert_eq!((item.kind.as_str(), item.id.as_str()), ("item", "a"));
+    assert_eq!(item.extra["new"], 1);
+    // Unknown tag, no tag, not an object: buffered into the catch-all.
+    let other: Union = serde_json::from_str(r#"{"id": "b", "type": "gizmo"}"#).unwrap();
+    assert_eq!(other, Union::Other(serde_json::json!({"id": "b", "type": "gizmo"})));
+    let untagged: Union = serde_json::from_str(r#"{"id": "c"}"#).unwrap();
+    assert_eq!(untagged, Union::Other(serde_json::json!({"id": "c"})));
+    let text: Union = serde_json::from_str(r#""text""#).unwrap();
+    assert_eq!(text, Union::Other(serde_json::json!("text")));
+}
+
+#[test]
+fn lenient_scalars_keep_wrong_types_raw() {
+    let u: Union = serde_json::from_str(r#"{"type": "item", "id": 42}"#).unwrap();
+    let Union::Item(item) = u else { panic!() };
+    assert_eq!(item.id, "");
+    assert_eq!(item.extra["id"], 42);
 }
 
 #[test]
