@@ -165,7 +165,10 @@ pub fn apply_overlay(doc: &mut Value, overlay: &Value) -> Result<(), String> {
         if action.get("remove").and_then(Value::as_bool) == Some(true) {
             let (last, parent) = path.split_last().ok_or(format!("overlay action {i}: cannot remove the root"))?;
             let parent = walk_mut(doc, parent).ok_or(format!("overlay action {i}: target `{target}` not found"))?;
-            let removed = parent.as_object_mut().and_then(|m| m.shift_remove(last));
+            let removed = match parent {
+                Value::Array(items) => last.parse::<usize>().ok().filter(|i| *i < items.len()).map(|i| items.remove(i)),
+                other => other.as_object_mut().and_then(|m| m.shift_remove(last)),
+            };
             if removed.is_none() {
                 return Err(format!("overlay action {i}: target `{target}` not found"));
             }
