@@ -55,20 +55,26 @@ pub struct CreateResponse {
     pub service_tier: Option<ServiceTierResponses>,
     ///Wire name `truncation`; optional, nullable.
     pub truncation: Option<CreateResponseTruncation>,
+    ///Options for reasoning models, such as how much effort to spend.
     ///Wire name `reasoning`; optional, nullable.
     pub reasoning: Option<Reasoning>,
+    ///What the model should respond to: plain text, or a list of messages and items.
     ///Wire name `input`; optional.
     pub input: Option<InputParam>,
+    ///Extra data to add to the answer, such as encrypted reasoning content.
     ///Wire name `include`; optional, nullable.
     pub include: Option<Vec<IncludeEnum>>,
     ///Wire name `parallel_tool_calls`; optional, nullable.
     pub parallel_tool_calls: Option<bool>,
+    ///Whether the server keeps the response so it can be retrieved or continued later.
     ///Wire name `store`; optional, nullable.
     pub store: Option<bool>,
+    ///A system-level message placed before the input for this request only.
     ///Wire name `instructions`; optional, nullable.
     pub instructions: Option<String>,
     ///Wire name `moderation`; optional, nullable.
     pub moderation: Option<ModerationParam>,
+    ///When true, the answer arrives as server-sent events; the Rust client sets it through `create_stream`.
     ///Wire name `stream`; optional, nullable.
     pub stream: Option<bool>,
     ///Wire name `stream_options`; optional, nullable.
@@ -77,6 +83,7 @@ pub struct CreateResponse {
     pub conversation: Option<ConversationParam>,
     ///Wire name `context_management`; optional, nullable.
     pub context_management: Option<Vec<ContextManagementParam>>,
+    ///Upper bound on the tokens the model may generate, reasoning included.
     ///Wire name `max_output_tokens`; optional, nullable.
     pub max_output_tokens: Option<i64>,
     /// Fields this version of the crate does not know (or could not read as their declared

@@ -53,28 +53,37 @@ pub struct Response {
     pub service_tier: Option<ServiceTierResponses>,
     ///Wire name `truncation`; optional, nullable.
     pub truncation: Option<ResponseTruncation>,
+    ///Unique identifier of this response, used to fetch, cancel or continue it.
     ///Wire name `id`; required.
     pub id: String,
+    ///Always `response` for this object.
     ///Wire name `object`; required.
     pub object: ResponseObject,
+    ///Where the response is in its life: queued, in progress, completed, failed, cancelled or incomplete.
     ///Wire name `status`; optional.
     pub status: Option<ResponseStatus>,
+    ///When the response was created, in seconds since the Unix epoch.
     ///Wire name `created_at`; required.
     pub created_at: i64,
     ///Wire name `completed_at`; optional, nullable.
     pub completed_at: Option<i64>,
+    ///Why the response failed; null unless the status is failed.
     ///Wire name `error`; required, nullable.
     pub error: Option<ResponseError>,
+    ///Why the response stopped early; null unless the status is incomplete.
     ///Wire name `incomplete_details`; required, nullable.
     pub incomplete_details: Option<ResponseIncompleteDetails>,
+    ///The items the model produced, in order: messages, tool calls, reasoning and so on.
     ///Wire name `output`; required.
     pub output: Vec<OutputItem>,
     ///Wire name `reasoning`; optional, nullable.
     pub reasoning: Option<Reasoning>,
     ///Wire name `instructions`; required, nullable.
     pub instructions: Option<ResponseInstructions>,
+    ///Convenience field some SDKs fill with the joined output text; the Rust client computes it with `Response::output_text()` instead.
     ///Wire name `output_text`; optional, nullable.
     pub output_text: Option<String>,
+    ///Token counts for this response (input, output, cached and reasoning tokens).
     ///Wire name `usage`; optional.
     pub usage: Option<ResponseUsage>,
     ///Wire name `prompt_cache_options`; optional.
@@ -493,6 +502,7 @@ impl crate::wire::Union for ResponseInstructions {
         Self::Other(value)
     }
 }
+///Always `response` for this object.
 ///
 ///Schema: `/components/schemas/Response/allOf/2/properties/object`.
 ///
@@ -598,6 +608,7 @@ impl<'de> serde::Deserialize<'de> for ResponsePromptCacheRetention {
         crate::wire::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+///Where the response is in its life: queued, in progress, completed, failed, cancelled or incomplete.
 ///
 ///Schema: `/components/schemas/Response/allOf/2/properties/status`.
 ///
