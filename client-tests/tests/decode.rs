@@ -31,9 +31,12 @@ fn union_tags_are_wire_tags() {
         "type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0,
         "content_index": 0, "delta": "Hel", "sequence_number": 4, "logprobs": []
     }));
-    let ResponseStreamEvent::ResponseTextDeltaEvent(delta) = event else { panic!("wrong variant: {event:?}") };
+    let ResponseStreamEvent::ResponseTextDeltaEvent(delta) = event.clone() else { panic!("wrong variant: {event:?}") };
     assert_eq!(delta.delta, "Hel");
     assert_eq!(delta.sequence_number, 4);
+    assert_eq!(event.sequence_number(), Some(4), "an accessor for what every event has");
+    let unknown: ResponseStreamEvent = decode(json!({"type": "response.new_thing", "sequence_number": 9}));
+    assert_eq!(unknown.sequence_number(), Some(9));
     // A variant struct writes its tag when serialized alone.
     assert_eq!(serde_json::to_value(&delta).unwrap()["type"], "response.output_text.delta");
 }

@@ -109,6 +109,9 @@ pub struct UnionDef {
     pub untagged: Vec<String>,
     /// Tag value -> the one struct variant that owns it, decoded in one pass.
     pub fast: Vec<TagArm>,
+    /// Scalar fields every variant has (`sequence_number` of every stream event), readable
+    /// without matching.
+    pub accessors: Vec<Accessor>,
     pub other: String,
 }
 
@@ -238,4 +241,15 @@ pub struct Pagination {
     pub last_id_optional: bool,
     /// Field name of the `after` query parameter.
     pub after: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Accessor {
+    /// Method name (the field's Rust name).
+    pub name: String,
+    pub wire: String,
+    /// `i64`, `f64`, `bool` or `String`.
+    pub ty: String,
+    /// (variant, field name in that variant, the field is an `Option`).
+    pub arms: Vec<(String, String, bool)>,
 }

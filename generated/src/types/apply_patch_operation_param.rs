@@ -33,6 +33,17 @@ impl From<ApplyPatchUpdateFileOperationParam> for ApplyPatchOperationParam {
         Self::ApplyPatchUpdateFileOperationParam(value)
     }
 }
+impl ApplyPatchOperationParam {
+    ///`path`, which every variant has (read from the raw JSON for `Other`).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::ApplyPatchCreateFileOperationParam(v) => Some(v.path.as_str()),
+            Self::ApplyPatchDeleteFileOperationParam(v) => Some(v.path.as_str()),
+            Self::ApplyPatchUpdateFileOperationParam(v) => Some(v.path.as_str()),
+            Self::Other(raw) => raw.get("path").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 impl Default for ApplyPatchOperationParam {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -104,6 +104,17 @@ impl From<ApplyPatchUpdateFileOperation> for ApplyPatchToolCallOperation {
         Self::ApplyPatchUpdateFileOperation(value)
     }
 }
+impl ApplyPatchToolCallOperation {
+    ///`path`, which every variant has (read from the raw JSON for `Other`).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::ApplyPatchCreateFileOperation(v) => Some(v.path.as_str()),
+            Self::ApplyPatchDeleteFileOperation(v) => Some(v.path.as_str()),
+            Self::ApplyPatchUpdateFileOperation(v) => Some(v.path.as_str()),
+            Self::Other(raw) => raw.get("path").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 impl Default for ApplyPatchToolCallOperation {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -208,6 +208,42 @@ impl From<CustomToolCallOutput> for ItemField {
         Self::CustomToolCallOutput(value)
     }
 }
+impl ItemField {
+    ///`id`, which every variant has (read from the raw JSON for `Other`).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Message(v) => Some(v.id.as_str()),
+            Self::Program(v) => Some(v.id.as_str()),
+            Self::ProgramOutput(v) => Some(v.id.as_str()),
+            Self::FunctionToolCall(v) => v.id.as_deref(),
+            Self::ToolSearchCall(v) => Some(v.id.as_str()),
+            Self::ToolSearchOutput(v) => Some(v.id.as_str()),
+            Self::AdditionalTools(v) => Some(v.id.as_str()),
+            Self::FunctionToolCallOutput(v) => v.id.as_deref(),
+            Self::FileSearchToolCall(v) => Some(v.id.as_str()),
+            Self::WebSearchToolCall(v) => Some(v.id.as_str()),
+            Self::ImageGenToolCall(v) => Some(v.id.as_str()),
+            Self::ComputerToolCall(v) => Some(v.id.as_str()),
+            Self::ComputerToolCallOutputResource(v) => Some(v.id.as_str()),
+            Self::ReasoningItem(v) => Some(v.id.as_str()),
+            Self::CompactionBody(v) => Some(v.id.as_str()),
+            Self::CodeInterpreterToolCall(v) => Some(v.id.as_str()),
+            Self::LocalShellToolCall(v) => Some(v.id.as_str()),
+            Self::LocalShellToolCallOutput(v) => Some(v.id.as_str()),
+            Self::FunctionShellCall(v) => Some(v.id.as_str()),
+            Self::FunctionShellCallOutput(v) => Some(v.id.as_str()),
+            Self::ApplyPatchToolCall(v) => Some(v.id.as_str()),
+            Self::ApplyPatchToolCallOutput(v) => Some(v.id.as_str()),
+            Self::McpListTools(v) => Some(v.id.as_str()),
+            Self::McpApprovalRequest(v) => Some(v.id.as_str()),
+            Self::McpApprovalResponseResource(v) => Some(v.id.as_str()),
+            Self::McpToolCall(v) => Some(v.id.as_str()),
+            Self::CustomToolCall(v) => v.id.as_deref(),
+            Self::CustomToolCallOutput(v) => v.id.as_deref(),
+            Self::Other(raw) => raw.get("id").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 impl Default for ItemField {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -217,6 +217,43 @@ impl From<CustomToolCallOutputResource> for ItemResource {
         Self::CustomToolCallOutputResource(value)
     }
 }
+impl ItemResource {
+    ///`id`, which every variant has (read from the raw JSON for `Other`).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::InputMessageResource(v) => Some(v.id.as_str()),
+            Self::OutputMessage(v) => Some(v.id.as_str()),
+            Self::FileSearchToolCall(v) => Some(v.id.as_str()),
+            Self::ComputerToolCall(v) => Some(v.id.as_str()),
+            Self::ComputerToolCallOutputResource(v) => Some(v.id.as_str()),
+            Self::WebSearchToolCall(v) => Some(v.id.as_str()),
+            Self::FunctionToolCallResource(v) => Some(v.id.as_str()),
+            Self::FunctionToolCallOutputResource(v) => Some(v.id.as_str()),
+            Self::ToolSearchCall(v) => Some(v.id.as_str()),
+            Self::ToolSearchOutput(v) => Some(v.id.as_str()),
+            Self::AdditionalTools(v) => Some(v.id.as_str()),
+            Self::ReasoningItem(v) => Some(v.id.as_str()),
+            Self::Program(v) => Some(v.id.as_str()),
+            Self::ProgramOutput(v) => Some(v.id.as_str()),
+            Self::CompactionBody(v) => Some(v.id.as_str()),
+            Self::ImageGenToolCall(v) => Some(v.id.as_str()),
+            Self::CodeInterpreterToolCall(v) => Some(v.id.as_str()),
+            Self::LocalShellToolCall(v) => Some(v.id.as_str()),
+            Self::LocalShellToolCallOutput(v) => Some(v.id.as_str()),
+            Self::FunctionShellCall(v) => Some(v.id.as_str()),
+            Self::FunctionShellCallOutput(v) => Some(v.id.as_str()),
+            Self::ApplyPatchToolCall(v) => Some(v.id.as_str()),
+            Self::ApplyPatchToolCallOutput(v) => Some(v.id.as_str()),
+            Self::McpListTools(v) => Some(v.id.as_str()),
+            Self::McpApprovalRequest(v) => Some(v.id.as_str()),
+            Self::McpApprovalResponseResource(v) => Some(v.id.as_str()),
+            Self::McpToolCall(v) => Some(v.id.as_str()),
+            Self::CustomToolCallResource(v) => Some(v.id.as_str()),
+            Self::CustomToolCallOutputResource(v) => Some(v.id.as_str()),
+            Self::Other(raw) => raw.get("id").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 impl Default for ItemResource {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

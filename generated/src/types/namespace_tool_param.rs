@@ -83,6 +83,36 @@ impl From<CustomToolParam> for NamespaceToolParamToolsItem {
         Self::CustomToolParam(value)
     }
 }
+impl NamespaceToolParamToolsItem {
+    ///`name`, which every variant has (read from the raw JSON for `Other`).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::FunctionToolParam(v) => Some(v.name.as_str()),
+            Self::CustomToolParam(v) => Some(v.name.as_str()),
+            Self::Other(raw) => raw.get("name").and_then(serde_json::Value::as_str),
+        }
+    }
+    ///`description`, which every variant has (read from the raw JSON for `Other`).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::FunctionToolParam(v) => v.description.as_deref(),
+            Self::CustomToolParam(v) => v.description.as_deref(),
+            Self::Other(raw) => {
+                raw.get("description").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+    ///`defer_loading`, which every variant has (read from the raw JSON for `Other`).
+    pub fn defer_loading(&self) -> Option<bool> {
+        match self {
+            Self::FunctionToolParam(v) => v.defer_loading,
+            Self::CustomToolParam(v) => v.defer_loading,
+            Self::Other(raw) => {
+                raw.get("defer_loading").and_then(serde_json::Value::as_bool)
+            }
+        }
+    }
+}
 impl Default for NamespaceToolParamToolsItem {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

@@ -434,6 +434,88 @@ impl From<ResponseCustomToolCallInputDoneEvent> for ResponseStreamEvent {
         Self::ResponseCustomToolCallInputDoneEvent(value)
     }
 }
+impl ResponseStreamEvent {
+    ///`sequence_number`, which every variant has (read from the raw JSON for `Other`).
+    pub fn sequence_number(&self) -> Option<i64> {
+        match self {
+            Self::ResponseAudioDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseAudioDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseAudioTranscriptDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseAudioTranscriptDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseCodeInterpreterCallCodeDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseCodeInterpreterCallCodeDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseCodeInterpreterCallCompletedEvent(v) => Some(v.sequence_number),
+            Self::ResponseCodeInterpreterCallInProgressEvent(v) => {
+                Some(v.sequence_number)
+            }
+            Self::ResponseCodeInterpreterCallInterpretingEvent(v) => {
+                Some(v.sequence_number)
+            }
+            Self::ResponseCompletedEvent(v) => Some(v.sequence_number),
+            Self::ResponseContentPartAddedEvent(v) => Some(v.sequence_number),
+            Self::ResponseContentPartDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseCreatedEvent(v) => Some(v.sequence_number),
+            Self::ResponseErrorEvent(v) => Some(v.sequence_number),
+            Self::ResponseFileSearchCallCompletedEvent(v) => Some(v.sequence_number),
+            Self::ResponseFileSearchCallInProgressEvent(v) => Some(v.sequence_number),
+            Self::ResponseFileSearchCallSearchingEvent(v) => Some(v.sequence_number),
+            Self::ResponseFunctionCallArgumentsDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseFunctionCallArgumentsDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseShellCallCommandAddedStreamingEvent(v) => {
+                Some(v.sequence_number)
+            }
+            Self::ResponseShellCallCommandDeltaStreamingEvent(v) => {
+                Some(v.sequence_number)
+            }
+            Self::ResponseShellCallCommandDoneStreamingEvent(v) => {
+                Some(v.sequence_number)
+            }
+            Self::ResponseShellCallOutputContentDeltaStreamingEvent(v) => {
+                Some(v.sequence_number)
+            }
+            Self::ResponseShellCallOutputContentDoneStreamingEvent(v) => {
+                Some(v.sequence_number)
+            }
+            Self::ResponseInProgressEvent(v) => Some(v.sequence_number),
+            Self::ResponseFailedEvent(v) => Some(v.sequence_number),
+            Self::ResponseIncompleteEvent(v) => Some(v.sequence_number),
+            Self::ResponseOutputItemAddedEvent(v) => Some(v.sequence_number),
+            Self::ResponseOutputItemDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseReasoningSummaryPartAddedEvent(v) => Some(v.sequence_number),
+            Self::ResponseReasoningSummaryPartDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseReasoningSummaryTextDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseReasoningSummaryTextDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseReasoningTextDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseReasoningTextDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseRefusalDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseRefusalDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseTextDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseTextDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseWebSearchCallCompletedEvent(v) => Some(v.sequence_number),
+            Self::ResponseWebSearchCallInProgressEvent(v) => Some(v.sequence_number),
+            Self::ResponseWebSearchCallSearchingEvent(v) => Some(v.sequence_number),
+            Self::ResponseImageGenCallCompletedEvent(v) => Some(v.sequence_number),
+            Self::ResponseImageGenCallGeneratingEvent(v) => Some(v.sequence_number),
+            Self::ResponseImageGenCallInProgressEvent(v) => Some(v.sequence_number),
+            Self::ResponseImageGenCallPartialImageEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpCallArgumentsDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpCallArgumentsDoneEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpCallCompletedEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpCallFailedEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpCallInProgressEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpListToolsCompletedEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpListToolsFailedEvent(v) => Some(v.sequence_number),
+            Self::ResponseMcpListToolsInProgressEvent(v) => Some(v.sequence_number),
+            Self::ResponseOutputTextAnnotationAddedEvent(v) => Some(v.sequence_number),
+            Self::ResponseQueuedEvent(v) => Some(v.sequence_number),
+            Self::ResponseCustomToolCallInputDeltaEvent(v) => Some(v.sequence_number),
+            Self::ResponseCustomToolCallInputDoneEvent(v) => Some(v.sequence_number),
+            Self::Other(raw) => {
+                raw.get("sequence_number").and_then(serde_json::Value::as_i64)
+            }
+        }
+    }
+}
 impl Default for ResponseStreamEvent {
     /// `null` in the catch-all arm: what a missing required union decodes to.
     fn default() -> Self {

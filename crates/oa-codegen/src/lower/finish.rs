@@ -2,7 +2,7 @@
 //! (recursion through `$recursiveRef` or plain refs) and prints types into the IR.
 
 use super::{Draft, DraftKind, Ty};
-use crate::ir::{Field, Kind, StructDef, TypeDef, UnionDef, UnionVariant};
+use crate::ir::{Accessor, Field, Kind, StructDef, TypeDef, UnionDef, UnionVariant};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Types that `t` holds by value (not behind `Vec`, map or `Box`).
@@ -114,6 +114,7 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
             DraftKind::Enum(e) => Kind::Enum(e.clone()),
             DraftKind::Union { tag, variants, dispatch, untagged, other } => Kind::Union(UnionDef {
                 tag: tag.clone(),
+                accessors: common_scalars(&drafts, variants),
                 variants: union_variants(&drafts, d, variants),
                 fast: dispatch
                     .iter()
@@ -182,4 +183,33 @@ fn canonical_at(drafts: &BTreeMap<String, Draft>, t: &Ty, depth: usize) -> Ty {
         Ty::Map(inner) => Ty::Map(Box::new(canonical_at(drafts, &inner, depth + 1))),
         other => other,
     }
+}
+
+/// Scalar fields (same wire name, same type) present in every variant of a union whose
+/// variants are all structs: they become accessors on the union.
+fn common_scalars(drafts: &BTreeMap<String, Draft>, variants: &[(String, Ty, Vec<String>)]) -> Vec<Accessor> {
+    let structs: Option<Vec<(&String, &Vec<super::DraftField>)>> = variants
+        .iter()
+        .map(|(n, t, _)| match t.by_value_name().and_then(|name| drafts.get(name)).map(|d| &d.kind) {
+            Some(DraftKind::Struct { fields, .. }) => Some((n, fields)),
+            _ => None,
+        })
+        .collect();
+    let Some(structs) = structs.filter(|s| s.len() > 1) else { return Vec::new() };
+    let mut out = Vec::new();
+    for f in structs[0].1 {
+        if !matches!(f.ty, Ty::I64 | Ty::F64 | Ty::Bool | Ty::String) {
+            continue;
+        }
+        let arms: Option<Vec<(String, String, bool)>> = structs
+            .iter()
+            .map(|(variant, fields)| {
+                fields.iter().find(|g| g.wire == f.wire && g.ty == f.ty).map(|g| ((*variant).clone(), g.name.clone(), !g.required || g.nullable))
+            })
+            .collect();
+        if let Some(arms) = arms {
+            out.push(Accessor { name: f.name.clone(), wire: f.wire.clone(), ty: f.ty.rust(), arms });
+        }
+    }
+    out
 }
