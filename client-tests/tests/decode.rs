@@ -50,6 +50,14 @@ fn shared_tags_are_told_apart_by_role() {
     // An easy message has no `type` at all.
     let easy: InputItem = decode(json!({"role": "user", "content": "hi"}));
     assert!(matches!(easy, InputItem::EasyInputMessage(_)), "{easy:?}");
+    // An item reference has no `type` either; lenient structs accept any object, so the
+    // candidate must have its required keys (`id`, not `role` and `content`).
+    let reference: InputItem = round_trip(json!({"id": "msg_1"}));
+    assert!(matches!(reference, InputItem::ItemReferenceParam(_)), "{reference:?}");
+    // An output message sent back as input stays an output message.
+    let back: InputItem = round_trip(json!({"type": "message", "id": "m", "role": "assistant", "status": "completed",
+        "content": [{"type": "output_text", "text": "hi", "annotations": [], "logprobs": []}]}));
+    assert!(matches!(back, InputItem::Item(Item::OutputMessage(_))), "{back:?}");
 }
 
 #[test]

@@ -124,8 +124,14 @@ pub struct UnionVariant {
     pub object: bool,
     /// The struct is boxed (recursion).
     pub boxed: bool,
+    /// The variant holds another union: it counts as matching only outside its catch-all arm.
+    pub union: bool,
     /// No other variant holds the same type, so `From<ty>` can build this variant.
     pub from: bool,
+    /// For a struct variant: the keys it requires (the tag aside). Where several variants could
+    /// match, a candidate is taken only when the value has them all, since lenient structs
+    /// accept any object.
+    pub required: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

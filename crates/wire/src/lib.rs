@@ -193,6 +193,9 @@ pub trait Union: Sized {
 
     /// Decodes a buffered value; never fails (the catch-all keeps what matches nothing).
     fn from_value(value: serde_json::Value) -> Self;
+
+    /// The value landed in the catch-all arm.
+    fn is_catch_all(&self) -> bool;
 }
 
 /// Decodes a union through `Union::fast`, falling back to `Union::from_value`.
@@ -306,6 +309,20 @@ impl<'de> MapAccess<'de> for OneValue {
 /// The string value of property `field` of a buffered object.
 pub fn value_tag<'v>(value: &'v serde_json::Value, field: &str) -> Option<&'v str> {
     value.get(field).and_then(serde_json::Value::as_str)
+}
+
+/// True unless `value` is an object missing one of `keys`: where several struct variants could
+/// match, lenient structs would accept any object, so a candidate needs its required keys.
+pub fn has_keys(value: &serde_json::Value, keys: &[&str]) -> bool {
+    match value {
+        serde_json::Value::Object(map) => keys.iter().all(|k| map.contains_key(*k)),
+        _ => true,
+    }
+}
+
+/// Decodes a buffered value as union `U`, or `None` when only its catch-all arm would take it.
+pub fn try_union<U: Union>(value: &serde_json::Value) -> Option<U> {
+    Some(U::from_value(value.clone())).filter(|u| !u.is_catch_all())
 }
 
 /// Decodes a buffered value as `T`, or `None` when it does not fit.

@@ -38,6 +38,10 @@ impl oa_wire::Union for Union {
     fn from_value(value: serde_json::Value) -> Self {
         Union::Other(value)
     }
+
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Union::Other(_))
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Union {

@@ -110,6 +110,9 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("auto") => {
@@ -118,8 +121,10 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
                 }
             }
             None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::String(decoded);
+                if crate::wire::has_keys(&value, &[]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::String(decoded);
+                    }
                 }
             }
             Some(_) => {}

@@ -119,6 +119,9 @@ impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("disabled") => {
@@ -195,6 +198,9 @@ impl crate::wire::Union for ContainerAutoParamSkillsItem {
                 },
             ),
         )
+    }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {

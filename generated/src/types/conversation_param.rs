@@ -52,12 +52,19 @@ impl crate::wire::Union for ConversationParam {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         Ok(Err(seen))
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::ConversationId(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::ConversationId(decoded);
+            }
         }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::ConversationParam2(decoded);
+        if crate::wire::has_keys(&value, &["id"]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::ConversationParam2(decoded);
+            }
         }
         Self::Other(value)
     }

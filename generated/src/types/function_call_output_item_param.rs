@@ -146,12 +146,19 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutput {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         Ok(Err(seen))
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::String(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::String(decoded);
+            }
         }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::FunctionCallOutputItemParamOutputVariantItemList(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::FunctionCallOutputItemParamOutputVariantItemList(decoded);
+            }
         }
         Self::Other(value)
     }
@@ -231,6 +238,9 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
                 },
             ),
         )
+    }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {

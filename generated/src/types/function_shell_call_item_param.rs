@@ -131,6 +131,9 @@ impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("local") => {

@@ -151,12 +151,19 @@ impl crate::wire::Union for FunctionToolCallOutputResourceOutput {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         Ok(Err(seen))
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::StringOutput(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::StringOutput(decoded);
+            }
         }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::OutputContentList(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::OutputContentList(decoded);
+            }
         }
         Self::Other(value)
     }

@@ -97,14 +97,21 @@ impl crate::wire::Union for InputItem {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("message") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::EasyInputMessage(decoded);
+                if crate::wire::has_keys(&value, &[]) {
+                    if let Some(decoded) = crate::wire::try_union(&value) {
+                        return Self::Item(decoded);
+                    }
                 }
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Item(decoded);
+                if crate::wire::has_keys(&value, &["role", "content"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::EasyInputMessage(decoded);
+                    }
                 }
             }
             Some("file_search_call") => {
@@ -248,14 +255,20 @@ impl crate::wire::Union for InputItem {
                 }
             }
             None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::EasyInputMessage(decoded);
+                if crate::wire::has_keys(&value, &["role", "content"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::EasyInputMessage(decoded);
+                    }
                 }
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Item(decoded);
+                if crate::wire::has_keys(&value, &[]) {
+                    if let Some(decoded) = crate::wire::try_union(&value) {
+                        return Self::Item(decoded);
+                    }
                 }
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ItemReferenceParam(decoded);
+                if crate::wire::has_keys(&value, &["id"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::ItemReferenceParam(decoded);
+                    }
                 }
             }
             Some(_) => {}

@@ -54,12 +54,19 @@ impl crate::wire::Union for InputParam {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         Ok(Err(seen))
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::TextInput(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::TextInput(decoded);
+            }
         }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::InputItemList(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::InputItemList(decoded);
+            }
         }
         Self::Other(value)
     }

@@ -333,6 +333,9 @@ impl crate::wire::Union for Item {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("message") => {
@@ -359,11 +362,15 @@ impl crate::wire::Union for Item {
                     }
                     _ => {}
                 }
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputMessage(decoded);
+                if crate::wire::has_keys(&value, &["id", "role", "content", "status"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::OutputMessage(decoded);
+                    }
                 }
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputMessage(decoded);
+                if crate::wire::has_keys(&value, &["role", "content"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::InputMessage(decoded);
+                    }
                 }
             }
             Some("file_search_call") => {
@@ -492,8 +499,10 @@ impl crate::wire::Union for Item {
                 }
             }
             None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputMessage(decoded);
+                if crate::wire::has_keys(&value, &["role", "content"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::InputMessage(decoded);
+                    }
                 }
             }
             Some(_) => {}

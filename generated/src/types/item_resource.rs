@@ -382,6 +382,9 @@ impl crate::wire::Union for ItemResource {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("message") => {
@@ -408,11 +411,15 @@ impl crate::wire::Union for ItemResource {
                     }
                     _ => {}
                 }
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputMessage(decoded);
+                if crate::wire::has_keys(&value, &["id", "role", "content", "status"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::OutputMessage(decoded);
+                    }
                 }
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputMessageResource(decoded);
+                if crate::wire::has_keys(&value, &["role", "content", "id"]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::InputMessageResource(decoded);
+                    }
                 }
             }
             Some("file_search_call") => {

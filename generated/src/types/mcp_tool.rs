@@ -177,12 +177,19 @@ impl crate::wire::Union for McpToolAllowedTools {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         Ok(Err(seen))
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::McpAllowedTools(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::McpAllowedTools(decoded);
+            }
         }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::McpToolFilter(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::McpToolFilter(decoded);
+            }
         }
         Self::Other(value)
     }
@@ -311,12 +318,19 @@ impl crate::wire::Union for McpToolRequireApproval {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         Ok(Err(seen))
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::McpToolApprovalFilter(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::McpToolApprovalFilter(decoded);
+            }
         }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::McpToolApprovalSetting(decoded);
+        if crate::wire::has_keys(&value, &[]) {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::McpToolApprovalSetting(decoded);
+            }
         }
         Self::Other(value)
     }

@@ -73,6 +73,9 @@ impl crate::wire::Union for McpToolCallError {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("mcp_protocol_error") => {

@@ -107,6 +107,9 @@ impl crate::wire::Union for ModerationInput {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("moderation_result") => {
@@ -185,6 +188,9 @@ impl crate::wire::Union for ModerationOutput {
                 },
             ),
         )
+    }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {

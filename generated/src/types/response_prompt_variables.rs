@@ -88,6 +88,9 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("input_text") => {
@@ -106,8 +109,10 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
                 }
             }
             None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::String(decoded);
+                if crate::wire::has_keys(&value, &[]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::String(decoded);
+                    }
                 }
             }
             Some(_) => {}

@@ -154,6 +154,9 @@ impl crate::wire::Union for ToolChoiceParam {
             ),
         )
     }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
     fn from_value(value: serde_json::Value) -> Self {
         match crate::wire::value_tag(&value, "type") {
             Some("allowed_tools") => {
@@ -232,8 +235,10 @@ impl crate::wire::Union for ToolChoiceParam {
                 }
             }
             None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceOptions(decoded);
+                if crate::wire::has_keys(&value, &[]) {
+                    if let Some(decoded) = crate::wire::try_value(&value) {
+                        return Self::ToolChoiceOptions(decoded);
+                    }
                 }
             }
             Some(_) => {}

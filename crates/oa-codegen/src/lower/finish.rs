@@ -147,7 +147,13 @@ fn union_variants(drafts: &BTreeMap<String, Draft>, d: &Draft, variants: &[(Stri
         .map(|(n, t, tags)| {
             let ty = boxed_if_cyclic(drafts, &d.name, t);
             let unique = variants.iter().filter(|(_, other, _)| canonical(drafts, other) == canonical(drafts, t)).count() == 1;
+            let required = match t.by_value_name().and_then(|n| drafts.get(n)).map(|d| &d.kind) {
+                Some(DraftKind::Struct { fields, .. }) => fields.iter().filter(|f| f.required).map(|f| f.wire.clone()).collect(),
+                _ => Vec::new(),
+            };
             UnionVariant {
+                union: t.by_value_name().and_then(|n| drafts.get(n)).is_some_and(|d| matches!(d.kind, DraftKind::Union { .. })),
+                required,
                 from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)),
                 name: n.clone(),
                 object: t.by_value_name().is_some_and(|t| is_struct(drafts, t)),

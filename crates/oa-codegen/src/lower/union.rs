@@ -31,7 +31,6 @@ impl Lowerer<'_> {
 
         let mut scope = Scope::new();
         let mut variants: Vec<(String, Ty, Vec<String>)> = Vec::new();
-        let mut required_counts: Vec<usize> = Vec::new();
         for &(i, b) in branches {
             let branch_ptr = format!("{ptr}/{keyword}/{i}");
             // `$recursiveRef: "#"` points at the component being lowered; read its tags there.
@@ -48,7 +47,6 @@ impl Lowerer<'_> {
                 None => naming::variant_name(&ty.variant_word()),
             };
             let variant = scope.claim(&base, "Variant");
-            required_counts.push(view::object_shape(self.root, probe, 0).1.len());
             variants.push((variant, ty, tags));
         }
 
@@ -63,12 +61,18 @@ impl Lowerer<'_> {
             }
             let _ = vi;
         }
-        let order = |n: &String| {
-            let i = variants.iter().position(|v| &v.0 == n).unwrap_or(0);
-            (std::cmp::Reverse(required_counts[i]), i)
-        };
         for arm in &mut dispatch {
-            arm.candidates.sort_by_key(order);
+            // Most specific first: the candidate that requires the most keys for this tag (a
+            // nested union counts by its own variants carrying the tag).
+            let root = self.root;
+            let current = self.current.2.clone();
+            arm.candidates.sort_by_key(|n| {
+                let i = variants.iter().position(|v| &v.0 == n).unwrap_or(0);
+                let b = branches[i].1;
+                let self_ref = serde_json::json!({ "$ref": current });
+                let probe = if b.get("$recursiveRef").is_some() { &self_ref } else { b };
+                (std::cmp::Reverse(specificity(root, probe, &tag_prop, &arm.tag, 0)), i)
+            });
             if arm.candidates.len() > 1 {
                 let probes: Vec<&Value> = arm
                     .candidates
@@ -88,7 +92,7 @@ impl Lowerer<'_> {
             .zip(branches)
             .filter(|((_, _, tags), (_, b))| {
                 let recursive = b.get("$recursiveRef").is_some() || b.get("$dynamicRef").is_some();
-                tags.is_empty() || (!recursive && !view::is_required(self.root, b, &tag_prop))
+                tags.is_empty() || (!recursive && can_lack_tag(self.root, b, &tag_prop, 0))
             })
             .map(|((n, _, _), _)| n.clone())
             .collect();
@@ -167,6 +171,43 @@ impl Lowerer<'_> {
         self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { default_known: variants.len() == 1, variants, other }));
         Ty::Named(name)
     }
+}
+
+/// Whether a value of `v` can come without its tag: a struct whose tag is optional, or a union
+/// with such a variant (a union whose every variant needs the tag cannot).
+fn can_lack_tag(root: &Value, v: &Value, tag_prop: &str, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let target = view::deref(root, v);
+    if let Some((_, branches)) = target.as_object().and_then(view::union_branches) {
+        if !target.as_object().is_some_and(|m| m.contains_key("properties")) {
+            return branches.iter().any(|(_, b)| {
+                view::tag_values(root, b, tag_prop, 0).is_none_or(|t| t.is_empty()) || can_lack_tag(root, b, tag_prop, depth + 1)
+            });
+        }
+    }
+    !view::is_required(root, target, tag_prop)
+}
+
+/// How many keys `v` requires when it carries `tag`: its own required list, or for a union the
+/// most among its variants that carry the tag.
+fn specificity(root: &Value, v: &Value, tag_prop: &str, tag: &str, depth: usize) -> usize {
+    if depth > 8 {
+        return 0;
+    }
+    let target = view::deref(root, v);
+    if let Some((_, branches)) = target.as_object().and_then(view::union_branches) {
+        if !target.as_object().is_some_and(|m| m.contains_key("properties")) {
+            return branches
+                .iter()
+                .filter(|(_, b)| view::tag_values(root, b, tag_prop, 0).is_some_and(|t| t.iter().any(|x| x == tag)))
+                .map(|(_, b)| specificity(root, b, tag_prop, tag, depth + 1))
+                .max()
+                .unwrap_or(0);
+        }
+    }
+    view::object_shape(root, target, 0).1.len()
 }
 
 /// `(known values, admits any string)` when `v` only admits strings.
