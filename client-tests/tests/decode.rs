@@ -167,4 +167,7 @@ fn lenient_decoding_of_what_servers_really_send() {
     let e: ResponseQueuedEvent = decode(json!({"type": "response.queued", "sequence_number": "7", "response": {"id": "r"}}));
     assert_eq!(e.extra["sequence_number"], "7");
     assert_eq!(serde_json::to_value(&e).unwrap()["sequence_number"], "7", "written back as it came");
+    // Written once: the kept raw value, not also the typed field.
+    let text = serde_json::to_string(&e).unwrap();
+    assert_eq!(text.matches("\"sequence_number\"").count(), 1, "{text}");
 }

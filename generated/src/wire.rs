@@ -422,7 +422,9 @@ pub fn de_extra<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Writes a field that is always present, unless a raw value of the same key was kept.
+/// Writes a field that is always present, unless a raw value of the same key was kept: a value
+/// the field could not hold is written back as it came. To replace it, remove the key from
+/// `extra` and set the field.
 pub fn ser_required<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
     map: &mut M,
     key: &str,
@@ -435,11 +437,17 @@ pub fn ser_required<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
     Ok(())
 }
 
-/// Writes an optional field when it is set.
-pub fn ser_optional<M: serde::ser::SerializeMap, T: serde::Serialize>(map: &mut M, key: &str, value: &Option<T>) -> Result<(), M::Error> {
+/// Writes an optional field when it is set, unless a raw value of the same key was kept (as in
+/// `ser_required`: the raw value is written back by `ser_end`, never both).
+pub fn ser_optional<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &str,
+    value: &Option<T>,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), M::Error> {
     match value {
-        Some(v) => map.serialize_entry(key, v),
-        None => Ok(()),
+        Some(v) if extra.is_empty() || !extra.contains_key(key) => map.serialize_entry(key, v),
+        _ => Ok(()),
     }
 }
 

@@ -23,7 +23,7 @@ impl serde::Serialize for AdditionalToolsItemParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "additional_tools")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
         crate::wire::ser_required(&mut map, "tools", &self.tools, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)

@@ -27,9 +27,9 @@ impl serde::Serialize for ApplyPatchToolCallItemParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "apply_patch_call")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(&mut map, "operation", &self.operation, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)

@@ -31,10 +31,15 @@ impl serde::Serialize for ApplyPatchToolCallOutput {
         map.serialize_entry("type", "apply_patch_call_output")?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "output", &self.output)?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(&mut map, "output", &self.output, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

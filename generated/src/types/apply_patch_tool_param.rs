@@ -19,7 +19,12 @@ impl serde::Serialize for ApplyPatchToolParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "apply_patch")?;
-        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_callers",
+            &self.allowed_callers,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

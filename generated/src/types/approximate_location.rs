@@ -25,10 +25,10 @@ impl serde::Serialize for ApproximateLocation {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "approximate")?;
-        crate::wire::ser_optional(&mut map, "country", &self.country)?;
-        crate::wire::ser_optional(&mut map, "region", &self.region)?;
-        crate::wire::ser_optional(&mut map, "city", &self.city)?;
-        crate::wire::ser_optional(&mut map, "timezone", &self.timezone)?;
+        crate::wire::ser_optional(&mut map, "country", &self.country, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "region", &self.region, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "city", &self.city, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "timezone", &self.timezone, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -23,9 +23,19 @@ impl serde::Serialize for AutoCodeInterpreterToolParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "auto")?;
-        crate::wire::ser_optional(&mut map, "file_ids", &self.file_ids)?;
-        crate::wire::ser_optional(&mut map, "memory_limit", &self.memory_limit)?;
-        crate::wire::ser_optional(&mut map, "network_policy", &self.network_policy)?;
+        crate::wire::ser_optional(&mut map, "file_ids", &self.file_ids, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "memory_limit",
+            &self.memory_limit,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "network_policy",
+            &self.network_policy,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

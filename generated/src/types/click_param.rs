@@ -28,7 +28,7 @@ impl serde::Serialize for ClickParam {
         crate::wire::ser_required(&mut map, "button", &self.button, &self.extra)?;
         crate::wire::ser_required(&mut map, "x", &self.x, &self.extra)?;
         crate::wire::ser_required(&mut map, "y", &self.y, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "keys", &self.keys)?;
+        crate::wire::ser_optional(&mut map, "keys", &self.keys, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

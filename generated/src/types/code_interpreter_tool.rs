@@ -22,7 +22,12 @@ impl serde::Serialize for CodeInterpreterTool {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "code_interpreter")?;
         crate::wire::ser_required(&mut map, "container", &self.container, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_callers",
+            &self.allowed_callers,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -33,25 +33,43 @@ impl serde::Serialize for CompactResponseMethodPublicBody {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "model", &self.model, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "input", &self.input)?;
+        crate::wire::ser_optional(&mut map, "input", &self.input, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "previous_response_id",
             &self.previous_response_id,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "instructions", &self.instructions)?;
-        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "instructions",
+            &self.instructions,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_key",
+            &self.prompt_cache_key,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_retention",
             &self.prompt_cache_retention,
+            &self.extra,
         )?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_options",
             &self.prompt_cache_options,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "service_tier", &self.service_tier)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "service_tier",
+            &self.service_tier,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -30,7 +30,12 @@ impl serde::Serialize for CompactionBody {
             &self.encrypted_content,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -21,7 +21,7 @@ impl serde::Serialize for CompactionSummaryItemParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "compaction")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
             "encrypted_content",

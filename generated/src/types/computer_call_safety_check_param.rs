@@ -23,8 +23,8 @@ impl serde::Serialize for ComputerCallSafetyCheckParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "code", &self.code)?;
-        crate::wire::ser_optional(&mut map, "message", &self.message)?;
+        crate::wire::ser_optional(&mut map, "code", &self.code, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "message", &self.message, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -32,6 +32,7 @@ impl serde::Serialize for ComputerScreenshotContent {
             &mut map,
             "prompt_cache_breakpoint",
             &self.prompt_cache_breakpoint,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

@@ -21,8 +21,8 @@ impl serde::Serialize for ComputerScreenshotImage {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "computer_screenshot")?;
-        crate::wire::ser_optional(&mut map, "image_url", &self.image_url)?;
-        crate::wire::ser_optional(&mut map, "file_id", &self.file_id)?;
+        crate::wire::ser_optional(&mut map, "image_url", &self.image_url, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "file_id", &self.file_id, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

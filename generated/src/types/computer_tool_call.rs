@@ -31,8 +31,8 @@ impl serde::Serialize for ComputerToolCall {
         map.serialize_entry("type", "computer_call")?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "action", &self.action)?;
-        crate::wire::ser_optional(&mut map, "actions", &self.actions)?;
+        crate::wire::ser_optional(&mut map, "action", &self.action, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "actions", &self.actions, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
             "pending_safety_checks",

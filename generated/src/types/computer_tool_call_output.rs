@@ -27,15 +27,16 @@ impl serde::Serialize for ComputerToolCallOutput {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "computer_call_output")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "acknowledged_safety_checks",
             &self.acknowledged_safety_checks,
+            &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -35,10 +35,16 @@ impl serde::Serialize for ComputerToolCallOutputResource {
             &mut map,
             "acknowledged_safety_checks",
             &self.acknowledged_safety_checks,
+            &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -27,7 +27,12 @@ impl serde::Serialize for ContainerNetworkPolicyAllowlistParam {
             &self.allowed_domains,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "domain_secrets", &self.domain_secrets)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "domain_secrets",
+            &self.domain_secrets,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -25,6 +25,7 @@ impl serde::Serialize for ContextManagementParam {
             &mut map,
             "compact_threshold",
             &self.compact_threshold,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

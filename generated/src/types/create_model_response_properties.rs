@@ -38,26 +38,44 @@ impl serde::Serialize for CreateModelResponseProperties {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "metadata", &self.metadata)?;
-        crate::wire::ser_optional(&mut map, "top_logprobs", &self.top_logprobs)?;
-        crate::wire::ser_optional(&mut map, "temperature", &self.temperature)?;
-        crate::wire::ser_optional(&mut map, "top_p", &self.top_p)?;
-        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_optional(&mut map, "metadata", &self.metadata, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "top_logprobs",
+            &self.top_logprobs,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "temperature",
+            &self.temperature,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "top_p", &self.top_p, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "safety_identifier",
             &self.safety_identifier,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_key",
+            &self.prompt_cache_key,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_retention",
             &self.prompt_cache_retention,
+            &self.extra,
         )?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_options",
             &self.prompt_cache_options,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

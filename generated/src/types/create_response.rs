@@ -96,64 +96,131 @@ impl serde::Serialize for CreateResponse {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "metadata", &self.metadata)?;
-        crate::wire::ser_optional(&mut map, "top_logprobs", &self.top_logprobs)?;
-        crate::wire::ser_optional(&mut map, "temperature", &self.temperature)?;
-        crate::wire::ser_optional(&mut map, "top_p", &self.top_p)?;
-        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_optional(&mut map, "metadata", &self.metadata, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "top_logprobs",
+            &self.top_logprobs,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "temperature",
+            &self.temperature,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "top_p", &self.top_p, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "safety_identifier",
             &self.safety_identifier,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_key",
+            &self.prompt_cache_key,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_retention",
             &self.prompt_cache_retention,
+            &self.extra,
         )?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_options",
             &self.prompt_cache_options,
+            &self.extra,
         )?;
         crate::wire::ser_optional(
             &mut map,
             "previous_response_id",
             &self.previous_response_id,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "model", &self.model)?;
-        crate::wire::ser_optional(&mut map, "background", &self.background)?;
-        crate::wire::ser_optional(&mut map, "max_tool_calls", &self.max_tool_calls)?;
-        crate::wire::ser_optional(&mut map, "text", &self.text)?;
-        crate::wire::ser_optional(&mut map, "tools", &self.tools)?;
-        crate::wire::ser_optional(&mut map, "tool_choice", &self.tool_choice)?;
-        crate::wire::ser_optional(&mut map, "prompt", &self.prompt)?;
-        crate::wire::ser_optional(&mut map, "service_tier", &self.service_tier)?;
-        crate::wire::ser_optional(&mut map, "truncation", &self.truncation)?;
-        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning)?;
-        crate::wire::ser_optional(&mut map, "input", &self.input)?;
-        crate::wire::ser_optional(&mut map, "include", &self.include)?;
+        crate::wire::ser_optional(&mut map, "model", &self.model, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "background",
+            &self.background,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_tool_calls",
+            &self.max_tool_calls,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "text", &self.text, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "tools", &self.tools, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "tool_choice",
+            &self.tool_choice,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "prompt", &self.prompt, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "service_tier",
+            &self.service_tier,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "truncation",
+            &self.truncation,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "input", &self.input, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "include", &self.include, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "parallel_tool_calls",
             &self.parallel_tool_calls,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "store", &self.store)?;
-        crate::wire::ser_optional(&mut map, "instructions", &self.instructions)?;
-        crate::wire::ser_optional(&mut map, "moderation", &self.moderation)?;
-        crate::wire::ser_optional(&mut map, "stream", &self.stream)?;
-        crate::wire::ser_optional(&mut map, "stream_options", &self.stream_options)?;
-        crate::wire::ser_optional(&mut map, "conversation", &self.conversation)?;
+        crate::wire::ser_optional(&mut map, "store", &self.store, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "instructions",
+            &self.instructions,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "moderation",
+            &self.moderation,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "stream", &self.stream, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "stream_options",
+            &self.stream_options,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "conversation",
+            &self.conversation,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "context_management",
             &self.context_management,
+            &self.extra,
         )?;
         crate::wire::ser_optional(
             &mut map,
             "max_output_tokens",
             &self.max_output_tokens,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

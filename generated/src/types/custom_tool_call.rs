@@ -29,10 +29,10 @@ impl serde::Serialize for CustomToolCall {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "custom_tool_call")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
-        crate::wire::ser_optional(&mut map, "namespace", &self.namespace)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "namespace", &self.namespace, &self.extra)?;
         crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
         crate::wire::ser_required(&mut map, "input", &self.input, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)

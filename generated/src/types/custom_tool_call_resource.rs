@@ -35,12 +35,17 @@ impl serde::Serialize for CustomToolCallResource {
         map.serialize_entry("type", "custom_tool_call")?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
-        crate::wire::ser_optional(&mut map, "namespace", &self.namespace)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "namespace", &self.namespace, &self.extra)?;
         crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
         crate::wire::ser_required(&mut map, "input", &self.input, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -28,10 +28,25 @@ impl serde::Serialize for CustomToolParam {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "custom")?;
         crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "description", &self.description)?;
-        crate::wire::ser_optional(&mut map, "format", &self.format)?;
-        crate::wire::ser_optional(&mut map, "defer_loading", &self.defer_loading)?;
-        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "description",
+            &self.description,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "format", &self.format, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "defer_loading",
+            &self.defer_loading,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_callers",
+            &self.allowed_callers,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

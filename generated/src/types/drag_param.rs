@@ -22,7 +22,7 @@ impl serde::Serialize for DragParam {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "drag")?;
         crate::wire::ser_required(&mut map, "path", &self.path, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "keys", &self.keys)?;
+        crate::wire::ser_optional(&mut map, "keys", &self.keys, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -28,8 +28,8 @@ impl serde::Serialize for EasyInputMessage {
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
         crate::wire::ser_required(&mut map, "content", &self.content, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "phase", &self.phase)?;
-        crate::wire::ser_optional(&mut map, "type", &self.r#type)?;
+        crate::wire::ser_optional(&mut map, "phase", &self.phase, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "type", &self.r#type, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -31,9 +31,19 @@ impl serde::Serialize for FileSearchTool {
             &self.vector_store_ids,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "max_num_results", &self.max_num_results)?;
-        crate::wire::ser_optional(&mut map, "ranking_options", &self.ranking_options)?;
-        crate::wire::ser_optional(&mut map, "filters", &self.filters)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_num_results",
+            &self.max_num_results,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "ranking_options",
+            &self.ranking_options,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "filters", &self.filters, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -28,7 +28,7 @@ impl serde::Serialize for FileSearchToolCall {
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(&mut map, "queries", &self.queries, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "results", &self.results)?;
+        crate::wire::ser_optional(&mut map, "results", &self.results, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }
@@ -80,11 +80,16 @@ impl serde::Serialize for FileSearchToolCallResultsItem {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "file_id", &self.file_id)?;
-        crate::wire::ser_optional(&mut map, "text", &self.text)?;
-        crate::wire::ser_optional(&mut map, "filename", &self.filename)?;
-        crate::wire::ser_optional(&mut map, "attributes", &self.attributes)?;
-        crate::wire::ser_optional(&mut map, "score", &self.score)?;
+        crate::wire::ser_optional(&mut map, "file_id", &self.file_id, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "text", &self.text, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "filename", &self.filename, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "attributes",
+            &self.attributes,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "score", &self.score, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -33,13 +33,13 @@ impl serde::Serialize for FunctionCallOutputItemParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "function_call_output")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
-        crate::wire::ser_optional(&mut map, "call_id", &self.call_id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "call_id", &self.call_id, &self.extra)?;
         crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "name", &self.name)?;
-        crate::wire::ser_optional(&mut map, "namespace", &self.namespace)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "name", &self.name, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "namespace", &self.namespace, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

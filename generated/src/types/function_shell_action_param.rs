@@ -23,11 +23,17 @@ impl serde::Serialize for FunctionShellActionParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "commands", &self.commands, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "timeout_ms", &self.timeout_ms)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "timeout_ms",
+            &self.timeout_ms,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "max_output_length",
             &self.max_output_length,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

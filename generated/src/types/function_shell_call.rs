@@ -33,7 +33,7 @@ impl serde::Serialize for FunctionShellCall {
         map.serialize_entry("type", "shell_call")?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
         crate::wire::ser_required(&mut map, "action", &self.action, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(
@@ -42,7 +42,12 @@ impl serde::Serialize for FunctionShellCall {
             &self.environment,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -29,12 +29,17 @@ impl serde::Serialize for FunctionShellCallItemParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "shell_call")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
         crate::wire::ser_required(&mut map, "action", &self.action, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
-        crate::wire::ser_optional(&mut map, "environment", &self.environment)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "environment",
+            &self.environment,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

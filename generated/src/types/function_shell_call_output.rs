@@ -33,7 +33,7 @@ impl serde::Serialize for FunctionShellCallOutput {
         map.serialize_entry("type", "shell_call_output")?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
         crate::wire::ser_required(
@@ -42,7 +42,12 @@ impl serde::Serialize for FunctionShellCallOutput {
             &self.max_output_length,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

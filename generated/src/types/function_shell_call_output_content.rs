@@ -27,7 +27,12 @@ impl serde::Serialize for FunctionShellCallOutputContent {
         crate::wire::ser_required(&mut map, "stdout", &self.stdout, &self.extra)?;
         crate::wire::ser_required(&mut map, "stderr", &self.stderr, &self.extra)?;
         crate::wire::ser_required(&mut map, "outcome", &self.outcome, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -29,15 +29,16 @@ impl serde::Serialize for FunctionShellCallOutputItemParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "shell_call_output")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "call_id", &self.call_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "caller", &self.caller)?;
+        crate::wire::ser_optional(&mut map, "caller", &self.caller, &self.extra)?;
         crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "max_output_length",
             &self.max_output_length,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

@@ -21,8 +21,18 @@ impl serde::Serialize for FunctionShellToolParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "shell")?;
-        crate::wire::ser_optional(&mut map, "environment", &self.environment)?;
-        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "environment",
+            &self.environment,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_callers",
+            &self.allowed_callers,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -32,12 +32,37 @@ impl serde::Serialize for FunctionToolParam {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "function")?;
         crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "description", &self.description)?;
-        crate::wire::ser_optional(&mut map, "parameters", &self.parameters)?;
-        crate::wire::ser_optional(&mut map, "strict", &self.strict)?;
-        crate::wire::ser_optional(&mut map, "output_schema", &self.output_schema)?;
-        crate::wire::ser_optional(&mut map, "defer_loading", &self.defer_loading)?;
-        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "description",
+            &self.description,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "parameters",
+            &self.parameters,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "strict", &self.strict, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "output_schema",
+            &self.output_schema,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "defer_loading",
+            &self.defer_loading,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_callers",
+            &self.allowed_callers,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -39,21 +39,52 @@ impl serde::Serialize for ImageGenTool {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "image_generation")?;
-        crate::wire::ser_optional(&mut map, "model", &self.model)?;
-        crate::wire::ser_optional(&mut map, "quality", &self.quality)?;
-        crate::wire::ser_optional(&mut map, "size", &self.size)?;
-        crate::wire::ser_optional(&mut map, "output_format", &self.output_format)?;
+        crate::wire::ser_optional(&mut map, "model", &self.model, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "quality", &self.quality, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "size", &self.size, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "output_format",
+            &self.output_format,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "output_compression",
             &self.output_compression,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "moderation", &self.moderation)?;
-        crate::wire::ser_optional(&mut map, "background", &self.background)?;
-        crate::wire::ser_optional(&mut map, "input_fidelity", &self.input_fidelity)?;
-        crate::wire::ser_optional(&mut map, "input_image_mask", &self.input_image_mask)?;
-        crate::wire::ser_optional(&mut map, "partial_images", &self.partial_images)?;
-        crate::wire::ser_optional(&mut map, "action", &self.action)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "moderation",
+            &self.moderation,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "background",
+            &self.background,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "input_fidelity",
+            &self.input_fidelity,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "input_image_mask",
+            &self.input_image_mask,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "partial_images",
+            &self.partial_images,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "action", &self.action, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }
@@ -181,8 +212,8 @@ impl serde::Serialize for ImageGenToolInputImageMask {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "image_url", &self.image_url)?;
-        crate::wire::ser_optional(&mut map, "file_id", &self.file_id)?;
+        crate::wire::ser_optional(&mut map, "image_url", &self.image_url, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "file_id", &self.file_id, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

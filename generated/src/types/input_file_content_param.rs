@@ -29,15 +29,16 @@ impl serde::Serialize for InputFileContentParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "input_file")?;
-        crate::wire::ser_optional(&mut map, "file_id", &self.file_id)?;
-        crate::wire::ser_optional(&mut map, "filename", &self.filename)?;
-        crate::wire::ser_optional(&mut map, "file_data", &self.file_data)?;
-        crate::wire::ser_optional(&mut map, "file_url", &self.file_url)?;
-        crate::wire::ser_optional(&mut map, "detail", &self.detail)?;
+        crate::wire::ser_optional(&mut map, "file_id", &self.file_id, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "filename", &self.filename, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "file_data", &self.file_data, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "file_url", &self.file_url, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "detail", &self.detail, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_breakpoint",
             &self.prompt_cache_breakpoint,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

@@ -25,13 +25,14 @@ impl serde::Serialize for InputImageContent {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "input_image")?;
-        crate::wire::ser_optional(&mut map, "image_url", &self.image_url)?;
-        crate::wire::ser_optional(&mut map, "file_id", &self.file_id)?;
+        crate::wire::ser_optional(&mut map, "image_url", &self.image_url, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "file_id", &self.file_id, &self.extra)?;
         crate::wire::ser_required(&mut map, "detail", &self.detail, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_breakpoint",
             &self.prompt_cache_breakpoint,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

@@ -26,9 +26,9 @@ impl serde::Serialize for InputMessage {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "type", &self.r#type)?;
+        crate::wire::ser_optional(&mut map, "type", &self.r#type, &self.extra)?;
         crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(&mut map, "content", &self.content, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }

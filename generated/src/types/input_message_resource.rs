@@ -26,7 +26,7 @@ impl serde::Serialize for InputMessageResource {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "message")?;
         crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(&mut map, "content", &self.content, &self.extra)?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)

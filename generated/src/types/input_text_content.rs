@@ -26,6 +26,7 @@ impl serde::Serialize for InputTextContent {
             &mut map,
             "prompt_cache_breakpoint",
             &self.prompt_cache_breakpoint,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

@@ -20,7 +20,7 @@ impl serde::Serialize for ItemReferenceParam {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "type", &self.r#type)?;
+        crate::wire::ser_optional(&mut map, "type", &self.r#type, &self.extra)?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }

@@ -19,7 +19,7 @@ impl serde::Serialize for LocalEnvironmentParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "local")?;
-        crate::wire::ser_optional(&mut map, "skills", &self.skills)?;
+        crate::wire::ser_optional(&mut map, "skills", &self.skills, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -28,14 +28,20 @@ impl serde::Serialize for LocalShellExecAction {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "exec")?;
         crate::wire::ser_required(&mut map, "command", &self.command, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "timeout_ms", &self.timeout_ms)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "timeout_ms",
+            &self.timeout_ms,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "working_directory",
             &self.working_directory,
+            &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "env", &self.env, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

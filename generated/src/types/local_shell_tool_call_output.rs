@@ -25,7 +25,7 @@ impl serde::Serialize for LocalShellToolCallOutput {
         map.serialize_entry("type", "local_shell_call_output")?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -25,7 +25,7 @@ impl serde::Serialize for McpApprovalResponse {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "mcp_approval_response")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
             "approval_request_id",
@@ -33,7 +33,7 @@ impl serde::Serialize for McpApprovalResponse {
             &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "approve", &self.approve, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "reason", &self.reason)?;
+        crate::wire::ser_optional(&mut map, "reason", &self.reason, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

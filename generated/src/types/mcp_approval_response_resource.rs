@@ -33,7 +33,7 @@ impl serde::Serialize for McpApprovalResponseResource {
             &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "approve", &self.approve, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "reason", &self.reason)?;
+        crate::wire::ser_optional(&mut map, "reason", &self.reason, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

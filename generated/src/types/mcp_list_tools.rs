@@ -33,7 +33,7 @@ impl serde::Serialize for McpListTools {
             &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "tools", &self.tools, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "error", &self.error)?;
+        crate::wire::ser_optional(&mut map, "error", &self.error, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

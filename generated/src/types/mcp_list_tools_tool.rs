@@ -25,14 +25,24 @@ impl serde::Serialize for McpListToolsTool {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "description", &self.description)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "description",
+            &self.description,
+            &self.extra,
+        )?;
         crate::wire::ser_required(
             &mut map,
             "input_schema",
             &self.input_schema,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "annotations", &self.annotations)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "annotations",
+            &self.annotations,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -45,20 +45,56 @@ impl serde::Serialize for McpTool {
             &self.server_label,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "server_url", &self.server_url)?;
-        crate::wire::ser_optional(&mut map, "connector_id", &self.connector_id)?;
-        crate::wire::ser_optional(&mut map, "tunnel_id", &self.tunnel_id)?;
-        crate::wire::ser_optional(&mut map, "authorization", &self.authorization)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "server_url",
+            &self.server_url,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "connector_id",
+            &self.connector_id,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "tunnel_id", &self.tunnel_id, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "authorization",
+            &self.authorization,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "server_description",
             &self.server_description,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "headers", &self.headers)?;
-        crate::wire::ser_optional(&mut map, "allowed_tools", &self.allowed_tools)?;
-        crate::wire::ser_optional(&mut map, "allowed_callers", &self.allowed_callers)?;
-        crate::wire::ser_optional(&mut map, "require_approval", &self.require_approval)?;
-        crate::wire::ser_optional(&mut map, "defer_loading", &self.defer_loading)?;
+        crate::wire::ser_optional(&mut map, "headers", &self.headers, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_tools",
+            &self.allowed_tools,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_callers",
+            &self.allowed_callers,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "require_approval",
+            &self.require_approval,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "defer_loading",
+            &self.defer_loading,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }
@@ -353,8 +389,8 @@ impl serde::Serialize for McpToolRequireApprovalMcpToolApprovalFilter {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "always", &self.always)?;
-        crate::wire::ser_optional(&mut map, "never", &self.never)?;
+        crate::wire::ser_optional(&mut map, "always", &self.always, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "never", &self.never, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

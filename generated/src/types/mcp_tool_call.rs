@@ -42,13 +42,14 @@ impl serde::Serialize for McpToolCall {
         )?;
         crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
         crate::wire::ser_required(&mut map, "arguments", &self.arguments, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "output", &self.output)?;
-        crate::wire::ser_optional(&mut map, "error", &self.error)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "output", &self.output, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "error", &self.error, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "approval_request_id",
             &self.approval_request_id,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

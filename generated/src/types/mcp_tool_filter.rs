@@ -20,8 +20,13 @@ impl serde::Serialize for McpToolFilter {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "tool_names", &self.tool_names)?;
-        crate::wire::ser_optional(&mut map, "read_only", &self.read_only)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "tool_names",
+            &self.tool_names,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "read_only", &self.read_only, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

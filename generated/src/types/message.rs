@@ -31,7 +31,7 @@ impl serde::Serialize for Message {
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
         crate::wire::ser_required(&mut map, "content", &self.content, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "phase", &self.phase)?;
+        crate::wire::ser_optional(&mut map, "phase", &self.phase, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -21,7 +21,7 @@ impl serde::Serialize for ModerationParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "model", &self.model, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "policy", &self.policy)?;
+        crate::wire::ser_optional(&mut map, "policy", &self.policy, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -20,8 +20,8 @@ impl serde::Serialize for ModerationPolicyParam {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "input", &self.input)?;
-        crate::wire::ser_optional(&mut map, "output", &self.output)?;
+        crate::wire::ser_optional(&mut map, "input", &self.input, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "output", &self.output, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -25,7 +25,7 @@ impl serde::Serialize for MoveParam {
         map.serialize_entry("type", "move")?;
         crate::wire::ser_required(&mut map, "x", &self.x, &self.extra)?;
         crate::wire::ser_required(&mut map, "y", &self.y, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "keys", &self.keys)?;
+        crate::wire::ser_optional(&mut map, "keys", &self.keys, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -32,7 +32,7 @@ impl serde::Serialize for OutputMessage {
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "role", &self.role, &self.extra)?;
         crate::wire::ser_required(&mut map, "content", &self.content, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "phase", &self.phase)?;
+        crate::wire::ser_optional(&mut map, "phase", &self.phase, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }

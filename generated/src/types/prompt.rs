@@ -23,8 +23,8 @@ impl serde::Serialize for Prompt {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "version", &self.version)?;
-        crate::wire::ser_optional(&mut map, "variables", &self.variables)?;
+        crate::wire::ser_optional(&mut map, "version", &self.version, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "variables", &self.variables, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

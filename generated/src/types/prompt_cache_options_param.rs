@@ -20,8 +20,8 @@ impl serde::Serialize for PromptCacheOptionsParam {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "ttl", &self.ttl)?;
-        crate::wire::ser_optional(&mut map, "mode", &self.mode)?;
+        crate::wire::ser_optional(&mut map, "ttl", &self.ttl, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "mode", &self.mode, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

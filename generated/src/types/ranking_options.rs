@@ -22,9 +22,19 @@ impl serde::Serialize for RankingOptions {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "ranker", &self.ranker)?;
-        crate::wire::ser_optional(&mut map, "score_threshold", &self.score_threshold)?;
-        crate::wire::ser_optional(&mut map, "hybrid_search", &self.hybrid_search)?;
+        crate::wire::ser_optional(&mut map, "ranker", &self.ranker, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "score_threshold",
+            &self.score_threshold,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "hybrid_search",
+            &self.hybrid_search,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

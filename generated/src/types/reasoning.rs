@@ -26,11 +26,16 @@ impl serde::Serialize for Reasoning {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "mode", &self.mode)?;
-        crate::wire::ser_optional(&mut map, "effort", &self.effort)?;
-        crate::wire::ser_optional(&mut map, "summary", &self.summary)?;
-        crate::wire::ser_optional(&mut map, "context", &self.context)?;
-        crate::wire::ser_optional(&mut map, "generate_summary", &self.generate_summary)?;
+        crate::wire::ser_optional(&mut map, "mode", &self.mode, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "effort", &self.effort, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "summary", &self.summary, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "context", &self.context, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "generate_summary",
+            &self.generate_summary,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -34,10 +34,11 @@ impl serde::Serialize for ReasoningItem {
             &mut map,
             "encrypted_content",
             &self.encrypted_content,
+            &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "summary", &self.summary, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "content", &self.content)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "content", &self.content, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -107,7 +107,12 @@ impl serde::Serialize for Response {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "metadata", &self.metadata, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "top_logprobs", &self.top_logprobs)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "top_logprobs",
+            &self.top_logprobs,
+            &self.extra,
+        )?;
         crate::wire::ser_required(
             &mut map,
             "temperature",
@@ -115,27 +120,45 @@ impl serde::Serialize for Response {
             &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "top_p", &self.top_p, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "user", &self.user)?;
+        crate::wire::ser_optional(&mut map, "user", &self.user, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "safety_identifier",
             &self.safety_identifier,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "prompt_cache_key", &self.prompt_cache_key)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "prompt_cache_key",
+            &self.prompt_cache_key,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_retention",
             &self.prompt_cache_retention,
+            &self.extra,
         )?;
         crate::wire::ser_optional(
             &mut map,
             "previous_response_id",
             &self.previous_response_id,
+            &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "model", &self.model, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "background", &self.background)?;
-        crate::wire::ser_optional(&mut map, "max_tool_calls", &self.max_tool_calls)?;
-        crate::wire::ser_optional(&mut map, "text", &self.text)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "background",
+            &self.background,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_tool_calls",
+            &self.max_tool_calls,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "text", &self.text, &self.extra)?;
         crate::wire::ser_required(&mut map, "tools", &self.tools, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
@@ -143,19 +166,34 @@ impl serde::Serialize for Response {
             &self.tool_choice,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "prompt", &self.prompt)?;
-        crate::wire::ser_optional(&mut map, "service_tier", &self.service_tier)?;
-        crate::wire::ser_optional(&mut map, "truncation", &self.truncation)?;
+        crate::wire::ser_optional(&mut map, "prompt", &self.prompt, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "service_tier",
+            &self.service_tier,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "truncation",
+            &self.truncation,
+            &self.extra,
+        )?;
         crate::wire::ser_required(&mut map, "id", &self.id, &self.extra)?;
         crate::wire::ser_required(&mut map, "object", &self.object, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
             "created_at",
             &self.created_at,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "completed_at", &self.completed_at)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "completed_at",
+            &self.completed_at,
+            &self.extra,
+        )?;
         crate::wire::ser_required(&mut map, "error", &self.error, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
@@ -164,32 +202,49 @@ impl serde::Serialize for Response {
             &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "output", &self.output, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning)?;
+        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
             "instructions",
             &self.instructions,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "output_text", &self.output_text)?;
-        crate::wire::ser_optional(&mut map, "usage", &self.usage)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "output_text",
+            &self.output_text,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "usage", &self.usage, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "prompt_cache_options",
             &self.prompt_cache_options,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "moderation", &self.moderation)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "moderation",
+            &self.moderation,
+            &self.extra,
+        )?;
         crate::wire::ser_required(
             &mut map,
             "parallel_tool_calls",
             &self.parallel_tool_calls,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "conversation", &self.conversation)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "conversation",
+            &self.conversation,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "max_output_tokens",
             &self.max_output_tokens,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }
@@ -363,7 +418,7 @@ impl serde::Serialize for ResponseIncompleteDetails {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "reason", &self.reason)?;
+        crate::wire::ser_optional(&mut map, "reason", &self.reason, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

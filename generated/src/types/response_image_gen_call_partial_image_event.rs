@@ -61,10 +61,20 @@ impl serde::Serialize for ResponseImageGenCallPartialImageEvent {
             &self.partial_image_b64,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "size", &self.size)?;
-        crate::wire::ser_optional(&mut map, "quality", &self.quality)?;
-        crate::wire::ser_optional(&mut map, "background", &self.background)?;
-        crate::wire::ser_optional(&mut map, "output_format", &self.output_format)?;
+        crate::wire::ser_optional(&mut map, "size", &self.size, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "quality", &self.quality, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "background",
+            &self.background,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "output_format",
+            &self.output_format,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

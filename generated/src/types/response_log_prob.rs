@@ -24,7 +24,12 @@ impl serde::Serialize for ResponseLogProb {
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "token", &self.token, &self.extra)?;
         crate::wire::ser_required(&mut map, "logprob", &self.logprob, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "top_logprobs", &self.top_logprobs)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "top_logprobs",
+            &self.top_logprobs,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }
@@ -70,8 +75,8 @@ impl serde::Serialize for ResponseLogProbTopLogprobsItem {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "token", &self.token)?;
-        crate::wire::ser_optional(&mut map, "logprob", &self.logprob)?;
+        crate::wire::ser_optional(&mut map, "token", &self.token, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "logprob", &self.logprob, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -42,14 +42,30 @@ impl serde::Serialize for ResponseProperties {
             &mut map,
             "previous_response_id",
             &self.previous_response_id,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "model", &self.model)?;
-        crate::wire::ser_optional(&mut map, "background", &self.background)?;
-        crate::wire::ser_optional(&mut map, "max_tool_calls", &self.max_tool_calls)?;
-        crate::wire::ser_optional(&mut map, "text", &self.text)?;
-        crate::wire::ser_optional(&mut map, "tools", &self.tools)?;
-        crate::wire::ser_optional(&mut map, "tool_choice", &self.tool_choice)?;
-        crate::wire::ser_optional(&mut map, "prompt", &self.prompt)?;
+        crate::wire::ser_optional(&mut map, "model", &self.model, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "background",
+            &self.background,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "max_tool_calls",
+            &self.max_tool_calls,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "text", &self.text, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "tools", &self.tools, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "tool_choice",
+            &self.tool_choice,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(&mut map, "prompt", &self.prompt, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -43,7 +43,7 @@ impl serde::Serialize for ResponseReasoningSummaryPartDoneEvent {
             &self.summary_index,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_required(
             &mut map,
             "sequence_number",

@@ -47,7 +47,12 @@ impl serde::Serialize for ResponseShellCallCommandDeltaStreamingEvent {
             &self.extra,
         )?;
         crate::wire::ser_required(&mut map, "delta", &self.delta, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "obfuscation", &self.obfuscation)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "obfuscation",
+            &self.obfuscation,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

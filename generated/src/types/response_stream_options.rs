@@ -22,6 +22,7 @@ impl serde::Serialize for ResponseStreamOptions {
             &mut map,
             "include_obfuscation",
             &self.include_obfuscation,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

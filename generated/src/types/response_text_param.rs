@@ -20,8 +20,8 @@ impl serde::Serialize for ResponseTextParam {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "format", &self.format)?;
-        crate::wire::ser_optional(&mut map, "verbosity", &self.verbosity)?;
+        crate::wire::ser_optional(&mut map, "format", &self.format, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "verbosity", &self.verbosity, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

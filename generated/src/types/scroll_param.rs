@@ -31,7 +31,7 @@ impl serde::Serialize for ScrollParam {
         crate::wire::ser_required(&mut map, "y", &self.y, &self.extra)?;
         crate::wire::ser_required(&mut map, "scroll_x", &self.scroll_x, &self.extra)?;
         crate::wire::ser_required(&mut map, "scroll_y", &self.scroll_y, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "keys", &self.keys)?;
+        crate::wire::ser_optional(&mut map, "keys", &self.keys, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -20,8 +20,8 @@ impl serde::Serialize for ShellCallOutputDelta {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "stdout", &self.stdout)?;
-        crate::wire::ser_optional(&mut map, "stderr", &self.stderr)?;
+        crate::wire::ser_optional(&mut map, "stdout", &self.stdout, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "stderr", &self.stderr, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

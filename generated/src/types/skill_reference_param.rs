@@ -22,7 +22,7 @@ impl serde::Serialize for SkillReferenceParam {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "skill_reference")?;
         crate::wire::ser_required(&mut map, "skill_id", &self.skill_id, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "version", &self.version)?;
+        crate::wire::ser_optional(&mut map, "version", &self.version, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -25,10 +25,15 @@ impl serde::Serialize for TextResponseFormatJsonSchema {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "json_schema")?;
-        crate::wire::ser_optional(&mut map, "description", &self.description)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "description",
+            &self.description,
+            &self.extra,
+        )?;
         crate::wire::ser_required(&mut map, "name", &self.name, &self.extra)?;
         crate::wire::ser_required(&mut map, "schema", &self.schema, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "strict", &self.strict)?;
+        crate::wire::ser_optional(&mut map, "strict", &self.strict, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

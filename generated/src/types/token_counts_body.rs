@@ -40,25 +40,52 @@ impl serde::Serialize for TokenCountsBody {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "model", &self.model)?;
-        crate::wire::ser_optional(&mut map, "input", &self.input)?;
+        crate::wire::ser_optional(&mut map, "model", &self.model, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "input", &self.input, &self.extra)?;
         crate::wire::ser_optional(
             &mut map,
             "previous_response_id",
             &self.previous_response_id,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "tools", &self.tools)?;
-        crate::wire::ser_optional(&mut map, "text", &self.text)?;
-        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning)?;
-        crate::wire::ser_optional(&mut map, "truncation", &self.truncation)?;
-        crate::wire::ser_optional(&mut map, "instructions", &self.instructions)?;
-        crate::wire::ser_optional(&mut map, "personality", &self.personality)?;
-        crate::wire::ser_optional(&mut map, "conversation", &self.conversation)?;
-        crate::wire::ser_optional(&mut map, "tool_choice", &self.tool_choice)?;
+        crate::wire::ser_optional(&mut map, "tools", &self.tools, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "text", &self.text, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "reasoning", &self.reasoning, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "truncation",
+            &self.truncation,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "instructions",
+            &self.instructions,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "personality",
+            &self.personality,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "conversation",
+            &self.conversation,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "tool_choice",
+            &self.tool_choice,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "parallel_tool_calls",
             &self.parallel_tool_calls,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

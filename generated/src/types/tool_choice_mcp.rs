@@ -27,7 +27,7 @@ impl serde::Serialize for ToolChoiceMcp {
             &self.server_label,
             &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "name", &self.name)?;
+        crate::wire::ser_optional(&mut map, "name", &self.name, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -34,7 +34,12 @@ impl serde::Serialize for ToolSearchCall {
         crate::wire::ser_required(&mut map, "execution", &self.execution, &self.extra)?;
         crate::wire::ser_required(&mut map, "arguments", &self.arguments, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

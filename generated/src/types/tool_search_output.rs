@@ -34,7 +34,12 @@ impl serde::Serialize for ToolSearchOutput {
         crate::wire::ser_required(&mut map, "execution", &self.execution, &self.extra)?;
         crate::wire::ser_required(&mut map, "tools", &self.tools, &self.extra)?;
         crate::wire::ser_required(&mut map, "status", &self.status, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "created_by", &self.created_by)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "created_by",
+            &self.created_by,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

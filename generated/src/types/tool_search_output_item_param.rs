@@ -27,11 +27,11 @@ impl serde::Serialize for ToolSearchOutputItemParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "tool_search_output")?;
-        crate::wire::ser_optional(&mut map, "id", &self.id)?;
-        crate::wire::ser_optional(&mut map, "call_id", &self.call_id)?;
-        crate::wire::ser_optional(&mut map, "execution", &self.execution)?;
+        crate::wire::ser_optional(&mut map, "id", &self.id, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "call_id", &self.call_id, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "execution", &self.execution, &self.extra)?;
         crate::wire::ser_required(&mut map, "tools", &self.tools, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "status", &self.status)?;
+        crate::wire::ser_optional(&mut map, "status", &self.status, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -23,9 +23,19 @@ impl serde::Serialize for ToolSearchToolParam {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "tool_search")?;
-        crate::wire::ser_optional(&mut map, "execution", &self.execution)?;
-        crate::wire::ser_optional(&mut map, "description", &self.description)?;
-        crate::wire::ser_optional(&mut map, "parameters", &self.parameters)?;
+        crate::wire::ser_optional(&mut map, "execution", &self.execution, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "description",
+            &self.description,
+            &self.extra,
+        )?;
+        crate::wire::ser_optional(
+            &mut map,
+            "parameters",
+            &self.parameters,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -19,7 +19,7 @@ impl serde::Serialize for WebSearchActionOpenPage {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "open_page")?;
-        crate::wire::ser_optional(&mut map, "url", &self.url)?;
+        crate::wire::ser_optional(&mut map, "url", &self.url, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

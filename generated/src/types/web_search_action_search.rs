@@ -23,9 +23,9 @@ impl serde::Serialize for WebSearchActionSearch {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", "search")?;
-        crate::wire::ser_optional(&mut map, "query", &self.query)?;
-        crate::wire::ser_optional(&mut map, "queries", &self.queries)?;
-        crate::wire::ser_optional(&mut map, "sources", &self.sources)?;
+        crate::wire::ser_optional(&mut map, "query", &self.query, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "queries", &self.queries, &self.extra)?;
+        crate::wire::ser_optional(&mut map, "sources", &self.sources, &self.extra)?;
         crate::wire::ser_end(map, &self.extra)
     }
 }

@@ -25,16 +25,23 @@ impl serde::Serialize for WebSearchPreviewTool {
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
         crate::wire::ser_required(&mut map, "type", &self.r#type, &self.extra)?;
-        crate::wire::ser_optional(&mut map, "user_location", &self.user_location)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "user_location",
+            &self.user_location,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "search_context_size",
             &self.search_context_size,
+            &self.extra,
         )?;
         crate::wire::ser_optional(
             &mut map,
             "search_content_types",
             &self.search_content_types,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }

@@ -31,13 +31,20 @@ impl serde::Serialize for WebSearchTool {
             &mut map,
             "external_web_access",
             &self.external_web_access,
+            &self.extra,
         )?;
-        crate::wire::ser_optional(&mut map, "filters", &self.filters)?;
-        crate::wire::ser_optional(&mut map, "user_location", &self.user_location)?;
+        crate::wire::ser_optional(&mut map, "filters", &self.filters, &self.extra)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "user_location",
+            &self.user_location,
+            &self.extra,
+        )?;
         crate::wire::ser_optional(
             &mut map,
             "search_context_size",
             &self.search_context_size,
+            &self.extra,
         )?;
         crate::wire::ser_end(map, &self.extra)
     }
@@ -91,7 +98,12 @@ impl serde::Serialize for WebSearchToolFilters {
         use serde::ser::SerializeMap;
         #[allow(unused_mut)]
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::ser_optional(&mut map, "allowed_domains", &self.allowed_domains)?;
+        crate::wire::ser_optional(
+            &mut map,
+            "allowed_domains",
+            &self.allowed_domains,
+            &self.extra,
+        )?;
         crate::wire::ser_end(map, &self.extra)
     }
 }
