@@ -567,15 +567,17 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrMap<F> {
     }
 }
 
-/// A request body with `flag: true` added, for the streaming form of an operation.
+/// A request body with `flag` set to `on`: `true` for the streaming form of an operation,
+/// `false` for the plain form (which decodes one JSON answer).
 pub struct WithFlag<'a, T: ?Sized> {
     body: &'a T,
     flag: &'static str,
+    on: bool,
 }
 
 impl<'a, T: serde::Serialize + ?Sized> WithFlag<'a, T> {
-    pub fn new(body: &'a T, flag: &'static str) -> Self {
-        WithFlag { body, flag }
+    pub fn new(body: &'a T, flag: &'static str, on: bool) -> Self {
+        WithFlag { body, flag, on }
     }
 }
 
@@ -583,7 +585,7 @@ impl<T: serde::Serialize + ?Sized> serde::Serialize for WithFlag<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut value = serde_json::to_value(self.body).map_err(serde::ser::Error::custom)?;
         if let serde_json::Value::Object(map) = &mut value {
-            map.insert(self.flag.to_owned(), serde_json::Value::Bool(true));
+            map.insert(self.flag.to_owned(), serde_json::Value::Bool(self.on));
         }
         value.serialize(serializer)
     }

@@ -61,10 +61,7 @@ impl<'c> Responses<'c> {
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
             .options(self.options.clone());
-        if stream {
-            return request.json(&crate::wire::WithFlag::new(body, "stream"));
-        }
-        request.json(body)
+        request.json(&crate::wire::WithFlag::new(body, "stream", stream))
     }
     ///Start a new model response
     ///
@@ -115,8 +112,6 @@ impl<'c> Responses<'c> {
         }
         if stream {
             request = request.query("stream", "true");
-        } else {
-            request = request.query_opt("stream", query.stream.as_ref());
         }
         request = request.query_opt("starting_after", query.starting_after.as_ref());
         request = request
