@@ -17,7 +17,8 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names the generated modules use themselves and a schema must not shadow.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "Vec", "String", "Box", "Value", "Map", "BTreeMap", "Default",
+    "Option", "Result", "Vec", "String", "Box", "Value", "Map", "BTreeMap", "Default", "From", "Some", "None",
+    "Ok", "Err",
     "Serialize", "Deserialize", "Self",
 ];
 
@@ -102,8 +103,11 @@ pub fn module_name(type_name: &str) -> String {
     escape_module(type_name.to_snake_case())
 }
 
+/// Crate names generated code uses in paths: a module of the same name would shadow them.
+const RESERVED_MODULES: &[&str] = &["std", "core", "alloc", "serde", "serde_json", "mod"];
+
 fn escape_module(name: String) -> String {
-    if KEYWORDS.contains(&name.as_str()) || RAW_FORBIDDEN.contains(&name.as_str()) || name == "mod" {
+    if KEYWORDS.contains(&name.as_str()) || RAW_FORBIDDEN.contains(&name.as_str()) || RESERVED_MODULES.contains(&name.as_str()) {
         format!("{name}_")
     } else {
         name
@@ -167,6 +171,8 @@ mod tests {
         assert_eq!(type_name("ConversationParam-2"), "ConversationParam2");
         assert_eq!(type_name("Beta_AgentTagParam"), "BetaAgentTagParam");
         assert_eq!(type_name("Option"), "OptionType");
+        assert_eq!(type_name("From"), "FromType");
+        assert_eq!(module_name("Serde"), "serde_");
         assert_eq!(nested_type_name("Response", "text"), "ResponseText");
     }
 

@@ -86,8 +86,9 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
         let base_method = overrides.method.clone().unwrap_or_else(|| naming::field_name(&op_id));
         let suffix = fixed_query.as_deref().map(|q| format!("_{}", naming::bare(&naming::field_name(q)))).unwrap_or_default();
         let method_name = entry.0.claim(&base_method, &suffix);
-        entry.0.claim(&format!("{}_stream", naming::bare(&method_name)), "");
-        entry.0.claim(&format!("{}_with_response", naming::bare(&method_name)), "");
+        for suffix in ["stream", "with_response", "pages", "request"] {
+            entry.0.claim(&format!("{}_{suffix}", naming::bare(&method_name)), "");
+        }
         let type_base = naming::type_name(&op_id);
 
         // Parameters: the path item's, then the operation's (which override by name and place).
@@ -105,7 +106,8 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
         }
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
-        let mut param_scope = Scope::with_reserved(["body", "query", "self"]);
+        let mut param_scope = Scope::with_reserved(["body", "query", "self", "stream"]);
+        let mut query_scope = Scope::new();
         let query_name = lw.names.claim(&format!("{}Query", naming::type_name(naming::bare(&method_name))), "Params");
         // Inline types of this operation (query enums, inline bodies and answers) get a module
         // named after the operation, not the last component lowered.
@@ -147,7 +149,7 @@ pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], setti
                     let inner = lowered.ty.rust_qualified();
                     let ty = if required { inner } else { format!("Option<{inner}>") };
                     query_params.push(QueryParam {
-                        name: naming::field_name(name),
+                        name: query_scope.claim(&naming::field_name(name), "_"),
                         wire: name.to_owned(),
                         ty,
                         required,
