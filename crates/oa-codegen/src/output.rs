@@ -27,25 +27,54 @@ fn is_ours(path: &Path) -> bool {
     first.starts_with(HEADER) || first.starts_with(&HEADER.replacen("//", "#", 1))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Files under `dir`, not following symlinks and not entering `target`, hidden folders (`.git`)
+/// or nested crates (a folder with its own `Cargo.toml` belongs to someone else).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, top: bool) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let p = e.path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n == "target") {
+        let Ok(kind) = e.file_type() else { continue };
+        if kind.is_symlink() {
+            continue;
+        }
+        if kind.is_dir() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name == "target" || name.starts_with('.') || (!top && p.join("Cargo.toml").exists()) {
                 continue;
             }
-            walk(&p, out);
+            if !top || !p.join("Cargo.toml").exists() {
+                walk(&p, out, false);
+            }
         } else {
             out.push(p);
         }
     }
 }
 
+/// An error for files that would be overwritten although we did not generate them.
+fn refuse(paths: Vec<String>) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("refusing to overwrite files that were not generated (no header): {}", paths.join(", ")),
+    )
+}
+
 /// Brings `dir` up to date with `files`; with `check` nothing is written and the report lists
 /// what would change.
 pub fn sync(dir: &Path, files: &BTreeMap<String, String>, check: bool) -> io::Result<Report> {
     let mut report = Report::default();
+    let foreign: Vec<String> = files
+        .iter()
+        .filter(|(rel, contents)| {
+            let path = dir.join(rel);
+            path.exists() && std::fs::read_to_string(&path).ok().as_ref() != Some(*contents) && !is_ours(&path)
+        })
+        .map(|(rel, _)| rel.clone())
+        .collect();
+    if !foreign.is_empty() {
+        return Err(refuse(foreign));
+    }
     for (rel, contents) in files {
         let path = dir.join(rel);
         match std::fs::read_to_string(&path) {
@@ -62,7 +91,7 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, check: bool) -> io::Re
         }
     }
     let mut existing = Vec::new();
-    walk(dir, &mut existing);
+    walk(dir, &mut existing, true);
     existing.sort();
     for path in existing {
         let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");

@@ -40,4 +40,16 @@ fn sync_writes_only_changes_and_removes_only_our_files() {
     assert!(second.written.is_empty());
     assert_eq!(second.removed, vec!["src/old.rs"]);
     assert!(dir.path().join("src/mine.rs").exists());
+    // A hand-written file where a generated one would go is never overwritten.
+    std::fs::write(dir.path().join("src/a.rs"), "// mine\n").unwrap();
+    let err = oa_codegen::output::sync(dir.path(), &files, false).unwrap_err();
+    assert!(err.to_string().contains("src/a.rs"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("src/a.rs")).unwrap(), "// mine\n");
+    // Nested crates and hidden folders are not ours to clean.
+    std::fs::create_dir_all(dir.path().join("nested/src")).unwrap();
+    std::fs::write(dir.path().join("nested/Cargo.toml"), "[package]\n").unwrap();
+    std::fs::write(dir.path().join("nested/src/x.rs"), format!("{}\n", oa_codegen::format::HEADER)).unwrap();
+    std::fs::remove_file(dir.path().join("src/a.rs")).unwrap();
+    oa_codegen::output::sync(dir.path(), &files, false).unwrap();
+    assert!(dir.path().join("nested/src/x.rs").exists());
 }
