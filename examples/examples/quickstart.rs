@@ -27,11 +27,17 @@ async fn main() -> Result<(), openai_responses::Error> {
         accumulator.push(&event);
     }
 
-    // Resume a stream after event 41 (or let `Client::builder().auto_resume(true)` do it).
-    let query = RetrieveQuery { starting_after: Some(41), ..Default::default() };
-    let mut rest = client.responses().retrieve_stream(&response.id, &query).await?;
-    while let Some(event) = rest.next().await {
-        accumulator.push(&event?);
+    // A background response's stream can be resumed after any event already seen
+    // (`Client::builder().auto_resume(true)` does this by itself when a connection drops).
+    let background = CreateResponse { background: Some(true), ..request };
+    let mut events = client.responses().create_stream(&background).await?;
+    let _created = events.next().await.transpose()?;
+    if let (Some(id), Some(seen)) = (events.response_id(), events.last_sequence_number()) {
+        let query = RetrieveQuery { starting_after: Some(seen as i64), ..Default::default() };
+        let mut rest = client.responses().retrieve_stream(id, &query).await?;
+        while let Some(event) = rest.next().await {
+            accumulator.push(&event?);
+        }
     }
     Ok(())
 }

@@ -55,6 +55,11 @@ pub fn codegen(args: &[String]) -> Result<ExitCode, String> {
     if let Some(name) = &flags.crate_name {
         settings.crate_name = name.clone();
     }
+    // The extensions are written against the types of `spec/`; another document may name them
+    // differently, so they come along only with our own spec.
+    if flags.spec.is_some() {
+        settings.extensions.clear();
+    }
     let spec = flags.spec.clone().unwrap_or_else(|| root.join("spec").join(settings.spec.as_deref().unwrap_or("openapi.yaml")));
     let out = flags.out.clone().unwrap_or_else(|| root.join("generated"));
 
