@@ -30,7 +30,9 @@ pub struct InputItemsQuery {
     ///Extra data to add to each listed item.
     pub include: Option<Vec<types::IncludeEnum>>,
 }
-/// Handle for the operations of this group; borrow it from the client.
+/// Handle for the operations of this group; borrow it from the client. Each call builds its
+/// request at once and returns a future that borrows only the client, so a call can be made
+/// from a temporary handle (`client.responses().retrieve(..)`) inside a closure.
 #[derive(Debug, Clone)]
 pub struct Responses<'c> {
     client: &'c Client,
@@ -72,28 +74,35 @@ impl<'c> Responses<'c> {
     ///The body is a `CreateResponse`; the result is a `Response`.
     ///
     ///`POST /responses` (operation `createResponse`).
-    pub async fn create(
+    pub fn create(
         &self,
         body: &types::CreateResponse,
-    ) -> Result<types::Response, Error> {
-        let request = self.create_request(body, false)?;
-        self.client.send_json(request).await
+    ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
+        let request = self.create_request(body, false);
+        let client = self.client;
+        async move { client.send_json(request?).await }
     }
     ///Like [`Self::create`], also returning the status, headers and request id.
-    pub async fn create_with_response(
+    pub fn create_with_response(
         &self,
         body: &types::CreateResponse,
-    ) -> Result<ApiResponse<types::Response>, Error> {
-        let request = self.create_request(body, false)?;
-        self.client.send_json_with_response(request).await
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<types::Response>, Error>,
+    > + 'c {
+        let request = self.create_request(body, false);
+        let client = self.client;
+        async move { client.send_json_with_response(request?).await }
     }
     ///`POST /responses` as a stream of server-sent events, decoded one by one.
-    pub async fn create_stream(
+    pub fn create_stream(
         &self,
         body: &types::CreateResponse,
-    ) -> Result<EventStream<types::ResponseStreamEvent>, Error> {
-        let request = self.create_request(body, true)?;
-        self.client.send_stream(request).await
+    ) -> impl std::future::Future<
+        Output = Result<EventStream<types::ResponseStreamEvent>, Error>,
+    > + 'c {
+        let request = self.create_request(body, true);
+        let client = self.client;
+        async move { client.send_stream(request?).await }
     }
     fn retrieve_request(
         &self,
@@ -128,31 +137,38 @@ impl<'c> Responses<'c> {
     ///- `include_obfuscation` (query): whether streamed delta events carry the random padding field.
     ///
     ///`GET /responses/{response_id}` (operation `getResponse`).
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         response_id: &str,
         query: &RetrieveQuery,
-    ) -> Result<types::Response, Error> {
-        let request = self.retrieve_request(response_id, query, false)?;
-        self.client.send_json(request).await
+    ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
+        let request = self.retrieve_request(response_id, query, false);
+        let client = self.client;
+        async move { client.send_json(request?).await }
     }
     ///Like [`Self::retrieve`], also returning the status, headers and request id.
-    pub async fn retrieve_with_response(
+    pub fn retrieve_with_response(
         &self,
         response_id: &str,
         query: &RetrieveQuery,
-    ) -> Result<ApiResponse<types::Response>, Error> {
-        let request = self.retrieve_request(response_id, query, false)?;
-        self.client.send_json_with_response(request).await
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<types::Response>, Error>,
+    > + 'c {
+        let request = self.retrieve_request(response_id, query, false);
+        let client = self.client;
+        async move { client.send_json_with_response(request?).await }
     }
     ///`GET /responses/{response_id}` as a stream of server-sent events, decoded one by one.
-    pub async fn retrieve_stream(
+    pub fn retrieve_stream(
         &self,
         response_id: &str,
         query: &RetrieveQuery,
-    ) -> Result<EventStream<types::ResponseStreamEvent>, Error> {
-        let request = self.retrieve_request(response_id, query, true)?;
-        self.client.send_stream(request).await
+    ) -> impl std::future::Future<
+        Output = Result<EventStream<types::ResponseStreamEvent>, Error>,
+    > + 'c {
+        let request = self.retrieve_request(response_id, query, true);
+        let client = self.client;
+        async move { client.send_stream(request?).await }
     }
     fn delete_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
@@ -170,20 +186,24 @@ impl<'c> Responses<'c> {
     ///The reply is a `DeletedResponse` confirming the id; an unknown id yields a 404 error.
     ///
     ///`DELETE /responses/{response_id}` (operation `deleteResponse`).
-    pub async fn delete(
+    pub fn delete(
         &self,
         response_id: &str,
-    ) -> Result<types::DeletedResponse, Error> {
-        let request = self.delete_request(response_id)?;
-        self.client.send_json(request).await
+    ) -> impl std::future::Future<Output = Result<types::DeletedResponse, Error>> + 'c {
+        let request = self.delete_request(response_id);
+        let client = self.client;
+        async move { client.send_json(request?).await }
     }
     ///Like [`Self::delete`], also returning the status, headers and request id.
-    pub async fn delete_with_response(
+    pub fn delete_with_response(
         &self,
         response_id: &str,
-    ) -> Result<ApiResponse<types::DeletedResponse>, Error> {
-        let request = self.delete_request(response_id)?;
-        self.client.send_json_with_response(request).await
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<types::DeletedResponse>, Error>,
+    > + 'c {
+        let request = self.delete_request(response_id);
+        let client = self.client;
+        async move { client.send_json_with_response(request?).await }
     }
     fn cancel_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
@@ -203,17 +223,24 @@ impl<'c> Responses<'c> {
     ///created in background mode cannot be cancelled.
     ///
     ///`POST /responses/{response_id}/cancel` (operation `cancelResponse`).
-    pub async fn cancel(&self, response_id: &str) -> Result<types::Response, Error> {
-        let request = self.cancel_request(response_id)?;
-        self.client.send_json(request).await
-    }
-    ///Like [`Self::cancel`], also returning the status, headers and request id.
-    pub async fn cancel_with_response(
+    pub fn cancel(
         &self,
         response_id: &str,
-    ) -> Result<ApiResponse<types::Response>, Error> {
-        let request = self.cancel_request(response_id)?;
-        self.client.send_json_with_response(request).await
+    ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
+        let request = self.cancel_request(response_id);
+        let client = self.client;
+        async move { client.send_json(request?).await }
+    }
+    ///Like [`Self::cancel`], also returning the status, headers and request id.
+    pub fn cancel_with_response(
+        &self,
+        response_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<types::Response>, Error>,
+    > + 'c {
+        let request = self.cancel_request(response_id);
+        let client = self.client;
+        async move { client.send_json_with_response(request?).await }
     }
     fn input_items_request(
         &self,
@@ -245,22 +272,26 @@ impl<'c> Responses<'c> {
     ///- `include` (query): extra fields to fill in on the listed items, chosen from `IncludeEnum`.
     ///
     ///`GET /responses/{response_id}/input_items` (operation `listInputItems`).
-    pub async fn input_items(
+    pub fn input_items(
         &self,
         response_id: &str,
         query: &InputItemsQuery,
-    ) -> Result<types::ResponseItemList, Error> {
-        let request = self.input_items_request(response_id, query)?;
-        self.client.send_json(request).await
+    ) -> impl std::future::Future<Output = Result<types::ResponseItemList, Error>> + 'c {
+        let request = self.input_items_request(response_id, query);
+        let client = self.client;
+        async move { client.send_json(request?).await }
     }
     ///Like [`Self::input_items`], also returning the status, headers and request id.
-    pub async fn input_items_with_response(
+    pub fn input_items_with_response(
         &self,
         response_id: &str,
         query: &InputItemsQuery,
-    ) -> Result<ApiResponse<types::ResponseItemList>, Error> {
-        let request = self.input_items_request(response_id, query)?;
-        self.client.send_json_with_response(request).await
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<types::ResponseItemList>, Error>,
+    > + 'c {
+        let request = self.input_items_request(response_id, query);
+        let client = self.client;
+        async move { client.send_json_with_response(request?).await }
     }
     ///Every page of [`Self::input_items`], fetched lazily by following `last_id` while `has_more` is set.
     pub fn input_items_pages(
@@ -321,20 +352,26 @@ impl<'c> Responses<'c> {
     ///The reply is a `TokenCountsResource` holding `input_tokens`.
     ///
     ///`POST /responses/input_tokens` (operation `Getinputtokencounts`).
-    pub async fn input_tokens(
+    pub fn input_tokens(
         &self,
         body: &types::TokenCountsBody,
-    ) -> Result<types::TokenCountsResource, Error> {
-        let request = self.input_tokens_request(body)?;
-        self.client.send_json(request).await
+    ) -> impl std::future::Future<
+        Output = Result<types::TokenCountsResource, Error>,
+    > + 'c {
+        let request = self.input_tokens_request(body);
+        let client = self.client;
+        async move { client.send_json(request?).await }
     }
     ///Like [`Self::input_tokens`], also returning the status, headers and request id.
-    pub async fn input_tokens_with_response(
+    pub fn input_tokens_with_response(
         &self,
         body: &types::TokenCountsBody,
-    ) -> Result<ApiResponse<types::TokenCountsResource>, Error> {
-        let request = self.input_tokens_request(body)?;
-        self.client.send_json_with_response(request).await
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<types::TokenCountsResource>, Error>,
+    > + 'c {
+        let request = self.input_tokens_request(body);
+        let client = self.client;
+        async move { client.send_json_with_response(request?).await }
     }
     fn compact_request(
         &self,
@@ -355,19 +392,23 @@ impl<'c> Responses<'c> {
     ///The reply is a `CompactResource` whose `output` holds the condensed items and whose `usage` reports the cost.
     ///
     ///`POST /responses/compact` (operation `Compactconversation`).
-    pub async fn compact(
+    pub fn compact(
         &self,
         body: &types::CompactResponseMethodPublicBody,
-    ) -> Result<types::CompactResource, Error> {
-        let request = self.compact_request(body)?;
-        self.client.send_json(request).await
+    ) -> impl std::future::Future<Output = Result<types::CompactResource, Error>> + 'c {
+        let request = self.compact_request(body);
+        let client = self.client;
+        async move { client.send_json(request?).await }
     }
     ///Like [`Self::compact`], also returning the status, headers and request id.
-    pub async fn compact_with_response(
+    pub fn compact_with_response(
         &self,
         body: &types::CompactResponseMethodPublicBody,
-    ) -> Result<ApiResponse<types::CompactResource>, Error> {
-        let request = self.compact_request(body)?;
-        self.client.send_json_with_response(request).await
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<types::CompactResource>, Error>,
+    > + 'c {
+        let request = self.compact_request(body);
+        let client = self.client;
+        async move { client.send_json_with_response(request?).await }
     }
 }
