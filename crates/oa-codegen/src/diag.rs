@@ -44,10 +44,6 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.severity == Severity::Warning)
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
-    }
-
     /// Renders `file:line:col: error: message (at /pointer)`, one per line, sorted and deduplicated.
     pub fn render(&self, doc: &Document) -> String {
         let mut items = self.items.clone();

@@ -1,5 +1,5 @@
 //! The edge where generated files meet the disk: write only what changed, remove files that
-//! carry our header but are no longer generated, never touch anything else; or, with
+//! carry our header but are no longer generated, never overwrite anything else; or, with
 //! `--check`, only report what is stale.
 
 use crate::format::HEADER;
@@ -22,7 +22,10 @@ impl Report {
 }
 
 fn is_ours(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    std::fs::read_to_string(path).is_ok_and(|text| has_header(&text))
+}
+
+fn has_header(text: &str) -> bool {
     let first = text.lines().next().unwrap_or_default();
     first.starts_with(HEADER) || first.starts_with(&HEADER.replacen("//", "#", 1))
 }
@@ -64,31 +67,28 @@ fn refuse(paths: Vec<String>) -> io::Error {
 /// what would change.
 pub fn sync(dir: &Path, files: &BTreeMap<String, String>, check: bool) -> io::Result<Report> {
     let mut report = Report::default();
-    let foreign: Vec<String> = files
-        .iter()
-        .filter(|(rel, contents)| {
-            let path = dir.join(rel);
-            path.exists() && std::fs::read_to_string(&path).ok().as_ref() != Some(*contents) && !is_ours(&path)
-        })
-        .map(|(rel, _)| rel.clone())
-        .collect();
+    // Read each target once: unchanged, ours to replace, or someone else's (refused).
+    let mut to_write = Vec::new();
+    let mut foreign = Vec::new();
+    for (rel, contents) in files {
+        match std::fs::read_to_string(dir.join(rel)) {
+            Ok(existing) if existing == *contents => report.unchanged += 1,
+            Ok(existing) if !has_header(&existing) => foreign.push(rel.clone()),
+            _ => to_write.push((rel, contents)),
+        }
+    }
     if !foreign.is_empty() {
         return Err(refuse(foreign));
     }
-    for (rel, contents) in files {
-        let path = dir.join(rel);
-        match std::fs::read_to_string(&path) {
-            Ok(existing) if existing == *contents => report.unchanged += 1,
-            _ => {
-                if !check {
-                    if let Some(parent) = path.parent() {
-                        std::fs::create_dir_all(parent)?;
-                    }
-                    std::fs::write(&path, contents)?;
-                }
-                report.written.push(rel.clone());
+    for (rel, contents) in to_write {
+        if !check {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
             }
+            std::fs::write(&path, contents)?;
         }
+        report.written.push(rel.clone());
     }
     let mut existing = Vec::new();
     walk(dir, &mut existing, true);

@@ -2,7 +2,7 @@
 //! the IR; string values reach Rust source only through the `lit` filter, and the output
 //! formatter refuses any other interpolated string that is not a plain Rust path or type.
 
-use crate::ir::{Ir, Kind, TypeDef};
+use crate::ir::{Ir, TypeDef};
 use minijinja::value::Value as JValue;
 use minijinja::{Environment, Error as JError, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
@@ -108,14 +108,4 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
         render("api_group.rs.j2", format!("src/api/{}.rs", g.accessor), minijinja::context! { group => g }, true)?;
     }
     Ok(out)
-}
-
-/// Kind names as the templates test them.
-pub fn kind_name(k: &Kind) -> &'static str {
-    match k {
-        Kind::Struct(_) => "struct",
-        Kind::Enum(_) => "enum",
-        Kind::Union(_) => "union",
-        Kind::Alias { .. } => "alias",
-    }
 }

@@ -4,7 +4,7 @@
 mod pointer;
 mod yaml;
 
-pub use pointer::{escape_token, Pointer};
+pub use pointer::escape_token;
 
 use serde_json::Value;
 use std::fmt;
@@ -79,10 +79,6 @@ impl Document {
     /// Wraps an already-built value (tests, mutation runs); positions are then unknown.
     pub fn from_value(name: impl Into<String>, root: Value) -> Self {
         Document { name: name.into(), source: String::new(), root, format: Format::Json }
-    }
-
-    pub fn format(&self) -> Format {
-        self.format
     }
 
     /// Finds the 1-based line and column of the node at each pointer, where the source tells.

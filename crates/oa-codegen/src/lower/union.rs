@@ -52,14 +52,13 @@ impl Lowerer<'_> {
 
         // Tag value -> candidates; several candidates share a tag, tried most-specific first.
         let mut dispatch: Vec<TagArm> = Vec::new();
-        for (vi, (vname, _, tags)) in variants.iter().enumerate() {
+        for (vname, _, tags) in &variants {
             for t in tags {
                 match dispatch.iter_mut().find(|a| &a.tag == t) {
                     Some(arm) => arm.candidates.push(vname.clone()),
                     None => dispatch.push(TagArm { tag: t.clone(), candidates: vec![vname.clone()], by: None }),
                 }
             }
-            let _ = vi;
         }
         for arm in &mut dispatch {
             // Most specific first: the candidate that requires the most keys for this tag (a
@@ -138,21 +137,16 @@ impl Lowerer<'_> {
     }
 
     /// If every branch admits only strings, the known values of all of them (possibly none).
+    /// Closed and open string unions become the same open enum: every enum keeps unknown values.
     fn string_like_all(&self, branches: &[(usize, &Value)]) -> Option<Vec<String>> {
         let mut values = Vec::new();
-        let mut has_open = false;
         for (_, b) in branches {
-            let (vals, open) = string_like(self.root, b, 0)?;
-            has_open |= open;
-            for v in vals {
+            for v in string_like(self.root, b, 0)? {
                 if !values.contains(&v) {
                     values.push(v);
                 }
             }
         }
-        // A union of closed enums only is still an enum; one with a free string is open. Both
-        // become the same open enum type, since every enum keeps unknown values.
-        let _ = has_open;
         Some(values)
     }
 
@@ -210,31 +204,25 @@ fn specificity(root: &Value, v: &Value, tag_prop: &str, tag: &str, depth: usize)
     view::object_shape(root, target, 0).1.len()
 }
 
-/// `(known values, admits any string)` when `v` only admits strings.
-fn string_like(root: &Value, v: &Value, depth: usize) -> Option<(Vec<String>, bool)> {
+/// The known values when `v` only admits strings (none for a free string).
+fn string_like(root: &Value, v: &Value, depth: usize) -> Option<Vec<String>> {
     if depth > 12 {
         return None;
     }
     let m = view::deref(root, v).as_object()?;
     if let Some((_, branches)) = view::union_branches(m) {
         let mut all = Vec::new();
-        let mut open = false;
         for (_, b) in branches {
-            let (vals, o) = string_like(root, b, depth + 1)?;
-            open |= o;
-            all.extend(vals);
+            all.extend(string_like(root, b, depth + 1)?);
         }
-        return Some((all, open));
+        return Some(all);
+    }
+    if let Some(values) = view::string_literals(m) {
+        return Some(values);
     }
     let types = view::types(m);
     let non_null: Vec<&&str> = types.iter().filter(|t| **t != "null").collect();
-    if let Some(values) = view::string_literals(m) {
-        return Some((values, false));
-    }
-    if non_null == [&"string"] && !m.contains_key("format") {
-        return Some((Vec::new(), true));
-    }
-    None
+    (non_null == [&"string"] && !m.contains_key("format")).then(Vec::new)
 }
 
 /// A word to name an inline branch by: its title, else its single tag.
