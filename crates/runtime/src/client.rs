@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -195,6 +195,13 @@ impl Client {
             Some((content_type, bytes)) => {
                 headers.insert(CONTENT_TYPE, header_value(&content_type)?);
                 Some(bytes)
+            }
+            // RFC 9110 §8.6: a request whose method defines a body should say
+            // it is empty; some proxies answer 411 Length Required otherwise,
+            // and hyper sends no length for a request without a body.
+            None if matches!(req.method, Method::POST | Method::PUT | Method::PATCH) => {
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+                None
             }
             None => None,
         };

@@ -334,3 +334,52 @@ fn client_is_send_sync_clone_and_streams_are_send_unpin() {
     send_sync::<Client>();
     send_unpin::<oa_runtime::EventStream<Value>>();
 }
+
+#[tokio::test]
+async fn bodyless_requests_say_content_length_zero() {
+    let methods = [
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::GET,
+        Method::DELETE,
+    ];
+    let server = TestServer::start(methods.iter().map(|_| Reply::json(200, "{}")).collect()).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    for m in &methods {
+        let req = ApiRequest::new(m.clone(), "/responses/resp_1/cancel");
+        let _: Value = client.send_json(req).await.unwrap();
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), methods.len());
+    for r in &reqs[..3] {
+        let lengths: Vec<_> = r
+            .headers
+            .iter()
+            .filter(|(k, _)| k == "content-length")
+            .collect();
+        assert_eq!(lengths.len(), 1, "{} {:?}", r.method, r.headers);
+        assert_eq!(lengths[0].1, "0", "{}", r.method);
+        assert!(r.body.is_empty());
+        assert_eq!(r.header("content-type"), None, "{}", r.method);
+    }
+    // Methods without body semantics are left as they were: no length at all.
+    for r in &reqs[3..] {
+        assert_eq!(
+            r.header("content-length"),
+            None,
+            "{} {:?}",
+            r.method,
+            r.headers
+        );
+    }
+    // A POST with a body still sends the body's own length.
+    let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
+    let client = server.builder(&sleeper).build().unwrap();
+    let req = ApiRequest::new(Method::POST, "/responses")
+        .json(&json!({"a": 1}))
+        .unwrap();
+    let _: Value = client.send_json(req).await.unwrap();
+    assert_eq!(server.requests()[0].header("content-length"), Some("7"));
+}
