@@ -131,7 +131,8 @@ impl Client {
     /// Sends `req` with `Accept: text/event-stream` and returns the decoded events.
     ///
     /// Errors before the first byte of the body (status, connection, retries)
-    /// are returned here; later ones are items of the stream.
+    /// are returned here; later ones are items of the stream. A 2xx answer
+    /// that is not `text/event-stream` is [`Error::UnexpectedContentType`].
     pub async fn send_stream<T: DeserializeOwned + Send + 'static>(
         &self,
         req: ApiRequest,
@@ -148,7 +149,10 @@ impl Client {
     ) -> Result<(reqwest::Response, Duration, u32), Error> {
         let prepared = self.prepare(req, true)?;
         match self.execute(&prepared, true).await? {
-            Received::Streaming(r) => Ok((r, prepared.timeout, prepared.max_retries)),
+            Received::Streaming(r) => {
+                let r = expect_event_stream(r, prepared.timeout).await?;
+                Ok((r, prepared.timeout, prepared.max_retries))
+            }
             Received::Full(status, headers, body) => {
                 // A 2xx with the body already read cannot happen in stream mode.
                 Err(Error::from_response(status.as_u16(), headers, &body))
@@ -329,6 +333,57 @@ impl Client {
             Err(_) => Err(Error::Timeout(Some(p.timeout))),
         }
     }
+}
+
+/// Most bytes of an unexpected streaming answer kept in the error.
+const BODY_START_BYTES: usize = 4 * 1024;
+
+/// Passes a `text/event-stream` answer through; anything else (say JSON from
+/// a server that ignored `stream: true`) would otherwise look like an empty
+/// or broken stream, so it becomes [`Error::UnexpectedContentType`] with the
+/// start of its body, read within the attempt's time limit.
+async fn expect_event_stream(
+    mut resp: reqwest::Response,
+    limit: Duration,
+) -> Result<reqwest::Response, Error> {
+    let content_type = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    if content_type.as_deref().is_some_and(is_event_stream) {
+        return Ok(resp);
+    }
+    let status = resp.status().as_u16();
+    let request_id = header_str(resp.headers(), "x-request-id").map(str::to_owned);
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut start = Vec::new();
+    while start.len() < BODY_START_BYTES {
+        match tokio::time::timeout_at(deadline, resp.chunk()).await {
+            Ok(Ok(Some(chunk))) => start.extend_from_slice(&chunk),
+            // End of body, a broken connection or the time limit: the error
+            // is about the content type, so whatever arrived is enough.
+            _ => break,
+        }
+    }
+    start.truncate(BODY_START_BYTES);
+    // Do not show a character cut in half by the truncation as U+FFFD.
+    if let Err(e) = std::str::from_utf8(&start) {
+        if e.error_len().is_none() {
+            start.truncate(e.valid_up_to());
+        }
+    }
+    Err(Error::UnexpectedContentType {
+        status,
+        content_type,
+        request_id,
+        body: String::from_utf8_lossy(&start).into_owned(),
+    })
+}
+
+/// `text/event-stream`, ignoring parameters such as `charset` and letter case.
+fn is_event_stream(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("");
+    essence.trim().eq_ignore_ascii_case("text/event-stream")
 }
 
 fn new_idempotency_key() -> String {

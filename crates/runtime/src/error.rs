@@ -70,6 +70,18 @@ pub enum Error {
         /// The event's sequence number, when present.
         sequence_number: Option<u64>,
     },
+    /// A 2xx answer to a streaming request was not `text/event-stream`, for
+    /// example from a compatible server that ignores `stream: true` and answers with JSON.
+    UnexpectedContentType {
+        /// HTTP status code.
+        status: u16,
+        /// The `content-type` header, `None` when the answer had none.
+        content_type: Option<String>,
+        /// Value of the `x-request-id` response header.
+        request_id: Option<String>,
+        /// The start of the body (at most 4 KiB), decoded lossily as UTF-8.
+        body: String,
+    },
     /// The event stream was malformed or ended in the middle of an event.
     Stream(String),
     /// The client was configured wrongly (missing key, invalid header, bad URL...).
@@ -80,16 +92,21 @@ impl Error {
     /// HTTP status code, for [`Error::Api`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::UnexpectedContentType { status, .. } => {
+                Some(*status)
+            }
             Error::Connection(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
 
-    /// The `x-request-id` of the failed response, for [`Error::Api`].
+    /// The `x-request-id` of the failed response, for [`Error::Api`] and
+    /// [`Error::UnexpectedContentType`].
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api { request_id, .. } => request_id.as_deref(),
+            Error::Api { request_id, .. } | Error::UnexpectedContentType { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -180,6 +197,22 @@ impl fmt::Display for Error {
                 }
                 write!(f, ": {message}")
             }
+            Error::UnexpectedContentType {
+                status,
+                content_type,
+                request_id,
+                body,
+            } => {
+                let ct = content_type.as_deref().unwrap_or("(none)");
+                write!(
+                    f,
+                    "expected an event stream, got HTTP {status} with content type {ct}"
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                write!(f, "; body starts: {}", Snippet(body))
+            }
             Error::Stream(m) => write!(f, "event stream error: {m}"),
             Error::Config(m) => write!(f, "configuration error: {m}"),
         }
@@ -193,6 +226,32 @@ impl std::error::Error for Error {
             Error::Decode { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+/// Characters of a response body shown by `Display`; the error keeps more.
+const SNIPPET_CHARS: usize = 200;
+
+/// The first [`SNIPPET_CHARS`] characters of a body, on one line, so that an
+/// error message stays readable when the body is a page of HTML.
+struct Snippet<'a>(&'a str);
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.trim().is_empty() {
+            return f.write_str("(empty)");
+        }
+        let mut chars = self.0.trim().chars();
+        for c in chars.by_ref().take(SNIPPET_CHARS) {
+            match c {
+                '\n' | '\r' | '\t' => f.write_str(" ")?,
+                c => write!(f, "{c}")?,
+            }
+        }
+        if chars.next().is_some() {
+            f.write_str("…")?;
+        }
+        Ok(())
     }
 }
 

@@ -204,3 +204,30 @@ async fn no_resume_without_a_response_id() {
     assert!(items[3].is_err());
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn resume_answered_with_json_surfaces_the_content_type() {
+    let (server, _sleeper, items) = run(
+        vec![
+            Reply::sse(&events(0..=5)).abort(),
+            Reply::json(200, r#"{"id":"resp_1","status":"in_progress"}"#),
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(items.len(), 7);
+    match &items[6] {
+        Err(Error::UnexpectedContentType {
+            status,
+            content_type,
+            body,
+            ..
+        }) => {
+            assert_eq!(*status, 200);
+            assert_eq!(content_type.as_deref(), Some("application/json"));
+            assert!(body.contains("in_progress"), "{body}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2);
+}

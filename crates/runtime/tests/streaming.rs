@@ -294,3 +294,83 @@ async fn byte_by_byte_delivery() {
     assert_eq!(oks(&items), vec![json!({"n":1,"s":"é"}), json!({"n":2})]);
     assert_eq!(items.len(), 2);
 }
+
+#[tokio::test]
+async fn json_answer_to_a_stream_request_is_an_unexpected_content_type() {
+    let body = r#"{"id":"resp_1","object":"response","status":"completed"}"#;
+    let server =
+        TestServer::start(vec![Reply::json(200, body).header("x-request-id", "req_j")]).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let err = client.send_stream::<Value>(post()).await.unwrap_err();
+    match &err {
+        Error::UnexpectedContentType {
+            status,
+            content_type,
+            request_id,
+            body: start,
+        } => {
+            assert_eq!(*status, 200);
+            assert_eq!(content_type.as_deref(), Some("application/json"));
+            assert_eq!(request_id.as_deref(), Some("req_j"));
+            assert_eq!(start, body);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.status(), Some(200));
+    assert_eq!(err.request_id(), Some("req_j"));
+    let shown = err.to_string();
+    assert!(shown.contains("application/json"), "{shown}");
+    assert!(shown.contains(r#"{"id":"resp_1""#), "{shown}");
+    // A 2xx is not retried, whatever its type.
+    assert_eq!(server.requests().len(), 1);
+    assert!(sleeper.delays().is_empty());
+}
+
+#[tokio::test]
+async fn unexpected_body_is_cut_to_its_start_and_missing_type_is_rejected() {
+    // 3 bytes per character, so the 4 KiB cut falls inside one.
+    let big = "€".repeat(5000);
+    let mut html = Reply::json(200, &big);
+    html.headers = vec![("content-type".into(), "text/html".into())];
+    let mut untyped = Reply::json(200, "data: {\"n\":1}\n\n");
+    untyped.headers.clear();
+    let server = TestServer::start(vec![html, untyped]).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let err = client.send_stream::<Value>(post()).await.unwrap_err();
+    match &err {
+        Error::UnexpectedContentType { body, .. } => {
+            assert!(body.len() <= 4096 && body.len() > 4000, "{}", body.len());
+            assert!(body.chars().all(|c| c == '€'));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Display shows only the beginning of what the error keeps.
+    let shown = err.to_string();
+    assert!(
+        shown.contains("text/html") && shown.ends_with("€…"),
+        "{shown}"
+    );
+    assert!(shown.chars().count() < 400, "{shown}");
+    match client.send_stream::<Value>(post()).await.unwrap_err() {
+        Error::UnexpectedContentType {
+            content_type, body, ..
+        } => {
+            assert_eq!(content_type, None);
+            assert_eq!(body, "data: {\"n\":1}\n\n");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn event_stream_type_with_parameters_is_accepted() {
+    let mut reply = Reply::sse(&["data: {\"n\":1}\n\n"]);
+    reply.headers = vec![(
+        "content-type".into(),
+        "Text/Event-Stream ; charset=utf-8".into(),
+    )];
+    let (_s, items) = stream_of(reply).await;
+    assert_eq!(oks(&items), vec![json!({"n":1})]);
+}
