@@ -68,7 +68,12 @@ pub enum Error {
         /// The request parameter involved, when there is one.
         param: Option<String>,
         /// The event's sequence number, when present.
-        sequence_number: Option<u64>,
+        sequence_number: Option<i64>,
+        /// The event's `type` (normally `error`), or else the SSE `event:` name.
+        event_type: Option<String>,
+        /// The whole event as sent; `Null` when its data was not JSON (the
+        /// text is then the `message`).
+        event: Box<serde_json::Value>,
     },
     /// A 2xx answer to a streaming request was not `text/event-stream`, for
     /// example from a compatible server that ignores `stream: true` and answers with JSON.

@@ -139,11 +139,15 @@ async fn flat_and_nested_error_events() {
             message,
             param,
             sequence_number,
+            event_type,
+            event,
         }) => {
             assert_eq!(code.as_deref(), Some("rate_limit"));
             assert_eq!(message, "slow down");
             assert_eq!(param, &None);
             assert_eq!(sequence_number, &Some(4));
+            assert_eq!(event_type.as_deref(), Some("error"));
+            assert_eq!(event["code"], "rate_limit");
         }
         other => panic!("{other:?}"),
     }
@@ -153,11 +157,68 @@ async fn flat_and_nested_error_events() {
             message,
             param,
             sequence_number,
+            ..
         }) => {
             assert_eq!(code.as_deref(), Some("boom"));
             assert_eq!(message, "nested");
             assert_eq!(param.as_deref(), Some("input"));
             assert_eq!(sequence_number, &None);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_event_keeps_its_type_raw_json_and_sequence_number() {
+    let raw = json!({
+        "type": "error",
+        "sequence_number": 12,
+        "error": {"type": "server_error", "code": "overloaded", "message": "busy"},
+        "retry_hint": {"after_ms": 250}
+    });
+    let (_s, items) = stream_of(Reply::sse(&[
+        "data: {\"type\":\"response.created\",\"sequence_number\":11}\n\n".to_owned(),
+        format!("event: error\ndata: {raw}\n\n"),
+    ]))
+    .await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    match &items[1] {
+        Err(Error::StreamError {
+            code,
+            message,
+            sequence_number,
+            event_type,
+            event,
+            ..
+        }) => {
+            assert_eq!(event_type.as_deref(), Some("error"));
+            assert_eq!(*sequence_number, Some(12));
+            assert_eq!(**event, raw);
+            // A field the runtime knows nothing about is still there.
+            assert_eq!(event["retry_hint"]["after_ms"], 250);
+            assert_eq!(code.as_deref(), Some("overloaded"));
+            assert_eq!(message, "busy");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_event_without_json_keeps_the_sse_event_name() {
+    let (_s, items) = stream_of(Reply::sse(&["event: error\ndata: upstream exploded\n\n"])).await;
+    assert_eq!(items.len(), 1);
+    match &items[0] {
+        Err(Error::StreamError {
+            message,
+            sequence_number,
+            event_type,
+            event,
+            ..
+        }) => {
+            assert_eq!(event_type.as_deref(), Some("error"));
+            assert_eq!(message, "upstream exploded");
+            assert_eq!(*sequence_number, None);
+            assert!(event.is_null(), "{event:?}");
         }
         other => panic!("{other:?}"),
     }
