@@ -55,6 +55,8 @@ pub enum Error {
         /// The raw text that failed to decode.
         body: String,
         /// JSON path of the failing value, such as `output[0].content`; `.` for the root.
+        /// For truncated or malformed JSON, how far parsing got; the line and
+        /// column of `source` say where it stopped.
         path: String,
         /// The underlying serde error.
         source: serde_json::Error,
@@ -192,9 +194,7 @@ impl fmt::Display for Error {
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Timeout(Some(d)) => write!(f, "request timed out after {d:?}"),
             Error::Timeout(None) => f.write_str("request timed out"),
-            Error::Decode { path, source, .. } => {
-                write!(f, "could not decode response at `{path}`: {source}")
-            }
+            Error::Decode { path, source, .. } => fmt_decode(f, path, source),
             Error::StreamError { code, message, .. } => {
                 write!(f, "stream error")?;
                 if let Some(c) = code {
@@ -232,6 +232,28 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// Describes a decode failure. For broken JSON the path is only how far
+/// parsing got, so the message leads with the kind of damage and where it is.
+fn fmt_decode(f: &mut fmt::Formatter<'_>, path: &str, source: &serde_json::Error) -> fmt::Result {
+    use serde_json::error::Category;
+    let damage = match source.classify() {
+        Category::Eof => "the JSON ends early",
+        Category::Syntax => "the JSON is malformed",
+        Category::Data | Category::Io => {
+            return write!(f, "could not decode response at `{path}`: {source}");
+        }
+    };
+    write!(f, "could not decode response: {damage}: {source}")?;
+    // serde_json leaves the position out of its message when it has none.
+    if source.line() == 0 {
+        f.write_str(" (position unknown)")?;
+    }
+    if path != "." {
+        write!(f, ", inside `{path}`")?;
+    }
+    Ok(())
 }
 
 /// Characters of a response body shown by `Display`; the error keeps more.

@@ -235,6 +235,54 @@ async fn malformed_success_body_is_a_decode_error_with_path() {
 }
 
 #[tokio::test]
+async fn truncated_or_malformed_body_says_where_parsing_stopped() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct List {
+        data: Vec<Item>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+    }
+    let cut_in_list = "{\n  \"data\": [\n    {\"id\": \"a\"},\n    {\"id\"";
+    let cases = [
+        // (body, expected path, kind, position)
+        (cut_in_list, "data[1]", "ends early", "line 4 column 9"),
+        ("{\"da", ".", "ends early", "line 1 column 4"),
+        ("{\"data\": [}", "data[0]", "malformed", "line 1 column 11"),
+    ];
+    let server = TestServer::start(
+        cases
+            .iter()
+            .map(|(body, ..)| Reply::json(200, body))
+            .collect(),
+    )
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    for (body, want_path, kind, position) in cases {
+        let err = client
+            .send_json::<List>(ApiRequest::new(Method::GET, "/x"))
+            .await
+            .unwrap_err();
+        let shown = err.to_string();
+        match &err {
+            Error::Decode { path, source, .. } => {
+                assert_eq!(path, want_path, "{body:?}");
+                assert!(!path.contains('?'), "{path}");
+                assert!(source.line() > 0, "{source:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(shown.contains(kind), "{body:?}: {shown}");
+        assert!(shown.contains(position), "{body:?}: {shown}");
+        assert!(!shown.contains('?'), "{shown}");
+    }
+}
+
+#[tokio::test]
 async fn response_metadata_and_empty_bodies() {
     let server = TestServer::start(vec![
         Reply::json(200, r#"{"id":"x"}"#)

@@ -112,7 +112,11 @@ async fn undecodable_event_yields_error_and_stream_continues() {
     assert_eq!(items.len(), 4);
     assert_eq!(items[0].as_ref().unwrap(), &Ev { n: 1 });
     match &items[1] {
-        Err(Error::Decode { body, .. }) => assert_eq!(body, "{not json"),
+        Err(e @ Error::Decode { body, path, .. }) => {
+            assert_eq!(body, "{not json");
+            assert_eq!(path, ".");
+            assert!(e.to_string().contains("line 1 column 2"), "{e}");
+        }
         other => panic!("{other:?}"),
     }
     match &items[2] {
