@@ -26,6 +26,7 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     default_query: Vec<(String, String)>,
     timeout: Duration,
+    total_timeout: Option<Duration>,
     connect_timeout: Duration,
     max_retries: u32,
     auto_resume: bool,
@@ -44,6 +45,7 @@ impl fmt::Debug for ClientBuilder {
             .field("organization", &self.organization)
             .field("project", &self.project)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
             .finish_non_exhaustive()
     }
@@ -66,6 +68,7 @@ impl ClientBuilder {
             default_headers: Vec::new(),
             default_query: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
             auto_resume: false,
@@ -141,6 +144,16 @@ impl ClientBuilder {
     /// for streams, the longest wait for the next chunk (default 600 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Limit for a whole call: every attempt and the waits between them (no
+    /// limit by default). No retry is started that could not begin before it
+    /// runs out, and an attempt in flight is cut off when it does; the call
+    /// then fails with [`Error::TotalTimeout`]. For streams the limit covers
+    /// opening the stream, not the events that follow.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -266,6 +279,7 @@ impl ClientBuilder {
                 default_headers: headers,
                 default_query: self.default_query,
                 timeout: self.timeout,
+                total_timeout: self.total_timeout,
                 max_retries: self.max_retries,
                 auto_resume: self.auto_resume,
                 array_query_brackets: self.array_query_brackets,

@@ -32,6 +32,7 @@ pub(crate) struct Inner {
     pub(crate) default_headers: HeaderMap,
     pub(crate) default_query: Vec<(String, String)>,
     pub(crate) timeout: Duration,
+    pub(crate) total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
     pub(crate) auto_resume: bool,
     pub(crate) array_query_brackets: bool,
@@ -66,6 +67,7 @@ pub(crate) struct Prepared {
     headers: HeaderMap,
     body: Option<Bytes>,
     pub(crate) timeout: Duration,
+    total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
 }
 
@@ -114,17 +116,19 @@ impl Client {
         } else {
             decode_json(&resp.data)?
         };
-        Ok(ApiResponse::new(data, resp.status, resp.headers))
+        Ok(resp.map(|_| data))
     }
 
     /// Sends `req` and returns the raw body bytes (for binary downloads).
     pub async fn send_bytes(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
         let prepared = self.prepare(req, false)?;
         match self.execute(&prepared, false).await? {
-            Received::Full(status, headers, body) => {
+            (Received::Full(status, headers, body), _) => {
                 Ok(ApiResponse::new(body, status.as_u16(), headers))
             }
-            Received::Streaming(_) => Err(Error::Stream("unexpected streaming response".into())),
+            (Received::Streaming(_), _) => {
+                Err(Error::Stream("unexpected streaming response".into()))
+            }
         }
     }
 
@@ -148,7 +152,7 @@ impl Client {
         req: ApiRequest,
     ) -> Result<(reqwest::Response, Duration, u32), Error> {
         let prepared = self.prepare(req, true)?;
-        match self.execute(&prepared, true).await? {
+        match self.execute(&prepared, true).await?.0 {
             Received::Streaming(r) => {
                 let r = expect_event_stream(r, prepared.timeout).await?;
                 Ok((r, prepared.timeout, prepared.max_retries))
@@ -232,13 +236,19 @@ impl Client {
             headers,
             body,
             timeout: req.options.timeout.unwrap_or(inner.timeout),
+            total_timeout: req.options.total_timeout.or(inner.total_timeout),
             max_retries: req.options.max_retries.unwrap_or(inner.max_retries),
         })
     }
 
-    /// Sends `p`, retrying per the retry policy, until a 2xx arrives or the
-    /// retries run out. Non-2xx results become [`Error::Api`].
-    pub(crate) async fn execute(&self, p: &Prepared, streaming: bool) -> Result<Received, Error> {
+    /// Sends `p`, retrying per the retry policy, until a 2xx arrives, the
+    /// retries run out or the overall deadline passes. Non-2xx results become
+    /// [`Error::Api`]. Returns what arrived and the number of attempts made.
+    pub(crate) async fn execute(
+        &self,
+        p: &Prepared,
+        streaming: bool,
+    ) -> Result<(Received, u32), Error> {
         let span = tracing::info_span!(
             "oa_request",
             method = %p.method,
@@ -249,41 +259,64 @@ impl Client {
         );
         let inner_span = span.clone();
         async move {
+            let clock = &*self.inner.sleeper;
+            let deadline = p
+                .total_timeout
+                .and_then(|t| clock.instant().checked_add(t).map(|at| (at, t)));
             let mut attempt: u32 = 0;
             loop {
                 inner_span.record("attempt", attempt);
-                let result = self.attempt(p, attempt, streaming, &inner_span).await;
-                let delay = match &result {
-                    Ok(Received::Full(status, headers, _)) if !status.is_success() => {
-                        should_retry(*status, headers).then(|| self.delay(Some(headers), attempt))
-                    }
-                    Ok(_) => None,
-                    Err(e) if e.is_transient() => Some(self.delay(None, attempt)),
-                    Err(_) => None,
+                // The attempt may not outlast the deadline; when it is cut
+                // short for that reason, the call has run out of time.
+                let remaining =
+                    deadline.map(|(at, _)| at.saturating_duration_since(clock.instant()));
+                let limit = remaining.map_or(p.timeout, |r| r.min(p.timeout));
+                let result = self
+                    .attempt(p, attempt, streaming, limit, &inner_span)
+                    .await;
+                let attempts = attempt + 1;
+                let cut_off = limit < p.timeout && matches!(result, Err(Error::Timeout(_)));
+                let delay = self.retry_delay_after(&result, attempt);
+                let Some(delay) = delay.filter(|_| attempt < p.max_retries) else {
+                    return match deadline {
+                        Some((_, total)) if cut_off => Err(total_timeout(total, attempts, result)),
+                        _ => into_outcome(result).map(|r| (r, attempts)),
+                    };
                 };
-                match delay {
-                    Some(delay) if attempt < p.max_retries => {
-                        match &result {
-                            Err(e) => tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %e, "retrying request"),
-                            Ok(_) => tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying request"),
-                        }
-                        drop(result);
-                        self.inner.sleeper.sleep(delay).await;
-                        attempt += 1;
-                    }
-                    _ => {
-                        return match result? {
-                            Received::Full(status, headers, body) if !status.is_success() => {
-                                Err(Error::from_response(status.as_u16(), headers, &body))
-                            }
-                            ok => Ok(ok),
-                        };
+                if let Some((at, total)) = deadline {
+                    if clock.instant().checked_add(delay).is_none_or(|t| t >= at) {
+                        tracing::info!(
+                            attempt,
+                            delay_ms = millis(delay),
+                            "not retrying: the total timeout would pass first"
+                        );
+                        return Err(total_timeout(total, attempts, result));
                     }
                 }
+                log_retry(&result, attempt, delay);
+                drop(result);
+                clock.sleep(delay).await;
+                attempt += 1;
             }
         }
         .instrument(span)
         .await
+    }
+
+    /// The wait before another attempt, or `None` when `result` is not worth retrying.
+    fn retry_delay_after(
+        &self,
+        result: &Result<Received, Error>,
+        attempt: u32,
+    ) -> Option<Duration> {
+        match result {
+            Ok(Received::Full(status, headers, _)) if !status.is_success() => {
+                should_retry(*status, headers).then(|| self.delay(Some(headers), attempt))
+            }
+            Ok(_) => None,
+            Err(e) if e.is_transient() => Some(self.delay(None, attempt)),
+            Err(_) => None,
+        }
     }
 
     fn delay(&self, headers: Option<&HeaderMap>, retries_done: u32) -> Duration {
@@ -303,6 +336,7 @@ impl Client {
         p: &Prepared,
         attempt: u32,
         streaming: bool,
+        limit: Duration,
         span: &tracing::Span,
     ) -> Result<Received, Error> {
         let mut rb = self
@@ -328,9 +362,9 @@ impl Client {
             let body = resp.bytes().await.map_err(Error::from_reqwest)?;
             Ok(Received::Full(status, headers, body))
         };
-        match tokio::time::timeout(p.timeout, work).await {
+        match tokio::time::timeout(limit, work).await {
             Ok(r) => r,
-            Err(_) => Err(Error::Timeout(Some(p.timeout))),
+            Err(_) => Err(Error::Timeout(Some(limit))),
         }
     }
 }
@@ -384,6 +418,43 @@ async fn expect_event_stream(
 fn is_event_stream(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("");
     essence.trim().eq_ignore_ascii_case("text/event-stream")
+}
+
+/// The final result of a call from its last attempt: a non-2xx becomes [`Error::Api`].
+fn into_outcome(result: Result<Received, Error>) -> Result<Received, Error> {
+    match result? {
+        Received::Full(status, headers, body) if !status.is_success() => {
+            Err(Error::from_response(status.as_u16(), headers, &body))
+        }
+        ok => Ok(ok),
+    }
+}
+
+/// [`Error::TotalTimeout`], keeping what the last attempt ended with.
+fn total_timeout(limit: Duration, attempts: u32, last: Result<Received, Error>) -> Error {
+    let last = match into_outcome(last) {
+        Err(e) => e,
+        // Only failed attempts are ever retried, so this does not happen.
+        Ok(_) => Error::Timeout(Some(limit)),
+    };
+    Error::TotalTimeout {
+        limit,
+        attempts,
+        last: Box::new(last),
+    }
+}
+
+/// Logs one retry, as before.
+fn log_retry(result: &Result<Received, Error>, attempt: u32, delay: Duration) {
+    let delay_ms = millis(delay);
+    match result {
+        Err(e) => tracing::info!(attempt, delay_ms, error = %e, "retrying request"),
+        Ok(_) => tracing::info!(attempt, delay_ms, "retrying request"),
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn new_idempotency_key() -> String {

@@ -50,6 +50,16 @@ pub enum Error {
     Connection(reqwest::Error),
     /// A time limit ran out; carries the limit when it is known.
     Timeout(Option<Duration>),
+    /// The overall limit of a call (`total_timeout`) ran out: either the next
+    /// retry could not have started in time, or the attempt in flight was cut off.
+    TotalTimeout {
+        /// The configured limit.
+        limit: Duration,
+        /// Attempts made, counting one that was cut off.
+        attempts: u32,
+        /// What the last attempt ended with.
+        last: Box<Error>,
+    },
     /// A 2xx body (or one stream event) was not valid for the expected type.
     Decode {
         /// The raw text that failed to decode.
@@ -126,7 +136,8 @@ impl Error {
         }
     }
 
-    /// True for errors a new attempt might fix: broken connections and timeouts.
+    /// True for errors a new attempt might fix: broken connections and
+    /// per-attempt timeouts (not [`Error::TotalTimeout`]: the call's time is spent).
     pub fn is_transient(&self) -> bool {
         matches!(self, Error::Connection(_) | Error::Timeout(_))
     }
@@ -194,6 +205,17 @@ impl fmt::Display for Error {
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Timeout(Some(d)) => write!(f, "request timed out after {d:?}"),
             Error::Timeout(None) => f.write_str("request timed out"),
+            Error::TotalTimeout {
+                limit,
+                attempts,
+                last,
+            } => {
+                let s = if *attempts == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "total timeout of {limit:?} elapsed after {attempts} attempt{s}; last: {last}"
+                )
+            }
             Error::Decode { path, source, .. } => fmt_decode(f, path, source),
             Error::StreamError { code, message, .. } => {
                 write!(f, "stream error")?;
@@ -229,6 +251,7 @@ impl std::error::Error for Error {
         match self {
             Error::Connection(e) => Some(e),
             Error::Decode { source, .. } => Some(source),
+            Error::TotalTimeout { last, .. } => Some(&**last),
             _ => None,
         }
     }

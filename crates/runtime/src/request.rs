@@ -18,6 +18,9 @@ use super::error::Error;
 pub struct RequestOptions {
     /// Time limit for each attempt (connect, send and read); the client default when `None`.
     pub timeout: Option<Duration>,
+    /// Limit for the whole call, all attempts and the waits between them; the
+    /// client default when `None`. For streams it ends when the events start.
+    pub total_timeout: Option<Duration>,
     /// Retries after the first attempt; the client default when `None`.
     pub max_retries: Option<u32>,
     /// Extra headers, sent after (and so replacing) the client's defaults.
@@ -32,6 +35,12 @@ impl RequestOptions {
     /// Sets the per-attempt time limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the limit for the whole call, across all attempts and the waits between them.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -63,6 +72,9 @@ impl RequestOptions {
     fn merge(&mut self, other: RequestOptions) {
         if other.timeout.is_some() {
             self.timeout = other.timeout;
+        }
+        if other.total_timeout.is_some() {
+            self.total_timeout = other.total_timeout;
         }
         if other.max_retries.is_some() {
             self.max_retries = other.max_retries;

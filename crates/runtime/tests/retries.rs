@@ -291,3 +291,130 @@ async fn slow_server_times_out_and_is_retried() {
     assert_eq!(server.requests().len(), 2);
     assert_eq!(sleeper.delays().len(), 1);
 }
+
+#[tokio::test]
+async fn each_attempt_gets_the_whole_per_attempt_timeout() {
+    // Two attempts of 1 s each under a 1.5 s limit: they succeed only if the
+    // limit restarts with every attempt instead of covering both.
+    let pause = Duration::from_secs(1);
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}").delay(pause),
+        Reply::json(200, OK).delay(pause),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server
+        .builder(&sleeper)
+        .timeout(Duration::from_millis(1500))
+        .build()
+        .unwrap();
+    let v: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(v, json!({"ok": true}));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn total_timeout_starts_no_retry_that_would_begin_after_it() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}"),
+        Reply::json(500, r#"{"error":{"message":"still down"}}"#),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server
+        .builder(&sleeper)
+        .total_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let err = client.send_json::<Value>(get()).await.unwrap_err();
+    // Backoff is 0.5 s, then 1 s: the second wait would end past the 1 s deadline.
+    assert_eq!(sleeper.delays(), vec![Duration::from_millis(500)]);
+    assert_eq!(server.requests().len(), 2);
+    match &err {
+        Error::TotalTimeout {
+            limit,
+            attempts,
+            last,
+        } => {
+            assert_eq!(*limit, Duration::from_secs(1));
+            assert_eq!(*attempts, 2);
+            assert_eq!(last.status(), Some(500));
+            assert_eq!(
+                last.api_error().unwrap().message.as_deref(),
+                Some("still down")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!err.is_transient());
+    let shown = err.to_string();
+    assert!(shown.contains("total timeout of 1s"), "{shown}");
+    assert!(
+        shown.contains("2 attempts") && shown.contains("still down"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn request_total_timeout_overrides_the_client_and_counts_server_delays() {
+    let server = TestServer::start(vec![
+        Reply::json(429, "{}").header("retry-after", "3"),
+        Reply::json(429, "{}").header("retry-after", "3"),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server
+        .builder(&sleeper)
+        .total_timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let opts = RequestOptions::default().total_timeout(Duration::from_secs(2));
+    let err = client
+        .send_json::<Value>(get().options(opts))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::TotalTimeout { attempts: 1, last, .. } if last.status() == Some(429)),
+        "{err:?}"
+    );
+    assert!(sleeper.delays().is_empty());
+    assert_eq!(server.requests().len(), 1);
+    // Under the client's 60 s the same wait is fine.
+    let _: Value = client.send_json(get()).await.unwrap();
+    assert_eq!(sleeper.delays(), vec![Duration::from_secs(3)]);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn total_timeout_cuts_off_the_attempt_in_flight() {
+    let slow = Duration::from_secs(30);
+    let server = TestServer::start(vec![
+        Reply::json(200, OK).delay(slow),
+        Reply::json(200, OK).delay(slow),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server
+        .builder(&sleeper)
+        .total_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    for retries in [2, 0] {
+        let opts = RequestOptions::default().max_retries(retries);
+        let err = client
+            .send_json::<Value>(get().options(opts))
+            .await
+            .unwrap_err();
+        match &err {
+            Error::TotalTimeout { attempts, last, .. } => {
+                assert_eq!(*attempts, 1, "max_retries {retries}");
+                assert!(matches!(**last, Error::Timeout(Some(_))), "{last:?}");
+            }
+            other => panic!("max_retries {retries}: {other:?}"),
+        }
+    }
+    assert_eq!(server.requests().len(), 2);
+    assert!(sleeper.delays().is_empty());
+}

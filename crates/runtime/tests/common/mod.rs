@@ -10,7 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use oa_runtime::{Client, ClientBuilder, Sleeper};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -298,6 +298,8 @@ async fn serve(sock: TcpStream, st: Arc<State>) -> std::io::Result<()> {
 }
 
 /// Records every requested delay and returns at once; `now` is fixed when set.
+/// Its monotonic clock runs in real time plus every delay it skipped, so
+/// skipped waits still count against a `total_timeout`.
 #[derive(Default)]
 pub struct RecordingSleeper {
     pub delays: Mutex<Vec<Duration>>,
@@ -326,6 +328,9 @@ impl Sleeper for RecordingSleeper {
     }
     fn now(&self) -> SystemTime {
         self.now.unwrap_or_else(SystemTime::now)
+    }
+    fn instant(&self) -> Instant {
+        Instant::now() + self.delays().iter().sum::<Duration>()
     }
 }
 
