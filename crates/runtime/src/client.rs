@@ -66,6 +66,8 @@ pub(crate) struct Prepared {
     url: Url,
     headers: HeaderMap,
     body: Option<Bytes>,
+    /// The `Idempotency-Key` sent on every attempt, if any.
+    idempotency_key: Option<String>,
     pub(crate) timeout: Duration,
     total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
@@ -123,8 +125,9 @@ impl Client {
     pub async fn send_bytes(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
         let prepared = self.prepare(req, false)?;
         match self.execute(&prepared, false).await? {
-            (Received::Full(status, headers, body), _) => {
-                Ok(ApiResponse::new(body, status.as_u16(), headers))
+            (Received::Full(status, headers, body), attempts) => {
+                Ok(ApiResponse::new(body, status.as_u16(), headers)
+                    .with_call(attempts, prepared.idempotency_key))
             }
             (Received::Streaming(_), _) => {
                 Err(Error::Stream("unexpected streaming response".into()))
@@ -229,12 +232,15 @@ impl Client {
         {
             headers.insert(header_name(name)?, header_value(value)?);
         }
+        // Read back from the headers: an explicit header option overrides the key.
+        let idempotency_key = header_str(&headers, "idempotency-key").map(str::to_owned);
         Ok(Prepared {
             method: req.method,
             path: req.path,
             url,
             headers,
             body,
+            idempotency_key,
             timeout: req.options.timeout.unwrap_or(inner.timeout),
             total_timeout: req.options.total_timeout.or(inner.total_timeout),
             max_retries: req.options.max_retries.unwrap_or(inner.max_retries),

@@ -308,9 +308,12 @@ async fn each_attempt_gets_the_whole_per_attempt_timeout() {
         .timeout(Duration::from_millis(1500))
         .build()
         .unwrap();
-    let v: Value = client.send_json(get()).await.unwrap();
-    assert_eq!(v, json!({"ok": true}));
-    assert_eq!(server.requests().len(), 2);
+    let r = client
+        .send_json_with_response::<Value>(get())
+        .await
+        .unwrap();
+    assert_eq!(r.data, json!({"ok": true}));
+    assert_eq!(r.attempts(), 2);
 }
 
 #[tokio::test]
@@ -417,4 +420,44 @@ async fn total_timeout_cuts_off_the_attempt_in_flight() {
     }
     assert_eq!(server.requests().len(), 2);
     assert!(sleeper.delays().is_empty());
+}
+
+#[tokio::test]
+async fn response_tells_attempts_and_idempotency_key() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}"),
+        Reply::json(429, "{}"),
+        Reply::json(200, OK),
+        Reply::json(200, OK),
+        Reply::json(200, OK),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let post = ApiRequest::new(Method::POST, "/responses")
+        .json(&json!({"model": "m"}))
+        .unwrap();
+    let r = client.send_json_with_response::<Value>(post).await.unwrap();
+    assert_eq!(r.attempts(), 3);
+    let sent = server.requests()[2]
+        .header("idempotency-key")
+        .unwrap()
+        .to_owned();
+    assert_eq!(r.idempotency_key(), Some(sent.as_str()));
+    // `map` keeps the call details.
+    let r = r.map(|v| v["ok"].clone());
+    assert_eq!(
+        (r.attempts(), r.idempotency_key()),
+        (3, Some(sent.as_str()))
+    );
+
+    let r = client
+        .send_json_with_response::<Value>(get())
+        .await
+        .unwrap();
+    assert_eq!((r.attempts(), r.idempotency_key()), (1, None));
+
+    let chosen = get().options(RequestOptions::default().idempotency_key("mine"));
+    let r = client.send_bytes(chosen).await.unwrap();
+    assert_eq!((r.attempts(), r.idempotency_key()), (1, Some("mine")));
 }
