@@ -450,12 +450,26 @@ fn total_timeout(limit: Duration, attempts: u32, last: Result<Received, Error>) 
     }
 }
 
-/// Logs one retry, as before.
+/// The event for one retry: why (status or transport error) and how long it waits.
 fn log_retry(result: &Result<Received, Error>, attempt: u32, delay: Duration) {
     let delay_ms = millis(delay);
     match result {
-        Err(e) => tracing::info!(attempt, delay_ms, error = %e, "retrying request"),
-        Ok(_) => tracing::info!(attempt, delay_ms, "retrying request"),
+        Ok(Received::Full(status, ..)) => tracing::info!(
+            attempt,
+            delay_ms,
+            reason = "status",
+            status = status.as_u16(),
+            "retrying request"
+        ),
+        Err(e) => tracing::info!(
+            attempt,
+            delay_ms,
+            reason = if matches!(e, Error::Timeout(_)) { "timeout" } else { "connection" },
+            error = %e,
+            "retrying request"
+        ),
+        // A response still streaming is a 2xx, which is never retried.
+        Ok(Received::Streaming(_)) => {}
     }
 }
 
