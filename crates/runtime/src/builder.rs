@@ -31,7 +31,7 @@ pub struct ClientBuilder {
     max_retries: u32,
     auto_resume: bool,
     api_key_header: bool,
-    array_query_brackets: bool,
+    plain_array_query: bool,
     http_client: Option<reqwest::Client>,
     sleeper: Option<Arc<dyn Sleeper>>,
     jitter: Option<Arc<dyn Jitter>>,
@@ -73,7 +73,7 @@ impl ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             auto_resume: false,
             api_key_header: false,
-            array_query_brackets: false,
+            plain_array_query: false,
             http_client: None,
             sleeper: None,
             jitter: None,
@@ -182,9 +182,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends array query parameters as `name[]=value` instead of `name=value`.
-    pub fn array_query_brackets(mut self, enabled: bool) -> Self {
-        self.array_query_brackets = enabled;
+    /// Sends the array query parameters that the API wants with brackets
+    /// ([`ApiRequest::query_array_brackets`](super::ApiRequest::query_array_brackets))
+    /// in the plain form `name=value` instead, for servers that want that (default off).
+    pub fn plain_array_query(mut self, enabled: bool) -> Self {
+        self.plain_array_query = enabled;
         self
     }
 
@@ -282,7 +284,7 @@ impl ClientBuilder {
                 total_timeout: self.total_timeout,
                 max_retries: self.max_retries,
                 auto_resume: self.auto_resume,
-                array_query_brackets: self.array_query_brackets,
+                plain_array_query: self.plain_array_query,
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
                 jitter: self.jitter.unwrap_or_else(|| Arc::new(RandomJitter)),
                 organization: self.organization,

@@ -35,7 +35,7 @@ pub(crate) struct Inner {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
     pub(crate) auto_resume: bool,
-    pub(crate) array_query_brackets: bool,
+    pub(crate) plain_array_query: bool,
     pub(crate) sleeper: Arc<dyn Sleeper>,
     pub(crate) jitter: Arc<dyn Jitter>,
     pub(crate) organization: Option<String>,
@@ -182,7 +182,7 @@ impl Client {
                 pairs.append_pair(k, v);
             }
             for q in &req.query {
-                if q.array && inner.array_query_brackets {
+                if q.brackets && !inner.plain_array_query {
                     pairs.append_pair(&format!("{}[]", q.name), &q.value);
                 } else {
                     pairs.append_pair(&q.name, &q.value);

@@ -71,21 +71,21 @@ async fn azure_style_api_key_header_and_api_version() {
 async fn query_encoding() {
     let server = TestServer::start(vec![Reply::json(200, "{}"), Reply::json(200, "{}")]).await;
     let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
     for brackets in [false, true] {
-        let client = server
-            .builder(&sleeper)
-            .array_query_brackets(brackets)
-            .build()
-            .unwrap();
         let req = ApiRequest::new(
             Method::GET,
             format!("/files/{}", encode_path_segment("a b/c")),
         )
         .query("limit", 10)
         .query_opt("after", None::<&str>)
-        .query_opt("order", Some("asc"))
-        .query_array("include", ["x&y", "z"])
-        .options(RequestOptions::default().query("extra", "1"));
+        .query_opt("order", Some("asc"));
+        let req = if brackets {
+            req.query_array_brackets("include", ["x&y", "z"])
+        } else {
+            req.query_array("include", ["x&y", "z"])
+        };
+        let req = req.options(RequestOptions::default().query("extra", "1"));
         let _: Value = client.send_json(req).await.unwrap();
     }
     let reqs = server.requests();
@@ -98,6 +98,89 @@ async fn query_encoding() {
         reqs[1].query.as_deref(),
         Some("limit=10&order=asc&include%5B%5D=x%26y&include%5B%5D=z&extra=1")
     );
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn array_query_forms_and_computed_names() {
+    let server = TestServer::start((0..3).map(|_| Reply::json(200, "{}")).collect()).await;
+    let sleeper = RecordingSleeper::new();
+    let request = || {
+        let op = "gt";
+        ApiRequest::new(Method::GET, "/items")
+            .query_array("plain", ["a", "b c"])
+            .query_array_brackets("include", ["x&y", "z"])
+            .query_pair(format!("created[{op}]"), "1")
+            .query_pair("after", String::from("cur"))
+            .query_array("none", Vec::<String>::new())
+    };
+    let default = server.builder(&sleeper).build().unwrap();
+    let _: Value = default.send_json(request()).await.unwrap();
+    let plain = server
+        .builder(&sleeper)
+        .plain_array_query(true)
+        .build()
+        .unwrap();
+    let _: Value = plain.send_json(request()).await.unwrap();
+    // Turning the option off again is the default form.
+    let off = server
+        .builder(&sleeper)
+        .plain_array_query(false)
+        .build()
+        .unwrap();
+    let _: Value = off.send_json(request()).await.unwrap();
+
+    let reqs = server.requests();
+    let bracketed = pairs(&[
+        ("plain", "a"),
+        ("plain", "b c"),
+        ("include[]", "x&y"),
+        ("include[]", "z"),
+        ("created[gt]", "1"),
+        ("after", "cur"),
+    ]);
+    assert_eq!(reqs[0].decoded_query(), bracketed);
+    assert_eq!(
+        reqs[1].decoded_query(),
+        pairs(&[
+            ("plain", "a"),
+            ("plain", "b c"),
+            ("include", "x&y"),
+            ("include", "z"),
+            // A computed name is not an array parameter: left as it is.
+            ("created[gt]", "1"),
+            ("after", "cur"),
+        ])
+    );
+    assert_eq!(reqs[2].decoded_query(), bracketed);
+}
+
+#[tokio::test]
+async fn computed_header_names() {
+    let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let name = format!("x-{}-id", "trace");
+    let req = ApiRequest::new(Method::GET, "/x")
+        .header_pair(name, "t-1")
+        .header_pair("x-static", String::from("s"));
+    let _: Value = client.send_json(req).await.unwrap();
+    let r = &server.requests()[0];
+    assert_eq!(r.header("x-trace-id"), Some("t-1"));
+    assert_eq!(r.header("x-static"), Some("s"));
+
+    let bad = ApiRequest::new(Method::GET, "/x").header_pair(String::from("bad name"), "v");
+    let err = client.send_json::<Value>(bad).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("bad name")),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]

@@ -35,6 +35,15 @@ impl Recorded {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+    /// The query as percent-decoded name/value pairs, in order.
+    pub fn decoded_query(&self) -> Vec<(String, String)> {
+        let url = format!("http://x/?{}", self.query.as_deref().unwrap_or(""));
+        reqwest::Url::parse(&url)
+            .unwrap()
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         self.query
             .as_deref()
