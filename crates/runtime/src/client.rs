@@ -52,6 +52,7 @@ impl fmt::Debug for Client {
             .field("organization", &i.organization)
             .field("project", &i.project)
             .field("timeout", &i.timeout)
+            .field("total_timeout", &i.total_timeout)
             .field("max_retries", &i.max_retries)
             .field("auto_resume", &i.auto_resume)
             .field("api_key_header", &i.api_key_header)

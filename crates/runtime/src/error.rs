@@ -106,7 +106,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// HTTP status code, for [`Error::Api`].
+    /// HTTP status code, for [`Error::Api`] and [`Error::UnexpectedContentType`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::UnexpectedContentType { status, .. } => {
