@@ -9,22 +9,48 @@ fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     let crates = Path::new(&manifest).parent().unwrap();
     let runtime = crates.join("runtime/src");
-    let wire = crates.join("wire/src/lib.rs");
+    let wire = crates.join("wire/src");
     println!("cargo:rerun-if-changed={}", runtime.display());
     println!("cargo:rerun-if-changed={}", wire.display());
-    let mut entries: Vec<_> = std::fs::read_dir(&runtime)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "rs")).collect())
-        .unwrap_or_default();
-    entries.sort();
     let mut out = String::from("/// (path in the generated crate, source path in this repo, contents)\npub const RUNTIME_FILES: &[(&str, &str, &str)] = &[\n");
-    for path in &entries {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().unwrap().to_str().unwrap();
-        let target = if name == "lib.rs" { "mod.rs" } else { name };
-        writeln!(out, "    (\"src/runtime/{target}\", \"crates/runtime/src/{name}\", include_str!({:?})),", path.display().to_string()).unwrap();
+    // Each crate's `src/*.rs` becomes a module folder, `lib.rs` its `mod.rs`.
+    for (dir, module, source) in [(&runtime, "runtime", "crates/runtime/src"), (&wire, "wire", "crates/wire/src")] {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "rs")).collect())
+            .unwrap_or_default();
+        entries.sort();
+        for path in &entries {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let target = if name == "lib.rs" { "mod.rs" } else { name };
+            writeln!(out, "    (\"src/{module}/{target}\", \"{source}/{name}\", include_str!({:?})),", path.display().to_string()).unwrap();
+        }
     }
-    writeln!(out, "    (\"src/wire.rs\", \"crates/wire/src/lib.rs\", include_str!({:?})),", wire.display().to_string()).unwrap();
     out.push_str("];\n");
+    // Names the runtime exports at the crate root (`pub use runtime::*`): generated names yield to them.
+    let lib = std::fs::read_to_string(runtime.join("lib.rs")).unwrap_or_default();
+    let mut exports: Vec<String> = Vec::new();
+    for line in lib.lines().map(str::trim).filter(|l| l.starts_with("pub use ")) {
+        let list = line.trim_start_matches("pub use ").trim_end_matches(';');
+        let names = match list.split_once('{') {
+            Some((_, rest)) => rest.trim_end_matches('}').split(',').map(|n| n.trim().to_owned()).collect(),
+            None => vec![list.rsplit("::").next().unwrap_or_default().to_owned()],
+        };
+        exports.extend(names.into_iter().map(|n| n.rsplit(" as ").next().unwrap_or_default().trim().to_owned()).filter(|n| !n.is_empty()));
+    }
+    exports.sort();
+    exports.dedup();
+    writeln!(out, "/// Names `crates/runtime/src/lib.rs` exports.\npub const RUNTIME_EXPORTS: &[&str] = &{exports:?};").unwrap();
+    // Methods of `Client`: group accessors (`client.responses()`) must not take their names.
+    let client = std::fs::read_to_string(runtime.join("client.rs")).unwrap_or_default();
+    let mut methods: Vec<String> = client
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub fn ").or_else(|| l.trim().strip_prefix("pub async fn ")).or_else(|| l.trim().strip_prefix("pub(crate) fn ")))
+        .filter_map(|l| l.split(|c: char| !c.is_alphanumeric() && c != '_').next().map(str::to_owned))
+        .collect();
+    methods.sort();
+    methods.dedup();
+    writeln!(out, "/// Methods of the runtime's `Client`.\npub const CLIENT_METHODS: &[&str] = &{methods:?};").unwrap();
     let extensions = crates.join("extensions");
     println!("cargo:rerun-if-changed={}", extensions.display());
     out.push_str("/// (extension, file name, source path in this repo, contents)\npub const EXTENSION_FILES: &[(&str, &str, &str, &str)] = &[\n");

@@ -1,7 +1,8 @@
-//! The intermediate model: everything the templates may see. Names and Rust type expressions
-//! are final here; templates only arrange them.
+//! The intermediate model: everything the templates may see. Names are final here and types
+//! are typed (`Ty`); Rust text is printed from them once, when the IR is handed to the templates.
 
 use serde::Serialize;
+pub use crate::ty::Ty;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Ir {
@@ -17,6 +18,18 @@ pub struct Ir {
     pub extensions: Vec<String>,
     /// Component schema name (as in the spec) -> Rust type, sorted by schema name.
     pub components: Vec<ComponentRef>,
+    /// Modules of `types`, each with the types it holds (sorted by module name).
+    pub modules: Vec<TypeModule>,
+    /// The crate's root doc, as lines (from the settings); empty for a short generic one.
+    pub crate_doc: Vec<String>,
+    /// `#![deny(missing_docs)]` in the generated crate (a setting: for crates whose spec documents everything).
+    pub deny_missing_docs: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeModule {
+    pub name: String,
+    pub doc: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +41,7 @@ pub struct ComponentRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
     pub name: String,
-    /// Module (file stem) under `types/` that holds this type: its component's module.
+    /// Module (file stem) under `types/` that holds this type.
     pub module: String,
     /// JSON pointer of the schema it came from.
     pub origin: String,
@@ -43,7 +56,7 @@ pub enum Kind {
     Struct(StructDef),
     Enum(EnumDef),
     Union(UnionDef),
-    Alias { target: String },
+    Alias { target: Ty },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,29 +78,17 @@ pub struct StructTag {
 pub struct Field {
     pub name: String,
     pub wire: String,
-    /// Full Rust type, `Option<..>` included.
-    pub ty: String,
-    /// The field is an `Option`: decoded as is (null and missing are `None`).
-    pub optional: bool,
-    /// The value is a JSON scalar (string, number, boolean): a value of another JSON type is
-    /// kept raw in the unknown-field map instead of failing the decode.
-    pub scalar: Option<String>,
-    pub rename: bool,
+    /// The value's type; the struct holds it in a `Field` (absent, `null` or sent).
+    pub ty: Ty,
     pub required: bool,
     pub nullable: bool,
-    /// `Option` field left out of the JSON when `None` (optional, not required-nullable).
-    pub skip_none: bool,
-    /// A factual line for the docs: wire name and presence.
-    pub fact: String,
+    /// Doc lines: the description, the default, the wire name where it differs.
     pub doc: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumDef {
     pub variants: Vec<EnumVariant>,
-    /// `Default` is the only value for one-value enums (`object: "response"`), else the empty
-    /// catch-all `Other("")`: never a made-up known value.
-    pub default_known: bool,
     /// The catch-all arm holding unknown values.
     pub other: String,
 }
@@ -112,26 +113,49 @@ pub struct UnionDef {
     /// Scalar fields every variant has (`sequence_number` of every stream event), readable
     /// without matching.
     pub accessors: Vec<Accessor>,
+    /// The method returning the wire tag of any value (`event_type`), for tagged unions.
+    pub tag_method: Option<String>,
     pub other: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UnionVariant {
     pub name: String,
-    pub ty: String,
+    /// The variant's type (boxed when large or recursive: see `boxed`).
+    pub ty: Ty,
+    /// The payload, unboxed.
+    pub payload: Ty,
     pub tags: Vec<String>,
+    /// Doc lines: the wire tags and the payload type.
+    pub doc: Vec<String>,
+    /// How `tag_method` reads this variant's tag.
+    pub tag_read: TagRead,
     /// The variant holds a generated struct (decodable in one pass once its tag is known).
     pub object: bool,
-    /// The struct is boxed (recursion).
+    /// The payload is boxed (recursion, or a large payload that would make the union large).
     pub boxed: bool,
     /// The variant holds another union: it counts as matching only outside its catch-all arm.
     pub union: bool,
     /// No other variant holds the same type, so `From<ty>` can build this variant.
     pub from: bool,
+    /// `From<&str>`/`From<String>` build this variant (it holds a `String`).
+    pub text: bool,
     /// For a struct variant: the keys it requires (the tag aside). Where several variants could
     /// match, a candidate is taken only when the value has them all, since lenient structs
     /// accept any object.
     pub required: Vec<String>,
+}
+
+/// How a union variant's wire tag is read.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum TagRead {
+    /// The variant has one tag.
+    Literal(String),
+    /// A field of the variant's struct holds it (open enum or string).
+    Field(String),
+    /// Not known: the empty string.
+    Unknown,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -162,28 +186,60 @@ pub struct Group {
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
     pub id: String,
-    pub method_name: String,
+    /// Every method name this operation introduces, claimed in the group's scope.
+    pub names: OpNames,
+    pub locals: Locals,
     pub http_method: String,
     pub path: String,
     /// Path split into literal pieces and parameter identifiers, in order.
     pub path_parts: Vec<PathPart>,
     pub path_params: Vec<Param>,
-    /// The query struct, when the operation has query parameters.
+    /// The parameter struct, when the operation has query or header parameters.
     pub query: Option<QueryStruct>,
     /// Query pairs fixed by the path itself (`/responses?beta=true`).
     pub fixed_query: Vec<(String, String)>,
     pub body: Option<Body>,
-    /// Rust type of the JSON success answer, if any.
-    pub json_response: Option<String>,
+    /// The JSON success answer, if any.
+    pub json_response: Option<Ty>,
     /// The success answer is empty or not JSON: the method returns the raw bytes and headers.
     pub raw_response: bool,
-    /// Rust type of one server-sent event, if the operation can stream.
-    pub event_type: Option<String>,
+    /// One server-sent event, if the operation can stream.
+    pub event_type: Option<Ty>,
     /// Cursor pagination (`after` in the query; `data`, `has_more`, `last_id` in the answer).
     pub pagination: Option<Pagination>,
     /// How the stream variant asks for a stream: a body field or a query parameter named so.
     pub stream_flag: Option<StreamFlag>,
     pub doc: Vec<String>,
+}
+
+/// The methods of one operation (`retrieve`, `retrieve_with`, `retrieve_stream`, ...). A name
+/// is `None` where the operation has no such form.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OpNames {
+    /// The plain call: path arguments (and the body), the parameters left to their defaults.
+    pub plain: Option<String>,
+    /// With the parameter struct (`retrieve_with(id, &params)`): operations with parameters.
+    pub with: Option<String>,
+    pub with_response: Option<String>,
+    /// The server-sent-event form.
+    pub stream: Option<String>,
+    /// Every page, and every item of every page (paginated operations).
+    pub pages: Option<String>,
+    pub items: Option<String>,
+    pub items_with: Option<String>,
+    /// The private builder of the request.
+    pub request: String,
+}
+
+/// The locals of generated method bodies, claimed so that no parameter shadows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Locals {
+    pub path: String,
+    pub request: String,
+    pub params: String,
+    pub body: String,
+    pub client: String,
+    pub stream: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,16 +258,18 @@ pub struct PathPart {
 pub struct Param {
     pub name: String,
     pub wire: String,
-    pub ty: String,
     pub doc: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Body {
-    pub ty: String,
+    pub ty: Ty,
     pub required: bool,
-    /// `json`, `multipart` or `form`.
-    pub encoding: String,
+    pub encoding: BodyEncoding,
+    /// Media type sent for raw bodies (bytes or text).
+    pub media: String,
+    /// Form bodies: properties with a declared style (`deepObject`), as (wire name, style, explode).
+    pub form_styles: Vec<(String, String, bool)>,
     /// Wire names of file fields (`format: binary`), sent as file parts in multipart bodies.
     pub binary_fields: Vec<String>,
 }
@@ -227,25 +285,57 @@ pub struct QueryStruct {
 pub struct QueryParam {
     pub name: String,
     pub wire: String,
-    /// Rust type of the field, `Option` included.
-    pub ty: String,
+    /// The value's type (the field is an `Option` of it unless required).
+    pub ty: Ty,
     pub required: bool,
-    pub array: bool,
-    /// The value is a typed enum or struct serialized through serde rather than `ToString`.
-    pub serde: bool,
+    /// Where the parameter goes: `query` or `header`.
+    pub place: ParamPlace,
+    pub encoding: ParamEncoding,
     pub doc: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamPlace {
+    Query,
+    Header,
+}
+
+/// How a parameter's value is written.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ParamEncoding {
+    /// A scalar (string, number, boolean, string enum or alias of one), written as its text.
+    Scalar,
+    /// An array of scalars, one pair per value: `name=a&name=b`, or `name[]=a` with `brackets`.
+    Array { brackets: bool },
+    /// Anything else, through OpenAPI's style table (`deepObject`: `created[gt]=1`).
+    Styled { style: String, explode: bool },
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    Json,
+    Multipart,
+    Form,
+    /// Bytes as they are (`application/octet-stream`, `*/*` without a schema).
+    Bytes,
+    /// Text (`text/plain`).
+    Text,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Pagination {
-    /// The page type (qualified, e.g. `types::ResponseItemList`).
-    pub page: String,
+    /// The page type (`ResponseItemList`).
+    pub page: Ty,
     /// One element of `data`.
-    pub item: String,
-    pub has_more_optional: bool,
-    pub data_optional: bool,
-    pub last_id_optional: bool,
-    /// Field name of the `after` query parameter.
+    pub item: Ty,
+    /// Field names of `data`, `has_more` and `last_id` in the page.
+    pub data: String,
+    pub has_more: String,
+    pub last_id: String,
+    /// Field name of the `after` parameter.
     pub after: String,
 }
 
@@ -254,8 +344,17 @@ pub struct Accessor {
     /// Method name (the field's Rust name).
     pub name: String,
     pub wire: String,
-    /// `i64`, `f64`, `bool` or `String`.
-    pub ty: String,
-    /// (variant, field name in that variant, the field is an `Option`).
-    pub arms: Vec<(String, String, bool)>,
+    pub scalar: Scalar,
+    /// (variant, field name in that variant).
+    pub arms: Vec<(String, String)>,
+}
+
+/// A JSON scalar type.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scalar {
+    String,
+    I64,
+    F64,
+    Bool,
 }

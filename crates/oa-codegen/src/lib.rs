@@ -1,12 +1,15 @@
 //! The generator as a library: a pure function from a loaded spec and settings to the files
 //! of a client crate. Stages: load (`oa_load`) -> lower (`lower`, which validates as it goes)
-//! -> render (`render`) -> format (`format`). Reading and writing files is left to `output`
+//! -> check (`check`: every emitted name unique in its scope) -> render (`render`) -> format
+//! (`format`). Reading and writing files is left to `output`
 //! and to the caller.
 
 pub mod diag;
 pub mod diff;
 pub mod format;
 pub mod ir;
+pub mod check;
+mod ty;
 mod lower;
 pub mod naming;
 pub mod output;
@@ -21,7 +24,7 @@ use settings::Settings;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-mod runtime_files {
+pub(crate) mod runtime_files {
     include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 }
 
@@ -63,6 +66,10 @@ pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failur
         return Err(internal_or_config(doc, format!("unknown extensions {unknown:?}: see crates/extensions/")));
     }
     let (ir, warnings) = lower(doc, settings)?;
+    let checked = check::check(&ir);
+    if checked.has_errors() {
+        return Err(Failure { stage: "check", rendered: checked.render(doc), diagnostics: checked });
+    }
     let t1 = Instant::now();
     let rendered = render::render(&ir).map_err(|e| internal("render", doc, format!("{e:#}")))?;
     let t2 = Instant::now();

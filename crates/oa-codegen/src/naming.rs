@@ -152,6 +152,46 @@ impl Scope {
     }
 }
 
+/// Variant names read from the wire tags of a union's variants (one slice of tags per variant):
+/// the longest prefix of whole `.`-separated segments shared by every multi-segment tag is
+/// dropped (`response.output_text.delta` -> `OutputTextDelta`; a one-segment `error` stays
+/// `Error`), then the rest is UpperCamelCased. `None` for a variant with no tag or several
+/// tags, an empty result, or a name two variants would share: those keep their type's name.
+pub fn variant_names_from_tags(tags: &[&[String]]) -> Vec<Option<String>> {
+    let multi: Vec<Vec<&str>> = tags.iter().flat_map(|t| t.iter()).filter(|t| t.contains('.')).map(|t| t.split('.').collect()).collect();
+    let mut prefix = 0;
+    if multi.len() > 1 {
+        // Never the whole of a tag: at least its last segment stays.
+        let shortest = multi.iter().map(|t| t.len() - 1).min().unwrap_or(0);
+        while prefix < shortest && multi.iter().all(|t| t[prefix] == multi[0][prefix]) {
+            prefix += 1;
+        }
+    }
+    let names: Vec<Option<String>> = tags
+        .iter()
+        .map(|t| match t {
+            [one] => {
+                let segments: Vec<&str> = one.split('.').collect();
+                let rest = if segments.len() > prefix { segments[prefix..].join(".") } else { one.clone() };
+                Some(camel(&rest)).filter(|n| !n.is_empty() && !n.starts_with(|c: char| c.is_ascii_digit()) && n != "Self")
+            }
+            _ => None,
+        })
+        .collect();
+    names
+        .iter()
+        .map(|n| n.clone().filter(|n| names.iter().filter(|m| m.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(n))).count() == 1))
+        .collect()
+}
+
+/// The method reading a tagged union's wire tag: the union's last word and the tag property
+/// (`ResponseStreamEvent` + `type` -> `event_type`, `OutputItem` -> `item_type`).
+pub fn tag_method_name(union: &str, tag_prop: &str) -> String {
+    let snake = union.to_snake_case();
+    let last = snake.rsplit('_').next().unwrap_or("value");
+    field_name(&format!("{last}_{tag_prop}"))
+}
+
 /// The catch-all arm of an open enum or union: `Other`, unless a real value already has that name.
 pub fn catch_all_name(variants: &[String]) -> String {
     ["Other", "Unknown", "OtherValue", "UnknownValue"]
@@ -189,6 +229,21 @@ mod tests {
     }
 
     #[test]
+    fn variants_named_from_wire_tags() {
+        let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let events = [t(&["response.output_text.delta"]), t(&["response.completed"]), t(&["error"]), t(&[])];
+        let refs: Vec<&[String]> = events.iter().map(Vec::as_slice).collect();
+        assert_eq!(
+            variant_names_from_tags(&refs),
+            [Some("OutputTextDelta".into()), Some("Completed".into()), Some("Error".into()), None]
+        );
+        // Two variants sharing a tag, or one with several tags, keep their type's name.
+        let items = [t(&["message"]), t(&["message"]), t(&["function_call"]), t(&["a", "b"])];
+        let refs: Vec<&[String]> = items.iter().map(Vec::as_slice).collect();
+        assert_eq!(variant_names_from_tags(&refs), [None, None, Some("FunctionCall".into()), None]);
+    }
+
+    #[test]
     fn collisions_are_deterministic() {
         let mut scope = Scope::new();
         assert_eq!(scope.claim("Gpt41", "Alt"), "Gpt41");
@@ -198,7 +253,15 @@ mod tests {
     }
 }
 
-/// Type names schemas may not take, because generated code refers to them unqualified.
+/// Names the crate root exports besides the API handles: the runtime's, the field wrapper's,
+/// and the modules. A schema or tag must not take them, so that `use crate_name::*` and
+/// `use crate_name::types::*` together stay unambiguous.
+pub fn root_exports() -> impl Iterator<Item = &'static str> {
+    crate::runtime_files::RUNTIME_EXPORTS.iter().copied().chain(["Field", "Extra", "Presence", "types", "api", "ext", "wire", "runtime", "schemas"])
+}
+
+/// Type names schemas may not take: names generated code refers to unqualified, and the
+/// crate root's exports.
 pub fn reserved_type_names() -> impl Iterator<Item = &'static str> {
-    RESERVED_TYPES.iter().copied()
+    RESERVED_TYPES.iter().copied().chain(root_exports())
 }

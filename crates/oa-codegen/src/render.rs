@@ -78,24 +78,14 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
     render("Cargo.toml.j2", "Cargo.toml".into(), minijinja::context! { ir => ctx_ir.clone() }, false)?;
     render("lib.rs.j2", "src/lib.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
 
-    let mut modules: BTreeMap<&str, Module<'_>> = BTreeMap::new();
+    let mut modules: BTreeMap<&str, Module<'_>> =
+        ir.modules.iter().map(|m| (m.name.as_str(), Module { doc: m.doc.clone(), types: Vec::new() })).collect();
     for ty in &ir.types {
-        let m = modules.entry(ty.module.as_str()).or_insert_with(|| Module { doc: String::new(), types: Vec::new() });
-        m.types.push(ty);
+        if let Some(m) = modules.get_mut(ty.module.as_str()) {
+            m.types.push(ty);
+        }
     }
-    for (name, m) in &mut modules {
-        // The module's component is the type whose origin is a component pointer; others are inline.
-        let component = m
-            .types
-            .iter()
-            .find(|t| t.origin.matches('/').count() == 3 && t.origin.starts_with("/components/schemas/"))
-            .map(|t| t.origin.rsplit('/').next().unwrap_or_default().to_owned())
-            .unwrap_or_else(|| (*name).to_owned());
-        m.doc = format!("Types of schema `{component}` and the inline types named from it.");
-        m.types.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    let names: Vec<&str> = modules.keys().copied().collect();
-    render("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => names }, true)?;
+    render("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => &ir.modules }, true)?;
     for (name, m) in &modules {
         render("types_module.rs.j2", format!("src/types/{name}.rs"), minijinja::context! { module => m }, true)?;
     }

@@ -35,6 +35,19 @@ pub struct Settings {
     /// Per-operation overrides, keyed by operationId.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationSettings>,
+    /// Array query parameters sent in the bracket form `name[]=a&name[]=b` (a vendor convention a
+    /// document cannot express): wire names, for every operation.
+    #[serde(default)]
+    pub array_query_brackets: Vec<String>,
+    /// `#![deny(missing_docs)]` in the generated crate: for specs that document every item.
+    #[serde(default)]
+    pub deny_missing_docs: bool,
+    /// A Markdown file (relative to the settings file) that becomes the crate's root doc.
+    #[serde(default)]
+    pub crate_doc: Option<String>,
+    /// The contents of `crate_doc`, read by the caller (the generator itself reads no files).
+    #[serde(skip)]
+    pub crate_doc_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -67,6 +80,10 @@ impl Settings {
             overlays: Vec::new(),
             extensions: Vec::new(),
             operations: BTreeMap::new(),
+            array_query_brackets: Vec::new(),
+            deny_missing_docs: false,
+            crate_doc: None,
+            crate_doc_text: None,
         }
     }
 

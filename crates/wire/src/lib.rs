@@ -1,12 +1,26 @@
-//! Decoding support for generated types: unions read their tag from the raw JSON and decode
-//! only the matching variant; string enums decode without allocating for known values.
+//! Decoding and encoding support for generated types, so that each generated struct declares
+//! its fields and nothing else: `object!` implements the (lenient, lossless) serde traits of a
+//! struct, `open_enum!` those of a string enum; unions read their tag as a borrowed key and
+//! decode only the matching variant, in one pass.
 //!
-//! This file is copied verbatim into every generated crate as `src/wire.rs`, so it depends on
-//! serde and serde_json alone and refers to nothing else in the crate.
+//! These files are copied verbatim into every generated crate as `src/wire/`, so they depend on
+//! serde and serde_json alone, and the macros name their helpers by the path they have there
+//! (`crate::wire::…`).
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+mod encode;
+mod field;
+mod read;
+pub mod style;
+
+pub use encode::*;
+pub use field::{Extra, Field, Presence};
+pub use read::{read_shaped, FieldValue, Read, Scalar, Shape};
+
+use read::ReadSeed;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// An object key, borrowed from the input when it has no escapes.
 pub enum Key<'a> {
@@ -56,128 +70,91 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// A scalar field as read: its value, `null`, or (for a value of another JSON type, which the
-/// published examples do send) the raw value, which the struct keeps among its unknown fields.
-pub enum Lenient<T> {
-    Value(T),
-    Null,
-    Raw(serde_json::Value),
+/// A string value read without copying when it has no escapes, or any other JSON value.
+enum Text<'de> {
+    Str(Key<'de>),
+    Json(serde_json::Value),
 }
 
-/// The scalar types a field can be read leniently as.
-pub trait Scalar: Sized {
-    fn from_i64(_: i64) -> Option<Self> {
-        None
-    }
-    fn from_u64(_: u64) -> Option<Self> {
-        None
-    }
-    fn from_f64(_: f64) -> Option<Self> {
-        None
-    }
-    fn from_bool(_: bool) -> Option<Self> {
-        None
-    }
-    fn from_str(_: &str) -> Option<Self> {
-        None
-    }
-    fn from_string(s: String) -> Result<Self, String> {
-        Self::from_str(&s).ok_or(s)
-    }
-}
-
-impl Scalar for i64 {
-    fn from_i64(v: i64) -> Option<Self> {
-        Some(v)
-    }
-    fn from_u64(v: u64) -> Option<Self> {
-        i64::try_from(v).ok()
-    }
-    /// Integral floats (`1.7e9` for a timestamp) are accepted.
-    fn from_f64(v: f64) -> Option<Self> {
-        (v.fract() == 0.0 && v.abs() < 9.2e18).then_some(v as i64)
-    }
-}
-
-impl Scalar for f64 {
-    fn from_i64(v: i64) -> Option<Self> {
-        Some(v as f64)
-    }
-    fn from_u64(v: u64) -> Option<Self> {
-        Some(v as f64)
-    }
-    fn from_f64(v: f64) -> Option<Self> {
-        Some(v)
-    }
-}
-
-impl Scalar for bool {
-    fn from_bool(v: bool) -> Option<Self> {
-        Some(v)
-    }
-}
-
-impl Scalar for String {
-    fn from_str(v: &str) -> Option<Self> {
-        Some(v.to_owned())
-    }
-    fn from_string(s: String) -> Result<Self, String> {
-        Ok(s)
-    }
-}
-
-impl<'de, T: Scalar> Deserialize<'de> for Lenient<T> {
+impl<'de> Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(LenientVisitor(std::marker::PhantomData))
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text::Str(Key::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text::Str(Key::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text::Str(Key::Owned(v)))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text<'de>, E> {
+                Ok(Text::Json(v.into()))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text<'de>, E> {
+                Ok(Text::Json(v.into()))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text<'de>, E> {
+                Ok(Text::Json(v.into()))
+            }
+
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text<'de>, E> {
+                Ok(Text::Json(v.into()))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Text<'de>, E> {
+                Ok(Text::Json(serde_json::Value::Null))
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Text<'de>, E> {
+                Ok(Text::Json(serde_json::Value::Null))
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
+                d.deserialize_any(self)
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Text<'de>, A::Error> {
+                serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Text::Json)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text<'de>, A::Error> {
+                serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Text::Json)
+            }
+        }
+        d.deserialize_any(TextVisitor)
     }
 }
 
-struct LenientVisitor<T>(std::marker::PhantomData<T>);
+impl Text<'_> {
+    fn into_value(self) -> serde_json::Value {
+        match self {
+            Text::Str(k) => serde_json::Value::String(k.into_owned()),
+            Text::Json(v) => v,
+        }
+    }
+}
 
-impl<'de, T: Scalar> Visitor<'de> for LenientVisitor<T> {
-    type Value = Lenient<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(T::from_i64(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(T::from_u64(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(T::from_f64(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(T::from_bool(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(T::from_str(v).map_or_else(|| Lenient::Raw(v.into()), Lenient::Value))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(T::from_string(v).map_or_else(|s| Lenient::Raw(s.into()), Lenient::Value))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Lenient::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Lenient::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Lenient::Raw)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Lenient::Raw)
-    }
+/// An entry of an object read before its tag was found; the tag itself stays a borrowed key.
+pub enum SeenValue<'de> {
+    Json(serde_json::Value),
+    Str(Key<'de>),
 }
 
 /// Entries of an object read before its tag was found.
-pub type Seen<'de> = Vec<(Key<'de>, serde_json::Value)>;
+pub type Seen<'de> = Vec<(Key<'de>, SeenValue<'de>)>;
 
 /// A generated union. Decoding reads the object's keys until the tag; then, when one struct
 /// variant owns the tag, the rest of the object is decoded straight into it (one pass, no
@@ -200,10 +177,10 @@ pub trait Union: Sized {
 
 /// Decodes a union through `Union::fast`, falling back to `Union::from_value`.
 pub fn deserialize_union<'de, D: Deserializer<'de>, U: Union>(d: D) -> Result<U, D::Error> {
-    d.deserialize_any(UnionVisitor::<U>(std::marker::PhantomData))
+    d.deserialize_any(UnionVisitor::<U>(PhantomData))
 }
 
-struct UnionVisitor<U>(std::marker::PhantomData<U>);
+struct UnionVisitor<U>(PhantomData<U>);
 
 impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
     type Value = U;
@@ -216,26 +193,34 @@ impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
         let mut seen: Seen<'de> = Vec::new();
         if let Some(tag_field) = U::TAG {
             while let Some(key) = map.next_key::<Key<'de>>()? {
-                let is_tag = key.as_str() == tag_field;
-                let value: serde_json::Value = map.next_value()?;
-                if is_tag {
-                    if let serde_json::Value::String(tag) = &value {
-                        let tag = tag.clone();
-                        seen.push((key, value));
-                        match U::fast(&tag, seen, &mut map)? {
+                if key.as_str() != tag_field {
+                    let value: serde_json::Value = map.next_value()?;
+                    seen.push((key, SeenValue::Json(value)));
+                    continue;
+                }
+                match map.next_value::<Text<'de>>()? {
+                    Text::Str(tag) => {
+                        let tag_copy = match &tag {
+                            Key::Borrowed(s) => Key::Borrowed(*s),
+                            Key::Owned(s) => Key::Owned(s.clone()),
+                        };
+                        seen.push((key, SeenValue::Str(tag)));
+                        match U::fast(tag_copy.as_str(), seen, &mut map)? {
                             Ok(done) => return Ok(done),
                             Err(back) => seen = back,
                         }
-                    } else {
-                        seen.push((key, value));
                     }
-                    break;
+                    Text::Json(value) => seen.push((key, SeenValue::Json(value))),
                 }
-                seen.push((key, value));
+                break;
             }
         }
         let mut object = serde_json::Map::with_capacity(seen.len());
         for (key, value) in seen {
+            let value = match value {
+                SeenValue::Json(v) => v,
+                SeenValue::Str(s) => serde_json::Value::String(s.into_owned()),
+            };
             object.insert(key.into_owned(), value);
         }
         while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -280,7 +265,7 @@ impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
 /// Decodes the rest of an object into struct `T`: first the entries read before the tag, then
 /// the remaining keys of `map`.
 pub fn finish_object<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A) -> Result<T, A::Error> {
-    let mut value = T::default();
+    let mut value = begin::<T>();
     for (key, v) in seen {
         let mut one = OneValue(Some(v));
         value.field(key, &mut one).map_err(de::Error::custom)?;
@@ -292,9 +277,9 @@ pub fn finish_object<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &m
 }
 
 /// A map access that hands out one already-read value (to replay entries seen before a tag).
-struct OneValue(Option<serde_json::Value>);
+struct OneValue<'de>(Option<SeenValue<'de>>);
 
-impl<'de> MapAccess<'de> for OneValue {
+impl<'de> MapAccess<'de> for OneValue<'de> {
     type Error = serde_json::Error;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, _seed: K) -> Result<Option<K::Value>, Self::Error> {
@@ -302,7 +287,12 @@ impl<'de> MapAccess<'de> for OneValue {
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
-        seed.deserialize(self.0.take().unwrap_or(serde_json::Value::Null))
+        match self.0.take() {
+            Some(SeenValue::Json(v)) => seed.deserialize(v),
+            Some(SeenValue::Str(Key::Borrowed(s))) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
+            Some(SeenValue::Str(Key::Owned(s))) => seed.deserialize(de::value::StringDeserializer::new(s)),
+            None => seed.deserialize(serde_json::Value::Null),
+        }
     }
 }
 
@@ -330,15 +320,29 @@ pub fn try_value<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T
     T::deserialize(value).ok()
 }
 
-/// A generated struct, decoded key by key: `field` reads the value of one key into `self`.
-/// Keeping the loop here keeps each generated struct down to its `match` of keys.
+/// A generated struct (implemented by `object!`): decoded key by key, `field` reading the value
+/// of one key into `self`. Keeping the loop here keeps each struct down to its list of keys.
 pub trait Object: Default {
+    /// The struct's own tag (`"type"`, `"message"`), when it has one.
+    const TAG: Option<(&'static str, &'static str)>;
+
     fn field<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+
+    fn extra_mut(&mut self) -> &mut Extra;
 }
 
-/// Decodes an object into `T` through `Object::field`; lenient: starts from `T::default()`.
+/// An empty value to decode into: every field absent, and the tag absent until it is read.
+fn begin<T: Object>() -> T {
+    let mut value = T::default();
+    if T::TAG.is_some() {
+        value.extra_mut().tag_absent = true;
+    }
+    value
+}
+
+/// Decodes an object into `T` through `Object::field`, starting from every field absent.
 pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error> {
-    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+    struct ObjectVisitor<T>(PhantomData<T>);
     impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
         type Value = T;
 
@@ -347,201 +351,78 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-            let mut value = T::default();
+            let mut value = begin::<T>();
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 value.field(key, &mut map)?;
             }
             Ok(value)
         }
     }
-    d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    d.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// A required field: `null` or a missing key leave the default.
-pub fn de_required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut T) -> Result<(), A::Error> {
-    if let Some(v) = map.next_value::<Option<T>>()? {
-        *slot = v;
-    }
-    Ok(())
-}
-
-/// An optional (or nullable) field: `null` is `None`.
-pub fn de_optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
-    *slot = map.next_value()?;
-    Ok(())
-}
-
-/// A required scalar: a value of another JSON type goes to `extra` under its key.
-pub fn de_scalar<'de, A: MapAccess<'de>, T: Scalar>(
+/// Reads one field: its value, `null`, or (another JSON type than declared) a raw value kept in
+/// `extra` under the key.
+pub fn de_field<'de, A: MapAccess<'de>, T: FieldValue + Default>(
     map: &mut A,
-    slot: &mut T,
+    slot: &mut Field<T>,
     key: Key<'de>,
-    extra: &mut serde_json::Map<String, serde_json::Value>,
+    extra: &mut Extra,
 ) -> Result<(), A::Error> {
-    match map.next_value::<Lenient<T>>()? {
-        Lenient::Value(v) => *slot = v,
-        Lenient::Null => {}
-        Lenient::Raw(raw) => {
+    match map.next_value_seed(ReadSeed::<T>(PhantomData))? {
+        Read::Value(v) => slot.set(v),
+        Read::Null => slot.set_null(),
+        Read::Raw(raw) => {
             extra.insert(key.into_owned(), raw);
         }
     }
     Ok(())
 }
 
-/// An optional scalar: as `de_scalar`, with `null` as `None`.
-pub fn de_scalar_optional<'de, A: MapAccess<'de>, T: Scalar>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    key: Key<'de>,
-    extra: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<(), A::Error> {
-    match map.next_value::<Lenient<T>>()? {
-        Lenient::Value(v) => *slot = Some(v),
-        Lenient::Null => *slot = None,
-        Lenient::Raw(raw) => {
-            extra.insert(key.into_owned(), raw);
+/// Reads the struct's own tag: the expected value is known from the type; another value is
+/// kept in `extra` (and written back in its place).
+pub fn de_tag<'de, A: MapAccess<'de>>(map: &mut A, expected: &str, key: Key<'de>, extra: &mut Extra) -> Result<(), A::Error> {
+    extra.tag_absent = false;
+    match map.next_value::<Text<'de>>()? {
+        Text::Str(s) if s.as_str() == expected => {}
+        other => {
+            extra.insert(key.into_owned(), other.into_value());
         }
     }
     Ok(())
-}
-
-/// The struct's own tag key: already known from the type, so its value is skipped.
-pub fn de_skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
 }
 
 /// A key this version does not know: kept as raw JSON.
-pub fn de_extra<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    key: Key<'de>,
-    extra: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<(), A::Error> {
+pub fn de_extra<'de, A: MapAccess<'de>>(map: &mut A, key: Key<'de>, extra: &mut Extra) -> Result<(), A::Error> {
     let value = map.next_value()?;
     extra.insert(key.into_owned(), value);
     Ok(())
 }
 
-/// Writes a field that is always present, unless a raw value of the same key was kept: a value
-/// the field could not hold is written back as it came. To replace it, remove the key from
-/// `extra` and set the field.
-pub fn ser_required<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
-    map: &mut M,
-    key: &str,
-    value: &T,
-    extra: &serde_json::Map<String, serde_json::Value>,
-) -> Result<(), M::Error> {
-    if extra.is_empty() || !extra.contains_key(key) {
-        map.serialize_entry(key, value)?;
+/// Writes the struct's tag first, unless it was absent or another value was kept for it.
+pub fn ser_tag<M: serde::ser::SerializeMap>(map: &mut M, key: &str, value: &str, extra: &Extra) -> Result<(), M::Error> {
+    if extra.tag_absent || extra.contains_key(key) {
+        return Ok(());
     }
-    Ok(())
+    map.serialize_entry(key, value)
 }
 
-/// Writes an optional field when it is set, unless a raw value of the same key was kept (as in
-/// `ser_required`: the raw value is written back by `ser_end`, never both).
-pub fn ser_optional<M: serde::ser::SerializeMap, T: serde::Serialize>(
-    map: &mut M,
-    key: &str,
-    value: &Option<T>,
-    extra: &serde_json::Map<String, serde_json::Value>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(v) if extra.is_empty() || !extra.contains_key(key) => map.serialize_entry(key, v),
-        _ => Ok(()),
+/// Writes a field as it is: left out when absent, `null`, or its value. A raw value kept for
+/// the same key (a value the field could not hold) is written by `ser_end` instead, never both;
+/// to replace it, remove the key from `extra` and set the field.
+pub fn ser_field<M: serde::ser::SerializeMap, T: serde::Serialize>(map: &mut M, key: &str, field: &Field<T>, extra: &Extra) -> Result<(), M::Error> {
+    if field.is_absent() || extra.contains_key(key) {
+        return Ok(());
     }
+    map.serialize_entry(key, field)
 }
 
 /// Writes the kept unknown keys and ends the object.
-pub fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &serde_json::Map<String, serde_json::Value>) -> Result<M::Ok, M::Error> {
-    for (key, value) in extra {
+pub fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &Extra) -> Result<M::Ok, M::Error> {
+    for (key, value) in extra.iter() {
         map.serialize_entry(key, value)?;
     }
     map.end()
-}
-
-/// A structured query parameter, sent as its JSON text.
-pub fn query_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
-/// Encodes a body as `multipart/form-data`: file fields (`binary`, held as bytes) become file
-/// parts, strings text parts, arrays repeated `name[]` parts, objects their JSON text.
-pub fn multipart<T: serde::Serialize + ?Sized>(body: &T, binary: &[&str]) -> Result<(String, Vec<u8>), serde_json::Error> {
-    let value = serde_json::to_value(body)?;
-    let mut parts: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
-    if let serde_json::Value::Object(map) = value {
-        for (key, v) in map {
-            let is_file = binary.contains(&key.as_str());
-            match v {
-                serde_json::Value::Null => {}
-                serde_json::Value::Array(items) if !(is_file && items.iter().all(|i| i.is_u64())) => {
-                    for item in items {
-                        parts.push((format!("{key}[]"), file_name(is_file, &key), part_bytes(item, is_file)));
-                    }
-                }
-                other => parts.push((key.clone(), file_name(is_file, &key), part_bytes(other, is_file))),
-            }
-        }
-    }
-    // A boundary that occurs in no part.
-    let mut boundary = String::from("oa-multipart-boundary-4f1d9c");
-    while parts.iter().any(|p| p.2.windows(boundary.len()).any(|w| w == boundary.as_bytes())) {
-        boundary.push('x');
-    }
-    let mut out = Vec::new();
-    for (name, file, bytes) in parts {
-        out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
-        if let Some(file) = file {
-            out.extend_from_slice(format!("; filename=\"{file}\"\r\nContent-Type: application/octet-stream").as_bytes());
-        }
-        out.extend_from_slice(b"\r\n\r\n");
-        out.extend_from_slice(&bytes);
-        out.extend_from_slice(b"\r\n");
-    }
-    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    Ok((format!("multipart/form-data; boundary={boundary}"), out))
-}
-
-fn file_name(is_file: bool, key: &str) -> Option<String> {
-    is_file.then(|| key.to_owned())
-}
-
-fn part_bytes(v: serde_json::Value, is_file: bool) -> Vec<u8> {
-    match v {
-        serde_json::Value::String(s) => s.into_bytes(),
-        serde_json::Value::Array(bytes) if is_file => bytes.iter().filter_map(|b| b.as_u64()).map(|b| b as u8).collect(),
-        other => other.to_string().into_bytes(),
-    }
-}
-
-/// Encodes a body as `application/x-www-form-urlencoded` (arrays as repeated `name[]`).
-pub fn form_urlencoded<T: serde::Serialize + ?Sized>(body: &T) -> Result<String, serde_json::Error> {
-    let value = serde_json::to_value(body)?;
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if let serde_json::Value::Object(map) = value {
-        for (key, v) in map {
-            match v {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(s) => pairs.push((key, s)),
-                serde_json::Value::Array(items) => {
-                    for item in items {
-                        let text = item.as_str().map_or_else(|| item.to_string(), str::to_owned);
-                        pairs.push((format!("{key}[]"), text));
-                    }
-                }
-                other => pairs.push((key, other.to_string())),
-            }
-        }
-    }
-    let encode = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                b' ' => "+".to_owned(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    Ok(pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&"))
 }
 
 /// Decodes a string and maps it through `f` without an intermediate allocation.
@@ -566,26 +447,144 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrMap<F> {
     }
 }
 
-/// A request body with `flag` set to `on`: `true` for the streaming form of an operation,
-/// `false` for the plain form (which decodes one JSON answer).
-pub struct WithFlag<'a, T: ?Sized> {
-    body: &'a T,
-    flag: &'static str,
-    on: bool,
-}
 
-impl<'a, T: serde::Serialize + ?Sized> WithFlag<'a, T> {
-    pub fn new(body: &'a T, flag: &'static str, on: bool) -> Self {
-        WithFlag { body, flag, on }
-    }
-}
-
-impl<T: serde::Serialize + ?Sized> serde::Serialize for WithFlag<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut value = serde_json::to_value(self.body).map_err(serde::ser::Error::custom)?;
-        if let serde_json::Value::Object(map) = &mut value {
-            map.insert(self.flag.to_owned(), serde_json::Value::Bool(self.on));
+/// Implements serde's traits, `Object` and `FieldValue` for a generated struct from the list of
+/// its fields and their wire names: `object!(Name, extra, tag "type" = "x", { field = "wire", .. })`.
+#[allow(unused_macros)]
+macro_rules! object {
+    ($ty:ident, $extra:ident, $(tag $tk:literal = $tv:literal,)? { $($field:ident = $wire:literal),* $(,)? }) => {
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #[allow(unused_imports)]
+                use ::serde::ser::SerializeMap;
+                #[allow(unused_mut)]
+                let mut map = serializer.serialize_map(None)?;
+                $(crate::wire::ser_tag(&mut map, $tk, $tv, &self.$extra)?;)?
+                $(crate::wire::ser_field(&mut map, $wire, &self.$field, &self.$extra)?;)*
+                crate::wire::ser_end(map, &self.$extra)
+            }
         }
-        value.serialize(serializer)
-    }
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::wire::deserialize_object(deserializer)
+            }
+        }
+
+        impl crate::wire::Object for $ty {
+            const TAG: ::std::option::Option<(&'static str, &'static str)> = crate::wire::object!(@tag $($tk, $tv)?);
+
+            fn field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: crate::wire::Key<'de>, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                match key.as_str() {
+                    $($wire => crate::wire::de_field(map, &mut self.$field, key, &mut self.$extra),)*
+                    $($tk => crate::wire::de_tag(map, $tv, key, &mut self.$extra),)?
+                    _ => crate::wire::de_extra(map, key, &mut self.$extra),
+                }
+            }
+
+            fn extra_mut(&mut self) -> &mut crate::wire::Extra {
+                &mut self.$extra
+            }
+        }
+
+        impl crate::wire::FieldValue for $ty {
+            fn read<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<crate::wire::Read<Self>, D::Error> {
+                crate::wire::read_shaped(d, crate::wire::Shape::Object)
+            }
+        }
+    };
+    (@tag $tk:literal, $tv:literal) => { ::std::option::Option::Some(($tk, $tv)) };
+    (@tag) => { ::std::option::Option::None };
 }
+
+/// Implements the traits of a generated open string enum (declared with a catch-all arm
+/// `Other(String)`): `open_enum!(Name, Other, { Variant = "wire", .. })`. Unknown values decode
+/// into the catch-all and encode back unchanged; the first value is the `Default` of a one-value
+/// enum, the empty catch-all that of others (never sent: a field left to `Default` is absent).
+#[allow(unused_macros)]
+macro_rules! open_enum {
+    ($ty:ident, $other:ident, { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $ty {
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$other(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for $ty {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::$other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $ty {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $($wire => Self::$variant,)*
+                    _ => Self::$other(value),
+                }
+            }
+        }
+
+        impl ::std::default::Default for $ty {
+            fn default() -> Self {
+                crate::wire::open_enum!(@default $other $($variant)*)
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::wire::deserialize_str(deserializer, |value: &str| Self::from(value))
+            }
+        }
+
+        impl crate::wire::FieldValue for $ty {
+            fn read<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<crate::wire::Read<Self>, D::Error> {
+                crate::wire::read_shaped(d, crate::wire::Shape::Text)
+            }
+        }
+
+        crate::wire::text!($ty);
+    };
+    (@default $other:ident $one:ident) => { Self::$one };
+    (@default $other:ident $($many:ident)*) => { Self::$other(::std::string::String::new()) };
+}
+
+/// `From<&str>` and `From<String>` for a field of a type that is built from text.
+#[allow(unused_macros)]
+macro_rules! text {
+    ($ty:ident) => {
+        impl ::std::convert::From<&str> for crate::wire::Field<$ty> {
+            fn from(value: &str) -> Self {
+                crate::wire::Field::sent($ty::from(value))
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for crate::wire::Field<$ty> {
+            fn from(value: ::std::string::String) -> Self {
+                crate::wire::Field::sent($ty::from(value))
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use {object, open_enum, text};

@@ -4,9 +4,9 @@ mod responses;
 pub use self::responses::*;
 impl crate::runtime::Page for crate::types::ResponseItemList {
     fn has_more(&self) -> bool {
-        self.has_more
+        self.has_more.get().copied().unwrap_or(false)
     }
     fn last_id(&self) -> Option<&str> {
-        Some(self.last_id.as_str()).filter(|id| !id.is_empty())
+        self.last_id.get().map(String::as_str).filter(|id| !id.is_empty())
     }
 }

@@ -27,11 +27,12 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     default_query: Vec<(String, String)>,
     timeout: Duration,
+    total_timeout: Option<Duration>,
     connect_timeout: Duration,
     max_retries: u32,
     auto_resume: bool,
     api_key_header: bool,
-    array_query_brackets: bool,
+    plain_array_query: bool,
     http_client: Option<reqwest::Client>,
     sleeper: Option<Arc<dyn Sleeper>>,
     jitter: Option<Arc<dyn Jitter>>,
@@ -45,6 +46,7 @@ impl fmt::Debug for ClientBuilder {
             .field("organization", &self.organization)
             .field("project", &self.project)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
             .finish_non_exhaustive()
     }
@@ -67,11 +69,12 @@ impl ClientBuilder {
             default_headers: Vec::new(),
             default_query: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
             auto_resume: false,
             api_key_header: false,
-            array_query_brackets: false,
+            plain_array_query: false,
             http_client: None,
             sleeper: None,
             jitter: None,
@@ -145,6 +148,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Limit for a whole call: every attempt and the waits between them (no
+    /// limit by default). No retry is started that could not begin before it
+    /// runs out, and an attempt in flight is cut off when it does; the call
+    /// then fails with [`Error::TotalTimeout`]. For streams the limit covers
+    /// opening the stream, not the events that follow.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
     /// TCP+TLS connect limit (default 5 s). Ignored with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -170,9 +183,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends array query parameters as `name[]=value` instead of `name=value`.
-    pub fn array_query_brackets(mut self, enabled: bool) -> Self {
-        self.array_query_brackets = enabled;
+    /// Sends the array query parameters that the API wants with brackets
+    /// ([`ApiRequest::query_array_brackets`](super::ApiRequest::query_array_brackets))
+    /// in the plain form `name=value` instead, for servers that want that (default off).
+    pub fn plain_array_query(mut self, enabled: bool) -> Self {
+        self.plain_array_query = enabled;
         self
     }
 
@@ -267,9 +282,10 @@ impl ClientBuilder {
                 default_headers: headers,
                 default_query: self.default_query,
                 timeout: self.timeout,
+                total_timeout: self.total_timeout,
                 max_retries: self.max_retries,
                 auto_resume: self.auto_resume,
-                array_query_brackets: self.array_query_brackets,
+                plain_array_query: self.plain_array_query,
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
                 jitter: self.jitter.unwrap_or_else(|| Arc::new(RandomJitter)),
                 organization: self.organization,

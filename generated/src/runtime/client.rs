@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -33,9 +33,10 @@ pub(crate) struct Inner {
     pub(crate) default_headers: HeaderMap,
     pub(crate) default_query: Vec<(String, String)>,
     pub(crate) timeout: Duration,
+    pub(crate) total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
     pub(crate) auto_resume: bool,
-    pub(crate) array_query_brackets: bool,
+    pub(crate) plain_array_query: bool,
     pub(crate) sleeper: Arc<dyn Sleeper>,
     pub(crate) jitter: Arc<dyn Jitter>,
     pub(crate) organization: Option<String>,
@@ -52,6 +53,7 @@ impl fmt::Debug for Client {
             .field("organization", &i.organization)
             .field("project", &i.project)
             .field("timeout", &i.timeout)
+            .field("total_timeout", &i.total_timeout)
             .field("max_retries", &i.max_retries)
             .field("auto_resume", &i.auto_resume)
             .field("api_key_header", &i.api_key_header)
@@ -66,7 +68,10 @@ pub(crate) struct Prepared {
     url: Url,
     headers: HeaderMap,
     body: Option<Bytes>,
+    /// The `Idempotency-Key` sent on every attempt, if any.
+    idempotency_key: Option<String>,
     pub(crate) timeout: Duration,
+    total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
 }
 
@@ -115,24 +120,28 @@ impl Client {
         } else {
             decode_json(&resp.data)?
         };
-        Ok(ApiResponse::new(data, resp.status, resp.headers))
+        Ok(resp.map(|_| data))
     }
 
     /// Sends `req` and returns the raw body bytes (for binary downloads).
     pub async fn send_bytes(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
         let prepared = self.prepare(req, false)?;
         match self.execute(&prepared, false).await? {
-            Received::Full(status, headers, body) => {
-                Ok(ApiResponse::new(body, status.as_u16(), headers))
+            (Received::Full(status, headers, body), attempts) => {
+                Ok(ApiResponse::new(body, status.as_u16(), headers)
+                    .with_call(attempts, prepared.idempotency_key))
             }
-            Received::Streaming(_) => Err(Error::Stream("unexpected streaming response".into())),
+            (Received::Streaming(_), _) => {
+                Err(Error::Stream("unexpected streaming response".into()))
+            }
         }
     }
 
     /// Sends `req` with `Accept: text/event-stream` and returns the decoded events.
     ///
     /// Errors before the first byte of the body (status, connection, retries)
-    /// are returned here; later ones are items of the stream.
+    /// are returned here; later ones are items of the stream. A 2xx answer
+    /// that is not `text/event-stream` is [`Error::UnexpectedContentType`].
     pub async fn send_stream<T: DeserializeOwned + Send + 'static>(
         &self,
         req: ApiRequest,
@@ -148,8 +157,11 @@ impl Client {
         req: ApiRequest,
     ) -> Result<(reqwest::Response, Duration, u32), Error> {
         let prepared = self.prepare(req, true)?;
-        match self.execute(&prepared, true).await? {
-            Received::Streaming(r) => Ok((r, prepared.timeout, prepared.max_retries)),
+        match self.execute(&prepared, true).await?.0 {
+            Received::Streaming(r) => {
+                let r = expect_event_stream(r, prepared.timeout).await?;
+                Ok((r, prepared.timeout, prepared.max_retries))
+            }
             Received::Full(status, headers, body) => {
                 // A 2xx with the body already read cannot happen in stream mode.
                 Err(Error::from_response(status.as_u16(), headers, &body))
@@ -172,7 +184,7 @@ impl Client {
                 pairs.append_pair(k, v);
             }
             for q in &req.query {
-                if q.array && inner.array_query_brackets {
+                if q.brackets && !inner.plain_array_query {
                     pairs.append_pair(&format!("{}[]", q.name), &q.value);
                 } else {
                     pairs.append_pair(&q.name, &q.value);
@@ -197,6 +209,13 @@ impl Client {
                 headers.insert(CONTENT_TYPE, header_value(&content_type)?);
                 Some(bytes)
             }
+            // RFC 9110 §8.6: a request whose method defines a body should say
+            // it is empty; some proxies answer 411 Length Required otherwise,
+            // and hyper sends no length for a request without a body.
+            None if matches!(req.method, Method::POST | Method::PUT | Method::PATCH) => {
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+                None
+            }
             None => None,
         };
         let key = match req.options.idempotency_key {
@@ -215,20 +234,29 @@ impl Client {
         {
             headers.insert(header_name(name)?, header_value(value)?);
         }
+        // Read back from the headers: an explicit header option overrides the key.
+        let idempotency_key = header_str(&headers, "idempotency-key").map(str::to_owned);
         Ok(Prepared {
             method: req.method,
             path: req.path,
             url,
             headers,
             body,
+            idempotency_key,
             timeout: req.options.timeout.unwrap_or(inner.timeout),
+            total_timeout: req.options.total_timeout.or(inner.total_timeout),
             max_retries: req.options.max_retries.unwrap_or(inner.max_retries),
         })
     }
 
-    /// Sends `p`, retrying per the retry policy, until a 2xx arrives or the
-    /// retries run out. Non-2xx results become [`Error::Api`].
-    pub(crate) async fn execute(&self, p: &Prepared, streaming: bool) -> Result<Received, Error> {
+    /// Sends `p`, retrying per the retry policy, until a 2xx arrives, the
+    /// retries run out or the overall deadline passes. Non-2xx results become
+    /// [`Error::Api`]. Returns what arrived and the number of attempts made.
+    pub(crate) async fn execute(
+        &self,
+        p: &Prepared,
+        streaming: bool,
+    ) -> Result<(Received, u32), Error> {
         let span = tracing::info_span!(
             "oa_request",
             method = %p.method,
@@ -239,41 +267,64 @@ impl Client {
         );
         let inner_span = span.clone();
         async move {
+            let clock = &*self.inner.sleeper;
+            let deadline = p
+                .total_timeout
+                .and_then(|t| clock.instant().checked_add(t).map(|at| (at, t)));
             let mut attempt: u32 = 0;
             loop {
                 inner_span.record("attempt", attempt);
-                let result = self.attempt(p, attempt, streaming, &inner_span).await;
-                let delay = match &result {
-                    Ok(Received::Full(status, headers, _)) if !status.is_success() => {
-                        should_retry(*status, headers).then(|| self.delay(Some(headers), attempt))
-                    }
-                    Ok(_) => None,
-                    Err(e) if e.is_transient() => Some(self.delay(None, attempt)),
-                    Err(_) => None,
+                // The attempt may not outlast the deadline; when it is cut
+                // short for that reason, the call has run out of time.
+                let remaining =
+                    deadline.map(|(at, _)| at.saturating_duration_since(clock.instant()));
+                let limit = remaining.map_or(p.timeout, |r| r.min(p.timeout));
+                let result = self
+                    .attempt(p, attempt, streaming, limit, &inner_span)
+                    .await;
+                let attempts = attempt + 1;
+                let cut_off = limit < p.timeout && matches!(result, Err(Error::Timeout(_)));
+                let delay = self.retry_delay_after(&result, attempt);
+                let Some(delay) = delay.filter(|_| attempt < p.max_retries) else {
+                    return match deadline {
+                        Some((_, total)) if cut_off => Err(total_timeout(total, attempts, result)),
+                        _ => into_outcome(result).map(|r| (r, attempts)),
+                    };
                 };
-                match delay {
-                    Some(delay) if attempt < p.max_retries => {
-                        match &result {
-                            Err(e) => tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %e, "retrying request"),
-                            Ok(_) => tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying request"),
-                        }
-                        drop(result);
-                        self.inner.sleeper.sleep(delay).await;
-                        attempt += 1;
-                    }
-                    _ => {
-                        return match result? {
-                            Received::Full(status, headers, body) if !status.is_success() => {
-                                Err(Error::from_response(status.as_u16(), headers, &body))
-                            }
-                            ok => Ok(ok),
-                        };
+                if let Some((at, total)) = deadline {
+                    if clock.instant().checked_add(delay).is_none_or(|t| t >= at) {
+                        tracing::info!(
+                            attempt,
+                            delay_ms = millis(delay),
+                            "not retrying: the total timeout would pass first"
+                        );
+                        return Err(total_timeout(total, attempts, result));
                     }
                 }
+                log_retry(&result, attempt, delay);
+                drop(result);
+                clock.sleep(delay).await;
+                attempt += 1;
             }
         }
         .instrument(span)
         .await
+    }
+
+    /// The wait before another attempt, or `None` when `result` is not worth retrying.
+    fn retry_delay_after(
+        &self,
+        result: &Result<Received, Error>,
+        attempt: u32,
+    ) -> Option<Duration> {
+        match result {
+            Ok(Received::Full(status, headers, _)) if !status.is_success() => {
+                should_retry(*status, headers).then(|| self.delay(Some(headers), attempt))
+            }
+            Ok(_) => None,
+            Err(e) if e.is_transient() => Some(self.delay(None, attempt)),
+            Err(_) => None,
+        }
     }
 
     fn delay(&self, headers: Option<&HeaderMap>, retries_done: u32) -> Duration {
@@ -293,6 +344,7 @@ impl Client {
         p: &Prepared,
         attempt: u32,
         streaming: bool,
+        limit: Duration,
         span: &tracing::Span,
     ) -> Result<Received, Error> {
         let mut rb = self
@@ -318,11 +370,113 @@ impl Client {
             let body = resp.bytes().await.map_err(Error::from_reqwest)?;
             Ok(Received::Full(status, headers, body))
         };
-        match tokio::time::timeout(p.timeout, work).await {
+        match tokio::time::timeout(limit, work).await {
             Ok(r) => r,
-            Err(_) => Err(Error::Timeout(Some(p.timeout))),
+            Err(_) => Err(Error::Timeout(Some(limit))),
         }
     }
+}
+
+/// Most bytes of an unexpected streaming answer kept in the error.
+const BODY_START_BYTES: usize = 4 * 1024;
+
+/// Passes a `text/event-stream` answer through; anything else (say JSON from
+/// a server that ignored `stream: true`) would otherwise look like an empty
+/// or broken stream, so it becomes [`Error::UnexpectedContentType`] with the
+/// start of its body, read within the attempt's time limit.
+async fn expect_event_stream(
+    mut resp: reqwest::Response,
+    limit: Duration,
+) -> Result<reqwest::Response, Error> {
+    let content_type = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    if content_type.as_deref().is_some_and(is_event_stream) {
+        return Ok(resp);
+    }
+    let status = resp.status().as_u16();
+    let request_id = header_str(resp.headers(), "x-request-id").map(str::to_owned);
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut start = Vec::new();
+    while start.len() < BODY_START_BYTES {
+        match tokio::time::timeout_at(deadline, resp.chunk()).await {
+            Ok(Ok(Some(chunk))) => start.extend_from_slice(&chunk),
+            // End of body, a broken connection or the time limit: the error
+            // is about the content type, so whatever arrived is enough.
+            _ => break,
+        }
+    }
+    start.truncate(BODY_START_BYTES);
+    // Do not show a character cut in half by the truncation as U+FFFD.
+    if let Err(e) = std::str::from_utf8(&start) {
+        if e.error_len().is_none() {
+            start.truncate(e.valid_up_to());
+        }
+    }
+    Err(Error::UnexpectedContentType {
+        status,
+        content_type,
+        request_id,
+        body: String::from_utf8_lossy(&start).into_owned(),
+    })
+}
+
+/// `text/event-stream`, ignoring parameters such as `charset` and letter case.
+fn is_event_stream(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("");
+    essence.trim().eq_ignore_ascii_case("text/event-stream")
+}
+
+/// The final result of a call from its last attempt: a non-2xx becomes [`Error::Api`].
+fn into_outcome(result: Result<Received, Error>) -> Result<Received, Error> {
+    match result? {
+        Received::Full(status, headers, body) if !status.is_success() => {
+            Err(Error::from_response(status.as_u16(), headers, &body))
+        }
+        ok => Ok(ok),
+    }
+}
+
+/// [`Error::TotalTimeout`], keeping what the last attempt ended with.
+fn total_timeout(limit: Duration, attempts: u32, last: Result<Received, Error>) -> Error {
+    let last = match into_outcome(last) {
+        Err(e) => e,
+        // Only failed attempts are ever retried, so this does not happen.
+        Ok(_) => Error::Timeout(Some(limit)),
+    };
+    Error::TotalTimeout {
+        limit,
+        attempts,
+        last: Box::new(last),
+    }
+}
+
+/// The event for one retry: why (status or transport error) and how long it waits.
+fn log_retry(result: &Result<Received, Error>, attempt: u32, delay: Duration) {
+    let delay_ms = millis(delay);
+    match result {
+        Ok(Received::Full(status, ..)) => tracing::info!(
+            attempt,
+            delay_ms,
+            reason = "status",
+            status = status.as_u16(),
+            "retrying request"
+        ),
+        Err(e) => tracing::info!(
+            attempt,
+            delay_ms,
+            reason = if matches!(e, Error::Timeout(_)) { "timeout" } else { "connection" },
+            error = %e,
+            "retrying request"
+        ),
+        // A response still streaming is a 2xx, which is never retried.
+        Ok(Received::Streaming(_)) => {}
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn new_idempotency_key() -> String {

@@ -2,6 +2,7 @@
 //! JSON decoding with a fast path and a slower second pass that reports the failing JSON path.
 
 use serde::de::DeserializeOwned;
+use serde_path_to_error::{Path, Segment};
 
 use super::error::Error;
 
@@ -22,7 +23,7 @@ fn slow_error<T: DeserializeOwned>(bytes: &[u8], fast_err: serde_json::Error) ->
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => {
-            let path = e.path().to_string();
+            let path = known_path(e.path());
             Error::Decode {
                 body,
                 path,
@@ -37,4 +38,29 @@ fn slow_error<T: DeserializeOwned>(bytes: &[u8], fast_err: serde_json::Error) ->
             source: fast_err,
         },
     }
+}
+
+/// The path as `serde_path_to_error` writes it (`data[1].id`, `.` for the
+/// root), cut before the first segment it could not name. Such a segment is
+/// a map key the input ended or broke inside, shown by the crate as `?`,
+/// which says nothing; the line and column of the serde error say where
+/// parsing stopped instead.
+fn known_path(path: &Path) -> String {
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => break,
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
 }

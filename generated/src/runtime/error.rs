@@ -51,11 +51,23 @@ pub enum Error {
     Connection(reqwest::Error),
     /// A time limit ran out; carries the limit when it is known.
     Timeout(Option<Duration>),
+    /// The overall limit of a call (`total_timeout`) ran out: either the next
+    /// retry could not have started in time, or the attempt in flight was cut off.
+    TotalTimeout {
+        /// The configured limit.
+        limit: Duration,
+        /// Attempts made, counting one that was cut off.
+        attempts: u32,
+        /// What the last attempt ended with.
+        last: Box<Error>,
+    },
     /// A 2xx body (or one stream event) was not valid for the expected type.
     Decode {
         /// The raw text that failed to decode.
         body: String,
         /// JSON path of the failing value, such as `output[0].content`; `.` for the root.
+        /// For truncated or malformed JSON, how far parsing got; the line and
+        /// column of `source` say where it stopped.
         path: String,
         /// The underlying serde error.
         source: serde_json::Error,
@@ -69,7 +81,24 @@ pub enum Error {
         /// The request parameter involved, when there is one.
         param: Option<String>,
         /// The event's sequence number, when present.
-        sequence_number: Option<u64>,
+        sequence_number: Option<i64>,
+        /// The event's `type` (normally `error`), or else the SSE `event:` name.
+        event_type: Option<String>,
+        /// The whole event as sent; `Null` when its data was not JSON (the
+        /// text is then the `message`).
+        event: Box<serde_json::Value>,
+    },
+    /// A 2xx answer to a streaming request was not `text/event-stream`, for
+    /// example from a compatible server that ignores `stream: true` and answers with JSON.
+    UnexpectedContentType {
+        /// HTTP status code.
+        status: u16,
+        /// The `content-type` header, `None` when the answer had none.
+        content_type: Option<String>,
+        /// Value of the `x-request-id` response header.
+        request_id: Option<String>,
+        /// The start of the body (at most 4 KiB), decoded lossily as UTF-8.
+        body: String,
     },
     /// The event stream was malformed or ended in the middle of an event.
     Stream(String),
@@ -78,19 +107,24 @@ pub enum Error {
 }
 
 impl Error {
-    /// HTTP status code, for [`Error::Api`].
+    /// HTTP status code, for [`Error::Api`] and [`Error::UnexpectedContentType`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::UnexpectedContentType { status, .. } => {
+                Some(*status)
+            }
             Error::Connection(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
 
-    /// The `x-request-id` of the failed response, for [`Error::Api`].
+    /// The `x-request-id` of the failed response, for [`Error::Api`] and
+    /// [`Error::UnexpectedContentType`].
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api { request_id, .. } => request_id.as_deref(),
+            Error::Api { request_id, .. } | Error::UnexpectedContentType { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -103,7 +137,8 @@ impl Error {
         }
     }
 
-    /// True for errors a new attempt might fix: broken connections and timeouts.
+    /// True for errors a new attempt might fix: broken connections and
+    /// per-attempt timeouts (not [`Error::TotalTimeout`]: the call's time is spent).
     pub fn is_transient(&self) -> bool {
         matches!(self, Error::Connection(_) | Error::Timeout(_))
     }
@@ -171,15 +206,40 @@ impl fmt::Display for Error {
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Timeout(Some(d)) => write!(f, "request timed out after {d:?}"),
             Error::Timeout(None) => f.write_str("request timed out"),
-            Error::Decode { path, source, .. } => {
-                write!(f, "could not decode response at `{path}`: {source}")
+            Error::TotalTimeout {
+                limit,
+                attempts,
+                last,
+            } => {
+                let s = if *attempts == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "total timeout of {limit:?} elapsed after {attempts} attempt{s}; last: {last}"
+                )
             }
+            Error::Decode { path, source, .. } => fmt_decode(f, path, source),
             Error::StreamError { code, message, .. } => {
                 write!(f, "stream error")?;
                 if let Some(c) = code {
                     write!(f, " [{c}]")?;
                 }
                 write!(f, ": {message}")
+            }
+            Error::UnexpectedContentType {
+                status,
+                content_type,
+                request_id,
+                body,
+            } => {
+                let ct = content_type.as_deref().unwrap_or("(none)");
+                write!(
+                    f,
+                    "expected an event stream, got HTTP {status} with content type {ct}"
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                write!(f, "; body starts: {}", Snippet(body))
             }
             Error::Stream(m) => write!(f, "event stream error: {m}"),
             Error::Config(m) => write!(f, "configuration error: {m}"),
@@ -192,8 +252,57 @@ impl std::error::Error for Error {
         match self {
             Error::Connection(e) => Some(e),
             Error::Decode { source, .. } => Some(source),
+            Error::TotalTimeout { last, .. } => Some(&**last),
             _ => None,
         }
+    }
+}
+
+/// Describes a decode failure. For broken JSON the path is only how far
+/// parsing got, so the message leads with the kind of damage and where it is.
+fn fmt_decode(f: &mut fmt::Formatter<'_>, path: &str, source: &serde_json::Error) -> fmt::Result {
+    use serde_json::error::Category;
+    let damage = match source.classify() {
+        Category::Eof => "the JSON ends early",
+        Category::Syntax => "the JSON is malformed",
+        Category::Data | Category::Io => {
+            return write!(f, "could not decode response at `{path}`: {source}");
+        }
+    };
+    write!(f, "could not decode response: {damage}: {source}")?;
+    // serde_json leaves the position out of its message when it has none.
+    if source.line() == 0 {
+        f.write_str(" (position unknown)")?;
+    }
+    if path != "." {
+        write!(f, ", inside `{path}`")?;
+    }
+    Ok(())
+}
+
+/// Characters of a response body shown by `Display`; the error keeps more.
+const SNIPPET_CHARS: usize = 200;
+
+/// The first [`SNIPPET_CHARS`] characters of a body, on one line, so that an
+/// error message stays readable when the body is a page of HTML.
+struct Snippet<'a>(&'a str);
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.trim().is_empty() {
+            return f.write_str("(empty)");
+        }
+        let mut chars = self.0.trim().chars();
+        for c in chars.by_ref().take(SNIPPET_CHARS) {
+            match c {
+                '\n' | '\r' | '\t' => f.write_str(" ")?,
+                c => write!(f, "{c}")?,
+            }
+        }
+        if chars.next().is_some() {
+            f.write_str("…")?;
+        }
+        Ok(())
     }
 }
 

@@ -19,6 +19,9 @@ use super::error::Error;
 pub struct RequestOptions {
     /// Time limit for each attempt (connect, send and read); the client default when `None`.
     pub timeout: Option<Duration>,
+    /// Limit for the whole call, all attempts and the waits between them; the
+    /// client default when `None`. For streams it ends when the events start.
+    pub total_timeout: Option<Duration>,
     /// Retries after the first attempt; the client default when `None`.
     pub max_retries: Option<u32>,
     /// Extra headers, sent after (and so replacing) the client's defaults.
@@ -33,6 +36,12 @@ impl RequestOptions {
     /// Sets the per-attempt time limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the limit for the whole call, across all attempts and the waits between them.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -65,6 +74,9 @@ impl RequestOptions {
         if other.timeout.is_some() {
             self.timeout = other.timeout;
         }
+        if other.total_timeout.is_some() {
+            self.total_timeout = other.total_timeout;
+        }
         if other.max_retries.is_some() {
             self.max_retries = other.max_retries;
         }
@@ -76,12 +88,13 @@ impl RequestOptions {
     }
 }
 
-/// One query pair; `array` pairs may be sent as `name[]=value`.
+/// One query pair; `brackets` pairs are sent as `name[]=value` unless the
+/// client was built with `plain_array_query(true)`.
 #[derive(Clone, Debug)]
 pub(crate) struct QueryPair {
     pub(crate) name: Cow<'static, str>,
     pub(crate) value: String,
-    pub(crate) array: bool,
+    pub(crate) brackets: bool,
 }
 
 /// A request to one endpoint, relative to the client's base URL.
@@ -123,11 +136,21 @@ impl ApiRequest {
     }
 
     /// Appends one query pair.
-    pub fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+    pub fn query(self, name: &'static str, value: impl ToString) -> Self {
+        self.query_pair(name, value.to_string())
+    }
+
+    /// Appends one query pair whose name is computed, such as the
+    /// deepObject style `created[gt]=1`. The name is sent as given (percent-encoded).
+    pub fn query_pair(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
         self.query.push(QueryPair {
-            name: Cow::Borrowed(name),
-            value: value.to_string(),
-            array: false,
+            name: name.into(),
+            value: value.into(),
+            brackets: false,
         });
         self
     }
@@ -140,26 +163,55 @@ impl ApiRequest {
         }
     }
 
-    /// Appends one pair per value: `name=a&name=b`, or `name[]=a&name[]=b`
-    /// when the client was built with `array_query_brackets(true)`.
+    /// Appends one pair per value in the plain form: `name=a&name=b`.
     pub fn query_array(
+        self,
+        name: &'static str,
+        values: impl IntoIterator<Item = impl ToString>,
+    ) -> Self {
+        self.push_array(name, values, false)
+    }
+
+    /// Appends one pair per value with brackets: `name[]=a&name[]=b` (as the
+    /// OpenAI API wants for `include`), or the plain form when the client was
+    /// built with `plain_array_query(true)`.
+    pub fn query_array_brackets(
+        self,
+        name: &'static str,
+        values: impl IntoIterator<Item = impl ToString>,
+    ) -> Self {
+        self.push_array(name, values, true)
+    }
+
+    fn push_array(
         mut self,
         name: &'static str,
         values: impl IntoIterator<Item = impl ToString>,
+        brackets: bool,
     ) -> Self {
         for v in values {
             self.query.push(QueryPair {
                 name: Cow::Borrowed(name),
                 value: v.to_string(),
-                array: true,
+                brackets,
             });
         }
         self
     }
 
     /// Adds a header parameter of the endpoint.
-    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.headers.push((Cow::Borrowed(name), value.to_string()));
+    pub fn header(self, name: &'static str, value: impl ToString) -> Self {
+        self.header_pair(name, value.to_string())
+    }
+
+    /// Adds a header whose name is computed. An invalid name or value fails
+    /// the call with [`Error::Config`] before anything is sent.
+    pub fn header_pair(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 

@@ -13,6 +13,8 @@ pub struct ApiResponse<T> {
     pub status: u16,
     /// All response headers.
     pub headers: HeaderMap,
+    attempts: u32,
+    idempotency_key: Option<String>,
 }
 
 impl<T> ApiResponse<T> {
@@ -21,7 +23,27 @@ impl<T> ApiResponse<T> {
             data,
             status,
             headers,
+            attempts: 1,
+            idempotency_key: None,
         }
+    }
+
+    /// Records how the call went: attempts made and the idempotency key sent.
+    pub(crate) fn with_call(mut self, attempts: u32, idempotency_key: Option<String>) -> Self {
+        self.attempts = attempts;
+        self.idempotency_key = idempotency_key;
+        self
+    }
+
+    /// How many attempts the call took: 1 when the first one succeeded.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The `Idempotency-Key` sent with every attempt (generated for POST, or
+    /// the one chosen); `None` when the request carried none.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
     }
 
     /// The `x-request-id` header, useful when reporting problems.
@@ -50,10 +72,12 @@ impl<T> ApiResponse<T> {
             data: f(self.data),
             status: self.status,
             headers: self.headers,
+            attempts: self.attempts,
+            idempotency_key: self.idempotency_key,
         }
     }
 
-    /// Drops status and headers.
+    /// Drops status, headers and the call details.
     pub fn into_data(self) -> T {
         self.data
     }

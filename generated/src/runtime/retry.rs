@@ -4,7 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -28,6 +28,13 @@ pub trait Sleeper: Send + Sync + 'static {
     /// The current time, used to turn an HTTP-date `retry-after` into a delay.
     fn now(&self) -> SystemTime {
         SystemTime::now()
+    }
+
+    /// A monotonic clock reading, from which the overall deadline of a call
+    /// (`total_timeout`) is measured. A sleeper that returns at once should
+    /// move it forward by each delay, so that waits count against the deadline.
+    fn instant(&self) -> Instant {
+        Instant::now()
     }
 }
 

@@ -237,10 +237,7 @@ impl<T: DeserializeOwned> EventStream<T> {
         let ty = env.as_ref().and_then(|e| e.ty.as_deref());
         if ty == Some("error") || ev.event == "error" {
             self.terminal = true;
-            return Some(Err(stream_error(
-                &ev.data,
-                env.and_then(|e| e.sequence_number),
-            )));
+            return Some(Err(stream_error(&ev)));
         }
         if matches!(
             ty,
@@ -410,46 +407,41 @@ impl<'de> Deserialize<'de> for LenientId {
 }
 
 /// Builds [`Error::StreamError`] from a flat (`{"type":"error","code",...}`)
-/// or nested (`{"type":"error","error":{...}}`) error event.
-fn stream_error(data: &str, sequence_number: Option<u64>) -> Error {
-    #[derive(Deserialize, Default)]
-    struct Fields {
-        #[serde(default)]
-        code: Option<serde_json::Value>,
-        #[serde(default)]
-        message: Option<serde_json::Value>,
-        #[serde(default)]
-        param: Option<serde_json::Value>,
-        #[serde(default)]
-        error: Option<Box<Fields>>,
-    }
-    fn text(v: Option<serde_json::Value>) -> Option<String> {
+/// or nested (`{"type":"error","error":{...}}`) error event, keeping the
+/// parsed event whole so callers can read fields this code does not know.
+fn stream_error(ev: &SseEvent) -> Error {
+    use serde_json::Value;
+    fn text(v: Option<&Value>) -> Option<String> {
         match v? {
-            serde_json::Value::Null => None,
-            serde_json::Value::String(s) => Some(s),
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
             other => Some(other.to_string()),
         }
     }
-    let mut f = serde_json::from_str::<Fields>(data).unwrap_or_default();
-    if let Some(nested) = f.error.take() {
-        f = Fields {
-            code: nested.code.or(f.code),
-            message: nested.message.or(f.message),
-            param: nested.param.or(f.param),
-            error: None,
-        };
-    }
-    let message = text(f.message).unwrap_or_else(|| {
+    let data = &ev.data;
+    let raw = serde_json::from_str::<Value>(data).unwrap_or(Value::Null);
+    // Nested fields win over flat ones, each on its own.
+    let field = |name: &str| {
+        let nested = raw.get("error").and_then(|e| e.get(name));
+        text(nested).or_else(|| text(raw.get(name)))
+    };
+    let message = field("message").unwrap_or_else(|| {
         if data.trim().is_empty() {
             "the server sent an error event".to_owned()
         } else {
             data.to_owned()
         }
     });
+    let event_type = match raw.get("type") {
+        Some(Value::String(t)) => Some(t.clone()),
+        _ => (!ev.event.is_empty()).then(|| ev.event.clone()),
+    };
     Error::StreamError {
-        code: text(f.code),
+        code: field("code"),
         message,
-        param: text(f.param),
-        sequence_number,
+        param: field("param"),
+        sequence_number: raw.get("sequence_number").and_then(Value::as_i64),
+        event_type,
+        event: Box::new(raw),
     }
 }

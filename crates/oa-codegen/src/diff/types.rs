@@ -68,7 +68,7 @@ fn signature(t: &TypeDef, map: &dyn Fn(&str) -> Option<String>) -> String {
                 None => "struct;".to_owned(),
             };
             for f in &s.fields {
-                out.push_str(&format!("{}:{}:{}:{};", f.wire, ty(&f.ty), f.required, f.nullable));
+                out.push_str(&format!("{}:{}:{}:{};", f.wire, ty(&f.ty.to_string()), f.required, f.nullable));
             }
             out
         }
@@ -79,11 +79,11 @@ fn signature(t: &TypeDef, map: &dyn Fn(&str) -> Option<String>) -> String {
         Kind::Union(u) => {
             let mut out = format!("union {};", u.tag.as_deref().unwrap_or(""));
             for v in &u.variants {
-                out.push_str(&format!("{}:{};", v.tags.join(","), ty(&v.ty)));
+                out.push_str(&format!("{}:{};", v.tags.join(","), ty(&v.ty.to_string())));
             }
             out
         }
-        Kind::Alias { target } => format!("alias {}", ty(target)),
+        Kind::Alias { target } => format!("alias {}", ty(&target.to_string())),
     }
 }
 
@@ -131,9 +131,9 @@ fn compare(o: &TypeDef, n: &TypeDef, renames: &Renames, out: &mut Vec<Change>) {
         (Kind::Enum(a), Kind::Enum(b)) => enums(&n.name, a, b, out),
         (Kind::Union(a), Kind::Union(b)) => unions(&n.name, a, b, renames, out),
         (Kind::Alias { target: a }, Kind::Alias { target: b }) => {
-            let a = renamed(a, renames);
-            if &a != b {
-                out.push(Change::new(K::AliasTargetChanged, true, &n.name, type_wire(n)).between(a, b.as_str()));
+            let a = renamed(&a.to_string(), renames);
+            if a != b.to_string() {
+                out.push(Change::new(K::AliasTargetChanged, true, &n.name, type_wire(n)).between(a, b.to_string()));
             }
         }
         (a, b) => {
@@ -168,7 +168,7 @@ fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut 
     for (wire, f) in &olds {
         let Some(g) = news.get(wire) else {
             out.push(
-                Change::new(K::FieldRemoved, true, format!("{ty}::{}", f.name), *wire).before(renamed(&f.ty, renames)),
+                Change::new(K::FieldRemoved, true, format!("{ty}::{}", f.name), *wire).before(renamed(&f.ty.to_string(), renames)),
             );
             continue;
         };
@@ -176,11 +176,11 @@ fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut 
         if f.name != g.name {
             out.push(Change::new(K::FieldRenamed, true, &path, *wire).between(f.name.as_str(), g.name.as_str()));
         }
-        let old_ty = renamed(&f.ty, renames);
-        if strip_option(&old_ty, wrapped(f)) != strip_option(&g.ty, wrapped(g)) {
+        let old_ty = renamed(&f.ty.to_string(), renames);
+        if strip_option(&old_ty, wrapped(f)) != strip_option(&g.ty.to_string(), wrapped(g)) {
             // One change per field: the flips show in the two full types.
             let show = |ty: &str, f: &Field| format!("{ty} ({})", presence(f.required, f.nullable));
-            out.push(Change::new(K::FieldTypeChanged, true, &path, *wire).between(show(&old_ty, f), show(&g.ty, g)));
+            out.push(Change::new(K::FieldTypeChanged, true, &path, *wire).between(show(&old_ty, f), show(&g.ty.to_string(), g)));
             continue;
         }
         let option_changed = wrapped(f) != wrapped(g);
@@ -261,17 +261,17 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
     });
     for (v, w) in pairs {
         let path = format!("{ty}::{}", w.name);
-        let old_ty = renamed(&v.ty, renames);
+        let old_ty = renamed(&v.ty.to_string(), renames);
         if v.name != w.name {
             // One change for both: `Click(Click)` -> `ClickParam(ClickParam)`.
-            let (before, after) = if old_ty == w.ty {
+            let (before, after) = if old_ty == w.ty.to_string() {
                 (v.name.clone(), w.name.clone())
             } else {
                 (format!("{}({old_ty})", v.name), format!("{}({})", w.name, w.ty))
             };
             out.push(Change::new(K::UnionVariantRenamed, true, &path, tags_wire(w)).between(before, after));
-        } else if old_ty != w.ty {
-            out.push(Change::new(K::UnionVariantTypeChanged, true, &path, tags_wire(w)).between(old_ty, w.ty.as_str()));
+        } else if old_ty != w.ty.to_string() {
+            out.push(Change::new(K::UnionVariantTypeChanged, true, &path, tags_wire(w)).between(old_ty, w.ty.to_string()));
         }
         for t in v.tags.iter().filter(|t| !w.tags.contains(t)) {
             out.push(Change::new(K::UnionTagRemoved, true, &path, t.as_str()));
@@ -283,12 +283,12 @@ fn unions(ty: &str, a: &UnionDef, b: &UnionDef, renames: &Renames, out: &mut Vec
     for v in old_left {
         out.push(
             Change::new(K::UnionVariantRemoved, true, format!("{ty}::{}", v.name), tags_wire(v))
-                .before(renamed(&v.ty, renames)),
+                .before(renamed(&v.ty.to_string(), renames)),
         );
     }
     for w in new_left {
         out.push(
-            Change::new(K::UnionVariantAdded, false, format!("{ty}::{}", w.name), tags_wire(w)).after(w.ty.as_str()),
+            Change::new(K::UnionVariantAdded, false, format!("{ty}::{}", w.name), tags_wire(w)).after(w.ty.to_string()),
         );
     }
     if a.other != b.other {

@@ -2,7 +2,7 @@
 //! (recursion through `$recursiveRef` or plain refs) and prints types into the IR.
 
 use super::{Draft, DraftKind, Ty};
-use crate::ir::{Accessor, Field, Kind, StructDef, TypeDef, UnionDef, UnionVariant};
+use crate::ir::{Accessor, Field, Kind, Scalar, StructDef, TagRead, TypeDef, UnionDef, UnionVariant};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Types that `t` holds by value (not behind `Vec`, map or `Box`).
@@ -46,7 +46,8 @@ pub(crate) fn alias_cycles(drafts: &BTreeMap<String, Draft>) -> Vec<(String, Str
         fn names<'t>(t: &'t Ty, out: &mut Vec<&'t str>) {
             match t {
                 Ty::Named(n) => out.push(n),
-                Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) => names(i, out),
+                Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => names(i, out),
+                Ty::Tuple(items) => items.iter().for_each(|i| names(i, out)),
                 _ => {}
             }
         }
@@ -74,37 +75,24 @@ pub(crate) fn alias_cycles(drafts: &BTreeMap<String, Draft>) -> Vec<(String, Str
 }
 
 pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
+    let sizes = Sizes::new(&drafts);
     let mut out = Vec::with_capacity(drafts.len());
     for d in drafts.values() {
         let kind = match &d.kind {
             DraftKind::Struct { fields, tag } => {
                 let fields: Vec<Field> = fields
                     .iter()
-                    .map(|f| {
-                        let inner = boxed_if_cyclic(&drafts, &d.name, &f.ty);
-                        let optional = !f.required || f.nullable;
-                        let ty = if optional { format!("Option<{}>", inner.rust()) } else { inner.rust() };
-                        Field {
-                            rename: crate::naming::bare(&f.name) != f.wire,
-                            name: f.name.clone(),
-                            wire: f.wire.clone(),
-                            ty,
-                            optional,
-                            scalar: match &f.ty {
-                                Ty::String | Ty::I64 | Ty::F64 | Ty::Bool => Some(f.ty.rust()),
-                                _ => None,
-                            },
-                            required: f.required,
-                            nullable: f.nullable,
-                            skip_none: !f.required,
-                            fact: format!(
-                                "Wire name `{}`; {}{}.",
-                                f.wire,
-                                if f.required { "required" } else { "optional" },
-                                if f.nullable { ", nullable" } else { "" }
-                            ),
-                            doc: f.doc.clone(),
-                        }
+                    .map(|f| Field {
+                        name: f.name.clone(),
+                        wire: f.wire.clone(),
+                        // A field holding its own type by value is boxed, and empty until read.
+                        ty: match boxed_if_cyclic(&drafts, &d.name, &f.ty) {
+                            Ty::Boxed(inner) => Ty::OptionBox(inner),
+                            other => other,
+                        },
+                        required: f.required,
+                        nullable: f.nullable,
+                        doc: f.doc.clone(),
                     })
                     .collect();
                 let mut scope = crate::naming::Scope::with_reserved(fields.iter().map(|f| f.name.as_str()));
@@ -112,27 +100,35 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
                 Kind::Struct(StructDef { fields, tag: tag.clone(), extra })
             }
             DraftKind::Enum(e) => Kind::Enum(e.clone()),
-            DraftKind::Union { tag, variants, dispatch, untagged, other } => Kind::Union(UnionDef {
-                tag: tag.clone(),
-                accessors: common_scalars(&drafts, variants),
-                variants: union_variants(&drafts, d, variants),
-                fast: dispatch
-                    .iter()
-                    .filter(|arm| arm.candidates.len() == 1)
-                    .filter(|arm| {
-                        variants.iter().any(|(n, t, _)| {
-                            n == &arm.candidates[0] && t.by_value_name().is_some_and(|t| is_struct(&drafts, t))
+            DraftKind::Union { tag, variants, dispatch, untagged, other } => {
+                let accessors = common_scalars(&drafts, variants);
+                let tag_method = tag.as_ref().map(|t| {
+                    let mut scope = crate::naming::Scope::with_reserved(accessors.iter().map(|a| a.name.as_str()).chain(["as_str", "from_value"]));
+                    scope.claim(&crate::naming::tag_method_name(&d.name, t), "_wire")
+                });
+                Kind::Union(UnionDef {
+                    tag: tag.clone(),
+                    accessors,
+                    tag_method,
+                    variants: union_variants(&drafts, &sizes, d, tag.as_deref(), variants),
+                    fast: dispatch
+                        .iter()
+                        .filter(|arm| arm.candidates.len() == 1)
+                        .filter(|arm| {
+                            variants.iter().any(|(n, t, _)| {
+                                n == &arm.candidates[0] && t.by_value_name().is_some_and(|t| is_struct(&drafts, t))
+                            })
                         })
-                    })
-                    .cloned()
-                    .collect(),
-                dispatch: dispatch.clone(),
-                untagged: untagged.clone(),
-                other: other.clone(),
-            }),
-            DraftKind::Alias(t) => Kind::Alias { target: t.rust() },
+                        .cloned()
+                        .collect(),
+                    dispatch: dispatch.clone(),
+                    untagged: untagged.clone(),
+                    other: other.clone(),
+                })
+            }
+            DraftKind::Alias(t) => Kind::Alias { target: t.clone() },
         };
-        out.push(TypeDef { name: d.name.clone(), module: d.module.clone(), origin: d.origin.clone(), doc: d.doc.clone(), kind });
+        out.push(TypeDef { name: d.name.clone(), module: d.owner.clone(), origin: d.origin.clone(), doc: d.doc.clone(), kind });
     }
     out
 }
@@ -141,28 +137,114 @@ fn is_struct(drafts: &BTreeMap<String, Draft>, name: &str) -> bool {
     drafts.get(name).is_some_and(|d| matches!(d.kind, DraftKind::Struct { .. }))
 }
 
-fn union_variants(drafts: &BTreeMap<String, Draft>, d: &Draft, variants: &[(String, Ty, Vec<String>)]) -> Vec<UnionVariant> {
+/// Payloads larger than this are boxed in unions, so that an event or item stays small.
+const BOX_ABOVE: usize = 128;
+
+fn union_variants(
+    drafts: &BTreeMap<String, Draft>,
+    sizes: &Sizes,
+    d: &Draft,
+    tag_prop: Option<&str>,
+    variants: &[(String, Ty, Vec<String>)],
+) -> Vec<UnionVariant> {
     variants
         .iter()
         .map(|(n, t, tags)| {
-            let ty = boxed_if_cyclic(drafts, &d.name, t);
+            let cyclic = boxed_if_cyclic(drafts, &d.name, t);
+            let large = t.by_value_name().is_some() && sizes.of(t) > BOX_ABOVE;
+            let ty = if large && !matches!(cyclic, Ty::Boxed(_)) { Ty::Boxed(Box::new(t.clone())) } else { cyclic };
             let unique = variants.iter().filter(|(_, other, _)| canonical(drafts, other) == canonical(drafts, t)).count() == 1;
-            let required = match t.by_value_name().and_then(|n| drafts.get(n)).map(|d| &d.kind) {
-                Some(DraftKind::Struct { fields, .. }) => fields.iter().filter(|f| f.required).map(|f| f.wire.clone()).collect(),
-                _ => Vec::new(),
+            let fields = match t.by_value_name().and_then(|n| drafts.get(n)).map(|d| &d.kind) {
+                Some(DraftKind::Struct { fields, .. }) => Some(fields),
+                _ => None,
             };
+            let required = fields.map(|f| f.iter().filter(|f| f.required).map(|f| f.wire.clone()).collect()).unwrap_or_default();
+            let tag_read = match (tags.as_slice(), tag_prop, fields) {
+                ([one], _, _) => TagRead::Literal(one.clone()),
+                (_, Some(prop), Some(fields)) => fields
+                    .iter()
+                    .find(|f| f.wire == prop && matches!(canonical(drafts, &f.ty), Ty::String | Ty::Named(_)))
+                    .filter(|f| matches!(canonical(drafts, &f.ty), Ty::String) || f.ty.by_value_name().is_some_and(|n| is_enum(drafts, n)))
+                    .map_or(TagRead::Unknown, |f| TagRead::Field(f.name.clone())),
+                _ => TagRead::Unknown,
+            };
+            let mut doc = Vec::new();
+            match tags.as_slice() {
+                [] => {}
+                [one] => doc.push(format!("`{one}`: a [`{}`].", t.rust())),
+                many => doc.push(format!(
+                    "{}: a [`{}`].",
+                    many.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),
+                    t.rust()
+                )),
+            }
+            if doc.is_empty() {
+                doc.push(match t.by_value_name() {
+                    Some(name) => format!("A [`{name}`]."),
+                    None => format!("A `{}`.", t.rust()),
+                });
+            }
             UnionVariant {
                 union: t.by_value_name().and_then(|n| drafts.get(n)).is_some_and(|d| matches!(d.kind, DraftKind::Union { .. })),
                 required,
                 from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)),
+                text: unique && matches!(canonical(drafts, t), Ty::String) && matches!(t, Ty::String),
                 name: n.clone(),
                 object: t.by_value_name().is_some_and(|t| is_struct(drafts, t)),
                 boxed: matches!(ty, Ty::Boxed(_)),
-                ty: ty.rust(),
+                payload: t.clone(),
+                ty,
                 tags: tags.clone(),
+                doc,
+                tag_read,
             }
         })
         .collect()
+}
+
+fn is_enum(drafts: &BTreeMap<String, Draft>, name: &str) -> bool {
+    drafts.get(name).is_some_and(|d| matches!(d.kind, DraftKind::Enum(_)))
+}
+
+/// Approximate in-memory sizes of the generated types, to decide which union payloads to box.
+struct Sizes<'d> {
+    drafts: &'d BTreeMap<String, Draft>,
+    memo: std::cell::RefCell<BTreeMap<String, usize>>,
+}
+
+impl<'d> Sizes<'d> {
+    fn new(drafts: &'d BTreeMap<String, Draft>) -> Self {
+        Sizes { drafts, memo: Default::default() }
+    }
+
+    fn of(&self, t: &Ty) -> usize {
+        match t {
+            Ty::String | Ty::Bytes | Ty::List(_) | Ty::Map(_) => 24,
+            Ty::I64 | Ty::F64 | Ty::Boxed(_) | Ty::OptionBox(_) => 8,
+            Ty::Bool => 1,
+            Ty::Json => 32,
+            Ty::JsonObject => 72,
+            Ty::Tuple(items) => items.iter().map(|t| self.of(t)).sum(),
+            Ty::Named(n) => self.named(n),
+        }
+    }
+
+    fn named(&self, name: &str) -> usize {
+        if let Some(size) = self.memo.borrow().get(name) {
+            return *size;
+        }
+        // A type met again while its size is computed is behind a box somewhere.
+        self.memo.borrow_mut().insert(name.to_owned(), 8);
+        let size = match self.drafts.get(name).map(|d| &d.kind) {
+            Some(DraftKind::Struct { fields, .. }) => 80 + fields.iter().map(|f| self.of(&f.ty) + 8).sum::<usize>(),
+            Some(DraftKind::Enum(_)) => 24,
+            Some(DraftKind::Union { variants, .. }) => 8 + variants.iter().map(|v| self.of(&v.1).min(BOX_ABOVE)).max().unwrap_or(0),
+            Some(DraftKind::Alias(t)) => self.of(t),
+            None => 8,
+        };
+        self.memo.borrow_mut().insert(name.to_owned(), size);
+        size
+    }
 }
 
 /// The type with aliases expanded, to compare what Rust sees (two aliases of one type clash).
@@ -204,17 +286,19 @@ fn common_scalars(drafts: &BTreeMap<String, Draft>, variants: &[(String, Ty, Vec
     let Some(structs) = structs.filter(|s| s.len() > 1) else { return Vec::new() };
     let mut out = Vec::new();
     for f in structs[0].1 {
-        if !matches!(f.ty, Ty::I64 | Ty::F64 | Ty::Bool | Ty::String) {
-            continue;
-        }
-        let arms: Option<Vec<(String, String, bool)>> = structs
+        let scalar = match f.ty {
+            Ty::I64 => Scalar::I64,
+            Ty::F64 => Scalar::F64,
+            Ty::Bool => Scalar::Bool,
+            Ty::String => Scalar::String,
+            _ => continue,
+        };
+        let arms: Option<Vec<(String, String)>> = structs
             .iter()
-            .map(|(variant, fields)| {
-                fields.iter().find(|g| g.wire == f.wire && g.ty == f.ty).map(|g| ((*variant).clone(), g.name.clone(), !g.required || g.nullable))
-            })
+            .map(|(variant, fields)| fields.iter().find(|g| g.wire == f.wire && g.ty == f.ty).map(|g| ((*variant).clone(), g.name.clone())))
             .collect();
         if let Some(arms) = arms {
-            out.push(Accessor { name: f.name.clone(), wire: f.wire.clone(), ty: f.ty.rust(), arms });
+            out.push(Accessor { name: f.name.clone(), wire: f.wire.clone(), scalar, arms });
         }
     }
     out

@@ -3,9 +3,10 @@
 //! and `finish` (recursion boxing and printing types into the IR).
 
 mod finish;
+mod modules;
 mod operation;
+mod params;
 mod schema;
-mod ty;
 mod union;
 
 use crate::diag::Diagnostics;
@@ -14,13 +15,14 @@ use crate::naming::{self, Scope};
 use crate::settings::Settings;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-pub(crate) use ty::Ty;
+pub(crate) use crate::ty::Ty;
 
 /// A type as lowering builds it; `finish` turns it into an `ir::TypeDef`.
 #[derive(Debug, Clone)]
 pub(crate) struct Draft {
     pub name: String,
-    pub module: String,
+    /// The component this type was lowered from (itself, for a component).
+    pub owner: String,
     pub origin: String,
     pub doc: Vec<String>,
     pub kind: DraftKind,
@@ -68,8 +70,22 @@ pub(crate) struct Lowerer<'a> {
     pub names: Scope,
     /// Component pointer (`#/components/schemas/X`) -> Rust type name.
     pub components: BTreeMap<String, String>,
-    /// The component being lowered: its name, module and pointer (for `$recursiveRef` and files).
-    pub current: (String, String, String),
+    /// What is being lowered (for `$recursiveRef` and the grouping of inline types).
+    pub current: Current,
+    /// Pointers of inline `$ref` targets being lowered: a target met again is a cycle.
+    pub active: Vec<String>,
+    pub settings: &'a Settings,
+}
+
+/// The component (or operation) being lowered.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Current {
+    /// Its Rust type name (the target of `$recursiveRef: "#"`).
+    pub name: String,
+    /// The component its inline types belong to, for grouping them into modules.
+    pub owner: String,
+    /// Its `$ref` pointer (`#/components/schemas/X`).
+    pub pointer: String,
 }
 
 /// Lowers the selected part of `root` into the IR.
@@ -88,7 +104,9 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         drafts: BTreeMap::new(),
         names: Scope::with_reserved(naming::reserved_type_names()),
         components: BTreeMap::new(),
-        current: Default::default(),
+        current: Current::default(),
+        active: Vec::new(),
+        settings,
     };
     for ptr in &component_ptrs {
         let raw = ptr.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
@@ -98,10 +116,10 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     for ptr in &component_ptrs {
         let name = lowerer.components[ptr].clone();
         let schema = schema::resolve_ptr(root, ptr).unwrap_or(&Value::Null);
-        lowerer.current = (name.clone(), naming::module_name(&name), ptr.clone());
+        lowerer.current = Current { name: name.clone(), owner: name.clone(), pointer: ptr.clone() };
         lowerer.lower_component(&name, schema, ptr);
     }
-    let groups = operation::lower_operations(&mut lowerer, &selected, settings);
+    let groups = operation::lower_operations(&mut lowerer, &selected);
     let mut pages: Vec<ir::Pagination> = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
         if let Some(p) = &op.pagination {
@@ -127,7 +145,8 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
             rust,
         })
         .collect();
-    let types = finish::finish(drafts);
+    let mut types = finish::finish(drafts);
+    let modules = modules::assign(&mut types);
     let title = root.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned();
     let ir = Ir {
         crate_name: settings.crate_name.clone(),
@@ -139,6 +158,9 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         pages,
         extensions: settings.extensions.clone(),
         components,
+        modules,
+        deny_missing_docs: settings.deny_missing_docs,
+        crate_doc: settings.crate_doc_text.as_deref().map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default(),
     };
     (Some(ir), diags)
 }

@@ -1,10 +1,11 @@
-//! Lowering of operations: selection by path prefix, parameters (path and query), JSON request
-//! bodies, JSON and event-stream answers, grouped into client handles (`client.responses()`).
+//! Lowering of operations: selection by path prefix, request bodies, JSON and event-stream
+//! answers, pagination, and the naming of each operation's methods and of the group handles
+//! (`client.responses()`). Parameters are lowered in `params`.
 
-use super::schema::{doc_lines, resolve_ptr};
+use super::schema::resolve_ptr;
 use super::{Lowerer, NameHint, Ty};
 use crate::diag::Diagnostics;
-use crate::ir::{Body, Group, Operation, Pagination, Param, PathPart, QueryParam, QueryStruct, StreamFlag};
+use crate::ir::{Body, BodyEncoding, Group, Locals, OpNames, Operation, Pagination, ParamEncoding, ParamPlace, QueryStruct, StreamFlag};
 use crate::naming::{self, Scope};
 use crate::settings::Settings;
 use serde_json::{Map, Value};
@@ -55,268 +56,255 @@ pub(crate) fn select<'a>(root: &'a Value, settings: &Settings, diags: &mut Diagn
     out
 }
 
-fn deref_component<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
+pub(crate) fn deref_component<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str).and_then(|r| resolve_ptr(root, r)) {
         Some(t) => t,
         None => v,
     }
 }
 
-pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>], settings: &Settings) -> Vec<Group> {
-    let mut groups: BTreeMap<String, (Scope, Vec<Operation>)> = BTreeMap::new();
+/// An operation lowered but not yet named: method names are claimed per group afterwards, the
+/// base names of all operations first, so that a suffixed form (`list_stream`) never takes the
+/// name of another operation (`listStream`).
+struct Lowered {
+    group: String,
+    base: String,
+    op: Operation,
+}
+
+/// Names the method bodies use; parameters yield to them.
+const LOCALS: [&str; 6] = ["path", "request", "params", "body", "client", "stream"];
+
+pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>]) -> Vec<Group> {
+    let mut lowered: Vec<Lowered> = Vec::new();
     for sel in ops {
-        let op = sel.node.as_object().expect("checked in select");
-        let op_id = op.get("operationId").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| {
-            format!("{}{}", sel.method, naming::type_name(&sel.path))
-        });
-        let overrides = settings.operations.get(&op_id).cloned().unwrap_or_default();
-        let group = overrides.group.clone().unwrap_or_else(|| {
-            op.get("tags")
-                .and_then(|t| t.get(0))
-                .and_then(Value::as_str)
-                .map(|t| naming::field_name(t))
-                .unwrap_or_else(|| "default".into())
-        });
-        let group = naming::bare(&naming::field_name(&group)).to_owned();
-        let (bare_path, fixed_query) = match sel.path.split_once('?') {
-            Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
-            None => (sel.path.clone(), None),
-        };
-        let entry = groups.entry(group.clone()).or_insert_with(|| (Scope::with_reserved(["new", "client", "options", "with_options"]), Vec::new()));
-        let base_method = overrides.method.clone().unwrap_or_else(|| naming::field_name(&op_id));
-        let suffix = fixed_query.as_deref().map(|q| format!("_{}", naming::bare(&naming::field_name(q)))).unwrap_or_default();
-        let method_name = entry.0.claim(&base_method, &suffix);
-        for suffix in ["stream", "with_response", "pages", "request"] {
-            entry.0.claim(&format!("{}_{suffix}", naming::bare(&method_name)), "");
+        let errors_before = lw.diags.errors().count();
+        let mark = lw.diags.items.len();
+        let Some(one) = lower_operation(lw, sel) else { continue };
+        // A problem inside one operation leaves that operation out, not the whole document.
+        if lw.diags.errors().count() > errors_before {
+            demote(&mut lw.diags, mark, &sel.pointer);
+            continue;
         }
-        let type_base = naming::type_name(&op_id);
+        lowered.push(one);
+    }
+    name_groups(lw, lowered)
+}
 
-        // Parameters: the path item's, then the operation's (which override by name and place).
-        let mut params: Vec<(String, &Value)> = Vec::new();
-        for (src, list) in [("item", sel.path_item.get("parameters")), ("op", op.get("parameters"))] {
-            let Some(list) = list else { continue };
-            let Some(list) = list.as_array() else {
-                lw.diags.error(format!("{}/parameters", sel.pointer), "`parameters` must be an array");
-                continue;
-            };
-            for (i, p) in list.iter().enumerate() {
-                let base = if src == "op" { sel.pointer.clone() } else { sel.pointer.rsplit_once('/').map(|x| x.0.to_owned()).unwrap_or_default() };
-                params.push((format!("{base}/parameters/{i}"), p));
-            }
-        }
-        let mut path_params = Vec::new();
-        let mut query_params = Vec::new();
-        let mut param_scope = Scope::with_reserved(["body", "query", "self", "stream"]);
-        let mut query_scope = Scope::new();
-        let query_name = lw.names.claim(&format!("{}Query", naming::type_name(naming::bare(&method_name))), "Params");
-        // Inline types of this operation (query enums, inline bodies and answers) get a module
-        // named after the operation, not the last component lowered.
-        lw.current = (type_base.clone(), naming::module_name(&format!("{type_base}Operation")), sel.pointer.clone());
-        for (pptr, p) in params {
-            let p = deref_component(lw.root, p);
-            let Some(pm) = p.as_object() else {
-                lw.diags.error(&pptr, "a parameter must be an object");
-                continue;
-            };
-            let (Some(name), Some(place)) = (pm.get("name").and_then(Value::as_str), pm.get("in").and_then(Value::as_str)) else {
-                lw.diags.error(&pptr, "a parameter needs a string `name` and `in`");
-                continue;
-            };
-            let schema = pm.get("schema").cloned().unwrap_or(Value::Object(Map::new()));
-            let doc = doc_lines(pm);
-            match place {
-                "path" => {
-                    let ident = param_scope.claim(&naming::field_name(name), "_");
-                    path_params.push(Param { name: ident, wire: name.to_owned(), ty: "&str".into(), doc });
-                }
-                "query" => {
-                    let ctx = NameHint::Context(naming::nested_type_name(&query_name, name));
-                    let lowered = lw.lower(&schema, &format!("{pptr}/schema"), ctx);
-                    let required = pm.get("required").and_then(Value::as_bool).unwrap_or(false);
-                    let (array, item) = match &lowered.ty {
-                        Ty::List(inner) => (true, inner.as_ref().clone()),
-                        other => (false, other.clone()),
-                    };
-                    let scalar = match &item {
-                        Ty::String | Ty::I64 | Ty::F64 | Ty::Bool => true,
-                        // Enums print their wire value; structs and maps do not print.
-                        Ty::Named(n) => lw.drafts.get(n).is_some_and(|d| matches!(d.kind, super::DraftKind::Enum(_))),
-                        _ => false,
-                    };
-                    if !scalar {
-                        lw.diags.warning(&pptr, format!("query parameter `{name}` has a structured type; sent as its JSON text"));
-                    }
-                    let inner = lowered.ty.rust_qualified();
-                    let ty = if required { inner } else { format!("Option<{inner}>") };
-                    query_params.push(QueryParam {
-                        name: query_scope.claim(&naming::field_name(name), "_"),
-                        wire: name.to_owned(),
-                        ty,
-                        required,
-                        array,
-                        serde: !scalar,
-                        doc,
-                    });
-                }
-                _ => lw.diags.warning(&pptr, format!("{place} parameter `{name}` is not generated; set it through request options")),
-            }
-        }
-        let mut path_parts = Vec::new();
-        let mut rest = bare_path.as_str();
-        while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else { break };
-            if start > 0 {
-                path_parts.push(PathPart { literal: Some(rest[..start].to_owned()), param: None });
-            }
-            let wire = &rest[start + 1..start + len];
-            match path_params.iter().find(|p| p.wire == wire) {
-                Some(p) => path_parts.push(PathPart { literal: None, param: Some(p.name.clone()) }),
-                None => {
-                    lw.diags.warning(&sel.pointer, format!("path parameter `{wire}` is not declared; taken as a string"));
-                    let ident = param_scope.claim(&naming::field_name(wire), "_");
-                    path_params.push(Param { name: ident.clone(), wire: wire.to_owned(), ty: "&str".into(), doc: Vec::new() });
-                    path_parts.push(PathPart { literal: None, param: Some(ident) });
-                }
-            }
-            rest = &rest[start + len + 1..];
-        }
-        if !rest.is_empty() {
-            path_parts.push(PathPart { literal: Some(rest.to_owned()), param: None });
-        }
-        // A path parameter the template does not use would be a dead argument.
-        path_params.retain(|p| {
-            let used = path_parts.iter().any(|part| part.param.as_deref() == Some(p.name.as_str()));
-            if !used {
-                lw.diags.warning(&sel.pointer, format!("path parameter `{}` does not occur in the path; left out", p.wire));
-            }
-            used
-        });
-        if let Some(q) = &fixed_query {
-            for pair in q.split('&') {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                query_params.push(QueryParam {
-                    name: String::new(),
-                    wire: k.to_owned(),
-                    ty: format!("={v}"),
-                    required: true,
-                    array: false,
-                    serde: false,
-                    doc: Vec::new(),
-                });
-            }
-        }
+/// Turns the errors found from `mark` on into warnings, with one saying the operation is left out.
+fn demote(diags: &mut Diagnostics, mark: usize, pointer: &str) {
+    for d in &mut diags.items[mark..] {
+        d.severity = crate::diag::Severity::Warning;
+    }
+    diags.warning(pointer, "operation left out: it cannot be generated (see the warnings above; --strict makes them errors)");
+}
 
-        // Request body: JSON only; other media types are reported and left out.
-        let mut body = None;
-        let mut stream_flag = None;
-        if let Some(rb) = op.get("requestBody") {
-            let rb = deref_component(lw.root, rb);
-            let required = rb.get("required").and_then(Value::as_bool).unwrap_or(false);
-            let content = rb.get("content").and_then(Value::as_object);
-            // JSON first; else a form or multipart body, typed the same way and encoded by `wire`.
-            let chosen = content.and_then(|c| {
-                c.iter()
-                    .find(|(k, _)| is_json(k))
-                    .or_else(|| c.iter().find(|(k, _)| *k == "multipart/form-data" || *k == "application/x-www-form-urlencoded"))
-            });
-            match chosen {
-                Some((media, mt)) => {
-                    let schema = mt.get("schema").cloned().unwrap_or(Value::Bool(true));
-                    let sptr = format!("{}/requestBody/content/{}/schema", sel.pointer, oa_load::escape_token(media));
-                    let ty = lw.lower(&schema, &sptr, NameHint::Context(format!("{type_base}Body"))).ty;
-                    let encoding = if is_json(media) { "json" } else if media == "multipart/form-data" { "multipart" } else { "form" };
-                    if encoding == "json" && view_has_property(lw.root, &schema, &settings.stream_flag) {
-                        stream_flag = Some(StreamFlag { wire: settings.stream_flag.clone(), in_body: true });
-                    }
-                    let binary_fields = crate::view::located_properties(lw.root, &schema, "", 0)
-                        .into_iter()
-                        .filter(|(_, s, _)| is_binary(lw.root, s))
-                        .map(|(n, _, _)| n.to_owned())
-                        .collect();
-                    body = Some(Body { ty: ty.rust_qualified(), required, encoding: encoding.into(), binary_fields });
-                }
-                None => {
-                    lw.diags.warning(format!("{}/requestBody", sel.pointer), "operation skipped: no JSON, form or multipart request body");
-                    continue;
-                }
-            }
-        }
-        if stream_flag.is_none() && query_params.iter().any(|q| q.wire == settings.stream_flag) {
-            stream_flag = Some(StreamFlag { wire: settings.stream_flag.clone(), in_body: false });
-        }
+fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> {
+    let settings = lw.settings;
+    let op = sel.node.as_object().expect("checked in select");
+    let op_id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{}{}", sel.method, naming::type_name(&sel.path)));
+    let overrides = settings.operations.get(&op_id).cloned().unwrap_or_default();
+    let group = overrides.group.clone().unwrap_or_else(|| {
+        op.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str).map(naming::field_name).unwrap_or_else(|| "default".into())
+    });
+    let group = naming::bare(&naming::field_name(&group)).to_owned();
+    let fixed_suffix = sel.path.split_once('?').map(|(_, q)| format!("_{}", naming::bare(&naming::field_name(q)))).unwrap_or_default();
+    let base = format!("{}{fixed_suffix}", naming::bare(&overrides.method.clone().unwrap_or_else(|| naming::field_name(&op_id))));
+    let type_base = naming::type_name(&op_id);
+    // Inline types of this operation (parameter enums, inline bodies and answers) are grouped
+    // with the operation's group, not with the last component lowered.
+    lw.current = super::Current { name: type_base.clone(), owner: naming::type_name(&group), pointer: sel.pointer.clone() };
+    let params_name = format!("{}Params", naming::type_name(&base));
+    let params = super::params::lower(lw, sel, &LOCALS, &params_name);
 
-        // Answers: the first 2xx status with content decides.
-        let mut json_response = None;
-        let mut event_type = None;
-        let responses = op.get("responses").and_then(Value::as_object);
-        let mut success: Vec<(&String, &Value)> =
-            responses.map(|r| r.iter().filter(|(k, _)| k.starts_with('2')).collect()).unwrap_or_default();
-        success.sort_by(|a, b| a.0.cmp(b.0));
-        if let Some((status, resp)) = success.first() {
-            let resp = deref_component(lw.root, resp);
-            if let Some(content) = resp.get("content").and_then(Value::as_object) {
-                let base = format!("{}/responses/{}/content", sel.pointer, oa_load::escape_token(status));
-                for (media, mt) in content {
-                    let schema = mt.get("schema").cloned().unwrap_or(Value::Bool(true));
-                    let sptr = format!("{base}/{}/schema", oa_load::escape_token(media));
-                    if is_json(media) && json_response.is_none() {
-                        let ty = lw.lower(&schema, &sptr, NameHint::Context(format!("{type_base}Response"))).ty;
-                        json_response = Some(ty.rust_qualified());
-                    } else if media == "text/event-stream" && event_type.is_none() {
-                        let ty = lw.lower(&schema, &sptr, NameHint::Context(format!("{type_base}Event"))).ty;
-                        event_type = Some(ty.rust_qualified());
-                    }
+    let (body, body_flag) = match op.get("requestBody") {
+        Some(rb) => match lower_body(lw, sel, rb, &type_base) {
+            Some((body, flag)) => (Some(body), flag),
+            None => return None,
+        },
+        None => (None, false),
+    };
+    let (json_response, event_type) = lower_answers(lw, sel, &type_base);
+    let flag_in_query = params.query.iter().any(|q| q.wire == settings.stream_flag && q.place == ParamPlace::Query);
+    let stream_flag = (event_type.is_some() && json_response.is_some() && (body_flag || flag_in_query))
+        .then(|| StreamFlag { wire: settings.stream_flag.clone(), in_body: body_flag });
+    let mut doc = Vec::new();
+    for key in ["summary", "description"] {
+        if let Some(s) = op.get(key).and_then(Value::as_str) {
+            doc.extend(s.trim().lines().map(|l| l.trim_end().to_owned()));
+            doc.push(String::new());
+        }
+    }
+    let query = (!params.query.is_empty()).then(|| QueryStruct {
+        name: params_name.clone(),
+        doc: vec![format!("Parameters of [`{}::{base}`](crate::api::{}::{base}).", naming::type_name(&group), naming::type_name(&group))],
+        params: params.query,
+    });
+    let pagination = detect_pagination(lw, json_response.as_ref(), query.as_ref());
+    let raw_response = json_response.is_none() && event_type.is_none();
+    let locals = Locals {
+        path: LOCALS[0].into(),
+        request: LOCALS[1].into(),
+        params: LOCALS[2].into(),
+        body: LOCALS[3].into(),
+        client: LOCALS[4].into(),
+        stream: LOCALS[5].into(),
+    };
+    let op = Operation {
+        id: op_id,
+        names: OpNames::default(),
+        locals,
+        http_method: sel.method.to_ascii_uppercase(),
+        path: sel.path.split_once('?').map_or(sel.path.as_str(), |p| p.0).to_owned(),
+        path_parts: params.path_parts,
+        path_params: params.path,
+        query,
+        fixed_query: params.fixed_query,
+        body,
+        json_response,
+        raw_response,
+        pagination,
+        event_type,
+        stream_flag,
+        doc,
+    };
+    Some(Lowered { group, base, op })
+}
+
+/// The request body: JSON (also `*/*` with a schema), multipart and form bodies typed by their
+/// schema; bytes and text as they are. `None` (with a warning) when no media type is usable.
+fn lower_body(lw: &mut Lowerer<'_>, sel: &Selected<'_>, rb: &Value, type_base: &str) -> Option<(Body, bool)> {
+    let rb = deref_component(lw.root, rb);
+    let required = rb.get("required").and_then(Value::as_bool).unwrap_or(false);
+    let content = rb.get("content").and_then(Value::as_object);
+    let pick = |want: &dyn Fn(&str, &Value) -> bool| content.and_then(|c| c.iter().find(|(k, v)| want(k, v)));
+    let structured = |v: &Value| v.get("schema").is_some_and(|s| !crate::view::types(crate::view::deref(lw.root, s).as_object().unwrap_or(&Map::new())).contains(&"string"));
+    let chosen = pick(&|k, _| is_json(k))
+        .map(|c| (c, BodyEncoding::Json))
+        .or_else(|| pick(&|k, _| k == "multipart/form-data").map(|c| (c, BodyEncoding::Multipart)))
+        .or_else(|| pick(&|k, _| k == "application/x-www-form-urlencoded").map(|c| (c, BodyEncoding::Form)))
+        .or_else(|| pick(&|k, v| k == "*/*" && structured(v)).map(|c| (c, BodyEncoding::Json)))
+        .or_else(|| pick(&|k, _| k.starts_with("text/")).map(|c| (c, BodyEncoding::Text)))
+        .or_else(|| pick(&|k, _| k == "application/octet-stream" || k == "*/*" || k.ends_with("/*")).map(|c| (c, BodyEncoding::Bytes)));
+    let Some(((media, mt), encoding)) = chosen else {
+        lw.diags.warning(format!("{}/requestBody", sel.pointer), "operation skipped: no JSON, form, multipart, text or binary request body");
+        return None;
+    };
+    let media = if media == "*/*" || media.ends_with("/*") {
+        if encoding == BodyEncoding::Json { "application/json".to_owned() } else { "application/octet-stream".to_owned() }
+    } else {
+        media.clone()
+    };
+    let schema = mt.get("schema").cloned().unwrap_or(Value::Bool(true));
+    let sptr = format!("{}/requestBody/content/{}/schema", sel.pointer, oa_load::escape_token(&media));
+    let ty = match encoding {
+        BodyEncoding::Bytes => Ty::Bytes,
+        BodyEncoding::Text => Ty::String,
+        _ => lw.lower(&schema, &sptr, NameHint::Context(format!("{type_base}Body"))).ty,
+    };
+    let flag = encoding == BodyEncoding::Json && view_has_property(lw.root, &schema, &lw.settings.stream_flag);
+    let binary_fields = match encoding {
+        BodyEncoding::Multipart => crate::view::located_properties(lw.root, &schema, "", 0)
+            .into_iter()
+            .filter(|(_, s, _)| is_binary(lw.root, s, 0))
+            .map(|(n, _, _)| n.to_owned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let form_styles = match (encoding, mt.get("encoding").and_then(Value::as_object)) {
+        (BodyEncoding::Form, Some(enc)) => enc
+            .iter()
+            .filter(|(_, e)| e.get("style").is_some() || e.get("explode").is_some())
+            .map(|(name, e)| {
+                let style = e.get("style").and_then(Value::as_str).unwrap_or("form").to_owned();
+                let explode = e.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+                (name.clone(), style, explode)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some((Body { ty, required, encoding, media, binary_fields, form_styles }, flag))
+}
+
+/// The first 2xx answer with content: its JSON type and its event type, if any.
+fn lower_answers(lw: &mut Lowerer<'_>, sel: &Selected<'_>, type_base: &str) -> (Option<Ty>, Option<Ty>) {
+    let mut json = None;
+    let mut events = None;
+    let responses = sel.node.get("responses").and_then(Value::as_object);
+    let mut success: Vec<(&String, &Value)> = responses.map(|r| r.iter().filter(|(k, _)| k.starts_with('2')).collect()).unwrap_or_default();
+    success.sort_by(|a, b| a.0.cmp(b.0));
+    let Some((status, resp)) = success.first() else { return (None, None) };
+    let resp = deref_component(lw.root, resp);
+    let Some(content) = resp.get("content").and_then(Value::as_object) else { return (None, None) };
+    let base = format!("{}/responses/{}/content", sel.pointer, oa_load::escape_token(status));
+    for (media, mt) in content {
+        let schema = mt.get("schema").cloned().unwrap_or(Value::Bool(true));
+        let sptr = format!("{base}/{}/schema", oa_load::escape_token(media));
+        if is_json(media) && json.is_none() {
+            json = Some(lw.lower(&schema, &sptr, NameHint::Context(format!("{type_base}Response"))).ty);
+        } else if media == "text/event-stream" && events.is_none() {
+            events = Some(lw.lower(&schema, &sptr, NameHint::Context(format!("{type_base}Event"))).ty);
+        }
+    }
+    (json, events)
+}
+
+/// Claims every method name per group (base names first, then the suffixed forms) and the group
+/// handles in the crate root's scope, where runtime names and types come first.
+fn name_groups(lw: &mut Lowerer<'_>, lowered: Vec<Lowered>) -> Vec<Group> {
+    let mut by_group: BTreeMap<String, Vec<Lowered>> = BTreeMap::new();
+    for l in lowered {
+        by_group.entry(l.group.clone()).or_default().push(l);
+    }
+    let mut accessors = Scope::with_reserved(crate::runtime_files::CLIENT_METHODS.iter().copied());
+    let mut groups = Vec::new();
+    for (group, ops) in by_group {
+        let accessor = naming::bare(&accessors.claim(&naming::field_name(&group), "_api")).to_owned();
+        let name = lw.names.claim(&naming::type_name(&group), "Api");
+        let mut scope = Scope::with_reserved(["new", "client", "options", "with_options"]);
+        let plains: Vec<String> = ops.iter().map(|l| scope.claim(&naming::field_name(&l.base), "_op")).collect();
+        let mut operations = Vec::new();
+        for (l, plain) in ops.into_iter().zip(plains) {
+            let mut op = l.op;
+            let stem = naming::bare(&plain).to_owned();
+            let mut claim = |suffix: &str| naming::escape_keyword(naming::bare(&scope.claim(&format!("{stem}_{suffix}"), "_")).to_owned());
+            let has_params = op.query.is_some();
+            op.names.request = claim("request");
+            op.names.with = has_params.then(|| claim("with"));
+            op.names.with_response = op.json_response.is_some().then(|| claim("with_response"));
+            op.names.stream = (op.event_type.is_some() && op.json_response.is_some()).then(|| claim("stream"));
+            if op.pagination.is_some() {
+                op.names.pages = Some(claim("pages"));
+                op.names.items = Some(claim("stream"));
+                op.names.items_with = has_params.then(|| format!("{}_with", op.names.items.as_deref().unwrap_or_default()));
+                if let Some(w) = &op.names.items_with {
+                    scope.claim(w, "_");
                 }
             }
-        }
-        // No JSON and no event stream: an empty or binary answer, handed over as bytes.
-        let raw_response = json_response.is_none() && event_type.is_none();
-        if event_type.is_none() || json_response.is_none() {
-            stream_flag = stream_flag.filter(|_| event_type.is_some() && json_response.is_some());
-        }
-        let mut doc = Vec::new();
-        for key in ["summary", "description"] {
-            if let Some(s) = op.get(key).and_then(Value::as_str) {
-                doc.extend(s.trim().lines().map(|l| l.trim_end().to_owned()));
-                doc.push(String::new());
+            // Parameters with required fields have no defaults to call with.
+            let required = op.query.as_ref().is_some_and(|q| q.params.iter().any(|p| p.required));
+            op.names.plain = Some(plain.clone());
+            if required {
+                op.names.with = None;
             }
+            if let Some(q) = &mut op.query {
+                q.name = lw.names.claim(&q.name, "Query");
+            }
+            operations.push(op);
         }
-        let query = if query_params.iter().any(|q| !q.name.is_empty()) {
-            let params: Vec<QueryParam> = query_params.iter().filter(|q| !q.name.is_empty()).cloned().collect();
-            Some(QueryStruct { name: query_name, doc: vec![format!("Query parameters of `{}`.", naming::bare(&method_name))], params })
-        } else {
-            None
-        };
-        let pagination = detect_pagination(lw, json_response.as_deref(), query.as_ref());
-        let fixed: Vec<QueryParam> = query_params.into_iter().filter(|q| q.name.is_empty()).collect();
-        entry.1.push(Operation {
-            id: op_id,
-            method_name,
-            http_method: sel.method.to_ascii_uppercase(),
-            path: bare_path,
-            path_parts,
-            path_params,
-            query,
-            fixed_query: fixed.into_iter().map(|q| (q.wire, q.ty.trim_start_matches('=').to_owned())).collect(),
-            body,
-            json_response,
-            raw_response,
-            pagination,
-            event_type,
-            stream_flag,
-            doc,
-        });
+        groups.push(Group { name, accessor, operations });
     }
     groups
-        .into_iter()
-        .map(|(accessor, (_, operations))| Group { name: naming::type_name(&accessor), accessor, operations })
-        .collect()
 }
 
 /// A list answer walked with `after`: the page has `data: [T]`, `has_more` and `last_id`.
-fn detect_pagination(lw: &Lowerer<'_>, response: Option<&str>, query: Option<&QueryStruct>) -> Option<Pagination> {
-    let after = query?.params.iter().find(|q| q.wire == "after" && !q.required && !q.array)?;
-    let name = response?.strip_prefix("types::")?;
+fn detect_pagination(lw: &Lowerer<'_>, response: Option<&Ty>, query: Option<&QueryStruct>) -> Option<Pagination> {
+    let after = query?.params.iter().find(|q| q.wire == "after" && !q.required && q.encoding == ParamEncoding::Scalar && q.place == ParamPlace::Query)?;
+    let name = response?.by_value_name()?;
     let super::DraftKind::Struct { fields, .. } = &lw.drafts.get(name)?.kind else { return None };
     let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
     let data = field("data")?;
@@ -324,21 +312,24 @@ fn detect_pagination(lw: &Lowerer<'_>, response: Option<&str>, query: Option<&Qu
     let has_more = field("has_more").filter(|f| f.ty == Ty::Bool)?;
     let last_id = field("last_id").filter(|f| f.ty == Ty::String)?;
     Some(Pagination {
-        page: format!("types::{name}"),
-        item: item.rust_qualified(),
-        has_more_optional: !has_more.required || has_more.nullable,
-        data_optional: !data.required || data.nullable,
-        last_id_optional: !last_id.required || last_id.nullable,
+        page: Ty::Named(name.to_owned()),
+        item: item.as_ref().clone(),
+        data: data.name.clone(),
+        has_more: has_more.name.clone(),
+        last_id: last_id.name.clone(),
         after: after.name.clone(),
     })
 }
 
 /// A file field: `format: binary` (or an array of them), as multipart bodies declare uploads.
-fn is_binary(root: &Value, schema: &Value) -> bool {
+fn is_binary(root: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
     let m = crate::view::deref(root, schema);
     m.get("format").and_then(Value::as_str) == Some("binary")
         || m.get("items").is_some_and(|i| crate::view::deref(root, i).get("format").and_then(Value::as_str) == Some("binary"))
-        || crate::view::union_branches(m.as_object().unwrap_or(&Map::new())).is_some_and(|(_, b)| b.iter().any(|(_, b)| is_binary(root, b)))
+        || crate::view::union_branches(m.as_object().unwrap_or(&Map::new())).is_some_and(|(_, b)| b.iter().any(|(_, b)| is_binary(root, b, depth + 1)))
 }
 
 fn is_json(media: &str) -> bool {

@@ -44,8 +44,8 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn add_draft(&mut self, name: String, origin: &str, doc: Vec<String>, kind: DraftKind) {
-        let module = self.current.1.clone();
-        self.drafts.insert(name.clone(), Draft { name, module, origin: origin.to_owned(), doc, kind });
+        let owner = self.current.owner.clone();
+        self.drafts.insert(name.clone(), Draft { name, owner, origin: origin.to_owned(), doc, kind });
     }
 
     /// The name a new type gets: the fixed component name, or a fresh one from context.
@@ -87,7 +87,7 @@ impl Lowerer<'_> {
             return self.lower_ref(r, ptr, hint);
         }
         if m.contains_key("$recursiveRef") || m.contains_key("$dynamicRef") {
-            return Ty::Named(self.current.0.clone());
+            return Ty::Named(self.current.name.clone());
         }
         if let Some(Value::Array(all)) = m.get("allOf") {
             let has_own = m.contains_key("properties");
@@ -133,7 +133,7 @@ impl Lowerer<'_> {
             [] => {
                 if m.contains_key("properties") {
                     self.lower_object(m, ptr, hint)
-                } else if m.contains_key("items") {
+                } else if m.contains_key("items") || m.contains_key("prefixItems") {
                     self.lower_array(m, ptr, hint)
                 } else if m.contains_key("additionalProperties") {
                     self.lower_map(m, ptr, hint)
@@ -196,18 +196,32 @@ impl Lowerer<'_> {
         // Inline refs can form cycles without a component in between: a target already being
         // lowered is a cycle (stopped at once: two refs back would otherwise branch
         // exponentially), and a depth of 64 is far beyond any real document.
-        thread_local!(static ACTIVE: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) });
-        if ACTIVE.with(|a| a.borrow().len() > 64 || a.borrow().iter().any(|p| p == ptr)) {
+        if self.active.len() > 64 || self.active.iter().any(|p| p == ptr) {
             self.diags.error(ptr, "reference cycle without a named schema");
             return Ty::Json;
         }
-        ACTIVE.with(|a| a.borrow_mut().push(ptr.to_owned()));
+        self.active.push(ptr.to_owned());
         let ty = self.lower(v, ptr, hint).ty;
-        ACTIVE.with(|a| a.borrow_mut().pop());
+        self.active.pop();
         ty
     }
 
     fn lower_array(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        // A tuple (`prefixItems` with no further items) is a Rust tuple.
+        if let Some(Value::Array(prefix)) = m.get("prefixItems") {
+            let closed = matches!(m.get("items"), None | Some(Value::Bool(false)));
+            if closed && (1..=6).contains(&prefix.len()) {
+                let items = prefix
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let ctx = NameHint::Context(format!("{}Item{i}", hint.base()));
+                        self.lower(p, &format!("{ptr}/prefixItems/{i}"), ctx).ty
+                    })
+                    .collect();
+                return Ty::Tuple(items);
+            }
+        }
         match m.get("items") {
             Some(items) => {
                 let ctx = NameHint::Context(format!("{}Item", hint.base()));
@@ -240,7 +254,7 @@ impl Lowerer<'_> {
             .collect();
         let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
         let other = naming::catch_all_name(&names);
-        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { default_known: variants.len() == 1, variants, other }));
+        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
         Ty::Named(name)
     }
 
@@ -277,12 +291,33 @@ impl Lowerer<'_> {
             let ctx = NameHint::Context(naming::nested_type_name(&name, wire));
             let lowered = self.lower(schema, prop_ptr, ctx);
             let field_name = scope.claim(&naming::field_name(wire), "_");
-            let doc = schema.as_object().map(doc_lines).unwrap_or_default();
+            let doc = field_doc(self.root, schema, wire, &field_name);
             fields.push(DraftField { name: field_name, wire: wire.clone(), ty: lowered.ty, required: is_required, nullable: lowered.nullable, doc });
         }
         self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Struct { fields, tag });
         Ty::Named(name)
     }
+}
+
+/// A field's doc: its description, its default, and its wire name where the Rust name differs;
+/// nothing when there is nothing to say.
+fn field_doc(root: &Value, schema: &Value, wire: &str, rust: &str) -> Vec<String> {
+    let mut doc = schema.as_object().map(doc_lines).unwrap_or_default();
+    let default = schema.get("default").or_else(|| view::deref(root, schema).get("default"));
+    let mut facts = Vec::new();
+    if let Some(d) = default.filter(|d| !d.is_null()) {
+        facts.push(format!("Defaults to `{d}` on the server when left out."));
+    }
+    if naming::bare(rust) != wire {
+        facts.push(format!("Sent as `{wire}`."));
+    }
+    if !facts.is_empty() {
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        doc.push(facts.join(" "));
+    }
+    doc
 }
 
 pub(crate) fn kind_of(v: &Value) -> &'static str {

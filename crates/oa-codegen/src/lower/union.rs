@@ -29,22 +29,29 @@ impl Lowerer<'_> {
             .unwrap_or("type")
             .to_owned();
 
-        let mut scope = Scope::new();
-        let mut variants: Vec<(String, Ty, Vec<String>)> = Vec::new();
+        let mut lowered: Vec<(Ty, Vec<String>, Option<String>)> = Vec::new();
         for &(i, b) in branches {
             let branch_ptr = format!("{ptr}/{keyword}/{i}");
             // `$recursiveRef: "#"` points at the component being lowered; read its tags there.
             let recursive = b.get("$recursiveRef").or_else(|| b.get("$dynamicRef")).is_some();
-            let self_ref = serde_json::json!({ "$ref": self.current.2 });
+            let self_ref = serde_json::json!({ "$ref": self.current.pointer });
             let probe = if recursive { &self_ref } else { b };
             let tags = view::tag_values(self.root, probe, &tag_prop, 0).unwrap_or_default();
             let word = branch_word(b, &tags);
             let ctx = NameHint::Context(naming::nested_type_name(&name, word.as_deref().unwrap_or("Variant")));
             let Lowered { ty, .. } = self.lower(b, &branch_ptr, ctx);
-            // An inline branch is named by its title or tag; a referenced one by its type.
-            let base = match &word {
-                Some(w) => naming::variant_name(w),
-                None => naming::variant_name(&ty.variant_word()),
+            lowered.push((ty, tags, word));
+        }
+        let tag_names = naming::variant_names_from_tags(&lowered.iter().map(|(_, tags, _)| tags.as_slice()).collect::<Vec<_>>());
+        let mut scope = Scope::new();
+        let mut variants: Vec<(String, Ty, Vec<String>)> = Vec::new();
+        for ((ty, tags, word), from_tag) in lowered.into_iter().zip(tag_names) {
+            // Named from the wire tag; else an inline branch by its title or tag, a referenced
+            // one by its type.
+            let base = match (from_tag, &word) {
+                (Some(n), _) => n,
+                (None, Some(w)) => naming::variant_name(w),
+                (None, None) => naming::variant_name(&ty.variant_word()),
             };
             let variant = scope.claim(&base, "Variant");
             variants.push((variant, ty, tags));
@@ -64,7 +71,7 @@ impl Lowerer<'_> {
             // Most specific first: the candidate that requires the most keys for this tag (a
             // nested union counts by its own variants carrying the tag).
             let root = self.root;
-            let current = self.current.2.clone();
+            let current = self.current.pointer.clone();
             arm.candidates.sort_by_key(|n| {
                 let i = variants.iter().position(|v| &v.0 == n).unwrap_or(0);
                 let b = branches[i].1;
@@ -162,7 +169,7 @@ impl Lowerer<'_> {
             .collect();
         let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
         let other = naming::catch_all_name(&names);
-        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { default_known: variants.len() == 1, variants, other }));
+        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
         Ty::Named(name)
     }
 }

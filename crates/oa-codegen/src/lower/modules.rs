@@ -1,0 +1,75 @@
+//! Grouping of the generated types into modules of related schemas: each large union with the
+//! types of its variants (stream events, items, tools, …), then the rest by the first word of
+//! their component's name, and what is left in `common`. Every type stays reachable as
+//! `types::Name`; the grouping only decides files.
+
+use crate::ir::{Kind, TypeDef, TypeModule};
+use crate::naming;
+use heck::ToSnakeCase;
+use std::collections::BTreeMap;
+
+/// A union with at least this many variants gets a module of its own.
+const UNION_MODULE: usize = 6;
+/// A first word shared by at least this many components gets a module of its own.
+const WORD_MODULE: usize = 6;
+
+/// Sets `module` of every type (on entry, the component it was lowered from) and returns the
+/// modules, sorted by name.
+pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
+    let owner_of: BTreeMap<String, String> = types.iter().map(|t| (t.name.clone(), t.module.clone())).collect();
+    let mut module_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut modules: BTreeMap<String, String> = BTreeMap::new();
+
+    let mut unions: Vec<(&TypeDef, Vec<&str>)> = types
+        .iter()
+        .filter(|t| t.module == t.name)
+        .filter_map(|t| match &t.kind {
+            Kind::Union(u) if u.variants.len() >= UNION_MODULE => Some((t, u.variants.iter().filter_map(|v| v.ty.named()).collect())),
+            _ => None,
+        })
+        .collect();
+    unions.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.name.cmp(&b.0.name)));
+    for (union, variants) in unions {
+        let module = naming::module_name(&union.name);
+        if modules.contains_key(&module) || module_of.contains_key(&union.name) {
+            continue;
+        }
+        modules.insert(module.clone(), format!("The `{}` union, its variants and the types they hold.", union.name));
+        for owner in std::iter::once(union.name.as_str()).chain(variants.iter().filter_map(|v| owner_of.get(*v).map(String::as_str))) {
+            module_of.entry(owner.to_owned()).or_insert_with(|| module.clone());
+        }
+    }
+
+    let mut words: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for owner in owner_of.values() {
+        if !module_of.contains_key(owner) {
+            let word = owner.to_snake_case().split('_').next().unwrap_or_default().to_owned();
+            let list = words.entry(word).or_default();
+            if !list.contains(owner) {
+                list.push(owner.clone());
+            }
+        }
+    }
+    for (word, owners) in words {
+        let module = naming::module_name(&word);
+        let module = if owners.len() >= WORD_MODULE && !modules.contains_key(&module) && module != "common" {
+            let title = heck::ToUpperCamelCase::to_upper_camel_case(word.as_str());
+            modules.insert(module.clone(), format!("Types whose names start with `{title}`."));
+            module
+        } else {
+            modules.entry("common".into()).or_insert_with(|| "Types not grouped with a union or a name prefix.".into());
+            "common".into()
+        };
+        for owner in owners {
+            module_of.insert(owner, module.clone());
+        }
+    }
+
+    for t in types.iter_mut() {
+        t.module = module_of.get(&t.module).cloned().unwrap_or_else(|| "common".into());
+    }
+    if types.iter().any(|t| t.module == "common") {
+        modules.entry("common".into()).or_insert_with(|| "Types not grouped with a union or a name prefix.".into());
+    }
+    modules.into_iter().map(|(name, doc)| TypeModule { name, doc }).collect()
+}
