@@ -1,7 +1,7 @@
 //! `ResponseAccumulator`: folds the events of a streamed response into the final `Response`.
 
 use crate::types::{
-    OutputContent, OutputItem, OutputMessageContent, OutputTextContent, ReasoningTextContent,
+    OutputContent, OutputItem, OutputMessageContent, ReasoningTextContent,
     RefusalContent, Response, ResponseStreamEvent, SummaryTextContent,
 };
 
@@ -57,50 +57,50 @@ impl ResponseAccumulator {
     pub fn push(&mut self, event: &ResponseStreamEvent) {
         use ResponseStreamEvent as E;
         match event {
-            E::ResponseCreatedEvent(e) => self.snapshot(&e.response),
-            E::ResponseQueuedEvent(e) => self.snapshot(&e.response),
-            E::ResponseInProgressEvent(e) => self.snapshot(&e.response),
-            E::ResponseCompletedEvent(e) => self.snapshot(&e.response),
-            E::ResponseFailedEvent(e) => self.snapshot(&e.response),
-            E::ResponseIncompleteEvent(e) => self.snapshot(&e.response),
-            E::ResponseOutputItemAddedEvent(e) => self.set_item(e.output_index, &e.item),
-            E::ResponseOutputItemDoneEvent(e) => self.set_item(e.output_index, &e.item),
-            E::ResponseContentPartAddedEvent(e) => {
-                self.set_part(e.output_index, &e.item_id, e.content_index, &e.part)
+            E::Created(e) => self.snapshot(&e.response),
+            E::Queued(e) => self.snapshot(&e.response),
+            E::InProgress(e) => self.snapshot(&e.response),
+            E::Completed(e) => self.snapshot(&e.response),
+            E::Failed(e) => self.snapshot(&e.response),
+            E::Incomplete(e) => self.snapshot(&e.response),
+            E::OutputItemAdded(e) => self.set_item(*e.output_index, &e.item),
+            E::OutputItemDone(e) => self.set_item(*e.output_index, &e.item),
+            E::ContentPartAdded(e) => {
+                self.set_part(*e.output_index, &e.item_id, *e.content_index, &e.part)
             }
-            E::ResponseContentPartDoneEvent(e) => {
-                self.set_part(e.output_index, &e.item_id, e.content_index, &e.part)
+            E::ContentPartDone(e) => {
+                self.set_part(*e.output_index, &e.item_id, *e.content_index, &e.part)
             }
-            E::ResponseTextDeltaEvent(e) => {
-                if let Some(text) = self.text_part(e.output_index, &e.item_id, e.content_index) {
+            E::OutputTextDelta(e) => {
+                if let Some(text) = self.text_part(*e.output_index, &e.item_id, *e.content_index) {
                     text.push_str(&e.delta);
                 }
             }
-            E::ResponseTextDoneEvent(e) => {
-                if let Some(text) = self.text_part(e.output_index, &e.item_id, e.content_index) {
-                    *text = e.text.clone();
+            E::OutputTextDone(e) => {
+                if let Some(text) = self.text_part(*e.output_index, &e.item_id, *e.content_index) {
+                    text.clone_from(&e.text);
                 }
             }
-            E::ResponseRefusalDeltaEvent(e) => {
-                if let Some(text) = self.refusal_part(e.output_index, &e.item_id, e.content_index) {
+            E::RefusalDelta(e) => {
+                if let Some(text) = self.refusal_part(*e.output_index, &e.item_id, *e.content_index) {
                     text.push_str(&e.delta);
                 }
             }
-            E::ResponseRefusalDoneEvent(e) => {
-                if let Some(text) = self.refusal_part(e.output_index, &e.item_id, e.content_index) {
-                    *text = e.refusal.clone();
+            E::RefusalDone(e) => {
+                if let Some(text) = self.refusal_part(*e.output_index, &e.item_id, *e.content_index) {
+                    text.clone_from(&e.refusal);
                 }
             }
-            E::ResponseFunctionCallArgumentsDeltaEvent(e) => {
-                if let Some(OutputItem::FunctionToolCall(call)) =
-                    self.item(e.output_index, &e.item_id)
+            E::FunctionCallArgumentsDelta(e) => {
+                if let Some(OutputItem::FunctionCall(call)) =
+                    self.item(*e.output_index, &e.item_id)
                 {
                     call.arguments.push_str(&e.delta);
                 }
             }
-            E::ResponseFunctionCallArgumentsDoneEvent(e) => {
-                if let Some(OutputItem::FunctionToolCall(call)) =
-                    self.item(e.output_index, &e.item_id)
+            E::FunctionCallArgumentsDone(e) => {
+                if let Some(OutputItem::FunctionCall(call)) =
+                    self.item(*e.output_index, &e.item_id)
                 {
                     call.arguments = e.arguments.clone();
                     if !e.name.is_empty() {
@@ -108,46 +108,46 @@ impl ResponseAccumulator {
                     }
                 }
             }
-            E::ResponseCustomToolCallInputDeltaEvent(e) => {
+            E::CustomToolCallInputDelta(e) => {
                 if let Some(OutputItem::CustomToolCall(call)) =
-                    self.item(e.output_index, &e.item_id)
+                    self.item(*e.output_index, &e.item_id)
                 {
                     call.input.push_str(&e.delta);
                 }
             }
-            E::ResponseCustomToolCallInputDoneEvent(e) => {
+            E::CustomToolCallInputDone(e) => {
                 if let Some(OutputItem::CustomToolCall(call)) =
-                    self.item(e.output_index, &e.item_id)
+                    self.item(*e.output_index, &e.item_id)
                 {
                     call.input = e.input.clone();
                 }
             }
-            E::ResponseReasoningTextDeltaEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+            E::ReasoningTextDelta(e) => {
+                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
                 {
-                    let content = item.content.get_or_insert_with(Vec::new);
-                    slot(content, e.content_index).text.push_str(&e.delta);
+                    let content = &mut *item.content;
+                    slot(content, *e.content_index).text.push_str(&e.delta);
                 }
             }
-            E::ResponseReasoningTextDoneEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+            E::ReasoningTextDone(e) => {
+                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
                 {
-                    let content = item.content.get_or_insert_with(Vec::new);
-                    slot::<ReasoningTextContent>(content, e.content_index).text = e.text.clone();
+                    let content = &mut *item.content;
+                    slot::<ReasoningTextContent>(content, *e.content_index).text = e.text.clone();
                 }
             }
-            E::ResponseReasoningSummaryTextDeltaEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+            E::ReasoningSummaryTextDelta(e) => {
+                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
                 {
-                    slot::<SummaryTextContent>(&mut item.summary, e.summary_index)
+                    slot::<SummaryTextContent>(&mut *item.summary, *e.summary_index)
                         .text
                         .push_str(&e.delta);
                 }
             }
-            E::ResponseReasoningSummaryTextDoneEvent(e) => {
-                if let Some(OutputItem::ReasoningItem(item)) = self.item(e.output_index, &e.item_id)
+            E::ReasoningSummaryTextDone(e) => {
+                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
                 {
-                    slot::<SummaryTextContent>(&mut item.summary, e.summary_index).text =
+                    slot::<SummaryTextContent>(&mut *item.summary, *e.summary_index).text =
                         e.text.clone();
                 }
             }
@@ -183,7 +183,7 @@ impl ResponseAccumulator {
     /// The item at `output_index` when its id is `item_id` (or it has no id), else the item
     /// whose id is `item_id`.
     fn item(&mut self, output_index: i64, item_id: &str) -> Option<&mut OutputItem> {
-        let output = &mut self.response.as_mut()?.output;
+        let output: &mut Vec<OutputItem> = &mut self.response.as_mut()?.output;
         let by_index = usize::try_from(output_index).ok().filter(|&i| {
             i < output.len()
                 && item_id_of(&output[i])
@@ -204,7 +204,7 @@ impl ResponseAccumulator {
         item_id: &str,
     ) -> Option<&mut Vec<OutputMessageContent>> {
         match self.item(output_index, item_id)? {
-            OutputItem::OutputMessage(message) => Some(&mut message.content),
+            OutputItem::Message(message) => Some(&mut message.content),
             _ => None,
         }
     }
@@ -217,22 +217,22 @@ impl ResponseAccumulator {
         part: &OutputContent,
     ) {
         match self.item(output_index, item_id) {
-            Some(OutputItem::OutputMessage(message)) => {
+            Some(OutputItem::Message(message)) => {
                 let part = match part {
-                    OutputContent::OutputTextContent(p) => {
-                        OutputMessageContent::OutputTextContent(p.clone())
+                    OutputContent::OutputText(p) => {
+                        OutputMessageContent::OutputText(p.clone())
                     }
-                    OutputContent::RefusalContent(p) => {
-                        OutputMessageContent::RefusalContent(p.clone())
+                    OutputContent::Refusal(p) => {
+                        OutputMessageContent::Refusal(p.clone())
                     }
-                    OutputContent::ReasoningTextContent(_) => return,
+                    OutputContent::ReasoningText(_) => return,
                     OutputContent::Other(v) => OutputMessageContent::Other(v.clone()),
                 };
                 *slot(&mut message.content, content_index) = part;
             }
-            Some(OutputItem::ReasoningItem(item)) => {
-                if let OutputContent::ReasoningTextContent(p) = part {
-                    *slot(item.content.get_or_insert_with(Vec::new), content_index) = p.clone();
+            Some(OutputItem::Reasoning(item)) => {
+                if let OutputContent::ReasoningText(p) = part {
+                    *slot(&mut *item.content, content_index) = p.clone();
                 }
             }
             _ => {}
@@ -246,14 +246,14 @@ impl ResponseAccumulator {
         content_index: i64,
     ) -> Option<&mut String> {
         let part = slot(self.message_content(output_index, item_id)?, content_index);
-        if !matches!(part, OutputMessageContent::OutputTextContent(_)) {
+        if !matches!(part, OutputMessageContent::OutputText(_)) {
             if !is_placeholder(part) {
                 return None;
             }
-            *part = OutputMessageContent::OutputTextContent(OutputTextContent::default());
+            *part = OutputMessageContent::OutputText(Box::default());
         }
         match part {
-            OutputMessageContent::OutputTextContent(p) => Some(&mut p.text),
+            OutputMessageContent::OutputText(p) => Some(&mut p.text),
             _ => None,
         }
     }
@@ -265,14 +265,14 @@ impl ResponseAccumulator {
         content_index: i64,
     ) -> Option<&mut String> {
         let part = slot(self.message_content(output_index, item_id)?, content_index);
-        if !matches!(part, OutputMessageContent::RefusalContent(_)) {
+        if !matches!(part, OutputMessageContent::Refusal(_)) {
             if !is_placeholder(part) {
                 return None;
             }
-            *part = OutputMessageContent::RefusalContent(RefusalContent::default());
+            *part = OutputMessageContent::Refusal(RefusalContent::default());
         }
         match part {
-            OutputMessageContent::RefusalContent(p) => Some(&mut p.refusal),
+            OutputMessageContent::Refusal(p) => Some(&mut p.refusal),
             _ => None,
         }
     }
@@ -296,10 +296,10 @@ fn is_placeholder(part: &OutputMessageContent) -> bool {
 /// The `id` of an item, for the variants that stream deltas.
 fn item_id_of(item: &OutputItem) -> Option<&str> {
     match item {
-        OutputItem::OutputMessage(m) => Some(&m.id),
-        OutputItem::FunctionToolCall(c) => c.id.as_deref(),
-        OutputItem::CustomToolCall(c) => c.id.as_deref(),
-        OutputItem::ReasoningItem(r) => Some(&r.id),
+        OutputItem::Message(m) => m.id.get().map(String::as_str),
+        OutputItem::FunctionCall(c) => c.id.get().map(String::as_str),
+        OutputItem::CustomToolCall(c) => c.id.get().map(String::as_str),
+        OutputItem::Reasoning(r) => r.id.get().map(String::as_str),
         OutputItem::Other(v) => v.get("id").and_then(|id| id.as_str()),
         _ => None,
     }

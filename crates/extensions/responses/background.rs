@@ -1,6 +1,5 @@
 //! Waiting for a background response (`background: true`) to finish, by polling `retrieve`.
 
-use crate::api::RetrieveQuery;
 use crate::runtime::{poll_until, Client, Error, PollOptions};
 use crate::types::{Response, ResponseStatus};
 
@@ -26,12 +25,11 @@ pub fn is_terminal(status: Option<&ResponseStatus>) -> bool {
 /// Waits between polls follow `options` through the client's sleeper; a request error ends the
 /// wait at once, and a used-up [`PollOptions::max_wait`] gives `Error::Timeout`.
 pub async fn wait_for(client: &Client, id: &str, options: &PollOptions) -> Result<Response, Error> {
-    let query = RetrieveQuery::default();
     poll_until(
         client,
         options,
-        || async { client.responses().retrieve(id, &query).await },
-        |response: &Response| is_terminal(response.status.as_ref()),
+        || async { client.responses().retrieve(id).await },
+        |response: &Response| is_terminal(response.status.get()),
     )
     .await
 }

@@ -7,15 +7,14 @@ impl Response {
     /// with no separator. Refusals, tool calls and reasoning are skipped; a response without
     /// text gives an empty string.
     ///
-    /// Unlike the `output_text` field (which only some SDK-shaped servers fill in), this is
-    /// computed from `output`, so it also works on responses built by
+    /// It is computed from `output`, so it also works on responses built by
     /// [`ResponseAccumulator`](super::ResponseAccumulator).
     pub fn output_text(&self) -> String {
         let mut text = String::new();
         for item in &self.output {
-            if let OutputItem::OutputMessage(message) = item {
+            if let OutputItem::Message(message) = item {
                 for part in &message.content {
-                    if let OutputMessageContent::OutputTextContent(part) = part {
+                    if let OutputMessageContent::OutputText(part) = part {
                         text.push_str(&part.text);
                     }
                 }
