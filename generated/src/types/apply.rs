@@ -2,7 +2,7 @@
 //! Types whose names start with `Apply`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/ApplyPatchCallOutputStatus`.
+/// Outcome of applying a patch: `completed` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,7 +17,7 @@ pub enum ApplyPatchCallOutputStatus {
 crate::wire::open_enum!(
     ApplyPatchCallOutputStatus, Other, { Completed = "completed", Failed = "failed", }
 );
-/// From schema `/components/schemas/ApplyPatchCallOutputStatusParam`.
+/// Outcome of applying a patch, as reported by the client: `completed` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,7 +33,7 @@ crate::wire::open_enum!(
     ApplyPatchCallOutputStatusParam, Other, { Completed = "completed", Failed = "failed",
     }
 );
-/// From schema `/components/schemas/ApplyPatchCallStatus`.
+/// Progress of an apply_patch call: `in_progress` or `completed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,7 +48,7 @@ pub enum ApplyPatchCallStatus {
 crate::wire::open_enum!(
     ApplyPatchCallStatus, Other, { InProgress = "in_progress", Completed = "completed", }
 );
-/// From schema `/components/schemas/ApplyPatchCallStatusParam`.
+/// Progress of an apply_patch call, as sent back by the client: `in_progress` or `completed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,12 +64,14 @@ crate::wire::open_enum!(
     ApplyPatchCallStatusParam, Other, { InProgress = "in_progress", Completed =
     "completed", }
 );
-/// From schema `/components/schemas/ApplyPatchCreateFileOperation`.
+/// Asks for a new file to be created from a diff.
 ///
 /// Tagged `type: "create_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchCreateFileOperation {
+    /// Path where the new file goes.
     pub path: Field<String>,
+    /// Unified diff that yields the file's contents.
     pub diff: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -78,12 +80,14 @@ crate::wire::object!(
     ApplyPatchCreateFileOperation, extra, tag "type" = "create_file", { path = "path",
     diff = "diff", }
 );
-/// From schema `/components/schemas/ApplyPatchCreateFileOperationParam`.
+/// A file creation, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "create_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchCreateFileOperationParam {
+    /// Where to create the file, as a path from the workspace root.
     pub path: Field<String>,
+    /// Unified diff that yields the file's contents.
     pub diff: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -92,11 +96,12 @@ crate::wire::object!(
     ApplyPatchCreateFileOperationParam, extra, tag "type" = "create_file", { path =
     "path", diff = "diff", }
 );
-/// From schema `/components/schemas/ApplyPatchDeleteFileOperation`.
+/// Asks for a file to be deleted.
 ///
 /// Tagged `type: "delete_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchDeleteFileOperation {
+    /// Path of the file to remove.
     pub path: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -104,11 +109,12 @@ pub struct ApplyPatchDeleteFileOperation {
 crate::wire::object!(
     ApplyPatchDeleteFileOperation, extra, tag "type" = "delete_file", { path = "path", }
 );
-/// From schema `/components/schemas/ApplyPatchDeleteFileOperationParam`.
+/// A file deletion, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "delete_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchDeleteFileOperationParam {
+    /// File to delete, as a path from the workspace root.
     pub path: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -117,7 +123,7 @@ crate::wire::object!(
     ApplyPatchDeleteFileOperationParam, extra, tag "type" = "delete_file", { path =
     "path", }
 );
-/// From schema `/components/schemas/ApplyPatchOperationParam`.
+/// One file operation of an apply_patch call: create, delete or update a file; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -235,12 +241,14 @@ impl crate::wire::Union for ApplyPatchOperationParam {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ApplyPatchUpdateFileOperation`.
+/// Asks for an existing file to be changed with a diff.
 ///
 /// Tagged `type: "update_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchUpdateFileOperation {
+    /// Path of the file to modify.
     pub path: Field<String>,
+    /// Unified diff to apply to the file.
     pub diff: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -249,12 +257,14 @@ crate::wire::object!(
     ApplyPatchUpdateFileOperation, extra, tag "type" = "update_file", { path = "path",
     diff = "diff", }
 );
-/// From schema `/components/schemas/ApplyPatchUpdateFileOperationParam`.
+/// A file update, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "update_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchUpdateFileOperationParam {
+    /// File to change, as a path from the workspace root.
     pub path: Field<String>,
+    /// Unified diff to apply to the file.
     pub diff: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

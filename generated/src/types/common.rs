@@ -2,7 +2,8 @@
 //! Types not grouped with a union or a name prefix.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/Annotation`.
+/// Extra information about part of the output text: a citation of a file, a web page or a container
+/// file, or a file path; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -129,14 +130,18 @@ impl crate::wire::Union for Annotation {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ApproximateLocation`.
+/// A rough location of the user, to make web search results more local.
 ///
 /// Tagged `type: "approximate"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApproximateLocation {
+    /// Two-letter ISO 3166-1 country code, for example `US`.
     pub country: Field<String>,
+    /// Region in free text, for example `California`.
     pub region: Field<String>,
+    /// City in free text, for example `San Francisco`.
     pub city: Field<String>,
+    /// IANA time zone name, for example `America/Los_Angeles`.
     pub timezone: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -145,13 +150,16 @@ crate::wire::object!(
     ApproximateLocation, extra, tag "type" = "approximate", { country = "country", region
     = "region", city = "city", timezone = "timezone", }
 );
-/// From schema `/components/schemas/AutoCodeInterpreterToolParam`.
+/// Asks for a fresh code interpreter container, optionally with some uploaded files in it.
 ///
 /// Tagged `type: "auto"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoCodeInterpreterToolParam {
+    /// IDs of uploaded files (at most 50) to place in the container.
     pub file_ids: Field<Vec<String>>,
+    /// Memory available to the container.
     pub memory_limit: Field<ContainerMemoryLimit>,
+    /// Whether code in the container may reach the network, and which domains.
     pub network_policy: Field<AutoCodeInterpreterToolParamNetworkPolicy>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -160,7 +168,7 @@ crate::wire::object!(
     AutoCodeInterpreterToolParam, extra, tag "type" = "auto", { file_ids = "file_ids",
     memory_limit = "memory_limit", network_policy = "network_policy", }
 );
-/// From schema `/components/schemas/AutoCodeInterpreterToolParam/properties/network_policy`.
+/// Whether code in the container may reach the network, and which domains.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -255,7 +263,8 @@ impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/CallableToolAllowedCaller`.
+/// Who may invoke a tool: the model itself (`direct`) or code run through programmatic tool calling
+/// (`programmatic`).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -271,7 +280,7 @@ crate::wire::open_enum!(
     CallableToolAllowedCaller, Other, { Direct = "direct", Programmatic = "programmatic",
     }
 );
-/// From schema `/components/schemas/ClickButtonType`.
+/// Mouse button of a click: `left`, `right`, `wheel`, `back` or `forward`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -293,11 +302,12 @@ crate::wire::open_enum!(
     ClickButtonType, Other, { Left = "left", Right = "right", Wheel = "wheel", Back =
     "back", Forward = "forward", }
 );
-/// From schema `/components/schemas/CodeInterpreterOutputImage`.
+/// An image produced by code run in the code interpreter.
 ///
 /// Tagged `type: "image"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeInterpreterOutputImage {
+    /// Where the image can be downloaded.
     pub url: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -305,11 +315,12 @@ pub struct CodeInterpreterOutputImage {
 crate::wire::object!(
     CodeInterpreterOutputImage, extra, tag "type" = "image", { url = "url", }
 );
-/// From schema `/components/schemas/CodeInterpreterOutputLogs`.
+/// Text printed by code run in the code interpreter.
 ///
 /// Tagged `type: "logs"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeInterpreterOutputLogs {
+    /// The printed text.
     pub logs: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -317,14 +328,20 @@ pub struct CodeInterpreterOutputLogs {
 crate::wire::object!(
     CodeInterpreterOutputLogs, extra, tag "type" = "logs", { logs = "logs", }
 );
-/// From schema `/components/schemas/CompactResource`.
+/// The result of compacting a conversation: a shorter list of items that stands in for the original history.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactResource {
+    /// Identifier of this compaction result.
     pub id: Field<String>,
+    /// Object kind, always `response.compaction`.
+    ///
     /// Defaults to `"response.compaction"` on the server when left out.
     pub object: Field<CompactResourceObject>,
+    /// The condensed items; pass them as (part of) the `input` of a later request.
     pub output: Field<Vec<ItemField>>,
+    /// When the compaction was made, in seconds since the Unix epoch.
     pub created_at: Field<i64>,
+    /// Tokens consumed by the compaction itself.
     pub usage: Field<ResponseUsage>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -333,7 +350,7 @@ crate::wire::object!(
     CompactResource, extra, { id = "id", object = "object", output = "output", created_at
     = "created_at", usage = "usage", }
 );
-/// From schema `/components/schemas/CompactResource/properties/object`.
+/// Object kind, always `response.compaction`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -346,16 +363,25 @@ pub enum CompactResourceObject {
 crate::wire::open_enum!(
     CompactResourceObject, Other, { ResponseCompaction = "response.compaction", }
 );
-/// From schema `/components/schemas/CompactResponseMethodPublicBody`.
+/// Request body for compacting a conversation: the model that condenses it and the history to
+/// condense, given as `input`, `previous_response_id` or both.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactResponseMethodPublicBody {
+    /// Model that performs the compaction; required.
     pub model: Field<ModelIdsCompaction>,
+    /// The conversation to condense: one string, or a list of input items.
     pub input: Field<CompactResponseMethodPublicBodyInput>,
+    /// ID of a stored response whose conversation is condensed, as an alternative or addition to `input`.
     pub previous_response_id: Field<String>,
+    /// A system or developer message placed before the input while compacting.
     pub instructions: Field<String>,
+    /// Key of at most 64 characters that groups similar requests for the prompt cache.
     pub prompt_cache_key: Field<String>,
+    /// How long a prompt cache entry written by this request is kept.
     pub prompt_cache_retention: Field<PromptCacheRetentionEnum>,
+    /// Explicit prompt caching settings for this request; leave out for the default behaviour.
     pub prompt_cache_options: Field<PromptCacheOptionsParam>,
+    /// Processing tier that serves the request, such as `auto`, `default`, `flex` or `priority`.
     pub service_tier: Field<ServiceTierEnum>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -367,7 +393,7 @@ crate::wire::object!(
     "prompt_cache_retention", prompt_cache_options = "prompt_cache_options", service_tier
     = "service_tier", }
 );
-/// From schema `/components/schemas/CompactResponseMethodPublicBody/properties/input/anyOf/0`.
+/// The conversation as one text (treated as a user message) or as a list of input items.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -443,12 +469,17 @@ impl crate::wire::Union for CompactResponseMethodPublicBodyInput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ComparisonFilter`.
+/// Compares one attribute of a file with a value, for filtering search results.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComparisonFilter {
+    /// The comparison: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in` (one of a list) or `nin` (none of a
+    /// list); `eq` by default.
+    ///
     /// Defaults to `"eq"` on the server when left out.
     pub r#type: Field<ComparisonFilterType>,
+    /// Name of the attribute to compare.
     pub key: Field<String>,
+    /// The value to compare with: a string, number or boolean, or a list of strings and numbers for `in` and `nin`.
     pub value: Field<ComparisonFilterValue>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -456,7 +487,8 @@ pub struct ComparisonFilter {
 crate::wire::object!(
     ComparisonFilter, extra, { r#type = "type", key = "key", value = "value", }
 );
-/// From schema `/components/schemas/ComparisonFilter/properties/type`.
+/// The comparison: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in` (one of a list) or `nin` (none of a
+/// list); `eq` by default.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -484,7 +516,7 @@ crate::wire::open_enum!(
     ComparisonFilterType, Other, { Eq = "eq", Ne = "ne", Gt = "gt", Gte = "gte", Lt =
     "lt", Lte = "lte", In = "in", Nin = "nin", }
 );
-/// From schema `/components/schemas/ComparisonFilter/properties/value`.
+/// The value to compare with: a string, number or boolean, or a list of strings and numbers for `in` and `nin`.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -584,7 +616,7 @@ impl crate::wire::Union for ComparisonFilterValue {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ComparisonFilter/properties/value/oneOf/3/items`.
+/// One entry of the list: a string or a number.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -660,16 +692,18 @@ impl crate::wire::Union for ComparisonFilterValueVariantItem {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/CompoundFilter`.
+/// Combines several filters with `and` or `or`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompoundFilter {
+    /// How the filters are combined: `and` (all must match) or `or` (any may match).
     pub r#type: Field<CompoundFilterType>,
+    /// The filters to combine; each is a comparison or another compound filter.
     pub filters: Field<Vec<CompoundFilterFiltersItem>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(CompoundFilter, extra, { r#type = "type", filters = "filters", });
-/// From schema `/components/schemas/CompoundFilter/properties/filters/items`.
+/// A comparison filter or a nested compound filter.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -828,7 +862,7 @@ impl crate::wire::Union for CompoundFilterFiltersItem {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/CompoundFilter/properties/type`.
+/// How the filters are combined: `and` (all must match) or `or` (any may match).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -841,10 +875,12 @@ pub enum CompoundFilterType {
     Other(String),
 }
 crate::wire::open_enum!(CompoundFilterType, Other, { And = "and", Or = "or", });
-/// From schema `/components/schemas/ContextManagementParam`.
+/// One context management rule applied while a response is produced.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContextManagementParam {
+    /// Kind of rule; `compaction` is the only kind accepted today.
     pub r#type: Field<String>,
+    /// Number of tokens (at least 1000) above which the context is compacted.
     pub compact_threshold: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -853,7 +889,9 @@ crate::wire::object!(
     ContextManagementParam, extra, { r#type = "type", compact_threshold =
     "compact_threshold", }
 );
-/// From schema `/components/schemas/ConversationParam`.
+/// The conversation a response belongs to, given either as its ID string or as an object holding
+/// the ID. Its items are placed before the request's input, and the new input and output are
+/// appended to it afterwards.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -929,36 +967,51 @@ impl crate::wire::Union for ConversationParam {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ConversationParam-2`.
+/// A conversation reference in object form.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationParam2 {
+    /// ID of the conversation.
     pub id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ConversationParam2, extra, { id = "id", });
-/// From schema `/components/schemas/CoordParam`.
+/// A point on the screen, such as `{"x": 100, "y": 200}`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoordParam {
+    /// Horizontal position, in pixels.
     pub x: Field<i64>,
+    /// Vertical position, in pixels.
     pub y: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(CoordParam, extra, { x = "x", y = "y", });
-/// From schema `/components/schemas/CreateModelResponseProperties`.
+/// Model settings accepted when creating a response: everything in `ModelResponseProperties`, plus
+/// request-only options.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateModelResponseProperties {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
+    /// How many of the most likely alternative tokens (0 to 20) to report, with log probabilities, at
+    /// each output position.
     pub top_logprobs: Field<i64>,
     /// Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     pub temperature: Field<f64>,
+    /// Nucleus sampling: only the most likely tokens whose probabilities add up to this share (0 to 1,
+    /// 1 by default) are considered. Tune this or `temperature`, usually not both.
     pub top_p: Field<f64>,
+    /// Deprecated stand-in for an end-user identifier; use `safety_identifier` and `prompt_cache_key` instead.
     pub user: Field<String>,
+    /// A stable ID of at most 64 characters for the end user of your application, helping to spot
+    /// misuse; hash names or email addresses rather than sending them.
     pub safety_identifier: Field<String>,
+    /// Key that groups similar requests so they share prompt cache entries, raising cache hits;
+    /// replaces `user` for that purpose.
     pub prompt_cache_key: Field<String>,
+    /// Deprecated in favour of `prompt_cache_options.ttl`: the longest time a cached prompt prefix is kept.
     pub prompt_cache_retention: Field<CreateModelResponsePropertiesPromptCacheRetention>,
+    /// Explicit prompt caching settings for this request; leave out for the default behaviour.
     pub prompt_cache_options: Field<PromptCacheOptionsParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -970,7 +1023,8 @@ crate::wire::object!(
     prompt_cache_retention = "prompt_cache_retention", prompt_cache_options =
     "prompt_cache_options", }
 );
-/// From schema `/components/schemas/ModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
+/// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
+/// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -986,28 +1040,43 @@ crate::wire::open_enum!(
     CreateModelResponsePropertiesPromptCacheRetention, Other, { InMemory = "in_memory",
     V24h = "24h", }
 );
-/// Request body for starting a response. Besides the shared settings (model, tools, tool_choice, text,
-/// temperature, metadata and more), it carries the `input`, optional `instructions`, the `stream`,
-/// `store` and `background` switches, `reasoning` options, `include` and a `max_output_tokens` cap.
+/// Request body for starting a response. Besides the shared settings (model, tools, tool_choice,
+/// text, temperature, metadata and more), it carries the `input`, optional `instructions`, the
+/// `stream`, `store` and `background` switches, `reasoning` options, `include` and a
+/// `max_output_tokens` cap.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResponse {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
+    /// How many of the most likely alternative tokens (0 to 20) to report, with log probabilities, at
+    /// each output position.
     pub top_logprobs: Field<i64>,
     /// Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     pub temperature: Field<f64>,
+    /// Nucleus sampling: only the most likely tokens whose probabilities add up to this share (0 to 1,
+    /// 1 by default) are considered. Tune this or `temperature`, usually not both.
     pub top_p: Field<f64>,
+    /// Deprecated stand-in for an end-user identifier; use `safety_identifier` and `prompt_cache_key` instead.
     pub user: Field<String>,
+    /// A stable ID of at most 64 characters for the end user of your application, helping to spot
+    /// misuse; hash names or email addresses rather than sending them.
     pub safety_identifier: Field<String>,
+    /// Key that groups similar requests so they share prompt cache entries, raising cache hits;
+    /// replaces `user` for that purpose.
     pub prompt_cache_key: Field<String>,
+    /// Deprecated in favour of `prompt_cache_options.ttl`: the longest time a cached prompt prefix is kept.
     pub prompt_cache_retention: Field<CreateResponsePromptCacheRetention>,
+    /// Explicit prompt caching settings for this request; leave out for the default behaviour.
     pub prompt_cache_options: Field<PromptCacheOptionsParam>,
-    /// Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
+    /// Id of an earlier stored response whose conversation this one continues; cannot be combined with
+    /// `conversation`.
     pub previous_response_id: Field<String>,
     /// Which model generates the response, for example `gpt-4o` or `o3`.
     pub model: Field<ModelIdsResponses>,
     /// When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     pub background: Field<bool>,
+    /// Limit on the total number of built-in tool calls in one response, counted over all tools;
+    /// further calls are ignored.
     pub max_tool_calls: Field<i64>,
     /// Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     pub text: Field<ResponseTextParam>,
@@ -1015,8 +1084,12 @@ pub struct CreateResponse {
     pub tools: Field<ToolsArray>,
     /// Controls whether the model may, must or must not call a tool, or which tool it has to call.
     pub tool_choice: Field<ToolChoiceParam>,
+    /// A prompt template to use, with values for its variables.
     pub prompt: Field<Prompt>,
+    /// Processing tier to serve the request with; `auto` when omitted. The returned response names the
+    /// tier actually used.
     pub service_tier: Field<ServiceTierResponses>,
+    /// What happens when the input is too long for the model's context window; `disabled` when omitted.
     pub truncation: Field<CreateResponseTruncation>,
     /// Options for reasoning models, such as how much effort to spend.
     pub reasoning: Field<Reasoning>,
@@ -1024,16 +1097,22 @@ pub struct CreateResponse {
     pub input: Field<InputParam>,
     /// Extra data to add to the answer, such as encrypted reasoning content.
     pub include: Field<Vec<IncludeEnum>>,
+    /// Whether the model may issue several tool calls at once; true when omitted.
     pub parallel_tool_calls: Field<bool>,
     /// Whether the server keeps the response so it can be retrieved or continued later.
     pub store: Field<bool>,
     /// A system-level message placed before the input for this request only.
     pub instructions: Field<String>,
+    /// Asks for moderation of this response's input and output, with the model and policy to use.
     pub moderation: Field<ModerationParam>,
     /// When true, the answer arrives as server-sent events; the Rust client sets it through `create_stream`.
     pub stream: Field<bool>,
+    /// Extra settings for streaming; only meaningful together with `stream: true`.
     pub stream_options: Field<ResponseStreamOptions>,
+    /// Conversation this response belongs to; its items are prepended to the input and the new items
+    /// are added to it. Cannot be combined with `previous_response_id`.
     pub conversation: Field<ConversationParam>,
+    /// Rules, such as automatic compaction, for keeping the context within bounds; at least one entry when present.
     pub context_management: Field<Vec<ContextManagementParam>>,
     /// Upper bound on the tokens the model may generate, reasoning included.
     pub max_output_tokens: Field<i64>,
@@ -1054,7 +1133,8 @@ crate::wire::object!(
     "stream_options", conversation = "conversation", context_management =
     "context_management", max_output_tokens = "max_output_tokens", }
 );
-/// From schema `/components/schemas/ModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
+/// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
+/// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1069,7 +1149,8 @@ pub enum CreateResponsePromptCacheRetention {
 crate::wire::open_enum!(
     CreateResponsePromptCacheRetention, Other, { InMemory = "in_memory", V24h = "24h", }
 );
-/// From schema `/components/schemas/CreateResponse/allOf/2/properties/truncation/anyOf/0`.
+/// `auto` drops the oldest conversation items until the input fits; `disabled` (the default)
+/// rejects the request with a 400 error instead.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1084,12 +1165,14 @@ pub enum CreateResponseTruncation {
 crate::wire::open_enum!(
     CreateResponseTruncation, Other, { Auto = "auto", Disabled = "disabled", }
 );
-/// From schema `/components/schemas/CustomGrammarFormatParam`.
+/// Restricts a custom tool's input to what a grammar you supply accepts.
 ///
 /// Tagged `type: "grammar"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomGrammarFormatParam {
+    /// Language the grammar is written in: `lark` or `regex`.
     pub syntax: Field<GrammarSyntax1>,
+    /// The grammar itself.
     pub definition: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1098,7 +1181,7 @@ crate::wire::object!(
     CustomGrammarFormatParam, extra, tag "type" = "grammar", { syntax = "syntax",
     definition = "definition", }
 );
-/// From schema `/components/schemas/CustomTextFormatParam`.
+/// Lets a custom tool take any text as input.
 ///
 /// Tagged `type: "text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1110,8 +1193,11 @@ crate::wire::object!(CustomTextFormatParam, extra, tag "type" = "text", {});
 /// Confirms a deletion, echoing the `id` of the removed response with `deleted` set to true.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedResponse {
+    /// ID of the response that was deleted.
     pub id: Field<String>,
+    /// Object kind, always `response`.
     pub object: Field<DeletedResponseObject>,
+    /// True when the response was removed.
     pub deleted: Field<bool>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1119,7 +1205,7 @@ pub struct DeletedResponse {
 crate::wire::object!(
     DeletedResponse, extra, { id = "id", object = "object", deleted = "deleted", }
 );
-/// From schema `/components/schemas/DeletedResponse/properties/object`.
+/// Object kind, always `response`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1130,7 +1216,7 @@ pub enum DeletedResponseObject {
     Other(String),
 }
 crate::wire::open_enum!(DeletedResponseObject, Other, { Response = "response", });
-/// From schema `/components/schemas/DetailEnum`.
+/// Resolution at which an image is given to the model: `low`, `high`, `auto` or `original`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1150,7 +1236,7 @@ crate::wire::open_enum!(
     DetailEnum, Other, { Low = "low", High = "high", Auto = "auto", Original =
     "original", }
 );
-/// From schema `/components/schemas/DirectToolCallCaller`.
+/// The tool call was made by the model itself.
 ///
 /// Tagged `type: "direct"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1159,7 +1245,7 @@ pub struct DirectToolCallCaller {
     pub extra: Extra,
 }
 crate::wire::object!(DirectToolCallCaller, extra, tag "type" = "direct", {});
-/// From schema `/components/schemas/DirectToolCallCallerParam`.
+/// Marks a tool call sent back as input as one the model made itself.
 ///
 /// Tagged `type: "direct"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1168,7 +1254,7 @@ pub struct DirectToolCallCallerParam {
     pub extra: Extra,
 }
 crate::wire::object!(DirectToolCallCallerParam, extra, tag "type" = "direct", {});
-/// From schema `/components/schemas/EmptyModelParam`.
+/// A free-form JSON object; the API sets no rules on its keys or values.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmptyModelParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
@@ -1178,6 +1264,7 @@ crate::wire::object!(EmptyModelParam, extra, {});
 /// The body of a failed request; the details sit inside its `error` field.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
+    /// What went wrong.
     pub error: Field<ErrorSchema>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1187,9 +1274,13 @@ crate::wire::object!(ErrorResponse, extra, { error = "error", });
 /// and the name of the offending request `param` when those apply (otherwise null).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorSchema {
+    /// Machine-readable error code, or null.
     pub code: Field<String>,
+    /// Human-readable explanation of the failure.
     pub message: Field<String>,
+    /// Name of the request field that caused the failure, or null when no single field is to blame.
     pub param: Field<String>,
+    /// Category of the error, such as `invalid_request_error`.
     pub r#type: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1198,13 +1289,16 @@ crate::wire::object!(
     ErrorSchema, extra, { code = "code", message = "message", param = "param", r#type =
     "type", }
 );
-/// From schema `/components/schemas/FileCitationBody`.
+/// A citation of an uploaded file that the answer relies on.
 ///
 /// Tagged `type: "file_citation"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileCitationBody {
+    /// ID of the cited file.
     pub file_id: Field<String>,
+    /// Position in the text where the citation applies.
     pub index: Field<i64>,
+    /// Name of the cited file.
     pub filename: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1213,7 +1307,8 @@ crate::wire::object!(
     FileCitationBody, extra, tag "type" = "file_citation", { file_id = "file_id", index =
     "index", filename = "filename", }
 );
-/// From schema `/components/schemas/FileDetailEnum`.
+/// How carefully a file is rendered for the model: `auto` (the default), `low` (cheaper) or `high`
+/// (better quality, more tokens).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1230,7 +1325,7 @@ pub enum FileDetailEnum {
 crate::wire::open_enum!(
     FileDetailEnum, Other, { Auto = "auto", Low = "low", High = "high", }
 );
-/// From schema `/components/schemas/FileInputDetail`.
+/// How carefully a file was rendered for the model: `auto`, `low` or `high`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1247,12 +1342,14 @@ pub enum FileInputDetail {
 crate::wire::open_enum!(
     FileInputDetail, Other, { Auto = "auto", Low = "low", High = "high", }
 );
-/// From schema `/components/schemas/FilePath`.
+/// Refers to a file, for example one created by a tool, mentioned in the output text.
 ///
 /// Tagged `type: "file_path"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePath {
+    /// ID of the file.
     pub file_id: Field<String>,
+    /// Position in the text where the reference applies.
     pub index: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1260,7 +1357,7 @@ pub struct FilePath {
 crate::wire::object!(
     FilePath, extra, tag "type" = "file_path", { file_id = "file_id", index = "index", }
 );
-/// From schema `/components/schemas/Filters`.
+/// A filter on file attributes: a single comparison or a combination of filters.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1419,7 +1516,7 @@ impl crate::wire::Union for Filters {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/GrammarSyntax1`.
+/// Language of a custom tool grammar: `lark` or `regex`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1432,12 +1529,14 @@ pub enum GrammarSyntax1 {
     Other(String),
 }
 crate::wire::open_enum!(GrammarSyntax1, Other, { Lark = "lark", Regex = "regex", });
-/// From schema `/components/schemas/HTTPError`.
+/// The MCP server answered with an HTTP error.
 ///
 /// Tagged `type: "http_error"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpError {
+    /// HTTP status code.
     pub code: Field<i64>,
+    /// Error message.
     pub message: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1445,10 +1544,12 @@ pub struct HttpError {
 crate::wire::object!(
     HttpError, extra, tag "type" = "http_error", { code = "code", message = "message", }
 );
-/// From schema `/components/schemas/HybridSearchOptions`.
+/// How much keyword matching and semantic matching each count when their rankings are merged.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HybridSearchOptions {
+    /// Weight of the semantic (embedding) ranking.
     pub embedding_weight: Field<f64>,
+    /// Weight of the keyword (text) ranking.
     pub text_weight: Field<f64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1457,7 +1558,7 @@ crate::wire::object!(
     HybridSearchOptions, extra, { embedding_weight = "embedding_weight", text_weight =
     "text_weight", }
 );
-/// From schema `/components/schemas/ImageDetail`.
+/// Resolution at which an image is given to the model: `low`, `high`, `auto` (the default) or `original`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1477,7 +1578,7 @@ crate::wire::open_enum!(
     ImageDetail, Other, { Low = "low", High = "high", Auto = "auto", Original =
     "original", }
 );
-/// From schema `/components/schemas/ImageGenActionEnum`.
+/// What the image tool should do: `generate` a new image, `edit` one, or decide itself (`auto`).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1494,7 +1595,12 @@ pub enum ImageGenActionEnum {
 crate::wire::open_enum!(
     ImageGenActionEnum, Other, { Generate = "generate", Edit = "edit", Auto = "auto", }
 );
-/// From schema `/components/schemas/IncludeEnum`.
+/// Names of optional data that can be added to a response: `web_search_call.results` and
+/// `web_search_call.action.sources` (web search results and sources), `file_search_call.results`
+/// (file search hits), `code_interpreter_call.outputs` (code run outputs),
+/// `computer_call_output.output.image_url` and `message.input_image.image_url` (image URLs),
+/// `message.output_text.logprobs` (token log probabilities) and `reasoning.encrypted_content`
+/// (reasoning in encrypted form, for reuse when responses are not stored).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1528,13 +1634,16 @@ crate::wire::open_enum!(
     "reasoning.encrypted_content", MessageOutputTextLogprobs =
     "message.output_text.logprobs", }
 );
-/// From schema `/components/schemas/InlineSkillParam`.
+/// A skill supplied with the request itself, as a zip archive.
 ///
 /// Tagged `type: "inline"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InlineSkillParam {
+    /// Name of the skill.
     pub name: Field<String>,
+    /// What the skill does.
     pub description: Field<String>,
+    /// The skill's files.
     pub source: Field<InlineSkillSourceParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1543,13 +1652,16 @@ crate::wire::object!(
     InlineSkillParam, extra, tag "type" = "inline", { name = "name", description =
     "description", source = "source", }
 );
-/// From schema `/components/schemas/InlineSkillSourceParam`.
+/// Contents of an inline skill: a base64-encoded zip archive.
 ///
 /// Tagged `type: "base64"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InlineSkillSourceParam {
+    /// Format of the archive; always `application/zip`.
+    ///
     /// Defaults to `"application/zip"` on the server when left out.
     pub media_type: Field<InlineSkillSourceParamMediaType>,
+    /// The zip archive, base64-encoded.
     pub data: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1558,7 +1670,7 @@ crate::wire::object!(
     InlineSkillSourceParam, extra, tag "type" = "base64", { media_type = "media_type",
     data = "data", }
 );
-/// From schema `/components/schemas/InlineSkillSourceParam/properties/media_type`.
+/// Format of the archive; always `application/zip`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1584,11 +1696,12 @@ pub enum InputItemsParamsOrder {
     Other(String),
 }
 crate::wire::open_enum!(InputItemsParamsOrder, Other, { Asc = "asc", Desc = "desc", });
-/// From schema `/components/schemas/LocalEnvironmentParam`.
+/// Runs shell commands on a machine of your own; your code executes them and reports the output.
 ///
 /// Tagged `type: "local"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalEnvironmentParam {
+    /// Skills (at most 200) available on that machine.
     pub skills: Field<Vec<LocalSkillParam>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1596,7 +1709,7 @@ pub struct LocalEnvironmentParam {
 crate::wire::object!(
     LocalEnvironmentParam, extra, tag "type" = "local", { skills = "skills", }
 );
-/// From schema `/components/schemas/LocalEnvironmentResource`.
+/// The shell commands ran on the caller's own machine.
 ///
 /// Tagged `type: "local"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1605,15 +1718,20 @@ pub struct LocalEnvironmentResource {
     pub extra: Extra,
 }
 crate::wire::object!(LocalEnvironmentResource, extra, tag "type" = "local", {});
-/// From schema `/components/schemas/LocalShellExecAction`.
+/// A command for your code to run on the local machine.
 ///
 /// Tagged `type: "exec"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalShellExecAction {
+    /// The command and its arguments.
     pub command: Field<Vec<String>>,
+    /// Time limit in milliseconds, or null for none.
     pub timeout_ms: Field<i64>,
+    /// Working directory for the command; null for the default.
     pub working_directory: Field<String>,
+    /// Extra environment variables for the command, by name.
     pub env: Field<std::collections::BTreeMap<String, String>>,
+    /// User account to run the command as, or null for the default.
     pub user: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1622,11 +1740,14 @@ crate::wire::object!(
     LocalShellExecAction, extra, tag "type" = "exec", { command = "command", timeout_ms =
     "timeout_ms", working_directory = "working_directory", env = "env", user = "user", }
 );
-/// From schema `/components/schemas/LocalSkillParam`.
+/// A skill that is already on the local machine.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalSkillParam {
+    /// Name of the skill.
     pub name: Field<String>,
+    /// What the skill does.
     pub description: Field<String>,
+    /// Directory that holds the skill.
     pub path: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1635,12 +1756,16 @@ crate::wire::object!(
     LocalSkillParam, extra, { name = "name", description = "description", path = "path",
     }
 );
-/// From schema `/components/schemas/LogProb`.
+/// A generated token with its log probability and the most likely alternatives.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogProb {
+    /// The token as text.
     pub token: Field<String>,
+    /// Natural logarithm of the token's probability; closer to 0 means more likely.
     pub logprob: Field<f64>,
+    /// The token's UTF-8 bytes.
     pub bytes: Field<Vec<i64>>,
+    /// The most likely tokens at this position, with their log probabilities.
     pub top_logprobs: Field<Vec<TopLogProb>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1649,7 +1774,9 @@ crate::wire::object!(
     LogProb, extra, { token = "token", logprob = "logprob", bytes = "bytes", top_logprobs
     = "top_logprobs", }
 );
-/// From schema `/components/schemas/MessagePhase`.
+/// Marks an assistant message as `commentary` (written along the way) or `final_answer`. Newer
+/// models (from `gpt-5.3-codex`) work better when it is sent back with each assistant message; user
+/// messages do not use it.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1664,7 +1791,7 @@ pub enum MessagePhase {
 crate::wire::open_enum!(
     MessagePhase, Other, { Commentary = "commentary", FinalAnswer = "final_answer", }
 );
-/// From schema `/components/schemas/MessagePhase-2`.
+/// Marks an assistant message as `commentary` (written along the way) or `final_answer`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1679,7 +1806,8 @@ pub enum MessagePhase2 {
 crate::wire::open_enum!(
     MessagePhase2, Other, { Commentary = "commentary", FinalAnswer = "final_answer", }
 );
-/// From schema `/components/schemas/MessageRole`.
+/// Author of a message: `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`,
+/// `developer` or `tool`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1708,7 +1836,7 @@ crate::wire::open_enum!(
     System = "system", Critic = "critic", Discriminator = "discriminator", Developer =
     "developer", Tool = "tool", }
 );
-/// From schema `/components/schemas/MessageStatus`.
+/// Progress of a message: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1726,9 +1854,10 @@ crate::wire::open_enum!(
     MessageStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/Metadata`.
+/// Your own key-value pairs attached to an object: at most 16, keys up to 64 characters, values up
+/// to 512 characters; may be null.
 pub type Metadata = std::collections::BTreeMap<String, String>;
-/// From schema `/components/schemas/ModelIdsCompaction`.
+/// Model used for compaction: one of the known response model IDs or any other model name, as a string.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1992,7 +2121,8 @@ crate::wire::open_enum!(
     GptDaybreakBlueLatest = "gpt-daybreak-blue-latest", GptDaybreakRedLatest =
     "gpt-daybreak-red-latest", Gpt56Cyber = "gpt-5.6-cyber", }
 );
-/// From schema `/components/schemas/ModelIdsResponses`.
+/// Model ID accepted by the Responses API: the shared chat model IDs, models available only through
+/// this API, or any other name as a plain string.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2256,7 +2386,8 @@ crate::wire::open_enum!(
     GptDaybreakBlueLatest = "gpt-daybreak-blue-latest", GptDaybreakRedLatest =
     "gpt-daybreak-red-latest", Gpt56Cyber = "gpt-5.6-cyber", }
 );
-/// From schema `/components/schemas/ModelIdsShared`.
+/// Model IDs shared with other OpenAI endpoints, such as `gpt-5`, `gpt-4.1` or `o3`; any other
+/// string is accepted as well.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2472,18 +2603,29 @@ crate::wire::open_enum!(
     Gpt35Turbo1106 = "gpt-3.5-turbo-1106", Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
     Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613", }
 );
-/// From schema `/components/schemas/ModelResponseProperties`.
+/// Model settings shared by requests and returned responses: sampling, log probabilities, metadata,
+/// prompt caching and the end-user safety identifier.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelResponseProperties {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
+    /// How many of the most likely alternative tokens (0 to 20) to report, with log probabilities, at
+    /// each output position.
     pub top_logprobs: Field<i64>,
     /// Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     pub temperature: Field<f64>,
+    /// Nucleus sampling: only the most likely tokens whose probabilities add up to this share (0 to 1,
+    /// 1 by default) are considered. Tune this or `temperature`, usually not both.
     pub top_p: Field<f64>,
+    /// Deprecated stand-in for an end-user identifier; use `safety_identifier` and `prompt_cache_key` instead.
     pub user: Field<String>,
+    /// A stable ID of at most 64 characters for the end user of your application, helping to spot
+    /// misuse; hash names or email addresses rather than sending them.
     pub safety_identifier: Field<String>,
+    /// Key that groups similar requests so they share prompt cache entries, raising cache hits;
+    /// replaces `user` for that purpose.
     pub prompt_cache_key: Field<String>,
+    /// Deprecated in favour of `prompt_cache_options.ttl`: the longest time a cached prompt prefix is kept.
     pub prompt_cache_retention: Field<ModelResponsePropertiesPromptCacheRetention>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2494,7 +2636,8 @@ crate::wire::object!(
     safety_identifier = "safety_identifier", prompt_cache_key = "prompt_cache_key",
     prompt_cache_retention = "prompt_cache_retention", }
 );
-/// From schema `/components/schemas/ModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
+/// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
+/// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2510,7 +2653,7 @@ crate::wire::open_enum!(
     ModelResponsePropertiesPromptCacheRetention, Other, { InMemory = "in_memory", V24h =
     "24h", }
 );
-/// From schema `/components/schemas/OutputContent`.
+/// One part of generated content: output text, a refusal or reasoning text; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2619,7 +2762,7 @@ impl crate::wire::Union for OutputContent {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/OutputMessageContent`.
+/// One part of an assistant message: output text or a refusal.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2712,13 +2855,16 @@ impl crate::wire::Union for OutputMessageContent {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/OutputTextContent`.
+/// Text written by the model, with citations and optional log probabilities.
 ///
 /// Tagged `type: "output_text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutputTextContent {
+    /// The text itself.
     pub text: Field<String>,
+    /// Citations and file references that point into `text`.
     pub annotations: Field<Vec<Annotation>>,
+    /// Log probabilities of the generated tokens, when requested.
     pub logprobs: Field<Vec<LogProb>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2727,7 +2873,8 @@ crate::wire::object!(
     OutputTextContent, extra, tag "type" = "output_text", { text = "text", annotations =
     "annotations", logprobs = "logprobs", }
 );
-/// From schema `/components/schemas/PersonalityEnum`.
+/// Style preset of the model, such as `friendly` or `pragmatic`; other strings of up to 64
+/// characters may be accepted later.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2742,7 +2889,7 @@ pub enum PersonalityEnum {
 crate::wire::open_enum!(
     PersonalityEnum, Other, { Friendly = "friendly", Pragmatic = "pragmatic", }
 );
-/// From schema `/components/schemas/ProgramOutputItemStatus`.
+/// Final state of a program output: `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2758,7 +2905,7 @@ crate::wire::open_enum!(
     ProgramOutputItemStatus, Other, { Completed = "completed", Incomplete = "incomplete",
     }
 );
-/// From schema `/components/schemas/ProgramOutputStatus`.
+/// Final state of a program output: `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2773,11 +2920,12 @@ pub enum ProgramOutputStatus {
 crate::wire::open_enum!(
     ProgramOutputStatus, Other, { Completed = "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/ProgramToolCallCaller`.
+/// The tool call was made by a program from programmatic tool calling.
 ///
 /// Tagged `type: "program"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramToolCallCaller {
+    /// The `call_id` of the program that made the call.
     pub caller_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2785,11 +2933,12 @@ pub struct ProgramToolCallCaller {
 crate::wire::object!(
     ProgramToolCallCaller, extra, tag "type" = "program", { caller_id = "caller_id", }
 );
-/// From schema `/components/schemas/ProgramToolCallCallerParam`.
+/// Marks a tool call sent back as input as made by a program.
 ///
 /// Tagged `type: "program"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramToolCallCallerParam {
+    /// The `call_id` of the program that made the call.
     pub caller_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2798,7 +2947,7 @@ crate::wire::object!(
     ProgramToolCallCallerParam, extra, tag "type" = "program", { caller_id = "caller_id",
     }
 );
-/// From schema `/components/schemas/RankerVersionType`.
+/// Ranker for file search: `auto` or `default-2024-11-15`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2813,11 +2962,14 @@ pub enum RankerVersionType {
 crate::wire::open_enum!(
     RankerVersionType, Other, { Auto = "auto", Default20241115 = "default-2024-11-15", }
 );
-/// From schema `/components/schemas/RankingOptions`.
+/// How file search results are ranked and cut off.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RankingOptions {
+    /// Which ranker to use.
     pub ranker: Field<RankerVersionType>,
+    /// Minimum relevance score, between 0 and 1; higher values keep fewer, more relevant results.
     pub score_threshold: Field<f64>,
+    /// Weights for merging keyword and semantic rankings when hybrid search is used.
     pub hybrid_search: Field<HybridSearchOptions>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2826,13 +2978,18 @@ crate::wire::object!(
     RankingOptions, extra, { ranker = "ranker", score_threshold = "score_threshold",
     hybrid_search = "hybrid_search", }
 );
-/// From schema `/components/schemas/Reasoning`.
+/// Settings for reasoning models (gpt-5 and the o-series): how hard to think and what to report about it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reasoning {
+    /// Reasoning execution mode, such as `standard` or `pro`; on a returned response, the mode that was used.
     pub mode: Field<ReasoningModeEnum>,
+    /// How much reasoning the model does before answering.
     pub effort: Field<ReasoningEffort>,
+    /// Asks for a summary of the reasoning at the given level: `auto`, `concise` or `detailed`.
     pub summary: Field<ReasoningSummary>,
+    /// Which earlier reasoning items the model sees on later turns; the server decides when omitted or `auto`.
     pub context: Field<ReasoningContext>,
+    /// Deprecated name for `summary`.
     pub generate_summary: Field<ReasoningGenerateSummary>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2841,7 +2998,8 @@ crate::wire::object!(
     Reasoning, extra, { mode = "mode", effort = "effort", summary = "summary", context =
     "context", generate_summary = "generate_summary", }
 );
-/// From schema `/components/schemas/Reasoning/properties/context/anyOf/0`.
+/// `auto`, `current_turn` (only this turn's reasoning) or `all_turns`; `gpt-5.6` models default to
+/// `all_turns`, older ones to `current_turn`. On a response, the mode actually used.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2859,7 +3017,8 @@ crate::wire::open_enum!(
     ReasoningContext, Other, { Auto = "auto", CurrentTurn = "current_turn", AllTurns =
     "all_turns", }
 );
-/// From schema `/components/schemas/ReasoningEffort/anyOf/0`.
+/// From `none` up to `max`; less effort answers faster and spends fewer reasoning tokens. `medium`
+/// by default; not every model accepts every level.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2885,7 +3044,7 @@ crate::wire::open_enum!(
     ReasoningEffort, Other, { None = "none", Minimal = "minimal", Low = "low", Medium =
     "medium", High = "high", Xhigh = "xhigh", Max = "max", }
 );
-/// From schema `/components/schemas/Reasoning/properties/generate_summary/anyOf/0`.
+/// Level of detail of the reasoning summary; use `summary` instead.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2903,7 +3062,7 @@ crate::wire::open_enum!(
     ReasoningGenerateSummary, Other, { Auto = "auto", Concise = "concise", Detailed =
     "detailed", }
 );
-/// From schema `/components/schemas/ReasoningModeEnum`.
+/// Reasoning execution mode: `standard`, `pro`, or another mode given as a string.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2918,7 +3077,8 @@ pub enum ReasoningModeEnum {
 crate::wire::open_enum!(
     ReasoningModeEnum, Other, { Standard = "standard", Pro = "pro", }
 );
-/// From schema `/components/schemas/Reasoning/properties/summary/anyOf/0`.
+/// Level of detail of the reasoning summary; `concise` works with `computer-use-preview` and
+/// reasoning models after `gpt-5`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2936,11 +3096,12 @@ crate::wire::open_enum!(
     ReasoningSummary, Other, { Auto = "auto", Concise = "concise", Detailed = "detailed",
     }
 );
-/// From schema `/components/schemas/ReasoningTextContent`.
+/// A piece of the model's reasoning as text.
 ///
 /// Tagged `type: "reasoning_text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReasoningTextContent {
+    /// The reasoning text.
     pub text: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2948,11 +3109,12 @@ pub struct ReasoningTextContent {
 crate::wire::object!(
     ReasoningTextContent, extra, tag "type" = "reasoning_text", { text = "text", }
 );
-/// From schema `/components/schemas/RefusalContent`.
+/// The model's explanation for declining to answer.
 ///
 /// Tagged `type: "refusal"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RefusalContent {
+    /// The refusal text.
     pub refusal: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2960,7 +3122,7 @@ pub struct RefusalContent {
 crate::wire::object!(
     RefusalContent, extra, tag "type" = "refusal", { refusal = "refusal", }
 );
-/// From schema `/components/schemas/SearchContentType`.
+/// Kind of content a web search may return: `text` or `image`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2973,7 +3135,7 @@ pub enum SearchContentType {
     Other(String),
 }
 crate::wire::open_enum!(SearchContentType, Other, { Text = "text", Image = "image", });
-/// From schema `/components/schemas/SearchContextSize`.
+/// How much of the context window web search results may fill: `low`, `medium` or `high`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2990,7 +3152,7 @@ pub enum SearchContextSize {
 crate::wire::open_enum!(
     SearchContextSize, Other, { Low = "low", Medium = "medium", High = "high", }
 );
-/// From schema `/components/schemas/ServiceTierEnum`.
+/// Processing tier for a request: `auto`, `default`, `fast`, `flex` or `priority`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3012,7 +3174,10 @@ crate::wire::open_enum!(
     ServiceTierEnum, Other, { Auto = "auto", Default = "default", Fast = "fast", Flex =
     "flex", Priority = "priority", }
 );
-/// From schema `/components/schemas/ServiceTierResponses/anyOf/0`.
+/// `auto` (the default) uses the project's configured tier, normally `default`, which means
+/// standard price and speed; `flex` is the cheaper, slower Flex tier; `fast` and `priority` ask for
+/// fast processing and are reported back as `priority`; `ultrafast` is an access-controlled tier
+/// for selected models. On a response, the tier actually used.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3038,10 +3203,12 @@ crate::wire::open_enum!(
     ServiceTierResponses, Other, { Auto = "auto", Default = "default", Flex = "flex",
     Scale = "scale", Priority = "priority", Fast = "fast", Ultrafast = "ultrafast", }
 );
-/// From schema `/components/schemas/ShellCallOutputDelta`.
+/// New output of a running shell command, split by stream.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShellCallOutputDelta {
+    /// Text newly written to standard output, if any.
     pub stdout: Field<String>,
+    /// Text newly written to standard error, if any.
     pub stderr: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3049,12 +3216,14 @@ pub struct ShellCallOutputDelta {
 crate::wire::object!(
     ShellCallOutputDelta, extra, { stdout = "stdout", stderr = "stderr", }
 );
-/// From schema `/components/schemas/SkillReferenceParam`.
+/// A skill made earlier through the skills API, referred to by ID.
 ///
 /// Tagged `type: "skill_reference"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkillReferenceParam {
+    /// ID of the skill.
     pub skill_id: Field<String>,
+    /// Which version of the skill: a positive integer or `latest`; left out, the skill's default version applies.
     pub version: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3063,11 +3232,12 @@ crate::wire::object!(
     SkillReferenceParam, extra, tag "type" = "skill_reference", { skill_id = "skill_id",
     version = "version", }
 );
-/// From schema `/components/schemas/SummaryTextContent`.
+/// A readable summary of part of the model's reasoning.
 ///
 /// Tagged `type: "summary_text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SummaryTextContent {
+    /// The summary text.
     pub text: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3075,17 +3245,20 @@ pub struct SummaryTextContent {
 crate::wire::object!(
     SummaryTextContent, extra, tag "type" = "summary_text", { text = "text", }
 );
-/// From schema `/components/schemas/TextContent`.
+/// A piece of plain text.
 ///
 /// Tagged `type: "text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextContent {
+    /// The text itself.
     pub text: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(TextContent, extra, tag "type" = "text", { text = "text", });
-/// From schema `/components/schemas/TextResponseFormatConfiguration`.
+/// Format of the model's text output, chosen by `type`: `text` (the default), `json_schema`
+/// (Structured Outputs: JSON that matches your schema) or `json_object` (the older JSON mode, not
+/// advised for newer models).
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3192,14 +3365,19 @@ impl crate::wire::Union for TextResponseFormatConfiguration {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/TextResponseFormatJsonSchema`.
+/// Structured Outputs: the model answers with JSON that follows the given schema.
 ///
 /// Tagged `type: "json_schema"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextResponseFormatJsonSchema {
+    /// Explains to the model what the format is for, helping it decide how to answer in it.
     pub description: Field<String>,
+    /// Name of the format: letters, digits, underscores and dashes, at most 64 characters.
     pub name: Field<String>,
+    /// The JSON Schema the output must satisfy.
     pub schema: Field<ResponseFormatJsonSchemaSchema>,
+    /// When true, the output follows `schema` exactly, at the price of supporting only part of JSON
+    /// Schema; false by default.
     pub strict: Field<bool>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3208,20 +3386,35 @@ crate::wire::object!(
     TextResponseFormatJsonSchema, extra, tag "type" = "json_schema", { description =
     "description", name = "name", schema = "schema", strict = "strict", }
 );
-/// From schema `/components/schemas/TokenCountsBody`.
+/// Request body for counting input tokens: the same inputs and settings a create call would take,
+/// without running the model.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenCountsBody {
+    /// Model whose tokenizer and context rules apply, for example `gpt-4o`.
     pub model: Field<String>,
+    /// The input to count: one string, or a list of input items.
     pub input: Field<TokenCountsBodyInput>,
+    /// ID of a stored response whose conversation is counted as part of the input; cannot be combined
+    /// with `conversation`.
     pub previous_response_id: Field<String>,
+    /// Tool definitions, which count towards the input as well.
     pub tools: Field<Vec<Tool>>,
+    /// Text output settings, such as a JSON schema, which add to the input.
     pub text: Field<ResponseTextParam>,
+    /// Reasoning settings for gpt-5 and o-series models.
     pub reasoning: Field<Reasoning>,
+    /// `auto` drops the oldest items when the input exceeds the context window; `disabled` (the
+    /// default) fails instead.
     pub truncation: Field<TruncationEnum>,
+    /// A system or developer message placed before the input.
     pub instructions: Field<String>,
+    /// Style preset for the model; leave out to keep its default style.
     pub personality: Field<PersonalityEnum>,
+    /// Conversation whose items are counted before the input.
     pub conversation: Field<ConversationParam>,
+    /// Whether and how the model may call tools.
     pub tool_choice: Field<ToolChoiceParam>,
+    /// Whether the model may make several tool calls at once.
     pub parallel_tool_calls: Field<bool>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3233,7 +3426,7 @@ crate::wire::object!(
     "personality", conversation = "conversation", tool_choice = "tool_choice",
     parallel_tool_calls = "parallel_tool_calls", }
 );
-/// From schema `/components/schemas/TokenCountsBody/properties/input/anyOf/0`.
+/// The input as one text (treated as a user message) or as a list of input items.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3309,11 +3502,14 @@ impl crate::wire::Union for TokenCountsBodyInput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/TokenCountsResource`.
+/// The result of counting input tokens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenCountsResource {
+    /// Object kind, always `response.input_tokens`.
+    ///
     /// Defaults to `"response.input_tokens"` on the server when left out.
     pub object: Field<TokenCountsResourceObject>,
+    /// Number of input tokens the request would use.
     pub input_tokens: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3321,7 +3517,7 @@ pub struct TokenCountsResource {
 crate::wire::object!(
     TokenCountsResource, extra, { object = "object", input_tokens = "input_tokens", }
 );
-/// From schema `/components/schemas/TokenCountsResource/properties/object`.
+/// Object kind, always `response.input_tokens`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3334,7 +3530,7 @@ pub enum TokenCountsResourceObject {
 crate::wire::open_enum!(
     TokenCountsResourceObject, Other, { ResponseInputTokens = "response.input_tokens", }
 );
-/// From schema `/components/schemas/ToolCallCaller`.
+/// Who made a tool call: the model directly or a program.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3425,7 +3621,7 @@ impl crate::wire::Union for ToolCallCaller {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ToolCallCallerParam`.
+/// Who made a tool call that is sent back as input: the model directly or a program.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3516,7 +3712,7 @@ impl crate::wire::Union for ToolCallCallerParam {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ToolSearchExecutionType`.
+/// Who runs a tool search: the `server` or the `client`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3531,13 +3727,17 @@ pub enum ToolSearchExecutionType {
 crate::wire::open_enum!(
     ToolSearchExecutionType, Other, { Server = "server", Client = "client", }
 );
-/// From schema `/components/schemas/ToolsArray`.
+/// The tools the model may use: built-in tools (such as web or file search), MCP servers and
+/// connectors, and functions or custom tools of your own.
 pub type ToolsArray = Vec<Tool>;
-/// From schema `/components/schemas/TopLogProb`.
+/// One of the most likely tokens at a position, with its log probability.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLogProb {
+    /// The token as text.
     pub token: Field<String>,
+    /// Natural logarithm of the token's probability.
     pub logprob: Field<f64>,
+    /// The token's UTF-8 bytes.
     pub bytes: Field<Vec<i64>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3545,7 +3745,8 @@ pub struct TopLogProb {
 crate::wire::object!(
     TopLogProb, extra, { token = "token", logprob = "logprob", bytes = "bytes", }
 );
-/// From schema `/components/schemas/TruncationEnum`.
+/// Handling of an input too large for the context window: `auto` drops the oldest items, `disabled`
+/// fails the request.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3560,14 +3761,18 @@ pub enum TruncationEnum {
 crate::wire::open_enum!(
     TruncationEnum, Other, { Auto = "auto", Disabled = "disabled", }
 );
-/// From schema `/components/schemas/UrlCitationBody`.
+/// A citation of a web page that the answer relies on.
 ///
 /// Tagged `type: "url_citation"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlCitationBody {
+    /// Address of the cited page.
     pub url: Field<String>,
+    /// Where the cited span starts in the message text, as a character index.
     pub start_index: Field<i64>,
+    /// Where the cited span ends in the message text, as the index of its final character.
     pub end_index: Field<i64>,
+    /// Title of the cited page.
     pub title: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3576,12 +3781,13 @@ crate::wire::object!(
     UrlCitationBody, extra, tag "type" = "url_citation", { url = "url", start_index =
     "start_index", end_index = "end_index", title = "title", }
 );
-/// From schema `/components/schemas/VectorStoreFileAttributes`.
+/// Attributes of a file in a vector store, usable in search filters: up to 16 pairs, keys up to 64
+/// characters, values strings (up to 512 characters), numbers or booleans; may be null.
 pub type VectorStoreFileAttributes = std::collections::BTreeMap<
     String,
     VectorStoreFileAttributesValue,
 >;
-/// From schema `/components/schemas/VectorStoreFileAttributes/anyOf/0/additionalProperties`.
+/// One attribute value: a string, a number or a boolean.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3669,7 +3875,7 @@ impl crate::wire::Union for VectorStoreFileAttributesValue {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/Verbosity/anyOf/0`.
+/// `low`, `medium` (the default) or `high`; lower values give shorter answers.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3686,12 +3892,14 @@ pub enum Verbosity {
 crate::wire::open_enum!(
     Verbosity, Other, { Low = "low", Medium = "medium", High = "high", }
 );
-/// From schema `/components/schemas/WebSearchActionFind`.
+/// The model looked for a pattern within a page it had opened.
 ///
 /// Tagged `type: "find_in_page"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionFind {
+    /// Address of the page searched.
     pub url: Field<String>,
+    /// Text or pattern looked for.
     pub pattern: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3700,11 +3908,12 @@ crate::wire::object!(
     WebSearchActionFind, extra, tag "type" = "find_in_page", { url = "url", pattern =
     "pattern", }
 );
-/// From schema `/components/schemas/WebSearchActionOpenPage`.
+/// The model opened a page from the search results.
 ///
 /// Tagged `type: "open_page"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionOpenPage {
+    /// Address of the page, or null.
     pub url: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3712,13 +3921,16 @@ pub struct WebSearchActionOpenPage {
 crate::wire::object!(
     WebSearchActionOpenPage, extra, tag "type" = "open_page", { url = "url", }
 );
-/// From schema `/components/schemas/WebSearchActionSearch`.
+/// The model ran a web search.
 ///
 /// Tagged `type: "search"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionSearch {
+    /// The search query.
     pub query: Field<String>,
+    /// All search queries that were run.
     pub queries: Field<Vec<String>>,
+    /// Pages consulted for the search; filled when `web_search_call.action.sources` is in `include`.
     pub sources: Field<Vec<WebSearchActionSearchSourcesItem>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3727,11 +3939,12 @@ crate::wire::object!(
     WebSearchActionSearch, extra, tag "type" = "search", { query = "query", queries =
     "queries", sources = "sources", }
 );
-/// From schema `/components/schemas/WebSearchActionSearch/properties/sources/items`.
+/// One page consulted for the search.
 ///
 /// Tagged `type: "url"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchActionSearchSourcesItem {
+    /// Address of the page.
     pub url: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3739,14 +3952,20 @@ pub struct WebSearchActionSearchSourcesItem {
 crate::wire::object!(
     WebSearchActionSearchSourcesItem, extra, tag "type" = "url", { url = "url", }
 );
-/// From schema `/components/schemas/WebSearchApproximateLocation/anyOf/0`.
+/// A rough location of the user, to make web search results more local.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchApproximateLocation {
+    /// Type tag, always `approximate`.
+    ///
     /// Defaults to `"approximate"` on the server when left out.
     pub r#type: Field<WebSearchApproximateLocationType>,
+    /// Two-letter ISO 3166-1 country code, for example `US`.
     pub country: Field<String>,
+    /// Region in free text, for example `California`.
     pub region: Field<String>,
+    /// City in free text, for example `San Francisco`.
     pub city: Field<String>,
+    /// IANA time zone name, for example `America/Los_Angeles`.
     pub timezone: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -3755,7 +3974,7 @@ crate::wire::object!(
     WebSearchApproximateLocation, extra, { r#type = "type", country = "country", region =
     "region", city = "city", timezone = "timezone", }
 );
-/// From schema `/components/schemas/WebSearchApproximateLocation/anyOf/0/properties/type`.
+/// Type tag, always `approximate`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

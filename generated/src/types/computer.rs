@@ -2,9 +2,9 @@
 //! Types whose names start with `Computer`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/ComputerActionList`.
+/// Several computer actions to carry out in order, each with its own `type`.
 pub type ComputerActionList = Vec<ComputerAction>;
-/// From schema `/components/schemas/ComputerCallOutputStatus`.
+/// Outcome of a computer call output: `completed`, `incomplete` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,11 +22,14 @@ crate::wire::open_enum!(
     ComputerCallOutputStatus, Other, { Completed = "completed", Incomplete =
     "incomplete", Failed = "failed", }
 );
-/// From schema `/components/schemas/ComputerCallSafetyCheckParam`.
+/// A safety warning raised for a computer call, which has to be acknowledged before going on.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerCallSafetyCheckParam {
+    /// ID of the safety check.
     pub id: Field<String>,
+    /// Kind of safety check, or null.
     pub code: Field<String>,
+    /// Explanation of the safety check, or null.
     pub message: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -35,7 +38,7 @@ crate::wire::object!(
     ComputerCallSafetyCheckParam, extra, { id = "id", code = "code", message = "message",
     }
 );
-/// From schema `/components/schemas/ComputerEnvironment`.
+/// Kind of computer the model controls: `windows`, `mac`, `linux`, `ubuntu` or `browser`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,14 +60,18 @@ crate::wire::open_enum!(
     ComputerEnvironment, Other, { Windows = "windows", Mac = "mac", Linux = "linux",
     Ubuntu = "ubuntu", Browser = "browser", }
 );
-/// From schema `/components/schemas/ComputerScreenshotContent`.
+/// A screenshot included in a message, by URL or by file ID.
 ///
 /// Tagged `type: "computer_screenshot"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerScreenshotContent {
+    /// Address of the screenshot, or null.
     pub image_url: Field<String>,
+    /// ID of an uploaded file with the screenshot, or null.
     pub file_id: Field<String>,
+    /// Resolution at which the screenshot is given to the model; `auto` by default.
     pub detail: Field<ImageDetail>,
+    /// Cache breakpoint: the prompt up to and including this part may be cached for reuse.
     pub prompt_cache_breakpoint: Field<PromptCacheBreakpointConfig>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -74,12 +81,14 @@ crate::wire::object!(
     "image_url", file_id = "file_id", detail = "detail", prompt_cache_breakpoint =
     "prompt_cache_breakpoint", }
 );
-/// From schema `/components/schemas/ComputerScreenshotImage`.
+/// A screenshot taken for the computer tool, by URL or by file ID.
 ///
 /// Tagged `type: "computer_screenshot"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerScreenshotImage {
+    /// Address of the screenshot.
     pub image_url: Field<String>,
+    /// ID of an uploaded file with the screenshot.
     pub file_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -88,15 +97,20 @@ crate::wire::object!(
     ComputerScreenshotImage, extra, tag "type" = "computer_screenshot", { image_url =
     "image_url", file_id = "file_id", }
 );
-/// From schema `/components/schemas/ComputerToolCallOutput`.
+/// The result of a computer call: a screenshot taken after the actions.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerToolCallOutput {
+    /// ID of the output item.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// The safety checks from the call that were reviewed and accepted.
     pub acknowledged_safety_checks: Field<Vec<ComputerCallSafetyCheckParam>>,
+    /// Screenshot taken after the actions.
     pub output: Field<ComputerScreenshotImage>,
+    /// Progress of the item; filled in when the API returns items.
     pub status: Field<ComputerToolCallOutputStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -106,7 +120,7 @@ crate::wire::object!(
     call_id = "call_id", acknowledged_safety_checks = "acknowledged_safety_checks",
     output = "output", status = "status", }
 );
-/// From schema `/components/schemas/ComputerToolCallOutput/properties/status`.
+/// Progress of the item; filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,14 +2,18 @@
 //! The `ComputerAction` union, its variants and the types they hold.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/ClickParam`.
+/// Click a mouse button at a point of the screen.
 ///
 /// Tagged `type: "click"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClickParam {
+    /// Which mouse button to press.
     pub button: Field<ClickButtonType>,
+    /// Horizontal position of the click, in pixels.
     pub x: Field<i64>,
+    /// Vertical position of the click, in pixels.
     pub y: Field<i64>,
+    /// Keys held down during the click, or null for none.
     pub keys: Field<Vec<String>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -18,7 +22,8 @@ crate::wire::object!(
     ClickParam, extra, tag "type" = "click", { button = "button", x = "x", y = "y", keys
     = "keys", }
 );
-/// From schema `/components/schemas/ComputerAction`.
+/// One thing to do on the computer: click, double click, drag, press keys, move the pointer, take a
+/// screenshot, scroll, type text or wait; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -209,13 +214,16 @@ impl crate::wire::Union for ComputerAction {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/DoubleClickAction`.
+/// Double-click at a point of the screen.
 ///
 /// Tagged `type: "double_click"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DoubleClickAction {
+    /// Horizontal position of the double click, in pixels.
     pub x: Field<i64>,
+    /// Vertical position of the double click, in pixels.
     pub y: Field<i64>,
+    /// Keys held down during the double click, or null for none.
     pub keys: Field<Vec<String>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -224,12 +232,14 @@ crate::wire::object!(
     DoubleClickAction, extra, tag "type" = "double_click", { x = "x", y = "y", keys =
     "keys", }
 );
-/// From schema `/components/schemas/DragParam`.
+/// Press the mouse button, move along a path and release.
 ///
 /// Tagged `type: "drag"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DragParam {
+    /// Points of the drag in order, from start to end, such as `[{"x": 100, "y": 200}, {"x": 200, "y": 300}]`.
     pub path: Field<Vec<CoordParam>>,
+    /// Keys held down during the drag, or null for none.
     pub keys: Field<Vec<String>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -237,23 +247,27 @@ pub struct DragParam {
 crate::wire::object!(
     DragParam, extra, tag "type" = "drag", { path = "path", keys = "keys", }
 );
-/// From schema `/components/schemas/KeyPressAction`.
+/// Press a combination of keys.
 ///
 /// Tagged `type: "keypress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyPressAction {
+    /// The keys to press together, one string per key.
     pub keys: Field<Vec<String>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(KeyPressAction, extra, tag "type" = "keypress", { keys = "keys", });
-/// From schema `/components/schemas/MoveParam`.
+/// Move the mouse pointer to a point.
 ///
 /// Tagged `type: "move"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoveParam {
+    /// Horizontal position to move to, in pixels.
     pub x: Field<i64>,
+    /// Vertical position to move to, in pixels.
     pub y: Field<i64>,
+    /// Keys held down during the move, or null for none.
     pub keys: Field<Vec<String>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -261,7 +275,7 @@ pub struct MoveParam {
 crate::wire::object!(
     MoveParam, extra, tag "type" = "move", { x = "x", y = "y", keys = "keys", }
 );
-/// From schema `/components/schemas/ScreenshotParam`.
+/// Take a screenshot.
 ///
 /// Tagged `type: "screenshot"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -270,15 +284,20 @@ pub struct ScreenshotParam {
     pub extra: Extra,
 }
 crate::wire::object!(ScreenshotParam, extra, tag "type" = "screenshot", {});
-/// From schema `/components/schemas/ScrollParam`.
+/// Scroll at a point of the screen.
 ///
 /// Tagged `type: "scroll"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScrollParam {
+    /// Horizontal position of the pointer while scrolling, in pixels.
     pub x: Field<i64>,
+    /// Vertical position of the pointer while scrolling, in pixels.
     pub y: Field<i64>,
+    /// Distance to scroll horizontally, in pixels.
     pub scroll_x: Field<i64>,
+    /// Distance to scroll vertically, in pixels.
     pub scroll_y: Field<i64>,
+    /// Keys held down during the scroll, or null for none.
     pub keys: Field<Vec<String>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -287,17 +306,18 @@ crate::wire::object!(
     ScrollParam, extra, tag "type" = "scroll", { x = "x", y = "y", scroll_x = "scroll_x",
     scroll_y = "scroll_y", keys = "keys", }
 );
-/// From schema `/components/schemas/TypeParam`.
+/// Type a piece of text.
 ///
 /// Tagged `type: "type"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypeParam {
+    /// The text to type.
     pub text: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(TypeParam, extra, tag "type" = "type", { text = "text", });
-/// From schema `/components/schemas/WaitParam`.
+/// Pause for a moment before the next action.
 ///
 /// Tagged `type: "wait"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -2,14 +2,18 @@
 //! Types whose names start with `Container`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/ContainerAutoParam`.
+/// A container created just for this request, with optional files, memory limit, network policy and skills.
 ///
 /// Tagged `type: "container_auto"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerAutoParam {
+    /// IDs of uploaded files (at most 50) to place in the container.
     pub file_ids: Field<Vec<String>>,
+    /// Memory available to the container.
     pub memory_limit: Field<ContainerMemoryLimit>,
+    /// Whether code in the container may reach the network, and which domains.
     pub network_policy: Field<ContainerAutoParamNetworkPolicy>,
+    /// Skills (at most 200) to install, by reference or inline.
     pub skills: Field<Vec<ContainerAutoParamSkillsItem>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -19,7 +23,7 @@ crate::wire::object!(
     memory_limit = "memory_limit", network_policy = "network_policy", skills = "skills",
     }
 );
-/// From schema `/components/schemas/ContainerAutoParam/properties/network_policy`.
+/// Whether code in the container may reach the network, and which domains.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -112,7 +116,7 @@ impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ContainerAutoParam/properties/skills/items`.
+/// One skill, by reference or inline.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -205,15 +209,20 @@ impl crate::wire::Union for ContainerAutoParamSkillsItem {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ContainerFileCitationBody`.
+/// A citation of a file in a code interpreter container that the answer relies on.
 ///
 /// Tagged `type: "container_file_citation"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerFileCitationBody {
+    /// ID of the container holding the file.
     pub container_id: Field<String>,
+    /// ID of the cited file.
     pub file_id: Field<String>,
+    /// Where the cited span starts in the message text, as a character index.
     pub start_index: Field<i64>,
+    /// Where the cited span ends in the message text, as the index of its final character.
     pub end_index: Field<i64>,
+    /// Name of the cited file.
     pub filename: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -223,7 +232,7 @@ crate::wire::object!(
     container_id = "container_id", file_id = "file_id", start_index = "start_index",
     end_index = "end_index", filename = "filename", }
 );
-/// From schema `/components/schemas/ContainerMemoryLimit`.
+/// Memory size of a container: `1g`, `4g`, `16g` or `64g`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -242,12 +251,14 @@ pub enum ContainerMemoryLimit {
 crate::wire::open_enum!(
     ContainerMemoryLimit, Other, { V1g = "1g", V4g = "4g", V16g = "16g", V64g = "64g", }
 );
-/// From schema `/components/schemas/ContainerNetworkPolicyAllowlistParam`.
+/// Outbound network access limited to the listed domains.
 ///
 /// Tagged `type: "allowlist"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkPolicyAllowlistParam {
+    /// Domains the container may reach; at least one.
     pub allowed_domains: Field<Vec<String>>,
+    /// Secrets injected when the container talks to particular allowed domains.
     pub domain_secrets: Field<Vec<ContainerNetworkPolicyDomainSecretParam>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -256,7 +267,7 @@ crate::wire::object!(
     ContainerNetworkPolicyAllowlistParam, extra, tag "type" = "allowlist", {
     allowed_domains = "allowed_domains", domain_secrets = "domain_secrets", }
 );
-/// From schema `/components/schemas/ContainerNetworkPolicyDisabledParam`.
+/// No outbound network access at all.
 ///
 /// Tagged `type: "disabled"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,11 +278,14 @@ pub struct ContainerNetworkPolicyDisabledParam {
 crate::wire::object!(
     ContainerNetworkPolicyDisabledParam, extra, tag "type" = "disabled", {}
 );
-/// From schema `/components/schemas/ContainerNetworkPolicyDomainSecretParam`.
+/// A secret that is supplied when the container contacts one domain.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkPolicyDomainSecretParam {
+    /// Domain the secret is meant for.
     pub domain: Field<String>,
+    /// Name under which the secret is injected.
     pub name: Field<String>,
+    /// The secret itself.
     pub value: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -280,11 +294,12 @@ crate::wire::object!(
     ContainerNetworkPolicyDomainSecretParam, extra, { domain = "domain", name = "name",
     value = "value", }
 );
-/// From schema `/components/schemas/ContainerReferenceParam`.
+/// Runs in an existing container made earlier through the containers API.
 ///
 /// Tagged `type: "container_reference"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerReferenceParam {
+    /// ID of the container to use.
     pub container_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -293,11 +308,12 @@ crate::wire::object!(
     ContainerReferenceParam, extra, tag "type" = "container_reference", { container_id =
     "container_id", }
 );
-/// From schema `/components/schemas/ContainerReferenceResource`.
+/// An existing container, made through the containers API, that commands ran in.
 ///
 /// Tagged `type: "container_reference"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerReferenceResource {
+    /// ID of the container.
     pub container_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

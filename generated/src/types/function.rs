@@ -2,7 +2,7 @@
 //! Types whose names start with `Function`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/FunctionAndCustomToolCallOutput`.
+/// One part of a function or custom tool result: text, an image or a file.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -113,7 +113,7 @@ impl crate::wire::Union for FunctionAndCustomToolCallOutput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionCallItemStatus`.
+/// Progress of an item: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -131,7 +131,7 @@ crate::wire::open_enum!(
     FunctionCallItemStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/FunctionCallOutputStatusEnum`.
+/// Progress of a tool output item: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -149,7 +149,7 @@ crate::wire::open_enum!(
     FunctionCallOutputStatusEnum, Other, { InProgress = "in_progress", Completed =
     "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/FunctionCallStatus`.
+/// Progress of a tool call item: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -167,11 +167,14 @@ crate::wire::open_enum!(
     FunctionCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/FunctionShellAction`.
+/// The shell commands of a shell call, with their limits.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellAction {
+    /// Commands to run, in order.
     pub commands: Field<Vec<String>>,
+    /// Time limit for the commands, in milliseconds, or null for none.
     pub timeout_ms: Field<i64>,
+    /// Most characters of output to keep per command, or null for no limit.
     pub max_output_length: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -180,11 +183,14 @@ crate::wire::object!(
     FunctionShellAction, extra, { commands = "commands", timeout_ms = "timeout_ms",
     max_output_length = "max_output_length", }
 );
-/// From schema `/components/schemas/FunctionShellActionParam`.
+/// The shell commands of a shell call sent back as input, with their limits.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellActionParam {
+    /// Commands to run, in order.
     pub commands: Field<Vec<String>>,
+    /// Longest time the commands may run, in milliseconds; null for no limit.
     pub timeout_ms: Field<i64>,
+    /// Most UTF-8 characters of standard output and error, together, to keep; null for no limit.
     pub max_output_length: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -193,7 +199,7 @@ crate::wire::object!(
     FunctionShellActionParam, extra, { commands = "commands", timeout_ms = "timeout_ms",
     max_output_length = "max_output_length", }
 );
-/// From schema `/components/schemas/FunctionShellCallItemStatus`.
+/// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -211,12 +217,16 @@ crate::wire::open_enum!(
     FunctionShellCallItemStatus, Other, { InProgress = "in_progress", Completed =
     "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/FunctionShellCallOutputContent`.
+/// Output of one shell command and how it ended.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContent {
+    /// What the command wrote to standard output.
     pub stdout: Field<String>,
+    /// What the command wrote to standard error.
     pub stderr: Field<String>,
+    /// Whether the command exited (with its exit code) or ran out of time.
     pub outcome: Field<FunctionShellCallOutputContentOutcome>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -225,7 +235,7 @@ crate::wire::object!(
     FunctionShellCallOutputContent, extra, { stdout = "stdout", stderr = "stderr",
     outcome = "outcome", created_by = "created_by", }
 );
-/// From schema `/components/schemas/FunctionShellCallOutputContent/properties/outcome`.
+/// Whether the command exited (with its exit code) or ran out of time.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -317,11 +327,14 @@ impl crate::wire::Union for FunctionShellCallOutputContentOutcome {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionShellCallOutputContentParam`.
+/// Output of one shell command and how it ended, as sent back by your code.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContentParam {
+    /// What the command wrote to standard output.
     pub stdout: Field<String>,
+    /// What the command wrote to standard error.
     pub stderr: Field<String>,
+    /// Whether the command exited (with its exit code) or ran out of time.
     pub outcome: Field<FunctionShellCallOutputOutcomeParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -330,11 +343,12 @@ crate::wire::object!(
     FunctionShellCallOutputContentParam, extra, { stdout = "stdout", stderr = "stderr",
     outcome = "outcome", }
 );
-/// From schema `/components/schemas/FunctionShellCallOutputExitOutcome`.
+/// The command finished by itself.
 ///
 /// Tagged `type: "exit"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputExitOutcome {
+    /// Exit code of the command.
     pub exit_code: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -343,11 +357,12 @@ crate::wire::object!(
     FunctionShellCallOutputExitOutcome, extra, tag "type" = "exit", { exit_code =
     "exit_code", }
 );
-/// From schema `/components/schemas/FunctionShellCallOutputExitOutcomeParam`.
+/// The command finished by itself.
 ///
 /// Tagged `type: "exit"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputExitOutcomeParam {
+    /// Exit code of the command.
     pub exit_code: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -356,7 +371,7 @@ crate::wire::object!(
     FunctionShellCallOutputExitOutcomeParam, extra, tag "type" = "exit", { exit_code =
     "exit_code", }
 );
-/// From schema `/components/schemas/FunctionShellCallOutputOutcomeParam`.
+/// How a shell command ended: it exited with a code or it timed out.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -449,7 +464,7 @@ impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionShellCallOutputStatusEnum`.
+/// Progress of a shell call output: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -467,7 +482,7 @@ crate::wire::open_enum!(
     FunctionShellCallOutputStatusEnum, Other, { InProgress = "in_progress", Completed =
     "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/FunctionShellCallOutputTimeoutOutcome`.
+/// The command was stopped because it ran past its time limit.
 ///
 /// Tagged `type: "timeout"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -478,7 +493,7 @@ pub struct FunctionShellCallOutputTimeoutOutcome {
 crate::wire::object!(
     FunctionShellCallOutputTimeoutOutcome, extra, tag "type" = "timeout", {}
 );
-/// From schema `/components/schemas/FunctionShellCallOutputTimeoutOutcomeParam`.
+/// The command was stopped because it ran past its time limit.
 ///
 /// Tagged `type: "timeout"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -489,7 +504,7 @@ pub struct FunctionShellCallOutputTimeoutOutcomeParam {
 crate::wire::object!(
     FunctionShellCallOutputTimeoutOutcomeParam, extra, tag "type" = "timeout", {}
 );
-/// From schema `/components/schemas/FunctionShellCallStatus`.
+/// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -507,17 +522,26 @@ crate::wire::open_enum!(
     FunctionShellCallStatus, Other, { InProgress = "in_progress", Completed =
     "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/FunctionToolParam`.
+/// A function of your own offered inside a namespace.
 ///
 /// Tagged `type: "function"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionToolParam {
+    /// Name of the function: letters, digits, `_` and `-`, at most 128 characters.
     pub name: Field<String>,
+    /// Explains what the function does, so the model can decide when to call it.
     pub description: Field<String>,
+    /// JSON Schema of the function's arguments.
     pub parameters: Field<EmptyModelParam>,
+    /// Whether the arguments must strictly follow `parameters`. When omitted, strict checking is used
+    /// if the schema allows it.
     pub strict: Field<bool>,
+    /// JSON Schema of the JSON value that text outputs of this function carry; it does not cover
+    /// outputs given as content lists.
     pub output_schema: Field<serde_json::Map<String, serde_json::Value>>,
+    /// When true, the function is not loaded up front but found through tool search.
     pub defer_loading: Field<bool>,
+    /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

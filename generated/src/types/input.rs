@@ -2,7 +2,7 @@
 //! Types whose names start with `Input`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/InputContent`.
+/// One part of an input message: text, an image or a file; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -113,7 +113,8 @@ impl crate::wire::Union for InputContent {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/InputFidelity`.
+/// How closely image edits keep the style and features of the input images: `high` or `low` (the
+/// default). Accepted by `gpt-image-1`, `gpt-image-1.5` and later, not by `gpt-image-1-mini`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,16 +127,23 @@ pub enum InputFidelity {
     Other(String),
 }
 crate::wire::open_enum!(InputFidelity, Other, { High = "high", Low = "low", });
-/// From schema `/components/schemas/InputFileContent`.
+/// A file given to the model as part of a message, by ID, URL or inline data.
 ///
 /// Tagged `type: "input_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputFileContent {
+    /// ID of an uploaded file, or null.
     pub file_id: Field<String>,
+    /// Name of the file.
     pub filename: Field<String>,
+    /// Contents of the file, sent inline.
     pub file_data: Field<String>,
+    /// Cache breakpoint: the prompt up to and including this part may be cached for reuse.
     pub prompt_cache_breakpoint: Field<PromptCacheBreakpointConfig>,
+    /// Address the file is fetched from.
     pub file_url: Field<String>,
+    /// How carefully the file is rendered for the model; `auto` when omitted. With `gpt-5.6` and later,
+    /// `auto` means high quality and may use more input tokens.
     pub detail: Field<FileInputDetail>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -145,16 +153,23 @@ crate::wire::object!(
     "filename", file_data = "file_data", prompt_cache_breakpoint =
     "prompt_cache_breakpoint", file_url = "file_url", detail = "detail", }
 );
-/// From schema `/components/schemas/InputFileContentParam`.
+/// A file to give to the model in a message: set `file_id`, `file_url` or `file_data`.
 ///
 /// Tagged `type: "input_file"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputFileContentParam {
+    /// ID of an uploaded file to use.
     pub file_id: Field<String>,
+    /// Name to give the file, useful together with `file_data`.
     pub filename: Field<String>,
+    /// Contents of the file, base64-encoded.
     pub file_data: Field<String>,
+    /// Address to fetch the file from.
     pub file_url: Field<String>,
+    /// How carefully the file is rendered: `auto` (the default, high quality from `gpt-5.6` on), `low`
+    /// for a cheaper rendering or `high`.
     pub detail: Field<FileDetailEnum>,
+    /// Cache breakpoint: the prompt up to and including this part may be cached for reuse.
     pub prompt_cache_breakpoint: Field<PromptCacheBreakpointParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -164,14 +179,18 @@ crate::wire::object!(
     filename = "filename", file_data = "file_data", file_url = "file_url", detail =
     "detail", prompt_cache_breakpoint = "prompt_cache_breakpoint", }
 );
-/// From schema `/components/schemas/InputImageContent`.
+/// An image given to the model as part of a message, by URL, data URL or file ID.
 ///
 /// Tagged `type: "input_image"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputImageContent {
+    /// Full URL of the image, or the image itself as a base64 data URL; null when `file_id` is used.
     pub image_url: Field<String>,
+    /// ID of an uploaded image file, or null.
     pub file_id: Field<String>,
+    /// Resolution the image is given to the model at; `auto` by default.
     pub detail: Field<ImageDetail>,
+    /// Cache breakpoint: the prompt up to and including this part may be cached for reuse.
     pub prompt_cache_breakpoint: Field<PromptCacheBreakpointConfig>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -181,14 +200,18 @@ crate::wire::object!(
     file_id = "file_id", detail = "detail", prompt_cache_breakpoint =
     "prompt_cache_breakpoint", }
 );
-/// From schema `/components/schemas/InputImageContentParamAutoParam`.
+/// An image to give to the model in a message: set `image_url` (a URL or base64 data URL) or `file_id`.
 ///
 /// Tagged `type: "input_image"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputImageContentParamAutoParam {
+    /// Full URL of the image, or the image itself as a base64 data URL.
     pub image_url: Field<String>,
+    /// ID of an uploaded image file.
     pub file_id: Field<String>,
+    /// Resolution the image is given to the model at; `auto` when omitted.
     pub detail: Field<DetailEnum>,
+    /// Cache breakpoint: the prompt up to and including this part may be cached for reuse.
     pub prompt_cache_breakpoint: Field<PromptCacheBreakpointParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -198,10 +221,10 @@ crate::wire::object!(
     "image_url", file_id = "file_id", detail = "detail", prompt_cache_breakpoint =
     "prompt_cache_breakpoint", }
 );
-/// From schema `/components/schemas/InputMessageContentList`.
+/// The parts of an input message, such as text, images and files, in order.
 pub type InputMessageContentList = Vec<InputContent>;
-/// The input of a request: either a plain string, treated as a single user message,
-/// or a list of `InputItem` values.
+/// The input of a request: either a plain string, treated as a single user message, or a list of
+/// `InputItem` values.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -277,12 +300,14 @@ impl crate::wire::Union for InputParam {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/InputTextContent`.
+/// A piece of text in an input message.
 ///
 /// Tagged `type: "input_text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputTextContent {
+    /// The text itself.
     pub text: Field<String>,
+    /// Cache breakpoint: the prompt up to and including this part may be cached for reuse.
     pub prompt_cache_breakpoint: Field<PromptCacheBreakpointConfig>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -291,12 +316,14 @@ crate::wire::object!(
     InputTextContent, extra, tag "type" = "input_text", { text = "text",
     prompt_cache_breakpoint = "prompt_cache_breakpoint", }
 );
-/// From schema `/components/schemas/InputTextContentParam`.
+/// A piece of text to put in an input message.
 ///
 /// Tagged `type: "input_text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputTextContentParam {
+    /// The text itself.
     pub text: Field<String>,
+    /// Cache breakpoint: the prompt up to and including this part may be cached for reuse.
     pub prompt_cache_breakpoint: Field<PromptCacheBreakpointParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

@@ -2,7 +2,7 @@
 //! The `InputItem` union, its variants and the types they hold.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/CompactionTriggerItemParam`.
+/// Asks the server to compact the context at this point; it has to be the last item of the input.
 ///
 /// Tagged `type: "compaction_trigger"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17,9 +17,14 @@ crate::wire::object!(
 /// content parts; `type` may be left out.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EasyInputMessage {
+    /// Who speaks: `user`, `assistant`, `system` or `developer`. System and developer instructions
+    /// outrank user ones; assistant messages stand for earlier model output.
     pub role: Field<EasyInputMessageRole>,
+    /// The message body: plain text, or a list of input parts (text, images, files).
     pub content: Field<EasyInputMessageContent>,
+    /// For assistant messages, whether the text is intermediate `commentary` or the `final_answer`.
     pub phase: Field<MessagePhase>,
+    /// Type tag, always `message`.
     pub r#type: Field<EasyInputMessageType>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -28,7 +33,7 @@ crate::wire::object!(
     EasyInputMessage, extra, { role = "role", content = "content", phase = "phase",
     r#type = "type", }
 );
-/// From schema `/components/schemas/EasyInputMessage/properties/content`.
+/// The message body: plain text, or a list of input parts (text, images, files).
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -104,7 +109,8 @@ impl crate::wire::Union for EasyInputMessageContent {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/EasyInputMessage/properties/role`.
+/// Who speaks: `user`, `assistant`, `system` or `developer`. System and developer instructions
+/// outrank user ones; assistant messages stand for earlier model output.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,7 +130,7 @@ crate::wire::open_enum!(
     EasyInputMessageRole, Other, { User = "user", Assistant = "assistant", System =
     "system", Developer = "developer", }
 );
-/// From schema `/components/schemas/EasyInputMessage/properties/type`.
+/// Type tag, always `message`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -135,8 +141,8 @@ pub enum EasyInputMessageType {
     Other(String),
 }
 crate::wire::open_enum!(EasyInputMessageType, Other, { Message = "message", });
-/// Anything that may appear in the `input` list of a request: a shorthand message, a full item,
-/// or a reference to an item stored earlier.
+/// Anything that may appear in the `input` list of a request: a shorthand message, a full item, or
+/// a reference to an item stored earlier.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -422,16 +428,18 @@ impl crate::wire::Union for InputItem {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ItemReferenceParam`.
+/// Refers by ID to an item stored earlier, instead of repeating it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemReferenceParam {
+    /// Item kind, `item_reference`; may be left out or null.
     pub r#type: Field<ItemReferenceParamType>,
+    /// ID of the stored item.
     pub id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ItemReferenceParam, extra, { r#type = "type", id = "id", });
-/// From schema `/components/schemas/ItemReferenceParam/properties/type/anyOf/0`.
+/// Type tag, always `item_reference`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -444,14 +452,18 @@ pub enum ItemReferenceParamType {
 crate::wire::open_enum!(
     ItemReferenceParamType, Other, { ItemReference = "item_reference", }
 );
-/// From schema `/components/schemas/ProgramItemParam`.
+/// A program item sent back as input, exactly as it was received.
 ///
 /// Tagged `type: "program"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramItemParam {
+    /// ID of the item.
     pub id: Field<String>,
+    /// ID of the program; tool calls made by it refer to this value.
     pub call_id: Field<String>,
+    /// The program's JavaScript source.
     pub code: Field<String>,
+    /// Opaque value received with the item, sent back unchanged.
     pub fingerprint: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -460,14 +472,18 @@ crate::wire::object!(
     ProgramItemParam, extra, tag "type" = "program", { id = "id", call_id = "call_id",
     code = "code", fingerprint = "fingerprint", }
 );
-/// From schema `/components/schemas/ProgramOutputItemParam`.
+/// A program output sent back as input.
 ///
 /// Tagged `type: "program_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramOutputItemParam {
+    /// ID of the item.
     pub id: Field<String>,
+    /// The `call_id` of the program this output belongs to.
     pub call_id: Field<String>,
+    /// The program's result.
     pub result: Field<String>,
+    /// Whether the program finished (`completed`) or not (`incomplete`).
     pub status: Field<ProgramOutputItemStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

@@ -2,14 +2,18 @@
 //! The `Item` union, its variants and the types they hold.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/AdditionalToolsItemParam`.
+/// An input item that adds tool definitions from this point of the conversation on.
 ///
 /// Tagged `type: "additional_tools"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdditionalToolsItemParam {
+    /// ID of the item, if it has one.
     pub id: Field<String>,
+    /// Who supplies the tools; only `developer` is accepted.
+    ///
     /// Defaults to `"developer"` on the server when left out.
     pub role: Field<AdditionalToolsItemParamRole>,
+    /// The tool definitions to add.
     pub tools: Field<Vec<Tool>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -18,7 +22,7 @@ crate::wire::object!(
     AdditionalToolsItemParam, extra, tag "type" = "additional_tools", { id = "id", role =
     "role", tools = "tools", }
 );
-/// From schema `/components/schemas/AdditionalToolsItemParam/properties/role`.
+/// Who supplies the tools; only `developer` is accepted.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,15 +35,21 @@ pub enum AdditionalToolsItemParamRole {
 crate::wire::open_enum!(
     AdditionalToolsItemParamRole, Other, { Developer = "developer", }
 );
-/// From schema `/components/schemas/ApplyPatchToolCallItemParam`.
+/// An apply_patch call sent back as input, for example when the conversation is not stored on the server.
 ///
 /// Tagged `type: "apply_patch_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallItemParam {
+    /// ID of the item, if it has one.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// Whether the call was complete (`completed`) or still `in_progress`.
     pub status: Field<ApplyPatchCallStatusParam>,
+    /// The file change the model asked for.
     pub operation: Field<ApplyPatchOperationParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -48,15 +58,21 @@ crate::wire::object!(
     ApplyPatchToolCallItemParam, extra, tag "type" = "apply_patch_call", { id = "id",
     call_id = "call_id", caller = "caller", status = "status", operation = "operation", }
 );
-/// From schema `/components/schemas/ApplyPatchToolCallOutputItemParam`.
+/// The result of applying a patch, sent by your code after an apply_patch call.
 ///
 /// Tagged `type: "apply_patch_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallOutputItemParam {
+    /// ID of the item, if it has one.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// Whether the patch was applied (`completed`) or not (`failed`).
     pub status: Field<ApplyPatchCallOutputStatusParam>,
+    /// Optional text for the model, such as a log of the patch or an error message.
     pub output: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -66,12 +82,14 @@ crate::wire::object!(
     id = "id", call_id = "call_id", caller = "caller", status = "status", output =
     "output", }
 );
-/// From schema `/components/schemas/CompactionSummaryItemParam`.
+/// A compaction item sent back as input, standing in for the conversation it condenses.
 ///
 /// Tagged `type: "compaction"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactionSummaryItemParam {
+    /// ID of the compaction item, if it has one.
     pub id: Field<String>,
+    /// The encrypted compacted conversation, exactly as the server returned it.
     pub encrypted_content: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -80,15 +98,20 @@ crate::wire::object!(
     CompactionSummaryItemParam, extra, tag "type" = "compaction", { id = "id",
     encrypted_content = "encrypted_content", }
 );
-/// From schema `/components/schemas/ComputerCallOutputItemParam`.
+/// What your code sends back after carrying out a computer call: a screenshot of the result.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerCallOutputItemParam {
+    /// ID of the output item, if it has one.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Screenshot taken after the actions.
     pub output: Field<ComputerScreenshotImage>,
+    /// The safety checks from the call that you have reviewed and accept.
     pub acknowledged_safety_checks: Field<Vec<ComputerCallSafetyCheckParam>>,
+    /// Progress of the item; filled in when the API returns items.
     pub status: Field<FunctionCallItemStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -98,18 +121,26 @@ crate::wire::object!(
     call_id = "call_id", output = "output", acknowledged_safety_checks =
     "acknowledged_safety_checks", status = "status", }
 );
-/// What the client sends back after running a function the model called; `call_id` links it to
-/// the `FunctionToolCall` and `output` holds the result.
+/// What the client sends back after running a function the model called; `call_id` links it to the
+/// `FunctionToolCall` and `output` holds the result.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionCallOutputItemParam {
+    /// ID of the output item, if it has one.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// The result: text, or a list of text, image and file parts.
     pub output: Field<FunctionCallOutputItemParamOutput>,
+    /// Name of the tool whose result this is, if given.
     pub name: Field<String>,
+    /// Namespace of the tool whose result this is, if given.
     pub namespace: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// Progress of the item; filled in when the API returns items.
     pub status: Field<FunctionCallItemStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -119,7 +150,7 @@ crate::wire::object!(
     call_id = "call_id", output = "output", name = "name", namespace = "namespace",
     caller = "caller", status = "status", }
 );
-/// From schema `/components/schemas/FunctionCallOutputItemParam/properties/output`.
+/// The result: text, or a list of text, image and file parts.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -198,7 +229,7 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionCallOutputItemParam/properties/output/oneOf/1/items`.
+/// One part of the result.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -310,16 +341,23 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionShellCallItemParam`.
+/// A shell call sent back as input.
 ///
 /// Tagged `type: "shell_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallItemParam {
+    /// ID of the item, if it has one.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// The commands to run and their limits.
     pub action: Field<FunctionShellActionParam>,
+    /// Progress of the call, or null.
     pub status: Field<FunctionShellCallItemStatus>,
+    /// Where the commands run, or null for the default.
     pub environment: Field<FunctionShellCallItemParamEnvironment>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -329,7 +367,7 @@ crate::wire::object!(
     "call_id", caller = "caller", action = "action", status = "status", environment =
     "environment", }
 );
-/// From schema `/components/schemas/FunctionShellCallItemParam/properties/environment/anyOf/0`.
+/// Where the commands run: a local environment or an existing container.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -422,16 +460,23 @@ impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionShellCallOutputItemParam`.
+/// What your code sends back after running the commands of a shell call.
 ///
 /// Tagged `type: "shell_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputItemParam {
+    /// ID of the item, if it has one.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// One entry per command, with its output and outcome.
     pub output: Field<Vec<FunctionShellCallOutputContentParam>>,
+    /// Progress of the output, or null.
     pub status: Field<FunctionShellCallItemStatus>,
+    /// The most UTF-8 characters of combined output that were kept, or null.
     pub max_output_length: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -445,9 +490,13 @@ crate::wire::object!(
 /// such as text, images or files.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputMessage {
+    /// Type tag, always `message`.
     pub r#type: Field<InputMessageType>,
+    /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
     pub role: Field<InputMessageRole>,
+    /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
     pub status: Field<InputMessageStatus>,
+    /// The parts of the message.
     pub content: Field<InputMessageContentList>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -456,7 +505,7 @@ crate::wire::object!(
     InputMessage, extra, { r#type = "type", role = "role", status = "status", content =
     "content", }
 );
-/// From schema `/components/schemas/InputMessage/properties/role`.
+/// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -474,7 +523,7 @@ crate::wire::open_enum!(
     InputMessageRole, Other, { User = "user", System = "system", Developer = "developer",
     }
 );
-/// From schema `/components/schemas/InputMessage/properties/status`.
+/// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -492,7 +541,7 @@ crate::wire::open_enum!(
     InputMessageStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/InputMessage/properties/type`.
+/// Type tag, always `message`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -503,8 +552,8 @@ pub enum InputMessageType {
     Other(String),
 }
 crate::wire::open_enum!(InputMessageType, Other, { Message = "message", });
-/// A conversation item as a client supplies it: a message, a tool call made by the model,
-/// the output a client returns for such a call, a reasoning item, and similar; `type` selects the kind.
+/// A conversation item as a client supplies it: a message, a tool call made by the model, the
+/// output a client returns for such a call, a reasoning item, and similar; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1040,14 +1089,18 @@ impl crate::wire::Union for Item {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/MCPApprovalResponse`.
+/// Your answer to an MCP approval request.
 ///
 /// Tagged `type: "mcp_approval_response"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpApprovalResponse {
+    /// ID of the response item, if it has one.
     pub id: Field<String>,
+    /// The `id` of the `mcp_approval_request` item this answers.
     pub approval_request_id: Field<String>,
+    /// True to let the tool call run, false to refuse it.
     pub approve: Field<bool>,
+    /// Why you decided so, or null.
     pub reason: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1057,15 +1110,20 @@ crate::wire::object!(
     approval_request_id = "approval_request_id", approve = "approve", reason = "reason",
     }
 );
-/// From schema `/components/schemas/ToolSearchCallItemParam`.
+/// A tool search call sent back as input.
 ///
 /// Tagged `type: "tool_search_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchCallItemParam {
+    /// ID of the item, if it has one.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Whether the server or your code carried out the search.
     pub execution: Field<ToolSearchExecutionType>,
+    /// The search arguments the model wrote.
     pub arguments: Field<EmptyModelParam>,
+    /// Progress of the search, or null.
     pub status: Field<FunctionCallItemStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1074,15 +1132,20 @@ crate::wire::object!(
     ToolSearchCallItemParam, extra, tag "type" = "tool_search_call", { id = "id", call_id
     = "call_id", execution = "execution", arguments = "arguments", status = "status", }
 );
-/// From schema `/components/schemas/ToolSearchOutputItemParam`.
+/// The result of a tool search, sent as input (for example by your code, when it runs the search).
 ///
 /// Tagged `type: "tool_search_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchOutputItemParam {
+    /// ID of the item, if it has one.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Whether the server or your code carried out the search.
     pub execution: Field<ToolSearchExecutionType>,
+    /// Definitions of the tools that were found.
     pub tools: Field<Vec<Tool>>,
+    /// Progress of the item, or null.
     pub status: Field<FunctionCallItemStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

@@ -2,16 +2,23 @@
 //! The `ItemField` union, its variants and the types they hold.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/CustomToolCall`.
+/// The model calls one of your custom tools with free-form text input.
 ///
 /// Tagged `type: "custom_tool_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomToolCall {
+    /// ID of the call item on the server.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// Namespace of the tool, when it belongs to one.
     pub namespace: Field<String>,
+    /// Name of the custom tool.
     pub name: Field<String>,
+    /// The text input the model wrote for the tool.
     pub input: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -21,14 +28,19 @@ crate::wire::object!(
     "call_id", caller = "caller", namespace = "namespace", name = "name", input =
     "input", }
 );
-/// From schema `/components/schemas/CustomToolCallOutput`.
+/// What your code sends back after running a custom tool.
 ///
 /// Tagged `type: "custom_tool_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomToolCallOutput {
+    /// ID of the output item on the server.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// The result: text, or a list of content parts (text, images, files).
     pub output: Field<CustomToolCallOutputOutput>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -37,7 +49,7 @@ crate::wire::object!(
     CustomToolCallOutput, extra, tag "type" = "custom_tool_call_output", { id = "id",
     call_id = "call_id", caller = "caller", output = "output", }
 );
-/// From schema `/components/schemas/CustomToolCallOutput/properties/output`.
+/// The result: text, or a list of content parts (text, images, files).
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -114,17 +126,26 @@ impl crate::wire::Union for CustomToolCallOutputOutput {
     }
 }
 /// The model asks the client to run one of its own functions: `name` picks the function and
-/// `arguments` is a JSON-encoded string. Answer it with a `FunctionCallOutputItemParam` carrying the same `call_id`.
+/// `arguments` is a JSON-encoded string. Answer it with a `FunctionCallOutputItemParam` carrying
+/// the same `call_id`.
 ///
 /// Tagged `type: "function_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionToolCall {
+    /// ID of the call item on the server.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// Namespace of the function, when it belongs to one.
     pub namespace: Field<String>,
+    /// Which of your functions the model wants run.
     pub name: Field<String>,
+    /// Arguments for the function, as a JSON-encoded string.
     pub arguments: Field<String>,
+    /// Progress of the call; filled in when the API returns items.
     pub status: Field<FunctionToolCallStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -134,17 +155,25 @@ crate::wire::object!(
     "call_id", caller = "caller", namespace = "namespace", name = "name", arguments =
     "arguments", status = "status", }
 );
-/// From schema `/components/schemas/FunctionToolCallOutput`.
+/// What your code returned after running a function the model called.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionToolCallOutput {
+    /// ID of the output item, set when the API returns it.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Name of the tool whose result this is.
     pub name: Field<String>,
+    /// Namespace of the tool whose result this is.
     pub namespace: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// The result: text, or a list of text, image and file parts.
     pub output: Field<FunctionToolCallOutputOutput>,
+    /// Progress of the item; filled in when the API returns items.
     pub status: Field<FunctionToolCallOutputStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -154,7 +183,7 @@ crate::wire::object!(
     call_id = "call_id", name = "name", namespace = "namespace", caller = "caller",
     output = "output", status = "status", }
 );
-/// From schema `/components/schemas/FunctionToolCallOutput/properties/output`.
+/// The result: text, or a list of text, image and file parts.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -230,7 +259,7 @@ impl crate::wire::Union for FunctionToolCallOutputOutput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionToolCallOutput/properties/status`.
+/// Progress of the item; filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -248,7 +277,7 @@ crate::wire::open_enum!(
     FunctionToolCallOutputStatus, Other, { InProgress = "in_progress", Completed =
     "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/FunctionToolCall/properties/status`.
+/// Progress of the call; filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -266,7 +295,8 @@ crate::wire::open_enum!(
     FunctionToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/ItemField`.
+/// An item returned by compaction: a message, a tool call or its output, reasoning, a compaction
+/// item and so on; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -823,15 +853,21 @@ impl crate::wire::Union for ItemField {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/Message`.
+/// A conversation message, written by the model or sent to it, as the conversation stores it.
 ///
 /// Tagged `type: "message"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
+    /// ID of the message.
     pub id: Field<String>,
+    /// Progress of the message: `in_progress`, `completed` or `incomplete`.
     pub status: Field<MessageStatus>,
+    /// Who wrote the message, such as `user`, `assistant`, `system`, `developer` or `tool`.
     pub role: Field<MessageRole>,
+    /// The parts of the message: text, images, files, refusals and similar.
     pub content: Field<Vec<MessageContentItem>>,
+    /// For assistant messages, whether the text is intermediate `commentary` or the `final_answer`;
+    /// send it back unchanged on later requests.
     pub phase: Field<MessagePhase2>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -840,7 +876,7 @@ crate::wire::object!(
     Message, extra, tag "type" = "message", { id = "id", status = "status", role =
     "role", content = "content", phase = "phase", }
 );
-/// From schema `/components/schemas/Message/properties/content/items`.
+/// One part of the message; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

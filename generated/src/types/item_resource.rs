@@ -2,13 +2,16 @@
 //! The `ItemResource` union, its variants and the types they hold.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/AdditionalTools`.
+/// An item that makes more tool definitions available from this point of the conversation on.
 ///
 /// Tagged `type: "additional_tools"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdditionalTools {
+    /// ID of the item.
     pub id: Field<String>,
+    /// Who supplied the extra tools.
     pub role: Field<MessageRole>,
+    /// The tool definitions added by this item.
     pub tools: Field<Vec<Tool>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -17,16 +20,23 @@ crate::wire::object!(
     AdditionalTools, extra, tag "type" = "additional_tools", { id = "id", role = "role",
     tools = "tools", }
 );
-/// From schema `/components/schemas/ApplyPatchToolCall`.
+/// The model asks your code to change files: create, delete or update one file with a diff.
 ///
 /// Tagged `type: "apply_patch_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCall {
+    /// ID of the item, set when the API returns it.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// Whether the call is still being written (`in_progress`) or complete.
     pub status: Field<ApplyPatchCallStatus>,
+    /// The file change to make.
     pub operation: Field<ApplyPatchToolCallOperation>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -36,7 +46,7 @@ crate::wire::object!(
     "call_id", caller = "caller", status = "status", operation = "operation", created_by
     = "created_by", }
 );
-/// From schema `/components/schemas/ApplyPatchToolCall/properties/operation`.
+/// The file change to make.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -154,16 +164,23 @@ impl crate::wire::Union for ApplyPatchToolCallOperation {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ApplyPatchToolCallOutput`.
+/// The result of applying a patch, as reported by your code.
 ///
 /// Tagged `type: "apply_patch_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallOutput {
+    /// ID of the item, set when the API returns it.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// Whether the patch was applied (`completed`) or not (`failed`).
     pub status: Field<ApplyPatchCallOutputStatus>,
+    /// Text your code reported, such as a log of the patch or an error; may be null.
     pub output: Field<String>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -173,15 +190,21 @@ crate::wire::object!(
     call_id = "call_id", caller = "caller", status = "status", output = "output",
     created_by = "created_by", }
 );
-/// From schema `/components/schemas/CodeInterpreterToolCall`.
+/// The model runs code in a code interpreter container; the server executes it.
 ///
 /// Tagged `type: "code_interpreter_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeInterpreterToolCall {
+    /// ID of the call.
     pub id: Field<String>,
+    /// Progress of the call: `in_progress`, `interpreting`, `completed`, `incomplete` or `failed`.
     pub status: Field<CodeInterpreterToolCallStatus>,
+    /// ID of the container the code runs in.
     pub container_id: Field<String>,
+    /// The code that runs, or null when not available.
     pub code: Field<String>,
+    /// What the code produced (logs and images), or null when nothing is available; filled when
+    /// `code_interpreter_call.outputs` is in `include`.
     pub outputs: Field<Vec<CodeInterpreterToolCallOutputsItem>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -191,7 +214,7 @@ crate::wire::object!(
     status = "status", container_id = "container_id", code = "code", outputs = "outputs",
     }
 );
-/// From schema `/components/schemas/CodeInterpreterToolCall/properties/outputs/anyOf/0/items`.
+/// One output: printed logs or an image.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -282,7 +305,7 @@ impl crate::wire::Union for CodeInterpreterToolCallOutputsItem {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/CodeInterpreterToolCall/properties/status`.
+/// Progress of the call: `in_progress`, `interpreting`, `completed`, `incomplete` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -305,13 +328,17 @@ crate::wire::open_enum!(
     "completed", Incomplete = "incomplete", Interpreting = "interpreting", Failed =
     "failed", }
 );
-/// From schema `/components/schemas/CompactionBody`.
+/// An item holding a compacted conversation, as produced by the compact operation; pass it back as
+/// input to continue from the compacted state.
 ///
 /// Tagged `type: "compaction"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactionBody {
+    /// ID of the compaction item.
     pub id: Field<String>,
+    /// The compacted conversation in encrypted form, readable only by the server.
     pub encrypted_content: Field<String>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -320,16 +347,23 @@ crate::wire::object!(
     CompactionBody, extra, tag "type" = "compaction", { id = "id", encrypted_content =
     "encrypted_content", created_by = "created_by", }
 );
-/// From schema `/components/schemas/ComputerToolCall`.
+/// The model asks your code to act on a computer (click, type, scroll and so on) and report back
+/// with a screenshot.
 ///
 /// Tagged `type: "computer_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerToolCall {
+    /// ID of the call.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// The single action to carry out, for models that send one at a time.
     pub action: Field<ComputerAction>,
+    /// The actions to carry out in order, for models that send several at once.
     pub actions: Field<ComputerActionList>,
+    /// Safety warnings you have to acknowledge in the output before the actions may go ahead.
     pub pending_safety_checks: Field<Vec<ComputerCallSafetyCheckParam>>,
+    /// Progress of the call; filled in when the API returns items.
     pub status: Field<ComputerToolCallStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -339,16 +373,22 @@ crate::wire::object!(
     "call_id", action = "action", actions = "actions", pending_safety_checks =
     "pending_safety_checks", status = "status", }
 );
-/// From schema `/components/schemas/ComputerToolCallOutputResource`.
+/// A computer call output as stored by the server.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerToolCallOutputResource {
+    /// ID of the output item.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// The safety checks from the call that were reviewed and accepted.
     pub acknowledged_safety_checks: Field<Vec<ComputerCallSafetyCheckParam>>,
+    /// Screenshot taken after the actions.
     pub output: Field<ComputerScreenshotImage>,
+    /// Outcome of the output: `completed`, `incomplete` or `failed`.
     pub status: Field<ComputerCallOutputStatus>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -358,7 +398,7 @@ crate::wire::object!(
     "id", call_id = "call_id", acknowledged_safety_checks = "acknowledged_safety_checks",
     output = "output", status = "status", created_by = "created_by", }
 );
-/// From schema `/components/schemas/ComputerToolCall/properties/status`.
+/// Progress of the call; filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -376,16 +416,23 @@ crate::wire::open_enum!(
     ComputerToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/CustomToolCallOutputResource`.
+/// A custom tool output as stored by the server.
 ///
 /// Tagged `type: "custom_tool_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomToolCallOutputResource {
+    /// ID of the output item.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// The result: text, or a list of content parts (text, images, files).
     pub output: Field<CustomToolCallOutputResourceOutput>,
+    /// Progress of the item: `in_progress`, `completed` or `incomplete`; filled in when the API returns items.
     pub status: Field<FunctionCallOutputStatusEnum>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -395,7 +442,7 @@ crate::wire::object!(
     "id", call_id = "call_id", caller = "caller", output = "output", status = "status",
     created_by = "created_by", }
 );
-/// From schema `/components/schemas/CustomToolCallOutput/properties/output`.
+/// The result: text, or a list of content parts (text, images, files).
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -471,18 +518,27 @@ impl crate::wire::Union for CustomToolCallOutputResourceOutput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/CustomToolCallResource`.
+/// A custom tool call as stored by the server.
 ///
 /// Tagged `type: "custom_tool_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomToolCallResource {
+    /// ID of the call item.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// Namespace of the tool, when it belongs to one.
     pub namespace: Field<String>,
+    /// Name of the custom tool.
     pub name: Field<String>,
+    /// The text input the model wrote for the tool.
     pub input: Field<String>,
+    /// Progress of the item: `in_progress`, `completed` or `incomplete`; filled in when the API returns items.
     pub status: Field<FunctionCallStatus>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -492,14 +548,18 @@ crate::wire::object!(
     = "call_id", caller = "caller", namespace = "namespace", name = "name", input =
     "input", status = "status", created_by = "created_by", }
 );
-/// From schema `/components/schemas/FileSearchToolCall`.
+/// A search through your vector stores that the server ran for the model, with its results.
 ///
 /// Tagged `type: "file_search_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileSearchToolCall {
+    /// ID of the call.
     pub id: Field<String>,
+    /// Progress of the search: `in_progress`, `searching`, `completed`, `incomplete` or `failed`.
     pub status: Field<FileSearchToolCallStatus>,
+    /// The search queries the model used.
     pub queries: Field<Vec<String>>,
+    /// The matches found, or null; filled when `file_search_call.results` is in `include`.
     pub results: Field<Vec<FileSearchToolCallResultsItem>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -508,13 +568,18 @@ crate::wire::object!(
     FileSearchToolCall, extra, tag "type" = "file_search_call", { id = "id", status =
     "status", queries = "queries", results = "results", }
 );
-/// From schema `/components/schemas/FileSearchToolCall/properties/results/anyOf/0/items`.
+/// One match found by the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileSearchToolCallResultsItem {
+    /// ID of the file the match comes from.
     pub file_id: Field<String>,
+    /// The matching passage of the file.
     pub text: Field<String>,
+    /// Name of the file the match comes from.
     pub filename: Field<String>,
+    /// Attributes of the file in the vector store.
     pub attributes: Field<VectorStoreFileAttributes>,
+    /// Relevance of the match, between 0 and 1.
     pub score: Field<f64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -523,7 +588,7 @@ crate::wire::object!(
     FileSearchToolCallResultsItem, extra, { file_id = "file_id", text = "text", filename
     = "filename", attributes = "attributes", score = "score", }
 );
-/// From schema `/components/schemas/FileSearchToolCall/properties/status`.
+/// Progress of the search: `in_progress`, `searching`, `completed`, `incomplete` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -545,17 +610,25 @@ crate::wire::open_enum!(
     FileSearchToolCallStatus, Other, { InProgress = "in_progress", Searching =
     "searching", Completed = "completed", Incomplete = "incomplete", Failed = "failed", }
 );
-/// From schema `/components/schemas/FunctionShellCall`.
+/// The model asks for one or more shell commands to be run, in a hosted container or in your own environment.
 ///
 /// Tagged `type: "shell_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCall {
+    /// ID of the item, set when the API returns it.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// The commands to run and their limits.
     pub action: Field<FunctionShellAction>,
+    /// Progress of the call: `in_progress`, `completed` or `incomplete`.
     pub status: Field<FunctionShellCallStatus>,
+    /// Where the commands run, or null when not stated.
     pub environment: Field<FunctionShellCallEnvironment>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -565,7 +638,7 @@ crate::wire::object!(
     "call_id", caller = "caller", action = "action", status = "status", environment =
     "environment", created_by = "created_by", }
 );
-/// From schema `/components/schemas/FunctionShellCall/properties/environment/anyOf/0`.
+/// Where the commands run: a local environment or an existing container.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -658,17 +731,25 @@ impl crate::wire::Union for FunctionShellCallEnvironment {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionShellCallOutput`.
+/// What the commands of a shell call printed, and how each ended.
 ///
 /// Tagged `type: "shell_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutput {
+    /// ID of the item, set when the API returns it.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// Progress of the output: `in_progress`, `completed` or `incomplete`.
     pub status: Field<FunctionShellCallOutputStatusEnum>,
+    /// One entry per command, with its output and outcome.
     pub output: Field<Vec<FunctionShellCallOutputContent>>,
+    /// The output length limit the model chose for the call; send it back together with the raw output.
     pub max_output_length: Field<i64>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -678,18 +759,27 @@ crate::wire::object!(
     call_id = "call_id", caller = "caller", status = "status", output = "output",
     max_output_length = "max_output_length", created_by = "created_by", }
 );
-/// From schema `/components/schemas/FunctionToolCallOutputResource`.
+/// A function output as stored by the server.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionToolCallOutputResource {
+    /// ID of the output item.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Name of the tool whose result this is.
     pub name: Field<String>,
+    /// Namespace of the tool whose result this is.
     pub namespace: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCallerParam>,
+    /// The result: text, or a list of text, image and file parts.
     pub output: Field<FunctionToolCallOutputResourceOutput>,
+    /// Progress of the item: `in_progress`, `completed` or `incomplete`; filled in when the API returns items.
     pub status: Field<FunctionCallOutputStatusEnum>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -699,7 +789,7 @@ crate::wire::object!(
     "id", call_id = "call_id", name = "name", namespace = "namespace", caller = "caller",
     output = "output", status = "status", created_by = "created_by", }
 );
-/// From schema `/components/schemas/FunctionToolCallOutput/properties/output`.
+/// The result: text, or a list of text, image and file parts.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -776,18 +866,27 @@ impl crate::wire::Union for FunctionToolCallOutputResourceOutput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionToolCallResource`.
+/// A function call as stored by the server.
 ///
 /// Tagged `type: "function_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionToolCallResource {
+    /// ID of the call item.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Who made the call: the model directly, or a program run through programmatic tool calling; null
+    /// when not stated.
     pub caller: Field<ToolCallCaller>,
+    /// Namespace of the function, when it belongs to one.
     pub namespace: Field<String>,
+    /// Which of your functions the model wants run.
     pub name: Field<String>,
+    /// Arguments for the function, as a JSON-encoded string.
     pub arguments: Field<String>,
+    /// Progress of the item: `in_progress`, `completed` or `incomplete`; filled in when the API returns items.
     pub status: Field<FunctionCallStatus>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -797,13 +896,16 @@ crate::wire::object!(
     "call_id", caller = "caller", namespace = "namespace", name = "name", arguments =
     "arguments", status = "status", created_by = "created_by", }
 );
-/// From schema `/components/schemas/ImageGenToolCall`.
+/// An image the server generated or edited for the model.
 ///
 /// Tagged `type: "image_generation_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageGenToolCall {
+    /// ID of the call.
     pub id: Field<String>,
+    /// Progress of the call: `in_progress`, `generating`, `completed` or `failed`.
     pub status: Field<ImageGenToolCallStatus>,
+    /// The image, base64-encoded; null until it is ready.
     pub result: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -812,7 +914,7 @@ crate::wire::object!(
     ImageGenToolCall, extra, tag "type" = "image_generation_call", { id = "id", status =
     "status", result = "result", }
 );
-/// From schema `/components/schemas/ImageGenToolCall/properties/status`.
+/// Progress of the call: `in_progress`, `generating`, `completed` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -832,14 +934,18 @@ crate::wire::open_enum!(
     ImageGenToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Generating = "generating", Failed = "failed", }
 );
-/// From schema `/components/schemas/InputMessageResource`.
+/// An input message as stored by the server, with its ID.
 ///
 /// Tagged `type: "message"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputMessageResource {
+    /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
     pub role: Field<InputMessageResourceRole>,
+    /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
     pub status: Field<InputMessageResourceStatus>,
+    /// The parts of the message.
     pub content: Field<InputMessageContentList>,
+    /// ID of the stored message.
     pub id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -848,7 +954,7 @@ crate::wire::object!(
     InputMessageResource, extra, tag "type" = "message", { role = "role", status =
     "status", content = "content", id = "id", }
 );
-/// From schema `/components/schemas/InputMessage/properties/role`.
+/// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -866,7 +972,7 @@ crate::wire::open_enum!(
     InputMessageResourceRole, Other, { User = "user", System = "system", Developer =
     "developer", }
 );
-/// From schema `/components/schemas/InputMessage/properties/status`.
+/// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1480,14 +1586,18 @@ impl crate::wire::Union for ItemResource {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/LocalShellToolCall`.
+/// The model asks your code to execute a command on your own machine.
 ///
 /// Tagged `type: "local_shell_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalShellToolCall {
+    /// ID of the call.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// The command to run.
     pub action: Field<LocalShellExecAction>,
+    /// Progress of the call: `in_progress`, `completed` or `incomplete`.
     pub status: Field<LocalShellToolCallStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1496,13 +1606,16 @@ crate::wire::object!(
     LocalShellToolCall, extra, tag "type" = "local_shell_call", { id = "id", call_id =
     "call_id", action = "action", status = "status", }
 );
-/// From schema `/components/schemas/LocalShellToolCallOutput`.
+/// What a local shell command printed, as reported by your code.
 ///
 /// Tagged `type: "local_shell_call_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalShellToolCallOutput {
+    /// ID of the output item.
     pub id: Field<String>,
+    /// The command's output, as a JSON string.
     pub output: Field<String>,
+    /// Progress of the item, or null.
     pub status: Field<LocalShellToolCallOutputStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1511,7 +1624,7 @@ crate::wire::object!(
     LocalShellToolCallOutput, extra, tag "type" = "local_shell_call_output", { id = "id",
     output = "output", status = "status", }
 );
-/// From schema `/components/schemas/LocalShellToolCallOutput/properties/status/anyOf/0`.
+/// Progress of the item: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1529,7 +1642,7 @@ crate::wire::open_enum!(
     LocalShellToolCallOutputStatus, Other, { InProgress = "in_progress", Completed =
     "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/LocalShellToolCall/properties/status`.
+/// Progress of the call: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1547,14 +1660,18 @@ crate::wire::open_enum!(
     LocalShellToolCallStatus, Other, { InProgress = "in_progress", Completed =
     "completed", Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/MCPApprovalRequest`.
+/// The server asks you to approve a tool call on an MCP server before it runs.
 ///
 /// Tagged `type: "mcp_approval_request"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpApprovalRequest {
+    /// ID of the request; quote it in the approval response.
     pub id: Field<String>,
+    /// Label of the MCP server whose tool would run.
     pub server_label: Field<String>,
+    /// Tool the model wants to call on that server.
     pub name: Field<String>,
+    /// Arguments for the tool, as a JSON-encoded string.
     pub arguments: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1563,14 +1680,18 @@ crate::wire::object!(
     McpApprovalRequest, extra, tag "type" = "mcp_approval_request", { id = "id",
     server_label = "server_label", name = "name", arguments = "arguments", }
 );
-/// From schema `/components/schemas/MCPApprovalResponseResource`.
+/// An answer to an MCP approval request, as stored by the server.
 ///
 /// Tagged `type: "mcp_approval_response"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpApprovalResponseResource {
+    /// ID of the response item.
     pub id: Field<String>,
+    /// ID of the approval request that was answered.
     pub approval_request_id: Field<String>,
+    /// Whether the tool call was allowed.
     pub approve: Field<bool>,
+    /// Reason given for the decision, or null.
     pub reason: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1580,14 +1701,18 @@ crate::wire::object!(
     "id", approval_request_id = "approval_request_id", approve = "approve", reason =
     "reason", }
 );
-/// From schema `/components/schemas/MCPListTools`.
+/// The tools an MCP server offers, as the server found when it asked.
 ///
 /// Tagged `type: "mcp_list_tools"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpListTools {
+    /// ID of the item.
     pub id: Field<String>,
+    /// Label of the MCP server.
     pub server_label: Field<String>,
+    /// The tools the server offers.
     pub tools: Field<Vec<McpListToolsTool>>,
+    /// Why the server could not list its tools, or null.
     pub error: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1596,18 +1721,27 @@ crate::wire::object!(
     McpListTools, extra, tag "type" = "mcp_list_tools", { id = "id", server_label =
     "server_label", tools = "tools", error = "error", }
 );
-/// From schema `/components/schemas/MCPToolCall`.
+/// The server invoked a tool of an MCP server on the model's behalf; holds the arguments and the result.
 ///
 /// Tagged `type: "mcp_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolCall {
+    /// ID of the call.
     pub id: Field<String>,
+    /// Label of the MCP server.
     pub server_label: Field<String>,
+    /// Name of the tool.
     pub name: Field<String>,
+    /// Arguments passed to the tool, as a JSON-encoded string.
     pub arguments: Field<String>,
+    /// What the tool returned, or null.
     pub output: Field<String>,
+    /// What went wrong, or null when the call did not fail.
     pub error: Field<McpToolCallError>,
+    /// Progress of the call: `in_progress`, `calling`, `completed`, `incomplete` or `failed`.
     pub status: Field<McpToolCallStatus>,
+    /// ID of the approval request for this call, or null; answer it with an `mcp_approval_response`
+    /// item to allow or refuse the call.
     pub approval_request_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1617,16 +1751,21 @@ crate::wire::object!(
     "server_label", name = "name", arguments = "arguments", output = "output", error =
     "error", status = "status", approval_request_id = "approval_request_id", }
 );
-/// A message the assistant produced; its `content` holds text parts (with any annotations) or refusals,
-/// and `status` tells whether it is still being written.
+/// A message the assistant produced; its `content` holds text parts (with any annotations) or
+/// refusals, and `status` tells whether it is still being written.
 ///
 /// Tagged `type: "message"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutputMessage {
+    /// ID of the message.
     pub id: Field<String>,
+    /// Always `assistant`.
     pub role: Field<OutputMessageRole>,
+    /// The parts of the message: text or refusals.
     pub content: Field<Vec<OutputMessageContent>>,
+    /// Whether the message is intermediate `commentary` or the `final_answer`; keep it when sending the message back.
     pub phase: Field<MessagePhase>,
+    /// Progress of the message (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
     pub status: Field<OutputMessageStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1635,7 +1774,7 @@ crate::wire::object!(
     OutputMessage, extra, tag "type" = "message", { id = "id", role = "role", content =
     "content", phase = "phase", status = "status", }
 );
-/// From schema `/components/schemas/OutputMessage/properties/role`.
+/// Always `assistant`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1646,7 +1785,7 @@ pub enum OutputMessageRole {
     Other(String),
 }
 crate::wire::open_enum!(OutputMessageRole, Other, { Assistant = "assistant", });
-/// From schema `/components/schemas/OutputMessage/properties/status`.
+/// Progress of the message (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1664,14 +1803,18 @@ crate::wire::open_enum!(
     OutputMessageStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/Program`.
+/// A program (JavaScript) the model wrote to call tools through programmatic tool calling.
 ///
 /// Tagged `type: "program"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Program {
+    /// ID of the item.
     pub id: Field<String>,
+    /// ID of the program; tool calls made by it refer to this value.
     pub call_id: Field<String>,
+    /// The program's JavaScript source.
     pub code: Field<String>,
+    /// Opaque value to send back unchanged with the item.
     pub fingerprint: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1680,14 +1823,18 @@ crate::wire::object!(
     Program, extra, tag "type" = "program", { id = "id", call_id = "call_id", code =
     "code", fingerprint = "fingerprint", }
 );
-/// From schema `/components/schemas/ProgramOutput`.
+/// What a program from programmatic tool calling produced.
 ///
 /// Tagged `type: "program_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgramOutput {
+    /// ID of the item.
     pub id: Field<String>,
+    /// The `call_id` of the program this output belongs to.
     pub call_id: Field<String>,
+    /// The program's result.
     pub result: Field<String>,
+    /// Whether the program finished (`completed`) or not (`incomplete`).
     pub status: Field<ProgramOutputStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1696,16 +1843,23 @@ crate::wire::object!(
     ProgramOutput, extra, tag "type" = "program_output", { id = "id", call_id =
     "call_id", result = "result", status = "status", }
 );
-/// The model's thinking before it answered: an optional readable `summary`, optional reasoning `content`,
-/// and `encrypted_content` that can be passed back so a later turn can continue from it.
+/// The model's thinking before it answered: an optional readable `summary`, optional reasoning
+/// `content`, and `encrypted_content` that can be passed back so a later turn can continue from it.
 ///
 /// Tagged `type: "reasoning"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReasoningItem {
+    /// ID of the reasoning item.
     pub id: Field<String>,
+    /// The reasoning in encrypted form, filled in by default on returned items. Send it back (from the
+    /// `response.output_item.done` event when streaming) so a later turn can build on it, which matters
+    /// most with `store: false`.
     pub encrypted_content: Field<String>,
+    /// Readable summaries of the reasoning.
     pub summary: Field<Vec<SummaryTextContent>>,
+    /// The reasoning text itself, when available.
     pub content: Field<Vec<ReasoningTextContent>>,
+    /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
     pub status: Field<ReasoningItemStatus>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1714,7 +1868,7 @@ crate::wire::object!(
     ReasoningItem, extra, tag "type" = "reasoning", { id = "id", encrypted_content =
     "encrypted_content", summary = "summary", content = "content", status = "status", }
 );
-/// From schema `/components/schemas/ReasoningItem/properties/status`.
+/// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1732,16 +1886,22 @@ crate::wire::open_enum!(
     ReasoningItemStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", }
 );
-/// From schema `/components/schemas/ToolSearchCall`.
+/// The model searches for deferred tools to load.
 ///
 /// Tagged `type: "tool_search_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchCall {
+    /// ID of the item.
     pub id: Field<String>,
+    /// ID the model gave this call; the matching output item carries the same value.
     pub call_id: Field<String>,
+    /// Whether the server or your code carries out the search.
     pub execution: Field<ToolSearchExecutionType>,
+    /// The search arguments the model wrote.
     pub arguments: Field<serde_json::Value>,
+    /// Progress of the search: `in_progress`, `completed` or `incomplete`.
     pub status: Field<FunctionCallStatus>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1751,16 +1911,22 @@ crate::wire::object!(
     "call_id", execution = "execution", arguments = "arguments", status = "status",
     created_by = "created_by", }
 );
-/// From schema `/components/schemas/ToolSearchOutput`.
+/// The tools found by a tool search, now available to the model.
 ///
 /// Tagged `type: "tool_search_output"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchOutput {
+    /// ID of the item.
     pub id: Field<String>,
+    /// The `call_id` of the call this output answers.
     pub call_id: Field<String>,
+    /// Whether the server or your code carried out the search.
     pub execution: Field<ToolSearchExecutionType>,
+    /// Definitions of the tools that were found.
     pub tools: Field<Vec<Tool>>,
+    /// Progress of the item: `in_progress`, `completed` or `incomplete`.
     pub status: Field<FunctionCallOutputStatusEnum>,
+    /// Identifier of whoever created the item, when known.
     pub created_by: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1770,13 +1936,16 @@ crate::wire::object!(
     "call_id", execution = "execution", tools = "tools", status = "status", created_by =
     "created_by", }
 );
-/// From schema `/components/schemas/WebSearchToolCall`.
+/// A web search that the server ran for the model.
 ///
 /// Tagged `type: "web_search_call"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchToolCall {
+    /// ID of the call.
     pub id: Field<String>,
+    /// Progress of the search: `in_progress`, `searching`, `completed` or `failed`.
     pub status: Field<WebSearchToolCallStatus>,
+    /// What the model did: search, open a page, or find text in a page.
     pub action: Field<WebSearchToolCallAction>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1785,7 +1954,7 @@ crate::wire::object!(
     WebSearchToolCall, extra, tag "type" = "web_search_call", { id = "id", status =
     "status", action = "action", }
 );
-/// From schema `/components/schemas/WebSearchToolCall/properties/action`.
+/// What the model did: search, open a page, or find text in a page.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1892,7 +2061,7 @@ impl crate::wire::Union for WebSearchToolCallAction {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/WebSearchToolCall/properties/status`.
+/// Progress of the search: `in_progress`, `searching`, `completed` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

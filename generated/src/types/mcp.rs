@@ -2,12 +2,16 @@
 //! Types whose names start with `Mcp`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/MCPListToolsTool`.
+/// One tool an MCP server offers.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpListToolsTool {
+    /// Name of the tool.
     pub name: Field<String>,
+    /// What the tool does, or null.
     pub description: Field<String>,
+    /// JSON Schema of the tool's input.
     pub input_schema: Field<serde_json::Map<String, serde_json::Value>>,
+    /// Extra information about the tool from the server, or null.
     pub annotations: Field<serde_json::Map<String, serde_json::Value>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -16,12 +20,14 @@ crate::wire::object!(
     McpListToolsTool, extra, { name = "name", description = "description", input_schema =
     "input_schema", annotations = "annotations", }
 );
-/// From schema `/components/schemas/MCPProtocolError`.
+/// The MCP server broke the protocol.
 ///
 /// Tagged `type: "mcp_protocol_error"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpProtocolError {
+    /// Error code.
     pub code: Field<i64>,
+    /// Error message.
     pub message: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -30,7 +36,7 @@ crate::wire::object!(
     McpProtocolError, extra, tag "type" = "mcp_protocol_error", { code = "code", message
     = "message", }
 );
-/// From schema `/components/schemas/MCPToolCallError`.
+/// Why an MCP tool call failed: a protocol error, an error of the tool itself, or an HTTP error.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -139,7 +145,7 @@ impl crate::wire::Union for McpToolCallError {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/MCPToolCallStatus`.
+/// Progress of an MCP tool call: `in_progress`, `calling`, `completed`, `incomplete` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,11 +167,12 @@ crate::wire::open_enum!(
     McpToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
     Incomplete = "incomplete", Calling = "calling", Failed = "failed", }
 );
-/// From schema `/components/schemas/MCPToolExecutionError`.
+/// The MCP tool itself reported an error.
 ///
 /// Tagged `type: "mcp_tool_execution_error"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolExecutionError {
+    /// What the tool reported, as it sent it.
     pub content: Field<serde_json::Value>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -174,10 +181,12 @@ crate::wire::object!(
     McpToolExecutionError, extra, tag "type" = "mcp_tool_execution_error", { content =
     "content", }
 );
-/// From schema `/components/schemas/MCPToolFilter`.
+/// Picks MCP tools by name or by whether they only read data.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolFilter {
+    /// Names of the tools that match.
     pub tool_names: Field<Vec<String>>,
+    /// When true, matches tools that the server marks as read-only (with `readOnlyHint`).
     pub read_only: Field<bool>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

@@ -2,29 +2,34 @@
 //! Types whose names start with `Moderation`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/Moderation`.
+/// Moderation outcome for a response, one entry for the input and one for the output.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Moderation {
+    /// Result (or error) of moderating the input.
     pub input: Field<ModerationInput>,
+    /// Result (or error) of moderating the output.
     pub output: Field<ModerationOutput>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(Moderation, extra, { input = "input", output = "output", });
-/// From schema `/components/schemas/ModerationConfigParam`.
+/// How moderation treats one side (input or output) of a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationConfigParam {
+    /// Whether moderation only scores the content or also blocks it.
     pub mode: Field<ModerationMode>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ModerationConfigParam, extra, { mode = "mode", });
-/// From schema `/components/schemas/ModerationErrorBody`.
+/// Moderation could not be carried out for this side of the response.
 ///
 /// Tagged `type: "error"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationErrorBody {
+    /// Machine-readable reason the moderation failed.
     pub code: Field<String>,
+    /// Human-readable explanation of the failure.
     pub message: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -33,7 +38,7 @@ crate::wire::object!(
     ModerationErrorBody, extra, tag "type" = "error", { code = "code", message =
     "message", }
 );
-/// From schema `/components/schemas/Moderation/properties/input`.
+/// Result (or error) of moderating the input.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -126,7 +131,7 @@ impl crate::wire::Union for ModerationInput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ModerationInputType`.
+/// Kind of input a moderation score was based on: `text` or `image`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -139,7 +144,7 @@ pub enum ModerationInputType {
     Other(String),
 }
 crate::wire::open_enum!(ModerationInputType, Other, { Text = "text", Image = "image", });
-/// From schema `/components/schemas/ModerationMode`.
+/// What moderation does: `score` only reports category scores, `block` also stops flagged content.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -152,7 +157,7 @@ pub enum ModerationMode {
     Other(String),
 }
 crate::wire::open_enum!(ModerationMode, Other, { Score = "score", Block = "block", });
-/// From schema `/components/schemas/Moderation/properties/output`.
+/// Result (or error) of moderating the output.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -245,19 +250,23 @@ impl crate::wire::Union for ModerationOutput {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ModerationParam`.
+/// Requests moderation of a response's input and output.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationParam {
+    /// Moderation model to run, for example `omni-moderation-latest`.
     pub model: Field<String>,
+    /// How the input and the output are each moderated.
     pub policy: Field<ModerationPolicyParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ModerationParam, extra, { model = "model", policy = "policy", });
-/// From schema `/components/schemas/ModerationPolicyParam`.
+/// Moderation settings, separately for the input and the output of a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationPolicyParam {
+    /// Settings for moderating the input.
     pub input: Field<ModerationConfigParam>,
+    /// Settings for moderating the output.
     pub output: Field<ModerationConfigParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -265,15 +274,20 @@ pub struct ModerationPolicyParam {
 crate::wire::object!(
     ModerationPolicyParam, extra, { input = "input", output = "output", }
 );
-/// From schema `/components/schemas/ModerationResultBody`.
+/// Moderation scores for one side (input or output) of a response.
 ///
 /// Tagged `type: "moderation_result"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationResultBody {
+    /// Moderation model that produced the scores.
     pub model: Field<String>,
+    /// True when any category flagged the content.
     pub flagged: Field<bool>,
+    /// For each moderation category, whether the content was flagged under it.
     pub categories: Field<std::collections::BTreeMap<String, bool>>,
+    /// For each moderation category, the model's score.
     pub category_scores: Field<std::collections::BTreeMap<String, f64>>,
+    /// For each moderation category, which kinds of input (text, image) its score took into account.
     pub category_applied_input_types: Field<
         std::collections::BTreeMap<String, Vec<ModerationInputType>>,
     >,

@@ -2,11 +2,14 @@
 //! Types whose names start with `Prompt`.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/Prompt/anyOf/0`.
+/// Points to a stored prompt template and fills in its variables.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prompt {
+    /// ID of the prompt template.
     pub id: Field<String>,
+    /// Version of the template to use; optional.
     pub version: Field<String>,
+    /// Values substituted for the template's variables.
     pub variables: Field<ResponsePromptVariables>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -14,16 +17,19 @@ pub struct Prompt {
 crate::wire::object!(
     Prompt, extra, { id = "id", version = "version", variables = "variables", }
 );
-/// From schema `/components/schemas/PromptCacheBreakpointConfig`.
+/// A cache breakpoint placed on a content block: the prompt prefix ending exactly here can be
+/// reused. Its lifetime follows `prompt_cache_options.ttl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptCacheBreakpointConfig {
+    /// Breakpoint kind, always `explicit`.
+    ///
     /// Defaults to `"explicit"` on the server when left out.
     pub mode: Field<PromptCacheBreakpointConfigMode>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(PromptCacheBreakpointConfig, extra, { mode = "mode", });
-/// From schema `/components/schemas/PromptCacheBreakpointConfig/properties/mode`.
+/// Breakpoint kind, always `explicit`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,16 +42,19 @@ pub enum PromptCacheBreakpointConfigMode {
 crate::wire::open_enum!(
     PromptCacheBreakpointConfigMode, Other, { Explicit = "explicit", }
 );
-/// From schema `/components/schemas/PromptCacheBreakpointParam`.
+/// Put on a content block to say that a cacheable prompt prefix ends exactly there; it is kept for
+/// the time set in `prompt_cache_options.ttl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptCacheBreakpointParam {
+    /// Breakpoint kind, always `explicit`.
+    ///
     /// Defaults to `"explicit"` on the server when left out.
     pub mode: Field<PromptCacheBreakpointParamMode>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(PromptCacheBreakpointParam, extra, { mode = "mode", });
-/// From schema `/components/schemas/PromptCacheBreakpointParam/properties/mode`.
+/// Breakpoint kind, always `explicit`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,7 +67,8 @@ pub enum PromptCacheBreakpointParamMode {
 crate::wire::open_enum!(
     PromptCacheBreakpointParamMode, Other, { Explicit = "explicit", }
 );
-/// From schema `/components/schemas/PromptCacheModeEnum`.
+/// Whether the server adds a cache breakpoint of its own (`implicit`) or relies only on the ones
+/// marked in the request (`explicit`).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,25 +83,32 @@ pub enum PromptCacheModeEnum {
 crate::wire::open_enum!(
     PromptCacheModeEnum, Other, { Implicit = "implicit", Explicit = "explicit", }
 );
-/// From schema `/components/schemas/PromptCacheOptions`.
+/// The prompt caching settings that were in effect for a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptCacheOptions {
+    /// Minimum lifetime given to each cache breakpoint.
     pub ttl: Field<PromptCacheTtlEnum>,
+    /// Whether a server-chosen (implicit) breakpoint was used.
     pub mode: Field<PromptCacheModeEnum>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(PromptCacheOptions, extra, { ttl = "ttl", mode = "mode", });
-/// From schema `/components/schemas/PromptCacheOptionsParam`.
+/// Prompt caching settings for newer models (`gpt-5.6` onward). By default the server picks one
+/// breakpoint itself; more can be marked on content blocks with `prompt_cache_breakpoint`, up to
+/// four written per request.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptCacheOptionsParam {
+    /// Minimum time every breakpoint written by this request stays cached; `30m`, the only value today, when omitted.
     pub ttl: Field<PromptCacheTtlEnum>,
+    /// `implicit` (the default) lets the server add its own breakpoint next to up to three marked ones;
+    /// `explicit` uses only marked breakpoints (up to four), so without any there is no caching.
     pub mode: Field<PromptCacheModeEnum>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(PromptCacheOptionsParam, extra, { ttl = "ttl", mode = "mode", });
-/// From schema `/components/schemas/PromptCacheRetentionEnum`.
+/// Upper bound on how long cached prompt prefixes are kept: `in_memory` or `24h`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,7 +123,7 @@ pub enum PromptCacheRetentionEnum {
 crate::wire::open_enum!(
     PromptCacheRetentionEnum, Other, { InMemory = "in_memory", V24h = "24h", }
 );
-/// From schema `/components/schemas/PromptCacheTTLEnum`.
+/// Minimum lifetime of a prompt cache breakpoint; `30m` is the only value so far.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

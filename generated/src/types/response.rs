@@ -3,26 +3,40 @@
 #[allow(unused_imports)]
 use super::*;
 /// A model response as the server reports it: its `id`, the `object` tag `response`, `created_at`,
-/// a `status` such as `in_progress`, `completed`, `failed`, `incomplete` or `cancelled`, the generated
-/// `output` items, token `usage`, and `error` or `incomplete_details` when it did not finish normally.
+/// a `status` such as `in_progress`, `completed`, `failed`, `incomplete` or `cancelled`, the
+/// generated `output` items, token `usage`, and `error` or `incomplete_details` when it did not
+/// finish normally.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Response {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
+    /// How many of the most likely alternative tokens (0 to 20) to report, with log probabilities, at
+    /// each output position.
     pub top_logprobs: Field<i64>,
     /// Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
     pub temperature: Field<f64>,
+    /// Nucleus sampling: only the most likely tokens whose probabilities add up to this share (0 to 1,
+    /// 1 by default) are considered. Tune this or `temperature`, usually not both.
     pub top_p: Field<f64>,
+    /// Deprecated stand-in for an end-user identifier; use `safety_identifier` and `prompt_cache_key` instead.
     pub user: Field<String>,
+    /// A stable ID of at most 64 characters for the end user of your application, helping to spot
+    /// misuse; hash names or email addresses rather than sending them.
     pub safety_identifier: Field<String>,
+    /// Key that groups similar requests so they share prompt cache entries, raising cache hits;
+    /// replaces `user` for that purpose.
     pub prompt_cache_key: Field<String>,
+    /// Deprecated in favour of `prompt_cache_options.ttl`: the longest time a cached prompt prefix is kept.
     pub prompt_cache_retention: Field<ResponsePromptCacheRetention>,
-    /// Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
+    /// Id of an earlier stored response whose conversation this one continues; cannot be combined with
+    /// `conversation`.
     pub previous_response_id: Field<String>,
     /// Which model generates the response, for example `gpt-4o` or `o3`.
     pub model: Field<ModelIdsResponses>,
     /// When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     pub background: Field<bool>,
+    /// Limit on the total number of built-in tool calls in one response, counted over all tools;
+    /// further calls are ignored.
     pub max_tool_calls: Field<i64>,
     /// Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     pub text: Field<ResponseTextParam>,
@@ -30,8 +44,11 @@ pub struct Response {
     pub tools: Field<ToolsArray>,
     /// Controls whether the model may, must or must not call a tool, or which tool it has to call.
     pub tool_choice: Field<ToolChoiceParam>,
+    /// A prompt template to use, with values for its variables.
     pub prompt: Field<Prompt>,
+    /// Processing tier that actually served the request; it may differ from the one requested.
     pub service_tier: Field<ServiceTierResponses>,
+    /// How an input too long for the context window was handled; `disabled` by default.
     pub truncation: Field<ResponseTruncation>,
     /// Unique identifier of this response, used to fetch, cancel or continue it.
     pub id: Field<String>,
@@ -41,6 +58,7 @@ pub struct Response {
     pub status: Field<ResponseStatus>,
     /// When the response was created, in seconds since the Unix epoch.
     pub created_at: Field<i64>,
+    /// When the response finished, in seconds since the Unix epoch; set only once the status is `completed`.
     pub completed_at: Field<i64>,
     /// Why the response failed; null unless the status is failed.
     pub error: Field<ResponseError>,
@@ -48,17 +66,27 @@ pub struct Response {
     pub incomplete_details: Field<ResponseIncompleteDetails>,
     /// The items the model produced, in order: messages, tool calls, reasoning and so on.
     pub output: Field<Vec<OutputItem>>,
+    /// The reasoning settings the response was produced with.
     pub reasoning: Field<Reasoning>,
+    /// The system or developer instructions that were placed before the input; not inherited from a
+    /// previous response.
     pub instructions: Field<ResponseInstructions>,
-    /// Convenience field some SDKs fill with the joined output text; the Rust client computes it with `Response::output_text()` instead.
+    /// Convenience field some SDKs fill with the joined output text; the Rust client computes it with
+    /// `Response::output_text()` instead.
     pub output_text: Field<String>,
     /// Token counts for this response (input, output, cached and reasoning tokens).
     pub usage: Field<ResponseUsage>,
+    /// The prompt caching settings that applied to this response.
     pub prompt_cache_options: Field<PromptCacheOptions>,
+    /// Moderation results for input and output, present when moderation was requested.
     pub moderation: Field<Moderation>,
+    /// Whether the model was allowed to make several tool calls at once.
+    ///
     /// Defaults to `true` on the server when left out.
     pub parallel_tool_calls: Field<bool>,
+    /// The conversation this response was added to, if any.
     pub conversation: Field<ResponseConversation>,
+    /// The cap on generated tokens (reasoning included) that applied, or null when there was none.
     pub max_output_tokens: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -78,24 +106,28 @@ crate::wire::object!(
     parallel_tool_calls = "parallel_tool_calls", conversation = "conversation",
     max_output_tokens = "max_output_tokens", }
 );
-/// From schema `/components/schemas/ResponseConversation`.
+/// The conversation a response was recorded in; its input and output items were appended there.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseConversation {
+    /// ID of the conversation.
     pub id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ResponseConversation, extra, { id = "id", });
-/// From schema `/components/schemas/ResponseError/anyOf/0`.
+/// Error reported when the model could not produce a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseError {
+    /// Machine-readable code of the failure.
     pub code: Field<ResponseErrorCode>,
+    /// Human-readable explanation of the failure.
     pub message: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ResponseError, extra, { code = "code", message = "message", });
-/// From schema `/components/schemas/ResponseErrorCode`.
+/// Why the model could not produce a response, such as `server_error`, `rate_limit_exceeded`,
+/// `invalid_prompt` or one of several image problems (`invalid_image_url`, `image_too_large`, ...).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,7 +189,8 @@ crate::wire::open_enum!(
     FailedToDownloadImage = "failed_to_download_image", ImageFileNotFound =
     "image_file_not_found", }
 );
-/// From schema `/components/schemas/ResponseFormatJsonObject`.
+/// Older JSON mode: the output is valid JSON, but not checked against a schema. Prefer
+/// `json_schema` where the model supports it, and tell the model in a message to answer in JSON.
 ///
 /// Tagged `type: "json_object"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,9 +199,9 @@ pub struct ResponseFormatJsonObject {
     pub extra: Extra,
 }
 crate::wire::object!(ResponseFormatJsonObject, extra, tag "type" = "json_object", {});
-/// From schema `/components/schemas/ResponseFormatJsonSchemaSchema`.
+/// A JSON Schema, as a JSON object, that the model's output must satisfy.
 pub type ResponseFormatJsonSchemaSchema = serde_json::Map<String, serde_json::Value>;
-/// From schema `/components/schemas/ResponseFormatText`.
+/// Plain text output, the default format.
 ///
 /// Tagged `type: "text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -177,15 +210,16 @@ pub struct ResponseFormatText {
     pub extra: Extra,
 }
 crate::wire::object!(ResponseFormatText, extra, tag "type" = "text", {});
-/// From schema `/components/schemas/Response/allOf/2/properties/incomplete_details/anyOf/0`.
+/// Reason a response stopped before finishing.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseIncompleteDetails {
+    /// What cut the response short: the output token limit or the content filter.
     pub reason: Field<ResponseIncompleteDetailsReason>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ResponseIncompleteDetails, extra, { reason = "reason", });
-/// From schema `/components/schemas/Response/allOf/2/properties/incomplete_details/anyOf/0/properties/reason`.
+/// What cut the response short: the output token limit or the content filter.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -201,7 +235,7 @@ crate::wire::open_enum!(
     ResponseIncompleteDetailsReason, Other, { MaxOutputTokens = "max_output_tokens",
     ContentFilter = "content_filter", }
 );
-/// From schema `/components/schemas/Response/allOf/2/properties/instructions/anyOf/0`.
+/// Instructions as one text, or as a list of input items.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -281,10 +315,15 @@ impl crate::wire::Union for ResponseInstructions {
 /// telling whether another page can be fetched by passing `last_id` as `after`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseItemList {
+    /// Object kind, always `list`.
     pub object: Field<ResponseItemListObject>,
+    /// The items of this page.
     pub data: Field<Vec<ItemResource>>,
+    /// True when further items follow this page.
     pub has_more: Field<bool>,
+    /// ID of the first item on this page.
     pub first_id: Field<String>,
+    /// ID of the last item on this page; pass it as `after` to fetch the next page.
     pub last_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -293,7 +332,7 @@ crate::wire::object!(
     ResponseItemList, extra, { object = "object", data = "data", has_more = "has_more",
     first_id = "first_id", last_id = "last_id", }
 );
-/// From schema `/components/schemas/ResponseItemList/properties/object`.
+/// Object kind, always `list`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -304,11 +343,15 @@ pub enum ResponseItemListObject {
     Other(String),
 }
 crate::wire::open_enum!(ResponseItemListObject, Other, { List = "list", });
-/// From schema `/components/schemas/ResponseLogProb`.
+/// Log probability of a generated token (closer to 0 means the model was more confident), with the
+/// most likely alternatives.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseLogProb {
+    /// The token as text.
     pub token: Field<String>,
+    /// Natural logarithm of the token's probability.
     pub logprob: Field<f64>,
+    /// The alternatives the model rated highest at this position (at most 20), with their log probabilities.
     pub top_logprobs: Field<Vec<ResponseLogProbTopLogprobsItem>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -317,10 +360,12 @@ crate::wire::object!(
     ResponseLogProb, extra, { token = "token", logprob = "logprob", top_logprobs =
     "top_logprobs", }
 );
-/// From schema `/components/schemas/ResponseLogProb/properties/top_logprobs/items`.
+/// An alternative token with its log probability.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseLogProbTopLogprobsItem {
+    /// The alternative token as text.
     pub token: Field<String>,
+    /// Natural logarithm of the alternative's probability.
     pub logprob: Field<f64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -339,7 +384,8 @@ pub enum ResponseObject {
     Other(String),
 }
 crate::wire::open_enum!(ResponseObject, Other, { Response = "response", });
-/// From schema `/components/schemas/ModelResponseProperties/properties/prompt_cache_retention/anyOf/0`.
+/// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
+/// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -354,12 +400,13 @@ pub enum ResponsePromptCacheRetention {
 crate::wire::open_enum!(
     ResponsePromptCacheRetention, Other, { InMemory = "in_memory", V24h = "24h", }
 );
-/// From schema `/components/schemas/ResponsePromptVariables`.
+/// Values for a prompt template's variables, keyed by variable name: text, or an input text, image
+/// or file part; may be null.
 pub type ResponsePromptVariables = std::collections::BTreeMap<
     String,
     ResponsePromptVariablesValue,
 >;
-/// From schema `/components/schemas/ResponsePromptVariables/anyOf/0/additionalProperties`.
+/// The value of one variable.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -490,15 +537,19 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ResponseProperties`.
+/// Settings shared by requests and returned responses: the model, its tools and tool choice, the
+/// text format, a prompt template, background mode and the response being continued.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseProperties {
-    /// Id of an earlier stored response whose conversation this one continues; cannot be combined with `conversation`.
+    /// Id of an earlier stored response whose conversation this one continues; cannot be combined with
+    /// `conversation`.
     pub previous_response_id: Field<String>,
     /// Which model generates the response, for example `gpt-4o` or `o3`.
     pub model: Field<ModelIdsResponses>,
     /// When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
     pub background: Field<bool>,
+    /// Limit on the total number of built-in tool calls in one response, counted over all tools;
+    /// further calls are ignored.
     pub max_tool_calls: Field<i64>,
     /// Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
     pub text: Field<ResponseTextParam>,
@@ -506,6 +557,7 @@ pub struct ResponseProperties {
     pub tools: Field<ToolsArray>,
     /// Controls whether the model may, must or must not call a tool, or which tool it has to call.
     pub tool_choice: Field<ToolChoiceParam>,
+    /// A prompt template to use, with values for its variables.
     pub prompt: Field<Prompt>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -540,9 +592,12 @@ crate::wire::open_enum!(
     "in_progress", Cancelled = "cancelled", Queued = "queued", Incomplete = "incomplete",
     }
 );
-/// From schema `/components/schemas/ResponseStreamOptions/anyOf/0`.
+/// Options that only apply when `stream` is true.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseStreamOptions {
+    /// Whether delta events carry an `obfuscation` field of random characters that evens out payload
+    /// sizes (a side-channel mitigation). On by default; turn it off to save bandwidth when the network
+    /// path is trusted.
     pub include_obfuscation: Field<bool>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -550,10 +605,12 @@ pub struct ResponseStreamOptions {
 crate::wire::object!(
     ResponseStreamOptions, extra, { include_obfuscation = "include_obfuscation", }
 );
-/// From schema `/components/schemas/ResponseTextParam`.
+/// How the model should shape text output: plain text or structured JSON, and how wordy it should be.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseTextParam {
+    /// The output format: plain text (the default), JSON that follows a given schema, or JSON mode.
     pub format: Field<TextResponseFormatConfiguration>,
+    /// How long and detailed the answer should be.
     pub verbosity: Field<Verbosity>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -561,7 +618,8 @@ pub struct ResponseTextParam {
 crate::wire::object!(
     ResponseTextParam, extra, { format = "format", verbosity = "verbosity", }
 );
-/// From schema `/components/schemas/Response/allOf/2/properties/truncation/anyOf/0`.
+/// `auto` drops the oldest conversation items until the input fits; `disabled` (the default) fails
+/// the request with a 400 error instead.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -580,10 +638,15 @@ crate::wire::open_enum!(
 /// with breakdowns such as cached input tokens and reasoning tokens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsage {
+    /// Number of tokens in the input.
     pub input_tokens: Field<i64>,
+    /// Breakdown of the input tokens.
     pub input_tokens_details: Field<ResponseUsageInputTokensDetails>,
+    /// Number of tokens generated.
     pub output_tokens: Field<i64>,
+    /// Breakdown of the output tokens.
     pub output_tokens_details: Field<ResponseUsageOutputTokensDetails>,
+    /// Input and output tokens together.
     pub total_tokens: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -593,10 +656,12 @@ crate::wire::object!(
     "input_tokens_details", output_tokens = "output_tokens", output_tokens_details =
     "output_tokens_details", total_tokens = "total_tokens", }
 );
-/// From schema `/components/schemas/ResponseUsage/properties/input_tokens_details`.
+/// Breakdown of the input tokens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsageInputTokensDetails {
+    /// Input tokens served from the prompt cache.
     pub cached_tokens: Field<i64>,
+    /// Input tokens that were newly written to the prompt cache.
     pub cache_write_tokens: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -605,9 +670,10 @@ crate::wire::object!(
     ResponseUsageInputTokensDetails, extra, { cached_tokens = "cached_tokens",
     cache_write_tokens = "cache_write_tokens", }
 );
-/// From schema `/components/schemas/ResponseUsage/properties/output_tokens_details`.
+/// Breakdown of the output tokens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsageOutputTokensDetails {
+    /// Output tokens spent on reasoning.
     pub reasoning_tokens: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

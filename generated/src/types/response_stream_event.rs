@@ -7,7 +7,9 @@ use super::*;
 /// Tagged `type: "response.audio.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseAudioDeltaEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Base64-encoded bytes of the next piece of audio.
     pub delta: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -21,6 +23,7 @@ crate::wire::object!(
 /// Tagged `type: "response.audio.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseAudioDoneEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -34,7 +37,9 @@ crate::wire::object!(
 /// Tagged `type: "response.audio.transcript.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseAudioTranscriptDeltaEvent {
+    /// The next fragment of the audio's transcript.
     pub delta: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -49,6 +54,7 @@ crate::wire::object!(
 /// Tagged `type: "response.audio.transcript.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseAudioTranscriptDoneEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -62,9 +68,13 @@ crate::wire::object!(
 /// Tagged `type: "response.code_interpreter_call_code.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallCodeDeltaEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the code interpreter call item whose code is being written.
     pub item_id: Field<String>,
+    /// The newest fragment of the code; append it to the fragments received so far.
     pub delta: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -79,9 +89,13 @@ crate::wire::object!(
 /// Tagged `type: "response.code_interpreter_call_code.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallCodeDoneEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the code interpreter call item.
     pub item_id: Field<String>,
+    /// The complete code the model wrote for this call.
     pub code: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -96,8 +110,11 @@ crate::wire::object!(
 /// Tagged `type: "response.code_interpreter_call.completed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallCompletedEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the code interpreter call item that finished.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -112,8 +129,11 @@ crate::wire::object!(
 /// Tagged `type: "response.code_interpreter_call.in_progress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallInProgressEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the code interpreter call item that started.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -128,8 +148,11 @@ crate::wire::object!(
 /// Tagged `type: "response.code_interpreter_call.interpreting"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallInterpretingEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the code interpreter call item whose code is running.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -144,7 +167,9 @@ crate::wire::object!(
 /// Tagged `type: "response.completed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCompletedEvent {
+    /// The response in its final, completed state.
     pub response: Field<Response>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -158,10 +183,15 @@ crate::wire::object!(
 /// Tagged `type: "response.content_part.added"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseContentPartAddedEvent {
+    /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index, in the item's `content` list, of the new part.
     pub content_index: Field<i64>,
+    /// The new content part, usually still empty.
     pub part: Field<OutputContent>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -176,10 +206,15 @@ crate::wire::object!(
 /// Tagged `type: "response.content_part.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseContentPartDoneEvent {
+    /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index, in the item's `content` list, of the finished part.
     pub content_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The content part in its final form.
     pub part: Field<OutputContent>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -194,7 +229,9 @@ crate::wire::object!(
 /// Tagged `type: "response.created"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCreatedEvent {
+    /// The newly created response, in its initial state.
     pub response: Field<Response>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -208,9 +245,13 @@ crate::wire::object!(
 /// Tagged `type: "response.custom_tool_call_input.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCustomToolCallInputDeltaEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the custom tool call item whose input is being written.
     pub item_id: Field<String>,
+    /// The newest fragment of the tool call's input text.
     pub delta: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -225,9 +266,13 @@ crate::wire::object!(
 /// Tagged `type: "response.custom_tool_call_input.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseCustomToolCallInputDoneEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the custom tool call item.
     pub item_id: Field<String>,
+    /// The whole input text the model wrote for the custom tool.
     pub input: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -242,9 +287,13 @@ crate::wire::object!(
 /// Tagged `type: "error"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseErrorEvent {
+    /// Machine-readable error code, or null when there is none.
     pub code: Field<String>,
+    /// Human-readable explanation of what went wrong.
     pub message: Field<String>,
+    /// Name of the request parameter the error relates to, or null.
     pub param: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -258,7 +307,9 @@ crate::wire::object!(
 /// Tagged `type: "response.failed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseFailedEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The response in its failed state; its `error` says why.
     pub response: Field<Response>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -272,8 +323,11 @@ crate::wire::object!(
 /// Tagged `type: "response.file_search_call.completed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseFileSearchCallCompletedEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the file search call item that finished.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -288,8 +342,11 @@ crate::wire::object!(
 /// Tagged `type: "response.file_search_call.in_progress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseFileSearchCallInProgressEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the file search call item that started.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -304,8 +361,11 @@ crate::wire::object!(
 /// Tagged `type: "response.file_search_call.searching"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseFileSearchCallSearchingEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the file search call item that is searching.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -320,9 +380,13 @@ crate::wire::object!(
 /// Tagged `type: "response.function_call_arguments.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseFunctionCallArgumentsDeltaEvent {
+    /// ID of the function call item whose arguments are being written.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The newest fragment of the JSON arguments; append it to the fragments received so far.
     pub delta: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -337,10 +401,15 @@ crate::wire::object!(
 /// Tagged `type: "response.function_call_arguments.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseFunctionCallArgumentsDoneEvent {
+    /// ID of the function call item.
     pub item_id: Field<String>,
+    /// Name of the function the model is calling.
     pub name: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The complete arguments as a JSON-encoded string.
     pub arguments: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -356,8 +425,11 @@ crate::wire::object!(
 /// Tagged `type: "response.image_generation_call.completed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallCompletedEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// ID of the image generation call item that finished.
     pub item_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -372,8 +444,11 @@ crate::wire::object!(
 /// Tagged `type: "response.image_generation_call.generating"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallGeneratingEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the image generation call item being drawn.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -388,8 +463,11 @@ crate::wire::object!(
 /// Tagged `type: "response.image_generation_call.in_progress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallInProgressEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the image generation call item that started.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -404,14 +482,23 @@ crate::wire::object!(
 /// Tagged `type: "response.image_generation_call.partial_image"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallPartialImageEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the image generation call item this preview belongs to.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Counts the previews of this image, starting at 0 for the first one.
     pub partial_image_index: Field<i64>,
+    /// The preview image, base64-encoded.
     pub partial_image_b64: Field<String>,
+    /// Size of the image being generated, such as `1024x1024`.
     pub size: Field<String>,
+    /// Quality level of the image being generated.
     pub quality: Field<String>,
+    /// Background setting of the image being generated, such as `transparent` or `opaque`.
     pub background: Field<String>,
+    /// File format of the image being generated, such as `png`.
     pub output_format: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -428,7 +515,9 @@ crate::wire::object!(
 /// Tagged `type: "response.in_progress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseInProgressEvent {
+    /// The response as it stands while the model is working.
     pub response: Field<Response>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -437,12 +526,15 @@ crate::wire::object!(
     ResponseInProgressEvent, extra, tag "type" = "response.in_progress", { response =
     "response", sequence_number = "sequence_number", }
 );
-/// Sent last when generation stopped early (for instance at the output token limit), carrying the partial `Response`.
+/// Sent last when generation stopped early (for instance at the output token limit), carrying the
+/// partial `Response`.
 ///
 /// Tagged `type: "response.incomplete"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseIncompleteEvent {
+    /// The response as far as it got; its `incomplete_details` say why it stopped.
     pub response: Field<Response>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -456,9 +548,13 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_call_arguments.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpCallArgumentsDeltaEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the MCP call item whose arguments are being written.
     pub item_id: Field<String>,
+    /// The newest fragment of the JSON arguments for the MCP tool.
     pub delta: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -473,9 +569,13 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_call_arguments.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpCallArgumentsDoneEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the MCP call item.
     pub item_id: Field<String>,
+    /// The complete arguments for the MCP tool, as a JSON-encoded string.
     pub arguments: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -490,8 +590,11 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_call.completed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpCallCompletedEvent {
+    /// ID of the MCP call item that succeeded.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -506,8 +609,11 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_call.failed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpCallFailedEvent {
+    /// ID of the MCP call item that failed.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -521,8 +627,11 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_call.in_progress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpCallInProgressEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the MCP call item that started.
     pub item_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -537,8 +646,11 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_list_tools.completed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpListToolsCompletedEvent {
+    /// ID of the MCP tool listing item.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -553,8 +665,11 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_list_tools.failed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpListToolsFailedEvent {
+    /// ID of the MCP tool listing item that failed.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -569,8 +684,11 @@ crate::wire::object!(
 /// Tagged `type: "response.mcp_list_tools.in_progress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMcpListToolsInProgressEvent {
+    /// ID of the MCP tool listing item.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -585,8 +703,12 @@ crate::wire::object!(
 /// Tagged `type: "response.output_item.added"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseOutputItemAddedEvent {
+    /// Index, in the response's `output` list, of the new item.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The new item, usually still incomplete. For reasoning items, take the version from the matching
+    /// `response.output_item.done` event when sending it back as input.
     pub item: Field<OutputItem>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -600,8 +722,11 @@ crate::wire::object!(
 /// Tagged `type: "response.output_item.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseOutputItemDoneEvent {
+    /// Index, in the response's `output` list, of the finished item.
     pub output_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The item in its final state.
     pub item: Field<OutputItem>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -615,11 +740,17 @@ crate::wire::object!(
 /// Tagged `type: "response.output_text.annotation.added"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseOutputTextAnnotationAddedEvent {
+    /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index, in the item's `content` list, of the content part this event belongs to.
     pub content_index: Field<i64>,
+    /// Index of the new annotation in the content part's `annotations` list.
     pub annotation_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The annotation that was attached, such as a file or URL citation.
     pub annotation: Field<Annotation>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -635,7 +766,9 @@ crate::wire::object!(
 /// Tagged `type: "response.queued"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseQueuedEvent {
+    /// The response in its queued state.
     pub response: Field<Response>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -649,10 +782,15 @@ crate::wire::object!(
 /// Tagged `type: "response.reasoning_summary_part.added"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartAddedEvent {
+    /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the new part in the reasoning item's `summary` list.
     pub summary_index: Field<i64>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The new summary part.
     pub part: Field<ResponseReasoningSummaryPartAddedEventPart>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -663,11 +801,12 @@ crate::wire::object!(
     "output_index", summary_index = "summary_index", sequence_number = "sequence_number",
     part = "part", }
 );
-/// From schema `/components/schemas/ResponseReasoningSummaryPartAddedEvent/properties/part`.
+/// The new summary part.
 ///
 /// Tagged `type: "summary_text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartAddedEventPart {
+    /// Text of the summary part, possibly empty at this point.
     pub text: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -681,11 +820,17 @@ crate::wire::object!(
 /// Tagged `type: "response.reasoning_summary_part.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartDoneEvent {
+    /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the finished part in the reasoning item's `summary` list.
     pub summary_index: Field<i64>,
+    /// Present with `incomplete` only when writing the part was cut short; absent when it ended normally.
     pub status: Field<ResponseReasoningSummaryPartDoneEventStatus>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// The summary part in its final form.
     pub part: Field<ResponseReasoningSummaryPartDoneEventPart>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -696,11 +841,12 @@ crate::wire::object!(
     "output_index", summary_index = "summary_index", status = "status", sequence_number =
     "sequence_number", part = "part", }
 );
-/// From schema `/components/schemas/ResponseReasoningSummaryPartDoneEvent/properties/part`.
+/// The summary part in its final form.
 ///
 /// Tagged `type: "summary_text"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartDoneEventPart {
+    /// The full text of the summary part.
     pub text: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -709,7 +855,7 @@ crate::wire::object!(
     ResponseReasoningSummaryPartDoneEventPart, extra, tag "type" = "summary_text", { text
     = "text", }
 );
-/// From schema `/components/schemas/ResponseReasoningSummaryPartDoneEvent/properties/status`.
+/// Present with `incomplete` only when writing the part was cut short; absent when it ended normally.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -727,10 +873,15 @@ crate::wire::open_enum!(
 /// Tagged `type: "response.reasoning_summary_text.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryTextDeltaEvent {
+    /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the summary part this text belongs to.
     pub summary_index: Field<i64>,
+    /// The newest fragment of the summary text.
     pub delta: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -746,10 +897,15 @@ crate::wire::object!(
 /// Tagged `type: "response.reasoning_summary_text.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryTextDoneEvent {
+    /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the summary part this text belongs to.
     pub summary_index: Field<i64>,
+    /// The whole text of the summary part.
     pub text: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -765,10 +921,15 @@ crate::wire::object!(
 /// Tagged `type: "response.reasoning_text.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningTextDeltaEvent {
+    /// ID of the reasoning item being written.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the reasoning content part this fragment belongs to.
     pub content_index: Field<i64>,
+    /// The newest fragment of reasoning text.
     pub delta: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -783,10 +944,15 @@ crate::wire::object!(
 /// Tagged `type: "response.reasoning_text.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseReasoningTextDoneEvent {
+    /// ID of the reasoning item.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the reasoning content part that is complete.
     pub content_index: Field<i64>,
+    /// The whole reasoning text of the part.
     pub text: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -801,10 +967,15 @@ crate::wire::object!(
 /// Tagged `type: "response.refusal.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseRefusalDeltaEvent {
+    /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index, in the item's `content` list, of the content part this event belongs to.
     pub content_index: Field<i64>,
+    /// The newest fragment of the refusal text.
     pub delta: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -819,10 +990,15 @@ crate::wire::object!(
 /// Tagged `type: "response.refusal.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseRefusalDoneEvent {
+    /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index, in the item's `content` list, of the content part this event belongs to.
     pub content_index: Field<i64>,
+    /// The whole refusal text.
     pub refusal: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -837,9 +1013,13 @@ crate::wire::object!(
 /// Tagged `type: "response.shell_call_command.added"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseShellCallCommandAddedStreamingEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the new command within the shell call's list of commands.
     pub command_index: Field<i64>,
+    /// Text of the command that was added.
     pub command: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -855,10 +1035,15 @@ crate::wire::object!(
 /// Tagged `type: "response.shell_call_command.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseShellCallCommandDeltaStreamingEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the command within the shell call's list of commands.
     pub command_index: Field<i64>,
+    /// The newest fragment of the command text.
     pub delta: Field<String>,
+    /// Random padding that evens out payload sizes; absent when `include_obfuscation` was false.
     pub obfuscation: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -874,9 +1059,13 @@ crate::wire::object!(
 /// Tagged `type: "response.shell_call_command.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseShellCallCommandDoneStreamingEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the command within the shell call's list of commands.
     pub command_index: Field<i64>,
+    /// The whole command text.
     pub command: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -892,10 +1081,15 @@ crate::wire::object!(
 /// Tagged `type: "response.shell_call_output_content.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseShellCallOutputContentDeltaStreamingEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// ID of the shell call output item being filled.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the command that produced this output.
     pub command_index: Field<i64>,
+    /// The newest pieces of standard output and standard error.
     pub delta: Field<ShellCallOutputDelta>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -911,10 +1105,15 @@ crate::wire::object!(
 /// Tagged `type: "response.shell_call_output_content.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseShellCallOutputContentDoneStreamingEvent {
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// ID of the shell call output item.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index of the command that produced this output.
     pub command_index: Field<i64>,
+    /// Everything the command printed, with how it ended.
     pub output: Field<Vec<FunctionShellCallOutputContent>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -925,8 +1124,8 @@ crate::wire::object!(
     item_id = "item_id", output_index = "output_index", command_index = "command_index",
     output = "output", }
 );
-/// One server-sent event of a streamed response, told apart by its `type` field.
-/// Every event carries a `sequence_number` that grows by one per event and can be used to resume a stream.
+/// One server-sent event of a streamed response, told apart by its `type` field. Every event
+/// carries a `sequence_number` that grows by one per event and can be used to resume a stream.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2080,11 +2279,18 @@ impl crate::wire::Union for ResponseStreamEvent {
 /// Tagged `type: "response.output_text.delta"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseTextDeltaEvent {
+    /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index, in the item's `content` list, of the content part this event belongs to.
     pub content_index: Field<i64>,
+    /// The newest fragment of output text.
     pub delta: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Log probabilities of the tokens in `delta`, filled when `message.output_text.logprobs` is in
+    /// `include`; otherwise empty.
     pub logprobs: Field<Vec<ResponseLogProb>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2099,11 +2305,18 @@ crate::wire::object!(
 /// Tagged `type: "response.output_text.done"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseTextDoneEvent {
+    /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// Index, in the item's `content` list, of the content part this event belongs to.
     pub content_index: Field<i64>,
+    /// The whole text of the content part.
     pub text: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
+    /// Log probabilities of the tokens of the text, filled when `message.output_text.logprobs` is in
+    /// `include`; otherwise empty.
     pub logprobs: Field<Vec<ResponseLogProb>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2118,8 +2331,11 @@ crate::wire::object!(
 /// Tagged `type: "response.web_search_call.completed"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseWebSearchCallCompletedEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the web search call item that finished.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2134,8 +2350,11 @@ crate::wire::object!(
 /// Tagged `type: "response.web_search_call.in_progress"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseWebSearchCallInProgressEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the web search call item that started.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -2150,8 +2369,11 @@ crate::wire::object!(
 /// Tagged `type: "response.web_search_call.searching"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseWebSearchCallSearchingEvent {
+    /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
+    /// ID of the web search call item that is searching.
     pub item_id: Field<String>,
+    /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

@@ -2,11 +2,12 @@
 //! The `Tool` union, its variants and the types they hold.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/ApplyPatchToolParam`.
+/// Lets the model create, delete and change files by emitting unified diffs that your code applies.
 ///
 /// Tagged `type: "apply_patch"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyPatchToolParam {
+    /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -15,12 +16,14 @@ crate::wire::object!(
     ApplyPatchToolParam, extra, tag "type" = "apply_patch", { allowed_callers =
     "allowed_callers", }
 );
-/// From schema `/components/schemas/CodeInterpreterTool`.
+/// Lets the model write and run Python code in a sandboxed container.
 ///
 /// Tagged `type: "code_interpreter"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeInterpreterTool {
+    /// The container to run code in: the ID of an existing container, or settings for a new one.
     pub container: Field<CodeInterpreterToolContainer>,
+    /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -29,7 +32,7 @@ crate::wire::object!(
     CodeInterpreterTool, extra, tag "type" = "code_interpreter", { container =
     "container", allowed_callers = "allowed_callers", }
 );
-/// From schema `/components/schemas/CodeInterpreterTool/properties/container`.
+/// The container to run code in: the ID of an existing container, or settings for a new one.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -126,7 +129,8 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ComputerTool`.
+/// Lets the model operate a computer through the `computer` tool; your code performs the actions
+/// and sends back screenshots.
 ///
 /// Tagged `type: "computer"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -135,13 +139,16 @@ pub struct ComputerTool {
     pub extra: Extra,
 }
 crate::wire::object!(ComputerTool, extra, tag "type" = "computer", {});
-/// From schema `/components/schemas/ComputerUsePreviewTool`.
+/// The preview version of the computer tool, which needs the screen size and the kind of environment.
 ///
 /// Tagged `type: "computer_use_preview"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerUsePreviewTool {
+    /// Kind of computer being controlled.
     pub environment: Field<ComputerEnvironment>,
+    /// Width of the screen, in pixels.
     pub display_width: Field<i64>,
+    /// Height of the screen, in pixels.
     pub display_height: Field<i64>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -150,15 +157,20 @@ crate::wire::object!(
     ComputerUsePreviewTool, extra, tag "type" = "computer_use_preview", { environment =
     "environment", display_width = "display_width", display_height = "display_height", }
 );
-/// From schema `/components/schemas/CustomToolParam`.
+/// A tool of your own that takes free text (or text matching a grammar) instead of JSON arguments.
 ///
 /// Tagged `type: "custom"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomToolParam {
+    /// Name of the tool, which tool calls refer to.
     pub name: Field<String>,
+    /// Explains the tool to the model, so it knows when to use it.
     pub description: Field<String>,
+    /// What input the tool accepts; any text when omitted.
     pub format: Field<CustomToolParamFormat>,
+    /// When true, the tool is not loaded up front but found through tool search.
     pub defer_loading: Field<bool>,
+    /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -168,7 +180,7 @@ crate::wire::object!(
     "description", format = "format", defer_loading = "defer_loading", allowed_callers =
     "allowed_callers", }
 );
-/// From schema `/components/schemas/CustomToolParam/properties/format`.
+/// What input the tool accepts; any text when omitted.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -259,14 +271,18 @@ impl crate::wire::Union for CustomToolParamFormat {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FileSearchTool`.
+/// Lets the model search the contents of files in your vector stores.
 ///
 /// Tagged `type: "file_search"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileSearchTool {
+    /// Vector stores to look in, by ID.
     pub vector_store_ids: Field<Vec<String>>,
+    /// Largest number of results to return, from 1 to 50.
     pub max_num_results: Field<i64>,
+    /// How results are ranked.
     pub ranking_options: Field<RankingOptions>,
+    /// Restricts the search to files whose attributes match, or null for no restriction.
     pub filters: Field<Filters>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -276,12 +292,14 @@ crate::wire::object!(
     "vector_store_ids", max_num_results = "max_num_results", ranking_options =
     "ranking_options", filters = "filters", }
 );
-/// From schema `/components/schemas/FunctionShellToolParam`.
+/// Lets the model run shell commands, in a hosted container or in an environment of your own.
 ///
 /// Tagged `type: "shell"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellToolParam {
+    /// Where the commands run: a new container, an existing one, or your local machine.
     pub environment: Field<FunctionShellToolParamEnvironment>,
+    /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -290,7 +308,7 @@ crate::wire::object!(
     FunctionShellToolParam, extra, tag "type" = "shell", { environment = "environment",
     allowed_callers = "allowed_callers", }
 );
-/// From schema `/components/schemas/FunctionShellToolParam/properties/environment/anyOf/0`.
+/// One of the environments a shell can run in, chosen by `type`.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -399,17 +417,25 @@ impl crate::wire::Union for FunctionShellToolParamEnvironment {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/FunctionTool`.
+/// Declares one of your functions to the model, which may then request a call; you run it and send
+/// back the result.
 ///
 /// Tagged `type: "function"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionTool {
+    /// Name of the function.
     pub name: Field<String>,
+    /// Explains what the function does, so the model can decide when to call it.
     pub description: Field<String>,
+    /// JSON Schema of the function's arguments.
     pub parameters: Field<serde_json::Map<String, serde_json::Value>>,
+    /// JSON Schema of the JSON value that text outputs of this function carry.
     pub output_schema: Field<serde_json::Map<String, serde_json::Value>>,
+    /// Whether the arguments must strictly follow `parameters`.
     pub strict: Field<bool>,
+    /// When true, the function is not loaded up front but found through tool search.
     pub defer_loading: Field<bool>,
+    /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -419,28 +445,48 @@ crate::wire::object!(
     "description", parameters = "parameters", output_schema = "output_schema", strict =
     "strict", defer_loading = "defer_loading", allowed_callers = "allowed_callers", }
 );
-/// From schema `/components/schemas/ImageGenTool`.
+/// Lets the model create or edit images with a GPT image model.
 ///
 /// Tagged `type: "image_generation"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageGenTool {
+    /// Image model to use; `gpt-image-1` by default.
     pub model: Field<ImageGenToolModel>,
+    /// Quality of the image: `low`, `medium`, `high` or `auto` (the default).
+    ///
     /// Defaults to `"auto"` on the server when left out.
     pub quality: Field<ImageGenToolQuality>,
+    /// Size of the image as `WIDTHxHEIGHT`, such as `1024x1024`, or `auto` (the default). `gpt-image-2`
+    /// models also take other sizes: both sides multiples of 16, aspect ratio between 1:3 and 3:1, at
+    /// most `3840x2160`.
+    ///
     /// Defaults to `"auto"` on the server when left out.
     pub size: Field<ImageGenToolSize>,
+    /// File format of the image: `png` (the default), `webp` or `jpeg`.
+    ///
     /// Defaults to `"png"` on the server when left out.
     pub output_format: Field<ImageGenToolOutputFormat>,
+    /// Compression of the image, from 0 to 100; 100 by default.
+    ///
     /// Defaults to `100` on the server when left out.
     pub output_compression: Field<i64>,
+    /// Strictness of moderation for generated images: `auto` (the default) or `low`.
+    ///
     /// Defaults to `"auto"` on the server when left out.
     pub moderation: Field<ImageGenToolModeration>,
+    /// Background of the image: `transparent` (needs `png` or `webp`), `opaque`, or `auto` (the default).
+    ///
     /// Defaults to `"auto"` on the server when left out.
     pub background: Field<ImageGenToolBackground>,
+    /// How closely edits keep the look of input images, notably faces.
     pub input_fidelity: Field<InputFidelity>,
+    /// A mask marking the area of the input image to repaint.
     pub input_image_mask: Field<ImageGenToolInputImageMask>,
+    /// Number of preview images to stream before the final one, from 0 (the default) to 3.
+    ///
     /// Defaults to `0` on the server when left out.
     pub partial_images: Field<i64>,
+    /// `generate` a new image, `edit` an input image, or `auto` (the default) to let the model choose.
     pub action: Field<ImageGenActionEnum>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -452,7 +498,7 @@ crate::wire::object!(
     input_fidelity = "input_fidelity", input_image_mask = "input_image_mask",
     partial_images = "partial_images", action = "action", }
 );
-/// From schema `/components/schemas/ImageGenTool/properties/background`.
+/// Background of the image: `transparent` (needs `png` or `webp`), `opaque`, or `auto` (the default).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -470,10 +516,12 @@ crate::wire::open_enum!(
     ImageGenToolBackground, Other, { Transparent = "transparent", Opaque = "opaque", Auto
     = "auto", }
 );
-/// From schema `/components/schemas/ImageGenTool/properties/input_image_mask`.
+/// A mask marking the area of the input image to repaint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageGenToolInputImageMask {
+    /// The mask image as base64 data.
     pub image_url: Field<String>,
+    /// ID of an uploaded mask image.
     pub file_id: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -481,7 +529,7 @@ pub struct ImageGenToolInputImageMask {
 crate::wire::object!(
     ImageGenToolInputImageMask, extra, { image_url = "image_url", file_id = "file_id", }
 );
-/// From schema `/components/schemas/ImageGenTool/properties/model`.
+/// Image model to use; `gpt-image-1` by default.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -504,7 +552,7 @@ crate::wire::open_enum!(
     "gpt-image-1-mini", GptImage15 = "gpt-image-1.5", GptImage2 = "gpt-image-2",
     GptImage220260421 = "gpt-image-2-2026-04-21", }
 );
-/// From schema `/components/schemas/ImageGenTool/properties/moderation`.
+/// Strictness of moderation for generated images: `auto` (the default) or `low`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -517,7 +565,7 @@ pub enum ImageGenToolModeration {
     Other(String),
 }
 crate::wire::open_enum!(ImageGenToolModeration, Other, { Auto = "auto", Low = "low", });
-/// From schema `/components/schemas/ImageGenTool/properties/output_format`.
+/// File format of the image: `png` (the default), `webp` or `jpeg`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -534,7 +582,7 @@ pub enum ImageGenToolOutputFormat {
 crate::wire::open_enum!(
     ImageGenToolOutputFormat, Other, { Png = "png", Webp = "webp", Jpeg = "jpeg", }
 );
-/// From schema `/components/schemas/ImageGenTool/properties/quality`.
+/// Quality of the image: `low`, `medium`, `high` or `auto` (the default).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -554,7 +602,9 @@ crate::wire::open_enum!(
     ImageGenToolQuality, Other, { Low = "low", Medium = "medium", High = "high", Auto =
     "auto", }
 );
-/// From schema `/components/schemas/ImageGenTool/properties/size`.
+/// Size of the image as `WIDTHxHEIGHT`, such as `1024x1024`, or `auto` (the default). `gpt-image-2`
+/// models also take other sizes: both sides multiples of 16, aspect ratio between 1:3 and 3:1, at
+/// most `3840x2160`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -574,7 +624,7 @@ crate::wire::open_enum!(
     ImageGenToolSize, Other, { V1024x1024 = "1024x1024", V1024x1536 = "1024x1536",
     V1536x1024 = "1536x1024", Auto = "auto", }
 );
-/// From schema `/components/schemas/LocalShellToolParam`.
+/// Lets the model run shell commands on your own machine; your code executes them.
 ///
 /// Tagged `type: "local_shell"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -583,21 +633,32 @@ pub struct LocalShellToolParam {
     pub extra: Extra,
 }
 crate::wire::object!(LocalShellToolParam, extra, tag "type" = "local_shell", {});
-/// From schema `/components/schemas/MCPTool`.
+/// Gives the model the tools of a remote Model Context Protocol (MCP) server or service connector.
 ///
 /// Tagged `type: "mcp"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpTool {
+    /// Short name of the server, used in tool calls to refer to it.
     pub server_label: Field<String>,
+    /// Address of the MCP server; give this, `connector_id` or `tunnel_id`.
     pub server_url: Field<String>,
+    /// A ready-made connector, such as `connector_gmail` or `connector_googledrive`, used instead of a server URL.
     pub connector_id: Field<McpToolConnectorId>,
+    /// ID of a Secure MCP Tunnel to use instead of a server URL.
     pub tunnel_id: Field<String>,
+    /// OAuth access token for the server or connector; obtaining it is up to your application.
     pub authorization: Field<String>,
+    /// Explains the server to the model.
     pub server_description: Field<String>,
+    /// Extra HTTP headers for requests to the server, for example for authentication.
     pub headers: Field<std::collections::BTreeMap<String, String>>,
+    /// Limits which of the server's tools the model may use: a list of names or a filter.
     pub allowed_tools: Field<McpToolAllowedTools>,
+    /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
+    /// Which of the server's tools need your approval before they run; `always` by default.
     pub require_approval: Field<McpToolRequireApproval>,
+    /// When true, the server's tools are not loaded up front but found through tool search.
     pub defer_loading: Field<bool>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -609,7 +670,7 @@ crate::wire::object!(
     allowed_tools = "allowed_tools", allowed_callers = "allowed_callers",
     require_approval = "require_approval", defer_loading = "defer_loading", }
 );
-/// From schema `/components/schemas/MCPTool/properties/allowed_tools/anyOf/0`.
+/// Allowed tools, as a list of tool names or as a filter.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -679,7 +740,7 @@ impl crate::wire::Union for McpToolAllowedTools {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/MCPTool/properties/connector_id`.
+/// A ready-made connector, such as `connector_gmail` or `connector_googledrive`, used instead of a server URL.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -711,7 +772,7 @@ crate::wire::open_enum!(
     ConnectorOutlookemail = "connector_outlookemail", ConnectorSharepoint =
     "connector_sharepoint", }
 );
-/// From schema `/components/schemas/MCPTool/properties/require_approval/anyOf/0`.
+/// Either one policy for all tools, or filters naming the tools that always or never need approval.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -781,10 +842,12 @@ impl crate::wire::Union for McpToolRequireApproval {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/MCPTool/properties/require_approval/anyOf/0/oneOf/0`.
+/// Approval rules per tool: those matching `always` need approval, those matching `never` do not.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolRequireApprovalMcpToolApprovalFilter {
+    /// Tools that always need approval.
     pub always: Field<McpToolFilter>,
+    /// Tools that never need approval.
     pub never: Field<McpToolFilter>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -793,7 +856,7 @@ crate::wire::object!(
     McpToolRequireApprovalMcpToolApprovalFilter, extra, { always = "always", never =
     "never", }
 );
-/// From schema `/components/schemas/MCPTool/properties/require_approval/anyOf/0/oneOf/1`.
+/// One policy for every tool: `always` or `never`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -809,13 +872,16 @@ crate::wire::open_enum!(
     McpToolRequireApprovalMcpToolApprovalSetting, Other, { Always = "always", Never =
     "never", }
 );
-/// From schema `/components/schemas/NamespaceToolParam`.
+/// Groups function and custom tools under one name, such as `crm`, used as a prefix in tool calls.
 ///
 /// Tagged `type: "namespace"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamespaceToolParam {
+    /// Name of the namespace, as it appears in tool calls.
     pub name: Field<String>,
+    /// Explains the namespace to the model.
     pub description: Field<String>,
+    /// The function and custom tools in the namespace; at least one.
     pub tools: Field<Vec<NamespaceToolParamToolsItem>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -824,7 +890,7 @@ crate::wire::object!(
     NamespaceToolParam, extra, tag "type" = "namespace", { name = "name", description =
     "description", tools = "tools", }
 );
-/// From schema `/components/schemas/NamespaceToolParam/properties/tools/items`.
+/// A function or custom tool of the namespace.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -945,7 +1011,7 @@ impl crate::wire::Union for NamespaceToolParamToolsItem {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ProgrammaticToolCallingParam`.
+/// Lets the model write programs (in JavaScript) that call other tools, instead of calling each tool itself.
 ///
 /// Tagged `type: "programmatic_tool_calling"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -956,8 +1022,9 @@ pub struct ProgrammaticToolCallingParam {
 crate::wire::object!(
     ProgrammaticToolCallingParam, extra, tag "type" = "programmatic_tool_calling", {}
 );
-/// A capability the model may use while answering, told apart by `type`: client-side functions and custom tools,
-/// or server-run tools such as file search, web search, code interpreter, image generation, shell and MCP servers.
+/// A capability the model may use while answering, told apart by `type`: client-side functions and
+/// custom tools, or server-run tools such as file search, web search, code interpreter, image
+/// generation, shell and MCP servers.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1286,13 +1353,17 @@ impl crate::wire::Union for Tool {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ToolSearchToolParam`.
+/// Lets the model look up deferred tools (those with `defer_loading`) when it needs them, either on
+/// the server or through your own code.
 ///
 /// Tagged `type: "tool_search"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolSearchToolParam {
+    /// Whether the server or your code carries out the search.
     pub execution: Field<ToolSearchExecutionType>,
+    /// Explains the search tool to the model, when your code carries out the search.
     pub description: Field<String>,
+    /// JSON Schema of the search arguments, when your code carries out the search.
     pub parameters: Field<EmptyModelParam>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1301,13 +1372,18 @@ crate::wire::object!(
     ToolSearchToolParam, extra, tag "type" = "tool_search", { execution = "execution",
     description = "description", parameters = "parameters", }
 );
-/// From schema `/components/schemas/WebSearchPreviewTool`.
+/// The preview version of web search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchPreviewTool {
+    /// Tool version: `web_search_preview` (the default) or the dated `web_search_preview_2025_03_11`.
+    ///
     /// Defaults to `"web_search_preview"` on the server when left out.
     pub r#type: Field<WebSearchPreviewToolType>,
+    /// Rough location of the user, or null.
     pub user_location: Field<ApproximateLocation>,
+    /// How much of the context window search results may fill; `medium` by default.
     pub search_context_size: Field<SearchContextSize>,
+    /// Kinds of content the search may return.
     pub search_content_types: Field<Vec<SearchContentType>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1317,7 +1393,7 @@ crate::wire::object!(
     search_context_size = "search_context_size", search_content_types =
     "search_content_types", }
 );
-/// From schema `/components/schemas/WebSearchPreviewTool/properties/type`.
+/// Tool version: `web_search_preview` (the default) or the dated `web_search_preview_2025_03_11`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1333,15 +1409,23 @@ crate::wire::open_enum!(
     WebSearchPreviewToolType, Other, { WebSearchPreview = "web_search_preview",
     WebSearchPreview20250311 = "web_search_preview_2025_03_11", }
 );
-/// From schema `/components/schemas/WebSearchTool`.
+/// Lets the model search the web and cite its sources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchTool {
+    /// Tool version: `web_search` (the default) or the dated `web_search_2025_08_26`.
+    ///
     /// Defaults to `"web_search"` on the server when left out.
     pub r#type: Field<WebSearchToolType>,
+    /// Whether the search may fetch live pages; true when omitted. When false, only cached content is used.
+    ///
     /// Defaults to `true` on the server when left out.
     pub external_web_access: Field<bool>,
+    /// Restrictions on the search, or null for none.
     pub filters: Field<WebSearchToolFilters>,
+    /// Rough location of the user, to make results more local.
     pub user_location: Field<WebSearchApproximateLocation>,
+    /// How much of the context window search results may fill: `low`, `medium` (the default) or `high`.
+    ///
     /// Defaults to `"medium"` on the server when left out.
     pub search_context_size: Field<WebSearchToolSearchContextSize>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
@@ -1352,9 +1436,11 @@ crate::wire::object!(
     filters = "filters", user_location = "user_location", search_context_size =
     "search_context_size", }
 );
-/// From schema `/components/schemas/WebSearchTool/properties/filters/anyOf/0`.
+/// Restrictions on the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchToolFilters {
+    /// Domains (with their subdomains) the search is limited to, such as `pubmed.ncbi.nlm.nih.gov`; all
+    /// domains when empty or null.
     pub allowed_domains: Field<Vec<String>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1362,7 +1448,7 @@ pub struct WebSearchToolFilters {
 crate::wire::object!(
     WebSearchToolFilters, extra, { allowed_domains = "allowed_domains", }
 );
-/// From schema `/components/schemas/WebSearchTool/properties/search_context_size`.
+/// How much of the context window search results may fill: `low`, `medium` (the default) or `high`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1380,7 +1466,7 @@ crate::wire::open_enum!(
     WebSearchToolSearchContextSize, Other, { Low = "low", Medium = "medium", High =
     "high", }
 );
-/// From schema `/components/schemas/WebSearchTool/properties/type`.
+/// Tool version: `web_search` (the default) or the dated `web_search_2025_08_26`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,7 +2,7 @@
 //! The `ToolChoiceParam` union, its variants and the types they hold.
 #[allow(unused_imports)]
 use super::*;
-/// From schema `/components/schemas/SpecificApplyPatchParam`.
+/// Makes the model call the apply_patch tool.
 ///
 /// Tagged `type: "apply_patch"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11,7 +11,7 @@ pub struct SpecificApplyPatchParam {
     pub extra: Extra,
 }
 crate::wire::object!(SpecificApplyPatchParam, extra, tag "type" = "apply_patch", {});
-/// From schema `/components/schemas/SpecificFunctionShellParam`.
+/// Makes the model call the shell tool.
 ///
 /// Tagged `type: "shell"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20,7 +20,7 @@ pub struct SpecificFunctionShellParam {
     pub extra: Extra,
 }
 crate::wire::object!(SpecificFunctionShellParam, extra, tag "type" = "shell", {});
-/// From schema `/components/schemas/SpecificProgrammaticToolCallingParam`.
+/// Makes the model use programmatic tool calling.
 ///
 /// Tagged `type: "programmatic_tool_calling"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32,12 +32,16 @@ crate::wire::object!(
     SpecificProgrammaticToolCallingParam, extra, tag "type" =
     "programmatic_tool_calling", {}
 );
-/// From schema `/components/schemas/ToolChoiceAllowed`.
+/// Limits the model to a subset of the declared tools.
 ///
 /// Tagged `type: "allowed_tools"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolChoiceAllowed {
+    /// `auto` lets the model use one of these tools or answer with a message; `required` makes it call
+    /// at least one of them.
     pub mode: Field<ToolChoiceAllowedMode>,
+    /// The allowed tools, each given by its `type` plus the identifying field of that kind, for example
+    /// `{"type": "function", "name": "get_weather"}`.
     pub tools: Field<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -46,7 +50,8 @@ crate::wire::object!(
     ToolChoiceAllowed, extra, tag "type" = "allowed_tools", { mode = "mode", tools =
     "tools", }
 );
-/// From schema `/components/schemas/ToolChoiceAllowed/properties/mode`.
+/// `auto` lets the model use one of these tools or answer with a message; `required` makes it call
+/// at least one of them.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,21 +66,23 @@ pub enum ToolChoiceAllowedMode {
 crate::wire::open_enum!(
     ToolChoiceAllowedMode, Other, { Auto = "auto", Required = "required", }
 );
-/// From schema `/components/schemas/ToolChoiceCustom`.
+/// Makes the model call one particular custom tool.
 ///
 /// Tagged `type: "custom"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolChoiceCustom {
+    /// Name of the custom tool.
     pub name: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ToolChoiceCustom, extra, tag "type" = "custom", { name = "name", });
-/// From schema `/components/schemas/ToolChoiceFunction`.
+/// Makes the model call one particular function.
 ///
 /// Tagged `type: "function"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolChoiceFunction {
+    /// Name of the function.
     pub name: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -83,12 +90,14 @@ pub struct ToolChoiceFunction {
 crate::wire::object!(
     ToolChoiceFunction, extra, tag "type" = "function", { name = "name", }
 );
-/// From schema `/components/schemas/ToolChoiceMCP`.
+/// Makes the model call a tool of one particular MCP server.
 ///
 /// Tagged `type: "mcp"` on the wire.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolChoiceMcp {
+    /// Label of the MCP server.
     pub server_label: Field<String>,
+    /// Name of the tool to call on that server; optional.
     pub name: Field<String>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -97,7 +106,7 @@ crate::wire::object!(
     ToolChoiceMcp, extra, tag "type" = "mcp", { server_label = "server_label", name =
     "name", }
 );
-/// From schema `/components/schemas/ToolChoiceOptions`.
+/// A tool mode: `none` (answer without tools), `auto` (the model decides) or `required` (at least one tool call).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,8 +123,8 @@ pub enum ToolChoiceOptions {
 crate::wire::open_enum!(
     ToolChoiceOptions, Other, { None = "none", Auto = "auto", Required = "required", }
 );
-/// Steers tool use: a mode (`none`, `auto` or `required`), a restricted set of allowed tools,
-/// or one particular tool the model has to call.
+/// Steers tool use: a mode (`none`, `auto` or `required`), a restricted set of allowed tools, or
+/// one particular tool the model has to call.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -364,15 +373,18 @@ impl crate::wire::Union for ToolChoiceParam {
         Self::Other(value)
     }
 }
-/// From schema `/components/schemas/ToolChoiceTypes`.
+/// Makes the model use one particular built-in tool.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolChoiceTypes {
+    /// The built-in tool, such as `file_search`, `web_search_preview`, `computer_use_preview`,
+    /// `code_interpreter` or `image_generation`.
     pub r#type: Field<ToolChoiceTypesType>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
 crate::wire::object!(ToolChoiceTypes, extra, { r#type = "type", });
-/// From schema `/components/schemas/ToolChoiceTypes/properties/type`.
+/// The built-in tool, such as `file_search`, `web_search_preview`, `computer_use_preview`,
+/// `code_interpreter` or `image_generation`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
