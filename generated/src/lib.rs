@@ -4,6 +4,7 @@
 //! [`types`] holds the API's types (every struct field a [`Field`]: absent, `null` or sent);
 //! [`api`] holds one handle per operation group, reached from [`Client`]. Regenerate with
 //! `cargo xtask codegen`.
+#![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
     clippy::too_many_arguments,

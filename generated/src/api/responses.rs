@@ -117,7 +117,7 @@ impl<'c> Responses<'c> {
         let mut request = ApiRequest::new(reqwest::Method::GET, path)
             .options(self.options.clone());
         if let Some(values) = &params.include {
-            request = request.query_array("include", values.iter());
+            request = request.query_array_brackets("include", values.iter());
         }
         if stream {
             request = request.query("stream", "true");
@@ -268,7 +268,7 @@ impl<'c> Responses<'c> {
         request = request.query_opt("order", params.order.as_ref());
         request = request.query_opt("after", params.after.as_ref());
         if let Some(values) = &params.include {
-            request = request.query_array("include", values.iter());
+            request = request.query_array_brackets("include", values.iter());
         }
         Ok(request)
     }

@@ -71,9 +71,6 @@ pub struct Response {
     /// The system or developer instructions that were placed before the input; not inherited from a
     /// previous response.
     pub instructions: Field<ResponseInstructions>,
-    /// Convenience field some SDKs fill with the joined output text; the Rust client computes it with
-    /// `Response::output_text()` instead.
-    pub output_text: Field<String>,
     /// Token counts for this response (input, output, cached and reasoning tokens).
     pub usage: Field<ResponseUsage>,
     /// The prompt caching settings that applied to this response.
@@ -101,10 +98,10 @@ crate::wire::object!(
     "service_tier", truncation = "truncation", id = "id", object = "object", status =
     "status", created_at = "created_at", completed_at = "completed_at", error = "error",
     incomplete_details = "incomplete_details", output = "output", reasoning =
-    "reasoning", instructions = "instructions", output_text = "output_text", usage =
-    "usage", prompt_cache_options = "prompt_cache_options", moderation = "moderation",
-    parallel_tool_calls = "parallel_tool_calls", conversation = "conversation",
-    max_output_tokens = "max_output_tokens", }
+    "reasoning", instructions = "instructions", usage = "usage", prompt_cache_options =
+    "prompt_cache_options", moderation = "moderation", parallel_tool_calls =
+    "parallel_tool_calls", conversation = "conversation", max_output_tokens =
+    "max_output_tokens", }
 );
 /// The conversation a response was recorded in; its input and output items were appended there.
 #[derive(Debug, Clone, PartialEq, Default)]
