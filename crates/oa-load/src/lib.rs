@@ -5,6 +5,9 @@ mod pointer;
 mod yaml;
 
 pub use pointer::escape_token;
+/// Bounds on hostile input: nesting depth (JSON has serde_json's bound of the same size) and
+/// the nodes YAML aliases may add.
+pub use yaml::{ALIAS_BUDGET_FLOOR, ALIAS_BUDGET_RATIO, MAX_DEPTH};
 
 use serde_json::Value;
 use std::fmt;
