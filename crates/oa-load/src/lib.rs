@@ -86,14 +86,17 @@ impl Document {
 
     /// Finds the 1-based line and column of the node at each pointer, where the source tells.
     /// Positions are only needed for diagnostics, so the source is scanned again here rather
-    /// than tracked on the fast path.
+    /// than tracked on the fast path. JSON is scanned as the YAML it (nearly always) also is,
+    /// so positions in JSON are best effort: what the YAML scanner rejects stays unlocated.
     pub fn locate(&self, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
         if self.source.is_empty() {
             return vec![None; pointers.len()];
         }
-        match self.format {
-            Format::Yaml => yaml::locate(&self.source, pointers),
-            Format::Json => pointers.iter().map(|_| None).collect(),
-        }
+        yaml::locate(&self.source, pointers)
+    }
+
+    /// The syntax of the file.
+    pub fn format(&self) -> Format {
+        self.format
     }
 }

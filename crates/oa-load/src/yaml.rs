@@ -67,6 +67,9 @@ struct Tracker {
     path: Vec<String>,
     wanted: HashMap<String, usize>,
     found: Vec<Option<(usize, usize)>>,
+    /// A wanted mapping just started: yaml-rust2 marks a block mapping at its first `:`, so
+    /// the first key's position (when earlier) is taken instead.
+    pending: Option<usize>,
 }
 
 impl Tracker {
@@ -107,7 +110,7 @@ impl Builder {
     }
 
     /// Records the position of the node about to start, under the key or index it will take.
-    fn note_position(&mut self, mark: &Marker) {
+    fn note_position(&mut self, mark: &Marker, mapping: bool) {
         if self.track.is_none() {
             return;
         }
@@ -120,6 +123,9 @@ impl Builder {
         if let Some(&i) = track.wanted.get(&here) {
             if track.found[i].is_none() {
                 track.found[i] = Some((mark.line(), mark.col() + 1));
+                if mapping {
+                    track.pending = Some(i);
+                }
             }
         }
         if token.is_some() {
@@ -210,12 +216,20 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        if let Some(track) = &mut self.track {
+            if let Some(i) = track.pending.take() {
+                let here = Some((mark.line(), mark.col() + 1));
+                if here < track.found[i] {
+                    track.found[i] = here;
+                }
+            }
+        }
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 self.read += 1;
                 let is_key = matches!(self.stack.last().map(|f| &f.body), Some(Body::Map(_, None)));
                 if !is_key {
-                    self.note_position(&mark);
+                    self.note_position(&mark, false);
                 }
                 let value = if is_key {
                     Value::String(text)
@@ -226,18 +240,18 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceStart(anchor, _) => {
                 self.read += 1;
-                self.note_position(&mark);
+                self.note_position(&mark, false);
                 self.enter(Body::Seq(Vec::new()), anchor, &mark);
             }
             Event::MappingStart(anchor, _) => {
                 self.read += 1;
-                self.note_position(&mark);
+                self.note_position(&mark, true);
                 self.enter(Body::Map(Map::new(), None), anchor, &mark);
             }
             Event::SequenceEnd | Event::MappingEnd => self.leave(&mark),
             Event::Alias(id) => {
                 self.read += 1;
-                self.note_position(&mark);
+                self.note_position(&mark, false);
                 self.alias(id, &mark);
             }
             _ => {}
@@ -327,7 +341,7 @@ fn run(source: &str, builder: &mut Builder) -> Result<(), YamlError> {
 
 pub(crate) fn locate(source: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
     let wanted = pointers.iter().enumerate().map(|(i, p)| (p.to_string(), i)).collect();
-    let tracker = Tracker { path: Vec::new(), wanted, found: vec![None; pointers.len()] };
+    let tracker = Tracker { path: Vec::new(), wanted, found: vec![None; pointers.len()], pending: None };
     let mut builder = Builder::new(Some(tracker));
     let _ = run(source, &mut builder);
     builder.track.map(|t| t.found).unwrap_or_default()

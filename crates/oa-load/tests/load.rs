@@ -31,8 +31,18 @@ fn locates_pointers() {
     let found = doc.locate(&["/components/schemas/A", "/components/schemas/A/properties/x/$ref", "/components/schemas/B/1", "/missing"]);
     let lines: Vec<_> = found.iter().map(|p| p.map(|(line, _)| line)).collect();
     assert_eq!(lines, vec![Some(5), Some(7), Some(8), None]);
-    // Scalars are located exactly (the opening quote of the `$ref` value).
+    // Scalars are located exactly (the opening quote of the `$ref` value), block mappings at
+    // their first key, flow collections at their bracket.
     assert_eq!(found[1], Some((7, 19)));
+    assert_eq!(found[0], Some((5, 7)));
+    let doc = Document::parse("t.yaml", "a:
+  - x: 1
+    y: 2
+  - {z: 3}
+b: {}
+").unwrap();
+    let found = doc.locate(&["/a", "/a/0", "/a/1", "/b", ""]);
+    assert_eq!(found, [Some((2, 3)), Some((2, 5)), Some((4, 5)), Some((5, 4)), Some((1, 1))]);
 }
 
 #[test]
@@ -80,4 +90,10 @@ fn published_documents_load() {
             }
         }
     }
+}
+
+#[test]
+fn locates_in_json_too() {
+    let doc = Document::parse("t.json", "{\n  \"a\": {\"b\": [1, {\"c\": \"x\"}]},\n  \"d\": null\n}\n").unwrap();
+    assert_eq!(doc.locate(&["/a/b/1/c", "/d", "/a/b"]), [Some((2, 24)), Some((3, 8)), Some((2, 14))]);
 }
