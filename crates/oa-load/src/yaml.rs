@@ -61,6 +61,9 @@ struct Builder {
     read: usize,
     /// Nodes added by aliases so far.
     expanded: usize,
+    /// Whether a `$ref` names another file: noted here, where it costs nothing, so that
+    /// single-file documents skip bundling without another walk.
+    external_refs: bool,
 }
 
 struct Tracker {
@@ -89,7 +92,7 @@ fn fail(mark: &Marker, message: String) -> YamlError {
 
 impl Builder {
     fn new(track: Option<Tracker>) -> Self {
-        Builder { stack: Vec::new(), anchors: HashMap::new(), root: None, error: None, track, read: 0, expanded: 0 }
+        Builder { stack: Vec::new(), anchors: HashMap::new(), root: None, error: None, track, read: 0, expanded: 0, external_refs: false }
     }
 
     fn set_error(&mut self, e: YamlError) {
@@ -207,6 +210,9 @@ impl Builder {
                     }
                 },
                 Some(k) => {
+                    if k == "$ref" && value.as_str().is_some_and(|r| !r.starts_with('#')) {
+                        self.external_refs = true;
+                    }
                     map.insert(k, value);
                 }
             },
@@ -314,10 +320,11 @@ fn number(text: &str) -> Option<Number> {
     None
 }
 
-pub(crate) fn parse(source: &str) -> Result<Value, YamlError> {
+/// The value, and whether some `$ref` in it names another file.
+pub(crate) fn parse(source: &str) -> Result<(Value, bool), YamlError> {
     let mut builder = Builder::new(None);
     run(source, &mut builder)?;
-    Ok(builder.root.unwrap_or(Value::Null))
+    Ok((builder.root.unwrap_or(Value::Null), builder.external_refs))
 }
 
 /// Feeds the first document's events to `builder`, stopping at the first error. The events are
