@@ -273,3 +273,33 @@ fn a_section_copied_in_place_keeps_its_names() {
         })
     );
 }
+
+#[test]
+fn parts_referring_back_to_the_root_and_sections_by_position() {
+    let doc = bundle_files(
+        "back",
+        &[
+            (
+                "root.yaml",
+                "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      parameters: [{$ref: 'limit.yaml'}]\n      responses:\n        '200': {$ref: 'ok.yaml'}\ncomponents:\n  schemas:\n    Count: {type: integer}\n",
+            ),
+            ("limit.yaml", "name: limit\nin: query\nschema: {$ref: './root.yaml#/components/schemas/Count'}\n"),
+            ("ok.yaml", "description: fine\nheaders:\n  X-Rate: {$ref: 'rate.yaml'}\n"),
+            ("rate.yaml", "schema: {$ref: 'root.yaml#/components/schemas/Count'}\n"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(doc.root["paths"]["/a"]["get"]["parameters"], json!([{"$ref": "#/components/parameters/Limit"}]));
+    assert_eq!(doc.root["paths"]["/a"]["get"]["responses"]["200"], json!({"$ref": "#/components/responses/Ok"}));
+    assert_eq!(
+        doc.root["components"],
+        json!({
+            "schemas": {"Count": {"type": "integer"}},
+            "parameters": {"Limit": {"name": "limit", "in": "query", "schema": {"$ref": "#/components/schemas/Count"}}},
+            "responses": {"Ok": {"description": "fine", "headers": {"X-Rate": {"$ref": "#/components/headers/Rate"}}}},
+            "headers": {"Rate": {"schema": {"$ref": "#/components/schemas/Count"}}}
+        })
+    );
+    // The root, referred to by its own name, is not read again.
+    assert_eq!(doc.files().len(), 4, "{:?}", doc.files());
+}

@@ -74,6 +74,8 @@ fn published_documents_load() {
     }
     for path in files {
         let doc = Document::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        // Single-file documents: nothing to bundle.
+        assert_eq!(doc.files(), [doc.name.as_str()]);
         let text = serde_json::to_string(&doc.root).unwrap();
         let schemas = doc.root.pointer("/components/schemas").and_then(|s| s.as_object()).unwrap();
         assert!(schemas.len() > 300, "{}: {} schemas", path.display(), schemas.len());
@@ -96,4 +98,26 @@ fn published_documents_load() {
 fn locates_in_json_too() {
     let doc = Document::parse("t.json", "{\n  \"a\": {\"b\": [1, {\"c\": \"x\"}]},\n  \"d\": null\n}\n").unwrap();
     assert_eq!(doc.locate(&["/a/b/1/c", "/d", "/a/b"]), [Some((2, 24)), Some((3, 8)), Some((2, 14))]);
+}
+
+/// The other published documents (YAML and JSON) are single files too: `read` must give
+/// exactly what `read_unbundled` does.
+#[test]
+fn corpus_documents_are_not_bundled() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/openapi-corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "json" || x == "yaml"));
+    files.sort();
+    if files.is_empty() {
+        assert!(std::env::var("REQUIRE_CORPUS").as_deref() != Ok("1"), "REQUIRE_CORPUS=1 but {} is absent", dir.display());
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    for path in files {
+        let doc = Document::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(doc.files().len(), 1, "{}", path.display());
+        assert!(doc.root == Document::read_unbundled(&path).unwrap().root, "{}", path.display());
+    }
 }

@@ -118,28 +118,8 @@ impl Kind {
                 "server" => Any,
                 _ => return None,
             },
-            Components => match key {
-                "schemas" => Schemas,
-                "responses" => Responses,
-                "parameters" => ParameterMap,
-                "examples" => Examples,
-                "requestBodies" => RequestBodies,
-                "headers" => Headers,
-                "securitySchemes" => SecuritySchemes,
-                "links" => Links,
-                "callbacks" => Callbacks,
-                "pathItems" => Paths,
-                _ => Any,
-            },
-            Schema => match key {
-                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => Schemas,
-                "allOf" | "anyOf" | "oneOf" | "prefixItems" => SchemaList,
-                "items" | "additionalItems" | "additionalProperties" | "not" | "if" | "then" | "else" | "contains"
-                | "propertyNames" | "unevaluatedItems" | "unevaluatedProperties" | "contentSchema" => Schema,
-                "discriminator" => Discriminator,
-                "example" | "examples" | "default" | "const" | "enum" => return None,
-                _ => Any,
-            },
+            Components => components_child(key),
+            Schema => return schema_child(key),
             Discriminator => match key {
                 "mapping" => Mapping,
                 _ => Any,
@@ -197,6 +177,36 @@ impl Kind {
             Some(map) => map.child("").unwrap_or(Schema),
         }
     }
+}
+
+fn components_child(key: &str) -> Kind {
+    match key {
+        "schemas" => Schemas,
+        "responses" => Responses,
+        "parameters" => ParameterMap,
+        "examples" => Examples,
+        "requestBodies" => RequestBodies,
+        "headers" => Headers,
+        "securitySchemes" => SecuritySchemes,
+        "links" => Links,
+        "callbacks" => Callbacks,
+        "pathItems" => Paths,
+        _ => Any,
+    }
+}
+
+/// Schema keywords that hold schemas (JSON Schema 2020-12 and draft 4 for 3.0), and the ones
+/// that hold data.
+fn schema_child(key: &str) -> Option<Kind> {
+    Some(match key {
+        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => Schemas,
+        "allOf" | "anyOf" | "oneOf" | "prefixItems" => SchemaList,
+        "items" | "additionalItems" | "additionalProperties" | "not" | "if" | "then" | "else" | "contains"
+        | "propertyNames" | "unevaluatedItems" | "unevaluatedProperties" | "contentSchema" => Schema,
+        "discriminator" => Discriminator,
+        "example" | "examples" | "default" | "const" | "enum" => return None,
+        _ => Any,
+    })
 }
 
 #[cfg(test)]
