@@ -45,22 +45,25 @@ impl Diagnostics {
     }
 
     /// Renders `file:line:col: error: message (at /pointer)`, one per line, sorted and deduplicated.
+    /// For a document bundled from several files, the file and the pointer are those of the
+    /// file the node was written in (what the user has to edit), not of the bundled document.
     pub fn render(&self, doc: &Document) -> String {
         let mut items = self.items.clone();
         items.sort();
         items.dedup();
         let pointers: Vec<&str> = items.iter().map(|d| d.pointer.as_str()).collect();
-        let places = doc.locate(&pointers);
+        let origins = doc.origins(&pointers);
         let mut out = String::new();
-        for (d, place) in items.iter().zip(places) {
+        for (d, origin) in items.iter().zip(origins) {
             let level = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let ptr = if d.pointer.is_empty() { "/" } else { d.pointer.as_str() };
-            match place {
-                Some((line, col)) => out.push_str(&format!("{}:{line}:{col}: {level}: {} (at {ptr})\n", doc.name, d.message)),
-                None => out.push_str(&format!("{}: {level}: {} (at {ptr})\n", doc.name, d.message)),
+            let file = origin.file;
+            let ptr = if origin.pointer.is_empty() { "/" } else { origin.pointer.as_str() };
+            match origin.position {
+                Some((line, col)) => out.push_str(&format!("{file}:{line}:{col}: {level}: {} (at {ptr})\n", d.message)),
+                None => out.push_str(&format!("{file}: {level}: {} (at {ptr})\n", d.message)),
             }
         }
         out
@@ -83,3 +86,29 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_names_the_file_a_node_came_from() {
+        let dir = std::env::temp_dir().join(format!("oa-codegen-diag-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("pet.yaml"), "type: object\nproperties:\n  name: {type: strin}\n").unwrap();
+        let root = "openapi: 3.1.0\ncomponents:\n  schemas:\n    Pet: {$ref: pet.yaml}\n    A: {type: 1}\n";
+        std::fs::write(dir.join("openapi.yaml"), root).unwrap();
+        let doc = Document::read(&dir.join("openapi.yaml"));
+        std::fs::remove_dir_all(&dir).unwrap();
+        let doc = doc.unwrap();
+        let mut diags = Diagnostics::default();
+        diags.error("/components/schemas/Pet/properties/name/type", "unknown type `strin`");
+        diags.warning("/components/schemas/A/type", "odd");
+        let pet = dir.join("pet.yaml").display().to_string();
+        let expected = format!(
+            "{pet}:3:16: error: unknown type `strin` (at /properties/name/type)\n{}:5:15: warning: odd (at /components/schemas/A/type)\n",
+            doc.name
+        );
+        assert_eq!(diags.render(&doc), expected);
+    }
+}

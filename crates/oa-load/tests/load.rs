@@ -31,8 +31,18 @@ fn locates_pointers() {
     let found = doc.locate(&["/components/schemas/A", "/components/schemas/A/properties/x/$ref", "/components/schemas/B/1", "/missing"]);
     let lines: Vec<_> = found.iter().map(|p| p.map(|(line, _)| line)).collect();
     assert_eq!(lines, vec![Some(5), Some(7), Some(8), None]);
-    // Scalars are located exactly (the opening quote of the `$ref` value).
+    // Scalars are located exactly (the opening quote of the `$ref` value), block mappings at
+    // their first key, flow collections at their bracket.
     assert_eq!(found[1], Some((7, 19)));
+    assert_eq!(found[0], Some((5, 7)));
+    let doc = Document::parse("t.yaml", "a:
+  - x: 1
+    y: 2
+  - {z: 3}
+b: {}
+").unwrap();
+    let found = doc.locate(&["/a", "/a/0", "/a/1", "/b", ""]);
+    assert_eq!(found, [Some((2, 3)), Some((2, 5)), Some((4, 5)), Some((5, 4)), Some((1, 1))]);
 }
 
 #[test]
@@ -64,6 +74,8 @@ fn published_documents_load() {
     }
     for path in files {
         let doc = Document::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        // Single-file documents: nothing to bundle.
+        assert_eq!(doc.files(), [doc.name.as_str()]);
         let text = serde_json::to_string(&doc.root).unwrap();
         let schemas = doc.root.pointer("/components/schemas").and_then(|s| s.as_object()).unwrap();
         assert!(schemas.len() > 300, "{}: {} schemas", path.display(), schemas.len());
@@ -79,5 +91,33 @@ fn published_documents_load() {
                 assert!(req.iter().all(|v| v.is_string()), "{name}: required holds non-strings");
             }
         }
+    }
+}
+
+#[test]
+fn locates_in_json_too() {
+    let doc = Document::parse("t.json", "{\n  \"a\": {\"b\": [1, {\"c\": \"x\"}]},\n  \"d\": null\n}\n").unwrap();
+    assert_eq!(doc.locate(&["/a/b/1/c", "/d", "/a/b"]), [Some((2, 24)), Some((3, 8)), Some((2, 14))]);
+}
+
+/// The other published documents (YAML and JSON) are single files too: `read` must give
+/// exactly what `read_unbundled` does.
+#[test]
+fn corpus_documents_are_not_bundled() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/openapi-corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "json" || x == "yaml"));
+    files.sort();
+    if files.is_empty() {
+        assert!(std::env::var("REQUIRE_CORPUS").as_deref() != Ok("1"), "REQUIRE_CORPUS=1 but {} is absent", dir.display());
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    for path in files {
+        let doc = Document::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(doc.files().len(), 1, "{}", path.display());
+        assert!(doc.root == Document::read_unbundled(&path).unwrap().root, "{}", path.display());
     }
 }
