@@ -17,10 +17,11 @@ struct Flags {
     include: Vec<String>,
     with_query_paths: bool,
     crate_name: Option<String>,
+    strict: bool,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut f = Flags { check: false, spec: None, out: None, include: Vec::new(), with_query_paths: false, crate_name: None };
+    let mut f = Flags { check: false, spec: None, out: None, include: Vec::new(), with_query_paths: false, crate_name: None, strict: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -31,6 +32,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--include" => f.include.push(value("--include")?),
             "--with-query-paths" => f.with_query_paths = true,
             "--crate-name" => f.crate_name = Some(value("--crate-name")?),
+            "--strict" => f.strict = true,
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -40,8 +42,13 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
 /// Loads `spec/settings.yaml`.
 pub fn load_settings(root: &Path) -> Result<Settings, String> {
     let path = root.join("spec/settings.yaml");
-    let doc = Document::read(&path).map_err(|e| e.to_string())?;
-    Settings::from_value(doc.root).map_err(|e| format!("{}: {e}", path.display()))
+    let doc = Document::read_unbundled(&path).map_err(|e| e.to_string())?;
+    let mut settings = Settings::from_value(doc.root).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(file) = &settings.crate_doc {
+        let file = root.join("spec").join(file);
+        settings.crate_doc_text = Some(std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?);
+    }
+    Ok(settings)
 }
 
 pub fn codegen(args: &[String]) -> Result<ExitCode, String> {
@@ -55,10 +62,14 @@ pub fn codegen(args: &[String]) -> Result<ExitCode, String> {
     if let Some(name) = &flags.crate_name {
         settings.crate_name = name.clone();
     }
-    // The extensions are written against the types of `spec/`; another document may name them
-    // differently, so they come along only with our own spec.
+    // The extensions, the crate doc, the bracket convention and the documentation lint are
+    // written for `spec/`; another document comes with none of them.
     if flags.spec.is_some() {
         settings.extensions.clear();
+        settings.crate_doc = None;
+        settings.crate_doc_text = None;
+        settings.array_query_brackets.clear();
+        settings.deny_missing_docs = false;
     }
     let spec = flags.spec.clone().unwrap_or_else(|| root.join("spec").join(settings.spec.as_deref().unwrap_or("openapi.yaml")));
     let out = flags.out.clone().unwrap_or_else(|| root.join("generated"));
@@ -67,11 +78,15 @@ pub fn codegen(args: &[String]) -> Result<ExitCode, String> {
     let doc = Document::read(&spec).map_err(|e| e.to_string())?;
     let loaded = start.elapsed();
     let generated = oa_codegen::generate(&doc, &settings).map_err(|e| e.to_string())?;
-    let report = oa_codegen::output::sync(&out, &generated.files, flags.check).map_err(|e| format!("{}: {e}", out.display()))?;
     let n_warnings = generated.warnings.warnings().count();
-    if std::env::var_os("XTASK_WARNINGS").is_some() {
+    if n_warnings > 0 {
         eprint!("{}", generated.warnings.render(&doc));
     }
+    if flags.strict && n_warnings > 0 {
+        // Nothing is written: with --strict a warning (an operation left out, ...) is an error.
+        return Err(format!("{n_warnings} warning(s), which --strict makes errors; nothing written"));
+    }
+    let report = oa_codegen::output::sync(&out, &generated.files, flags.check).map_err(|e| format!("{}: {e}", out.display()))?;
     let t = &generated.timings;
     println!(
         "codegen: {} operations, {} types, {} files ({} changed, {} removed), {} warnings, {} ms (load {} / lower {} / render {} / format {})",
@@ -117,7 +132,7 @@ pub fn subset(args: &[String]) -> Result<ExitCode, String> {
     let mut overlays = Vec::new();
     for overlay in &settings.overlays {
         let path = root.join("spec").join(overlay);
-        overlays.push(Document::read(&path).map_err(|e| e.to_string())?.root);
+        overlays.push(Document::read_unbundled(&path).map_err(|e| e.to_string())?.root);
     }
     let source = from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let text = oa_codegen::subset::build_spec(&doc.root, &source, &settings, &overlays)?;

@@ -33,5 +33,130 @@ fn format_one(file: &Rendered) -> Result<(String, String), String> {
         let line = file.text.lines().nth(start.line.saturating_sub(1)).unwrap_or_default();
         format!("{}:{}:{}: {e}\n  | {line}", file.path, start.line, start.column + 1)
     })?;
-    Ok((file.path.clone(), format!("{HEADER}\n{}", prettyplease::unparse(&parsed))))
+    Ok((file.path.clone(), format!("{HEADER}\n{}", layout_tables(&prettyplease::unparse(&parsed)))))
+}
+
+/// The field-table macros (`object!`, `open_enum!`), one entry per line: prettyplease prints a
+/// macro's tokens as a flowing paragraph, which splits `name = "wire"` pairs across lines.
+fn layout_tables(text: &str) -> String {
+    const MACROS: [&str; 2] = ["crate::wire::object!(", "crate::wire::open_enum!("];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = MACROS.iter().filter_map(|m| rest.find(m)).min() {
+        out.push_str(&rest[..start]);
+        let Some(len) = invocation_len(&rest[start..]) else { break };
+        out.push_str(&table(&rest[start..start + len]));
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of `name!( ... );` at the start of `s`, strings and nesting respected.
+fn invocation_len(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match (in_str, c) {
+            (true, '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (true, '"') if !escaped => in_str = false,
+            (false, '"') => in_str = true,
+            (false, '(' | '{' | '[') => depth += 1,
+            (false, ')' | '}' | ']') => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return s[i..].starts_with(");").then_some(i + 2);
+                }
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    None
+}
+
+/// Re-lays one invocation: the head on the first line, each `{ .. }` entry on its own.
+fn table(call: &str) -> String {
+    let Some(open) = call.find('{') else { return call.to_owned() };
+    let Some(close) = call.rfind('}') else { return call.to_owned() };
+    let head = squash(&call[..open]) + " ";
+    let mut entries = Vec::new();
+    let mut current = String::new();
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in call[open + 1..close].chars() {
+        if in_str {
+            current.push(c);
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => in_str = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_str = true;
+                current.push(c);
+            }
+            ',' => entries.push(squash(&std::mem::take(&mut current))),
+            _ => current.push(c),
+        }
+    }
+    entries.push(squash(&current));
+    entries.retain(|e| !e.is_empty());
+    let mut out = format!("{head}{{\n");
+    for e in entries {
+        out.push_str("    ");
+        out.push_str(&e);
+        out.push_str(",\n");
+    }
+    out.push_str("});");
+    out
+}
+
+/// Collapses runs of whitespace outside string literals into one space (none after `(`), and
+/// trims.
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut space = false;
+    for c in s.trim().chars() {
+        if in_str {
+            out.push(c);
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => in_str = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.ends_with('(') {
+            out.push(' ');
+        }
+        space = false;
+        in_str = c == '"';
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_get_one_entry_per_line() {
+        let printed = "x();\ncrate::wire::object!(\n    A, extra, { a = \"a\", long_name\n    = \"b, c\", }\n);\ny();\n";
+        assert_eq!(layout_tables(printed), "x();\ncrate::wire::object!(A, extra, {\n    a = \"a\",\n    long_name = \"b, c\",\n});\ny();\n");
+    }
 }

@@ -14,9 +14,10 @@ pub enum ApplyPatchCallOutputStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ApplyPatchCallOutputStatus, Other, { Completed = "completed", Failed = "failed", }
-);
+crate::wire::open_enum!(ApplyPatchCallOutputStatus, Other, {
+    Completed = "completed",
+    Failed = "failed",
+});
 /// Outcome of applying a patch, as reported by the client: `completed` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -29,10 +30,10 @@ pub enum ApplyPatchCallOutputStatusParam {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ApplyPatchCallOutputStatusParam, Other, { Completed = "completed", Failed = "failed",
-    }
-);
+crate::wire::open_enum!(ApplyPatchCallOutputStatusParam, Other, {
+    Completed = "completed",
+    Failed = "failed",
+});
 /// Progress of an apply_patch call: `in_progress` or `completed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -45,9 +46,10 @@ pub enum ApplyPatchCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ApplyPatchCallStatus, Other, { InProgress = "in_progress", Completed = "completed", }
-);
+crate::wire::open_enum!(ApplyPatchCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+});
 /// Progress of an apply_patch call, as sent back by the client: `in_progress` or `completed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -60,10 +62,10 @@ pub enum ApplyPatchCallStatusParam {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ApplyPatchCallStatusParam, Other, { InProgress = "in_progress", Completed =
-    "completed", }
-);
+crate::wire::open_enum!(ApplyPatchCallStatusParam, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+});
 /// Asks for a new file to be created from a diff.
 ///
 /// Tagged `type: "create_file"` on the wire.
@@ -76,10 +78,10 @@ pub struct ApplyPatchCreateFileOperation {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchCreateFileOperation, extra, tag "type" = "create_file", { path = "path",
-    diff = "diff", }
-);
+crate::wire::object!(ApplyPatchCreateFileOperation, extra, tag "type" = "create_file", {
+    path = "path",
+    diff = "diff",
+});
 /// A file creation, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "create_file"` on the wire.
@@ -92,10 +94,10 @@ pub struct ApplyPatchCreateFileOperationParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchCreateFileOperationParam, extra, tag "type" = "create_file", { path =
-    "path", diff = "diff", }
-);
+crate::wire::object!(ApplyPatchCreateFileOperationParam, extra, tag "type" = "create_file", {
+    path = "path",
+    diff = "diff",
+});
 /// Asks for a file to be deleted.
 ///
 /// Tagged `type: "delete_file"` on the wire.
@@ -106,9 +108,9 @@ pub struct ApplyPatchDeleteFileOperation {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchDeleteFileOperation, extra, tag "type" = "delete_file", { path = "path", }
-);
+crate::wire::object!(ApplyPatchDeleteFileOperation, extra, tag "type" = "delete_file", {
+    path = "path",
+});
 /// A file deletion, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "delete_file"` on the wire.
@@ -119,10 +121,9 @@ pub struct ApplyPatchDeleteFileOperationParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchDeleteFileOperationParam, extra, tag "type" = "delete_file", { path =
-    "path", }
-);
+crate::wire::object!(ApplyPatchDeleteFileOperationParam, extra, tag "type" = "delete_file", {
+    path = "path",
+});
 /// One file operation of an apply_patch call: create, delete or update a file; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -253,10 +254,10 @@ pub struct ApplyPatchUpdateFileOperation {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchUpdateFileOperation, extra, tag "type" = "update_file", { path = "path",
-    diff = "diff", }
-);
+crate::wire::object!(ApplyPatchUpdateFileOperation, extra, tag "type" = "update_file", {
+    path = "path",
+    diff = "diff",
+});
 /// A file update, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "update_file"` on the wire.
@@ -269,7 +270,7 @@ pub struct ApplyPatchUpdateFileOperationParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchUpdateFileOperationParam, extra, tag "type" = "update_file", { path =
-    "path", diff = "diff", }
-);
+crate::wire::object!(ApplyPatchUpdateFileOperationParam, extra, tag "type" = "update_file", {
+    path = "path",
+    diff = "diff",
+});

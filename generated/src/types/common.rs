@@ -146,10 +146,12 @@ pub struct ApproximateLocation {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApproximateLocation, extra, tag "type" = "approximate", { country = "country", region
-    = "region", city = "city", timezone = "timezone", }
-);
+crate::wire::object!(ApproximateLocation, extra, tag "type" = "approximate", {
+    country = "country",
+    region = "region",
+    city = "city",
+    timezone = "timezone",
+});
 /// Asks for a fresh code interpreter container, optionally with some uploaded files in it.
 ///
 /// Tagged `type: "auto"` on the wire.
@@ -164,10 +166,11 @@ pub struct AutoCodeInterpreterToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    AutoCodeInterpreterToolParam, extra, tag "type" = "auto", { file_ids = "file_ids",
-    memory_limit = "memory_limit", network_policy = "network_policy", }
-);
+crate::wire::object!(AutoCodeInterpreterToolParam, extra, tag "type" = "auto", {
+    file_ids = "file_ids",
+    memory_limit = "memory_limit",
+    network_policy = "network_policy",
+});
 /// Whether code in the container may reach the network, and which domains.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -276,10 +279,10 @@ pub enum CallableToolAllowedCaller {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    CallableToolAllowedCaller, Other, { Direct = "direct", Programmatic = "programmatic",
-    }
-);
+crate::wire::open_enum!(CallableToolAllowedCaller, Other, {
+    Direct = "direct",
+    Programmatic = "programmatic",
+});
 /// Mouse button of a click: `left`, `right`, `wheel`, `back` or `forward`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -298,10 +301,13 @@ pub enum ClickButtonType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ClickButtonType, Other, { Left = "left", Right = "right", Wheel = "wheel", Back =
-    "back", Forward = "forward", }
-);
+crate::wire::open_enum!(ClickButtonType, Other, {
+    Left = "left",
+    Right = "right",
+    Wheel = "wheel",
+    Back = "back",
+    Forward = "forward",
+});
 /// An image produced by code run in the code interpreter.
 ///
 /// Tagged `type: "image"` on the wire.
@@ -312,9 +318,9 @@ pub struct CodeInterpreterOutputImage {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CodeInterpreterOutputImage, extra, tag "type" = "image", { url = "url", }
-);
+crate::wire::object!(CodeInterpreterOutputImage, extra, tag "type" = "image", {
+    url = "url",
+});
 /// Text printed by code run in the code interpreter.
 ///
 /// Tagged `type: "logs"` on the wire.
@@ -325,9 +331,9 @@ pub struct CodeInterpreterOutputLogs {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CodeInterpreterOutputLogs, extra, tag "type" = "logs", { logs = "logs", }
-);
+crate::wire::object!(CodeInterpreterOutputLogs, extra, tag "type" = "logs", {
+    logs = "logs",
+});
 /// The result of compacting a conversation: a shorter list of items that stands in for the original history.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompactResource {
@@ -346,10 +352,13 @@ pub struct CompactResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CompactResource, extra, { id = "id", object = "object", output = "output", created_at
-    = "created_at", usage = "usage", }
-);
+crate::wire::object!(CompactResource, extra, {
+    id = "id",
+    object = "object",
+    output = "output",
+    created_at = "created_at",
+    usage = "usage",
+});
 /// Object kind, always `response.compaction`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -360,9 +369,9 @@ pub enum CompactResourceObject {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    CompactResourceObject, Other, { ResponseCompaction = "response.compaction", }
-);
+crate::wire::open_enum!(CompactResourceObject, Other, {
+    ResponseCompaction = "response.compaction",
+});
 /// Request body for compacting a conversation: the model that condenses it and the history to
 /// condense, given as `input`, `previous_response_id` or both.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -386,13 +395,16 @@ pub struct CompactResponseMethodPublicBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CompactResponseMethodPublicBody, extra, { model = "model", input = "input",
-    previous_response_id = "previous_response_id", instructions = "instructions",
-    prompt_cache_key = "prompt_cache_key", prompt_cache_retention =
-    "prompt_cache_retention", prompt_cache_options = "prompt_cache_options", service_tier
-    = "service_tier", }
-);
+crate::wire::object!(CompactResponseMethodPublicBody, extra, {
+    model = "model",
+    input = "input",
+    previous_response_id = "previous_response_id",
+    instructions = "instructions",
+    prompt_cache_key = "prompt_cache_key",
+    prompt_cache_retention = "prompt_cache_retention",
+    prompt_cache_options = "prompt_cache_options",
+    service_tier = "service_tier",
+});
 /// The conversation as one text (treated as a user message) or as a list of input items.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -484,9 +496,11 @@ pub struct ComparisonFilter {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComparisonFilter, extra, { r#type = "type", key = "key", value = "value", }
-);
+crate::wire::object!(ComparisonFilter, extra, {
+    r#type = "type",
+    key = "key",
+    value = "value",
+});
 /// The comparison: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in` (one of a list) or `nin` (none of a
 /// list); `eq` by default.
 ///
@@ -512,10 +526,16 @@ pub enum ComparisonFilterType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ComparisonFilterType, Other, { Eq = "eq", Ne = "ne", Gt = "gt", Gte = "gte", Lt =
-    "lt", Lte = "lte", In = "in", Nin = "nin", }
-);
+crate::wire::open_enum!(ComparisonFilterType, Other, {
+    Eq = "eq",
+    Ne = "ne",
+    Gt = "gt",
+    Gte = "gte",
+    Lt = "lt",
+    Lte = "lte",
+    In = "in",
+    Nin = "nin",
+});
 /// The value to compare with: a string, number or boolean, or a list of strings and numbers for `in` and `nin`.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -702,7 +722,10 @@ pub struct CompoundFilter {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(CompoundFilter, extra, { r#type = "type", filters = "filters", });
+crate::wire::object!(CompoundFilter, extra, {
+    r#type = "type",
+    filters = "filters",
+});
 /// A comparison filter or a nested compound filter.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -874,7 +897,10 @@ pub enum CompoundFilterType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(CompoundFilterType, Other, { And = "and", Or = "or", });
+crate::wire::open_enum!(CompoundFilterType, Other, {
+    And = "and",
+    Or = "or",
+});
 /// One context management rule applied while a response is produced.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContextManagementParam {
@@ -885,10 +911,10 @@ pub struct ContextManagementParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContextManagementParam, extra, { r#type = "type", compact_threshold =
-    "compact_threshold", }
-);
+crate::wire::object!(ContextManagementParam, extra, {
+    r#type = "type",
+    compact_threshold = "compact_threshold",
+});
 /// The conversation a response belongs to, given either as its ID string or as an object holding
 /// the ID. Its items are placed before the request's input, and the new input and output are
 /// appended to it afterwards.
@@ -975,7 +1001,9 @@ pub struct ConversationParam2 {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ConversationParam2, extra, { id = "id", });
+crate::wire::object!(ConversationParam2, extra, {
+    id = "id",
+});
 /// A point on the screen, such as `{"x": 100, "y": 200}`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoordParam {
@@ -986,7 +1014,10 @@ pub struct CoordParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(CoordParam, extra, { x = "x", y = "y", });
+crate::wire::object!(CoordParam, extra, {
+    x = "x",
+    y = "y",
+});
 /// Model settings accepted when creating a response: everything in `ModelResponseProperties`, plus
 /// request-only options.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1016,13 +1047,17 @@ pub struct CreateModelResponseProperties {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CreateModelResponseProperties, extra, { metadata = "metadata", top_logprobs =
-    "top_logprobs", temperature = "temperature", top_p = "top_p", user = "user",
-    safety_identifier = "safety_identifier", prompt_cache_key = "prompt_cache_key",
-    prompt_cache_retention = "prompt_cache_retention", prompt_cache_options =
-    "prompt_cache_options", }
-);
+crate::wire::object!(CreateModelResponseProperties, extra, {
+    metadata = "metadata",
+    top_logprobs = "top_logprobs",
+    temperature = "temperature",
+    top_p = "top_p",
+    user = "user",
+    safety_identifier = "safety_identifier",
+    prompt_cache_key = "prompt_cache_key",
+    prompt_cache_retention = "prompt_cache_retention",
+    prompt_cache_options = "prompt_cache_options",
+});
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
@@ -1036,10 +1071,10 @@ pub enum CreateModelResponsePropertiesPromptCacheRetention {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    CreateModelResponsePropertiesPromptCacheRetention, Other, { InMemory = "in_memory",
-    V24h = "24h", }
-);
+crate::wire::open_enum!(CreateModelResponsePropertiesPromptCacheRetention, Other, {
+    InMemory = "in_memory",
+    V24h = "24h",
+});
 /// Request body for starting a response. Besides the shared settings (model, tools, tool_choice,
 /// text, temperature, metadata and more), it carries the `input`, optional `instructions`, the
 /// `stream`, `store` and `background` switches, `reasoning` options, `include` and a
@@ -1119,20 +1154,39 @@ pub struct CreateResponse {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CreateResponse, extra, { metadata = "metadata", top_logprobs = "top_logprobs",
-    temperature = "temperature", top_p = "top_p", user = "user", safety_identifier =
-    "safety_identifier", prompt_cache_key = "prompt_cache_key", prompt_cache_retention =
-    "prompt_cache_retention", prompt_cache_options = "prompt_cache_options",
-    previous_response_id = "previous_response_id", model = "model", background =
-    "background", max_tool_calls = "max_tool_calls", text = "text", tools = "tools",
-    tool_choice = "tool_choice", prompt = "prompt", service_tier = "service_tier",
-    truncation = "truncation", reasoning = "reasoning", input = "input", include =
-    "include", parallel_tool_calls = "parallel_tool_calls", store = "store", instructions
-    = "instructions", moderation = "moderation", stream = "stream", stream_options =
-    "stream_options", conversation = "conversation", context_management =
-    "context_management", max_output_tokens = "max_output_tokens", }
-);
+crate::wire::object!(CreateResponse, extra, {
+    metadata = "metadata",
+    top_logprobs = "top_logprobs",
+    temperature = "temperature",
+    top_p = "top_p",
+    user = "user",
+    safety_identifier = "safety_identifier",
+    prompt_cache_key = "prompt_cache_key",
+    prompt_cache_retention = "prompt_cache_retention",
+    prompt_cache_options = "prompt_cache_options",
+    previous_response_id = "previous_response_id",
+    model = "model",
+    background = "background",
+    max_tool_calls = "max_tool_calls",
+    text = "text",
+    tools = "tools",
+    tool_choice = "tool_choice",
+    prompt = "prompt",
+    service_tier = "service_tier",
+    truncation = "truncation",
+    reasoning = "reasoning",
+    input = "input",
+    include = "include",
+    parallel_tool_calls = "parallel_tool_calls",
+    store = "store",
+    instructions = "instructions",
+    moderation = "moderation",
+    stream = "stream",
+    stream_options = "stream_options",
+    conversation = "conversation",
+    context_management = "context_management",
+    max_output_tokens = "max_output_tokens",
+});
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
@@ -1146,9 +1200,10 @@ pub enum CreateResponsePromptCacheRetention {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    CreateResponsePromptCacheRetention, Other, { InMemory = "in_memory", V24h = "24h", }
-);
+crate::wire::open_enum!(CreateResponsePromptCacheRetention, Other, {
+    InMemory = "in_memory",
+    V24h = "24h",
+});
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default)
 /// rejects the request with a 400 error instead.
 ///
@@ -1162,9 +1217,10 @@ pub enum CreateResponseTruncation {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    CreateResponseTruncation, Other, { Auto = "auto", Disabled = "disabled", }
-);
+crate::wire::open_enum!(CreateResponseTruncation, Other, {
+    Auto = "auto",
+    Disabled = "disabled",
+});
 /// Restricts a custom tool's input to what a grammar you supply accepts.
 ///
 /// Tagged `type: "grammar"` on the wire.
@@ -1177,10 +1233,10 @@ pub struct CustomGrammarFormatParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CustomGrammarFormatParam, extra, tag "type" = "grammar", { syntax = "syntax",
-    definition = "definition", }
-);
+crate::wire::object!(CustomGrammarFormatParam, extra, tag "type" = "grammar", {
+    syntax = "syntax",
+    definition = "definition",
+});
 /// Lets a custom tool take any text as input.
 ///
 /// Tagged `type: "text"` on the wire.
@@ -1189,7 +1245,8 @@ pub struct CustomTextFormatParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(CustomTextFormatParam, extra, tag "type" = "text", {});
+crate::wire::object!(CustomTextFormatParam, extra, tag "type" = "text", {
+});
 /// Confirms a deletion, echoing the `id` of the removed response with `deleted` set to true.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedResponse {
@@ -1202,9 +1259,11 @@ pub struct DeletedResponse {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    DeletedResponse, extra, { id = "id", object = "object", deleted = "deleted", }
-);
+crate::wire::object!(DeletedResponse, extra, {
+    id = "id",
+    object = "object",
+    deleted = "deleted",
+});
 /// Object kind, always `response`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1215,7 +1274,9 @@ pub enum DeletedResponseObject {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(DeletedResponseObject, Other, { Response = "response", });
+crate::wire::open_enum!(DeletedResponseObject, Other, {
+    Response = "response",
+});
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` or `original`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1232,10 +1293,12 @@ pub enum DetailEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    DetailEnum, Other, { Low = "low", High = "high", Auto = "auto", Original =
-    "original", }
-);
+crate::wire::open_enum!(DetailEnum, Other, {
+    Low = "low",
+    High = "high",
+    Auto = "auto",
+    Original = "original",
+});
 /// The tool call was made by the model itself.
 ///
 /// Tagged `type: "direct"` on the wire.
@@ -1244,7 +1307,8 @@ pub struct DirectToolCallCaller {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(DirectToolCallCaller, extra, tag "type" = "direct", {});
+crate::wire::object!(DirectToolCallCaller, extra, tag "type" = "direct", {
+});
 /// Marks a tool call sent back as input as one the model made itself.
 ///
 /// Tagged `type: "direct"` on the wire.
@@ -1253,14 +1317,16 @@ pub struct DirectToolCallCallerParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(DirectToolCallCallerParam, extra, tag "type" = "direct", {});
+crate::wire::object!(DirectToolCallCallerParam, extra, tag "type" = "direct", {
+});
 /// A free-form JSON object; the API sets no rules on its keys or values.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmptyModelParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(EmptyModelParam, extra, {});
+crate::wire::object!(EmptyModelParam, extra, {
+});
 /// The body of a failed request; the details sit inside its `error` field.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
@@ -1269,7 +1335,9 @@ pub struct ErrorResponse {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ErrorResponse, extra, { error = "error", });
+crate::wire::object!(ErrorResponse, extra, {
+    error = "error",
+});
 /// Details of a failure: a human-readable `message` and its `type`, plus a machine-readable `code`
 /// and the name of the offending request `param` when those apply (otherwise null).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1285,10 +1353,12 @@ pub struct ErrorSchema {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ErrorSchema, extra, { code = "code", message = "message", param = "param", r#type =
-    "type", }
-);
+crate::wire::object!(ErrorSchema, extra, {
+    code = "code",
+    message = "message",
+    param = "param",
+    r#type = "type",
+});
 /// A citation of an uploaded file that the answer relies on.
 ///
 /// Tagged `type: "file_citation"` on the wire.
@@ -1303,10 +1373,11 @@ pub struct FileCitationBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FileCitationBody, extra, tag "type" = "file_citation", { file_id = "file_id", index =
-    "index", filename = "filename", }
-);
+crate::wire::object!(FileCitationBody, extra, tag "type" = "file_citation", {
+    file_id = "file_id",
+    index = "index",
+    filename = "filename",
+});
 /// How carefully a file is rendered for the model: `auto` (the default), `low` (cheaper) or `high`
 /// (better quality, more tokens).
 ///
@@ -1322,9 +1393,11 @@ pub enum FileDetailEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FileDetailEnum, Other, { Auto = "auto", Low = "low", High = "high", }
-);
+crate::wire::open_enum!(FileDetailEnum, Other, {
+    Auto = "auto",
+    Low = "low",
+    High = "high",
+});
 /// How carefully a file was rendered for the model: `auto`, `low` or `high`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1339,9 +1412,11 @@ pub enum FileInputDetail {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FileInputDetail, Other, { Auto = "auto", Low = "low", High = "high", }
-);
+crate::wire::open_enum!(FileInputDetail, Other, {
+    Auto = "auto",
+    Low = "low",
+    High = "high",
+});
 /// Refers to a file, for example one created by a tool, mentioned in the output text.
 ///
 /// Tagged `type: "file_path"` on the wire.
@@ -1354,9 +1429,10 @@ pub struct FilePath {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FilePath, extra, tag "type" = "file_path", { file_id = "file_id", index = "index", }
-);
+crate::wire::object!(FilePath, extra, tag "type" = "file_path", {
+    file_id = "file_id",
+    index = "index",
+});
 /// A filter on file attributes: a single comparison or a combination of filters.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -1528,7 +1604,10 @@ pub enum GrammarSyntax1 {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(GrammarSyntax1, Other, { Lark = "lark", Regex = "regex", });
+crate::wire::open_enum!(GrammarSyntax1, Other, {
+    Lark = "lark",
+    Regex = "regex",
+});
 /// The MCP server answered with an HTTP error.
 ///
 /// Tagged `type: "http_error"` on the wire.
@@ -1541,9 +1620,10 @@ pub struct HttpError {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    HttpError, extra, tag "type" = "http_error", { code = "code", message = "message", }
-);
+crate::wire::object!(HttpError, extra, tag "type" = "http_error", {
+    code = "code",
+    message = "message",
+});
 /// How much keyword matching and semantic matching each count when their rankings are merged.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HybridSearchOptions {
@@ -1554,10 +1634,10 @@ pub struct HybridSearchOptions {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    HybridSearchOptions, extra, { embedding_weight = "embedding_weight", text_weight =
-    "text_weight", }
-);
+crate::wire::object!(HybridSearchOptions, extra, {
+    embedding_weight = "embedding_weight",
+    text_weight = "text_weight",
+});
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` (the default) or `original`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1574,10 +1654,12 @@ pub enum ImageDetail {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageDetail, Other, { Low = "low", High = "high", Auto = "auto", Original =
-    "original", }
-);
+crate::wire::open_enum!(ImageDetail, Other, {
+    Low = "low",
+    High = "high",
+    Auto = "auto",
+    Original = "original",
+});
 /// What the image tool should do: `generate` a new image, `edit` one, or decide itself (`auto`).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1592,9 +1674,11 @@ pub enum ImageGenActionEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageGenActionEnum, Other, { Generate = "generate", Edit = "edit", Auto = "auto", }
-);
+crate::wire::open_enum!(ImageGenActionEnum, Other, {
+    Generate = "generate",
+    Edit = "edit",
+    Auto = "auto",
+});
 /// Names of optional data that can be added to a response: `web_search_call.results` and
 /// `web_search_call.action.sources` (web search results and sources), `file_search_call.results`
 /// (file search hits), `code_interpreter_call.outputs` (code run outputs),
@@ -1624,16 +1708,16 @@ pub enum IncludeEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    IncludeEnum, Other, { FileSearchCallResults = "file_search_call.results",
-    WebSearchCallResults = "web_search_call.results", WebSearchCallActionSources =
-    "web_search_call.action.sources", MessageInputImageImageUrl =
-    "message.input_image.image_url", ComputerCallOutputOutputImageUrl =
-    "computer_call_output.output.image_url", CodeInterpreterCallOutputs =
-    "code_interpreter_call.outputs", ReasoningEncryptedContent =
-    "reasoning.encrypted_content", MessageOutputTextLogprobs =
-    "message.output_text.logprobs", }
-);
+crate::wire::open_enum!(IncludeEnum, Other, {
+    FileSearchCallResults = "file_search_call.results",
+    WebSearchCallResults = "web_search_call.results",
+    WebSearchCallActionSources = "web_search_call.action.sources",
+    MessageInputImageImageUrl = "message.input_image.image_url",
+    ComputerCallOutputOutputImageUrl = "computer_call_output.output.image_url",
+    CodeInterpreterCallOutputs = "code_interpreter_call.outputs",
+    ReasoningEncryptedContent = "reasoning.encrypted_content",
+    MessageOutputTextLogprobs = "message.output_text.logprobs",
+});
 /// A skill supplied with the request itself, as a zip archive.
 ///
 /// Tagged `type: "inline"` on the wire.
@@ -1648,10 +1732,11 @@ pub struct InlineSkillParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InlineSkillParam, extra, tag "type" = "inline", { name = "name", description =
-    "description", source = "source", }
-);
+crate::wire::object!(InlineSkillParam, extra, tag "type" = "inline", {
+    name = "name",
+    description = "description",
+    source = "source",
+});
 /// Contents of an inline skill: a base64-encoded zip archive.
 ///
 /// Tagged `type: "base64"` on the wire.
@@ -1666,10 +1751,10 @@ pub struct InlineSkillSourceParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InlineSkillSourceParam, extra, tag "type" = "base64", { media_type = "media_type",
-    data = "data", }
-);
+crate::wire::object!(InlineSkillSourceParam, extra, tag "type" = "base64", {
+    media_type = "media_type",
+    data = "data",
+});
 /// Format of the archive; always `application/zip`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1680,9 +1765,9 @@ pub enum InlineSkillSourceParamMediaType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    InlineSkillSourceParamMediaType, Other, { ApplicationZip = "application/zip", }
-);
+crate::wire::open_enum!(InlineSkillSourceParamMediaType, Other, {
+    ApplicationZip = "application/zip",
+});
 /// From schema `/paths/~1responses~1{response_id}~1input_items/get/parameters/2/schema`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1695,7 +1780,10 @@ pub enum InputItemsParamsOrder {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(InputItemsParamsOrder, Other, { Asc = "asc", Desc = "desc", });
+crate::wire::open_enum!(InputItemsParamsOrder, Other, {
+    Asc = "asc",
+    Desc = "desc",
+});
 /// Runs shell commands on a machine of your own; your code executes them and reports the output.
 ///
 /// Tagged `type: "local"` on the wire.
@@ -1706,9 +1794,9 @@ pub struct LocalEnvironmentParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    LocalEnvironmentParam, extra, tag "type" = "local", { skills = "skills", }
-);
+crate::wire::object!(LocalEnvironmentParam, extra, tag "type" = "local", {
+    skills = "skills",
+});
 /// The shell commands ran on the caller's own machine.
 ///
 /// Tagged `type: "local"` on the wire.
@@ -1717,7 +1805,8 @@ pub struct LocalEnvironmentResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(LocalEnvironmentResource, extra, tag "type" = "local", {});
+crate::wire::object!(LocalEnvironmentResource, extra, tag "type" = "local", {
+});
 /// A command for your code to run on the local machine.
 ///
 /// Tagged `type: "exec"` on the wire.
@@ -1736,10 +1825,13 @@ pub struct LocalShellExecAction {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    LocalShellExecAction, extra, tag "type" = "exec", { command = "command", timeout_ms =
-    "timeout_ms", working_directory = "working_directory", env = "env", user = "user", }
-);
+crate::wire::object!(LocalShellExecAction, extra, tag "type" = "exec", {
+    command = "command",
+    timeout_ms = "timeout_ms",
+    working_directory = "working_directory",
+    env = "env",
+    user = "user",
+});
 /// A skill that is already on the local machine.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalSkillParam {
@@ -1752,10 +1844,11 @@ pub struct LocalSkillParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    LocalSkillParam, extra, { name = "name", description = "description", path = "path",
-    }
-);
+crate::wire::object!(LocalSkillParam, extra, {
+    name = "name",
+    description = "description",
+    path = "path",
+});
 /// A generated token with its log probability and the most likely alternatives.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogProb {
@@ -1770,10 +1863,12 @@ pub struct LogProb {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    LogProb, extra, { token = "token", logprob = "logprob", bytes = "bytes", top_logprobs
-    = "top_logprobs", }
-);
+crate::wire::object!(LogProb, extra, {
+    token = "token",
+    logprob = "logprob",
+    bytes = "bytes",
+    top_logprobs = "top_logprobs",
+});
 /// Marks an assistant message as `commentary` (written along the way) or `final_answer`. Newer
 /// models (from `gpt-5.3-codex`) work better when it is sent back with each assistant message; user
 /// messages do not use it.
@@ -1788,9 +1883,10 @@ pub enum MessagePhase {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    MessagePhase, Other, { Commentary = "commentary", FinalAnswer = "final_answer", }
-);
+crate::wire::open_enum!(MessagePhase, Other, {
+    Commentary = "commentary",
+    FinalAnswer = "final_answer",
+});
 /// Marks an assistant message as `commentary` (written along the way) or `final_answer`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1803,9 +1899,10 @@ pub enum MessagePhase2 {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    MessagePhase2, Other, { Commentary = "commentary", FinalAnswer = "final_answer", }
-);
+crate::wire::open_enum!(MessagePhase2, Other, {
+    Commentary = "commentary",
+    FinalAnswer = "final_answer",
+});
 /// Author of a message: `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`,
 /// `developer` or `tool`.
 ///
@@ -1831,11 +1928,16 @@ pub enum MessageRole {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    MessageRole, Other, { Unknown = "unknown", User = "user", Assistant = "assistant",
-    System = "system", Critic = "critic", Discriminator = "discriminator", Developer =
-    "developer", Tool = "tool", }
-);
+crate::wire::open_enum!(MessageRole, Other, {
+    Unknown = "unknown",
+    User = "user",
+    Assistant = "assistant",
+    System = "system",
+    Critic = "critic",
+    Discriminator = "discriminator",
+    Developer = "developer",
+    Tool = "tool",
+});
 /// Progress of a message: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1850,10 +1952,11 @@ pub enum MessageStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    MessageStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(MessageStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Your own key-value pairs attached to an object: at most 16, keys up to 64 characters, values up
 /// to 512 characters; may be null.
 pub type Metadata = std::collections::BTreeMap<String, String>;
@@ -2069,58 +2172,110 @@ pub enum ModelIdsCompaction {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ModelIdsCompaction, Other, { Gpt56Sol = "gpt-5.6-sol", Gpt56Terra = "gpt-5.6-terra",
-    Gpt56Luna = "gpt-5.6-luna", Gpt55 = "gpt-5.5", Gpt5520260423 = "gpt-5.5-2026-04-23",
-    Gpt54 = "gpt-5.4", Gpt54Mini = "gpt-5.4-mini", Gpt54Nano = "gpt-5.4-nano",
-    Gpt54Mini20260317 = "gpt-5.4-mini-2026-03-17", Gpt54Nano20260317 =
-    "gpt-5.4-nano-2026-03-17", Gpt53ChatLatest = "gpt-5.3-chat-latest", Gpt52 =
-    "gpt-5.2", Gpt5220251211 = "gpt-5.2-2025-12-11", Gpt52ChatLatest =
-    "gpt-5.2-chat-latest", Gpt52Pro = "gpt-5.2-pro", Gpt52Pro20251211 =
-    "gpt-5.2-pro-2025-12-11", Gpt51 = "gpt-5.1", Gpt5120251113 = "gpt-5.1-2025-11-13",
-    Gpt51Codex = "gpt-5.1-codex", Gpt51Mini = "gpt-5.1-mini", Gpt51ChatLatest =
-    "gpt-5.1-chat-latest", Gpt5 = "gpt-5", Gpt5Mini = "gpt-5-mini", Gpt5Nano =
-    "gpt-5-nano", Gpt520250807 = "gpt-5-2025-08-07", Gpt5Mini20250807 =
-    "gpt-5-mini-2025-08-07", Gpt5Nano20250807 = "gpt-5-nano-2025-08-07", Gpt5ChatLatest =
-    "gpt-5-chat-latest", Gpt41 = "gpt-4.1", Gpt41Mini = "gpt-4.1-mini", Gpt41Nano =
-    "gpt-4.1-nano", Gpt4120250414 = "gpt-4.1-2025-04-14", Gpt41Mini20250414 =
-    "gpt-4.1-mini-2025-04-14", Gpt41Nano20250414 = "gpt-4.1-nano-2025-04-14", O4Mini =
-    "o4-mini", O4Mini20250416 = "o4-mini-2025-04-16", O3 = "o3", O320250416 =
-    "o3-2025-04-16", O3Mini = "o3-mini", O3Mini20250131 = "o3-mini-2025-01-31", O1 =
-    "o1", O120241217 = "o1-2024-12-17", O1Preview = "o1-preview", O1Preview20240912 =
-    "o1-preview-2024-09-12", O1Mini = "o1-mini", O1Mini20240912 = "o1-mini-2024-09-12",
-    Gpt4o = "gpt-4o", Gpt4o20241120 = "gpt-4o-2024-11-20", Gpt4o20240806 =
-    "gpt-4o-2024-08-06", Gpt4o20240513 = "gpt-4o-2024-05-13", Gpt4oAudioPreview =
-    "gpt-4o-audio-preview", Gpt4oAudioPreview20241001 =
-    "gpt-4o-audio-preview-2024-10-01", Gpt4oAudioPreview20241217 =
-    "gpt-4o-audio-preview-2024-12-17", Gpt4oAudioPreview20250603 =
-    "gpt-4o-audio-preview-2025-06-03", Gpt4oMiniAudioPreview =
-    "gpt-4o-mini-audio-preview", Gpt4oMiniAudioPreview20241217 =
-    "gpt-4o-mini-audio-preview-2024-12-17", Gpt4oSearchPreview = "gpt-4o-search-preview",
-    Gpt4oMiniSearchPreview = "gpt-4o-mini-search-preview", Gpt4oSearchPreview20250311 =
-    "gpt-4o-search-preview-2025-03-11", Gpt4oMiniSearchPreview20250311 =
-    "gpt-4o-mini-search-preview-2025-03-11", Chatgpt4oLatest = "chatgpt-4o-latest",
-    CodexMiniLatest = "codex-mini-latest", Gpt4oMini = "gpt-4o-mini", Gpt4oMini20240718 =
-    "gpt-4o-mini-2024-07-18", Gpt4Turbo = "gpt-4-turbo", Gpt4Turbo20240409 =
-    "gpt-4-turbo-2024-04-09", Gpt40125Preview = "gpt-4-0125-preview", Gpt4TurboPreview =
-    "gpt-4-turbo-preview", Gpt41106Preview = "gpt-4-1106-preview", Gpt4VisionPreview =
-    "gpt-4-vision-preview", Gpt4 = "gpt-4", Gpt40314 = "gpt-4-0314", Gpt40613 =
-    "gpt-4-0613", Gpt432k = "gpt-4-32k", Gpt432k0314 = "gpt-4-32k-0314", Gpt432k0613 =
-    "gpt-4-32k-0613", Gpt35Turbo = "gpt-3.5-turbo", Gpt35Turbo16k = "gpt-3.5-turbo-16k",
-    Gpt35Turbo0301 = "gpt-3.5-turbo-0301", Gpt35Turbo0613 = "gpt-3.5-turbo-0613",
-    Gpt35Turbo1106 = "gpt-3.5-turbo-1106", Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
-    Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613", O1Pro = "o1-pro", O1Pro20250319 =
-    "o1-pro-2025-03-19", O3Pro = "o3-pro", O3Pro20250610 = "o3-pro-2025-06-10",
-    O3DeepResearch = "o3-deep-research", O3DeepResearch20250626 =
-    "o3-deep-research-2025-06-26", O4MiniDeepResearch = "o4-mini-deep-research",
-    O4MiniDeepResearch20250626 = "o4-mini-deep-research-2025-06-26", ComputerUsePreview =
-    "computer-use-preview", ComputerUsePreview20250311 =
-    "computer-use-preview-2025-03-11", Gpt55Pro = "gpt-5.5-pro", Gpt55Pro20260423 =
-    "gpt-5.5-pro-2026-04-23", Gpt5Codex = "gpt-5-codex", Gpt5Pro = "gpt-5-pro",
-    Gpt5Pro20251006 = "gpt-5-pro-2025-10-06", Gpt51CodexMax = "gpt-5.1-codex-max",
-    GptDaybreakBlueLatest = "gpt-daybreak-blue-latest", GptDaybreakRedLatest =
-    "gpt-daybreak-red-latest", Gpt56Cyber = "gpt-5.6-cyber", }
-);
+crate::wire::open_enum!(ModelIdsCompaction, Other, {
+    Gpt56Sol = "gpt-5.6-sol",
+    Gpt56Terra = "gpt-5.6-terra",
+    Gpt56Luna = "gpt-5.6-luna",
+    Gpt55 = "gpt-5.5",
+    Gpt5520260423 = "gpt-5.5-2026-04-23",
+    Gpt54 = "gpt-5.4",
+    Gpt54Mini = "gpt-5.4-mini",
+    Gpt54Nano = "gpt-5.4-nano",
+    Gpt54Mini20260317 = "gpt-5.4-mini-2026-03-17",
+    Gpt54Nano20260317 = "gpt-5.4-nano-2026-03-17",
+    Gpt53ChatLatest = "gpt-5.3-chat-latest",
+    Gpt52 = "gpt-5.2",
+    Gpt5220251211 = "gpt-5.2-2025-12-11",
+    Gpt52ChatLatest = "gpt-5.2-chat-latest",
+    Gpt52Pro = "gpt-5.2-pro",
+    Gpt52Pro20251211 = "gpt-5.2-pro-2025-12-11",
+    Gpt51 = "gpt-5.1",
+    Gpt5120251113 = "gpt-5.1-2025-11-13",
+    Gpt51Codex = "gpt-5.1-codex",
+    Gpt51Mini = "gpt-5.1-mini",
+    Gpt51ChatLatest = "gpt-5.1-chat-latest",
+    Gpt5 = "gpt-5",
+    Gpt5Mini = "gpt-5-mini",
+    Gpt5Nano = "gpt-5-nano",
+    Gpt520250807 = "gpt-5-2025-08-07",
+    Gpt5Mini20250807 = "gpt-5-mini-2025-08-07",
+    Gpt5Nano20250807 = "gpt-5-nano-2025-08-07",
+    Gpt5ChatLatest = "gpt-5-chat-latest",
+    Gpt41 = "gpt-4.1",
+    Gpt41Mini = "gpt-4.1-mini",
+    Gpt41Nano = "gpt-4.1-nano",
+    Gpt4120250414 = "gpt-4.1-2025-04-14",
+    Gpt41Mini20250414 = "gpt-4.1-mini-2025-04-14",
+    Gpt41Nano20250414 = "gpt-4.1-nano-2025-04-14",
+    O4Mini = "o4-mini",
+    O4Mini20250416 = "o4-mini-2025-04-16",
+    O3 = "o3",
+    O320250416 = "o3-2025-04-16",
+    O3Mini = "o3-mini",
+    O3Mini20250131 = "o3-mini-2025-01-31",
+    O1 = "o1",
+    O120241217 = "o1-2024-12-17",
+    O1Preview = "o1-preview",
+    O1Preview20240912 = "o1-preview-2024-09-12",
+    O1Mini = "o1-mini",
+    O1Mini20240912 = "o1-mini-2024-09-12",
+    Gpt4o = "gpt-4o",
+    Gpt4o20241120 = "gpt-4o-2024-11-20",
+    Gpt4o20240806 = "gpt-4o-2024-08-06",
+    Gpt4o20240513 = "gpt-4o-2024-05-13",
+    Gpt4oAudioPreview = "gpt-4o-audio-preview",
+    Gpt4oAudioPreview20241001 = "gpt-4o-audio-preview-2024-10-01",
+    Gpt4oAudioPreview20241217 = "gpt-4o-audio-preview-2024-12-17",
+    Gpt4oAudioPreview20250603 = "gpt-4o-audio-preview-2025-06-03",
+    Gpt4oMiniAudioPreview = "gpt-4o-mini-audio-preview",
+    Gpt4oMiniAudioPreview20241217 = "gpt-4o-mini-audio-preview-2024-12-17",
+    Gpt4oSearchPreview = "gpt-4o-search-preview",
+    Gpt4oMiniSearchPreview = "gpt-4o-mini-search-preview",
+    Gpt4oSearchPreview20250311 = "gpt-4o-search-preview-2025-03-11",
+    Gpt4oMiniSearchPreview20250311 = "gpt-4o-mini-search-preview-2025-03-11",
+    Chatgpt4oLatest = "chatgpt-4o-latest",
+    CodexMiniLatest = "codex-mini-latest",
+    Gpt4oMini = "gpt-4o-mini",
+    Gpt4oMini20240718 = "gpt-4o-mini-2024-07-18",
+    Gpt4Turbo = "gpt-4-turbo",
+    Gpt4Turbo20240409 = "gpt-4-turbo-2024-04-09",
+    Gpt40125Preview = "gpt-4-0125-preview",
+    Gpt4TurboPreview = "gpt-4-turbo-preview",
+    Gpt41106Preview = "gpt-4-1106-preview",
+    Gpt4VisionPreview = "gpt-4-vision-preview",
+    Gpt4 = "gpt-4",
+    Gpt40314 = "gpt-4-0314",
+    Gpt40613 = "gpt-4-0613",
+    Gpt432k = "gpt-4-32k",
+    Gpt432k0314 = "gpt-4-32k-0314",
+    Gpt432k0613 = "gpt-4-32k-0613",
+    Gpt35Turbo = "gpt-3.5-turbo",
+    Gpt35Turbo16k = "gpt-3.5-turbo-16k",
+    Gpt35Turbo0301 = "gpt-3.5-turbo-0301",
+    Gpt35Turbo0613 = "gpt-3.5-turbo-0613",
+    Gpt35Turbo1106 = "gpt-3.5-turbo-1106",
+    Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
+    Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613",
+    O1Pro = "o1-pro",
+    O1Pro20250319 = "o1-pro-2025-03-19",
+    O3Pro = "o3-pro",
+    O3Pro20250610 = "o3-pro-2025-06-10",
+    O3DeepResearch = "o3-deep-research",
+    O3DeepResearch20250626 = "o3-deep-research-2025-06-26",
+    O4MiniDeepResearch = "o4-mini-deep-research",
+    O4MiniDeepResearch20250626 = "o4-mini-deep-research-2025-06-26",
+    ComputerUsePreview = "computer-use-preview",
+    ComputerUsePreview20250311 = "computer-use-preview-2025-03-11",
+    Gpt55Pro = "gpt-5.5-pro",
+    Gpt55Pro20260423 = "gpt-5.5-pro-2026-04-23",
+    Gpt5Codex = "gpt-5-codex",
+    Gpt5Pro = "gpt-5-pro",
+    Gpt5Pro20251006 = "gpt-5-pro-2025-10-06",
+    Gpt51CodexMax = "gpt-5.1-codex-max",
+    GptDaybreakBlueLatest = "gpt-daybreak-blue-latest",
+    GptDaybreakRedLatest = "gpt-daybreak-red-latest",
+    Gpt56Cyber = "gpt-5.6-cyber",
+});
 /// Model ID accepted by the Responses API: the shared chat model IDs, models available only through
 /// this API, or any other name as a plain string.
 ///
@@ -2334,58 +2489,110 @@ pub enum ModelIdsResponses {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ModelIdsResponses, Other, { Gpt56Sol = "gpt-5.6-sol", Gpt56Terra = "gpt-5.6-terra",
-    Gpt56Luna = "gpt-5.6-luna", Gpt55 = "gpt-5.5", Gpt5520260423 = "gpt-5.5-2026-04-23",
-    Gpt54 = "gpt-5.4", Gpt54Mini = "gpt-5.4-mini", Gpt54Nano = "gpt-5.4-nano",
-    Gpt54Mini20260317 = "gpt-5.4-mini-2026-03-17", Gpt54Nano20260317 =
-    "gpt-5.4-nano-2026-03-17", Gpt53ChatLatest = "gpt-5.3-chat-latest", Gpt52 =
-    "gpt-5.2", Gpt5220251211 = "gpt-5.2-2025-12-11", Gpt52ChatLatest =
-    "gpt-5.2-chat-latest", Gpt52Pro = "gpt-5.2-pro", Gpt52Pro20251211 =
-    "gpt-5.2-pro-2025-12-11", Gpt51 = "gpt-5.1", Gpt5120251113 = "gpt-5.1-2025-11-13",
-    Gpt51Codex = "gpt-5.1-codex", Gpt51Mini = "gpt-5.1-mini", Gpt51ChatLatest =
-    "gpt-5.1-chat-latest", Gpt5 = "gpt-5", Gpt5Mini = "gpt-5-mini", Gpt5Nano =
-    "gpt-5-nano", Gpt520250807 = "gpt-5-2025-08-07", Gpt5Mini20250807 =
-    "gpt-5-mini-2025-08-07", Gpt5Nano20250807 = "gpt-5-nano-2025-08-07", Gpt5ChatLatest =
-    "gpt-5-chat-latest", Gpt41 = "gpt-4.1", Gpt41Mini = "gpt-4.1-mini", Gpt41Nano =
-    "gpt-4.1-nano", Gpt4120250414 = "gpt-4.1-2025-04-14", Gpt41Mini20250414 =
-    "gpt-4.1-mini-2025-04-14", Gpt41Nano20250414 = "gpt-4.1-nano-2025-04-14", O4Mini =
-    "o4-mini", O4Mini20250416 = "o4-mini-2025-04-16", O3 = "o3", O320250416 =
-    "o3-2025-04-16", O3Mini = "o3-mini", O3Mini20250131 = "o3-mini-2025-01-31", O1 =
-    "o1", O120241217 = "o1-2024-12-17", O1Preview = "o1-preview", O1Preview20240912 =
-    "o1-preview-2024-09-12", O1Mini = "o1-mini", O1Mini20240912 = "o1-mini-2024-09-12",
-    Gpt4o = "gpt-4o", Gpt4o20241120 = "gpt-4o-2024-11-20", Gpt4o20240806 =
-    "gpt-4o-2024-08-06", Gpt4o20240513 = "gpt-4o-2024-05-13", Gpt4oAudioPreview =
-    "gpt-4o-audio-preview", Gpt4oAudioPreview20241001 =
-    "gpt-4o-audio-preview-2024-10-01", Gpt4oAudioPreview20241217 =
-    "gpt-4o-audio-preview-2024-12-17", Gpt4oAudioPreview20250603 =
-    "gpt-4o-audio-preview-2025-06-03", Gpt4oMiniAudioPreview =
-    "gpt-4o-mini-audio-preview", Gpt4oMiniAudioPreview20241217 =
-    "gpt-4o-mini-audio-preview-2024-12-17", Gpt4oSearchPreview = "gpt-4o-search-preview",
-    Gpt4oMiniSearchPreview = "gpt-4o-mini-search-preview", Gpt4oSearchPreview20250311 =
-    "gpt-4o-search-preview-2025-03-11", Gpt4oMiniSearchPreview20250311 =
-    "gpt-4o-mini-search-preview-2025-03-11", Chatgpt4oLatest = "chatgpt-4o-latest",
-    CodexMiniLatest = "codex-mini-latest", Gpt4oMini = "gpt-4o-mini", Gpt4oMini20240718 =
-    "gpt-4o-mini-2024-07-18", Gpt4Turbo = "gpt-4-turbo", Gpt4Turbo20240409 =
-    "gpt-4-turbo-2024-04-09", Gpt40125Preview = "gpt-4-0125-preview", Gpt4TurboPreview =
-    "gpt-4-turbo-preview", Gpt41106Preview = "gpt-4-1106-preview", Gpt4VisionPreview =
-    "gpt-4-vision-preview", Gpt4 = "gpt-4", Gpt40314 = "gpt-4-0314", Gpt40613 =
-    "gpt-4-0613", Gpt432k = "gpt-4-32k", Gpt432k0314 = "gpt-4-32k-0314", Gpt432k0613 =
-    "gpt-4-32k-0613", Gpt35Turbo = "gpt-3.5-turbo", Gpt35Turbo16k = "gpt-3.5-turbo-16k",
-    Gpt35Turbo0301 = "gpt-3.5-turbo-0301", Gpt35Turbo0613 = "gpt-3.5-turbo-0613",
-    Gpt35Turbo1106 = "gpt-3.5-turbo-1106", Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
-    Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613", O1Pro = "o1-pro", O1Pro20250319 =
-    "o1-pro-2025-03-19", O3Pro = "o3-pro", O3Pro20250610 = "o3-pro-2025-06-10",
-    O3DeepResearch = "o3-deep-research", O3DeepResearch20250626 =
-    "o3-deep-research-2025-06-26", O4MiniDeepResearch = "o4-mini-deep-research",
-    O4MiniDeepResearch20250626 = "o4-mini-deep-research-2025-06-26", ComputerUsePreview =
-    "computer-use-preview", ComputerUsePreview20250311 =
-    "computer-use-preview-2025-03-11", Gpt55Pro = "gpt-5.5-pro", Gpt55Pro20260423 =
-    "gpt-5.5-pro-2026-04-23", Gpt5Codex = "gpt-5-codex", Gpt5Pro = "gpt-5-pro",
-    Gpt5Pro20251006 = "gpt-5-pro-2025-10-06", Gpt51CodexMax = "gpt-5.1-codex-max",
-    GptDaybreakBlueLatest = "gpt-daybreak-blue-latest", GptDaybreakRedLatest =
-    "gpt-daybreak-red-latest", Gpt56Cyber = "gpt-5.6-cyber", }
-);
+crate::wire::open_enum!(ModelIdsResponses, Other, {
+    Gpt56Sol = "gpt-5.6-sol",
+    Gpt56Terra = "gpt-5.6-terra",
+    Gpt56Luna = "gpt-5.6-luna",
+    Gpt55 = "gpt-5.5",
+    Gpt5520260423 = "gpt-5.5-2026-04-23",
+    Gpt54 = "gpt-5.4",
+    Gpt54Mini = "gpt-5.4-mini",
+    Gpt54Nano = "gpt-5.4-nano",
+    Gpt54Mini20260317 = "gpt-5.4-mini-2026-03-17",
+    Gpt54Nano20260317 = "gpt-5.4-nano-2026-03-17",
+    Gpt53ChatLatest = "gpt-5.3-chat-latest",
+    Gpt52 = "gpt-5.2",
+    Gpt5220251211 = "gpt-5.2-2025-12-11",
+    Gpt52ChatLatest = "gpt-5.2-chat-latest",
+    Gpt52Pro = "gpt-5.2-pro",
+    Gpt52Pro20251211 = "gpt-5.2-pro-2025-12-11",
+    Gpt51 = "gpt-5.1",
+    Gpt5120251113 = "gpt-5.1-2025-11-13",
+    Gpt51Codex = "gpt-5.1-codex",
+    Gpt51Mini = "gpt-5.1-mini",
+    Gpt51ChatLatest = "gpt-5.1-chat-latest",
+    Gpt5 = "gpt-5",
+    Gpt5Mini = "gpt-5-mini",
+    Gpt5Nano = "gpt-5-nano",
+    Gpt520250807 = "gpt-5-2025-08-07",
+    Gpt5Mini20250807 = "gpt-5-mini-2025-08-07",
+    Gpt5Nano20250807 = "gpt-5-nano-2025-08-07",
+    Gpt5ChatLatest = "gpt-5-chat-latest",
+    Gpt41 = "gpt-4.1",
+    Gpt41Mini = "gpt-4.1-mini",
+    Gpt41Nano = "gpt-4.1-nano",
+    Gpt4120250414 = "gpt-4.1-2025-04-14",
+    Gpt41Mini20250414 = "gpt-4.1-mini-2025-04-14",
+    Gpt41Nano20250414 = "gpt-4.1-nano-2025-04-14",
+    O4Mini = "o4-mini",
+    O4Mini20250416 = "o4-mini-2025-04-16",
+    O3 = "o3",
+    O320250416 = "o3-2025-04-16",
+    O3Mini = "o3-mini",
+    O3Mini20250131 = "o3-mini-2025-01-31",
+    O1 = "o1",
+    O120241217 = "o1-2024-12-17",
+    O1Preview = "o1-preview",
+    O1Preview20240912 = "o1-preview-2024-09-12",
+    O1Mini = "o1-mini",
+    O1Mini20240912 = "o1-mini-2024-09-12",
+    Gpt4o = "gpt-4o",
+    Gpt4o20241120 = "gpt-4o-2024-11-20",
+    Gpt4o20240806 = "gpt-4o-2024-08-06",
+    Gpt4o20240513 = "gpt-4o-2024-05-13",
+    Gpt4oAudioPreview = "gpt-4o-audio-preview",
+    Gpt4oAudioPreview20241001 = "gpt-4o-audio-preview-2024-10-01",
+    Gpt4oAudioPreview20241217 = "gpt-4o-audio-preview-2024-12-17",
+    Gpt4oAudioPreview20250603 = "gpt-4o-audio-preview-2025-06-03",
+    Gpt4oMiniAudioPreview = "gpt-4o-mini-audio-preview",
+    Gpt4oMiniAudioPreview20241217 = "gpt-4o-mini-audio-preview-2024-12-17",
+    Gpt4oSearchPreview = "gpt-4o-search-preview",
+    Gpt4oMiniSearchPreview = "gpt-4o-mini-search-preview",
+    Gpt4oSearchPreview20250311 = "gpt-4o-search-preview-2025-03-11",
+    Gpt4oMiniSearchPreview20250311 = "gpt-4o-mini-search-preview-2025-03-11",
+    Chatgpt4oLatest = "chatgpt-4o-latest",
+    CodexMiniLatest = "codex-mini-latest",
+    Gpt4oMini = "gpt-4o-mini",
+    Gpt4oMini20240718 = "gpt-4o-mini-2024-07-18",
+    Gpt4Turbo = "gpt-4-turbo",
+    Gpt4Turbo20240409 = "gpt-4-turbo-2024-04-09",
+    Gpt40125Preview = "gpt-4-0125-preview",
+    Gpt4TurboPreview = "gpt-4-turbo-preview",
+    Gpt41106Preview = "gpt-4-1106-preview",
+    Gpt4VisionPreview = "gpt-4-vision-preview",
+    Gpt4 = "gpt-4",
+    Gpt40314 = "gpt-4-0314",
+    Gpt40613 = "gpt-4-0613",
+    Gpt432k = "gpt-4-32k",
+    Gpt432k0314 = "gpt-4-32k-0314",
+    Gpt432k0613 = "gpt-4-32k-0613",
+    Gpt35Turbo = "gpt-3.5-turbo",
+    Gpt35Turbo16k = "gpt-3.5-turbo-16k",
+    Gpt35Turbo0301 = "gpt-3.5-turbo-0301",
+    Gpt35Turbo0613 = "gpt-3.5-turbo-0613",
+    Gpt35Turbo1106 = "gpt-3.5-turbo-1106",
+    Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
+    Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613",
+    O1Pro = "o1-pro",
+    O1Pro20250319 = "o1-pro-2025-03-19",
+    O3Pro = "o3-pro",
+    O3Pro20250610 = "o3-pro-2025-06-10",
+    O3DeepResearch = "o3-deep-research",
+    O3DeepResearch20250626 = "o3-deep-research-2025-06-26",
+    O4MiniDeepResearch = "o4-mini-deep-research",
+    O4MiniDeepResearch20250626 = "o4-mini-deep-research-2025-06-26",
+    ComputerUsePreview = "computer-use-preview",
+    ComputerUsePreview20250311 = "computer-use-preview-2025-03-11",
+    Gpt55Pro = "gpt-5.5-pro",
+    Gpt55Pro20260423 = "gpt-5.5-pro-2026-04-23",
+    Gpt5Codex = "gpt-5-codex",
+    Gpt5Pro = "gpt-5-pro",
+    Gpt5Pro20251006 = "gpt-5-pro-2025-10-06",
+    Gpt51CodexMax = "gpt-5.1-codex-max",
+    GptDaybreakBlueLatest = "gpt-daybreak-blue-latest",
+    GptDaybreakRedLatest = "gpt-daybreak-red-latest",
+    Gpt56Cyber = "gpt-5.6-cyber",
+});
 /// Model IDs shared with other OpenAI endpoints, such as `gpt-5`, `gpt-4.1` or `o3`; any other
 /// string is accepted as well.
 ///
@@ -2561,48 +2768,91 @@ pub enum ModelIdsShared {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ModelIdsShared, Other, { Gpt56Sol = "gpt-5.6-sol", Gpt56Terra = "gpt-5.6-terra",
-    Gpt56Luna = "gpt-5.6-luna", Gpt55 = "gpt-5.5", Gpt5520260423 = "gpt-5.5-2026-04-23",
-    Gpt54 = "gpt-5.4", Gpt54Mini = "gpt-5.4-mini", Gpt54Nano = "gpt-5.4-nano",
-    Gpt54Mini20260317 = "gpt-5.4-mini-2026-03-17", Gpt54Nano20260317 =
-    "gpt-5.4-nano-2026-03-17", Gpt53ChatLatest = "gpt-5.3-chat-latest", Gpt52 =
-    "gpt-5.2", Gpt5220251211 = "gpt-5.2-2025-12-11", Gpt52ChatLatest =
-    "gpt-5.2-chat-latest", Gpt52Pro = "gpt-5.2-pro", Gpt52Pro20251211 =
-    "gpt-5.2-pro-2025-12-11", Gpt51 = "gpt-5.1", Gpt5120251113 = "gpt-5.1-2025-11-13",
-    Gpt51Codex = "gpt-5.1-codex", Gpt51Mini = "gpt-5.1-mini", Gpt51ChatLatest =
-    "gpt-5.1-chat-latest", Gpt5 = "gpt-5", Gpt5Mini = "gpt-5-mini", Gpt5Nano =
-    "gpt-5-nano", Gpt520250807 = "gpt-5-2025-08-07", Gpt5Mini20250807 =
-    "gpt-5-mini-2025-08-07", Gpt5Nano20250807 = "gpt-5-nano-2025-08-07", Gpt5ChatLatest =
-    "gpt-5-chat-latest", Gpt41 = "gpt-4.1", Gpt41Mini = "gpt-4.1-mini", Gpt41Nano =
-    "gpt-4.1-nano", Gpt4120250414 = "gpt-4.1-2025-04-14", Gpt41Mini20250414 =
-    "gpt-4.1-mini-2025-04-14", Gpt41Nano20250414 = "gpt-4.1-nano-2025-04-14", O4Mini =
-    "o4-mini", O4Mini20250416 = "o4-mini-2025-04-16", O3 = "o3", O320250416 =
-    "o3-2025-04-16", O3Mini = "o3-mini", O3Mini20250131 = "o3-mini-2025-01-31", O1 =
-    "o1", O120241217 = "o1-2024-12-17", O1Preview = "o1-preview", O1Preview20240912 =
-    "o1-preview-2024-09-12", O1Mini = "o1-mini", O1Mini20240912 = "o1-mini-2024-09-12",
-    Gpt4o = "gpt-4o", Gpt4o20241120 = "gpt-4o-2024-11-20", Gpt4o20240806 =
-    "gpt-4o-2024-08-06", Gpt4o20240513 = "gpt-4o-2024-05-13", Gpt4oAudioPreview =
-    "gpt-4o-audio-preview", Gpt4oAudioPreview20241001 =
-    "gpt-4o-audio-preview-2024-10-01", Gpt4oAudioPreview20241217 =
-    "gpt-4o-audio-preview-2024-12-17", Gpt4oAudioPreview20250603 =
-    "gpt-4o-audio-preview-2025-06-03", Gpt4oMiniAudioPreview =
-    "gpt-4o-mini-audio-preview", Gpt4oMiniAudioPreview20241217 =
-    "gpt-4o-mini-audio-preview-2024-12-17", Gpt4oSearchPreview = "gpt-4o-search-preview",
-    Gpt4oMiniSearchPreview = "gpt-4o-mini-search-preview", Gpt4oSearchPreview20250311 =
-    "gpt-4o-search-preview-2025-03-11", Gpt4oMiniSearchPreview20250311 =
-    "gpt-4o-mini-search-preview-2025-03-11", Chatgpt4oLatest = "chatgpt-4o-latest",
-    CodexMiniLatest = "codex-mini-latest", Gpt4oMini = "gpt-4o-mini", Gpt4oMini20240718 =
-    "gpt-4o-mini-2024-07-18", Gpt4Turbo = "gpt-4-turbo", Gpt4Turbo20240409 =
-    "gpt-4-turbo-2024-04-09", Gpt40125Preview = "gpt-4-0125-preview", Gpt4TurboPreview =
-    "gpt-4-turbo-preview", Gpt41106Preview = "gpt-4-1106-preview", Gpt4VisionPreview =
-    "gpt-4-vision-preview", Gpt4 = "gpt-4", Gpt40314 = "gpt-4-0314", Gpt40613 =
-    "gpt-4-0613", Gpt432k = "gpt-4-32k", Gpt432k0314 = "gpt-4-32k-0314", Gpt432k0613 =
-    "gpt-4-32k-0613", Gpt35Turbo = "gpt-3.5-turbo", Gpt35Turbo16k = "gpt-3.5-turbo-16k",
-    Gpt35Turbo0301 = "gpt-3.5-turbo-0301", Gpt35Turbo0613 = "gpt-3.5-turbo-0613",
-    Gpt35Turbo1106 = "gpt-3.5-turbo-1106", Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
-    Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613", }
-);
+crate::wire::open_enum!(ModelIdsShared, Other, {
+    Gpt56Sol = "gpt-5.6-sol",
+    Gpt56Terra = "gpt-5.6-terra",
+    Gpt56Luna = "gpt-5.6-luna",
+    Gpt55 = "gpt-5.5",
+    Gpt5520260423 = "gpt-5.5-2026-04-23",
+    Gpt54 = "gpt-5.4",
+    Gpt54Mini = "gpt-5.4-mini",
+    Gpt54Nano = "gpt-5.4-nano",
+    Gpt54Mini20260317 = "gpt-5.4-mini-2026-03-17",
+    Gpt54Nano20260317 = "gpt-5.4-nano-2026-03-17",
+    Gpt53ChatLatest = "gpt-5.3-chat-latest",
+    Gpt52 = "gpt-5.2",
+    Gpt5220251211 = "gpt-5.2-2025-12-11",
+    Gpt52ChatLatest = "gpt-5.2-chat-latest",
+    Gpt52Pro = "gpt-5.2-pro",
+    Gpt52Pro20251211 = "gpt-5.2-pro-2025-12-11",
+    Gpt51 = "gpt-5.1",
+    Gpt5120251113 = "gpt-5.1-2025-11-13",
+    Gpt51Codex = "gpt-5.1-codex",
+    Gpt51Mini = "gpt-5.1-mini",
+    Gpt51ChatLatest = "gpt-5.1-chat-latest",
+    Gpt5 = "gpt-5",
+    Gpt5Mini = "gpt-5-mini",
+    Gpt5Nano = "gpt-5-nano",
+    Gpt520250807 = "gpt-5-2025-08-07",
+    Gpt5Mini20250807 = "gpt-5-mini-2025-08-07",
+    Gpt5Nano20250807 = "gpt-5-nano-2025-08-07",
+    Gpt5ChatLatest = "gpt-5-chat-latest",
+    Gpt41 = "gpt-4.1",
+    Gpt41Mini = "gpt-4.1-mini",
+    Gpt41Nano = "gpt-4.1-nano",
+    Gpt4120250414 = "gpt-4.1-2025-04-14",
+    Gpt41Mini20250414 = "gpt-4.1-mini-2025-04-14",
+    Gpt41Nano20250414 = "gpt-4.1-nano-2025-04-14",
+    O4Mini = "o4-mini",
+    O4Mini20250416 = "o4-mini-2025-04-16",
+    O3 = "o3",
+    O320250416 = "o3-2025-04-16",
+    O3Mini = "o3-mini",
+    O3Mini20250131 = "o3-mini-2025-01-31",
+    O1 = "o1",
+    O120241217 = "o1-2024-12-17",
+    O1Preview = "o1-preview",
+    O1Preview20240912 = "o1-preview-2024-09-12",
+    O1Mini = "o1-mini",
+    O1Mini20240912 = "o1-mini-2024-09-12",
+    Gpt4o = "gpt-4o",
+    Gpt4o20241120 = "gpt-4o-2024-11-20",
+    Gpt4o20240806 = "gpt-4o-2024-08-06",
+    Gpt4o20240513 = "gpt-4o-2024-05-13",
+    Gpt4oAudioPreview = "gpt-4o-audio-preview",
+    Gpt4oAudioPreview20241001 = "gpt-4o-audio-preview-2024-10-01",
+    Gpt4oAudioPreview20241217 = "gpt-4o-audio-preview-2024-12-17",
+    Gpt4oAudioPreview20250603 = "gpt-4o-audio-preview-2025-06-03",
+    Gpt4oMiniAudioPreview = "gpt-4o-mini-audio-preview",
+    Gpt4oMiniAudioPreview20241217 = "gpt-4o-mini-audio-preview-2024-12-17",
+    Gpt4oSearchPreview = "gpt-4o-search-preview",
+    Gpt4oMiniSearchPreview = "gpt-4o-mini-search-preview",
+    Gpt4oSearchPreview20250311 = "gpt-4o-search-preview-2025-03-11",
+    Gpt4oMiniSearchPreview20250311 = "gpt-4o-mini-search-preview-2025-03-11",
+    Chatgpt4oLatest = "chatgpt-4o-latest",
+    CodexMiniLatest = "codex-mini-latest",
+    Gpt4oMini = "gpt-4o-mini",
+    Gpt4oMini20240718 = "gpt-4o-mini-2024-07-18",
+    Gpt4Turbo = "gpt-4-turbo",
+    Gpt4Turbo20240409 = "gpt-4-turbo-2024-04-09",
+    Gpt40125Preview = "gpt-4-0125-preview",
+    Gpt4TurboPreview = "gpt-4-turbo-preview",
+    Gpt41106Preview = "gpt-4-1106-preview",
+    Gpt4VisionPreview = "gpt-4-vision-preview",
+    Gpt4 = "gpt-4",
+    Gpt40314 = "gpt-4-0314",
+    Gpt40613 = "gpt-4-0613",
+    Gpt432k = "gpt-4-32k",
+    Gpt432k0314 = "gpt-4-32k-0314",
+    Gpt432k0613 = "gpt-4-32k-0613",
+    Gpt35Turbo = "gpt-3.5-turbo",
+    Gpt35Turbo16k = "gpt-3.5-turbo-16k",
+    Gpt35Turbo0301 = "gpt-3.5-turbo-0301",
+    Gpt35Turbo0613 = "gpt-3.5-turbo-0613",
+    Gpt35Turbo1106 = "gpt-3.5-turbo-1106",
+    Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
+    Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613",
+});
 /// Model settings shared by requests and returned responses: sampling, log probabilities, metadata,
 /// prompt caching and the end-user safety identifier.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2630,12 +2880,16 @@ pub struct ModelResponseProperties {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ModelResponseProperties, extra, { metadata = "metadata", top_logprobs =
-    "top_logprobs", temperature = "temperature", top_p = "top_p", user = "user",
-    safety_identifier = "safety_identifier", prompt_cache_key = "prompt_cache_key",
-    prompt_cache_retention = "prompt_cache_retention", }
-);
+crate::wire::object!(ModelResponseProperties, extra, {
+    metadata = "metadata",
+    top_logprobs = "top_logprobs",
+    temperature = "temperature",
+    top_p = "top_p",
+    user = "user",
+    safety_identifier = "safety_identifier",
+    prompt_cache_key = "prompt_cache_key",
+    prompt_cache_retention = "prompt_cache_retention",
+});
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
@@ -2649,10 +2903,10 @@ pub enum ModelResponsePropertiesPromptCacheRetention {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ModelResponsePropertiesPromptCacheRetention, Other, { InMemory = "in_memory", V24h =
-    "24h", }
-);
+crate::wire::open_enum!(ModelResponsePropertiesPromptCacheRetention, Other, {
+    InMemory = "in_memory",
+    V24h = "24h",
+});
 /// One part of generated content: output text, a refusal or reasoning text; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -2869,10 +3123,11 @@ pub struct OutputTextContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    OutputTextContent, extra, tag "type" = "output_text", { text = "text", annotations =
-    "annotations", logprobs = "logprobs", }
-);
+crate::wire::object!(OutputTextContent, extra, tag "type" = "output_text", {
+    text = "text",
+    annotations = "annotations",
+    logprobs = "logprobs",
+});
 /// Style preset of the model, such as `friendly` or `pragmatic`; other strings of up to 64
 /// characters may be accepted later.
 ///
@@ -2886,9 +3141,10 @@ pub enum PersonalityEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    PersonalityEnum, Other, { Friendly = "friendly", Pragmatic = "pragmatic", }
-);
+crate::wire::open_enum!(PersonalityEnum, Other, {
+    Friendly = "friendly",
+    Pragmatic = "pragmatic",
+});
 /// Final state of a program output: `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -2901,10 +3157,10 @@ pub enum ProgramOutputItemStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ProgramOutputItemStatus, Other, { Completed = "completed", Incomplete = "incomplete",
-    }
-);
+crate::wire::open_enum!(ProgramOutputItemStatus, Other, {
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Final state of a program output: `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -2917,9 +3173,10 @@ pub enum ProgramOutputStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ProgramOutputStatus, Other, { Completed = "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(ProgramOutputStatus, Other, {
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// The tool call was made by a program from programmatic tool calling.
 ///
 /// Tagged `type: "program"` on the wire.
@@ -2930,9 +3187,9 @@ pub struct ProgramToolCallCaller {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ProgramToolCallCaller, extra, tag "type" = "program", { caller_id = "caller_id", }
-);
+crate::wire::object!(ProgramToolCallCaller, extra, tag "type" = "program", {
+    caller_id = "caller_id",
+});
 /// Marks a tool call sent back as input as made by a program.
 ///
 /// Tagged `type: "program"` on the wire.
@@ -2943,10 +3200,9 @@ pub struct ProgramToolCallCallerParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ProgramToolCallCallerParam, extra, tag "type" = "program", { caller_id = "caller_id",
-    }
-);
+crate::wire::object!(ProgramToolCallCallerParam, extra, tag "type" = "program", {
+    caller_id = "caller_id",
+});
 /// Ranker for file search: `auto` or `default-2024-11-15`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -2959,9 +3215,10 @@ pub enum RankerVersionType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    RankerVersionType, Other, { Auto = "auto", Default20241115 = "default-2024-11-15", }
-);
+crate::wire::open_enum!(RankerVersionType, Other, {
+    Auto = "auto",
+    Default20241115 = "default-2024-11-15",
+});
 /// How file search results are ranked and cut off.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RankingOptions {
@@ -2974,10 +3231,11 @@ pub struct RankingOptions {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    RankingOptions, extra, { ranker = "ranker", score_threshold = "score_threshold",
-    hybrid_search = "hybrid_search", }
-);
+crate::wire::object!(RankingOptions, extra, {
+    ranker = "ranker",
+    score_threshold = "score_threshold",
+    hybrid_search = "hybrid_search",
+});
 /// Settings for reasoning models (gpt-5 and the o-series): how hard to think and what to report about it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reasoning {
@@ -2994,10 +3252,13 @@ pub struct Reasoning {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    Reasoning, extra, { mode = "mode", effort = "effort", summary = "summary", context =
-    "context", generate_summary = "generate_summary", }
-);
+crate::wire::object!(Reasoning, extra, {
+    mode = "mode",
+    effort = "effort",
+    summary = "summary",
+    context = "context",
+    generate_summary = "generate_summary",
+});
 /// `auto`, `current_turn` (only this turn's reasoning) or `all_turns`; `gpt-5.6` models default to
 /// `all_turns`, older ones to `current_turn`. On a response, the mode actually used.
 ///
@@ -3013,10 +3274,11 @@ pub enum ReasoningContext {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ReasoningContext, Other, { Auto = "auto", CurrentTurn = "current_turn", AllTurns =
-    "all_turns", }
-);
+crate::wire::open_enum!(ReasoningContext, Other, {
+    Auto = "auto",
+    CurrentTurn = "current_turn",
+    AllTurns = "all_turns",
+});
 /// From `none` up to `max`; less effort answers faster and spends fewer reasoning tokens. `medium`
 /// by default; not every model accepts every level.
 ///
@@ -3040,10 +3302,15 @@ pub enum ReasoningEffort {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ReasoningEffort, Other, { None = "none", Minimal = "minimal", Low = "low", Medium =
-    "medium", High = "high", Xhigh = "xhigh", Max = "max", }
-);
+crate::wire::open_enum!(ReasoningEffort, Other, {
+    None = "none",
+    Minimal = "minimal",
+    Low = "low",
+    Medium = "medium",
+    High = "high",
+    Xhigh = "xhigh",
+    Max = "max",
+});
 /// Level of detail of the reasoning summary; use `summary` instead.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -3058,10 +3325,11 @@ pub enum ReasoningGenerateSummary {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ReasoningGenerateSummary, Other, { Auto = "auto", Concise = "concise", Detailed =
-    "detailed", }
-);
+crate::wire::open_enum!(ReasoningGenerateSummary, Other, {
+    Auto = "auto",
+    Concise = "concise",
+    Detailed = "detailed",
+});
 /// Reasoning execution mode: `standard`, `pro`, or another mode given as a string.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -3074,9 +3342,10 @@ pub enum ReasoningModeEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ReasoningModeEnum, Other, { Standard = "standard", Pro = "pro", }
-);
+crate::wire::open_enum!(ReasoningModeEnum, Other, {
+    Standard = "standard",
+    Pro = "pro",
+});
 /// Level of detail of the reasoning summary; `concise` works with `computer-use-preview` and
 /// reasoning models after `gpt-5`.
 ///
@@ -3092,10 +3361,11 @@ pub enum ReasoningSummary {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ReasoningSummary, Other, { Auto = "auto", Concise = "concise", Detailed = "detailed",
-    }
-);
+crate::wire::open_enum!(ReasoningSummary, Other, {
+    Auto = "auto",
+    Concise = "concise",
+    Detailed = "detailed",
+});
 /// A piece of the model's reasoning as text.
 ///
 /// Tagged `type: "reasoning_text"` on the wire.
@@ -3106,9 +3376,9 @@ pub struct ReasoningTextContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ReasoningTextContent, extra, tag "type" = "reasoning_text", { text = "text", }
-);
+crate::wire::object!(ReasoningTextContent, extra, tag "type" = "reasoning_text", {
+    text = "text",
+});
 /// The model's explanation for declining to answer.
 ///
 /// Tagged `type: "refusal"` on the wire.
@@ -3119,9 +3389,9 @@ pub struct RefusalContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    RefusalContent, extra, tag "type" = "refusal", { refusal = "refusal", }
-);
+crate::wire::object!(RefusalContent, extra, tag "type" = "refusal", {
+    refusal = "refusal",
+});
 /// Kind of content a web search may return: `text` or `image`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -3134,7 +3404,10 @@ pub enum SearchContentType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(SearchContentType, Other, { Text = "text", Image = "image", });
+crate::wire::open_enum!(SearchContentType, Other, {
+    Text = "text",
+    Image = "image",
+});
 /// How much of the context window web search results may fill: `low`, `medium` or `high`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -3149,9 +3422,11 @@ pub enum SearchContextSize {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    SearchContextSize, Other, { Low = "low", Medium = "medium", High = "high", }
-);
+crate::wire::open_enum!(SearchContextSize, Other, {
+    Low = "low",
+    Medium = "medium",
+    High = "high",
+});
 /// Processing tier for a request: `auto`, `default`, `fast`, `flex` or `priority`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -3170,10 +3445,13 @@ pub enum ServiceTierEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ServiceTierEnum, Other, { Auto = "auto", Default = "default", Fast = "fast", Flex =
-    "flex", Priority = "priority", }
-);
+crate::wire::open_enum!(ServiceTierEnum, Other, {
+    Auto = "auto",
+    Default = "default",
+    Fast = "fast",
+    Flex = "flex",
+    Priority = "priority",
+});
 /// `auto` (the default) uses the project's configured tier, normally `default`, which means
 /// standard price and speed; `flex` is the cheaper, slower Flex tier; `fast` and `priority` ask for
 /// fast processing and are reported back as `priority`; `ultrafast` is an access-controlled tier
@@ -3199,10 +3477,15 @@ pub enum ServiceTierResponses {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ServiceTierResponses, Other, { Auto = "auto", Default = "default", Flex = "flex",
-    Scale = "scale", Priority = "priority", Fast = "fast", Ultrafast = "ultrafast", }
-);
+crate::wire::open_enum!(ServiceTierResponses, Other, {
+    Auto = "auto",
+    Default = "default",
+    Flex = "flex",
+    Scale = "scale",
+    Priority = "priority",
+    Fast = "fast",
+    Ultrafast = "ultrafast",
+});
 /// New output of a running shell command, split by stream.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShellCallOutputDelta {
@@ -3213,9 +3496,10 @@ pub struct ShellCallOutputDelta {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ShellCallOutputDelta, extra, { stdout = "stdout", stderr = "stderr", }
-);
+crate::wire::object!(ShellCallOutputDelta, extra, {
+    stdout = "stdout",
+    stderr = "stderr",
+});
 /// A skill made earlier through the skills API, referred to by ID.
 ///
 /// Tagged `type: "skill_reference"` on the wire.
@@ -3228,10 +3512,10 @@ pub struct SkillReferenceParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    SkillReferenceParam, extra, tag "type" = "skill_reference", { skill_id = "skill_id",
-    version = "version", }
-);
+crate::wire::object!(SkillReferenceParam, extra, tag "type" = "skill_reference", {
+    skill_id = "skill_id",
+    version = "version",
+});
 /// A readable summary of part of the model's reasoning.
 ///
 /// Tagged `type: "summary_text"` on the wire.
@@ -3242,9 +3526,9 @@ pub struct SummaryTextContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    SummaryTextContent, extra, tag "type" = "summary_text", { text = "text", }
-);
+crate::wire::object!(SummaryTextContent, extra, tag "type" = "summary_text", {
+    text = "text",
+});
 /// A piece of plain text.
 ///
 /// Tagged `type: "text"` on the wire.
@@ -3255,7 +3539,9 @@ pub struct TextContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(TextContent, extra, tag "type" = "text", { text = "text", });
+crate::wire::object!(TextContent, extra, tag "type" = "text", {
+    text = "text",
+});
 /// Format of the model's text output, chosen by `type`: `text` (the default), `json_schema`
 /// (Structured Outputs: JSON that matches your schema) or `json_object` (the older JSON mode, not
 /// advised for newer models).
@@ -3382,10 +3668,12 @@ pub struct TextResponseFormatJsonSchema {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    TextResponseFormatJsonSchema, extra, tag "type" = "json_schema", { description =
-    "description", name = "name", schema = "schema", strict = "strict", }
-);
+crate::wire::object!(TextResponseFormatJsonSchema, extra, tag "type" = "json_schema", {
+    description = "description",
+    name = "name",
+    schema = "schema",
+    strict = "strict",
+});
 /// Request body for counting input tokens: the same inputs and settings a create call would take,
 /// without running the model.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3419,13 +3707,20 @@ pub struct TokenCountsBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    TokenCountsBody, extra, { model = "model", input = "input", previous_response_id =
-    "previous_response_id", tools = "tools", text = "text", reasoning = "reasoning",
-    truncation = "truncation", instructions = "instructions", personality =
-    "personality", conversation = "conversation", tool_choice = "tool_choice",
-    parallel_tool_calls = "parallel_tool_calls", }
-);
+crate::wire::object!(TokenCountsBody, extra, {
+    model = "model",
+    input = "input",
+    previous_response_id = "previous_response_id",
+    tools = "tools",
+    text = "text",
+    reasoning = "reasoning",
+    truncation = "truncation",
+    instructions = "instructions",
+    personality = "personality",
+    conversation = "conversation",
+    tool_choice = "tool_choice",
+    parallel_tool_calls = "parallel_tool_calls",
+});
 /// The input as one text (treated as a user message) or as a list of input items.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -3514,9 +3809,10 @@ pub struct TokenCountsResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    TokenCountsResource, extra, { object = "object", input_tokens = "input_tokens", }
-);
+crate::wire::object!(TokenCountsResource, extra, {
+    object = "object",
+    input_tokens = "input_tokens",
+});
 /// Object kind, always `response.input_tokens`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -3527,9 +3823,9 @@ pub enum TokenCountsResourceObject {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    TokenCountsResourceObject, Other, { ResponseInputTokens = "response.input_tokens", }
-);
+crate::wire::open_enum!(TokenCountsResourceObject, Other, {
+    ResponseInputTokens = "response.input_tokens",
+});
 /// Who made a tool call: the model directly or a program.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -3724,9 +4020,10 @@ pub enum ToolSearchExecutionType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ToolSearchExecutionType, Other, { Server = "server", Client = "client", }
-);
+crate::wire::open_enum!(ToolSearchExecutionType, Other, {
+    Server = "server",
+    Client = "client",
+});
 /// The tools the model may use: built-in tools (such as web or file search), MCP servers and
 /// connectors, and functions or custom tools of your own.
 pub type ToolsArray = Vec<Tool>;
@@ -3742,9 +4039,11 @@ pub struct TopLogProb {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    TopLogProb, extra, { token = "token", logprob = "logprob", bytes = "bytes", }
-);
+crate::wire::object!(TopLogProb, extra, {
+    token = "token",
+    logprob = "logprob",
+    bytes = "bytes",
+});
 /// Handling of an input too large for the context window: `auto` drops the oldest items, `disabled`
 /// fails the request.
 ///
@@ -3758,9 +4057,10 @@ pub enum TruncationEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    TruncationEnum, Other, { Auto = "auto", Disabled = "disabled", }
-);
+crate::wire::open_enum!(TruncationEnum, Other, {
+    Auto = "auto",
+    Disabled = "disabled",
+});
 /// A citation of a web page that the answer relies on.
 ///
 /// Tagged `type: "url_citation"` on the wire.
@@ -3777,10 +4077,12 @@ pub struct UrlCitationBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    UrlCitationBody, extra, tag "type" = "url_citation", { url = "url", start_index =
-    "start_index", end_index = "end_index", title = "title", }
-);
+crate::wire::object!(UrlCitationBody, extra, tag "type" = "url_citation", {
+    url = "url",
+    start_index = "start_index",
+    end_index = "end_index",
+    title = "title",
+});
 /// Attributes of a file in a vector store, usable in search filters: up to 16 pairs, keys up to 64
 /// characters, values strings (up to 512 characters), numbers or booleans; may be null.
 pub type VectorStoreFileAttributes = std::collections::BTreeMap<
@@ -3889,9 +4191,11 @@ pub enum Verbosity {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    Verbosity, Other, { Low = "low", Medium = "medium", High = "high", }
-);
+crate::wire::open_enum!(Verbosity, Other, {
+    Low = "low",
+    Medium = "medium",
+    High = "high",
+});
 /// The model looked for a pattern within a page it had opened.
 ///
 /// Tagged `type: "find_in_page"` on the wire.
@@ -3904,10 +4208,10 @@ pub struct WebSearchActionFind {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchActionFind, extra, tag "type" = "find_in_page", { url = "url", pattern =
-    "pattern", }
-);
+crate::wire::object!(WebSearchActionFind, extra, tag "type" = "find_in_page", {
+    url = "url",
+    pattern = "pattern",
+});
 /// The model opened a page from the search results.
 ///
 /// Tagged `type: "open_page"` on the wire.
@@ -3918,9 +4222,9 @@ pub struct WebSearchActionOpenPage {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchActionOpenPage, extra, tag "type" = "open_page", { url = "url", }
-);
+crate::wire::object!(WebSearchActionOpenPage, extra, tag "type" = "open_page", {
+    url = "url",
+});
 /// The model ran a web search.
 ///
 /// Tagged `type: "search"` on the wire.
@@ -3935,10 +4239,11 @@ pub struct WebSearchActionSearch {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchActionSearch, extra, tag "type" = "search", { query = "query", queries =
-    "queries", sources = "sources", }
-);
+crate::wire::object!(WebSearchActionSearch, extra, tag "type" = "search", {
+    query = "query",
+    queries = "queries",
+    sources = "sources",
+});
 /// One page consulted for the search.
 ///
 /// Tagged `type: "url"` on the wire.
@@ -3949,9 +4254,9 @@ pub struct WebSearchActionSearchSourcesItem {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchActionSearchSourcesItem, extra, tag "type" = "url", { url = "url", }
-);
+crate::wire::object!(WebSearchActionSearchSourcesItem, extra, tag "type" = "url", {
+    url = "url",
+});
 /// A rough location of the user, to make web search results more local.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchApproximateLocation {
@@ -3970,10 +4275,13 @@ pub struct WebSearchApproximateLocation {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchApproximateLocation, extra, { r#type = "type", country = "country", region =
-    "region", city = "city", timezone = "timezone", }
-);
+crate::wire::object!(WebSearchApproximateLocation, extra, {
+    r#type = "type",
+    country = "country",
+    region = "region",
+    city = "city",
+    timezone = "timezone",
+});
 /// Type tag, always `approximate`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -3984,6 +4292,6 @@ pub enum WebSearchApproximateLocationType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    WebSearchApproximateLocationType, Other, { Approximate = "approximate", }
-);
+crate::wire::open_enum!(WebSearchApproximateLocationType, Other, {
+    Approximate = "approximate",
+});

@@ -18,10 +18,11 @@ pub enum ComputerCallOutputStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ComputerCallOutputStatus, Other, { Completed = "completed", Incomplete =
-    "incomplete", Failed = "failed", }
-);
+crate::wire::open_enum!(ComputerCallOutputStatus, Other, {
+    Completed = "completed",
+    Incomplete = "incomplete",
+    Failed = "failed",
+});
 /// A safety warning raised for a computer call, which has to be acknowledged before going on.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputerCallSafetyCheckParam {
@@ -34,10 +35,11 @@ pub struct ComputerCallSafetyCheckParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerCallSafetyCheckParam, extra, { id = "id", code = "code", message = "message",
-    }
-);
+crate::wire::object!(ComputerCallSafetyCheckParam, extra, {
+    id = "id",
+    code = "code",
+    message = "message",
+});
 /// Kind of computer the model controls: `windows`, `mac`, `linux`, `ubuntu` or `browser`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -56,10 +58,13 @@ pub enum ComputerEnvironment {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ComputerEnvironment, Other, { Windows = "windows", Mac = "mac", Linux = "linux",
-    Ubuntu = "ubuntu", Browser = "browser", }
-);
+crate::wire::open_enum!(ComputerEnvironment, Other, {
+    Windows = "windows",
+    Mac = "mac",
+    Linux = "linux",
+    Ubuntu = "ubuntu",
+    Browser = "browser",
+});
 /// A screenshot included in a message, by URL or by file ID.
 ///
 /// Tagged `type: "computer_screenshot"` on the wire.
@@ -76,11 +81,12 @@ pub struct ComputerScreenshotContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerScreenshotContent, extra, tag "type" = "computer_screenshot", { image_url =
-    "image_url", file_id = "file_id", detail = "detail", prompt_cache_breakpoint =
-    "prompt_cache_breakpoint", }
-);
+crate::wire::object!(ComputerScreenshotContent, extra, tag "type" = "computer_screenshot", {
+    image_url = "image_url",
+    file_id = "file_id",
+    detail = "detail",
+    prompt_cache_breakpoint = "prompt_cache_breakpoint",
+});
 /// A screenshot taken for the computer tool, by URL or by file ID.
 ///
 /// Tagged `type: "computer_screenshot"` on the wire.
@@ -93,10 +99,10 @@ pub struct ComputerScreenshotImage {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerScreenshotImage, extra, tag "type" = "computer_screenshot", { image_url =
-    "image_url", file_id = "file_id", }
-);
+crate::wire::object!(ComputerScreenshotImage, extra, tag "type" = "computer_screenshot", {
+    image_url = "image_url",
+    file_id = "file_id",
+});
 /// The result of a computer call: a screenshot taken after the actions.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
@@ -115,11 +121,13 @@ pub struct ComputerToolCallOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerToolCallOutput, extra, tag "type" = "computer_call_output", { id = "id",
-    call_id = "call_id", acknowledged_safety_checks = "acknowledged_safety_checks",
-    output = "output", status = "status", }
-);
+crate::wire::object!(ComputerToolCallOutput, extra, tag "type" = "computer_call_output", {
+    id = "id",
+    call_id = "call_id",
+    acknowledged_safety_checks = "acknowledged_safety_checks",
+    output = "output",
+    status = "status",
+});
 /// Progress of the item; filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -134,7 +142,8 @@ pub enum ComputerToolCallOutputStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ComputerToolCallOutputStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(ComputerToolCallOutputStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});

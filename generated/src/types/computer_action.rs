@@ -18,10 +18,12 @@ pub struct ClickParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ClickParam, extra, tag "type" = "click", { button = "button", x = "x", y = "y", keys
-    = "keys", }
-);
+crate::wire::object!(ClickParam, extra, tag "type" = "click", {
+    button = "button",
+    x = "x",
+    y = "y",
+    keys = "keys",
+});
 /// One thing to do on the computer: click, double click, drag, press keys, move the pointer, take a
 /// screenshot, scroll, type text or wait; `type` selects the kind.
 ///
@@ -228,10 +230,11 @@ pub struct DoubleClickAction {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    DoubleClickAction, extra, tag "type" = "double_click", { x = "x", y = "y", keys =
-    "keys", }
-);
+crate::wire::object!(DoubleClickAction, extra, tag "type" = "double_click", {
+    x = "x",
+    y = "y",
+    keys = "keys",
+});
 /// Press the mouse button, move along a path and release.
 ///
 /// Tagged `type: "drag"` on the wire.
@@ -244,9 +247,10 @@ pub struct DragParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    DragParam, extra, tag "type" = "drag", { path = "path", keys = "keys", }
-);
+crate::wire::object!(DragParam, extra, tag "type" = "drag", {
+    path = "path",
+    keys = "keys",
+});
 /// Press a combination of keys.
 ///
 /// Tagged `type: "keypress"` on the wire.
@@ -257,7 +261,9 @@ pub struct KeyPressAction {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(KeyPressAction, extra, tag "type" = "keypress", { keys = "keys", });
+crate::wire::object!(KeyPressAction, extra, tag "type" = "keypress", {
+    keys = "keys",
+});
 /// Move the mouse pointer to a point.
 ///
 /// Tagged `type: "move"` on the wire.
@@ -272,9 +278,11 @@ pub struct MoveParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    MoveParam, extra, tag "type" = "move", { x = "x", y = "y", keys = "keys", }
-);
+crate::wire::object!(MoveParam, extra, tag "type" = "move", {
+    x = "x",
+    y = "y",
+    keys = "keys",
+});
 /// Take a screenshot.
 ///
 /// Tagged `type: "screenshot"` on the wire.
@@ -283,7 +291,8 @@ pub struct ScreenshotParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ScreenshotParam, extra, tag "type" = "screenshot", {});
+crate::wire::object!(ScreenshotParam, extra, tag "type" = "screenshot", {
+});
 /// Scroll at a point of the screen.
 ///
 /// Tagged `type: "scroll"` on the wire.
@@ -302,10 +311,13 @@ pub struct ScrollParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ScrollParam, extra, tag "type" = "scroll", { x = "x", y = "y", scroll_x = "scroll_x",
-    scroll_y = "scroll_y", keys = "keys", }
-);
+crate::wire::object!(ScrollParam, extra, tag "type" = "scroll", {
+    x = "x",
+    y = "y",
+    scroll_x = "scroll_x",
+    scroll_y = "scroll_y",
+    keys = "keys",
+});
 /// Type a piece of text.
 ///
 /// Tagged `type: "type"` on the wire.
@@ -316,7 +328,9 @@ pub struct TypeParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(TypeParam, extra, tag "type" = "type", { text = "text", });
+crate::wire::object!(TypeParam, extra, tag "type" = "type", {
+    text = "text",
+});
 /// Pause for a moment before the next action.
 ///
 /// Tagged `type: "wait"` on the wire.
@@ -325,4 +339,5 @@ pub struct WaitParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(WaitParam, extra, tag "type" = "wait", {});
+crate::wire::object!(WaitParam, extra, tag "type" = "wait", {
+});

@@ -18,11 +18,12 @@ pub struct ContainerAutoParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContainerAutoParam, extra, tag "type" = "container_auto", { file_ids = "file_ids",
-    memory_limit = "memory_limit", network_policy = "network_policy", skills = "skills",
-    }
-);
+crate::wire::object!(ContainerAutoParam, extra, tag "type" = "container_auto", {
+    file_ids = "file_ids",
+    memory_limit = "memory_limit",
+    network_policy = "network_policy",
+    skills = "skills",
+});
 /// Whether code in the container may reach the network, and which domains.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -227,11 +228,13 @@ pub struct ContainerFileCitationBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContainerFileCitationBody, extra, tag "type" = "container_file_citation", {
-    container_id = "container_id", file_id = "file_id", start_index = "start_index",
-    end_index = "end_index", filename = "filename", }
-);
+crate::wire::object!(ContainerFileCitationBody, extra, tag "type" = "container_file_citation", {
+    container_id = "container_id",
+    file_id = "file_id",
+    start_index = "start_index",
+    end_index = "end_index",
+    filename = "filename",
+});
 /// Memory size of a container: `1g`, `4g`, `16g` or `64g`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -248,9 +251,12 @@ pub enum ContainerMemoryLimit {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ContainerMemoryLimit, Other, { V1g = "1g", V4g = "4g", V16g = "16g", V64g = "64g", }
-);
+crate::wire::open_enum!(ContainerMemoryLimit, Other, {
+    V1g = "1g",
+    V4g = "4g",
+    V16g = "16g",
+    V64g = "64g",
+});
 /// Outbound network access limited to the listed domains.
 ///
 /// Tagged `type: "allowlist"` on the wire.
@@ -263,10 +269,10 @@ pub struct ContainerNetworkPolicyAllowlistParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContainerNetworkPolicyAllowlistParam, extra, tag "type" = "allowlist", {
-    allowed_domains = "allowed_domains", domain_secrets = "domain_secrets", }
-);
+crate::wire::object!(ContainerNetworkPolicyAllowlistParam, extra, tag "type" = "allowlist", {
+    allowed_domains = "allowed_domains",
+    domain_secrets = "domain_secrets",
+});
 /// No outbound network access at all.
 ///
 /// Tagged `type: "disabled"` on the wire.
@@ -275,9 +281,8 @@ pub struct ContainerNetworkPolicyDisabledParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContainerNetworkPolicyDisabledParam, extra, tag "type" = "disabled", {}
-);
+crate::wire::object!(ContainerNetworkPolicyDisabledParam, extra, tag "type" = "disabled", {
+});
 /// A secret that is supplied when the container contacts one domain.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerNetworkPolicyDomainSecretParam {
@@ -290,10 +295,11 @@ pub struct ContainerNetworkPolicyDomainSecretParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContainerNetworkPolicyDomainSecretParam, extra, { domain = "domain", name = "name",
-    value = "value", }
-);
+crate::wire::object!(ContainerNetworkPolicyDomainSecretParam, extra, {
+    domain = "domain",
+    name = "name",
+    value = "value",
+});
 /// Runs in an existing container made earlier through the containers API.
 ///
 /// Tagged `type: "container_reference"` on the wire.
@@ -304,10 +310,9 @@ pub struct ContainerReferenceParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContainerReferenceParam, extra, tag "type" = "container_reference", { container_id =
-    "container_id", }
-);
+crate::wire::object!(ContainerReferenceParam, extra, tag "type" = "container_reference", {
+    container_id = "container_id",
+});
 /// An existing container, made through the containers API, that commands ran in.
 ///
 /// Tagged `type: "container_reference"` on the wire.
@@ -318,7 +323,6 @@ pub struct ContainerReferenceResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ContainerReferenceResource, extra, tag "type" = "container_reference", { container_id
-    = "container_id", }
-);
+crate::wire::object!(ContainerReferenceResource, extra, tag "type" = "container_reference", {
+    container_id = "container_id",
+});

@@ -127,10 +127,11 @@ pub enum FunctionCallItemStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionCallItemStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionCallItemStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Progress of a tool output item: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -145,10 +146,11 @@ pub enum FunctionCallOutputStatusEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionCallOutputStatusEnum, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionCallOutputStatusEnum, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Progress of a tool call item: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -163,10 +165,11 @@ pub enum FunctionCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// The shell commands of a shell call, with their limits.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellAction {
@@ -179,10 +182,11 @@ pub struct FunctionShellAction {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellAction, extra, { commands = "commands", timeout_ms = "timeout_ms",
-    max_output_length = "max_output_length", }
-);
+crate::wire::object!(FunctionShellAction, extra, {
+    commands = "commands",
+    timeout_ms = "timeout_ms",
+    max_output_length = "max_output_length",
+});
 /// The shell commands of a shell call sent back as input, with their limits.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellActionParam {
@@ -195,10 +199,11 @@ pub struct FunctionShellActionParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellActionParam, extra, { commands = "commands", timeout_ms = "timeout_ms",
-    max_output_length = "max_output_length", }
-);
+crate::wire::object!(FunctionShellActionParam, extra, {
+    commands = "commands",
+    timeout_ms = "timeout_ms",
+    max_output_length = "max_output_length",
+});
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -213,10 +218,11 @@ pub enum FunctionShellCallItemStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionShellCallItemStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionShellCallItemStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Output of one shell command and how it ended.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContent {
@@ -231,10 +237,12 @@ pub struct FunctionShellCallOutputContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutputContent, extra, { stdout = "stdout", stderr = "stderr",
-    outcome = "outcome", created_by = "created_by", }
-);
+crate::wire::object!(FunctionShellCallOutputContent, extra, {
+    stdout = "stdout",
+    stderr = "stderr",
+    outcome = "outcome",
+    created_by = "created_by",
+});
 /// Whether the command exited (with its exit code) or ran out of time.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -339,10 +347,11 @@ pub struct FunctionShellCallOutputContentParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutputContentParam, extra, { stdout = "stdout", stderr = "stderr",
-    outcome = "outcome", }
-);
+crate::wire::object!(FunctionShellCallOutputContentParam, extra, {
+    stdout = "stdout",
+    stderr = "stderr",
+    outcome = "outcome",
+});
 /// The command finished by itself.
 ///
 /// Tagged `type: "exit"` on the wire.
@@ -353,10 +362,9 @@ pub struct FunctionShellCallOutputExitOutcome {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutputExitOutcome, extra, tag "type" = "exit", { exit_code =
-    "exit_code", }
-);
+crate::wire::object!(FunctionShellCallOutputExitOutcome, extra, tag "type" = "exit", {
+    exit_code = "exit_code",
+});
 /// The command finished by itself.
 ///
 /// Tagged `type: "exit"` on the wire.
@@ -367,10 +375,9 @@ pub struct FunctionShellCallOutputExitOutcomeParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutputExitOutcomeParam, extra, tag "type" = "exit", { exit_code =
-    "exit_code", }
-);
+crate::wire::object!(FunctionShellCallOutputExitOutcomeParam, extra, tag "type" = "exit", {
+    exit_code = "exit_code",
+});
 /// How a shell command ended: it exited with a code or it timed out.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -478,10 +485,11 @@ pub enum FunctionShellCallOutputStatusEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionShellCallOutputStatusEnum, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionShellCallOutputStatusEnum, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// The command was stopped because it ran past its time limit.
 ///
 /// Tagged `type: "timeout"` on the wire.
@@ -490,9 +498,8 @@ pub struct FunctionShellCallOutputTimeoutOutcome {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutputTimeoutOutcome, extra, tag "type" = "timeout", {}
-);
+crate::wire::object!(FunctionShellCallOutputTimeoutOutcome, extra, tag "type" = "timeout", {
+});
 /// The command was stopped because it ran past its time limit.
 ///
 /// Tagged `type: "timeout"` on the wire.
@@ -501,9 +508,8 @@ pub struct FunctionShellCallOutputTimeoutOutcomeParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutputTimeoutOutcomeParam, extra, tag "type" = "timeout", {}
-);
+crate::wire::object!(FunctionShellCallOutputTimeoutOutcomeParam, extra, tag "type" = "timeout", {
+});
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -518,10 +524,11 @@ pub enum FunctionShellCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionShellCallStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionShellCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// A function of your own offered inside a namespace.
 ///
 /// Tagged `type: "function"` on the wire.
@@ -546,9 +553,12 @@ pub struct FunctionToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionToolParam, extra, tag "type" = "function", { name = "name", description =
-    "description", parameters = "parameters", strict = "strict", output_schema =
-    "output_schema", defer_loading = "defer_loading", allowed_callers =
-    "allowed_callers", }
-);
+crate::wire::object!(FunctionToolParam, extra, tag "type" = "function", {
+    name = "name",
+    description = "description",
+    parameters = "parameters",
+    strict = "strict",
+    output_schema = "output_schema",
+    defer_loading = "defer_loading",
+    allowed_callers = "allowed_callers",
+});

@@ -126,7 +126,10 @@ pub enum InputFidelity {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(InputFidelity, Other, { High = "high", Low = "low", });
+crate::wire::open_enum!(InputFidelity, Other, {
+    High = "high",
+    Low = "low",
+});
 /// A file given to the model as part of a message, by ID, URL or inline data.
 ///
 /// Tagged `type: "input_file"` on the wire.
@@ -148,11 +151,14 @@ pub struct InputFileContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputFileContent, extra, tag "type" = "input_file", { file_id = "file_id", filename =
-    "filename", file_data = "file_data", prompt_cache_breakpoint =
-    "prompt_cache_breakpoint", file_url = "file_url", detail = "detail", }
-);
+crate::wire::object!(InputFileContent, extra, tag "type" = "input_file", {
+    file_id = "file_id",
+    filename = "filename",
+    file_data = "file_data",
+    prompt_cache_breakpoint = "prompt_cache_breakpoint",
+    file_url = "file_url",
+    detail = "detail",
+});
 /// A file to give to the model in a message: set `file_id`, `file_url` or `file_data`.
 ///
 /// Tagged `type: "input_file"` on the wire.
@@ -174,11 +180,14 @@ pub struct InputFileContentParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputFileContentParam, extra, tag "type" = "input_file", { file_id = "file_id",
-    filename = "filename", file_data = "file_data", file_url = "file_url", detail =
-    "detail", prompt_cache_breakpoint = "prompt_cache_breakpoint", }
-);
+crate::wire::object!(InputFileContentParam, extra, tag "type" = "input_file", {
+    file_id = "file_id",
+    filename = "filename",
+    file_data = "file_data",
+    file_url = "file_url",
+    detail = "detail",
+    prompt_cache_breakpoint = "prompt_cache_breakpoint",
+});
 /// An image given to the model as part of a message, by URL, data URL or file ID.
 ///
 /// Tagged `type: "input_image"` on the wire.
@@ -195,11 +204,12 @@ pub struct InputImageContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputImageContent, extra, tag "type" = "input_image", { image_url = "image_url",
-    file_id = "file_id", detail = "detail", prompt_cache_breakpoint =
-    "prompt_cache_breakpoint", }
-);
+crate::wire::object!(InputImageContent, extra, tag "type" = "input_image", {
+    image_url = "image_url",
+    file_id = "file_id",
+    detail = "detail",
+    prompt_cache_breakpoint = "prompt_cache_breakpoint",
+});
 /// An image to give to the model in a message: set `image_url` (a URL or base64 data URL) or `file_id`.
 ///
 /// Tagged `type: "input_image"` on the wire.
@@ -216,11 +226,12 @@ pub struct InputImageContentParamAutoParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputImageContentParamAutoParam, extra, tag "type" = "input_image", { image_url =
-    "image_url", file_id = "file_id", detail = "detail", prompt_cache_breakpoint =
-    "prompt_cache_breakpoint", }
-);
+crate::wire::object!(InputImageContentParamAutoParam, extra, tag "type" = "input_image", {
+    image_url = "image_url",
+    file_id = "file_id",
+    detail = "detail",
+    prompt_cache_breakpoint = "prompt_cache_breakpoint",
+});
 /// The parts of an input message, such as text, images and files, in order.
 pub type InputMessageContentList = Vec<InputContent>;
 /// The input of a request: either a plain string, treated as a single user message, or a list of
@@ -312,10 +323,10 @@ pub struct InputTextContent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputTextContent, extra, tag "type" = "input_text", { text = "text",
-    prompt_cache_breakpoint = "prompt_cache_breakpoint", }
-);
+crate::wire::object!(InputTextContent, extra, tag "type" = "input_text", {
+    text = "text",
+    prompt_cache_breakpoint = "prompt_cache_breakpoint",
+});
 /// A piece of text to put in an input message.
 ///
 /// Tagged `type: "input_text"` on the wire.
@@ -328,7 +339,7 @@ pub struct InputTextContentParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputTextContentParam, extra, tag "type" = "input_text", { text = "text",
-    prompt_cache_breakpoint = "prompt_cache_breakpoint", }
-);
+crate::wire::object!(InputTextContentParam, extra, tag "type" = "input_text", {
+    text = "text",
+    prompt_cache_breakpoint = "prompt_cache_breakpoint",
+});

@@ -10,9 +10,8 @@ pub struct CompactionTriggerItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CompactionTriggerItemParam, extra, tag "type" = "compaction_trigger", {}
-);
+crate::wire::object!(CompactionTriggerItemParam, extra, tag "type" = "compaction_trigger", {
+});
 /// A compact way to write a message: a `role` and `content` that is either plain text or a list of
 /// content parts; `type` may be left out.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -29,10 +28,12 @@ pub struct EasyInputMessage {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    EasyInputMessage, extra, { role = "role", content = "content", phase = "phase",
-    r#type = "type", }
-);
+crate::wire::object!(EasyInputMessage, extra, {
+    role = "role",
+    content = "content",
+    phase = "phase",
+    r#type = "type",
+});
 /// The message body: plain text, or a list of input parts (text, images, files).
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -126,10 +127,12 @@ pub enum EasyInputMessageRole {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    EasyInputMessageRole, Other, { User = "user", Assistant = "assistant", System =
-    "system", Developer = "developer", }
-);
+crate::wire::open_enum!(EasyInputMessageRole, Other, {
+    User = "user",
+    Assistant = "assistant",
+    System = "system",
+    Developer = "developer",
+});
 /// Type tag, always `message`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -140,7 +143,9 @@ pub enum EasyInputMessageType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(EasyInputMessageType, Other, { Message = "message", });
+crate::wire::open_enum!(EasyInputMessageType, Other, {
+    Message = "message",
+});
 /// Anything that may appear in the `input` list of a request: a shorthand message, a full item, or
 /// a reference to an item stored earlier.
 ///
@@ -438,7 +443,10 @@ pub struct ItemReferenceParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ItemReferenceParam, extra, { r#type = "type", id = "id", });
+crate::wire::object!(ItemReferenceParam, extra, {
+    r#type = "type",
+    id = "id",
+});
 /// Type tag, always `item_reference`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -449,9 +457,9 @@ pub enum ItemReferenceParamType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ItemReferenceParamType, Other, { ItemReference = "item_reference", }
-);
+crate::wire::open_enum!(ItemReferenceParamType, Other, {
+    ItemReference = "item_reference",
+});
 /// A program item sent back as input, exactly as it was received.
 ///
 /// Tagged `type: "program"` on the wire.
@@ -468,10 +476,12 @@ pub struct ProgramItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ProgramItemParam, extra, tag "type" = "program", { id = "id", call_id = "call_id",
-    code = "code", fingerprint = "fingerprint", }
-);
+crate::wire::object!(ProgramItemParam, extra, tag "type" = "program", {
+    id = "id",
+    call_id = "call_id",
+    code = "code",
+    fingerprint = "fingerprint",
+});
 /// A program output sent back as input.
 ///
 /// Tagged `type: "program_output"` on the wire.
@@ -488,7 +498,9 @@ pub struct ProgramOutputItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ProgramOutputItemParam, extra, tag "type" = "program_output", { id = "id", call_id =
-    "call_id", result = "result", status = "status", }
-);
+crate::wire::object!(ProgramOutputItemParam, extra, tag "type" = "program_output", {
+    id = "id",
+    call_id = "call_id",
+    result = "result",
+    status = "status",
+});

@@ -18,10 +18,11 @@ pub struct AdditionalToolsItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    AdditionalToolsItemParam, extra, tag "type" = "additional_tools", { id = "id", role =
-    "role", tools = "tools", }
-);
+crate::wire::object!(AdditionalToolsItemParam, extra, tag "type" = "additional_tools", {
+    id = "id",
+    role = "role",
+    tools = "tools",
+});
 /// Who supplies the tools; only `developer` is accepted.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -32,9 +33,9 @@ pub enum AdditionalToolsItemParamRole {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    AdditionalToolsItemParamRole, Other, { Developer = "developer", }
-);
+crate::wire::open_enum!(AdditionalToolsItemParamRole, Other, {
+    Developer = "developer",
+});
 /// An apply_patch call sent back as input, for example when the conversation is not stored on the server.
 ///
 /// Tagged `type: "apply_patch_call"` on the wire.
@@ -54,10 +55,13 @@ pub struct ApplyPatchToolCallItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchToolCallItemParam, extra, tag "type" = "apply_patch_call", { id = "id",
-    call_id = "call_id", caller = "caller", status = "status", operation = "operation", }
-);
+crate::wire::object!(ApplyPatchToolCallItemParam, extra, tag "type" = "apply_patch_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    status = "status",
+    operation = "operation",
+});
 /// The result of applying a patch, sent by your code after an apply_patch call.
 ///
 /// Tagged `type: "apply_patch_call_output"` on the wire.
@@ -77,11 +81,13 @@ pub struct ApplyPatchToolCallOutputItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchToolCallOutputItemParam, extra, tag "type" = "apply_patch_call_output", {
-    id = "id", call_id = "call_id", caller = "caller", status = "status", output =
-    "output", }
-);
+crate::wire::object!(ApplyPatchToolCallOutputItemParam, extra, tag "type" = "apply_patch_call_output", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    status = "status",
+    output = "output",
+});
 /// A compaction item sent back as input, standing in for the conversation it condenses.
 ///
 /// Tagged `type: "compaction"` on the wire.
@@ -94,10 +100,10 @@ pub struct CompactionSummaryItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CompactionSummaryItemParam, extra, tag "type" = "compaction", { id = "id",
-    encrypted_content = "encrypted_content", }
-);
+crate::wire::object!(CompactionSummaryItemParam, extra, tag "type" = "compaction", {
+    id = "id",
+    encrypted_content = "encrypted_content",
+});
 /// What your code sends back after carrying out a computer call: a screenshot of the result.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
@@ -116,11 +122,13 @@ pub struct ComputerCallOutputItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerCallOutputItemParam, extra, tag "type" = "computer_call_output", { id = "id",
-    call_id = "call_id", output = "output", acknowledged_safety_checks =
-    "acknowledged_safety_checks", status = "status", }
-);
+crate::wire::object!(ComputerCallOutputItemParam, extra, tag "type" = "computer_call_output", {
+    id = "id",
+    call_id = "call_id",
+    output = "output",
+    acknowledged_safety_checks = "acknowledged_safety_checks",
+    status = "status",
+});
 /// What the client sends back after running a function the model called; `call_id` links it to the
 /// `FunctionToolCall` and `output` holds the result.
 ///
@@ -145,11 +153,15 @@ pub struct FunctionCallOutputItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionCallOutputItemParam, extra, tag "type" = "function_call_output", { id = "id",
-    call_id = "call_id", output = "output", name = "name", namespace = "namespace",
-    caller = "caller", status = "status", }
-);
+crate::wire::object!(FunctionCallOutputItemParam, extra, tag "type" = "function_call_output", {
+    id = "id",
+    call_id = "call_id",
+    output = "output",
+    name = "name",
+    namespace = "namespace",
+    caller = "caller",
+    status = "status",
+});
 /// The result: text, or a list of text, image and file parts.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -362,11 +374,14 @@ pub struct FunctionShellCallItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallItemParam, extra, tag "type" = "shell_call", { id = "id", call_id =
-    "call_id", caller = "caller", action = "action", status = "status", environment =
-    "environment", }
-);
+crate::wire::object!(FunctionShellCallItemParam, extra, tag "type" = "shell_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    action = "action",
+    status = "status",
+    environment = "environment",
+});
 /// Where the commands run: a local environment or an existing container.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -481,11 +496,14 @@ pub struct FunctionShellCallOutputItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutputItemParam, extra, tag "type" = "shell_call_output", { id =
-    "id", call_id = "call_id", caller = "caller", output = "output", status = "status",
-    max_output_length = "max_output_length", }
-);
+crate::wire::object!(FunctionShellCallOutputItemParam, extra, tag "type" = "shell_call_output", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    output = "output",
+    status = "status",
+    max_output_length = "max_output_length",
+});
 /// A message written by the user, system or developer, whose `content` is a list of input parts
 /// such as text, images or files.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -501,10 +519,12 @@ pub struct InputMessage {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputMessage, extra, { r#type = "type", role = "role", status = "status", content =
-    "content", }
-);
+crate::wire::object!(InputMessage, extra, {
+    r#type = "type",
+    role = "role",
+    status = "status",
+    content = "content",
+});
 /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -519,10 +539,11 @@ pub enum InputMessageRole {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    InputMessageRole, Other, { User = "user", System = "system", Developer = "developer",
-    }
-);
+crate::wire::open_enum!(InputMessageRole, Other, {
+    User = "user",
+    System = "system",
+    Developer = "developer",
+});
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -537,10 +558,11 @@ pub enum InputMessageStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    InputMessageStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(InputMessageStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Type tag, always `message`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -551,7 +573,9 @@ pub enum InputMessageType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(InputMessageType, Other, { Message = "message", });
+crate::wire::open_enum!(InputMessageType, Other, {
+    Message = "message",
+});
 /// A conversation item as a client supplies it: a message, a tool call made by the model, the
 /// output a client returns for such a call, a reasoning item, and similar; `type` selects the kind.
 ///
@@ -1105,11 +1129,12 @@ pub struct McpApprovalResponse {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpApprovalResponse, extra, tag "type" = "mcp_approval_response", { id = "id",
-    approval_request_id = "approval_request_id", approve = "approve", reason = "reason",
-    }
-);
+crate::wire::object!(McpApprovalResponse, extra, tag "type" = "mcp_approval_response", {
+    id = "id",
+    approval_request_id = "approval_request_id",
+    approve = "approve",
+    reason = "reason",
+});
 /// A tool search call sent back as input.
 ///
 /// Tagged `type: "tool_search_call"` on the wire.
@@ -1128,10 +1153,13 @@ pub struct ToolSearchCallItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolSearchCallItemParam, extra, tag "type" = "tool_search_call", { id = "id", call_id
-    = "call_id", execution = "execution", arguments = "arguments", status = "status", }
-);
+crate::wire::object!(ToolSearchCallItemParam, extra, tag "type" = "tool_search_call", {
+    id = "id",
+    call_id = "call_id",
+    execution = "execution",
+    arguments = "arguments",
+    status = "status",
+});
 /// The result of a tool search, sent as input (for example by your code, when it runs the search).
 ///
 /// Tagged `type: "tool_search_output"` on the wire.
@@ -1150,7 +1178,10 @@ pub struct ToolSearchOutputItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolSearchOutputItemParam, extra, tag "type" = "tool_search_output", { id = "id",
-    call_id = "call_id", execution = "execution", tools = "tools", status = "status", }
-);
+crate::wire::object!(ToolSearchOutputItemParam, extra, tag "type" = "tool_search_output", {
+    id = "id",
+    call_id = "call_id",
+    execution = "execution",
+    tools = "tools",
+    status = "status",
+});

@@ -23,11 +23,14 @@ pub struct CustomToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CustomToolCall, extra, tag "type" = "custom_tool_call", { id = "id", call_id =
-    "call_id", caller = "caller", namespace = "namespace", name = "name", input =
-    "input", }
-);
+crate::wire::object!(CustomToolCall, extra, tag "type" = "custom_tool_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    namespace = "namespace",
+    name = "name",
+    input = "input",
+});
 /// What your code sends back after running a custom tool.
 ///
 /// Tagged `type: "custom_tool_call_output"` on the wire.
@@ -45,10 +48,12 @@ pub struct CustomToolCallOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CustomToolCallOutput, extra, tag "type" = "custom_tool_call_output", { id = "id",
-    call_id = "call_id", caller = "caller", output = "output", }
-);
+crate::wire::object!(CustomToolCallOutput, extra, tag "type" = "custom_tool_call_output", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    output = "output",
+});
 /// The result: text, or a list of content parts (text, images, files).
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -150,11 +155,15 @@ pub struct FunctionToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionToolCall, extra, tag "type" = "function_call", { id = "id", call_id =
-    "call_id", caller = "caller", namespace = "namespace", name = "name", arguments =
-    "arguments", status = "status", }
-);
+crate::wire::object!(FunctionToolCall, extra, tag "type" = "function_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    namespace = "namespace",
+    name = "name",
+    arguments = "arguments",
+    status = "status",
+});
 /// What your code returned after running a function the model called.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
@@ -178,11 +187,15 @@ pub struct FunctionToolCallOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionToolCallOutput, extra, tag "type" = "function_call_output", { id = "id",
-    call_id = "call_id", name = "name", namespace = "namespace", caller = "caller",
-    output = "output", status = "status", }
-);
+crate::wire::object!(FunctionToolCallOutput, extra, tag "type" = "function_call_output", {
+    id = "id",
+    call_id = "call_id",
+    name = "name",
+    namespace = "namespace",
+    caller = "caller",
+    output = "output",
+    status = "status",
+});
 /// The result: text, or a list of text, image and file parts.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -273,10 +286,11 @@ pub enum FunctionToolCallOutputStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionToolCallOutputStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionToolCallOutputStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Progress of the call; filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -291,10 +305,11 @@ pub enum FunctionToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FunctionToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(FunctionToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// An item returned by compaction: a message, a tool call or its output, reasoning, a compaction
 /// item and so on; `type` selects the kind.
 ///
@@ -872,10 +887,13 @@ pub struct Message {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    Message, extra, tag "type" = "message", { id = "id", status = "status", role =
-    "role", content = "content", phase = "phase", }
-);
+crate::wire::object!(Message, extra, tag "type" = "message", {
+    id = "id",
+    status = "status",
+    role = "role",
+    content = "content",
+    phase = "phase",
+});
 /// One part of the message; `type` selects the kind.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.

@@ -16,10 +16,11 @@ pub struct AdditionalTools {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    AdditionalTools, extra, tag "type" = "additional_tools", { id = "id", role = "role",
-    tools = "tools", }
-);
+crate::wire::object!(AdditionalTools, extra, tag "type" = "additional_tools", {
+    id = "id",
+    role = "role",
+    tools = "tools",
+});
 /// The model asks your code to change files: create, delete or update one file with a diff.
 ///
 /// Tagged `type: "apply_patch_call"` on the wire.
@@ -41,11 +42,14 @@ pub struct ApplyPatchToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchToolCall, extra, tag "type" = "apply_patch_call", { id = "id", call_id =
-    "call_id", caller = "caller", status = "status", operation = "operation", created_by
-    = "created_by", }
-);
+crate::wire::object!(ApplyPatchToolCall, extra, tag "type" = "apply_patch_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    status = "status",
+    operation = "operation",
+    created_by = "created_by",
+});
 /// The file change to make.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -185,11 +189,14 @@ pub struct ApplyPatchToolCallOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchToolCallOutput, extra, tag "type" = "apply_patch_call_output", { id = "id",
-    call_id = "call_id", caller = "caller", status = "status", output = "output",
-    created_by = "created_by", }
-);
+crate::wire::object!(ApplyPatchToolCallOutput, extra, tag "type" = "apply_patch_call_output", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    status = "status",
+    output = "output",
+    created_by = "created_by",
+});
 /// The model runs code in a code interpreter container; the server executes it.
 ///
 /// Tagged `type: "code_interpreter_call"` on the wire.
@@ -209,11 +216,13 @@ pub struct CodeInterpreterToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CodeInterpreterToolCall, extra, tag "type" = "code_interpreter_call", { id = "id",
-    status = "status", container_id = "container_id", code = "code", outputs = "outputs",
-    }
-);
+crate::wire::object!(CodeInterpreterToolCall, extra, tag "type" = "code_interpreter_call", {
+    id = "id",
+    status = "status",
+    container_id = "container_id",
+    code = "code",
+    outputs = "outputs",
+});
 /// One output: printed logs or an image.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -323,11 +332,13 @@ pub enum CodeInterpreterToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    CodeInterpreterToolCallStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", Interpreting = "interpreting", Failed =
-    "failed", }
-);
+crate::wire::open_enum!(CodeInterpreterToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+    Interpreting = "interpreting",
+    Failed = "failed",
+});
 /// An item holding a compacted conversation, as produced by the compact operation; pass it back as
 /// input to continue from the compacted state.
 ///
@@ -343,10 +354,11 @@ pub struct CompactionBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CompactionBody, extra, tag "type" = "compaction", { id = "id", encrypted_content =
-    "encrypted_content", created_by = "created_by", }
-);
+crate::wire::object!(CompactionBody, extra, tag "type" = "compaction", {
+    id = "id",
+    encrypted_content = "encrypted_content",
+    created_by = "created_by",
+});
 /// The model asks your code to act on a computer (click, type, scroll and so on) and report back
 /// with a screenshot.
 ///
@@ -368,11 +380,14 @@ pub struct ComputerToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerToolCall, extra, tag "type" = "computer_call", { id = "id", call_id =
-    "call_id", action = "action", actions = "actions", pending_safety_checks =
-    "pending_safety_checks", status = "status", }
-);
+crate::wire::object!(ComputerToolCall, extra, tag "type" = "computer_call", {
+    id = "id",
+    call_id = "call_id",
+    action = "action",
+    actions = "actions",
+    pending_safety_checks = "pending_safety_checks",
+    status = "status",
+});
 /// A computer call output as stored by the server.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
@@ -393,11 +408,14 @@ pub struct ComputerToolCallOutputResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerToolCallOutputResource, extra, tag "type" = "computer_call_output", { id =
-    "id", call_id = "call_id", acknowledged_safety_checks = "acknowledged_safety_checks",
-    output = "output", status = "status", created_by = "created_by", }
-);
+crate::wire::object!(ComputerToolCallOutputResource, extra, tag "type" = "computer_call_output", {
+    id = "id",
+    call_id = "call_id",
+    acknowledged_safety_checks = "acknowledged_safety_checks",
+    output = "output",
+    status = "status",
+    created_by = "created_by",
+});
 /// Progress of the call; filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -412,10 +430,11 @@ pub enum ComputerToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ComputerToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(ComputerToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// A custom tool output as stored by the server.
 ///
 /// Tagged `type: "custom_tool_call_output"` on the wire.
@@ -437,11 +456,14 @@ pub struct CustomToolCallOutputResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CustomToolCallOutputResource, extra, tag "type" = "custom_tool_call_output", { id =
-    "id", call_id = "call_id", caller = "caller", output = "output", status = "status",
-    created_by = "created_by", }
-);
+crate::wire::object!(CustomToolCallOutputResource, extra, tag "type" = "custom_tool_call_output", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    output = "output",
+    status = "status",
+    created_by = "created_by",
+});
 /// The result: text, or a list of content parts (text, images, files).
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -543,11 +565,16 @@ pub struct CustomToolCallResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CustomToolCallResource, extra, tag "type" = "custom_tool_call", { id = "id", call_id
-    = "call_id", caller = "caller", namespace = "namespace", name = "name", input =
-    "input", status = "status", created_by = "created_by", }
-);
+crate::wire::object!(CustomToolCallResource, extra, tag "type" = "custom_tool_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    namespace = "namespace",
+    name = "name",
+    input = "input",
+    status = "status",
+    created_by = "created_by",
+});
 /// A search through your vector stores that the server ran for the model, with its results.
 ///
 /// Tagged `type: "file_search_call"` on the wire.
@@ -564,10 +591,12 @@ pub struct FileSearchToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FileSearchToolCall, extra, tag "type" = "file_search_call", { id = "id", status =
-    "status", queries = "queries", results = "results", }
-);
+crate::wire::object!(FileSearchToolCall, extra, tag "type" = "file_search_call", {
+    id = "id",
+    status = "status",
+    queries = "queries",
+    results = "results",
+});
 /// One match found by the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileSearchToolCallResultsItem {
@@ -584,10 +613,13 @@ pub struct FileSearchToolCallResultsItem {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FileSearchToolCallResultsItem, extra, { file_id = "file_id", text = "text", filename
-    = "filename", attributes = "attributes", score = "score", }
-);
+crate::wire::object!(FileSearchToolCallResultsItem, extra, {
+    file_id = "file_id",
+    text = "text",
+    filename = "filename",
+    attributes = "attributes",
+    score = "score",
+});
 /// Progress of the search: `in_progress`, `searching`, `completed`, `incomplete` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -606,10 +638,13 @@ pub enum FileSearchToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    FileSearchToolCallStatus, Other, { InProgress = "in_progress", Searching =
-    "searching", Completed = "completed", Incomplete = "incomplete", Failed = "failed", }
-);
+crate::wire::open_enum!(FileSearchToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Searching = "searching",
+    Completed = "completed",
+    Incomplete = "incomplete",
+    Failed = "failed",
+});
 /// The model asks for one or more shell commands to be run, in a hosted container or in your own environment.
 ///
 /// Tagged `type: "shell_call"` on the wire.
@@ -633,11 +668,15 @@ pub struct FunctionShellCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCall, extra, tag "type" = "shell_call", { id = "id", call_id =
-    "call_id", caller = "caller", action = "action", status = "status", environment =
-    "environment", created_by = "created_by", }
-);
+crate::wire::object!(FunctionShellCall, extra, tag "type" = "shell_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    action = "action",
+    status = "status",
+    environment = "environment",
+    created_by = "created_by",
+});
 /// Where the commands run: a local environment or an existing container.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -754,11 +793,15 @@ pub struct FunctionShellCallOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellCallOutput, extra, tag "type" = "shell_call_output", { id = "id",
-    call_id = "call_id", caller = "caller", status = "status", output = "output",
-    max_output_length = "max_output_length", created_by = "created_by", }
-);
+crate::wire::object!(FunctionShellCallOutput, extra, tag "type" = "shell_call_output", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    status = "status",
+    output = "output",
+    max_output_length = "max_output_length",
+    created_by = "created_by",
+});
 /// A function output as stored by the server.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
@@ -784,11 +827,16 @@ pub struct FunctionToolCallOutputResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionToolCallOutputResource, extra, tag "type" = "function_call_output", { id =
-    "id", call_id = "call_id", name = "name", namespace = "namespace", caller = "caller",
-    output = "output", status = "status", created_by = "created_by", }
-);
+crate::wire::object!(FunctionToolCallOutputResource, extra, tag "type" = "function_call_output", {
+    id = "id",
+    call_id = "call_id",
+    name = "name",
+    namespace = "namespace",
+    caller = "caller",
+    output = "output",
+    status = "status",
+    created_by = "created_by",
+});
 /// The result: text, or a list of text, image and file parts.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -891,11 +939,16 @@ pub struct FunctionToolCallResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionToolCallResource, extra, tag "type" = "function_call", { id = "id", call_id =
-    "call_id", caller = "caller", namespace = "namespace", name = "name", arguments =
-    "arguments", status = "status", created_by = "created_by", }
-);
+crate::wire::object!(FunctionToolCallResource, extra, tag "type" = "function_call", {
+    id = "id",
+    call_id = "call_id",
+    caller = "caller",
+    namespace = "namespace",
+    name = "name",
+    arguments = "arguments",
+    status = "status",
+    created_by = "created_by",
+});
 /// An image the server generated or edited for the model.
 ///
 /// Tagged `type: "image_generation_call"` on the wire.
@@ -910,10 +963,11 @@ pub struct ImageGenToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ImageGenToolCall, extra, tag "type" = "image_generation_call", { id = "id", status =
-    "status", result = "result", }
-);
+crate::wire::object!(ImageGenToolCall, extra, tag "type" = "image_generation_call", {
+    id = "id",
+    status = "status",
+    result = "result",
+});
 /// Progress of the call: `in_progress`, `generating`, `completed` or `failed`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -930,10 +984,12 @@ pub enum ImageGenToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageGenToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Generating = "generating", Failed = "failed", }
-);
+crate::wire::open_enum!(ImageGenToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Generating = "generating",
+    Failed = "failed",
+});
 /// An input message as stored by the server, with its ID.
 ///
 /// Tagged `type: "message"` on the wire.
@@ -950,10 +1006,12 @@ pub struct InputMessageResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    InputMessageResource, extra, tag "type" = "message", { role = "role", status =
-    "status", content = "content", id = "id", }
-);
+crate::wire::object!(InputMessageResource, extra, tag "type" = "message", {
+    role = "role",
+    status = "status",
+    content = "content",
+    id = "id",
+});
 /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -968,10 +1026,11 @@ pub enum InputMessageResourceRole {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    InputMessageResourceRole, Other, { User = "user", System = "system", Developer =
-    "developer", }
-);
+crate::wire::open_enum!(InputMessageResourceRole, Other, {
+    User = "user",
+    System = "system",
+    Developer = "developer",
+});
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -986,10 +1045,11 @@ pub enum InputMessageResourceStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    InputMessageResourceStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(InputMessageResourceStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// A conversation item as the server stores and returns it, for example in input item listings;
 /// unlike `Item`, the variants always carry a server-assigned `id`.
 ///
@@ -1602,10 +1662,12 @@ pub struct LocalShellToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    LocalShellToolCall, extra, tag "type" = "local_shell_call", { id = "id", call_id =
-    "call_id", action = "action", status = "status", }
-);
+crate::wire::object!(LocalShellToolCall, extra, tag "type" = "local_shell_call", {
+    id = "id",
+    call_id = "call_id",
+    action = "action",
+    status = "status",
+});
 /// What a local shell command printed, as reported by your code.
 ///
 /// Tagged `type: "local_shell_call_output"` on the wire.
@@ -1620,10 +1682,11 @@ pub struct LocalShellToolCallOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    LocalShellToolCallOutput, extra, tag "type" = "local_shell_call_output", { id = "id",
-    output = "output", status = "status", }
-);
+crate::wire::object!(LocalShellToolCallOutput, extra, tag "type" = "local_shell_call_output", {
+    id = "id",
+    output = "output",
+    status = "status",
+});
 /// Progress of the item: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1638,10 +1701,11 @@ pub enum LocalShellToolCallOutputStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    LocalShellToolCallOutputStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(LocalShellToolCallOutputStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// Progress of the call: `in_progress`, `completed` or `incomplete`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1656,10 +1720,11 @@ pub enum LocalShellToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    LocalShellToolCallStatus, Other, { InProgress = "in_progress", Completed =
-    "completed", Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(LocalShellToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// The server asks you to approve a tool call on an MCP server before it runs.
 ///
 /// Tagged `type: "mcp_approval_request"` on the wire.
@@ -1676,10 +1741,12 @@ pub struct McpApprovalRequest {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpApprovalRequest, extra, tag "type" = "mcp_approval_request", { id = "id",
-    server_label = "server_label", name = "name", arguments = "arguments", }
-);
+crate::wire::object!(McpApprovalRequest, extra, tag "type" = "mcp_approval_request", {
+    id = "id",
+    server_label = "server_label",
+    name = "name",
+    arguments = "arguments",
+});
 /// An answer to an MCP approval request, as stored by the server.
 ///
 /// Tagged `type: "mcp_approval_response"` on the wire.
@@ -1696,11 +1763,12 @@ pub struct McpApprovalResponseResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpApprovalResponseResource, extra, tag "type" = "mcp_approval_response", { id =
-    "id", approval_request_id = "approval_request_id", approve = "approve", reason =
-    "reason", }
-);
+crate::wire::object!(McpApprovalResponseResource, extra, tag "type" = "mcp_approval_response", {
+    id = "id",
+    approval_request_id = "approval_request_id",
+    approve = "approve",
+    reason = "reason",
+});
 /// The tools an MCP server offers, as the server found when it asked.
 ///
 /// Tagged `type: "mcp_list_tools"` on the wire.
@@ -1717,10 +1785,12 @@ pub struct McpListTools {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpListTools, extra, tag "type" = "mcp_list_tools", { id = "id", server_label =
-    "server_label", tools = "tools", error = "error", }
-);
+crate::wire::object!(McpListTools, extra, tag "type" = "mcp_list_tools", {
+    id = "id",
+    server_label = "server_label",
+    tools = "tools",
+    error = "error",
+});
 /// The server invoked a tool of an MCP server on the model's behalf; holds the arguments and the result.
 ///
 /// Tagged `type: "mcp_call"` on the wire.
@@ -1746,11 +1816,16 @@ pub struct McpToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpToolCall, extra, tag "type" = "mcp_call", { id = "id", server_label =
-    "server_label", name = "name", arguments = "arguments", output = "output", error =
-    "error", status = "status", approval_request_id = "approval_request_id", }
-);
+crate::wire::object!(McpToolCall, extra, tag "type" = "mcp_call", {
+    id = "id",
+    server_label = "server_label",
+    name = "name",
+    arguments = "arguments",
+    output = "output",
+    error = "error",
+    status = "status",
+    approval_request_id = "approval_request_id",
+});
 /// A message the assistant produced; its `content` holds text parts (with any annotations) or
 /// refusals, and `status` tells whether it is still being written.
 ///
@@ -1770,10 +1845,13 @@ pub struct OutputMessage {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    OutputMessage, extra, tag "type" = "message", { id = "id", role = "role", content =
-    "content", phase = "phase", status = "status", }
-);
+crate::wire::object!(OutputMessage, extra, tag "type" = "message", {
+    id = "id",
+    role = "role",
+    content = "content",
+    phase = "phase",
+    status = "status",
+});
 /// Always `assistant`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1784,7 +1862,9 @@ pub enum OutputMessageRole {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(OutputMessageRole, Other, { Assistant = "assistant", });
+crate::wire::open_enum!(OutputMessageRole, Other, {
+    Assistant = "assistant",
+});
 /// Progress of the message (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1799,10 +1879,11 @@ pub enum OutputMessageStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    OutputMessageStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(OutputMessageStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// A program (JavaScript) the model wrote to call tools through programmatic tool calling.
 ///
 /// Tagged `type: "program"` on the wire.
@@ -1819,10 +1900,12 @@ pub struct Program {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    Program, extra, tag "type" = "program", { id = "id", call_id = "call_id", code =
-    "code", fingerprint = "fingerprint", }
-);
+crate::wire::object!(Program, extra, tag "type" = "program", {
+    id = "id",
+    call_id = "call_id",
+    code = "code",
+    fingerprint = "fingerprint",
+});
 /// What a program from programmatic tool calling produced.
 ///
 /// Tagged `type: "program_output"` on the wire.
@@ -1839,10 +1922,12 @@ pub struct ProgramOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ProgramOutput, extra, tag "type" = "program_output", { id = "id", call_id =
-    "call_id", result = "result", status = "status", }
-);
+crate::wire::object!(ProgramOutput, extra, tag "type" = "program_output", {
+    id = "id",
+    call_id = "call_id",
+    result = "result",
+    status = "status",
+});
 /// The model's thinking before it answered: an optional readable `summary`, optional reasoning
 /// `content`, and `encrypted_content` that can be passed back so a later turn can continue from it.
 ///
@@ -1864,10 +1949,13 @@ pub struct ReasoningItem {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ReasoningItem, extra, tag "type" = "reasoning", { id = "id", encrypted_content =
-    "encrypted_content", summary = "summary", content = "content", status = "status", }
-);
+crate::wire::object!(ReasoningItem, extra, tag "type" = "reasoning", {
+    id = "id",
+    encrypted_content = "encrypted_content",
+    summary = "summary",
+    content = "content",
+    status = "status",
+});
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1882,10 +1970,11 @@ pub enum ReasoningItemStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ReasoningItemStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(ReasoningItemStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+});
 /// The model searches for deferred tools to load.
 ///
 /// Tagged `type: "tool_search_call"` on the wire.
@@ -1906,11 +1995,14 @@ pub struct ToolSearchCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolSearchCall, extra, tag "type" = "tool_search_call", { id = "id", call_id =
-    "call_id", execution = "execution", arguments = "arguments", status = "status",
-    created_by = "created_by", }
-);
+crate::wire::object!(ToolSearchCall, extra, tag "type" = "tool_search_call", {
+    id = "id",
+    call_id = "call_id",
+    execution = "execution",
+    arguments = "arguments",
+    status = "status",
+    created_by = "created_by",
+});
 /// The tools found by a tool search, now available to the model.
 ///
 /// Tagged `type: "tool_search_output"` on the wire.
@@ -1931,11 +2023,14 @@ pub struct ToolSearchOutput {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolSearchOutput, extra, tag "type" = "tool_search_output", { id = "id", call_id =
-    "call_id", execution = "execution", tools = "tools", status = "status", created_by =
-    "created_by", }
-);
+crate::wire::object!(ToolSearchOutput, extra, tag "type" = "tool_search_output", {
+    id = "id",
+    call_id = "call_id",
+    execution = "execution",
+    tools = "tools",
+    status = "status",
+    created_by = "created_by",
+});
 /// A web search that the server ran for the model.
 ///
 /// Tagged `type: "web_search_call"` on the wire.
@@ -1950,10 +2045,11 @@ pub struct WebSearchToolCall {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchToolCall, extra, tag "type" = "web_search_call", { id = "id", status =
-    "status", action = "action", }
-);
+crate::wire::object!(WebSearchToolCall, extra, tag "type" = "web_search_call", {
+    id = "id",
+    status = "status",
+    action = "action",
+});
 /// What the model did: search, open a page, or find text in a page.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -2077,7 +2173,9 @@ pub enum WebSearchToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    WebSearchToolCallStatus, Other, { InProgress = "in_progress", Searching =
-    "searching", Completed = "completed", Failed = "failed", }
-);
+crate::wire::open_enum!(WebSearchToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Searching = "searching",
+    Completed = "completed",
+    Failed = "failed",
+});

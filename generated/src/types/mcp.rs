@@ -16,10 +16,12 @@ pub struct McpListToolsTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpListToolsTool, extra, { name = "name", description = "description", input_schema =
-    "input_schema", annotations = "annotations", }
-);
+crate::wire::object!(McpListToolsTool, extra, {
+    name = "name",
+    description = "description",
+    input_schema = "input_schema",
+    annotations = "annotations",
+});
 /// The MCP server broke the protocol.
 ///
 /// Tagged `type: "mcp_protocol_error"` on the wire.
@@ -32,10 +34,10 @@ pub struct McpProtocolError {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpProtocolError, extra, tag "type" = "mcp_protocol_error", { code = "code", message
-    = "message", }
-);
+crate::wire::object!(McpProtocolError, extra, tag "type" = "mcp_protocol_error", {
+    code = "code",
+    message = "message",
+});
 /// Why an MCP tool call failed: a protocol error, an error of the tool itself, or an HTTP error.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -163,10 +165,13 @@ pub enum McpToolCallStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    McpToolCallStatus, Other, { InProgress = "in_progress", Completed = "completed",
-    Incomplete = "incomplete", Calling = "calling", Failed = "failed", }
-);
+crate::wire::open_enum!(McpToolCallStatus, Other, {
+    InProgress = "in_progress",
+    Completed = "completed",
+    Incomplete = "incomplete",
+    Calling = "calling",
+    Failed = "failed",
+});
 /// The MCP tool itself reported an error.
 ///
 /// Tagged `type: "mcp_tool_execution_error"` on the wire.
@@ -177,10 +182,9 @@ pub struct McpToolExecutionError {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpToolExecutionError, extra, tag "type" = "mcp_tool_execution_error", { content =
-    "content", }
-);
+crate::wire::object!(McpToolExecutionError, extra, tag "type" = "mcp_tool_execution_error", {
+    content = "content",
+});
 /// Picks MCP tools by name or by whether they only read data.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpToolFilter {
@@ -191,6 +195,7 @@ pub struct McpToolFilter {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpToolFilter, extra, { tool_names = "tool_names", read_only = "read_only", }
-);
+crate::wire::object!(McpToolFilter, extra, {
+    tool_names = "tool_names",
+    read_only = "read_only",
+});

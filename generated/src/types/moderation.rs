@@ -12,7 +12,10 @@ pub struct Moderation {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(Moderation, extra, { input = "input", output = "output", });
+crate::wire::object!(Moderation, extra, {
+    input = "input",
+    output = "output",
+});
 /// How moderation treats one side (input or output) of a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationConfigParam {
@@ -21,7 +24,9 @@ pub struct ModerationConfigParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ModerationConfigParam, extra, { mode = "mode", });
+crate::wire::object!(ModerationConfigParam, extra, {
+    mode = "mode",
+});
 /// Moderation could not be carried out for this side of the response.
 ///
 /// Tagged `type: "error"` on the wire.
@@ -34,10 +39,10 @@ pub struct ModerationErrorBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ModerationErrorBody, extra, tag "type" = "error", { code = "code", message =
-    "message", }
-);
+crate::wire::object!(ModerationErrorBody, extra, tag "type" = "error", {
+    code = "code",
+    message = "message",
+});
 /// Result (or error) of moderating the input.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -143,7 +148,10 @@ pub enum ModerationInputType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(ModerationInputType, Other, { Text = "text", Image = "image", });
+crate::wire::open_enum!(ModerationInputType, Other, {
+    Text = "text",
+    Image = "image",
+});
 /// What moderation does: `score` only reports category scores, `block` also stops flagged content.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -156,7 +164,10 @@ pub enum ModerationMode {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(ModerationMode, Other, { Score = "score", Block = "block", });
+crate::wire::open_enum!(ModerationMode, Other, {
+    Score = "score",
+    Block = "block",
+});
 /// Result (or error) of moderating the output.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -260,7 +271,10 @@ pub struct ModerationParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ModerationParam, extra, { model = "model", policy = "policy", });
+crate::wire::object!(ModerationParam, extra, {
+    model = "model",
+    policy = "policy",
+});
 /// Moderation settings, separately for the input and the output of a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationPolicyParam {
@@ -271,9 +285,10 @@ pub struct ModerationPolicyParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ModerationPolicyParam, extra, { input = "input", output = "output", }
-);
+crate::wire::object!(ModerationPolicyParam, extra, {
+    input = "input",
+    output = "output",
+});
 /// Moderation scores for one side (input or output) of a response.
 ///
 /// Tagged `type: "moderation_result"` on the wire.
@@ -294,8 +309,10 @@ pub struct ModerationResultBody {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ModerationResultBody, extra, tag "type" = "moderation_result", { model = "model",
-    flagged = "flagged", categories = "categories", category_scores = "category_scores",
-    category_applied_input_types = "category_applied_input_types", }
-);
+crate::wire::object!(ModerationResultBody, extra, tag "type" = "moderation_result", {
+    model = "model",
+    flagged = "flagged",
+    categories = "categories",
+    category_scores = "category_scores",
+    category_applied_input_types = "category_applied_input_types",
+});

@@ -14,9 +14,11 @@ pub struct Prompt {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    Prompt, extra, { id = "id", version = "version", variables = "variables", }
-);
+crate::wire::object!(Prompt, extra, {
+    id = "id",
+    version = "version",
+    variables = "variables",
+});
 /// A cache breakpoint placed on a content block: the prompt prefix ending exactly here can be
 /// reused. Its lifetime follows `prompt_cache_options.ttl`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28,7 +30,9 @@ pub struct PromptCacheBreakpointConfig {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(PromptCacheBreakpointConfig, extra, { mode = "mode", });
+crate::wire::object!(PromptCacheBreakpointConfig, extra, {
+    mode = "mode",
+});
 /// Breakpoint kind, always `explicit`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -39,9 +43,9 @@ pub enum PromptCacheBreakpointConfigMode {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    PromptCacheBreakpointConfigMode, Other, { Explicit = "explicit", }
-);
+crate::wire::open_enum!(PromptCacheBreakpointConfigMode, Other, {
+    Explicit = "explicit",
+});
 /// Put on a content block to say that a cacheable prompt prefix ends exactly there; it is kept for
 /// the time set in `prompt_cache_options.ttl`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -53,7 +57,9 @@ pub struct PromptCacheBreakpointParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(PromptCacheBreakpointParam, extra, { mode = "mode", });
+crate::wire::object!(PromptCacheBreakpointParam, extra, {
+    mode = "mode",
+});
 /// Breakpoint kind, always `explicit`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -64,9 +70,9 @@ pub enum PromptCacheBreakpointParamMode {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    PromptCacheBreakpointParamMode, Other, { Explicit = "explicit", }
-);
+crate::wire::open_enum!(PromptCacheBreakpointParamMode, Other, {
+    Explicit = "explicit",
+});
 /// Whether the server adds a cache breakpoint of its own (`implicit`) or relies only on the ones
 /// marked in the request (`explicit`).
 ///
@@ -80,9 +86,10 @@ pub enum PromptCacheModeEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    PromptCacheModeEnum, Other, { Implicit = "implicit", Explicit = "explicit", }
-);
+crate::wire::open_enum!(PromptCacheModeEnum, Other, {
+    Implicit = "implicit",
+    Explicit = "explicit",
+});
 /// The prompt caching settings that were in effect for a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptCacheOptions {
@@ -93,7 +100,10 @@ pub struct PromptCacheOptions {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(PromptCacheOptions, extra, { ttl = "ttl", mode = "mode", });
+crate::wire::object!(PromptCacheOptions, extra, {
+    ttl = "ttl",
+    mode = "mode",
+});
 /// Prompt caching settings for newer models (`gpt-5.6` onward). By default the server picks one
 /// breakpoint itself; more can be marked on content blocks with `prompt_cache_breakpoint`, up to
 /// four written per request.
@@ -107,7 +117,10 @@ pub struct PromptCacheOptionsParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(PromptCacheOptionsParam, extra, { ttl = "ttl", mode = "mode", });
+crate::wire::object!(PromptCacheOptionsParam, extra, {
+    ttl = "ttl",
+    mode = "mode",
+});
 /// Upper bound on how long cached prompt prefixes are kept: `in_memory` or `24h`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -120,9 +133,10 @@ pub enum PromptCacheRetentionEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    PromptCacheRetentionEnum, Other, { InMemory = "in_memory", V24h = "24h", }
-);
+crate::wire::open_enum!(PromptCacheRetentionEnum, Other, {
+    InMemory = "in_memory",
+    V24h = "24h",
+});
 /// Minimum lifetime of a prompt cache breakpoint; `30m` is the only value so far.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -133,4 +147,6 @@ pub enum PromptCacheTtlEnum {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(PromptCacheTtlEnum, Other, { V30m = "30m", });
+crate::wire::open_enum!(PromptCacheTtlEnum, Other, {
+    V30m = "30m",
+});

@@ -88,21 +88,42 @@ pub struct Response {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    Response, extra, { metadata = "metadata", top_logprobs = "top_logprobs", temperature
-    = "temperature", top_p = "top_p", user = "user", safety_identifier =
-    "safety_identifier", prompt_cache_key = "prompt_cache_key", prompt_cache_retention =
-    "prompt_cache_retention", previous_response_id = "previous_response_id", model =
-    "model", background = "background", max_tool_calls = "max_tool_calls", text = "text",
-    tools = "tools", tool_choice = "tool_choice", prompt = "prompt", service_tier =
-    "service_tier", truncation = "truncation", id = "id", object = "object", status =
-    "status", created_at = "created_at", completed_at = "completed_at", error = "error",
-    incomplete_details = "incomplete_details", output = "output", reasoning =
-    "reasoning", instructions = "instructions", usage = "usage", prompt_cache_options =
-    "prompt_cache_options", moderation = "moderation", parallel_tool_calls =
-    "parallel_tool_calls", conversation = "conversation", max_output_tokens =
-    "max_output_tokens", }
-);
+crate::wire::object!(Response, extra, {
+    metadata = "metadata",
+    top_logprobs = "top_logprobs",
+    temperature = "temperature",
+    top_p = "top_p",
+    user = "user",
+    safety_identifier = "safety_identifier",
+    prompt_cache_key = "prompt_cache_key",
+    prompt_cache_retention = "prompt_cache_retention",
+    previous_response_id = "previous_response_id",
+    model = "model",
+    background = "background",
+    max_tool_calls = "max_tool_calls",
+    text = "text",
+    tools = "tools",
+    tool_choice = "tool_choice",
+    prompt = "prompt",
+    service_tier = "service_tier",
+    truncation = "truncation",
+    id = "id",
+    object = "object",
+    status = "status",
+    created_at = "created_at",
+    completed_at = "completed_at",
+    error = "error",
+    incomplete_details = "incomplete_details",
+    output = "output",
+    reasoning = "reasoning",
+    instructions = "instructions",
+    usage = "usage",
+    prompt_cache_options = "prompt_cache_options",
+    moderation = "moderation",
+    parallel_tool_calls = "parallel_tool_calls",
+    conversation = "conversation",
+    max_output_tokens = "max_output_tokens",
+});
 /// The conversation a response was recorded in; its input and output items were appended there.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseConversation {
@@ -111,7 +132,9 @@ pub struct ResponseConversation {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ResponseConversation, extra, { id = "id", });
+crate::wire::object!(ResponseConversation, extra, {
+    id = "id",
+});
 /// Error reported when the model could not produce a response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseError {
@@ -122,7 +145,10 @@ pub struct ResponseError {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ResponseError, extra, { code = "code", message = "message", });
+crate::wire::object!(ResponseError, extra, {
+    code = "code",
+    message = "message",
+});
 /// Why the model could not produce a response, such as `server_error`, `rate_limit_exceeded`,
 /// `invalid_prompt` or one of several image problems (`invalid_image_url`, `image_too_large`, ...).
 ///
@@ -172,20 +198,28 @@ pub enum ResponseErrorCode {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ResponseErrorCode, Other, { ServerError = "server_error", RateLimitExceeded =
-    "rate_limit_exceeded", InvalidPrompt = "invalid_prompt", DataResidencyMismatch =
-    "data_residency_mismatch", BioPolicy = "bio_policy", VectorStoreTimeout =
-    "vector_store_timeout", InvalidImage = "invalid_image", InvalidImageFormat =
-    "invalid_image_format", InvalidBase64Image = "invalid_base64_image", InvalidImageUrl
-    = "invalid_image_url", ImageTooLarge = "image_too_large", ImageTooSmall =
-    "image_too_small", ImageParseError = "image_parse_error", ImageContentPolicyViolation
-    = "image_content_policy_violation", InvalidImageMode = "invalid_image_mode",
-    ImageFileTooLarge = "image_file_too_large", UnsupportedImageMediaType =
-    "unsupported_image_media_type", EmptyImageFile = "empty_image_file",
-    FailedToDownloadImage = "failed_to_download_image", ImageFileNotFound =
-    "image_file_not_found", }
-);
+crate::wire::open_enum!(ResponseErrorCode, Other, {
+    ServerError = "server_error",
+    RateLimitExceeded = "rate_limit_exceeded",
+    InvalidPrompt = "invalid_prompt",
+    DataResidencyMismatch = "data_residency_mismatch",
+    BioPolicy = "bio_policy",
+    VectorStoreTimeout = "vector_store_timeout",
+    InvalidImage = "invalid_image",
+    InvalidImageFormat = "invalid_image_format",
+    InvalidBase64Image = "invalid_base64_image",
+    InvalidImageUrl = "invalid_image_url",
+    ImageTooLarge = "image_too_large",
+    ImageTooSmall = "image_too_small",
+    ImageParseError = "image_parse_error",
+    ImageContentPolicyViolation = "image_content_policy_violation",
+    InvalidImageMode = "invalid_image_mode",
+    ImageFileTooLarge = "image_file_too_large",
+    UnsupportedImageMediaType = "unsupported_image_media_type",
+    EmptyImageFile = "empty_image_file",
+    FailedToDownloadImage = "failed_to_download_image",
+    ImageFileNotFound = "image_file_not_found",
+});
 /// Older JSON mode: the output is valid JSON, but not checked against a schema. Prefer
 /// `json_schema` where the model supports it, and tell the model in a message to answer in JSON.
 ///
@@ -195,7 +229,8 @@ pub struct ResponseFormatJsonObject {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ResponseFormatJsonObject, extra, tag "type" = "json_object", {});
+crate::wire::object!(ResponseFormatJsonObject, extra, tag "type" = "json_object", {
+});
 /// A JSON Schema, as a JSON object, that the model's output must satisfy.
 pub type ResponseFormatJsonSchemaSchema = serde_json::Map<String, serde_json::Value>;
 /// Plain text output, the default format.
@@ -206,7 +241,8 @@ pub struct ResponseFormatText {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ResponseFormatText, extra, tag "type" = "text", {});
+crate::wire::object!(ResponseFormatText, extra, tag "type" = "text", {
+});
 /// Reason a response stopped before finishing.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseIncompleteDetails {
@@ -215,7 +251,9 @@ pub struct ResponseIncompleteDetails {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ResponseIncompleteDetails, extra, { reason = "reason", });
+crate::wire::object!(ResponseIncompleteDetails, extra, {
+    reason = "reason",
+});
 /// What cut the response short: the output token limit or the content filter.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -228,10 +266,10 @@ pub enum ResponseIncompleteDetailsReason {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ResponseIncompleteDetailsReason, Other, { MaxOutputTokens = "max_output_tokens",
-    ContentFilter = "content_filter", }
-);
+crate::wire::open_enum!(ResponseIncompleteDetailsReason, Other, {
+    MaxOutputTokens = "max_output_tokens",
+    ContentFilter = "content_filter",
+});
 /// Instructions as one text, or as a list of input items.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -325,10 +363,13 @@ pub struct ResponseItemList {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseItemList, extra, { object = "object", data = "data", has_more = "has_more",
-    first_id = "first_id", last_id = "last_id", }
-);
+crate::wire::object!(ResponseItemList, extra, {
+    object = "object",
+    data = "data",
+    has_more = "has_more",
+    first_id = "first_id",
+    last_id = "last_id",
+});
 /// Object kind, always `list`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -339,7 +380,9 @@ pub enum ResponseItemListObject {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(ResponseItemListObject, Other, { List = "list", });
+crate::wire::open_enum!(ResponseItemListObject, Other, {
+    List = "list",
+});
 /// Log probability of a generated token (closer to 0 means the model was more confident), with the
 /// most likely alternatives.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -353,10 +396,11 @@ pub struct ResponseLogProb {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseLogProb, extra, { token = "token", logprob = "logprob", top_logprobs =
-    "top_logprobs", }
-);
+crate::wire::object!(ResponseLogProb, extra, {
+    token = "token",
+    logprob = "logprob",
+    top_logprobs = "top_logprobs",
+});
 /// An alternative token with its log probability.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseLogProbTopLogprobsItem {
@@ -367,9 +411,10 @@ pub struct ResponseLogProbTopLogprobsItem {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseLogProbTopLogprobsItem, extra, { token = "token", logprob = "logprob", }
-);
+crate::wire::object!(ResponseLogProbTopLogprobsItem, extra, {
+    token = "token",
+    logprob = "logprob",
+});
 /// Always `response` for this object.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -380,7 +425,9 @@ pub enum ResponseObject {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(ResponseObject, Other, { Response = "response", });
+crate::wire::open_enum!(ResponseObject, Other, {
+    Response = "response",
+});
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
 ///
@@ -394,9 +441,10 @@ pub enum ResponsePromptCacheRetention {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ResponsePromptCacheRetention, Other, { InMemory = "in_memory", V24h = "24h", }
-);
+crate::wire::open_enum!(ResponsePromptCacheRetention, Other, {
+    InMemory = "in_memory",
+    V24h = "24h",
+});
 /// Values for a prompt template's variables, keyed by variable name: text, or an input text, image
 /// or file part; may be null.
 pub type ResponsePromptVariables = std::collections::BTreeMap<
@@ -559,11 +607,16 @@ pub struct ResponseProperties {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseProperties, extra, { previous_response_id = "previous_response_id", model =
-    "model", background = "background", max_tool_calls = "max_tool_calls", text = "text",
-    tools = "tools", tool_choice = "tool_choice", prompt = "prompt", }
-);
+crate::wire::object!(ResponseProperties, extra, {
+    previous_response_id = "previous_response_id",
+    model = "model",
+    background = "background",
+    max_tool_calls = "max_tool_calls",
+    text = "text",
+    tools = "tools",
+    tool_choice = "tool_choice",
+    prompt = "prompt",
+});
 /// Where the response is in its life: queued, in progress, completed, failed, cancelled or incomplete.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -584,11 +637,14 @@ pub enum ResponseStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ResponseStatus, Other, { Completed = "completed", Failed = "failed", InProgress =
-    "in_progress", Cancelled = "cancelled", Queued = "queued", Incomplete = "incomplete",
-    }
-);
+crate::wire::open_enum!(ResponseStatus, Other, {
+    Completed = "completed",
+    Failed = "failed",
+    InProgress = "in_progress",
+    Cancelled = "cancelled",
+    Queued = "queued",
+    Incomplete = "incomplete",
+});
 /// Options that only apply when `stream` is true.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseStreamOptions {
@@ -599,9 +655,9 @@ pub struct ResponseStreamOptions {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseStreamOptions, extra, { include_obfuscation = "include_obfuscation", }
-);
+crate::wire::object!(ResponseStreamOptions, extra, {
+    include_obfuscation = "include_obfuscation",
+});
 /// How the model should shape text output: plain text or structured JSON, and how wordy it should be.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseTextParam {
@@ -612,9 +668,10 @@ pub struct ResponseTextParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseTextParam, extra, { format = "format", verbosity = "verbosity", }
-);
+crate::wire::object!(ResponseTextParam, extra, {
+    format = "format",
+    verbosity = "verbosity",
+});
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default) fails
 /// the request with a 400 error instead.
 ///
@@ -628,9 +685,10 @@ pub enum ResponseTruncation {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ResponseTruncation, Other, { Auto = "auto", Disabled = "disabled", }
-);
+crate::wire::open_enum!(ResponseTruncation, Other, {
+    Auto = "auto",
+    Disabled = "disabled",
+});
 /// Token accounting for a response: `input_tokens`, `output_tokens` and their sum `total_tokens`,
 /// with breakdowns such as cached input tokens and reasoning tokens.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -648,11 +706,13 @@ pub struct ResponseUsage {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseUsage, extra, { input_tokens = "input_tokens", input_tokens_details =
-    "input_tokens_details", output_tokens = "output_tokens", output_tokens_details =
-    "output_tokens_details", total_tokens = "total_tokens", }
-);
+crate::wire::object!(ResponseUsage, extra, {
+    input_tokens = "input_tokens",
+    input_tokens_details = "input_tokens_details",
+    output_tokens = "output_tokens",
+    output_tokens_details = "output_tokens_details",
+    total_tokens = "total_tokens",
+});
 /// Breakdown of the input tokens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsageInputTokensDetails {
@@ -663,10 +723,10 @@ pub struct ResponseUsageInputTokensDetails {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseUsageInputTokensDetails, extra, { cached_tokens = "cached_tokens",
-    cache_write_tokens = "cache_write_tokens", }
-);
+crate::wire::object!(ResponseUsageInputTokensDetails, extra, {
+    cached_tokens = "cached_tokens",
+    cache_write_tokens = "cache_write_tokens",
+});
 /// Breakdown of the output tokens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUsageOutputTokensDetails {
@@ -675,6 +735,6 @@ pub struct ResponseUsageOutputTokensDetails {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseUsageOutputTokensDetails, extra, { reasoning_tokens = "reasoning_tokens", }
-);
+crate::wire::object!(ResponseUsageOutputTokensDetails, extra, {
+    reasoning_tokens = "reasoning_tokens",
+});

@@ -14,10 +14,10 @@ pub struct ResponseAudioDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseAudioDeltaEvent, extra, tag "type" = "response.audio.delta", {
-    sequence_number = "sequence_number", delta = "delta", }
-);
+crate::wire::object!(ResponseAudioDeltaEvent, extra, tag "type" = "response.audio.delta", {
+    sequence_number = "sequence_number",
+    delta = "delta",
+});
 /// Sent once the model has emitted its last chunk of audio for the response.
 ///
 /// Tagged `type: "response.audio.done"` on the wire.
@@ -28,10 +28,9 @@ pub struct ResponseAudioDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseAudioDoneEvent, extra, tag "type" = "response.audio.done", { sequence_number
-    = "sequence_number", }
-);
+crate::wire::object!(ResponseAudioDoneEvent, extra, tag "type" = "response.audio.done", {
+    sequence_number = "sequence_number",
+});
 /// Sent with each new fragment of the written transcript that accompanies generated audio.
 ///
 /// Tagged `type: "response.audio.transcript.delta"` on the wire.
@@ -44,11 +43,10 @@ pub struct ResponseAudioTranscriptDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseAudioTranscriptDeltaEvent, extra, tag "type" =
-    "response.audio.transcript.delta", { delta = "delta", sequence_number =
-    "sequence_number", }
-);
+crate::wire::object!(ResponseAudioTranscriptDeltaEvent, extra, tag "type" = "response.audio.transcript.delta", {
+    delta = "delta",
+    sequence_number = "sequence_number",
+});
 /// Sent when the transcript of the generated audio has been fully delivered.
 ///
 /// Tagged `type: "response.audio.transcript.done"` on the wire.
@@ -59,10 +57,9 @@ pub struct ResponseAudioTranscriptDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseAudioTranscriptDoneEvent, extra, tag "type" =
-    "response.audio.transcript.done", { sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseAudioTranscriptDoneEvent, extra, tag "type" = "response.audio.transcript.done", {
+    sequence_number = "sequence_number",
+});
 /// Sent while the model writes code for the code interpreter, with the newest piece of that code in `delta`.
 ///
 /// Tagged `type: "response.code_interpreter_call_code.delta"` on the wire.
@@ -79,11 +76,12 @@ pub struct ResponseCodeInterpreterCallCodeDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCodeInterpreterCallCodeDeltaEvent, extra, tag "type" =
-    "response.code_interpreter_call_code.delta", { output_index = "output_index", item_id
-    = "item_id", delta = "delta", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseCodeInterpreterCallCodeDeltaEvent, extra, tag "type" = "response.code_interpreter_call_code.delta", {
+    output_index = "output_index",
+    item_id = "item_id",
+    delta = "delta",
+    sequence_number = "sequence_number",
+});
 /// Sent when the model has finished writing the code for a code interpreter call; `code` holds all of it.
 ///
 /// Tagged `type: "response.code_interpreter_call_code.done"` on the wire.
@@ -100,11 +98,12 @@ pub struct ResponseCodeInterpreterCallCodeDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCodeInterpreterCallCodeDoneEvent, extra, tag "type" =
-    "response.code_interpreter_call_code.done", { output_index = "output_index", item_id
-    = "item_id", code = "code", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseCodeInterpreterCallCodeDoneEvent, extra, tag "type" = "response.code_interpreter_call_code.done", {
+    output_index = "output_index",
+    item_id = "item_id",
+    code = "code",
+    sequence_number = "sequence_number",
+});
 /// Sent after a code interpreter call has finished running.
 ///
 /// Tagged `type: "response.code_interpreter_call.completed"` on the wire.
@@ -119,11 +118,11 @@ pub struct ResponseCodeInterpreterCallCompletedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCodeInterpreterCallCompletedEvent, extra, tag "type" =
-    "response.code_interpreter_call.completed", { output_index = "output_index", item_id
-    = "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseCodeInterpreterCallCompletedEvent, extra, tag "type" = "response.code_interpreter_call.completed", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent when a code interpreter call begins.
 ///
 /// Tagged `type: "response.code_interpreter_call.in_progress"` on the wire.
@@ -138,11 +137,11 @@ pub struct ResponseCodeInterpreterCallInProgressEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCodeInterpreterCallInProgressEvent, extra, tag "type" =
-    "response.code_interpreter_call.in_progress", { output_index = "output_index",
-    item_id = "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseCodeInterpreterCallInProgressEvent, extra, tag "type" = "response.code_interpreter_call.in_progress", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent while the code interpreter is executing the code the model wrote.
 ///
 /// Tagged `type: "response.code_interpreter_call.interpreting"` on the wire.
@@ -157,11 +156,11 @@ pub struct ResponseCodeInterpreterCallInterpretingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCodeInterpreterCallInterpretingEvent, extra, tag "type" =
-    "response.code_interpreter_call.interpreting", { output_index = "output_index",
-    item_id = "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseCodeInterpreterCallInterpretingEvent, extra, tag "type" = "response.code_interpreter_call.interpreting", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent last on a successful stream, carrying the finished `Response`.
 ///
 /// Tagged `type: "response.completed"` on the wire.
@@ -174,10 +173,10 @@ pub struct ResponseCompletedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCompletedEvent, extra, tag "type" = "response.completed", { response =
-    "response", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseCompletedEvent, extra, tag "type" = "response.completed", {
+    response = "response",
+    sequence_number = "sequence_number",
+});
 /// Sent when a new content part (for example a text part) opens inside an output item.
 ///
 /// Tagged `type: "response.content_part.added"` on the wire.
@@ -196,11 +195,13 @@ pub struct ResponseContentPartAddedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseContentPartAddedEvent, extra, tag "type" = "response.content_part.added", {
-    item_id = "item_id", output_index = "output_index", content_index = "content_index",
-    part = "part", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseContentPartAddedEvent, extra, tag "type" = "response.content_part.added", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    part = "part",
+    sequence_number = "sequence_number",
+});
 /// Sent when a content part of an output item is complete, carrying its final form.
 ///
 /// Tagged `type: "response.content_part.done"` on the wire.
@@ -219,11 +220,13 @@ pub struct ResponseContentPartDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseContentPartDoneEvent, extra, tag "type" = "response.content_part.done", {
-    item_id = "item_id", output_index = "output_index", content_index = "content_index",
-    sequence_number = "sequence_number", part = "part", }
-);
+crate::wire::object!(ResponseContentPartDoneEvent, extra, tag "type" = "response.content_part.done", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    sequence_number = "sequence_number",
+    part = "part",
+});
 /// Sent first, as soon as the server has created the response, with its initial state.
 ///
 /// Tagged `type: "response.created"` on the wire.
@@ -236,10 +239,10 @@ pub struct ResponseCreatedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCreatedEvent, extra, tag "type" = "response.created", { response =
-    "response", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseCreatedEvent, extra, tag "type" = "response.created", {
+    response = "response",
+    sequence_number = "sequence_number",
+});
 /// Sent while the model writes the input of a custom tool call, with the newest fragment in `delta`.
 ///
 /// Tagged `type: "response.custom_tool_call_input.delta"` on the wire.
@@ -256,11 +259,12 @@ pub struct ResponseCustomToolCallInputDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCustomToolCallInputDeltaEvent, extra, tag "type" =
-    "response.custom_tool_call_input.delta", { sequence_number = "sequence_number",
-    output_index = "output_index", item_id = "item_id", delta = "delta", }
-);
+crate::wire::object!(ResponseCustomToolCallInputDeltaEvent, extra, tag "type" = "response.custom_tool_call_input.delta", {
+    sequence_number = "sequence_number",
+    output_index = "output_index",
+    item_id = "item_id",
+    delta = "delta",
+});
 /// Sent once the input of a custom tool call is complete, giving all of it in `input`.
 ///
 /// Tagged `type: "response.custom_tool_call_input.done"` on the wire.
@@ -277,11 +281,12 @@ pub struct ResponseCustomToolCallInputDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseCustomToolCallInputDoneEvent, extra, tag "type" =
-    "response.custom_tool_call_input.done", { sequence_number = "sequence_number",
-    output_index = "output_index", item_id = "item_id", input = "input", }
-);
+crate::wire::object!(ResponseCustomToolCallInputDoneEvent, extra, tag "type" = "response.custom_tool_call_input.done", {
+    sequence_number = "sequence_number",
+    output_index = "output_index",
+    item_id = "item_id",
+    input = "input",
+});
 /// Sent when something goes wrong during streaming, with the error's `code`, `message` and `param`.
 ///
 /// Tagged `type: "error"` on the wire.
@@ -298,10 +303,12 @@ pub struct ResponseErrorEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseErrorEvent, extra, tag "type" = "error", { code = "code", message =
-    "message", param = "param", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseErrorEvent, extra, tag "type" = "error", {
+    code = "code",
+    message = "message",
+    param = "param",
+    sequence_number = "sequence_number",
+});
 /// Sent last when the response could not be produced, carrying the `Response` with its `error`.
 ///
 /// Tagged `type: "response.failed"` on the wire.
@@ -314,10 +321,10 @@ pub struct ResponseFailedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseFailedEvent, extra, tag "type" = "response.failed", { sequence_number =
-    "sequence_number", response = "response", }
-);
+crate::wire::object!(ResponseFailedEvent, extra, tag "type" = "response.failed", {
+    sequence_number = "sequence_number",
+    response = "response",
+});
 /// Sent when a file search call has returned its results.
 ///
 /// Tagged `type: "response.file_search_call.completed"` on the wire.
@@ -332,11 +339,11 @@ pub struct ResponseFileSearchCallCompletedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseFileSearchCallCompletedEvent, extra, tag "type" =
-    "response.file_search_call.completed", { output_index = "output_index", item_id =
-    "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseFileSearchCallCompletedEvent, extra, tag "type" = "response.file_search_call.completed", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent when a file search call begins.
 ///
 /// Tagged `type: "response.file_search_call.in_progress"` on the wire.
@@ -351,11 +358,11 @@ pub struct ResponseFileSearchCallInProgressEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseFileSearchCallInProgressEvent, extra, tag "type" =
-    "response.file_search_call.in_progress", { output_index = "output_index", item_id =
-    "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseFileSearchCallInProgressEvent, extra, tag "type" = "response.file_search_call.in_progress", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent while a file search call is looking through the vector stores.
 ///
 /// Tagged `type: "response.file_search_call.searching"` on the wire.
@@ -370,11 +377,11 @@ pub struct ResponseFileSearchCallSearchingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseFileSearchCallSearchingEvent, extra, tag "type" =
-    "response.file_search_call.searching", { output_index = "output_index", item_id =
-    "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseFileSearchCallSearchingEvent, extra, tag "type" = "response.file_search_call.searching", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent while the model composes the arguments of a function call, with the newest JSON fragment in `delta`.
 ///
 /// Tagged `type: "response.function_call_arguments.delta"` on the wire.
@@ -391,11 +398,12 @@ pub struct ResponseFunctionCallArgumentsDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseFunctionCallArgumentsDeltaEvent, extra, tag "type" =
-    "response.function_call_arguments.delta", { item_id = "item_id", output_index =
-    "output_index", sequence_number = "sequence_number", delta = "delta", }
-);
+crate::wire::object!(ResponseFunctionCallArgumentsDeltaEvent, extra, tag "type" = "response.function_call_arguments.delta", {
+    item_id = "item_id",
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+    delta = "delta",
+});
 /// Sent once a function call's arguments are complete, giving the whole JSON string in `arguments`.
 ///
 /// Tagged `type: "response.function_call_arguments.done"` on the wire.
@@ -414,12 +422,13 @@ pub struct ResponseFunctionCallArgumentsDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseFunctionCallArgumentsDoneEvent, extra, tag "type" =
-    "response.function_call_arguments.done", { item_id = "item_id", name = "name",
-    output_index = "output_index", sequence_number = "sequence_number", arguments =
-    "arguments", }
-);
+crate::wire::object!(ResponseFunctionCallArgumentsDoneEvent, extra, tag "type" = "response.function_call_arguments.done", {
+    item_id = "item_id",
+    name = "name",
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+    arguments = "arguments",
+});
 /// Sent when an image generation call has produced its final image.
 ///
 /// Tagged `type: "response.image_generation_call.completed"` on the wire.
@@ -434,11 +443,11 @@ pub struct ResponseImageGenCallCompletedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseImageGenCallCompletedEvent, extra, tag "type" =
-    "response.image_generation_call.completed", { output_index = "output_index",
-    sequence_number = "sequence_number", item_id = "item_id", }
-);
+crate::wire::object!(ResponseImageGenCallCompletedEvent, extra, tag "type" = "response.image_generation_call.completed", {
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+    item_id = "item_id",
+});
 /// Sent while an image generation call is drawing the image.
 ///
 /// Tagged `type: "response.image_generation_call.generating"` on the wire.
@@ -453,11 +462,11 @@ pub struct ResponseImageGenCallGeneratingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseImageGenCallGeneratingEvent, extra, tag "type" =
-    "response.image_generation_call.generating", { output_index = "output_index", item_id
-    = "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseImageGenCallGeneratingEvent, extra, tag "type" = "response.image_generation_call.generating", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent when an image generation call begins.
 ///
 /// Tagged `type: "response.image_generation_call.in_progress"` on the wire.
@@ -472,11 +481,11 @@ pub struct ResponseImageGenCallInProgressEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseImageGenCallInProgressEvent, extra, tag "type" =
-    "response.image_generation_call.in_progress", { output_index = "output_index",
-    item_id = "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseImageGenCallInProgressEvent, extra, tag "type" = "response.image_generation_call.in_progress", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent when an intermediate preview of an image being generated is ready, as base64 in `partial_image_b64`.
 ///
 /// Tagged `type: "response.image_generation_call.partial_image"` on the wire.
@@ -503,13 +512,17 @@ pub struct ResponseImageGenCallPartialImageEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseImageGenCallPartialImageEvent, extra, tag "type" =
-    "response.image_generation_call.partial_image", { output_index = "output_index",
-    item_id = "item_id", sequence_number = "sequence_number", partial_image_index =
-    "partial_image_index", partial_image_b64 = "partial_image_b64", size = "size",
-    quality = "quality", background = "background", output_format = "output_format", }
-);
+crate::wire::object!(ResponseImageGenCallPartialImageEvent, extra, tag "type" = "response.image_generation_call.partial_image", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+    partial_image_index = "partial_image_index",
+    partial_image_b64 = "partial_image_b64",
+    size = "size",
+    quality = "quality",
+    background = "background",
+    output_format = "output_format",
+});
 /// Sent when the model starts working on the response.
 ///
 /// Tagged `type: "response.in_progress"` on the wire.
@@ -522,10 +535,10 @@ pub struct ResponseInProgressEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseInProgressEvent, extra, tag "type" = "response.in_progress", { response =
-    "response", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseInProgressEvent, extra, tag "type" = "response.in_progress", {
+    response = "response",
+    sequence_number = "sequence_number",
+});
 /// Sent last when generation stopped early (for instance at the output token limit), carrying the
 /// partial `Response`.
 ///
@@ -539,10 +552,10 @@ pub struct ResponseIncompleteEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseIncompleteEvent, extra, tag "type" = "response.incomplete", { response =
-    "response", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseIncompleteEvent, extra, tag "type" = "response.incomplete", {
+    response = "response",
+    sequence_number = "sequence_number",
+});
 /// Sent while the model composes the arguments of an MCP tool call, with the newest fragment in `delta`.
 ///
 /// Tagged `type: "response.mcp_call_arguments.delta"` on the wire.
@@ -559,11 +572,12 @@ pub struct ResponseMcpCallArgumentsDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpCallArgumentsDeltaEvent, extra, tag "type" =
-    "response.mcp_call_arguments.delta", { output_index = "output_index", item_id =
-    "item_id", delta = "delta", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseMcpCallArgumentsDeltaEvent, extra, tag "type" = "response.mcp_call_arguments.delta", {
+    output_index = "output_index",
+    item_id = "item_id",
+    delta = "delta",
+    sequence_number = "sequence_number",
+});
 /// Sent once the arguments of an MCP tool call are complete.
 ///
 /// Tagged `type: "response.mcp_call_arguments.done"` on the wire.
@@ -580,11 +594,12 @@ pub struct ResponseMcpCallArgumentsDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpCallArgumentsDoneEvent, extra, tag "type" =
-    "response.mcp_call_arguments.done", { output_index = "output_index", item_id =
-    "item_id", arguments = "arguments", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseMcpCallArgumentsDoneEvent, extra, tag "type" = "response.mcp_call_arguments.done", {
+    output_index = "output_index",
+    item_id = "item_id",
+    arguments = "arguments",
+    sequence_number = "sequence_number",
+});
 /// Sent when an MCP tool call has returned successfully.
 ///
 /// Tagged `type: "response.mcp_call.completed"` on the wire.
@@ -599,11 +614,11 @@ pub struct ResponseMcpCallCompletedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpCallCompletedEvent, extra, tag "type" = "response.mcp_call.completed", {
-    item_id = "item_id", output_index = "output_index", sequence_number =
-    "sequence_number", }
-);
+crate::wire::object!(ResponseMcpCallCompletedEvent, extra, tag "type" = "response.mcp_call.completed", {
+    item_id = "item_id",
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+});
 /// Sent when an MCP tool call ended in failure.
 ///
 /// Tagged `type: "response.mcp_call.failed"` on the wire.
@@ -618,10 +633,11 @@ pub struct ResponseMcpCallFailedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpCallFailedEvent, extra, tag "type" = "response.mcp_call.failed", { item_id
-    = "item_id", output_index = "output_index", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseMcpCallFailedEvent, extra, tag "type" = "response.mcp_call.failed", {
+    item_id = "item_id",
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+});
 /// Sent when an MCP tool call begins.
 ///
 /// Tagged `type: "response.mcp_call.in_progress"` on the wire.
@@ -636,11 +652,11 @@ pub struct ResponseMcpCallInProgressEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpCallInProgressEvent, extra, tag "type" = "response.mcp_call.in_progress",
-    { sequence_number = "sequence_number", output_index = "output_index", item_id =
-    "item_id", }
-);
+crate::wire::object!(ResponseMcpCallInProgressEvent, extra, tag "type" = "response.mcp_call.in_progress", {
+    sequence_number = "sequence_number",
+    output_index = "output_index",
+    item_id = "item_id",
+});
 /// Sent when the server has obtained the tool list of an MCP server.
 ///
 /// Tagged `type: "response.mcp_list_tools.completed"` on the wire.
@@ -655,11 +671,11 @@ pub struct ResponseMcpListToolsCompletedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpListToolsCompletedEvent, extra, tag "type" =
-    "response.mcp_list_tools.completed", { item_id = "item_id", output_index =
-    "output_index", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseMcpListToolsCompletedEvent, extra, tag "type" = "response.mcp_list_tools.completed", {
+    item_id = "item_id",
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+});
 /// Sent when asking an MCP server for its tool list did not succeed.
 ///
 /// Tagged `type: "response.mcp_list_tools.failed"` on the wire.
@@ -674,11 +690,11 @@ pub struct ResponseMcpListToolsFailedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpListToolsFailedEvent, extra, tag "type" =
-    "response.mcp_list_tools.failed", { item_id = "item_id", output_index =
-    "output_index", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseMcpListToolsFailedEvent, extra, tag "type" = "response.mcp_list_tools.failed", {
+    item_id = "item_id",
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+});
 /// Sent when the server starts asking an MCP server for its tool list.
 ///
 /// Tagged `type: "response.mcp_list_tools.in_progress"` on the wire.
@@ -693,11 +709,11 @@ pub struct ResponseMcpListToolsInProgressEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseMcpListToolsInProgressEvent, extra, tag "type" =
-    "response.mcp_list_tools.in_progress", { item_id = "item_id", output_index =
-    "output_index", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseMcpListToolsInProgressEvent, extra, tag "type" = "response.mcp_list_tools.in_progress", {
+    item_id = "item_id",
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+});
 /// Sent when a new item appears in the response's output, at position `output_index`.
 ///
 /// Tagged `type: "response.output_item.added"` on the wire.
@@ -713,10 +729,11 @@ pub struct ResponseOutputItemAddedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseOutputItemAddedEvent, extra, tag "type" = "response.output_item.added", {
-    output_index = "output_index", sequence_number = "sequence_number", item = "item", }
-);
+crate::wire::object!(ResponseOutputItemAddedEvent, extra, tag "type" = "response.output_item.added", {
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+    item = "item",
+});
 /// Sent when an output item is finished, carrying it in its final state.
 ///
 /// Tagged `type: "response.output_item.done"` on the wire.
@@ -731,10 +748,11 @@ pub struct ResponseOutputItemDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseOutputItemDoneEvent, extra, tag "type" = "response.output_item.done", {
-    output_index = "output_index", sequence_number = "sequence_number", item = "item", }
-);
+crate::wire::object!(ResponseOutputItemDoneEvent, extra, tag "type" = "response.output_item.done", {
+    output_index = "output_index",
+    sequence_number = "sequence_number",
+    item = "item",
+});
 /// Sent when an annotation, such as a citation, is attached to a part of output text.
 ///
 /// Tagged `type: "response.output_text.annotation.added"` on the wire.
@@ -755,12 +773,14 @@ pub struct ResponseOutputTextAnnotationAddedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseOutputTextAnnotationAddedEvent, extra, tag "type" =
-    "response.output_text.annotation.added", { item_id = "item_id", output_index =
-    "output_index", content_index = "content_index", annotation_index =
-    "annotation_index", sequence_number = "sequence_number", annotation = "annotation", }
-);
+crate::wire::object!(ResponseOutputTextAnnotationAddedEvent, extra, tag "type" = "response.output_text.annotation.added", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    annotation_index = "annotation_index",
+    sequence_number = "sequence_number",
+    annotation = "annotation",
+});
 /// Sent when the response is waiting in a queue before the model begins.
 ///
 /// Tagged `type: "response.queued"` on the wire.
@@ -773,10 +793,10 @@ pub struct ResponseQueuedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseQueuedEvent, extra, tag "type" = "response.queued", { response = "response",
-    sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseQueuedEvent, extra, tag "type" = "response.queued", {
+    response = "response",
+    sequence_number = "sequence_number",
+});
 /// Sent when a new part of a reasoning summary begins.
 ///
 /// Tagged `type: "response.reasoning_summary_part.added"` on the wire.
@@ -795,12 +815,13 @@ pub struct ResponseReasoningSummaryPartAddedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningSummaryPartAddedEvent, extra, tag "type" =
-    "response.reasoning_summary_part.added", { item_id = "item_id", output_index =
-    "output_index", summary_index = "summary_index", sequence_number = "sequence_number",
-    part = "part", }
-);
+crate::wire::object!(ResponseReasoningSummaryPartAddedEvent, extra, tag "type" = "response.reasoning_summary_part.added", {
+    item_id = "item_id",
+    output_index = "output_index",
+    summary_index = "summary_index",
+    sequence_number = "sequence_number",
+    part = "part",
+});
 /// The new summary part.
 ///
 /// Tagged `type: "summary_text"` on the wire.
@@ -811,10 +832,9 @@ pub struct ResponseReasoningSummaryPartAddedEventPart {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningSummaryPartAddedEventPart, extra, tag "type" = "summary_text", {
-    text = "text", }
-);
+crate::wire::object!(ResponseReasoningSummaryPartAddedEventPart, extra, tag "type" = "summary_text", {
+    text = "text",
+});
 /// Sent when a part of a reasoning summary is complete.
 ///
 /// Tagged `type: "response.reasoning_summary_part.done"` on the wire.
@@ -835,12 +855,14 @@ pub struct ResponseReasoningSummaryPartDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningSummaryPartDoneEvent, extra, tag "type" =
-    "response.reasoning_summary_part.done", { item_id = "item_id", output_index =
-    "output_index", summary_index = "summary_index", status = "status", sequence_number =
-    "sequence_number", part = "part", }
-);
+crate::wire::object!(ResponseReasoningSummaryPartDoneEvent, extra, tag "type" = "response.reasoning_summary_part.done", {
+    item_id = "item_id",
+    output_index = "output_index",
+    summary_index = "summary_index",
+    status = "status",
+    sequence_number = "sequence_number",
+    part = "part",
+});
 /// The summary part in its final form.
 ///
 /// Tagged `type: "summary_text"` on the wire.
@@ -851,10 +873,9 @@ pub struct ResponseReasoningSummaryPartDoneEventPart {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningSummaryPartDoneEventPart, extra, tag "type" = "summary_text", { text
-    = "text", }
-);
+crate::wire::object!(ResponseReasoningSummaryPartDoneEventPart, extra, tag "type" = "summary_text", {
+    text = "text",
+});
 /// Present with `incomplete` only when writing the part was cut short; absent when it ended normally.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -865,9 +886,9 @@ pub enum ResponseReasoningSummaryPartDoneEventStatus {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ResponseReasoningSummaryPartDoneEventStatus, Other, { Incomplete = "incomplete", }
-);
+crate::wire::open_enum!(ResponseReasoningSummaryPartDoneEventStatus, Other, {
+    Incomplete = "incomplete",
+});
 /// Sent with each new fragment of text of a reasoning summary part.
 ///
 /// Tagged `type: "response.reasoning_summary_text.delta"` on the wire.
@@ -886,12 +907,13 @@ pub struct ResponseReasoningSummaryTextDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningSummaryTextDeltaEvent, extra, tag "type" =
-    "response.reasoning_summary_text.delta", { item_id = "item_id", output_index =
-    "output_index", summary_index = "summary_index", delta = "delta", sequence_number =
-    "sequence_number", }
-);
+crate::wire::object!(ResponseReasoningSummaryTextDeltaEvent, extra, tag "type" = "response.reasoning_summary_text.delta", {
+    item_id = "item_id",
+    output_index = "output_index",
+    summary_index = "summary_index",
+    delta = "delta",
+    sequence_number = "sequence_number",
+});
 /// Sent when the text of a reasoning summary part is complete, giving all of it in `text`.
 ///
 /// Tagged `type: "response.reasoning_summary_text.done"` on the wire.
@@ -910,12 +932,13 @@ pub struct ResponseReasoningSummaryTextDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningSummaryTextDoneEvent, extra, tag "type" =
-    "response.reasoning_summary_text.done", { item_id = "item_id", output_index =
-    "output_index", summary_index = "summary_index", text = "text", sequence_number =
-    "sequence_number", }
-);
+crate::wire::object!(ResponseReasoningSummaryTextDoneEvent, extra, tag "type" = "response.reasoning_summary_text.done", {
+    item_id = "item_id",
+    output_index = "output_index",
+    summary_index = "summary_index",
+    text = "text",
+    sequence_number = "sequence_number",
+});
 /// Sent with each new fragment of the model's reasoning text.
 ///
 /// Tagged `type: "response.reasoning_text.delta"` on the wire.
@@ -934,11 +957,13 @@ pub struct ResponseReasoningTextDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningTextDeltaEvent, extra, tag "type" = "response.reasoning_text.delta",
-    { item_id = "item_id", output_index = "output_index", content_index =
-    "content_index", delta = "delta", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseReasoningTextDeltaEvent, extra, tag "type" = "response.reasoning_text.delta", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    delta = "delta",
+    sequence_number = "sequence_number",
+});
 /// Sent when a piece of reasoning text is complete, giving all of it in `text`.
 ///
 /// Tagged `type: "response.reasoning_text.done"` on the wire.
@@ -957,11 +982,13 @@ pub struct ResponseReasoningTextDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseReasoningTextDoneEvent, extra, tag "type" = "response.reasoning_text.done", {
-    item_id = "item_id", output_index = "output_index", content_index = "content_index",
-    text = "text", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseReasoningTextDoneEvent, extra, tag "type" = "response.reasoning_text.done", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    text = "text",
+    sequence_number = "sequence_number",
+});
 /// Sent with each new fragment of a refusal as the model declines to answer.
 ///
 /// Tagged `type: "response.refusal.delta"` on the wire.
@@ -980,11 +1007,13 @@ pub struct ResponseRefusalDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseRefusalDeltaEvent, extra, tag "type" = "response.refusal.delta", { item_id =
-    "item_id", output_index = "output_index", content_index = "content_index", delta =
-    "delta", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseRefusalDeltaEvent, extra, tag "type" = "response.refusal.delta", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    delta = "delta",
+    sequence_number = "sequence_number",
+});
 /// Sent when the refusal text is complete, giving all of it in `refusal`.
 ///
 /// Tagged `type: "response.refusal.done"` on the wire.
@@ -1003,11 +1032,13 @@ pub struct ResponseRefusalDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseRefusalDoneEvent, extra, tag "type" = "response.refusal.done", { item_id =
-    "item_id", output_index = "output_index", content_index = "content_index", refusal =
-    "refusal", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseRefusalDoneEvent, extra, tag "type" = "response.refusal.done", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    refusal = "refusal",
+    sequence_number = "sequence_number",
+});
 /// Sent when the model starts a new command within a shell tool call.
 ///
 /// Tagged `type: "response.shell_call_command.added"` on the wire.
@@ -1024,12 +1055,12 @@ pub struct ResponseShellCallCommandAddedStreamingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseShellCallCommandAddedStreamingEvent, extra, tag "type" =
-    "response.shell_call_command.added", { sequence_number = "sequence_number",
-    output_index = "output_index", command_index = "command_index", command = "command",
-    }
-);
+crate::wire::object!(ResponseShellCallCommandAddedStreamingEvent, extra, tag "type" = "response.shell_call_command.added", {
+    sequence_number = "sequence_number",
+    output_index = "output_index",
+    command_index = "command_index",
+    command = "command",
+});
 /// Sent while the model writes a shell command, with the newest piece of the command text.
 ///
 /// Tagged `type: "response.shell_call_command.delta"` on the wire.
@@ -1048,12 +1079,13 @@ pub struct ResponseShellCallCommandDeltaStreamingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseShellCallCommandDeltaStreamingEvent, extra, tag "type" =
-    "response.shell_call_command.delta", { sequence_number = "sequence_number",
-    output_index = "output_index", command_index = "command_index", delta = "delta",
-    obfuscation = "obfuscation", }
-);
+crate::wire::object!(ResponseShellCallCommandDeltaStreamingEvent, extra, tag "type" = "response.shell_call_command.delta", {
+    sequence_number = "sequence_number",
+    output_index = "output_index",
+    command_index = "command_index",
+    delta = "delta",
+    obfuscation = "obfuscation",
+});
 /// Sent when a shell command of a shell tool call has been fully written.
 ///
 /// Tagged `type: "response.shell_call_command.done"` on the wire.
@@ -1070,12 +1102,12 @@ pub struct ResponseShellCallCommandDoneStreamingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseShellCallCommandDoneStreamingEvent, extra, tag "type" =
-    "response.shell_call_command.done", { sequence_number = "sequence_number",
-    output_index = "output_index", command_index = "command_index", command = "command",
-    }
-);
+crate::wire::object!(ResponseShellCallCommandDoneStreamingEvent, extra, tag "type" = "response.shell_call_command.done", {
+    sequence_number = "sequence_number",
+    output_index = "output_index",
+    command_index = "command_index",
+    command = "command",
+});
 /// Sent as a shell command produces output, with the newest piece of that output.
 ///
 /// Tagged `type: "response.shell_call_output_content.delta"` on the wire.
@@ -1094,12 +1126,13 @@ pub struct ResponseShellCallOutputContentDeltaStreamingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseShellCallOutputContentDeltaStreamingEvent, extra, tag "type" =
-    "response.shell_call_output_content.delta", { sequence_number = "sequence_number",
-    item_id = "item_id", output_index = "output_index", command_index = "command_index",
-    delta = "delta", }
-);
+crate::wire::object!(ResponseShellCallOutputContentDeltaStreamingEvent, extra, tag "type" = "response.shell_call_output_content.delta", {
+    sequence_number = "sequence_number",
+    item_id = "item_id",
+    output_index = "output_index",
+    command_index = "command_index",
+    delta = "delta",
+});
 /// Sent when a shell command has no more output, carrying the collected result.
 ///
 /// Tagged `type: "response.shell_call_output_content.done"` on the wire.
@@ -1118,12 +1151,13 @@ pub struct ResponseShellCallOutputContentDoneStreamingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseShellCallOutputContentDoneStreamingEvent, extra, tag "type" =
-    "response.shell_call_output_content.done", { sequence_number = "sequence_number",
-    item_id = "item_id", output_index = "output_index", command_index = "command_index",
-    output = "output", }
-);
+crate::wire::object!(ResponseShellCallOutputContentDoneStreamingEvent, extra, tag "type" = "response.shell_call_output_content.done", {
+    sequence_number = "sequence_number",
+    item_id = "item_id",
+    output_index = "output_index",
+    command_index = "command_index",
+    output = "output",
+});
 /// One server-sent event of a streamed response, told apart by its `type` field. Every event
 /// carries a `sequence_number` that grows by one per event and can be used to resume a stream.
 ///
@@ -2295,11 +2329,14 @@ pub struct ResponseTextDeltaEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseTextDeltaEvent, extra, tag "type" = "response.output_text.delta", { item_id =
-    "item_id", output_index = "output_index", content_index = "content_index", delta =
-    "delta", sequence_number = "sequence_number", logprobs = "logprobs", }
-);
+crate::wire::object!(ResponseTextDeltaEvent, extra, tag "type" = "response.output_text.delta", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    delta = "delta",
+    sequence_number = "sequence_number",
+    logprobs = "logprobs",
+});
 /// Sent when an output text part is complete, giving all of it in `text`.
 ///
 /// Tagged `type: "response.output_text.done"` on the wire.
@@ -2321,11 +2358,14 @@ pub struct ResponseTextDoneEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseTextDoneEvent, extra, tag "type" = "response.output_text.done", { item_id =
-    "item_id", output_index = "output_index", content_index = "content_index", text =
-    "text", sequence_number = "sequence_number", logprobs = "logprobs", }
-);
+crate::wire::object!(ResponseTextDoneEvent, extra, tag "type" = "response.output_text.done", {
+    item_id = "item_id",
+    output_index = "output_index",
+    content_index = "content_index",
+    text = "text",
+    sequence_number = "sequence_number",
+    logprobs = "logprobs",
+});
 /// Sent when a web search call has finished.
 ///
 /// Tagged `type: "response.web_search_call.completed"` on the wire.
@@ -2340,11 +2380,11 @@ pub struct ResponseWebSearchCallCompletedEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseWebSearchCallCompletedEvent, extra, tag "type" =
-    "response.web_search_call.completed", { output_index = "output_index", item_id =
-    "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseWebSearchCallCompletedEvent, extra, tag "type" = "response.web_search_call.completed", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent when a web search call begins.
 ///
 /// Tagged `type: "response.web_search_call.in_progress"` on the wire.
@@ -2359,11 +2399,11 @@ pub struct ResponseWebSearchCallInProgressEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseWebSearchCallInProgressEvent, extra, tag "type" =
-    "response.web_search_call.in_progress", { output_index = "output_index", item_id =
-    "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseWebSearchCallInProgressEvent, extra, tag "type" = "response.web_search_call.in_progress", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});
 /// Sent while a web search call is querying the web.
 ///
 /// Tagged `type: "response.web_search_call.searching"` on the wire.
@@ -2378,8 +2418,8 @@ pub struct ResponseWebSearchCallSearchingEvent {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ResponseWebSearchCallSearchingEvent, extra, tag "type" =
-    "response.web_search_call.searching", { output_index = "output_index", item_id =
-    "item_id", sequence_number = "sequence_number", }
-);
+crate::wire::object!(ResponseWebSearchCallSearchingEvent, extra, tag "type" = "response.web_search_call.searching", {
+    output_index = "output_index",
+    item_id = "item_id",
+    sequence_number = "sequence_number",
+});

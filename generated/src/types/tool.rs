@@ -12,10 +12,9 @@ pub struct ApplyPatchToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ApplyPatchToolParam, extra, tag "type" = "apply_patch", { allowed_callers =
-    "allowed_callers", }
-);
+crate::wire::object!(ApplyPatchToolParam, extra, tag "type" = "apply_patch", {
+    allowed_callers = "allowed_callers",
+});
 /// Lets the model write and run Python code in a sandboxed container.
 ///
 /// Tagged `type: "code_interpreter"` on the wire.
@@ -28,10 +27,10 @@ pub struct CodeInterpreterTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CodeInterpreterTool, extra, tag "type" = "code_interpreter", { container =
-    "container", allowed_callers = "allowed_callers", }
-);
+crate::wire::object!(CodeInterpreterTool, extra, tag "type" = "code_interpreter", {
+    container = "container",
+    allowed_callers = "allowed_callers",
+});
 /// The container to run code in: the ID of an existing container, or settings for a new one.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -138,7 +137,8 @@ pub struct ComputerTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ComputerTool, extra, tag "type" = "computer", {});
+crate::wire::object!(ComputerTool, extra, tag "type" = "computer", {
+});
 /// The preview version of the computer tool, which needs the screen size and the kind of environment.
 ///
 /// Tagged `type: "computer_use_preview"` on the wire.
@@ -153,10 +153,11 @@ pub struct ComputerUsePreviewTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ComputerUsePreviewTool, extra, tag "type" = "computer_use_preview", { environment =
-    "environment", display_width = "display_width", display_height = "display_height", }
-);
+crate::wire::object!(ComputerUsePreviewTool, extra, tag "type" = "computer_use_preview", {
+    environment = "environment",
+    display_width = "display_width",
+    display_height = "display_height",
+});
 /// A tool of your own that takes free text (or text matching a grammar) instead of JSON arguments.
 ///
 /// Tagged `type: "custom"` on the wire.
@@ -175,11 +176,13 @@ pub struct CustomToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    CustomToolParam, extra, tag "type" = "custom", { name = "name", description =
-    "description", format = "format", defer_loading = "defer_loading", allowed_callers =
-    "allowed_callers", }
-);
+crate::wire::object!(CustomToolParam, extra, tag "type" = "custom", {
+    name = "name",
+    description = "description",
+    format = "format",
+    defer_loading = "defer_loading",
+    allowed_callers = "allowed_callers",
+});
 /// What input the tool accepts; any text when omitted.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -287,11 +290,12 @@ pub struct FileSearchTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FileSearchTool, extra, tag "type" = "file_search", { vector_store_ids =
-    "vector_store_ids", max_num_results = "max_num_results", ranking_options =
-    "ranking_options", filters = "filters", }
-);
+crate::wire::object!(FileSearchTool, extra, tag "type" = "file_search", {
+    vector_store_ids = "vector_store_ids",
+    max_num_results = "max_num_results",
+    ranking_options = "ranking_options",
+    filters = "filters",
+});
 /// Lets the model run shell commands, in a hosted container or in an environment of your own.
 ///
 /// Tagged `type: "shell"` on the wire.
@@ -304,10 +308,10 @@ pub struct FunctionShellToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionShellToolParam, extra, tag "type" = "shell", { environment = "environment",
-    allowed_callers = "allowed_callers", }
-);
+crate::wire::object!(FunctionShellToolParam, extra, tag "type" = "shell", {
+    environment = "environment",
+    allowed_callers = "allowed_callers",
+});
 /// One of the environments a shell can run in, chosen by `type`.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -440,11 +444,15 @@ pub struct FunctionTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    FunctionTool, extra, tag "type" = "function", { name = "name", description =
-    "description", parameters = "parameters", output_schema = "output_schema", strict =
-    "strict", defer_loading = "defer_loading", allowed_callers = "allowed_callers", }
-);
+crate::wire::object!(FunctionTool, extra, tag "type" = "function", {
+    name = "name",
+    description = "description",
+    parameters = "parameters",
+    output_schema = "output_schema",
+    strict = "strict",
+    defer_loading = "defer_loading",
+    allowed_callers = "allowed_callers",
+});
 /// Lets the model create or edit images with a GPT image model.
 ///
 /// Tagged `type: "image_generation"` on the wire.
@@ -491,13 +499,19 @@ pub struct ImageGenTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ImageGenTool, extra, tag "type" = "image_generation", { model = "model", quality =
-    "quality", size = "size", output_format = "output_format", output_compression =
-    "output_compression", moderation = "moderation", background = "background",
-    input_fidelity = "input_fidelity", input_image_mask = "input_image_mask",
-    partial_images = "partial_images", action = "action", }
-);
+crate::wire::object!(ImageGenTool, extra, tag "type" = "image_generation", {
+    model = "model",
+    quality = "quality",
+    size = "size",
+    output_format = "output_format",
+    output_compression = "output_compression",
+    moderation = "moderation",
+    background = "background",
+    input_fidelity = "input_fidelity",
+    input_image_mask = "input_image_mask",
+    partial_images = "partial_images",
+    action = "action",
+});
 /// Background of the image: `transparent` (needs `png` or `webp`), `opaque`, or `auto` (the default).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -512,10 +526,11 @@ pub enum ImageGenToolBackground {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageGenToolBackground, Other, { Transparent = "transparent", Opaque = "opaque", Auto
-    = "auto", }
-);
+crate::wire::open_enum!(ImageGenToolBackground, Other, {
+    Transparent = "transparent",
+    Opaque = "opaque",
+    Auto = "auto",
+});
 /// A mask marking the area of the input image to repaint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageGenToolInputImageMask {
@@ -526,9 +541,10 @@ pub struct ImageGenToolInputImageMask {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ImageGenToolInputImageMask, extra, { image_url = "image_url", file_id = "file_id", }
-);
+crate::wire::object!(ImageGenToolInputImageMask, extra, {
+    image_url = "image_url",
+    file_id = "file_id",
+});
 /// Image model to use; `gpt-image-1` by default.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -547,11 +563,13 @@ pub enum ImageGenToolModel {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageGenToolModel, Other, { GptImage1 = "gpt-image-1", GptImage1Mini =
-    "gpt-image-1-mini", GptImage15 = "gpt-image-1.5", GptImage2 = "gpt-image-2",
-    GptImage220260421 = "gpt-image-2-2026-04-21", }
-);
+crate::wire::open_enum!(ImageGenToolModel, Other, {
+    GptImage1 = "gpt-image-1",
+    GptImage1Mini = "gpt-image-1-mini",
+    GptImage15 = "gpt-image-1.5",
+    GptImage2 = "gpt-image-2",
+    GptImage220260421 = "gpt-image-2-2026-04-21",
+});
 /// Strictness of moderation for generated images: `auto` (the default) or `low`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -564,7 +582,10 @@ pub enum ImageGenToolModeration {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(ImageGenToolModeration, Other, { Auto = "auto", Low = "low", });
+crate::wire::open_enum!(ImageGenToolModeration, Other, {
+    Auto = "auto",
+    Low = "low",
+});
 /// File format of the image: `png` (the default), `webp` or `jpeg`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -579,9 +600,11 @@ pub enum ImageGenToolOutputFormat {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageGenToolOutputFormat, Other, { Png = "png", Webp = "webp", Jpeg = "jpeg", }
-);
+crate::wire::open_enum!(ImageGenToolOutputFormat, Other, {
+    Png = "png",
+    Webp = "webp",
+    Jpeg = "jpeg",
+});
 /// Quality of the image: `low`, `medium`, `high` or `auto` (the default).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -598,10 +621,12 @@ pub enum ImageGenToolQuality {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageGenToolQuality, Other, { Low = "low", Medium = "medium", High = "high", Auto =
-    "auto", }
-);
+crate::wire::open_enum!(ImageGenToolQuality, Other, {
+    Low = "low",
+    Medium = "medium",
+    High = "high",
+    Auto = "auto",
+});
 /// Size of the image as `WIDTHxHEIGHT`, such as `1024x1024`, or `auto` (the default). `gpt-image-2`
 /// models also take other sizes: both sides multiples of 16, aspect ratio between 1:3 and 3:1, at
 /// most `3840x2160`.
@@ -620,10 +645,12 @@ pub enum ImageGenToolSize {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ImageGenToolSize, Other, { V1024x1024 = "1024x1024", V1024x1536 = "1024x1536",
-    V1536x1024 = "1536x1024", Auto = "auto", }
-);
+crate::wire::open_enum!(ImageGenToolSize, Other, {
+    V1024x1024 = "1024x1024",
+    V1024x1536 = "1024x1536",
+    V1536x1024 = "1536x1024",
+    Auto = "auto",
+});
 /// Lets the model run shell commands on your own machine; your code executes them.
 ///
 /// Tagged `type: "local_shell"` on the wire.
@@ -632,7 +659,8 @@ pub struct LocalShellToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(LocalShellToolParam, extra, tag "type" = "local_shell", {});
+crate::wire::object!(LocalShellToolParam, extra, tag "type" = "local_shell", {
+});
 /// Gives the model the tools of a remote Model Context Protocol (MCP) server or service connector.
 ///
 /// Tagged `type: "mcp"` on the wire.
@@ -663,13 +691,19 @@ pub struct McpTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpTool, extra, tag "type" = "mcp", { server_label = "server_label", server_url =
-    "server_url", connector_id = "connector_id", tunnel_id = "tunnel_id", authorization =
-    "authorization", server_description = "server_description", headers = "headers",
-    allowed_tools = "allowed_tools", allowed_callers = "allowed_callers",
-    require_approval = "require_approval", defer_loading = "defer_loading", }
-);
+crate::wire::object!(McpTool, extra, tag "type" = "mcp", {
+    server_label = "server_label",
+    server_url = "server_url",
+    connector_id = "connector_id",
+    tunnel_id = "tunnel_id",
+    authorization = "authorization",
+    server_description = "server_description",
+    headers = "headers",
+    allowed_tools = "allowed_tools",
+    allowed_callers = "allowed_callers",
+    require_approval = "require_approval",
+    defer_loading = "defer_loading",
+});
 /// Allowed tools, as a list of tool names or as a filter.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -764,14 +798,16 @@ pub enum McpToolConnectorId {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    McpToolConnectorId, Other, { ConnectorDropbox = "connector_dropbox", ConnectorGmail =
-    "connector_gmail", ConnectorGooglecalendar = "connector_googlecalendar",
-    ConnectorGoogledrive = "connector_googledrive", ConnectorMicrosoftteams =
-    "connector_microsoftteams", ConnectorOutlookcalendar = "connector_outlookcalendar",
-    ConnectorOutlookemail = "connector_outlookemail", ConnectorSharepoint =
-    "connector_sharepoint", }
-);
+crate::wire::open_enum!(McpToolConnectorId, Other, {
+    ConnectorDropbox = "connector_dropbox",
+    ConnectorGmail = "connector_gmail",
+    ConnectorGooglecalendar = "connector_googlecalendar",
+    ConnectorGoogledrive = "connector_googledrive",
+    ConnectorMicrosoftteams = "connector_microsoftteams",
+    ConnectorOutlookcalendar = "connector_outlookcalendar",
+    ConnectorOutlookemail = "connector_outlookemail",
+    ConnectorSharepoint = "connector_sharepoint",
+});
 /// Either one policy for all tools, or filters naming the tools that always or never need approval.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -852,10 +888,10 @@ pub struct McpToolRequireApprovalMcpToolApprovalFilter {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    McpToolRequireApprovalMcpToolApprovalFilter, extra, { always = "always", never =
-    "never", }
-);
+crate::wire::object!(McpToolRequireApprovalMcpToolApprovalFilter, extra, {
+    always = "always",
+    never = "never",
+});
 /// One policy for every tool: `always` or `never`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -868,10 +904,10 @@ pub enum McpToolRequireApprovalMcpToolApprovalSetting {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    McpToolRequireApprovalMcpToolApprovalSetting, Other, { Always = "always", Never =
-    "never", }
-);
+crate::wire::open_enum!(McpToolRequireApprovalMcpToolApprovalSetting, Other, {
+    Always = "always",
+    Never = "never",
+});
 /// Groups function and custom tools under one name, such as `crm`, used as a prefix in tool calls.
 ///
 /// Tagged `type: "namespace"` on the wire.
@@ -886,10 +922,11 @@ pub struct NamespaceToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    NamespaceToolParam, extra, tag "type" = "namespace", { name = "name", description =
-    "description", tools = "tools", }
-);
+crate::wire::object!(NamespaceToolParam, extra, tag "type" = "namespace", {
+    name = "name",
+    description = "description",
+    tools = "tools",
+});
 /// A function or custom tool of the namespace.
 ///
 /// Open: a value that matches no variant decodes into `Other` with its raw JSON.
@@ -1019,9 +1056,8 @@ pub struct ProgrammaticToolCallingParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ProgrammaticToolCallingParam, extra, tag "type" = "programmatic_tool_calling", {}
-);
+crate::wire::object!(ProgrammaticToolCallingParam, extra, tag "type" = "programmatic_tool_calling", {
+});
 /// A capability the model may use while answering, told apart by `type`: client-side functions and
 /// custom tools, or server-run tools such as file search, web search, code interpreter, image
 /// generation, shell and MCP servers.
@@ -1368,10 +1404,11 @@ pub struct ToolSearchToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolSearchToolParam, extra, tag "type" = "tool_search", { execution = "execution",
-    description = "description", parameters = "parameters", }
-);
+crate::wire::object!(ToolSearchToolParam, extra, tag "type" = "tool_search", {
+    execution = "execution",
+    description = "description",
+    parameters = "parameters",
+});
 /// The preview version of web search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchPreviewTool {
@@ -1388,11 +1425,12 @@ pub struct WebSearchPreviewTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchPreviewTool, extra, { r#type = "type", user_location = "user_location",
-    search_context_size = "search_context_size", search_content_types =
-    "search_content_types", }
-);
+crate::wire::object!(WebSearchPreviewTool, extra, {
+    r#type = "type",
+    user_location = "user_location",
+    search_context_size = "search_context_size",
+    search_content_types = "search_content_types",
+});
 /// Tool version: `web_search_preview` (the default) or the dated `web_search_preview_2025_03_11`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1405,10 +1443,10 @@ pub enum WebSearchPreviewToolType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    WebSearchPreviewToolType, Other, { WebSearchPreview = "web_search_preview",
-    WebSearchPreview20250311 = "web_search_preview_2025_03_11", }
-);
+crate::wire::open_enum!(WebSearchPreviewToolType, Other, {
+    WebSearchPreview = "web_search_preview",
+    WebSearchPreview20250311 = "web_search_preview_2025_03_11",
+});
 /// Lets the model search the web and cite its sources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchTool {
@@ -1431,11 +1469,13 @@ pub struct WebSearchTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchTool, extra, { r#type = "type", external_web_access = "external_web_access",
-    filters = "filters", user_location = "user_location", search_context_size =
-    "search_context_size", }
-);
+crate::wire::object!(WebSearchTool, extra, {
+    r#type = "type",
+    external_web_access = "external_web_access",
+    filters = "filters",
+    user_location = "user_location",
+    search_context_size = "search_context_size",
+});
 /// Restrictions on the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSearchToolFilters {
@@ -1445,9 +1485,9 @@ pub struct WebSearchToolFilters {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    WebSearchToolFilters, extra, { allowed_domains = "allowed_domains", }
-);
+crate::wire::object!(WebSearchToolFilters, extra, {
+    allowed_domains = "allowed_domains",
+});
 /// How much of the context window search results may fill: `low`, `medium` (the default) or `high`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1462,10 +1502,11 @@ pub enum WebSearchToolSearchContextSize {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    WebSearchToolSearchContextSize, Other, { Low = "low", Medium = "medium", High =
-    "high", }
-);
+crate::wire::open_enum!(WebSearchToolSearchContextSize, Other, {
+    Low = "low",
+    Medium = "medium",
+    High = "high",
+});
 /// Tool version: `web_search` (the default) or the dated `web_search_2025_08_26`.
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -1478,7 +1519,7 @@ pub enum WebSearchToolType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    WebSearchToolType, Other, { WebSearch = "web_search", WebSearch20250826 =
-    "web_search_2025_08_26", }
-);
+crate::wire::open_enum!(WebSearchToolType, Other, {
+    WebSearch = "web_search",
+    WebSearch20250826 = "web_search_2025_08_26",
+});

@@ -10,7 +10,8 @@ pub struct SpecificApplyPatchParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(SpecificApplyPatchParam, extra, tag "type" = "apply_patch", {});
+crate::wire::object!(SpecificApplyPatchParam, extra, tag "type" = "apply_patch", {
+});
 /// Makes the model call the shell tool.
 ///
 /// Tagged `type: "shell"` on the wire.
@@ -19,7 +20,8 @@ pub struct SpecificFunctionShellParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(SpecificFunctionShellParam, extra, tag "type" = "shell", {});
+crate::wire::object!(SpecificFunctionShellParam, extra, tag "type" = "shell", {
+});
 /// Makes the model use programmatic tool calling.
 ///
 /// Tagged `type: "programmatic_tool_calling"` on the wire.
@@ -28,10 +30,8 @@ pub struct SpecificProgrammaticToolCallingParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    SpecificProgrammaticToolCallingParam, extra, tag "type" =
-    "programmatic_tool_calling", {}
-);
+crate::wire::object!(SpecificProgrammaticToolCallingParam, extra, tag "type" = "programmatic_tool_calling", {
+});
 /// Limits the model to a subset of the declared tools.
 ///
 /// Tagged `type: "allowed_tools"` on the wire.
@@ -46,10 +46,10 @@ pub struct ToolChoiceAllowed {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolChoiceAllowed, extra, tag "type" = "allowed_tools", { mode = "mode", tools =
-    "tools", }
-);
+crate::wire::object!(ToolChoiceAllowed, extra, tag "type" = "allowed_tools", {
+    mode = "mode",
+    tools = "tools",
+});
 /// `auto` lets the model use one of these tools or answer with a message; `required` makes it call
 /// at least one of them.
 ///
@@ -63,9 +63,10 @@ pub enum ToolChoiceAllowedMode {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ToolChoiceAllowedMode, Other, { Auto = "auto", Required = "required", }
-);
+crate::wire::open_enum!(ToolChoiceAllowedMode, Other, {
+    Auto = "auto",
+    Required = "required",
+});
 /// Makes the model call one particular custom tool.
 ///
 /// Tagged `type: "custom"` on the wire.
@@ -76,7 +77,9 @@ pub struct ToolChoiceCustom {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ToolChoiceCustom, extra, tag "type" = "custom", { name = "name", });
+crate::wire::object!(ToolChoiceCustom, extra, tag "type" = "custom", {
+    name = "name",
+});
 /// Makes the model call one particular function.
 ///
 /// Tagged `type: "function"` on the wire.
@@ -87,9 +90,9 @@ pub struct ToolChoiceFunction {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolChoiceFunction, extra, tag "type" = "function", { name = "name", }
-);
+crate::wire::object!(ToolChoiceFunction, extra, tag "type" = "function", {
+    name = "name",
+});
 /// Makes the model call a tool of one particular MCP server.
 ///
 /// Tagged `type: "mcp"` on the wire.
@@ -102,10 +105,10 @@ pub struct ToolChoiceMcp {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(
-    ToolChoiceMcp, extra, tag "type" = "mcp", { server_label = "server_label", name =
-    "name", }
-);
+crate::wire::object!(ToolChoiceMcp, extra, tag "type" = "mcp", {
+    server_label = "server_label",
+    name = "name",
+});
 /// A tool mode: `none` (answer without tools), `auto` (the model decides) or `required` (at least one tool call).
 ///
 /// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
@@ -120,9 +123,11 @@ pub enum ToolChoiceOptions {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ToolChoiceOptions, Other, { None = "none", Auto = "auto", Required = "required", }
-);
+crate::wire::open_enum!(ToolChoiceOptions, Other, {
+    None = "none",
+    Auto = "auto",
+    Required = "required",
+});
 /// Steers tool use: a mode (`none`, `auto` or `required`), a restricted set of allowed tools, or
 /// one particular tool the model has to call.
 ///
@@ -382,7 +387,9 @@ pub struct ToolChoiceTypes {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
-crate::wire::object!(ToolChoiceTypes, extra, { r#type = "type", });
+crate::wire::object!(ToolChoiceTypes, extra, {
+    r#type = "type",
+});
 /// The built-in tool, such as `file_search`, `web_search_preview`, `computer_use_preview`,
 /// `code_interpreter` or `image_generation`.
 ///
@@ -408,10 +415,13 @@ pub enum ToolChoiceTypesType {
     /// A value this version of the crate does not know.
     Other(String),
 }
-crate::wire::open_enum!(
-    ToolChoiceTypesType, Other, { FileSearch = "file_search", WebSearchPreview =
-    "web_search_preview", Computer = "computer", ComputerUsePreview =
-    "computer_use_preview", ComputerUse = "computer_use", WebSearchPreview20250311 =
-    "web_search_preview_2025_03_11", ImageGeneration = "image_generation",
-    CodeInterpreter = "code_interpreter", }
-);
+crate::wire::open_enum!(ToolChoiceTypesType, Other, {
+    FileSearch = "file_search",
+    WebSearchPreview = "web_search_preview",
+    Computer = "computer",
+    ComputerUsePreview = "computer_use_preview",
+    ComputerUse = "computer_use",
+    WebSearchPreview20250311 = "web_search_preview_2025_03_11",
+    ImageGeneration = "image_generation",
+    CodeInterpreter = "code_interpreter",
+});

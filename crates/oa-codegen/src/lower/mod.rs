@@ -188,7 +188,7 @@ fn reachable_components(
         stack.push((op.pointer.clone(), op.node));
     }
     while let Some((ptr, v)) = stack.pop() {
-        walk_refs(root, v, &ptr, &mut |r, at| {
+        walk_refs(v, &ptr, &mut |r, at| {
             if r.starts_with("#/components/schemas/") {
                 let name_ptr: String = r.split('/').take(4).collect::<Vec<_>>().join("/");
                 match schema::resolve_ptr(root, &name_ptr) {
@@ -197,19 +197,19 @@ fn reachable_components(
                             stack.push((name_ptr[1..].to_owned(), target));
                         }
                     }
-                    None => diags.error(at, format!("unresolved $ref `{r}`")),
+                    // Reported where it is lowered: a warning in a schema, which becomes a
+                    // `serde_json::Value`; an error in an operation, which is then left out.
+                    None => {}
                 }
             } else if r.starts_with("#/") {
-                match schema::resolve_ptr(root, r) {
-                    Some(target) => {
-                        if seen.insert(r.to_owned()) {
-                            stack.push((r[1..].to_owned(), target));
-                        }
+                if let Some(target) = schema::resolve_ptr(root, r) {
+                    if seen.insert(r.to_owned()) {
+                        stack.push((r[1..].to_owned(), target));
                     }
-                    None => diags.error(at, format!("unresolved $ref `{r}`")),
                 }
             } else if !r.starts_with('#') {
-                diags.error(at, format!("external $ref `{r}` is not supported; bundle the document first"));
+                // `Document::read` bundles other files; this is a document built by hand.
+                diags.error(at, format!("external $ref `{r}`: load the document with `Document::read` or `Document::bundle`"));
             }
         });
     }
@@ -217,7 +217,7 @@ fn reachable_components(
 }
 
 /// Calls `f` with every `$ref` string under `v` and the pointer of the node holding it.
-fn walk_refs(root: &Value, v: &Value, ptr: &str, f: &mut dyn FnMut(&str, &str)) {
+pub(crate) fn walk_refs(v: &Value, ptr: &str, f: &mut dyn FnMut(&str, &str)) {
     match v {
         Value::Object(m) => {
             for (k, child) in m {
@@ -229,13 +229,13 @@ fn walk_refs(root: &Value, v: &Value, ptr: &str, f: &mut dyn FnMut(&str, &str)) 
                 } else if k == "examples" || k == "example" || k == "x-oaiMeta" {
                     continue;
                 } else {
-                    walk_refs(root, child, &child_ptr, f);
+                    walk_refs(child, &child_ptr, f);
                 }
             }
         }
         Value::Array(a) => {
             for (i, child) in a.iter().enumerate() {
-                walk_refs(root, child, &format!("{ptr}/{i}"), f);
+                walk_refs(child, &format!("{ptr}/{i}"), f);
             }
         }
         _ => {}

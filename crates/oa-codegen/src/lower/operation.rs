@@ -101,6 +101,19 @@ fn demote(diags: &mut Diagnostics, mark: usize, pointer: &str) {
 
 fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> {
     let settings = lw.settings;
+    let root = lw.root;
+    let mut dangling = Vec::new();
+    super::walk_refs(sel.node, &sel.pointer, &mut |r, at| {
+        if r.starts_with('#') && resolve_ptr(root, r).is_none() {
+            dangling.push((at.to_owned(), format!("unresolved $ref `{r}`")));
+        }
+    });
+    if !dangling.is_empty() {
+        for (at, message) in dangling {
+            lw.diags.error(at, message);
+        }
+        return Some(placeholder(sel));
+    }
     let op = sel.node.as_object().expect("checked in select");
     let op_id = op
         .get("operationId")
@@ -173,6 +186,31 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
         doc,
     };
     Some(Lowered { group, base, op })
+}
+
+/// What an operation with dangling references lowers to: nothing usable; the caller sees the
+/// errors and leaves it out.
+fn placeholder(sel: &Selected<'_>) -> Lowered {
+    let locals = Locals { path: String::new(), request: String::new(), params: String::new(), body: String::new(), client: String::new(), stream: String::new() };
+    let op = Operation {
+        id: String::new(),
+        names: OpNames::default(),
+        locals,
+        http_method: sel.method.to_owned(),
+        path: sel.path.clone(),
+        path_parts: Vec::new(),
+        path_params: Vec::new(),
+        query: None,
+        fixed_query: Vec::new(),
+        body: None,
+        json_response: None,
+        raw_response: true,
+        pagination: None,
+        event_type: None,
+        stream_flag: None,
+        doc: Vec::new(),
+    };
+    Lowered { group: String::new(), base: String::new(), op }
 }
 
 /// The request body: JSON (also `*/*` with a schema), multipart and form bodies typed by their

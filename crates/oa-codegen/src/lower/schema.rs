@@ -186,7 +186,14 @@ impl Lowerer<'_> {
                 self.lower_depth_guarded(target, &target_ptr, hint)
             }
             _ => {
-                self.diags.error(format!("{ptr}/$ref"), format!("unresolved $ref `{r}`"));
+                // In a schema the reference becomes any JSON value; in an operation it leaves
+                // the operation out (an error there is demoted to a warning with the operation).
+                let message = format!("unresolved $ref `{r}`");
+                if self.current.pointer.starts_with("#/components/") {
+                    self.diags.warning(format!("{ptr}/$ref"), format!("{message}; taken as any JSON value"));
+                } else {
+                    self.diags.error(format!("{ptr}/$ref"), message);
+                }
                 Ty::Json
             }
         }
