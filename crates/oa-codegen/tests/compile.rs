@@ -41,6 +41,7 @@ fn write_crate(dir: &Path, files: &std::collections::BTreeMap<String, String>) {
 fn every_output_compiles() {
     let scratch = tempfile::tempdir().unwrap();
     let mut members = Vec::new();
+    let mut wire_checks: Vec<String> = Vec::new();
     let fixtures = repo_root().join("crates/oa-codegen/tests/fixtures");
     let mut inputs: Vec<(String, PathBuf, Vec<String>)> = std::fs::read_dir(&fixtures)
         .unwrap()
@@ -68,6 +69,18 @@ fn every_output_compiles() {
         }
         write_crate(&scratch.path().join(name), &generated.files);
         members.push(format!("{name:?}"));
+        // A fixture with a wire check gets it as an integration test, built and run below.
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let check = repo_root().join("crates/oa-codegen/tests/wire_checks").join(format!("{stem}.rs"));
+        if name.starts_with("fixture-") && check.exists() {
+            let dir = scratch.path().join(name);
+            std::fs::create_dir_all(dir.join("tests")).unwrap();
+            std::fs::copy(&check, dir.join("tests/wire.rs")).unwrap();
+            let mut manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+            manifest.push_str("\n[dev-dependencies]\ntokio = { version = \"1.40\", features = [\"macros\", \"rt\"] }\n");
+            std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+            wire_checks.push(name.clone());
+        }
     }
     std::fs::write(
         scratch.path().join("Cargo.toml"),
@@ -85,6 +98,16 @@ fn every_output_compiles() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "cargo check of generated crates failed:\n{stderr}");
+    for name in &wire_checks {
+        let out = Command::new(env!("CARGO"))
+            .args(["test", "--quiet", "-p", name, "--test", "wire"])
+            .current_dir(scratch.path())
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "wire check of {name} failed:\n{text}");
+    }
 }
 
 /// Every published document generates whole, `?beta=true` paths included (compiling these is

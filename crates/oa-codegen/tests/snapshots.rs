@@ -6,47 +6,41 @@ use oa_codegen::settings::Settings;
 use oa_load::Document;
 use std::path::Path;
 
-fn fixtures(dir: &str) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    files
-}
-
+/// One snapshot of the emitted types and API modules per fixture, and one of its IR, so that a
+/// failing snapshot says whether lowering or rendering changed; every fixture is reported.
 #[test]
 fn generated_code() {
-    for path in fixtures("fixtures") {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let doc = Document::read(&path).unwrap();
-        let generated = oa_codegen::generate(&doc, &Settings::new("fixture")).unwrap_or_else(|e| panic!("{name}: {e}"));
+    insta::glob!("fixtures/*.yaml", |path| {
+        let doc = Document::read(path).unwrap();
+        let settings = Settings::new("fixture");
+        let generated = oa_codegen::generate(&doc, &settings).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut text = String::new();
         for (file, contents) in &generated.files {
             if (file.starts_with("src/types/") || file.starts_with("src/api/")) && !file.ends_with("mod.rs") {
                 text.push_str(&format!("==> {file}\n{contents}\n"));
             }
         }
-        insta::assert_snapshot!(name, text);
-    }
+        insta::assert_snapshot!("code", text);
+        let (ir, _) = oa_codegen::lower(&doc, &settings).unwrap();
+        insta::assert_json_snapshot!("ir", ir);
+    });
 }
 
+/// One snapshot of the rendered diagnostics per broken spec: located, all of a stage at once.
 #[test]
 fn diagnostics() {
-    for path in fixtures("broken") {
-        let name = format!("diag_{}", path.file_stem().unwrap().to_string_lossy());
-        let text = std::fs::read_to_string(&path).unwrap();
+    insta::glob!("broken/*.yaml", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
         let rel = format!("tests/broken/{}", path.file_name().unwrap().to_string_lossy());
         let rendered = match Document::parse(rel, text) {
             Err(e) => e.to_string(),
             Ok(doc) => match oa_codegen::generate(&doc, &Settings::new("broken")) {
-                Ok(_) => panic!("{name}: a broken spec generated code"),
+                Ok(_) => panic!("{}: a broken spec generated code", path.display()),
                 Err(failure) => failure.to_string(),
             },
         };
-        insta::assert_snapshot!(name, rendered);
-    }
+        insta::assert_snapshot!("diag", rendered);
+    });
 }
 
 /// Defaults that contradict the schema are ignored with a warning, not an error; a

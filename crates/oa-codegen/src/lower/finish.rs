@@ -187,7 +187,8 @@ fn union_variants(
             UnionVariant {
                 union: t.by_value_name().and_then(|n| drafts.get(n)).is_some_and(|d| matches!(d.kind, DraftKind::Union { .. })),
                 required,
-                from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)),
+                // `From<Self>` is the identity the standard library already has.
+                from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)) && t.by_value_name() != Some(d.name.as_str()),
                 text: unique && matches!(canonical(drafts, t), Ty::String) && matches!(t, Ty::String),
                 name: n.clone(),
                 object: t.by_value_name().is_some_and(|t| is_struct(drafts, t)),

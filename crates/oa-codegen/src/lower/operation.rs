@@ -309,7 +309,22 @@ fn name_groups(lw: &mut Lowerer<'_>, lowered: Vec<Lowered>) -> Vec<Group> {
         for (l, plain) in ops.into_iter().zip(plains) {
             let mut op = l.op;
             let stem = naming::bare(&plain).to_owned();
-            let mut claim = |suffix: &str| naming::escape_keyword(naming::bare(&scope.claim(&format!("{stem}_{suffix}"), "_")).to_owned());
+            // A suffixed form taken by another operation falls back to an alternative word, then
+            // to `Scope::claim`'s last resort.
+            let mut claim = |suffix: &str| {
+                let alternative = match suffix {
+                    "stream" => "items",
+                    "with_response" => "response",
+                    other => other,
+                };
+                let first = format!("{stem}_{suffix}");
+                let name = if !scope.contains(&first) {
+                    scope.claim(&first, "")
+                } else {
+                    scope.claim(&format!("{stem}_{alternative}"), "_op")
+                };
+                naming::escape_keyword(naming::bare(&name).to_owned())
+            };
             let has_params = op.query.is_some();
             op.names.request = claim("request");
             op.names.with = has_params.then(|| claim("with"));
@@ -318,10 +333,8 @@ fn name_groups(lw: &mut Lowerer<'_>, lowered: Vec<Lowered>) -> Vec<Group> {
             if op.pagination.is_some() {
                 op.names.pages = Some(claim("pages"));
                 op.names.items = Some(claim("stream"));
-                op.names.items_with = has_params.then(|| format!("{}_with", op.names.items.as_deref().unwrap_or_default()));
-                if let Some(w) = &op.names.items_with {
-                    scope.claim(w, "_");
-                }
+                let items = op.names.items.clone().unwrap_or_default();
+                op.names.items_with = has_params.then(|| naming::escape_keyword(naming::bare(&scope.claim(&format!("{items}_with"), "_op")).to_owned()));
             }
             // Parameters with required fields have no defaults to call with.
             let required = op.query.as_ref().is_some_and(|q| q.params.iter().any(|p| p.required));
