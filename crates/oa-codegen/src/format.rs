@@ -36,10 +36,10 @@ fn format_one(file: &Rendered) -> Result<(String, String), String> {
     Ok((file.path.clone(), format!("{HEADER}\n{}", layout_tables(&prettyplease::unparse(&parsed)))))
 }
 
-/// The field-table macros (`object!`, `open_enum!`), one entry per line: prettyplease prints a
+/// The table macros (`object!`, `open_enum!`, `from_variants!`), one entry per line: prettyplease prints a
 /// macro's tokens as a flowing paragraph, which splits `name = "wire"` pairs across lines.
 fn layout_tables(text: &str) -> String {
-    const MACROS: [&str; 2] = ["crate::wire::object!(", "crate::wire::open_enum!("];
+    const MACROS: [&str; 3] = ["crate::wire::object!(", "crate::wire::open_enum!(", "crate::wire::from_variants!("];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = MACROS.iter().filter_map(|m| rest.find(m)).min() {
@@ -109,6 +109,8 @@ fn table(call: &str) -> String {
     }
     entries.push(squash(&current));
     entries.retain(|e| !e.is_empty());
+    // prettyplease spaces the angle brackets of types in macro tokens: `Box < T >`.
+    let entries: Vec<String> = entries.into_iter().map(|e| if e.contains('"') { e } else { e.replace(" < ", "<").replace(" >", ">") }).collect();
     let mut out = format!("{head}{{\n");
     for e in entries {
         out.push_str("    ");

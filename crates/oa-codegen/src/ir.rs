@@ -110,6 +110,8 @@ pub struct UnionDef {
     pub untagged: Vec<String>,
     /// Tag value -> the one struct variant that owns it, decoded in one pass.
     pub fast: Vec<TagArm>,
+    /// The tags of `fast`.
+    pub fast_tags: Vec<String>,
     /// Scalar fields every variant has (`sequence_number` of every stream event), readable
     /// without matching.
     pub accessors: Vec<Accessor>,

@@ -168,6 +168,9 @@ pub trait Union: Sized {
     #[allow(clippy::type_complexity)]
     fn fast<'de, A: MapAccess<'de>>(tag: &str, seen: Seen<'de>, map: &mut A) -> Result<Result<Self, Seen<'de>>, A::Error>;
 
+    /// Tags that one struct variant owns, which `fast` decodes.
+    const FAST: &'static [&'static str];
+
     /// Decodes a buffered value; never fails (the catch-all keeps what matches nothing).
     fn from_value(value: serde_json::Value) -> Self;
 
@@ -293,6 +296,30 @@ impl<'de> MapAccess<'de> for OneValue<'de> {
             Some(SeenValue::Str(Key::Owned(s))) => seed.deserialize(de::value::StringDeserializer::new(s)),
             None => seed.deserialize(serde_json::Value::Null),
         }
+    }
+}
+
+/// Decodes a buffered object whose tag one struct variant owns through `Union::fast`, so that
+/// `from_value` needs arms only for the other tags; hands the value back otherwise (also when the
+/// variant cannot hold it, so the catch-all keeps it whole).
+pub fn fast_from_value<U: Union>(value: serde_json::Value) -> Result<U, serde_json::Value> {
+    let tag = match (U::TAG, &value) {
+        (Some(field), serde_json::Value::Object(map)) => match map.get(field) {
+            Some(serde_json::Value::String(tag)) if U::FAST.contains(&tag.as_str()) => tag.clone(),
+            _ => return Err(value),
+        },
+        _ => return Err(value),
+    };
+    let decoded = match &value {
+        serde_json::Value::Object(map) => {
+            let mut access = de::value::MapDeserializer::<_, serde_json::Error>::new(map.iter().map(|(k, v)| (k.as_str(), v)));
+            U::fast(&tag, Vec::new(), &mut access)
+        }
+        _ => return Err(value),
+    };
+    match decoded {
+        Ok(Ok(done)) => Ok(done),
+        _ => Err(value),
     }
 }
 
@@ -568,6 +595,55 @@ macro_rules! open_enum {
     (@default $other:ident $($many:ident)*) => { Self::$other(::std::string::String::new()) };
 }
 
+/// The traits every generated union has besides `Union`: `Default` (`null` in the catch-all,
+/// never sent: a field left to its default is absent), `Deserialize` through `Union`, and
+/// `FieldValue` (any JSON decodes). `union_traits!(Name, Other)`.
+#[allow(unused_macros)]
+macro_rules! union_traits {
+    ($ty:ident, $other:ident) => {
+        impl ::std::default::Default for $ty {
+            fn default() -> Self {
+                Self::$other(::serde_json::Value::Null)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::wire::deserialize_union(deserializer)
+            }
+        }
+
+        impl crate::wire::FieldValue for $ty {
+            fn read<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<crate::wire::Read<Self>, D::Error> {
+                crate::wire::read_shaped(d, crate::wire::Shape::Any)
+            }
+        }
+    };
+}
+
+/// `From<Payload>` for the variants of a union that are the only ones holding their type, as
+/// they are declared: `from_variants!(Name, { Variant(Payload), Large(Box<Payload>), .. })`.
+#[allow(unused_macros)]
+macro_rules! from_variants {
+    ($ty:ident, { $($variant:ident $payload:tt),* $(,)? }) => {
+        $(crate::wire::from_variants!(@one $ty, $variant $payload);)*
+    };
+    (@one $ty:ident, $variant:ident (Box<$payload:ty>)) => {
+        impl ::std::convert::From<$payload> for $ty {
+            fn from(value: $payload) -> Self {
+                Self::$variant(::std::boxed::Box::new(value))
+            }
+        }
+    };
+    (@one $ty:ident, $variant:ident ($payload:ty)) => {
+        impl ::std::convert::From<$payload> for $ty {
+            fn from(value: $payload) -> Self {
+                Self::$variant(value)
+            }
+        }
+    };
+}
+
 /// `From<&str>` and `From<String>` for a field of a type that is built from text.
 #[allow(unused_macros)]
 macro_rules! text {
@@ -587,4 +663,4 @@ macro_rules! text {
 }
 
 #[allow(unused_imports)]
-pub(crate) use {object, open_enum, text};
+pub(crate) use {from_variants, object, open_enum, text, union_traits};

@@ -139,21 +139,11 @@ pub enum ApplyPatchOperationParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ApplyPatchCreateFileOperationParam> for ApplyPatchOperationParam {
-    fn from(value: ApplyPatchCreateFileOperationParam) -> Self {
-        Self::CreateFile(Box::new(value))
-    }
-}
-impl From<ApplyPatchDeleteFileOperationParam> for ApplyPatchOperationParam {
-    fn from(value: ApplyPatchDeleteFileOperationParam) -> Self {
-        Self::DeleteFile(value)
-    }
-}
-impl From<ApplyPatchUpdateFileOperationParam> for ApplyPatchOperationParam {
-    fn from(value: ApplyPatchUpdateFileOperationParam) -> Self {
-        Self::UpdateFile(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ApplyPatchOperationParam, {
+    CreateFile(Box<ApplyPatchCreateFileOperationParam>),
+    DeleteFile(ApplyPatchDeleteFileOperationParam),
+    UpdateFile(Box<ApplyPatchUpdateFileOperationParam>),
+});
 impl ApplyPatchOperationParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn param_type(&self) -> &str {
@@ -176,28 +166,10 @@ impl ApplyPatchOperationParam {
         }
     }
 }
-impl Default for ApplyPatchOperationParam {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApplyPatchOperationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ApplyPatchOperationParam {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ApplyPatchOperationParam, Other);
 impl crate::wire::Union for ApplyPatchOperationParam {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["create_file", "delete_file", "update_file"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -220,22 +192,11 @@ impl crate::wire::Union for ApplyPatchOperationParam {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("create_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CreateFile(decoded);
-                }
-            }
-            Some("delete_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::DeleteFile(decoded);
-                }
-            }
-            Some("update_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::UpdateFile(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

@@ -20,26 +20,12 @@ pub enum Annotation {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<FileCitationBody> for Annotation {
-    fn from(value: FileCitationBody) -> Self {
-        Self::FileCitation(Box::new(value))
-    }
-}
-impl From<UrlCitationBody> for Annotation {
-    fn from(value: UrlCitationBody) -> Self {
-        Self::UrlCitation(Box::new(value))
-    }
-}
-impl From<ContainerFileCitationBody> for Annotation {
-    fn from(value: ContainerFileCitationBody) -> Self {
-        Self::ContainerFileCitation(Box::new(value))
-    }
-}
-impl From<FilePath> for Annotation {
-    fn from(value: FilePath) -> Self {
-        Self::FilePath(value)
-    }
-}
+crate::wire::from_variants!(Annotation, {
+    FileCitation(Box<FileCitationBody>),
+    UrlCitation(Box<UrlCitationBody>),
+    ContainerFileCitation(Box<ContainerFileCitationBody>),
+    FilePath(FilePath),
+});
 impl Annotation {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn annotation_type(&self) -> &str {
@@ -54,28 +40,15 @@ impl Annotation {
         }
     }
 }
-impl Default for Annotation {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Annotation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for Annotation {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(Annotation, Other);
 impl crate::wire::Union for Annotation {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "file_citation",
+        "url_citation",
+        "container_file_citation",
+        "file_path",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -103,27 +76,11 @@ impl crate::wire::Union for Annotation {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("file_citation") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileCitation(decoded);
-                }
-            }
-            Some("url_citation") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::UrlCitation(decoded);
-                }
-            }
-            Some("container_file_citation") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ContainerFileCitation(decoded);
-                }
-            }
-            Some("file_path") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FilePath(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -184,18 +141,10 @@ pub enum AutoCodeInterpreterToolParamNetworkPolicy {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ContainerNetworkPolicyDisabledParam>
-for AutoCodeInterpreterToolParamNetworkPolicy {
-    fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
-        Self::Disabled(value)
-    }
-}
-impl From<ContainerNetworkPolicyAllowlistParam>
-for AutoCodeInterpreterToolParamNetworkPolicy {
-    fn from(value: ContainerNetworkPolicyAllowlistParam) -> Self {
-        Self::Allowlist(Box::new(value))
-    }
-}
+crate::wire::from_variants!(AutoCodeInterpreterToolParamNetworkPolicy, {
+    Disabled(ContainerNetworkPolicyDisabledParam),
+    Allowlist(Box<ContainerNetworkPolicyAllowlistParam>),
+});
 impl AutoCodeInterpreterToolParamNetworkPolicy {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn policy_type(&self) -> &str {
@@ -208,28 +157,10 @@ impl AutoCodeInterpreterToolParamNetworkPolicy {
         }
     }
 }
-impl Default for AutoCodeInterpreterToolParamNetworkPolicy {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AutoCodeInterpreterToolParamNetworkPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for AutoCodeInterpreterToolParamNetworkPolicy {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(AutoCodeInterpreterToolParamNetworkPolicy, Other);
 impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["disabled", "allowlist"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -249,17 +180,11 @@ impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("disabled") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Disabled(decoded);
-                }
-            }
-            Some("allowlist") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Allowlist(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -418,44 +343,20 @@ pub enum CompactResponseMethodPublicBodyInput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for CompactResponseMethodPublicBodyInput {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(CompactResponseMethodPublicBodyInput, {
+    String(String),
+    InputItemList(Vec<InputItem>),
+});
 impl From<&str> for CompactResponseMethodPublicBodyInput {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(CompactResponseMethodPublicBodyInput);
-impl From<Vec<InputItem>> for CompactResponseMethodPublicBodyInput {
-    fn from(value: Vec<InputItem>) -> Self {
-        Self::InputItemList(value)
-    }
-}
-impl Default for CompactResponseMethodPublicBodyInput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompactResponseMethodPublicBodyInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for CompactResponseMethodPublicBodyInput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(CompactResponseMethodPublicBodyInput, Other);
 impl crate::wire::Union for CompactResponseMethodPublicBodyInput {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -468,15 +369,11 @@ impl crate::wire::Union for CompactResponseMethodPublicBodyInput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::InputItemList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::InputItemList(decoded);
         }
         Self::Other(value)
     }
@@ -553,54 +450,22 @@ pub enum ComparisonFilterValue {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for ComparisonFilterValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(ComparisonFilterValue, {
+    String(String),
+    Number(f64),
+    Bool(bool),
+    ComparisonFilterValueVariantItemList(Vec<ComparisonFilterValueVariantItem>),
+});
 impl From<&str> for ComparisonFilterValue {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(ComparisonFilterValue);
-impl From<f64> for ComparisonFilterValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for ComparisonFilterValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl From<Vec<ComparisonFilterValueVariantItem>> for ComparisonFilterValue {
-    fn from(value: Vec<ComparisonFilterValueVariantItem>) -> Self {
-        Self::ComparisonFilterValueVariantItemList(value)
-    }
-}
-impl Default for ComparisonFilterValue {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ComparisonFilterValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ComparisonFilterValue {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ComparisonFilterValue, Other);
 impl crate::wire::Union for ComparisonFilterValue {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -613,25 +478,17 @@ impl crate::wire::Union for ComparisonFilterValue {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::Number(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::Number(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::Bool(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::Bool(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::ComparisonFilterValueVariantItemList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::ComparisonFilterValueVariantItemList(decoded);
         }
         Self::Other(value)
     }
@@ -649,44 +506,20 @@ pub enum ComparisonFilterValueVariantItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for ComparisonFilterValueVariantItem {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(ComparisonFilterValueVariantItem, {
+    String(String),
+    Number(f64),
+});
 impl From<&str> for ComparisonFilterValueVariantItem {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(ComparisonFilterValueVariantItem);
-impl From<f64> for ComparisonFilterValueVariantItem {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
-impl Default for ComparisonFilterValueVariantItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ComparisonFilterValueVariantItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ComparisonFilterValueVariantItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ComparisonFilterValueVariantItem, Other);
 impl crate::wire::Union for ComparisonFilterValueVariantItem {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -699,15 +532,11 @@ impl crate::wire::Union for ComparisonFilterValueVariantItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::Number(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::Number(decoded);
         }
         Self::Other(value)
     }
@@ -739,16 +568,10 @@ pub enum CompoundFilterFiltersItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ComparisonFilter> for CompoundFilterFiltersItem {
-    fn from(value: ComparisonFilter) -> Self {
-        Self::ComparisonFilter(Box::new(value))
-    }
-}
-impl From<CompoundFilter> for CompoundFilterFiltersItem {
-    fn from(value: CompoundFilter) -> Self {
-        Self::CompoundFilter(Box::new(value))
-    }
-}
+crate::wire::from_variants!(CompoundFilterFiltersItem, {
+    ComparisonFilter(Box<ComparisonFilter>),
+    CompoundFilter(Box<CompoundFilter>),
+});
 impl CompoundFilterFiltersItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -761,28 +584,21 @@ impl CompoundFilterFiltersItem {
         }
     }
 }
-impl Default for CompoundFilterFiltersItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompoundFilterFiltersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for CompoundFilterFiltersItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(CompoundFilterFiltersItem, Other);
 impl crate::wire::Union for CompoundFilterFiltersItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "eq",
+        "ne",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "in",
+        "nin",
+        "and",
+        "or",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -828,57 +644,11 @@ impl crate::wire::Union for CompoundFilterFiltersItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("eq") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("ne") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("gt") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("gte") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("lt") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("lte") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("in") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("nin") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("and") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CompoundFilter(decoded);
-                }
-            }
-            Some("or") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CompoundFilter(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -930,44 +700,20 @@ pub enum ConversationParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for ConversationParam {
-    fn from(value: String) -> Self {
-        Self::ConversationId(value)
-    }
-}
+crate::wire::from_variants!(ConversationParam, {
+    ConversationId(String),
+    ConversationParam2(ConversationParam2),
+});
 impl From<&str> for ConversationParam {
     fn from(value: &str) -> Self {
         Self::ConversationId(value.to_owned())
     }
 }
 crate::wire::text!(ConversationParam);
-impl From<ConversationParam2> for ConversationParam {
-    fn from(value: ConversationParam2) -> Self {
-        Self::ConversationParam2(value)
-    }
-}
-impl Default for ConversationParam {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ConversationParam {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ConversationParam, Other);
 impl crate::wire::Union for ConversationParam {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -980,10 +726,8 @@ impl crate::wire::Union for ConversationParam {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::ConversationId(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::ConversationId(decoded);
         }
         if crate::wire::has_keys(&value, &["id"]) {
             if let Some(decoded) = crate::wire::try_value(&value) {
@@ -1446,16 +1190,10 @@ pub enum Filters {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ComparisonFilter> for Filters {
-    fn from(value: ComparisonFilter) -> Self {
-        Self::ComparisonFilter(Box::new(value))
-    }
-}
-impl From<CompoundFilter> for Filters {
-    fn from(value: CompoundFilter) -> Self {
-        Self::CompoundFilter(Box::new(value))
-    }
-}
+crate::wire::from_variants!(Filters, {
+    ComparisonFilter(Box<ComparisonFilter>),
+    CompoundFilter(Box<CompoundFilter>),
+});
 impl Filters {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn filters_type(&self) -> &str {
@@ -1468,28 +1206,21 @@ impl Filters {
         }
     }
 }
-impl Default for Filters {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Filters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for Filters {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(Filters, Other);
 impl crate::wire::Union for Filters {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "eq",
+        "ne",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "in",
+        "nin",
+        "and",
+        "or",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -1535,57 +1266,11 @@ impl crate::wire::Union for Filters {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("eq") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("ne") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("gt") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("gte") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("lt") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("lte") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("in") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("nin") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComparisonFilter(decoded);
-                }
-            }
-            Some("and") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CompoundFilter(decoded);
-                }
-            }
-            Some("or") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CompoundFilter(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -2922,21 +2607,11 @@ pub enum OutputContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<OutputTextContent> for OutputContent {
-    fn from(value: OutputTextContent) -> Self {
-        Self::OutputText(Box::new(value))
-    }
-}
-impl From<RefusalContent> for OutputContent {
-    fn from(value: RefusalContent) -> Self {
-        Self::Refusal(value)
-    }
-}
-impl From<ReasoningTextContent> for OutputContent {
-    fn from(value: ReasoningTextContent) -> Self {
-        Self::ReasoningText(value)
-    }
-}
+crate::wire::from_variants!(OutputContent, {
+    OutputText(Box<OutputTextContent>),
+    Refusal(RefusalContent),
+    ReasoningText(ReasoningTextContent),
+});
 impl OutputContent {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn content_type(&self) -> &str {
@@ -2950,28 +2625,10 @@ impl OutputContent {
         }
     }
 }
-impl Default for OutputContent {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutputContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for OutputContent {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(OutputContent, Other);
 impl crate::wire::Union for OutputContent {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["output_text", "refusal", "reasoning_text"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -2994,22 +2651,11 @@ impl crate::wire::Union for OutputContent {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("output_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputText(decoded);
-                }
-            }
-            Some("refusal") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Refusal(decoded);
-                }
-            }
-            Some("reasoning_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningText(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -3029,16 +2675,10 @@ pub enum OutputMessageContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<OutputTextContent> for OutputMessageContent {
-    fn from(value: OutputTextContent) -> Self {
-        Self::OutputText(Box::new(value))
-    }
-}
-impl From<RefusalContent> for OutputMessageContent {
-    fn from(value: RefusalContent) -> Self {
-        Self::Refusal(value)
-    }
-}
+crate::wire::from_variants!(OutputMessageContent, {
+    OutputText(Box<OutputTextContent>),
+    Refusal(RefusalContent),
+});
 impl OutputMessageContent {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn content_type(&self) -> &str {
@@ -3051,28 +2691,10 @@ impl OutputMessageContent {
         }
     }
 }
-impl Default for OutputMessageContent {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutputMessageContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for OutputMessageContent {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(OutputMessageContent, Other);
 impl crate::wire::Union for OutputMessageContent {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["output_text", "refusal"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -3092,17 +2714,11 @@ impl crate::wire::Union for OutputMessageContent {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("output_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputText(decoded);
-                }
-            }
-            Some("refusal") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Refusal(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -3559,21 +3175,11 @@ pub enum TextResponseFormatConfiguration {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ResponseFormatText> for TextResponseFormatConfiguration {
-    fn from(value: ResponseFormatText) -> Self {
-        Self::Text(value)
-    }
-}
-impl From<TextResponseFormatJsonSchema> for TextResponseFormatConfiguration {
-    fn from(value: TextResponseFormatJsonSchema) -> Self {
-        Self::JsonSchema(Box::new(value))
-    }
-}
-impl From<ResponseFormatJsonObject> for TextResponseFormatConfiguration {
-    fn from(value: ResponseFormatJsonObject) -> Self {
-        Self::JsonObject(value)
-    }
-}
+crate::wire::from_variants!(TextResponseFormatConfiguration, {
+    Text(ResponseFormatText),
+    JsonSchema(Box<TextResponseFormatJsonSchema>),
+    JsonObject(ResponseFormatJsonObject),
+});
 impl TextResponseFormatConfiguration {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn configuration_type(&self) -> &str {
@@ -3587,28 +3193,10 @@ impl TextResponseFormatConfiguration {
         }
     }
 }
-impl Default for TextResponseFormatConfiguration {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for TextResponseFormatConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for TextResponseFormatConfiguration {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(TextResponseFormatConfiguration, Other);
 impl crate::wire::Union for TextResponseFormatConfiguration {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["text", "json_schema", "json_object"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -3629,22 +3217,11 @@ impl crate::wire::Union for TextResponseFormatConfiguration {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Text(decoded);
-                }
-            }
-            Some("json_schema") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::JsonSchema(decoded);
-                }
-            }
-            Some("json_object") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::JsonObject(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -3734,44 +3311,20 @@ pub enum TokenCountsBodyInput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for TokenCountsBodyInput {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(TokenCountsBodyInput, {
+    String(String),
+    InputItemList(Vec<InputItem>),
+});
 impl From<&str> for TokenCountsBodyInput {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(TokenCountsBodyInput);
-impl From<Vec<InputItem>> for TokenCountsBodyInput {
-    fn from(value: Vec<InputItem>) -> Self {
-        Self::InputItemList(value)
-    }
-}
-impl Default for TokenCountsBodyInput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for TokenCountsBodyInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for TokenCountsBodyInput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(TokenCountsBodyInput, Other);
 impl crate::wire::Union for TokenCountsBodyInput {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -3784,15 +3337,11 @@ impl crate::wire::Union for TokenCountsBodyInput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::InputItemList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::InputItemList(decoded);
         }
         Self::Other(value)
     }
@@ -3839,16 +3388,10 @@ pub enum ToolCallCaller {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<DirectToolCallCaller> for ToolCallCaller {
-    fn from(value: DirectToolCallCaller) -> Self {
-        Self::Direct(value)
-    }
-}
-impl From<ProgramToolCallCaller> for ToolCallCaller {
-    fn from(value: ProgramToolCallCaller) -> Self {
-        Self::Program(value)
-    }
-}
+crate::wire::from_variants!(ToolCallCaller, {
+    Direct(DirectToolCallCaller),
+    Program(ProgramToolCallCaller),
+});
 impl ToolCallCaller {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn caller_type(&self) -> &str {
@@ -3861,28 +3404,10 @@ impl ToolCallCaller {
         }
     }
 }
-impl Default for ToolCallCaller {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ToolCallCaller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ToolCallCaller {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ToolCallCaller, Other);
 impl crate::wire::Union for ToolCallCaller {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["direct", "program"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -3900,17 +3425,11 @@ impl crate::wire::Union for ToolCallCaller {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("direct") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Direct(decoded);
-                }
-            }
-            Some("program") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Program(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -3930,16 +3449,10 @@ pub enum ToolCallCallerParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<DirectToolCallCallerParam> for ToolCallCallerParam {
-    fn from(value: DirectToolCallCallerParam) -> Self {
-        Self::Direct(value)
-    }
-}
-impl From<ProgramToolCallCallerParam> for ToolCallCallerParam {
-    fn from(value: ProgramToolCallCallerParam) -> Self {
-        Self::Program(value)
-    }
-}
+crate::wire::from_variants!(ToolCallCallerParam, {
+    Direct(DirectToolCallCallerParam),
+    Program(ProgramToolCallCallerParam),
+});
 impl ToolCallCallerParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn param_type(&self) -> &str {
@@ -3952,28 +3465,10 @@ impl ToolCallCallerParam {
         }
     }
 }
-impl Default for ToolCallCallerParam {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ToolCallCallerParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ToolCallCallerParam {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ToolCallCallerParam, Other);
 impl crate::wire::Union for ToolCallCallerParam {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["direct", "program"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -3991,17 +3486,11 @@ impl crate::wire::Union for ToolCallCallerParam {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("direct") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Direct(decoded);
-                }
-            }
-            Some("program") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Program(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -4104,49 +3593,21 @@ pub enum VectorStoreFileAttributesValue {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for VectorStoreFileAttributesValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(VectorStoreFileAttributesValue, {
+    String(String),
+    Number(f64),
+    Bool(bool),
+});
 impl From<&str> for VectorStoreFileAttributesValue {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(VectorStoreFileAttributesValue);
-impl From<f64> for VectorStoreFileAttributesValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for VectorStoreFileAttributesValue {
-    fn from(value: bool) -> Self {
-        Self::Bool(value)
-    }
-}
-impl Default for VectorStoreFileAttributesValue {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for VectorStoreFileAttributesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for VectorStoreFileAttributesValue {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(VectorStoreFileAttributesValue, Other);
 impl crate::wire::Union for VectorStoreFileAttributesValue {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -4159,20 +3620,14 @@ impl crate::wire::Union for VectorStoreFileAttributesValue {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::Number(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::Number(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::Bool(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::Bool(decoded);
         }
         Self::Other(value)
     }

@@ -52,51 +52,17 @@ pub enum ComputerAction {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ClickParam> for ComputerAction {
-    fn from(value: ClickParam) -> Self {
-        Self::Click(Box::new(value))
-    }
-}
-impl From<DoubleClickAction> for ComputerAction {
-    fn from(value: DoubleClickAction) -> Self {
-        Self::DoubleClick(Box::new(value))
-    }
-}
-impl From<DragParam> for ComputerAction {
-    fn from(value: DragParam) -> Self {
-        Self::Drag(Box::new(value))
-    }
-}
-impl From<KeyPressAction> for ComputerAction {
-    fn from(value: KeyPressAction) -> Self {
-        Self::Keypress(value)
-    }
-}
-impl From<MoveParam> for ComputerAction {
-    fn from(value: MoveParam) -> Self {
-        Self::Move(Box::new(value))
-    }
-}
-impl From<ScreenshotParam> for ComputerAction {
-    fn from(value: ScreenshotParam) -> Self {
-        Self::Screenshot(value)
-    }
-}
-impl From<ScrollParam> for ComputerAction {
-    fn from(value: ScrollParam) -> Self {
-        Self::Scroll(Box::new(value))
-    }
-}
-impl From<TypeParam> for ComputerAction {
-    fn from(value: TypeParam) -> Self {
-        Self::Type(value)
-    }
-}
-impl From<WaitParam> for ComputerAction {
-    fn from(value: WaitParam) -> Self {
-        Self::Wait(value)
-    }
-}
+crate::wire::from_variants!(ComputerAction, {
+    Click(Box<ClickParam>),
+    DoubleClick(Box<DoubleClickAction>),
+    Drag(Box<DragParam>),
+    Keypress(KeyPressAction),
+    Move(Box<MoveParam>),
+    Screenshot(ScreenshotParam),
+    Scroll(Box<ScrollParam>),
+    Type(TypeParam),
+    Wait(WaitParam),
+});
 impl ComputerAction {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn action_type(&self) -> &str {
@@ -116,28 +82,20 @@ impl ComputerAction {
         }
     }
 }
-impl Default for ComputerAction {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ComputerAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ComputerAction {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ComputerAction, Other);
 impl crate::wire::Union for ComputerAction {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "click",
+        "double_click",
+        "drag",
+        "keypress",
+        "move",
+        "screenshot",
+        "scroll",
+        "type",
+        "wait",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -164,52 +122,11 @@ impl crate::wire::Union for ComputerAction {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("click") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Click(decoded);
-                }
-            }
-            Some("double_click") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::DoubleClick(decoded);
-                }
-            }
-            Some("drag") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Drag(decoded);
-                }
-            }
-            Some("keypress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Keypress(decoded);
-                }
-            }
-            Some("move") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Move(decoded);
-                }
-            }
-            Some("screenshot") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Screenshot(decoded);
-                }
-            }
-            Some("scroll") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Scroll(decoded);
-                }
-            }
-            Some("type") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Type(decoded);
-                }
-            }
-            Some("wait") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Wait(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

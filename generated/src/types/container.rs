@@ -37,16 +37,10 @@ pub enum ContainerAutoParamNetworkPolicy {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ContainerNetworkPolicyDisabledParam> for ContainerAutoParamNetworkPolicy {
-    fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
-        Self::Disabled(value)
-    }
-}
-impl From<ContainerNetworkPolicyAllowlistParam> for ContainerAutoParamNetworkPolicy {
-    fn from(value: ContainerNetworkPolicyAllowlistParam) -> Self {
-        Self::Allowlist(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ContainerAutoParamNetworkPolicy, {
+    Disabled(ContainerNetworkPolicyDisabledParam),
+    Allowlist(Box<ContainerNetworkPolicyAllowlistParam>),
+});
 impl ContainerAutoParamNetworkPolicy {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn policy_type(&self) -> &str {
@@ -59,28 +53,10 @@ impl ContainerAutoParamNetworkPolicy {
         }
     }
 }
-impl Default for ContainerAutoParamNetworkPolicy {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContainerAutoParamNetworkPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ContainerAutoParamNetworkPolicy {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ContainerAutoParamNetworkPolicy, Other);
 impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["disabled", "allowlist"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -100,17 +76,11 @@ impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("disabled") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Disabled(decoded);
-                }
-            }
-            Some("allowlist") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Allowlist(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -130,16 +100,10 @@ pub enum ContainerAutoParamSkillsItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<SkillReferenceParam> for ContainerAutoParamSkillsItem {
-    fn from(value: SkillReferenceParam) -> Self {
-        Self::SkillReference(Box::new(value))
-    }
-}
-impl From<InlineSkillParam> for ContainerAutoParamSkillsItem {
-    fn from(value: InlineSkillParam) -> Self {
-        Self::Inline(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ContainerAutoParamSkillsItem, {
+    SkillReference(Box<SkillReferenceParam>),
+    Inline(Box<InlineSkillParam>),
+});
 impl ContainerAutoParamSkillsItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -152,28 +116,10 @@ impl ContainerAutoParamSkillsItem {
         }
     }
 }
-impl Default for ContainerAutoParamSkillsItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContainerAutoParamSkillsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ContainerAutoParamSkillsItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ContainerAutoParamSkillsItem, Other);
 impl crate::wire::Union for ContainerAutoParamSkillsItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["skill_reference", "inline"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -193,17 +139,11 @@ impl crate::wire::Union for ContainerAutoParamSkillsItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("skill_reference") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::SkillReference(decoded);
-                }
-            }
-            Some("inline") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Inline(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

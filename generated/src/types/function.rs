@@ -17,21 +17,11 @@ pub enum FunctionAndCustomToolCallOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<InputTextContent> for FunctionAndCustomToolCallOutput {
-    fn from(value: InputTextContent) -> Self {
-        Self::InputText(Box::new(value))
-    }
-}
-impl From<InputImageContent> for FunctionAndCustomToolCallOutput {
-    fn from(value: InputImageContent) -> Self {
-        Self::InputImage(Box::new(value))
-    }
-}
-impl From<InputFileContent> for FunctionAndCustomToolCallOutput {
-    fn from(value: InputFileContent) -> Self {
-        Self::InputFile(Box::new(value))
-    }
-}
+crate::wire::from_variants!(FunctionAndCustomToolCallOutput, {
+    InputText(Box<InputTextContent>),
+    InputImage(Box<InputImageContent>),
+    InputFile(Box<InputFileContent>),
+});
 impl FunctionAndCustomToolCallOutput {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn output_type(&self) -> &str {
@@ -45,28 +35,10 @@ impl FunctionAndCustomToolCallOutput {
         }
     }
 }
-impl Default for FunctionAndCustomToolCallOutput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionAndCustomToolCallOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionAndCustomToolCallOutput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionAndCustomToolCallOutput, Other);
 impl crate::wire::Union for FunctionAndCustomToolCallOutput {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -91,22 +63,11 @@ impl crate::wire::Union for FunctionAndCustomToolCallOutput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("input_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputText(decoded);
-                }
-            }
-            Some("input_image") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputImage(decoded);
-                }
-            }
-            Some("input_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputFile(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -256,17 +217,10 @@ pub enum FunctionShellCallOutputContentOutcome {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<FunctionShellCallOutputTimeoutOutcome>
-for FunctionShellCallOutputContentOutcome {
-    fn from(value: FunctionShellCallOutputTimeoutOutcome) -> Self {
-        Self::Timeout(value)
-    }
-}
-impl From<FunctionShellCallOutputExitOutcome> for FunctionShellCallOutputContentOutcome {
-    fn from(value: FunctionShellCallOutputExitOutcome) -> Self {
-        Self::Exit(value)
-    }
-}
+crate::wire::from_variants!(FunctionShellCallOutputContentOutcome, {
+    Timeout(FunctionShellCallOutputTimeoutOutcome),
+    Exit(FunctionShellCallOutputExitOutcome),
+});
 impl FunctionShellCallOutputContentOutcome {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn outcome_type(&self) -> &str {
@@ -279,28 +233,10 @@ impl FunctionShellCallOutputContentOutcome {
         }
     }
 }
-impl Default for FunctionShellCallOutputContentOutcome {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputContentOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionShellCallOutputContentOutcome {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionShellCallOutputContentOutcome, Other);
 impl crate::wire::Union for FunctionShellCallOutputContentOutcome {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["timeout", "exit"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -318,17 +254,11 @@ impl crate::wire::Union for FunctionShellCallOutputContentOutcome {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("timeout") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Timeout(decoded);
-                }
-            }
-            Some("exit") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Exit(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -391,18 +321,10 @@ pub enum FunctionShellCallOutputOutcomeParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<FunctionShellCallOutputTimeoutOutcomeParam>
-for FunctionShellCallOutputOutcomeParam {
-    fn from(value: FunctionShellCallOutputTimeoutOutcomeParam) -> Self {
-        Self::Timeout(value)
-    }
-}
-impl From<FunctionShellCallOutputExitOutcomeParam>
-for FunctionShellCallOutputOutcomeParam {
-    fn from(value: FunctionShellCallOutputExitOutcomeParam) -> Self {
-        Self::Exit(value)
-    }
-}
+crate::wire::from_variants!(FunctionShellCallOutputOutcomeParam, {
+    Timeout(FunctionShellCallOutputTimeoutOutcomeParam),
+    Exit(FunctionShellCallOutputExitOutcomeParam),
+});
 impl FunctionShellCallOutputOutcomeParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn param_type(&self) -> &str {
@@ -415,28 +337,10 @@ impl FunctionShellCallOutputOutcomeParam {
         }
     }
 }
-impl Default for FunctionShellCallOutputOutcomeParam {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionShellCallOutputOutcomeParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionShellCallOutputOutcomeParam {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionShellCallOutputOutcomeParam, Other);
 impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["timeout", "exit"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -454,17 +358,11 @@ impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("timeout") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Timeout(decoded);
-                }
-            }
-            Some("exit") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Exit(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

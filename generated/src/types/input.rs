@@ -17,21 +17,11 @@ pub enum InputContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<InputTextContent> for InputContent {
-    fn from(value: InputTextContent) -> Self {
-        Self::InputText(Box::new(value))
-    }
-}
-impl From<InputImageContent> for InputContent {
-    fn from(value: InputImageContent) -> Self {
-        Self::InputImage(Box::new(value))
-    }
-}
-impl From<InputFileContent> for InputContent {
-    fn from(value: InputFileContent) -> Self {
-        Self::InputFile(Box::new(value))
-    }
-}
+crate::wire::from_variants!(InputContent, {
+    InputText(Box<InputTextContent>),
+    InputImage(Box<InputImageContent>),
+    InputFile(Box<InputFileContent>),
+});
 impl InputContent {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn content_type(&self) -> &str {
@@ -45,28 +35,10 @@ impl InputContent {
         }
     }
 }
-impl Default for InputContent {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for InputContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for InputContent {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(InputContent, Other);
 impl crate::wire::Union for InputContent {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -91,22 +63,11 @@ impl crate::wire::Union for InputContent {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("input_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputText(decoded);
-                }
-            }
-            Some("input_image") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputImage(decoded);
-                }
-            }
-            Some("input_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputFile(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -248,44 +209,20 @@ pub enum InputParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for InputParam {
-    fn from(value: String) -> Self {
-        Self::TextInput(value)
-    }
-}
+crate::wire::from_variants!(InputParam, {
+    TextInput(String),
+    InputItemList(Vec<InputItem>),
+});
 impl From<&str> for InputParam {
     fn from(value: &str) -> Self {
         Self::TextInput(value.to_owned())
     }
 }
 crate::wire::text!(InputParam);
-impl From<Vec<InputItem>> for InputParam {
-    fn from(value: Vec<InputItem>) -> Self {
-        Self::InputItemList(value)
-    }
-}
-impl Default for InputParam {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for InputParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for InputParam {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(InputParam, Other);
 impl crate::wire::Union for InputParam {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -298,15 +235,11 @@ impl crate::wire::Union for InputParam {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::TextInput(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::TextInput(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::InputItemList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::InputItemList(decoded);
         }
         Self::Other(value)
     }

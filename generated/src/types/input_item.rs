@@ -47,44 +47,20 @@ pub enum EasyInputMessageContent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for EasyInputMessageContent {
-    fn from(value: String) -> Self {
-        Self::TextInput(value)
-    }
-}
+crate::wire::from_variants!(EasyInputMessageContent, {
+    TextInput(String),
+    InputMessageContentList(InputMessageContentList),
+});
 impl From<&str> for EasyInputMessageContent {
     fn from(value: &str) -> Self {
         Self::TextInput(value.to_owned())
     }
 }
 crate::wire::text!(EasyInputMessageContent);
-impl From<InputMessageContentList> for EasyInputMessageContent {
-    fn from(value: InputMessageContentList) -> Self {
-        Self::InputMessageContentList(value)
-    }
-}
-impl Default for EasyInputMessageContent {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for EasyInputMessageContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for EasyInputMessageContent {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(EasyInputMessageContent, Other);
 impl crate::wire::Union for EasyInputMessageContent {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -97,15 +73,11 @@ impl crate::wire::Union for EasyInputMessageContent {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::TextInput(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::TextInput(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::InputMessageContentList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::InputMessageContentList(decoded);
         }
         Self::Other(value)
     }
@@ -168,36 +140,14 @@ pub enum InputItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<EasyInputMessage> for InputItem {
-    fn from(value: EasyInputMessage) -> Self {
-        Self::Message(Box::new(value))
-    }
-}
-impl From<Item> for InputItem {
-    fn from(value: Item) -> Self {
-        Self::Item(Box::new(value))
-    }
-}
-impl From<CompactionTriggerItemParam> for InputItem {
-    fn from(value: CompactionTriggerItemParam) -> Self {
-        Self::CompactionTrigger(value)
-    }
-}
-impl From<ItemReferenceParam> for InputItem {
-    fn from(value: ItemReferenceParam) -> Self {
-        Self::ItemReferenceParam(Box::new(value))
-    }
-}
-impl From<ProgramItemParam> for InputItem {
-    fn from(value: ProgramItemParam) -> Self {
-        Self::Program(Box::new(value))
-    }
-}
-impl From<ProgramOutputItemParam> for InputItem {
-    fn from(value: ProgramOutputItemParam) -> Self {
-        Self::ProgramOutput(Box::new(value))
-    }
-}
+crate::wire::from_variants!(InputItem, {
+    Message(Box<EasyInputMessage>),
+    Item(Box<Item>),
+    CompactionTrigger(CompactionTriggerItemParam),
+    ItemReferenceParam(Box<ItemReferenceParam>),
+    Program(Box<ProgramItemParam>),
+    ProgramOutput(Box<ProgramOutputItemParam>),
+});
 impl InputItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -214,28 +164,14 @@ impl InputItem {
         }
     }
 }
-impl Default for InputItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for InputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for InputItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(InputItem, Other);
 impl crate::wire::Union for InputItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "compaction_trigger",
+        "program",
+        "program_output",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -258,12 +194,14 @@ impl crate::wire::Union for InputItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
             Some("message") => {
-                if crate::wire::has_keys(&value, &[]) {
-                    if let Some(decoded) = crate::wire::try_union(&value).map(Box::new) {
-                        return Self::Item(decoded);
-                    }
+                if let Some(decoded) = crate::wire::try_union(&value).map(Box::new) {
+                    return Self::Item(decoded);
                 }
                 if crate::wire::has_keys(&value, &["role", "content"]) {
                     if let Some(decoded) = crate::wire::try_value(&value) {
@@ -396,31 +334,14 @@ impl crate::wire::Union for InputItem {
                     return Self::Item(decoded);
                 }
             }
-            Some("compaction_trigger") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CompactionTrigger(decoded);
-                }
-            }
-            Some("program") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Program(decoded);
-                }
-            }
-            Some("program_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ProgramOutput(decoded);
-                }
-            }
             None => {
                 if crate::wire::has_keys(&value, &["role", "content"]) {
                     if let Some(decoded) = crate::wire::try_value(&value) {
                         return Self::Message(decoded);
                     }
                 }
-                if crate::wire::has_keys(&value, &[]) {
-                    if let Some(decoded) = crate::wire::try_union(&value).map(Box::new) {
-                        return Self::Item(decoded);
-                    }
+                if let Some(decoded) = crate::wire::try_union(&value).map(Box::new) {
+                    return Self::Item(decoded);
                 }
                 if crate::wire::has_keys(&value, &["id"]) {
                     if let Some(decoded) = crate::wire::try_value(&value) {

@@ -177,45 +177,20 @@ pub enum FunctionCallOutputItemParamOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for FunctionCallOutputItemParamOutput {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(FunctionCallOutputItemParamOutput, {
+    String(String),
+    FunctionCallOutputItemParamOutputVariantItemList(Vec<FunctionCallOutputItemParamOutputVariantItem>),
+});
 impl From<&str> for FunctionCallOutputItemParamOutput {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(FunctionCallOutputItemParamOutput);
-impl From<Vec<FunctionCallOutputItemParamOutputVariantItem>>
-for FunctionCallOutputItemParamOutput {
-    fn from(value: Vec<FunctionCallOutputItemParamOutputVariantItem>) -> Self {
-        Self::FunctionCallOutputItemParamOutputVariantItemList(value)
-    }
-}
-impl Default for FunctionCallOutputItemParamOutput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemParamOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionCallOutputItemParamOutput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionCallOutputItemParamOutput, Other);
 impl crate::wire::Union for FunctionCallOutputItemParamOutput {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -228,15 +203,11 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::FunctionCallOutputItemParamOutputVariantItemList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::FunctionCallOutputItemParamOutputVariantItemList(decoded);
         }
         Self::Other(value)
     }
@@ -256,22 +227,11 @@ pub enum FunctionCallOutputItemParamOutputVariantItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<InputTextContentParam> for FunctionCallOutputItemParamOutputVariantItem {
-    fn from(value: InputTextContentParam) -> Self {
-        Self::InputText(Box::new(value))
-    }
-}
-impl From<InputImageContentParamAutoParam>
-for FunctionCallOutputItemParamOutputVariantItem {
-    fn from(value: InputImageContentParamAutoParam) -> Self {
-        Self::InputImage(Box::new(value))
-    }
-}
-impl From<InputFileContentParam> for FunctionCallOutputItemParamOutputVariantItem {
-    fn from(value: InputFileContentParam) -> Self {
-        Self::InputFile(Box::new(value))
-    }
-}
+crate::wire::from_variants!(FunctionCallOutputItemParamOutputVariantItem, {
+    InputText(Box<InputTextContentParam>),
+    InputImage(Box<InputImageContentParamAutoParam>),
+    InputFile(Box<InputFileContentParam>),
+});
 impl FunctionCallOutputItemParamOutputVariantItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -285,28 +245,10 @@ impl FunctionCallOutputItemParamOutputVariantItem {
         }
     }
 }
-impl Default for FunctionCallOutputItemParamOutputVariantItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemParamOutputVariantItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionCallOutputItemParamOutputVariantItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionCallOutputItemParamOutputVariantItem, Other);
 impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -331,22 +273,11 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("input_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputText(decoded);
-                }
-            }
-            Some("input_image") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputImage(decoded);
-                }
-            }
-            Some("input_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputFile(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -395,16 +326,10 @@ pub enum FunctionShellCallItemParamEnvironment {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<LocalEnvironmentParam> for FunctionShellCallItemParamEnvironment {
-    fn from(value: LocalEnvironmentParam) -> Self {
-        Self::Local(value)
-    }
-}
-impl From<ContainerReferenceParam> for FunctionShellCallItemParamEnvironment {
-    fn from(value: ContainerReferenceParam) -> Self {
-        Self::ContainerReference(value)
-    }
-}
+crate::wire::from_variants!(FunctionShellCallItemParamEnvironment, {
+    Local(LocalEnvironmentParam),
+    ContainerReference(ContainerReferenceParam),
+});
 impl FunctionShellCallItemParamEnvironment {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn environment_type(&self) -> &str {
@@ -417,28 +342,10 @@ impl FunctionShellCallItemParamEnvironment {
         }
     }
 }
-impl Default for FunctionShellCallItemParamEnvironment {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionShellCallItemParamEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionShellCallItemParamEnvironment {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionShellCallItemParamEnvironment, Other);
 impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["local", "container_reference"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -458,17 +365,11 @@ impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("local") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Local(decoded);
-                }
-            }
-            Some("container_reference") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ContainerReference(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -640,141 +541,35 @@ pub enum Item {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<InputMessage> for Item {
-    fn from(value: InputMessage) -> Self {
-        Self::InputMessage(Box::new(value))
-    }
-}
-impl From<OutputMessage> for Item {
-    fn from(value: OutputMessage) -> Self {
-        Self::OutputMessage(Box::new(value))
-    }
-}
-impl From<FileSearchToolCall> for Item {
-    fn from(value: FileSearchToolCall) -> Self {
-        Self::FileSearchCall(Box::new(value))
-    }
-}
-impl From<ComputerToolCall> for Item {
-    fn from(value: ComputerToolCall) -> Self {
-        Self::ComputerCall(Box::new(value))
-    }
-}
-impl From<ComputerCallOutputItemParam> for Item {
-    fn from(value: ComputerCallOutputItemParam) -> Self {
-        Self::ComputerCallOutput(Box::new(value))
-    }
-}
-impl From<WebSearchToolCall> for Item {
-    fn from(value: WebSearchToolCall) -> Self {
-        Self::WebSearchCall(Box::new(value))
-    }
-}
-impl From<FunctionToolCall> for Item {
-    fn from(value: FunctionToolCall) -> Self {
-        Self::FunctionCall(Box::new(value))
-    }
-}
-impl From<FunctionCallOutputItemParam> for Item {
-    fn from(value: FunctionCallOutputItemParam) -> Self {
-        Self::FunctionCallOutput(Box::new(value))
-    }
-}
-impl From<ToolSearchCallItemParam> for Item {
-    fn from(value: ToolSearchCallItemParam) -> Self {
-        Self::ToolSearchCall(Box::new(value))
-    }
-}
-impl From<ToolSearchOutputItemParam> for Item {
-    fn from(value: ToolSearchOutputItemParam) -> Self {
-        Self::ToolSearchOutput(Box::new(value))
-    }
-}
-impl From<AdditionalToolsItemParam> for Item {
-    fn from(value: AdditionalToolsItemParam) -> Self {
-        Self::AdditionalTools(Box::new(value))
-    }
-}
-impl From<ReasoningItem> for Item {
-    fn from(value: ReasoningItem) -> Self {
-        Self::Reasoning(Box::new(value))
-    }
-}
-impl From<CompactionSummaryItemParam> for Item {
-    fn from(value: CompactionSummaryItemParam) -> Self {
-        Self::Compaction(Box::new(value))
-    }
-}
-impl From<ImageGenToolCall> for Item {
-    fn from(value: ImageGenToolCall) -> Self {
-        Self::ImageGenerationCall(Box::new(value))
-    }
-}
-impl From<CodeInterpreterToolCall> for Item {
-    fn from(value: CodeInterpreterToolCall) -> Self {
-        Self::CodeInterpreterCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCall> for Item {
-    fn from(value: LocalShellToolCall) -> Self {
-        Self::LocalShellCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCallOutput> for Item {
-    fn from(value: LocalShellToolCallOutput) -> Self {
-        Self::LocalShellCallOutput(Box::new(value))
-    }
-}
-impl From<FunctionShellCallItemParam> for Item {
-    fn from(value: FunctionShellCallItemParam) -> Self {
-        Self::ShellCall(Box::new(value))
-    }
-}
-impl From<FunctionShellCallOutputItemParam> for Item {
-    fn from(value: FunctionShellCallOutputItemParam) -> Self {
-        Self::ShellCallOutput(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCallItemParam> for Item {
-    fn from(value: ApplyPatchToolCallItemParam) -> Self {
-        Self::ApplyPatchCall(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCallOutputItemParam> for Item {
-    fn from(value: ApplyPatchToolCallOutputItemParam) -> Self {
-        Self::ApplyPatchCallOutput(Box::new(value))
-    }
-}
-impl From<McpListTools> for Item {
-    fn from(value: McpListTools) -> Self {
-        Self::McpListTools(Box::new(value))
-    }
-}
-impl From<McpApprovalRequest> for Item {
-    fn from(value: McpApprovalRequest) -> Self {
-        Self::McpApprovalRequest(Box::new(value))
-    }
-}
-impl From<McpApprovalResponse> for Item {
-    fn from(value: McpApprovalResponse) -> Self {
-        Self::McpApprovalResponse(Box::new(value))
-    }
-}
-impl From<McpToolCall> for Item {
-    fn from(value: McpToolCall) -> Self {
-        Self::McpCall(Box::new(value))
-    }
-}
-impl From<CustomToolCallOutput> for Item {
-    fn from(value: CustomToolCallOutput) -> Self {
-        Self::CustomToolCallOutput(Box::new(value))
-    }
-}
-impl From<CustomToolCall> for Item {
-    fn from(value: CustomToolCall) -> Self {
-        Self::CustomToolCall(Box::new(value))
-    }
-}
+crate::wire::from_variants!(Item, {
+    InputMessage(Box<InputMessage>),
+    OutputMessage(Box<OutputMessage>),
+    FileSearchCall(Box<FileSearchToolCall>),
+    ComputerCall(Box<ComputerToolCall>),
+    ComputerCallOutput(Box<ComputerCallOutputItemParam>),
+    WebSearchCall(Box<WebSearchToolCall>),
+    FunctionCall(Box<FunctionToolCall>),
+    FunctionCallOutput(Box<FunctionCallOutputItemParam>),
+    ToolSearchCall(Box<ToolSearchCallItemParam>),
+    ToolSearchOutput(Box<ToolSearchOutputItemParam>),
+    AdditionalTools(Box<AdditionalToolsItemParam>),
+    Reasoning(Box<ReasoningItem>),
+    Compaction(Box<CompactionSummaryItemParam>),
+    ImageGenerationCall(Box<ImageGenToolCall>),
+    CodeInterpreterCall(Box<CodeInterpreterToolCall>),
+    LocalShellCall(Box<LocalShellToolCall>),
+    LocalShellCallOutput(Box<LocalShellToolCallOutput>),
+    ShellCall(Box<FunctionShellCallItemParam>),
+    ShellCallOutput(Box<FunctionShellCallOutputItemParam>),
+    ApplyPatchCall(Box<ApplyPatchToolCallItemParam>),
+    ApplyPatchCallOutput(Box<ApplyPatchToolCallOutputItemParam>),
+    McpListTools(Box<McpListTools>),
+    McpApprovalRequest(Box<McpApprovalRequest>),
+    McpApprovalResponse(Box<McpApprovalResponse>),
+    McpCall(Box<McpToolCall>),
+    CustomToolCallOutput(Box<CustomToolCallOutput>),
+    CustomToolCall(Box<CustomToolCall>),
+});
 impl Item {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -812,28 +607,36 @@ impl Item {
         }
     }
 }
-impl Default for Item {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for Item {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(Item, Other);
 impl crate::wire::Union for Item {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "file_search_call",
+        "computer_call",
+        "computer_call_output",
+        "web_search_call",
+        "function_call",
+        "function_call_output",
+        "tool_search_call",
+        "tool_search_output",
+        "additional_tools",
+        "reasoning",
+        "compaction",
+        "image_generation_call",
+        "code_interpreter_call",
+        "local_shell_call",
+        "local_shell_call_output",
+        "shell_call",
+        "shell_call_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "mcp_approval_response",
+        "mcp_call",
+        "custom_tool_call_output",
+        "custom_tool_call",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -940,6 +743,10 @@ impl crate::wire::Union for Item {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
             Some("message") => {
                 match crate::wire::value_tag(&value, "role") {
@@ -974,131 +781,6 @@ impl crate::wire::Union for Item {
                     if let Some(decoded) = crate::wire::try_value(&value) {
                         return Self::InputMessage(decoded);
                     }
-                }
-            }
-            Some("file_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearchCall(decoded);
-                }
-            }
-            Some("computer_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCall(decoded);
-                }
-            }
-            Some("computer_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCallOutput(decoded);
-                }
-            }
-            Some("web_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchCall(decoded);
-                }
-            }
-            Some("function_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCall(decoded);
-                }
-            }
-            Some("function_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCallOutput(decoded);
-                }
-            }
-            Some("tool_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchCall(decoded);
-                }
-            }
-            Some("tool_search_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchOutput(decoded);
-                }
-            }
-            Some("additional_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AdditionalTools(decoded);
-                }
-            }
-            Some("reasoning") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Reasoning(decoded);
-                }
-            }
-            Some("compaction") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Compaction(decoded);
-                }
-            }
-            Some("image_generation_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCall(decoded);
-                }
-            }
-            Some("code_interpreter_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCall(decoded);
-                }
-            }
-            Some("local_shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCall(decoded);
-                }
-            }
-            Some("local_shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCallOutput(decoded);
-                }
-            }
-            Some("shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCall(decoded);
-                }
-            }
-            Some("shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallOutput(decoded);
-                }
-            }
-            Some("apply_patch_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCall(decoded);
-                }
-            }
-            Some("apply_patch_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCallOutput(decoded);
-                }
-            }
-            Some("mcp_list_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpListTools(decoded);
-                }
-            }
-            Some("mcp_approval_request") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalRequest(decoded);
-                }
-            }
-            Some("mcp_approval_response") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalResponse(decoded);
-                }
-            }
-            Some("mcp_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCall(decoded);
-                }
-            }
-            Some("custom_tool_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCallOutput(decoded);
-                }
-            }
-            Some("custom_tool_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCall(decoded);
                 }
             }
             None => {

@@ -67,44 +67,20 @@ pub enum CustomToolCallOutputOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for CustomToolCallOutputOutput {
-    fn from(value: String) -> Self {
-        Self::StringOutput(value)
-    }
-}
+crate::wire::from_variants!(CustomToolCallOutputOutput, {
+    StringOutput(String),
+    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
+});
 impl From<&str> for CustomToolCallOutputOutput {
     fn from(value: &str) -> Self {
         Self::StringOutput(value.to_owned())
     }
 }
 crate::wire::text!(CustomToolCallOutputOutput);
-impl From<Vec<FunctionAndCustomToolCallOutput>> for CustomToolCallOutputOutput {
-    fn from(value: Vec<FunctionAndCustomToolCallOutput>) -> Self {
-        Self::OutputContentList(value)
-    }
-}
-impl Default for CustomToolCallOutputOutput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomToolCallOutputOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for CustomToolCallOutputOutput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(CustomToolCallOutputOutput, Other);
 impl crate::wire::Union for CustomToolCallOutputOutput {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -117,15 +93,11 @@ impl crate::wire::Union for CustomToolCallOutputOutput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::StringOutput(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::StringOutput(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::OutputContentList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::OutputContentList(decoded);
         }
         Self::Other(value)
     }
@@ -209,44 +181,20 @@ pub enum FunctionToolCallOutputOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for FunctionToolCallOutputOutput {
-    fn from(value: String) -> Self {
-        Self::StringOutput(value)
-    }
-}
+crate::wire::from_variants!(FunctionToolCallOutputOutput, {
+    StringOutput(String),
+    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
+});
 impl From<&str> for FunctionToolCallOutputOutput {
     fn from(value: &str) -> Self {
         Self::StringOutput(value.to_owned())
     }
 }
 crate::wire::text!(FunctionToolCallOutputOutput);
-impl From<Vec<FunctionAndCustomToolCallOutput>> for FunctionToolCallOutputOutput {
-    fn from(value: Vec<FunctionAndCustomToolCallOutput>) -> Self {
-        Self::OutputContentList(value)
-    }
-}
-impl Default for FunctionToolCallOutputOutput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionToolCallOutputOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionToolCallOutputOutput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionToolCallOutputOutput, Other);
 impl crate::wire::Union for FunctionToolCallOutputOutput {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -259,15 +207,11 @@ impl crate::wire::Union for FunctionToolCallOutputOutput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::StringOutput(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::StringOutput(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::OutputContentList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::OutputContentList(decoded);
         }
         Self::Other(value)
     }
@@ -376,146 +320,36 @@ pub enum ItemField {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<Message> for ItemField {
-    fn from(value: Message) -> Self {
-        Self::Message(Box::new(value))
-    }
-}
-impl From<Program> for ItemField {
-    fn from(value: Program) -> Self {
-        Self::Program(Box::new(value))
-    }
-}
-impl From<ProgramOutput> for ItemField {
-    fn from(value: ProgramOutput) -> Self {
-        Self::ProgramOutput(Box::new(value))
-    }
-}
-impl From<FunctionToolCall> for ItemField {
-    fn from(value: FunctionToolCall) -> Self {
-        Self::FunctionCall(Box::new(value))
-    }
-}
-impl From<ToolSearchCall> for ItemField {
-    fn from(value: ToolSearchCall) -> Self {
-        Self::ToolSearchCall(Box::new(value))
-    }
-}
-impl From<ToolSearchOutput> for ItemField {
-    fn from(value: ToolSearchOutput) -> Self {
-        Self::ToolSearchOutput(Box::new(value))
-    }
-}
-impl From<AdditionalTools> for ItemField {
-    fn from(value: AdditionalTools) -> Self {
-        Self::AdditionalTools(Box::new(value))
-    }
-}
-impl From<FunctionToolCallOutput> for ItemField {
-    fn from(value: FunctionToolCallOutput) -> Self {
-        Self::FunctionCallOutput(Box::new(value))
-    }
-}
-impl From<FileSearchToolCall> for ItemField {
-    fn from(value: FileSearchToolCall) -> Self {
-        Self::FileSearchCall(Box::new(value))
-    }
-}
-impl From<WebSearchToolCall> for ItemField {
-    fn from(value: WebSearchToolCall) -> Self {
-        Self::WebSearchCall(Box::new(value))
-    }
-}
-impl From<ImageGenToolCall> for ItemField {
-    fn from(value: ImageGenToolCall) -> Self {
-        Self::ImageGenerationCall(Box::new(value))
-    }
-}
-impl From<ComputerToolCall> for ItemField {
-    fn from(value: ComputerToolCall) -> Self {
-        Self::ComputerCall(Box::new(value))
-    }
-}
-impl From<ComputerToolCallOutputResource> for ItemField {
-    fn from(value: ComputerToolCallOutputResource) -> Self {
-        Self::ComputerCallOutput(Box::new(value))
-    }
-}
-impl From<ReasoningItem> for ItemField {
-    fn from(value: ReasoningItem) -> Self {
-        Self::Reasoning(Box::new(value))
-    }
-}
-impl From<CompactionBody> for ItemField {
-    fn from(value: CompactionBody) -> Self {
-        Self::Compaction(Box::new(value))
-    }
-}
-impl From<CodeInterpreterToolCall> for ItemField {
-    fn from(value: CodeInterpreterToolCall) -> Self {
-        Self::CodeInterpreterCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCall> for ItemField {
-    fn from(value: LocalShellToolCall) -> Self {
-        Self::LocalShellCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCallOutput> for ItemField {
-    fn from(value: LocalShellToolCallOutput) -> Self {
-        Self::LocalShellCallOutput(Box::new(value))
-    }
-}
-impl From<FunctionShellCall> for ItemField {
-    fn from(value: FunctionShellCall) -> Self {
-        Self::ShellCall(Box::new(value))
-    }
-}
-impl From<FunctionShellCallOutput> for ItemField {
-    fn from(value: FunctionShellCallOutput) -> Self {
-        Self::ShellCallOutput(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCall> for ItemField {
-    fn from(value: ApplyPatchToolCall) -> Self {
-        Self::ApplyPatchCall(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCallOutput> for ItemField {
-    fn from(value: ApplyPatchToolCallOutput) -> Self {
-        Self::ApplyPatchCallOutput(Box::new(value))
-    }
-}
-impl From<McpListTools> for ItemField {
-    fn from(value: McpListTools) -> Self {
-        Self::McpListTools(Box::new(value))
-    }
-}
-impl From<McpApprovalRequest> for ItemField {
-    fn from(value: McpApprovalRequest) -> Self {
-        Self::McpApprovalRequest(Box::new(value))
-    }
-}
-impl From<McpApprovalResponseResource> for ItemField {
-    fn from(value: McpApprovalResponseResource) -> Self {
-        Self::McpApprovalResponse(Box::new(value))
-    }
-}
-impl From<McpToolCall> for ItemField {
-    fn from(value: McpToolCall) -> Self {
-        Self::McpCall(Box::new(value))
-    }
-}
-impl From<CustomToolCall> for ItemField {
-    fn from(value: CustomToolCall) -> Self {
-        Self::CustomToolCall(Box::new(value))
-    }
-}
-impl From<CustomToolCallOutput> for ItemField {
-    fn from(value: CustomToolCallOutput) -> Self {
-        Self::CustomToolCallOutput(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ItemField, {
+    Message(Box<Message>),
+    Program(Box<Program>),
+    ProgramOutput(Box<ProgramOutput>),
+    FunctionCall(Box<FunctionToolCall>),
+    ToolSearchCall(Box<ToolSearchCall>),
+    ToolSearchOutput(Box<ToolSearchOutput>),
+    AdditionalTools(Box<AdditionalTools>),
+    FunctionCallOutput(Box<FunctionToolCallOutput>),
+    FileSearchCall(Box<FileSearchToolCall>),
+    WebSearchCall(Box<WebSearchToolCall>),
+    ImageGenerationCall(Box<ImageGenToolCall>),
+    ComputerCall(Box<ComputerToolCall>),
+    ComputerCallOutput(Box<ComputerToolCallOutputResource>),
+    Reasoning(Box<ReasoningItem>),
+    Compaction(Box<CompactionBody>),
+    CodeInterpreterCall(Box<CodeInterpreterToolCall>),
+    LocalShellCall(Box<LocalShellToolCall>),
+    LocalShellCallOutput(Box<LocalShellToolCallOutput>),
+    ShellCall(Box<FunctionShellCall>),
+    ShellCallOutput(Box<FunctionShellCallOutput>),
+    ApplyPatchCall(Box<ApplyPatchToolCall>),
+    ApplyPatchCallOutput(Box<ApplyPatchToolCallOutput>),
+    McpListTools(Box<McpListTools>),
+    McpApprovalRequest(Box<McpApprovalRequest>),
+    McpApprovalResponse(Box<McpApprovalResponseResource>),
+    McpCall(Box<McpToolCall>),
+    CustomToolCall(Box<CustomToolCall>),
+    CustomToolCallOutput(Box<CustomToolCallOutput>),
+});
 impl ItemField {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn field_type(&self) -> &str {
@@ -588,28 +422,39 @@ impl ItemField {
         }
     }
 }
-impl Default for ItemField {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ItemField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ItemField {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ItemField, Other);
 impl crate::wire::Union for ItemField {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "message",
+        "program",
+        "program_output",
+        "function_call",
+        "tool_search_call",
+        "tool_search_output",
+        "additional_tools",
+        "function_call_output",
+        "file_search_call",
+        "web_search_call",
+        "image_generation_call",
+        "computer_call",
+        "computer_call_output",
+        "reasoning",
+        "compaction",
+        "code_interpreter_call",
+        "local_shell_call",
+        "local_shell_call_output",
+        "shell_call",
+        "shell_call_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "mcp_approval_response",
+        "mcp_call",
+        "custom_tool_call",
+        "custom_tool_call_output",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -721,147 +566,11 @@ impl crate::wire::Union for ItemField {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("message") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Message(decoded);
-                }
-            }
-            Some("program") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Program(decoded);
-                }
-            }
-            Some("program_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ProgramOutput(decoded);
-                }
-            }
-            Some("function_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCall(decoded);
-                }
-            }
-            Some("tool_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchCall(decoded);
-                }
-            }
-            Some("tool_search_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchOutput(decoded);
-                }
-            }
-            Some("additional_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AdditionalTools(decoded);
-                }
-            }
-            Some("function_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCallOutput(decoded);
-                }
-            }
-            Some("file_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearchCall(decoded);
-                }
-            }
-            Some("web_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchCall(decoded);
-                }
-            }
-            Some("image_generation_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCall(decoded);
-                }
-            }
-            Some("computer_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCall(decoded);
-                }
-            }
-            Some("computer_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCallOutput(decoded);
-                }
-            }
-            Some("reasoning") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Reasoning(decoded);
-                }
-            }
-            Some("compaction") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Compaction(decoded);
-                }
-            }
-            Some("code_interpreter_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCall(decoded);
-                }
-            }
-            Some("local_shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCall(decoded);
-                }
-            }
-            Some("local_shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCallOutput(decoded);
-                }
-            }
-            Some("shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCall(decoded);
-                }
-            }
-            Some("shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallOutput(decoded);
-                }
-            }
-            Some("apply_patch_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCall(decoded);
-                }
-            }
-            Some("apply_patch_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCallOutput(decoded);
-                }
-            }
-            Some("mcp_list_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpListTools(decoded);
-                }
-            }
-            Some("mcp_approval_request") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalRequest(decoded);
-                }
-            }
-            Some("mcp_approval_response") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalResponse(decoded);
-                }
-            }
-            Some("mcp_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCall(decoded);
-                }
-            }
-            Some("custom_tool_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCall(decoded);
-                }
-            }
-            Some("custom_tool_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCallOutput(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -921,51 +630,17 @@ pub enum MessageContentItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<InputTextContent> for MessageContentItem {
-    fn from(value: InputTextContent) -> Self {
-        Self::InputText(Box::new(value))
-    }
-}
-impl From<OutputTextContent> for MessageContentItem {
-    fn from(value: OutputTextContent) -> Self {
-        Self::OutputText(Box::new(value))
-    }
-}
-impl From<TextContent> for MessageContentItem {
-    fn from(value: TextContent) -> Self {
-        Self::Text(value)
-    }
-}
-impl From<SummaryTextContent> for MessageContentItem {
-    fn from(value: SummaryTextContent) -> Self {
-        Self::SummaryText(value)
-    }
-}
-impl From<ReasoningTextContent> for MessageContentItem {
-    fn from(value: ReasoningTextContent) -> Self {
-        Self::ReasoningText(value)
-    }
-}
-impl From<RefusalContent> for MessageContentItem {
-    fn from(value: RefusalContent) -> Self {
-        Self::Refusal(value)
-    }
-}
-impl From<InputImageContent> for MessageContentItem {
-    fn from(value: InputImageContent) -> Self {
-        Self::InputImage(Box::new(value))
-    }
-}
-impl From<ComputerScreenshotContent> for MessageContentItem {
-    fn from(value: ComputerScreenshotContent) -> Self {
-        Self::ComputerScreenshot(Box::new(value))
-    }
-}
-impl From<InputFileContent> for MessageContentItem {
-    fn from(value: InputFileContent) -> Self {
-        Self::InputFile(Box::new(value))
-    }
-}
+crate::wire::from_variants!(MessageContentItem, {
+    InputText(Box<InputTextContent>),
+    OutputText(Box<OutputTextContent>),
+    Text(TextContent),
+    SummaryText(SummaryTextContent),
+    ReasoningText(ReasoningTextContent),
+    Refusal(RefusalContent),
+    InputImage(Box<InputImageContent>),
+    ComputerScreenshot(Box<ComputerScreenshotContent>),
+    InputFile(Box<InputFileContent>),
+});
 impl MessageContentItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -985,28 +660,20 @@ impl MessageContentItem {
         }
     }
 }
-impl Default for MessageContentItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessageContentItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for MessageContentItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(MessageContentItem, Other);
 impl crate::wire::Union for MessageContentItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "input_text",
+        "output_text",
+        "text",
+        "summary_text",
+        "reasoning_text",
+        "refusal",
+        "input_image",
+        "computer_screenshot",
+        "input_file",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -1045,52 +712,11 @@ impl crate::wire::Union for MessageContentItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("input_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputText(decoded);
-                }
-            }
-            Some("output_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputText(decoded);
-                }
-            }
-            Some("text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Text(decoded);
-                }
-            }
-            Some("summary_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::SummaryText(decoded);
-                }
-            }
-            Some("reasoning_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningText(decoded);
-                }
-            }
-            Some("refusal") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Refusal(decoded);
-                }
-            }
-            Some("input_image") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputImage(decoded);
-                }
-            }
-            Some("computer_screenshot") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerScreenshot(decoded);
-                }
-            }
-            Some("input_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputFile(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

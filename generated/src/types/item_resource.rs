@@ -65,21 +65,11 @@ pub enum ApplyPatchToolCallOperation {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ApplyPatchCreateFileOperation> for ApplyPatchToolCallOperation {
-    fn from(value: ApplyPatchCreateFileOperation) -> Self {
-        Self::CreateFile(Box::new(value))
-    }
-}
-impl From<ApplyPatchDeleteFileOperation> for ApplyPatchToolCallOperation {
-    fn from(value: ApplyPatchDeleteFileOperation) -> Self {
-        Self::DeleteFile(value)
-    }
-}
-impl From<ApplyPatchUpdateFileOperation> for ApplyPatchToolCallOperation {
-    fn from(value: ApplyPatchUpdateFileOperation) -> Self {
-        Self::UpdateFile(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ApplyPatchToolCallOperation, {
+    CreateFile(Box<ApplyPatchCreateFileOperation>),
+    DeleteFile(ApplyPatchDeleteFileOperation),
+    UpdateFile(Box<ApplyPatchUpdateFileOperation>),
+});
 impl ApplyPatchToolCallOperation {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn operation_type(&self) -> &str {
@@ -102,28 +92,10 @@ impl ApplyPatchToolCallOperation {
         }
     }
 }
-impl Default for ApplyPatchToolCallOperation {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApplyPatchToolCallOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ApplyPatchToolCallOperation {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ApplyPatchToolCallOperation, Other);
 impl crate::wire::Union for ApplyPatchToolCallOperation {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["create_file", "delete_file", "update_file"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -146,22 +118,11 @@ impl crate::wire::Union for ApplyPatchToolCallOperation {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("create_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CreateFile(decoded);
-                }
-            }
-            Some("delete_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::DeleteFile(decoded);
-                }
-            }
-            Some("update_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::UpdateFile(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -236,16 +197,10 @@ pub enum CodeInterpreterToolCallOutputsItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<CodeInterpreterOutputLogs> for CodeInterpreterToolCallOutputsItem {
-    fn from(value: CodeInterpreterOutputLogs) -> Self {
-        Self::Logs(value)
-    }
-}
-impl From<CodeInterpreterOutputImage> for CodeInterpreterToolCallOutputsItem {
-    fn from(value: CodeInterpreterOutputImage) -> Self {
-        Self::Image(value)
-    }
-}
+crate::wire::from_variants!(CodeInterpreterToolCallOutputsItem, {
+    Logs(CodeInterpreterOutputLogs),
+    Image(CodeInterpreterOutputImage),
+});
 impl CodeInterpreterToolCallOutputsItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -258,28 +213,10 @@ impl CodeInterpreterToolCallOutputsItem {
         }
     }
 }
-impl Default for CodeInterpreterToolCallOutputsItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CodeInterpreterToolCallOutputsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for CodeInterpreterToolCallOutputsItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(CodeInterpreterToolCallOutputsItem, Other);
 impl crate::wire::Union for CodeInterpreterToolCallOutputsItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["logs", "image"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -297,17 +234,11 @@ impl crate::wire::Union for CodeInterpreterToolCallOutputsItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("logs") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Logs(decoded);
-                }
-            }
-            Some("image") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Image(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -477,44 +408,20 @@ pub enum CustomToolCallOutputResourceOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for CustomToolCallOutputResourceOutput {
-    fn from(value: String) -> Self {
-        Self::StringOutput(value)
-    }
-}
+crate::wire::from_variants!(CustomToolCallOutputResourceOutput, {
+    StringOutput(String),
+    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
+});
 impl From<&str> for CustomToolCallOutputResourceOutput {
     fn from(value: &str) -> Self {
         Self::StringOutput(value.to_owned())
     }
 }
 crate::wire::text!(CustomToolCallOutputResourceOutput);
-impl From<Vec<FunctionAndCustomToolCallOutput>> for CustomToolCallOutputResourceOutput {
-    fn from(value: Vec<FunctionAndCustomToolCallOutput>) -> Self {
-        Self::OutputContentList(value)
-    }
-}
-impl Default for CustomToolCallOutputResourceOutput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomToolCallOutputResourceOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for CustomToolCallOutputResourceOutput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(CustomToolCallOutputResourceOutput, Other);
 impl crate::wire::Union for CustomToolCallOutputResourceOutput {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -527,15 +434,11 @@ impl crate::wire::Union for CustomToolCallOutputResourceOutput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::StringOutput(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::StringOutput(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::OutputContentList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::OutputContentList(decoded);
         }
         Self::Other(value)
     }
@@ -690,16 +593,10 @@ pub enum FunctionShellCallEnvironment {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<LocalEnvironmentResource> for FunctionShellCallEnvironment {
-    fn from(value: LocalEnvironmentResource) -> Self {
-        Self::Local(value)
-    }
-}
-impl From<ContainerReferenceResource> for FunctionShellCallEnvironment {
-    fn from(value: ContainerReferenceResource) -> Self {
-        Self::ContainerReference(value)
-    }
-}
+crate::wire::from_variants!(FunctionShellCallEnvironment, {
+    Local(LocalEnvironmentResource),
+    ContainerReference(ContainerReferenceResource),
+});
 impl FunctionShellCallEnvironment {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn environment_type(&self) -> &str {
@@ -712,28 +609,10 @@ impl FunctionShellCallEnvironment {
         }
     }
 }
-impl Default for FunctionShellCallEnvironment {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionShellCallEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionShellCallEnvironment {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionShellCallEnvironment, Other);
 impl crate::wire::Union for FunctionShellCallEnvironment {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["local", "container_reference"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -753,17 +632,11 @@ impl crate::wire::Union for FunctionShellCallEnvironment {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("local") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Local(decoded);
-                }
-            }
-            Some("container_reference") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ContainerReference(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -850,45 +723,20 @@ pub enum FunctionToolCallOutputResourceOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for FunctionToolCallOutputResourceOutput {
-    fn from(value: String) -> Self {
-        Self::StringOutput(value)
-    }
-}
+crate::wire::from_variants!(FunctionToolCallOutputResourceOutput, {
+    StringOutput(String),
+    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
+});
 impl From<&str> for FunctionToolCallOutputResourceOutput {
     fn from(value: &str) -> Self {
         Self::StringOutput(value.to_owned())
     }
 }
 crate::wire::text!(FunctionToolCallOutputResourceOutput);
-impl From<Vec<FunctionAndCustomToolCallOutput>>
-for FunctionToolCallOutputResourceOutput {
-    fn from(value: Vec<FunctionAndCustomToolCallOutput>) -> Self {
-        Self::OutputContentList(value)
-    }
-}
-impl Default for FunctionToolCallOutputResourceOutput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionToolCallOutputResourceOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionToolCallOutputResourceOutput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionToolCallOutputResourceOutput, Other);
 impl crate::wire::Union for FunctionToolCallOutputResourceOutput {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -901,15 +749,11 @@ impl crate::wire::Union for FunctionToolCallOutputResourceOutput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::StringOutput(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::StringOutput(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::OutputContentList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::OutputContentList(decoded);
         }
         Self::Other(value)
     }
@@ -1118,151 +962,37 @@ pub enum ItemResource {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<InputMessageResource> for ItemResource {
-    fn from(value: InputMessageResource) -> Self {
-        Self::InputMessageResource(Box::new(value))
-    }
-}
-impl From<OutputMessage> for ItemResource {
-    fn from(value: OutputMessage) -> Self {
-        Self::OutputMessage(Box::new(value))
-    }
-}
-impl From<FileSearchToolCall> for ItemResource {
-    fn from(value: FileSearchToolCall) -> Self {
-        Self::FileSearchCall(Box::new(value))
-    }
-}
-impl From<ComputerToolCall> for ItemResource {
-    fn from(value: ComputerToolCall) -> Self {
-        Self::ComputerCall(Box::new(value))
-    }
-}
-impl From<ComputerToolCallOutputResource> for ItemResource {
-    fn from(value: ComputerToolCallOutputResource) -> Self {
-        Self::ComputerCallOutput(Box::new(value))
-    }
-}
-impl From<WebSearchToolCall> for ItemResource {
-    fn from(value: WebSearchToolCall) -> Self {
-        Self::WebSearchCall(Box::new(value))
-    }
-}
-impl From<FunctionToolCallResource> for ItemResource {
-    fn from(value: FunctionToolCallResource) -> Self {
-        Self::FunctionCall(Box::new(value))
-    }
-}
-impl From<FunctionToolCallOutputResource> for ItemResource {
-    fn from(value: FunctionToolCallOutputResource) -> Self {
-        Self::FunctionCallOutput(Box::new(value))
-    }
-}
-impl From<ToolSearchCall> for ItemResource {
-    fn from(value: ToolSearchCall) -> Self {
-        Self::ToolSearchCall(Box::new(value))
-    }
-}
-impl From<ToolSearchOutput> for ItemResource {
-    fn from(value: ToolSearchOutput) -> Self {
-        Self::ToolSearchOutput(Box::new(value))
-    }
-}
-impl From<AdditionalTools> for ItemResource {
-    fn from(value: AdditionalTools) -> Self {
-        Self::AdditionalTools(Box::new(value))
-    }
-}
-impl From<ReasoningItem> for ItemResource {
-    fn from(value: ReasoningItem) -> Self {
-        Self::Reasoning(Box::new(value))
-    }
-}
-impl From<Program> for ItemResource {
-    fn from(value: Program) -> Self {
-        Self::Program(Box::new(value))
-    }
-}
-impl From<ProgramOutput> for ItemResource {
-    fn from(value: ProgramOutput) -> Self {
-        Self::ProgramOutput(Box::new(value))
-    }
-}
-impl From<CompactionBody> for ItemResource {
-    fn from(value: CompactionBody) -> Self {
-        Self::Compaction(Box::new(value))
-    }
-}
-impl From<ImageGenToolCall> for ItemResource {
-    fn from(value: ImageGenToolCall) -> Self {
-        Self::ImageGenerationCall(Box::new(value))
-    }
-}
-impl From<CodeInterpreterToolCall> for ItemResource {
-    fn from(value: CodeInterpreterToolCall) -> Self {
-        Self::CodeInterpreterCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCall> for ItemResource {
-    fn from(value: LocalShellToolCall) -> Self {
-        Self::LocalShellCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCallOutput> for ItemResource {
-    fn from(value: LocalShellToolCallOutput) -> Self {
-        Self::LocalShellCallOutput(Box::new(value))
-    }
-}
-impl From<FunctionShellCall> for ItemResource {
-    fn from(value: FunctionShellCall) -> Self {
-        Self::ShellCall(Box::new(value))
-    }
-}
-impl From<FunctionShellCallOutput> for ItemResource {
-    fn from(value: FunctionShellCallOutput) -> Self {
-        Self::ShellCallOutput(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCall> for ItemResource {
-    fn from(value: ApplyPatchToolCall) -> Self {
-        Self::ApplyPatchCall(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCallOutput> for ItemResource {
-    fn from(value: ApplyPatchToolCallOutput) -> Self {
-        Self::ApplyPatchCallOutput(Box::new(value))
-    }
-}
-impl From<McpListTools> for ItemResource {
-    fn from(value: McpListTools) -> Self {
-        Self::McpListTools(Box::new(value))
-    }
-}
-impl From<McpApprovalRequest> for ItemResource {
-    fn from(value: McpApprovalRequest) -> Self {
-        Self::McpApprovalRequest(Box::new(value))
-    }
-}
-impl From<McpApprovalResponseResource> for ItemResource {
-    fn from(value: McpApprovalResponseResource) -> Self {
-        Self::McpApprovalResponse(Box::new(value))
-    }
-}
-impl From<McpToolCall> for ItemResource {
-    fn from(value: McpToolCall) -> Self {
-        Self::McpCall(Box::new(value))
-    }
-}
-impl From<CustomToolCallResource> for ItemResource {
-    fn from(value: CustomToolCallResource) -> Self {
-        Self::CustomToolCall(Box::new(value))
-    }
-}
-impl From<CustomToolCallOutputResource> for ItemResource {
-    fn from(value: CustomToolCallOutputResource) -> Self {
-        Self::CustomToolCallOutput(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ItemResource, {
+    InputMessageResource(Box<InputMessageResource>),
+    OutputMessage(Box<OutputMessage>),
+    FileSearchCall(Box<FileSearchToolCall>),
+    ComputerCall(Box<ComputerToolCall>),
+    ComputerCallOutput(Box<ComputerToolCallOutputResource>),
+    WebSearchCall(Box<WebSearchToolCall>),
+    FunctionCall(Box<FunctionToolCallResource>),
+    FunctionCallOutput(Box<FunctionToolCallOutputResource>),
+    ToolSearchCall(Box<ToolSearchCall>),
+    ToolSearchOutput(Box<ToolSearchOutput>),
+    AdditionalTools(Box<AdditionalTools>),
+    Reasoning(Box<ReasoningItem>),
+    Program(Box<Program>),
+    ProgramOutput(Box<ProgramOutput>),
+    Compaction(Box<CompactionBody>),
+    ImageGenerationCall(Box<ImageGenToolCall>),
+    CodeInterpreterCall(Box<CodeInterpreterToolCall>),
+    LocalShellCall(Box<LocalShellToolCall>),
+    LocalShellCallOutput(Box<LocalShellToolCallOutput>),
+    ShellCall(Box<FunctionShellCall>),
+    ShellCallOutput(Box<FunctionShellCallOutput>),
+    ApplyPatchCall(Box<ApplyPatchToolCall>),
+    ApplyPatchCallOutput(Box<ApplyPatchToolCallOutput>),
+    McpListTools(Box<McpListTools>),
+    McpApprovalRequest(Box<McpApprovalRequest>),
+    McpApprovalResponse(Box<McpApprovalResponseResource>),
+    McpCall(Box<McpToolCall>),
+    CustomToolCall(Box<CustomToolCallResource>),
+    CustomToolCallOutput(Box<CustomToolCallOutputResource>),
+});
 impl ItemResource {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn resource_type(&self) -> &str {
@@ -1337,28 +1067,38 @@ impl ItemResource {
         }
     }
 }
-impl Default for ItemResource {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ItemResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ItemResource {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ItemResource, Other);
 impl crate::wire::Union for ItemResource {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "file_search_call",
+        "computer_call",
+        "computer_call_output",
+        "web_search_call",
+        "function_call",
+        "function_call_output",
+        "tool_search_call",
+        "tool_search_output",
+        "additional_tools",
+        "reasoning",
+        "program",
+        "program_output",
+        "compaction",
+        "image_generation_call",
+        "code_interpreter_call",
+        "local_shell_call",
+        "local_shell_call_output",
+        "shell_call",
+        "shell_call_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "mcp_approval_response",
+        "mcp_call",
+        "custom_tool_call",
+        "custom_tool_call_output",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -1469,6 +1209,10 @@ impl crate::wire::Union for ItemResource {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
             Some("message") => {
                 match crate::wire::value_tag(&value, "role") {
@@ -1503,141 +1247,6 @@ impl crate::wire::Union for ItemResource {
                     if let Some(decoded) = crate::wire::try_value(&value) {
                         return Self::InputMessageResource(decoded);
                     }
-                }
-            }
-            Some("file_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearchCall(decoded);
-                }
-            }
-            Some("computer_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCall(decoded);
-                }
-            }
-            Some("computer_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCallOutput(decoded);
-                }
-            }
-            Some("web_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchCall(decoded);
-                }
-            }
-            Some("function_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCall(decoded);
-                }
-            }
-            Some("function_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCallOutput(decoded);
-                }
-            }
-            Some("tool_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchCall(decoded);
-                }
-            }
-            Some("tool_search_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchOutput(decoded);
-                }
-            }
-            Some("additional_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AdditionalTools(decoded);
-                }
-            }
-            Some("reasoning") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Reasoning(decoded);
-                }
-            }
-            Some("program") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Program(decoded);
-                }
-            }
-            Some("program_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ProgramOutput(decoded);
-                }
-            }
-            Some("compaction") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Compaction(decoded);
-                }
-            }
-            Some("image_generation_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCall(decoded);
-                }
-            }
-            Some("code_interpreter_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCall(decoded);
-                }
-            }
-            Some("local_shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCall(decoded);
-                }
-            }
-            Some("local_shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCallOutput(decoded);
-                }
-            }
-            Some("shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCall(decoded);
-                }
-            }
-            Some("shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallOutput(decoded);
-                }
-            }
-            Some("apply_patch_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCall(decoded);
-                }
-            }
-            Some("apply_patch_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCallOutput(decoded);
-                }
-            }
-            Some("mcp_list_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpListTools(decoded);
-                }
-            }
-            Some("mcp_approval_request") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalRequest(decoded);
-                }
-            }
-            Some("mcp_approval_response") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalResponse(decoded);
-                }
-            }
-            Some("mcp_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCall(decoded);
-                }
-            }
-            Some("custom_tool_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCall(decoded);
-                }
-            }
-            Some("custom_tool_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCallOutput(decoded);
                 }
             }
             None => {}
@@ -2065,21 +1674,11 @@ pub enum WebSearchToolCallAction {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<WebSearchActionSearch> for WebSearchToolCallAction {
-    fn from(value: WebSearchActionSearch) -> Self {
-        Self::Search(Box::new(value))
-    }
-}
-impl From<WebSearchActionOpenPage> for WebSearchToolCallAction {
-    fn from(value: WebSearchActionOpenPage) -> Self {
-        Self::OpenPage(value)
-    }
-}
-impl From<WebSearchActionFind> for WebSearchToolCallAction {
-    fn from(value: WebSearchActionFind) -> Self {
-        Self::FindInPage(Box::new(value))
-    }
-}
+crate::wire::from_variants!(WebSearchToolCallAction, {
+    Search(Box<WebSearchActionSearch>),
+    OpenPage(WebSearchActionOpenPage),
+    FindInPage(Box<WebSearchActionFind>),
+});
 impl WebSearchToolCallAction {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn action_type(&self) -> &str {
@@ -2093,28 +1692,10 @@ impl WebSearchToolCallAction {
         }
     }
 }
-impl Default for WebSearchToolCallAction {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for WebSearchToolCallAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for WebSearchToolCallAction {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(WebSearchToolCallAction, Other);
 impl crate::wire::Union for WebSearchToolCallAction {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["search", "open_page", "find_in_page"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -2135,22 +1716,11 @@ impl crate::wire::Union for WebSearchToolCallAction {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("search") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Search(decoded);
-                }
-            }
-            Some("open_page") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OpenPage(decoded);
-                }
-            }
-            Some("find_in_page") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FindInPage(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

@@ -53,21 +53,11 @@ pub enum McpToolCallError {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<McpProtocolError> for McpToolCallError {
-    fn from(value: McpProtocolError) -> Self {
-        Self::McpProtocolError(value)
-    }
-}
-impl From<McpToolExecutionError> for McpToolCallError {
-    fn from(value: McpToolExecutionError) -> Self {
-        Self::McpToolExecutionError(value)
-    }
-}
-impl From<HttpError> for McpToolCallError {
-    fn from(value: HttpError) -> Self {
-        Self::HttpError(value)
-    }
-}
+crate::wire::from_variants!(McpToolCallError, {
+    McpProtocolError(McpProtocolError),
+    McpToolExecutionError(McpToolExecutionError),
+    HttpError(HttpError),
+});
 impl McpToolCallError {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn error_type(&self) -> &str {
@@ -81,28 +71,14 @@ impl McpToolCallError {
         }
     }
 }
-impl Default for McpToolCallError {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for McpToolCallError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for McpToolCallError {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(McpToolCallError, Other);
 impl crate::wire::Union for McpToolCallError {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "mcp_protocol_error",
+        "mcp_tool_execution_error",
+        "http_error",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -125,22 +101,11 @@ impl crate::wire::Union for McpToolCallError {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("mcp_protocol_error") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpProtocolError(decoded);
-                }
-            }
-            Some("mcp_tool_execution_error") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpToolExecutionError(decoded);
-                }
-            }
-            Some("http_error") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::HttpError(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

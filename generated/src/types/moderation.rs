@@ -56,16 +56,10 @@ pub enum ModerationInput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ModerationResultBody> for ModerationInput {
-    fn from(value: ModerationResultBody) -> Self {
-        Self::ModerationResult(Box::new(value))
-    }
-}
-impl From<ModerationErrorBody> for ModerationInput {
-    fn from(value: ModerationErrorBody) -> Self {
-        Self::Error(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ModerationInput, {
+    ModerationResult(Box<ModerationResultBody>),
+    Error(Box<ModerationErrorBody>),
+});
 impl ModerationInput {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn input_type(&self) -> &str {
@@ -78,28 +72,10 @@ impl ModerationInput {
         }
     }
 }
-impl Default for ModerationInput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModerationInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ModerationInput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ModerationInput, Other);
 impl crate::wire::Union for ModerationInput {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["moderation_result", "error"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -119,17 +95,11 @@ impl crate::wire::Union for ModerationInput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("moderation_result") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ModerationResult(decoded);
-                }
-            }
-            Some("error") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Error(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -181,16 +151,10 @@ pub enum ModerationOutput {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ModerationResultBody> for ModerationOutput {
-    fn from(value: ModerationResultBody) -> Self {
-        Self::ModerationResult(Box::new(value))
-    }
-}
-impl From<ModerationErrorBody> for ModerationOutput {
-    fn from(value: ModerationErrorBody) -> Self {
-        Self::Error(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ModerationOutput, {
+    ModerationResult(Box<ModerationResultBody>),
+    Error(Box<ModerationErrorBody>),
+});
 impl ModerationOutput {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn output_type(&self) -> &str {
@@ -203,28 +167,10 @@ impl ModerationOutput {
         }
     }
 }
-impl Default for ModerationOutput {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModerationOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ModerationOutput {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ModerationOutput, Other);
 impl crate::wire::Union for ModerationOutput {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["moderation_result", "error"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -244,17 +190,11 @@ impl crate::wire::Union for ModerationOutput {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("moderation_result") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ModerationResult(decoded);
-                }
-            }
-            Some("error") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Error(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

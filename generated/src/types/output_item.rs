@@ -68,146 +68,36 @@ pub enum OutputItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<OutputMessage> for OutputItem {
-    fn from(value: OutputMessage) -> Self {
-        Self::Message(Box::new(value))
-    }
-}
-impl From<FileSearchToolCall> for OutputItem {
-    fn from(value: FileSearchToolCall) -> Self {
-        Self::FileSearchCall(Box::new(value))
-    }
-}
-impl From<FunctionToolCall> for OutputItem {
-    fn from(value: FunctionToolCall) -> Self {
-        Self::FunctionCall(Box::new(value))
-    }
-}
-impl From<FunctionToolCallOutputResource> for OutputItem {
-    fn from(value: FunctionToolCallOutputResource) -> Self {
-        Self::FunctionCallOutput(Box::new(value))
-    }
-}
-impl From<WebSearchToolCall> for OutputItem {
-    fn from(value: WebSearchToolCall) -> Self {
-        Self::WebSearchCall(Box::new(value))
-    }
-}
-impl From<ComputerToolCall> for OutputItem {
-    fn from(value: ComputerToolCall) -> Self {
-        Self::ComputerCall(Box::new(value))
-    }
-}
-impl From<ComputerToolCallOutputResource> for OutputItem {
-    fn from(value: ComputerToolCallOutputResource) -> Self {
-        Self::ComputerCallOutput(Box::new(value))
-    }
-}
-impl From<ReasoningItem> for OutputItem {
-    fn from(value: ReasoningItem) -> Self {
-        Self::Reasoning(Box::new(value))
-    }
-}
-impl From<Program> for OutputItem {
-    fn from(value: Program) -> Self {
-        Self::Program(Box::new(value))
-    }
-}
-impl From<ProgramOutput> for OutputItem {
-    fn from(value: ProgramOutput) -> Self {
-        Self::ProgramOutput(Box::new(value))
-    }
-}
-impl From<ToolSearchCall> for OutputItem {
-    fn from(value: ToolSearchCall) -> Self {
-        Self::ToolSearchCall(Box::new(value))
-    }
-}
-impl From<ToolSearchOutput> for OutputItem {
-    fn from(value: ToolSearchOutput) -> Self {
-        Self::ToolSearchOutput(Box::new(value))
-    }
-}
-impl From<AdditionalTools> for OutputItem {
-    fn from(value: AdditionalTools) -> Self {
-        Self::AdditionalTools(Box::new(value))
-    }
-}
-impl From<CompactionBody> for OutputItem {
-    fn from(value: CompactionBody) -> Self {
-        Self::Compaction(Box::new(value))
-    }
-}
-impl From<ImageGenToolCall> for OutputItem {
-    fn from(value: ImageGenToolCall) -> Self {
-        Self::ImageGenerationCall(Box::new(value))
-    }
-}
-impl From<CodeInterpreterToolCall> for OutputItem {
-    fn from(value: CodeInterpreterToolCall) -> Self {
-        Self::CodeInterpreterCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCall> for OutputItem {
-    fn from(value: LocalShellToolCall) -> Self {
-        Self::LocalShellCall(Box::new(value))
-    }
-}
-impl From<LocalShellToolCallOutput> for OutputItem {
-    fn from(value: LocalShellToolCallOutput) -> Self {
-        Self::LocalShellCallOutput(Box::new(value))
-    }
-}
-impl From<FunctionShellCall> for OutputItem {
-    fn from(value: FunctionShellCall) -> Self {
-        Self::ShellCall(Box::new(value))
-    }
-}
-impl From<FunctionShellCallOutput> for OutputItem {
-    fn from(value: FunctionShellCallOutput) -> Self {
-        Self::ShellCallOutput(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCall> for OutputItem {
-    fn from(value: ApplyPatchToolCall) -> Self {
-        Self::ApplyPatchCall(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolCallOutput> for OutputItem {
-    fn from(value: ApplyPatchToolCallOutput) -> Self {
-        Self::ApplyPatchCallOutput(Box::new(value))
-    }
-}
-impl From<McpToolCall> for OutputItem {
-    fn from(value: McpToolCall) -> Self {
-        Self::McpCall(Box::new(value))
-    }
-}
-impl From<McpListTools> for OutputItem {
-    fn from(value: McpListTools) -> Self {
-        Self::McpListTools(Box::new(value))
-    }
-}
-impl From<McpApprovalRequest> for OutputItem {
-    fn from(value: McpApprovalRequest) -> Self {
-        Self::McpApprovalRequest(Box::new(value))
-    }
-}
-impl From<McpApprovalResponseResource> for OutputItem {
-    fn from(value: McpApprovalResponseResource) -> Self {
-        Self::McpApprovalResponse(Box::new(value))
-    }
-}
-impl From<CustomToolCall> for OutputItem {
-    fn from(value: CustomToolCall) -> Self {
-        Self::CustomToolCall(Box::new(value))
-    }
-}
-impl From<CustomToolCallOutputResource> for OutputItem {
-    fn from(value: CustomToolCallOutputResource) -> Self {
-        Self::CustomToolCallOutput(Box::new(value))
-    }
-}
+crate::wire::from_variants!(OutputItem, {
+    Message(Box<OutputMessage>),
+    FileSearchCall(Box<FileSearchToolCall>),
+    FunctionCall(Box<FunctionToolCall>),
+    FunctionCallOutput(Box<FunctionToolCallOutputResource>),
+    WebSearchCall(Box<WebSearchToolCall>),
+    ComputerCall(Box<ComputerToolCall>),
+    ComputerCallOutput(Box<ComputerToolCallOutputResource>),
+    Reasoning(Box<ReasoningItem>),
+    Program(Box<Program>),
+    ProgramOutput(Box<ProgramOutput>),
+    ToolSearchCall(Box<ToolSearchCall>),
+    ToolSearchOutput(Box<ToolSearchOutput>),
+    AdditionalTools(Box<AdditionalTools>),
+    Compaction(Box<CompactionBody>),
+    ImageGenerationCall(Box<ImageGenToolCall>),
+    CodeInterpreterCall(Box<CodeInterpreterToolCall>),
+    LocalShellCall(Box<LocalShellToolCall>),
+    LocalShellCallOutput(Box<LocalShellToolCallOutput>),
+    ShellCall(Box<FunctionShellCall>),
+    ShellCallOutput(Box<FunctionShellCallOutput>),
+    ApplyPatchCall(Box<ApplyPatchToolCall>),
+    ApplyPatchCallOutput(Box<ApplyPatchToolCallOutput>),
+    McpCall(Box<McpToolCall>),
+    McpListTools(Box<McpListTools>),
+    McpApprovalRequest(Box<McpApprovalRequest>),
+    McpApprovalResponse(Box<McpApprovalResponseResource>),
+    CustomToolCall(Box<CustomToolCall>),
+    CustomToolCallOutput(Box<CustomToolCallOutputResource>),
+});
 impl OutputItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -280,28 +170,39 @@ impl OutputItem {
         }
     }
 }
-impl Default for OutputItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for OutputItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(OutputItem, Other);
 impl crate::wire::Union for OutputItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "message",
+        "file_search_call",
+        "function_call",
+        "function_call_output",
+        "web_search_call",
+        "computer_call",
+        "computer_call_output",
+        "reasoning",
+        "program",
+        "program_output",
+        "tool_search_call",
+        "tool_search_output",
+        "additional_tools",
+        "compaction",
+        "image_generation_call",
+        "code_interpreter_call",
+        "local_shell_call",
+        "local_shell_call_output",
+        "shell_call",
+        "shell_call_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "mcp_call",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "mcp_approval_response",
+        "custom_tool_call",
+        "custom_tool_call_output",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -413,147 +314,11 @@ impl crate::wire::Union for OutputItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("message") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Message(decoded);
-                }
-            }
-            Some("file_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearchCall(decoded);
-                }
-            }
-            Some("function_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCall(decoded);
-                }
-            }
-            Some("function_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCallOutput(decoded);
-                }
-            }
-            Some("web_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchCall(decoded);
-                }
-            }
-            Some("computer_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCall(decoded);
-                }
-            }
-            Some("computer_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerCallOutput(decoded);
-                }
-            }
-            Some("reasoning") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Reasoning(decoded);
-                }
-            }
-            Some("program") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Program(decoded);
-                }
-            }
-            Some("program_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ProgramOutput(decoded);
-                }
-            }
-            Some("tool_search_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchCall(decoded);
-                }
-            }
-            Some("tool_search_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearchOutput(decoded);
-                }
-            }
-            Some("additional_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AdditionalTools(decoded);
-                }
-            }
-            Some("compaction") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Compaction(decoded);
-                }
-            }
-            Some("image_generation_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCall(decoded);
-                }
-            }
-            Some("code_interpreter_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCall(decoded);
-                }
-            }
-            Some("local_shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCall(decoded);
-                }
-            }
-            Some("local_shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShellCallOutput(decoded);
-                }
-            }
-            Some("shell_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCall(decoded);
-                }
-            }
-            Some("shell_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallOutput(decoded);
-                }
-            }
-            Some("apply_patch_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCall(decoded);
-                }
-            }
-            Some("apply_patch_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatchCallOutput(decoded);
-                }
-            }
-            Some("mcp_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCall(decoded);
-                }
-            }
-            Some("mcp_list_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpListTools(decoded);
-                }
-            }
-            Some("mcp_approval_request") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalRequest(decoded);
-                }
-            }
-            Some("mcp_approval_response") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpApprovalResponse(decoded);
-                }
-            }
-            Some("custom_tool_call") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCall(decoded);
-                }
-            }
-            Some("custom_tool_call_output") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCallOutput(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

@@ -283,44 +283,20 @@ pub enum ResponseInstructions {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for ResponseInstructions {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(ResponseInstructions, {
+    String(String),
+    InputItemList(Vec<InputItem>),
+});
 impl From<&str> for ResponseInstructions {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(ResponseInstructions);
-impl From<Vec<InputItem>> for ResponseInstructions {
-    fn from(value: Vec<InputItem>) -> Self {
-        Self::InputItemList(value)
-    }
-}
-impl Default for ResponseInstructions {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponseInstructions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ResponseInstructions {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ResponseInstructions, Other);
 impl crate::wire::Union for ResponseInstructions {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -333,15 +309,11 @@ impl crate::wire::Union for ResponseInstructions {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::InputItemList(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::InputItemList(decoded);
         }
         Self::Other(value)
     }
@@ -468,32 +440,18 @@ pub enum ResponsePromptVariablesValue {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for ResponsePromptVariablesValue {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(ResponsePromptVariablesValue, {
+    String(String),
+    InputText(Box<InputTextContent>),
+    InputImage(Box<InputImageContent>),
+    InputFile(Box<InputFileContent>),
+});
 impl From<&str> for ResponsePromptVariablesValue {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(ResponsePromptVariablesValue);
-impl From<InputTextContent> for ResponsePromptVariablesValue {
-    fn from(value: InputTextContent) -> Self {
-        Self::InputText(Box::new(value))
-    }
-}
-impl From<InputImageContent> for ResponsePromptVariablesValue {
-    fn from(value: InputImageContent) -> Self {
-        Self::InputImage(Box::new(value))
-    }
-}
-impl From<InputFileContent> for ResponsePromptVariablesValue {
-    fn from(value: InputFileContent) -> Self {
-        Self::InputFile(Box::new(value))
-    }
-}
 impl ResponsePromptVariablesValue {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn value_type(&self) -> &str {
@@ -508,28 +466,10 @@ impl ResponsePromptVariablesValue {
         }
     }
 }
-impl Default for ResponsePromptVariablesValue {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponsePromptVariablesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ResponsePromptVariablesValue {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ResponsePromptVariablesValue, Other);
 impl crate::wire::Union for ResponsePromptVariablesValue {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -554,27 +494,14 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("input_text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputText(decoded);
-                }
-            }
-            Some("input_image") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputImage(decoded);
-                }
-            }
-            Some("input_file") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InputFile(decoded);
-                }
-            }
             None => {
-                if crate::wire::has_keys(&value, &[]) {
-                    if let Some(decoded) = crate::wire::try_value(&value) {
-                        return Self::String(decoded);
-                    }
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::String(decoded);
                 }
             }
             Some(_) => {}

@@ -1284,296 +1284,66 @@ pub enum ResponseStreamEvent {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ResponseAudioDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseAudioDeltaEvent) -> Self {
-        Self::AudioDelta(value)
-    }
-}
-impl From<ResponseAudioDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseAudioDoneEvent) -> Self {
-        Self::AudioDone(value)
-    }
-}
-impl From<ResponseAudioTranscriptDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseAudioTranscriptDeltaEvent) -> Self {
-        Self::AudioTranscriptDelta(value)
-    }
-}
-impl From<ResponseAudioTranscriptDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseAudioTranscriptDoneEvent) -> Self {
-        Self::AudioTranscriptDone(value)
-    }
-}
-impl From<ResponseCodeInterpreterCallCodeDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCodeInterpreterCallCodeDeltaEvent) -> Self {
-        Self::CodeInterpreterCallCodeDelta(Box::new(value))
-    }
-}
-impl From<ResponseCodeInterpreterCallCodeDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCodeInterpreterCallCodeDoneEvent) -> Self {
-        Self::CodeInterpreterCallCodeDone(Box::new(value))
-    }
-}
-impl From<ResponseCodeInterpreterCallCompletedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCodeInterpreterCallCompletedEvent) -> Self {
-        Self::CodeInterpreterCallCompleted(Box::new(value))
-    }
-}
-impl From<ResponseCodeInterpreterCallInProgressEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCodeInterpreterCallInProgressEvent) -> Self {
-        Self::CodeInterpreterCallInProgress(Box::new(value))
-    }
-}
-impl From<ResponseCodeInterpreterCallInterpretingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCodeInterpreterCallInterpretingEvent) -> Self {
-        Self::CodeInterpreterCallInterpreting(Box::new(value))
-    }
-}
-impl From<ResponseCompletedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCompletedEvent) -> Self {
-        Self::Completed(Box::new(value))
-    }
-}
-impl From<ResponseContentPartAddedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseContentPartAddedEvent) -> Self {
-        Self::ContentPartAdded(Box::new(value))
-    }
-}
-impl From<ResponseContentPartDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseContentPartDoneEvent) -> Self {
-        Self::ContentPartDone(Box::new(value))
-    }
-}
-impl From<ResponseCreatedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCreatedEvent) -> Self {
-        Self::Created(Box::new(value))
-    }
-}
-impl From<ResponseErrorEvent> for ResponseStreamEvent {
-    fn from(value: ResponseErrorEvent) -> Self {
-        Self::Error(Box::new(value))
-    }
-}
-impl From<ResponseFileSearchCallCompletedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseFileSearchCallCompletedEvent) -> Self {
-        Self::FileSearchCallCompleted(Box::new(value))
-    }
-}
-impl From<ResponseFileSearchCallInProgressEvent> for ResponseStreamEvent {
-    fn from(value: ResponseFileSearchCallInProgressEvent) -> Self {
-        Self::FileSearchCallInProgress(Box::new(value))
-    }
-}
-impl From<ResponseFileSearchCallSearchingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseFileSearchCallSearchingEvent) -> Self {
-        Self::FileSearchCallSearching(Box::new(value))
-    }
-}
-impl From<ResponseFunctionCallArgumentsDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseFunctionCallArgumentsDeltaEvent) -> Self {
-        Self::FunctionCallArgumentsDelta(Box::new(value))
-    }
-}
-impl From<ResponseFunctionCallArgumentsDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseFunctionCallArgumentsDoneEvent) -> Self {
-        Self::FunctionCallArgumentsDone(Box::new(value))
-    }
-}
-impl From<ResponseShellCallCommandAddedStreamingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseShellCallCommandAddedStreamingEvent) -> Self {
-        Self::ShellCallCommandAdded(Box::new(value))
-    }
-}
-impl From<ResponseShellCallCommandDeltaStreamingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseShellCallCommandDeltaStreamingEvent) -> Self {
-        Self::ShellCallCommandDelta(Box::new(value))
-    }
-}
-impl From<ResponseShellCallCommandDoneStreamingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseShellCallCommandDoneStreamingEvent) -> Self {
-        Self::ShellCallCommandDone(Box::new(value))
-    }
-}
-impl From<ResponseShellCallOutputContentDeltaStreamingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseShellCallOutputContentDeltaStreamingEvent) -> Self {
-        Self::ShellCallOutputContentDelta(Box::new(value))
-    }
-}
-impl From<ResponseShellCallOutputContentDoneStreamingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseShellCallOutputContentDoneStreamingEvent) -> Self {
-        Self::ShellCallOutputContentDone(Box::new(value))
-    }
-}
-impl From<ResponseInProgressEvent> for ResponseStreamEvent {
-    fn from(value: ResponseInProgressEvent) -> Self {
-        Self::InProgress(Box::new(value))
-    }
-}
-impl From<ResponseFailedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseFailedEvent) -> Self {
-        Self::Failed(Box::new(value))
-    }
-}
-impl From<ResponseIncompleteEvent> for ResponseStreamEvent {
-    fn from(value: ResponseIncompleteEvent) -> Self {
-        Self::Incomplete(Box::new(value))
-    }
-}
-impl From<ResponseOutputItemAddedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseOutputItemAddedEvent) -> Self {
-        Self::OutputItemAdded(Box::new(value))
-    }
-}
-impl From<ResponseOutputItemDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseOutputItemDoneEvent) -> Self {
-        Self::OutputItemDone(Box::new(value))
-    }
-}
-impl From<ResponseReasoningSummaryPartAddedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseReasoningSummaryPartAddedEvent) -> Self {
-        Self::ReasoningSummaryPartAdded(Box::new(value))
-    }
-}
-impl From<ResponseReasoningSummaryPartDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseReasoningSummaryPartDoneEvent) -> Self {
-        Self::ReasoningSummaryPartDone(Box::new(value))
-    }
-}
-impl From<ResponseReasoningSummaryTextDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseReasoningSummaryTextDeltaEvent) -> Self {
-        Self::ReasoningSummaryTextDelta(Box::new(value))
-    }
-}
-impl From<ResponseReasoningSummaryTextDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseReasoningSummaryTextDoneEvent) -> Self {
-        Self::ReasoningSummaryTextDone(Box::new(value))
-    }
-}
-impl From<ResponseReasoningTextDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseReasoningTextDeltaEvent) -> Self {
-        Self::ReasoningTextDelta(Box::new(value))
-    }
-}
-impl From<ResponseReasoningTextDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseReasoningTextDoneEvent) -> Self {
-        Self::ReasoningTextDone(Box::new(value))
-    }
-}
-impl From<ResponseRefusalDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseRefusalDeltaEvent) -> Self {
-        Self::RefusalDelta(Box::new(value))
-    }
-}
-impl From<ResponseRefusalDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseRefusalDoneEvent) -> Self {
-        Self::RefusalDone(Box::new(value))
-    }
-}
-impl From<ResponseTextDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseTextDeltaEvent) -> Self {
-        Self::OutputTextDelta(Box::new(value))
-    }
-}
-impl From<ResponseTextDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseTextDoneEvent) -> Self {
-        Self::OutputTextDone(Box::new(value))
-    }
-}
-impl From<ResponseWebSearchCallCompletedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseWebSearchCallCompletedEvent) -> Self {
-        Self::WebSearchCallCompleted(Box::new(value))
-    }
-}
-impl From<ResponseWebSearchCallInProgressEvent> for ResponseStreamEvent {
-    fn from(value: ResponseWebSearchCallInProgressEvent) -> Self {
-        Self::WebSearchCallInProgress(Box::new(value))
-    }
-}
-impl From<ResponseWebSearchCallSearchingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseWebSearchCallSearchingEvent) -> Self {
-        Self::WebSearchCallSearching(Box::new(value))
-    }
-}
-impl From<ResponseImageGenCallCompletedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseImageGenCallCompletedEvent) -> Self {
-        Self::ImageGenerationCallCompleted(Box::new(value))
-    }
-}
-impl From<ResponseImageGenCallGeneratingEvent> for ResponseStreamEvent {
-    fn from(value: ResponseImageGenCallGeneratingEvent) -> Self {
-        Self::ImageGenerationCallGenerating(Box::new(value))
-    }
-}
-impl From<ResponseImageGenCallInProgressEvent> for ResponseStreamEvent {
-    fn from(value: ResponseImageGenCallInProgressEvent) -> Self {
-        Self::ImageGenerationCallInProgress(Box::new(value))
-    }
-}
-impl From<ResponseImageGenCallPartialImageEvent> for ResponseStreamEvent {
-    fn from(value: ResponseImageGenCallPartialImageEvent) -> Self {
-        Self::ImageGenerationCallPartialImage(Box::new(value))
-    }
-}
-impl From<ResponseMcpCallArgumentsDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpCallArgumentsDeltaEvent) -> Self {
-        Self::McpCallArgumentsDelta(Box::new(value))
-    }
-}
-impl From<ResponseMcpCallArgumentsDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpCallArgumentsDoneEvent) -> Self {
-        Self::McpCallArgumentsDone(Box::new(value))
-    }
-}
-impl From<ResponseMcpCallCompletedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpCallCompletedEvent) -> Self {
-        Self::McpCallCompleted(Box::new(value))
-    }
-}
-impl From<ResponseMcpCallFailedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpCallFailedEvent) -> Self {
-        Self::McpCallFailed(Box::new(value))
-    }
-}
-impl From<ResponseMcpCallInProgressEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpCallInProgressEvent) -> Self {
-        Self::McpCallInProgress(Box::new(value))
-    }
-}
-impl From<ResponseMcpListToolsCompletedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpListToolsCompletedEvent) -> Self {
-        Self::McpListToolsCompleted(Box::new(value))
-    }
-}
-impl From<ResponseMcpListToolsFailedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpListToolsFailedEvent) -> Self {
-        Self::McpListToolsFailed(Box::new(value))
-    }
-}
-impl From<ResponseMcpListToolsInProgressEvent> for ResponseStreamEvent {
-    fn from(value: ResponseMcpListToolsInProgressEvent) -> Self {
-        Self::McpListToolsInProgress(Box::new(value))
-    }
-}
-impl From<ResponseOutputTextAnnotationAddedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseOutputTextAnnotationAddedEvent) -> Self {
-        Self::OutputTextAnnotationAdded(Box::new(value))
-    }
-}
-impl From<ResponseQueuedEvent> for ResponseStreamEvent {
-    fn from(value: ResponseQueuedEvent) -> Self {
-        Self::Queued(Box::new(value))
-    }
-}
-impl From<ResponseCustomToolCallInputDeltaEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCustomToolCallInputDeltaEvent) -> Self {
-        Self::CustomToolCallInputDelta(Box::new(value))
-    }
-}
-impl From<ResponseCustomToolCallInputDoneEvent> for ResponseStreamEvent {
-    fn from(value: ResponseCustomToolCallInputDoneEvent) -> Self {
-        Self::CustomToolCallInputDone(Box::new(value))
-    }
-}
+crate::wire::from_variants!(ResponseStreamEvent, {
+    AudioDelta(ResponseAudioDeltaEvent),
+    AudioDone(ResponseAudioDoneEvent),
+    AudioTranscriptDelta(ResponseAudioTranscriptDeltaEvent),
+    AudioTranscriptDone(ResponseAudioTranscriptDoneEvent),
+    CodeInterpreterCallCodeDelta(Box<ResponseCodeInterpreterCallCodeDeltaEvent>),
+    CodeInterpreterCallCodeDone(Box<ResponseCodeInterpreterCallCodeDoneEvent>),
+    CodeInterpreterCallCompleted(Box<ResponseCodeInterpreterCallCompletedEvent>),
+    CodeInterpreterCallInProgress(Box<ResponseCodeInterpreterCallInProgressEvent>),
+    CodeInterpreterCallInterpreting(Box<ResponseCodeInterpreterCallInterpretingEvent>),
+    Completed(Box<ResponseCompletedEvent>),
+    ContentPartAdded(Box<ResponseContentPartAddedEvent>),
+    ContentPartDone(Box<ResponseContentPartDoneEvent>),
+    Created(Box<ResponseCreatedEvent>),
+    Error(Box<ResponseErrorEvent>),
+    FileSearchCallCompleted(Box<ResponseFileSearchCallCompletedEvent>),
+    FileSearchCallInProgress(Box<ResponseFileSearchCallInProgressEvent>),
+    FileSearchCallSearching(Box<ResponseFileSearchCallSearchingEvent>),
+    FunctionCallArgumentsDelta(Box<ResponseFunctionCallArgumentsDeltaEvent>),
+    FunctionCallArgumentsDone(Box<ResponseFunctionCallArgumentsDoneEvent>),
+    ShellCallCommandAdded(Box<ResponseShellCallCommandAddedStreamingEvent>),
+    ShellCallCommandDelta(Box<ResponseShellCallCommandDeltaStreamingEvent>),
+    ShellCallCommandDone(Box<ResponseShellCallCommandDoneStreamingEvent>),
+    ShellCallOutputContentDelta(Box<ResponseShellCallOutputContentDeltaStreamingEvent>),
+    ShellCallOutputContentDone(Box<ResponseShellCallOutputContentDoneStreamingEvent>),
+    InProgress(Box<ResponseInProgressEvent>),
+    Failed(Box<ResponseFailedEvent>),
+    Incomplete(Box<ResponseIncompleteEvent>),
+    OutputItemAdded(Box<ResponseOutputItemAddedEvent>),
+    OutputItemDone(Box<ResponseOutputItemDoneEvent>),
+    ReasoningSummaryPartAdded(Box<ResponseReasoningSummaryPartAddedEvent>),
+    ReasoningSummaryPartDone(Box<ResponseReasoningSummaryPartDoneEvent>),
+    ReasoningSummaryTextDelta(Box<ResponseReasoningSummaryTextDeltaEvent>),
+    ReasoningSummaryTextDone(Box<ResponseReasoningSummaryTextDoneEvent>),
+    ReasoningTextDelta(Box<ResponseReasoningTextDeltaEvent>),
+    ReasoningTextDone(Box<ResponseReasoningTextDoneEvent>),
+    RefusalDelta(Box<ResponseRefusalDeltaEvent>),
+    RefusalDone(Box<ResponseRefusalDoneEvent>),
+    OutputTextDelta(Box<ResponseTextDeltaEvent>),
+    OutputTextDone(Box<ResponseTextDoneEvent>),
+    WebSearchCallCompleted(Box<ResponseWebSearchCallCompletedEvent>),
+    WebSearchCallInProgress(Box<ResponseWebSearchCallInProgressEvent>),
+    WebSearchCallSearching(Box<ResponseWebSearchCallSearchingEvent>),
+    ImageGenerationCallCompleted(Box<ResponseImageGenCallCompletedEvent>),
+    ImageGenerationCallGenerating(Box<ResponseImageGenCallGeneratingEvent>),
+    ImageGenerationCallInProgress(Box<ResponseImageGenCallInProgressEvent>),
+    ImageGenerationCallPartialImage(Box<ResponseImageGenCallPartialImageEvent>),
+    McpCallArgumentsDelta(Box<ResponseMcpCallArgumentsDeltaEvent>),
+    McpCallArgumentsDone(Box<ResponseMcpCallArgumentsDoneEvent>),
+    McpCallCompleted(Box<ResponseMcpCallCompletedEvent>),
+    McpCallFailed(Box<ResponseMcpCallFailedEvent>),
+    McpCallInProgress(Box<ResponseMcpCallInProgressEvent>),
+    McpListToolsCompleted(Box<ResponseMcpListToolsCompletedEvent>),
+    McpListToolsFailed(Box<ResponseMcpListToolsFailedEvent>),
+    McpListToolsInProgress(Box<ResponseMcpListToolsInProgressEvent>),
+    OutputTextAnnotationAdded(Box<ResponseOutputTextAnnotationAddedEvent>),
+    Queued(Box<ResponseQueuedEvent>),
+    CustomToolCallInputDelta(Box<ResponseCustomToolCallInputDeltaEvent>),
+    CustomToolCallInputDone(Box<ResponseCustomToolCallInputDoneEvent>),
+});
 impl ResponseStreamEvent {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn event_type(&self) -> &str {
@@ -1732,28 +1502,69 @@ impl ResponseStreamEvent {
         }
     }
 }
-impl Default for ResponseStreamEvent {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponseStreamEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ResponseStreamEvent {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ResponseStreamEvent, Other);
 impl crate::wire::Union for ResponseStreamEvent {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "response.audio.delta",
+        "response.audio.done",
+        "response.audio.transcript.delta",
+        "response.audio.transcript.done",
+        "response.code_interpreter_call_code.delta",
+        "response.code_interpreter_call_code.done",
+        "response.code_interpreter_call.completed",
+        "response.code_interpreter_call.in_progress",
+        "response.code_interpreter_call.interpreting",
+        "response.completed",
+        "response.content_part.added",
+        "response.content_part.done",
+        "response.created",
+        "error",
+        "response.file_search_call.completed",
+        "response.file_search_call.in_progress",
+        "response.file_search_call.searching",
+        "response.function_call_arguments.delta",
+        "response.function_call_arguments.done",
+        "response.shell_call_command.added",
+        "response.shell_call_command.delta",
+        "response.shell_call_command.done",
+        "response.shell_call_output_content.delta",
+        "response.shell_call_output_content.done",
+        "response.in_progress",
+        "response.failed",
+        "response.incomplete",
+        "response.output_item.added",
+        "response.output_item.done",
+        "response.reasoning_summary_part.added",
+        "response.reasoning_summary_part.done",
+        "response.reasoning_summary_text.delta",
+        "response.reasoning_summary_text.done",
+        "response.reasoning_text.delta",
+        "response.reasoning_text.done",
+        "response.refusal.delta",
+        "response.refusal.done",
+        "response.output_text.delta",
+        "response.output_text.done",
+        "response.web_search_call.completed",
+        "response.web_search_call.in_progress",
+        "response.web_search_call.searching",
+        "response.image_generation_call.completed",
+        "response.image_generation_call.generating",
+        "response.image_generation_call.in_progress",
+        "response.image_generation_call.partial_image",
+        "response.mcp_call_arguments.delta",
+        "response.mcp_call_arguments.done",
+        "response.mcp_call.completed",
+        "response.mcp_call.failed",
+        "response.mcp_call.in_progress",
+        "response.mcp_list_tools.completed",
+        "response.mcp_list_tools.failed",
+        "response.mcp_list_tools.in_progress",
+        "response.output_text.annotation.added",
+        "response.queued",
+        "response.custom_tool_call_input.delta",
+        "response.custom_tool_call_input.done",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -2011,297 +1822,11 @@ impl crate::wire::Union for ResponseStreamEvent {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("response.audio.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AudioDelta(decoded);
-                }
-            }
-            Some("response.audio.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AudioDone(decoded);
-                }
-            }
-            Some("response.audio.transcript.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AudioTranscriptDelta(decoded);
-                }
-            }
-            Some("response.audio.transcript.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AudioTranscriptDone(decoded);
-                }
-            }
-            Some("response.code_interpreter_call_code.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCallCodeDelta(decoded);
-                }
-            }
-            Some("response.code_interpreter_call_code.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCallCodeDone(decoded);
-                }
-            }
-            Some("response.code_interpreter_call.completed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCallCompleted(decoded);
-                }
-            }
-            Some("response.code_interpreter_call.in_progress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCallInProgress(decoded);
-                }
-            }
-            Some("response.code_interpreter_call.interpreting") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreterCallInterpreting(decoded);
-                }
-            }
-            Some("response.completed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Completed(decoded);
-                }
-            }
-            Some("response.content_part.added") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ContentPartAdded(decoded);
-                }
-            }
-            Some("response.content_part.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ContentPartDone(decoded);
-                }
-            }
-            Some("response.created") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Created(decoded);
-                }
-            }
-            Some("error") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Error(decoded);
-                }
-            }
-            Some("response.file_search_call.completed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearchCallCompleted(decoded);
-                }
-            }
-            Some("response.file_search_call.in_progress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearchCallInProgress(decoded);
-                }
-            }
-            Some("response.file_search_call.searching") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearchCallSearching(decoded);
-                }
-            }
-            Some("response.function_call_arguments.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCallArgumentsDelta(decoded);
-                }
-            }
-            Some("response.function_call_arguments.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FunctionCallArgumentsDone(decoded);
-                }
-            }
-            Some("response.shell_call_command.added") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallCommandAdded(decoded);
-                }
-            }
-            Some("response.shell_call_command.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallCommandDelta(decoded);
-                }
-            }
-            Some("response.shell_call_command.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallCommandDone(decoded);
-                }
-            }
-            Some("response.shell_call_output_content.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallOutputContentDelta(decoded);
-                }
-            }
-            Some("response.shell_call_output_content.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ShellCallOutputContentDone(decoded);
-                }
-            }
-            Some("response.in_progress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::InProgress(decoded);
-                }
-            }
-            Some("response.failed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Failed(decoded);
-                }
-            }
-            Some("response.incomplete") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Incomplete(decoded);
-                }
-            }
-            Some("response.output_item.added") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputItemAdded(decoded);
-                }
-            }
-            Some("response.output_item.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputItemDone(decoded);
-                }
-            }
-            Some("response.reasoning_summary_part.added") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningSummaryPartAdded(decoded);
-                }
-            }
-            Some("response.reasoning_summary_part.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningSummaryPartDone(decoded);
-                }
-            }
-            Some("response.reasoning_summary_text.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningSummaryTextDelta(decoded);
-                }
-            }
-            Some("response.reasoning_summary_text.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningSummaryTextDone(decoded);
-                }
-            }
-            Some("response.reasoning_text.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningTextDelta(decoded);
-                }
-            }
-            Some("response.reasoning_text.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ReasoningTextDone(decoded);
-                }
-            }
-            Some("response.refusal.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::RefusalDelta(decoded);
-                }
-            }
-            Some("response.refusal.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::RefusalDone(decoded);
-                }
-            }
-            Some("response.output_text.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputTextDelta(decoded);
-                }
-            }
-            Some("response.output_text.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputTextDone(decoded);
-                }
-            }
-            Some("response.web_search_call.completed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchCallCompleted(decoded);
-                }
-            }
-            Some("response.web_search_call.in_progress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchCallInProgress(decoded);
-                }
-            }
-            Some("response.web_search_call.searching") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchCallSearching(decoded);
-                }
-            }
-            Some("response.image_generation_call.completed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCallCompleted(decoded);
-                }
-            }
-            Some("response.image_generation_call.generating") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCallGenerating(decoded);
-                }
-            }
-            Some("response.image_generation_call.in_progress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCallInProgress(decoded);
-                }
-            }
-            Some("response.image_generation_call.partial_image") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGenerationCallPartialImage(decoded);
-                }
-            }
-            Some("response.mcp_call_arguments.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCallArgumentsDelta(decoded);
-                }
-            }
-            Some("response.mcp_call_arguments.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCallArgumentsDone(decoded);
-                }
-            }
-            Some("response.mcp_call.completed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCallCompleted(decoded);
-                }
-            }
-            Some("response.mcp_call.failed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCallFailed(decoded);
-                }
-            }
-            Some("response.mcp_call.in_progress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpCallInProgress(decoded);
-                }
-            }
-            Some("response.mcp_list_tools.completed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpListToolsCompleted(decoded);
-                }
-            }
-            Some("response.mcp_list_tools.failed") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpListToolsFailed(decoded);
-                }
-            }
-            Some("response.mcp_list_tools.in_progress") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::McpListToolsInProgress(decoded);
-                }
-            }
-            Some("response.output_text.annotation.added") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::OutputTextAnnotationAdded(decoded);
-                }
-            }
-            Some("response.queued") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Queued(decoded);
-                }
-            }
-            Some("response.custom_tool_call_input.delta") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCallInputDelta(decoded);
-                }
-            }
-            Some("response.custom_tool_call_input.done") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CustomToolCallInputDone(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

@@ -44,22 +44,16 @@ pub enum CodeInterpreterToolContainer {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<String> for CodeInterpreterToolContainer {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
+crate::wire::from_variants!(CodeInterpreterToolContainer, {
+    String(String),
+    Auto(Box<AutoCodeInterpreterToolParam>),
+});
 impl From<&str> for CodeInterpreterToolContainer {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 crate::wire::text!(CodeInterpreterToolContainer);
-impl From<AutoCodeInterpreterToolParam> for CodeInterpreterToolContainer {
-    fn from(value: AutoCodeInterpreterToolParam) -> Self {
-        Self::Auto(Box::new(value))
-    }
-}
 impl CodeInterpreterToolContainer {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn container_type(&self) -> &str {
@@ -72,28 +66,10 @@ impl CodeInterpreterToolContainer {
         }
     }
 }
-impl Default for CodeInterpreterToolContainer {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CodeInterpreterToolContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for CodeInterpreterToolContainer {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(CodeInterpreterToolContainer, Other);
 impl crate::wire::Union for CodeInterpreterToolContainer {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["auto"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -110,17 +86,14 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("auto") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Auto(decoded);
-                }
-            }
             None => {
-                if crate::wire::has_keys(&value, &[]) {
-                    if let Some(decoded) = crate::wire::try_value(&value) {
-                        return Self::String(decoded);
-                    }
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::String(decoded);
                 }
             }
             Some(_) => {}
@@ -196,16 +169,10 @@ pub enum CustomToolParamFormat {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<CustomTextFormatParam> for CustomToolParamFormat {
-    fn from(value: CustomTextFormatParam) -> Self {
-        Self::Text(value)
-    }
-}
-impl From<CustomGrammarFormatParam> for CustomToolParamFormat {
-    fn from(value: CustomGrammarFormatParam) -> Self {
-        Self::Grammar(Box::new(value))
-    }
-}
+crate::wire::from_variants!(CustomToolParamFormat, {
+    Text(CustomTextFormatParam),
+    Grammar(Box<CustomGrammarFormatParam>),
+});
 impl CustomToolParamFormat {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn format_type(&self) -> &str {
@@ -218,28 +185,10 @@ impl CustomToolParamFormat {
         }
     }
 }
-impl Default for CustomToolParamFormat {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomToolParamFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for CustomToolParamFormat {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(CustomToolParamFormat, Other);
 impl crate::wire::Union for CustomToolParamFormat {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["text", "grammar"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -257,17 +206,11 @@ impl crate::wire::Union for CustomToolParamFormat {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("text") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Text(decoded);
-                }
-            }
-            Some("grammar") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Grammar(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -327,21 +270,11 @@ pub enum FunctionShellToolParamEnvironment {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ContainerAutoParam> for FunctionShellToolParamEnvironment {
-    fn from(value: ContainerAutoParam) -> Self {
-        Self::ContainerAuto(Box::new(value))
-    }
-}
-impl From<LocalEnvironmentParam> for FunctionShellToolParamEnvironment {
-    fn from(value: LocalEnvironmentParam) -> Self {
-        Self::Local(value)
-    }
-}
-impl From<ContainerReferenceParam> for FunctionShellToolParamEnvironment {
-    fn from(value: ContainerReferenceParam) -> Self {
-        Self::ContainerReference(value)
-    }
-}
+crate::wire::from_variants!(FunctionShellToolParamEnvironment, {
+    ContainerAuto(Box<ContainerAutoParam>),
+    Local(LocalEnvironmentParam),
+    ContainerReference(ContainerReferenceParam),
+});
 impl FunctionShellToolParamEnvironment {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn environment_type(&self) -> &str {
@@ -355,28 +288,14 @@ impl FunctionShellToolParamEnvironment {
         }
     }
 }
-impl Default for FunctionShellToolParamEnvironment {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FunctionShellToolParamEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for FunctionShellToolParamEnvironment {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(FunctionShellToolParamEnvironment, Other);
 impl crate::wire::Union for FunctionShellToolParamEnvironment {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "container_auto",
+        "local",
+        "container_reference",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -399,22 +318,11 @@ impl crate::wire::Union for FunctionShellToolParamEnvironment {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("container_auto") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ContainerAuto(decoded);
-                }
-            }
-            Some("local") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Local(decoded);
-                }
-            }
-            Some("container_reference") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ContainerReference(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -717,38 +625,14 @@ pub enum McpToolAllowedTools {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<Vec<String>> for McpToolAllowedTools {
-    fn from(value: Vec<String>) -> Self {
-        Self::McpAllowedTools(value)
-    }
-}
-impl From<McpToolFilter> for McpToolAllowedTools {
-    fn from(value: McpToolFilter) -> Self {
-        Self::McpToolFilter(value)
-    }
-}
-impl Default for McpToolAllowedTools {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for McpToolAllowedTools {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for McpToolAllowedTools {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::from_variants!(McpToolAllowedTools, {
+    McpAllowedTools(Vec<String>),
+    McpToolFilter(McpToolFilter),
+});
+crate::wire::union_traits!(McpToolAllowedTools, Other);
 impl crate::wire::Union for McpToolAllowedTools {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -761,15 +645,11 @@ impl crate::wire::Union for McpToolAllowedTools {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::McpAllowedTools(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpAllowedTools(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::McpToolFilter(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpToolFilter(decoded);
         }
         Self::Other(value)
     }
@@ -821,38 +701,14 @@ pub enum McpToolRequireApproval {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<McpToolRequireApprovalMcpToolApprovalFilter> for McpToolRequireApproval {
-    fn from(value: McpToolRequireApprovalMcpToolApprovalFilter) -> Self {
-        Self::McpToolApprovalFilter(Box::new(value))
-    }
-}
-impl From<McpToolRequireApprovalMcpToolApprovalSetting> for McpToolRequireApproval {
-    fn from(value: McpToolRequireApprovalMcpToolApprovalSetting) -> Self {
-        Self::McpToolApprovalSetting(value)
-    }
-}
-impl Default for McpToolRequireApproval {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for McpToolRequireApproval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for McpToolRequireApproval {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::from_variants!(McpToolRequireApproval, {
+    McpToolApprovalFilter(Box<McpToolRequireApprovalMcpToolApprovalFilter>),
+    McpToolApprovalSetting(McpToolRequireApprovalMcpToolApprovalSetting),
+});
+crate::wire::union_traits!(McpToolRequireApproval, Other);
 impl crate::wire::Union for McpToolRequireApproval {
     const TAG: Option<&'static str> = None;
+    const FAST: &'static [&'static str] = &[];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -865,15 +721,11 @@ impl crate::wire::Union for McpToolRequireApproval {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::McpToolApprovalFilter(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpToolApprovalFilter(decoded);
         }
-        if crate::wire::has_keys(&value, &[]) {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::McpToolApprovalSetting(decoded);
-            }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::McpToolApprovalSetting(decoded);
         }
         Self::Other(value)
     }
@@ -940,16 +792,10 @@ pub enum NamespaceToolParamToolsItem {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<FunctionToolParam> for NamespaceToolParamToolsItem {
-    fn from(value: FunctionToolParam) -> Self {
-        Self::Function(Box::new(value))
-    }
-}
-impl From<CustomToolParam> for NamespaceToolParamToolsItem {
-    fn from(value: CustomToolParam) -> Self {
-        Self::Custom(Box::new(value))
-    }
-}
+crate::wire::from_variants!(NamespaceToolParamToolsItem, {
+    Function(Box<FunctionToolParam>),
+    Custom(Box<CustomToolParam>),
+});
 impl NamespaceToolParamToolsItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -990,28 +836,10 @@ impl NamespaceToolParamToolsItem {
         }
     }
 }
-impl Default for NamespaceToolParamToolsItem {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for NamespaceToolParamToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for NamespaceToolParamToolsItem {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(NamespaceToolParamToolsItem, Other);
 impl crate::wire::Union for NamespaceToolParamToolsItem {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["function", "custom"];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -1031,17 +859,11 @@ impl crate::wire::Union for NamespaceToolParamToolsItem {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("function") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Function(decoded);
-                }
-            }
-            Some("custom") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Custom(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }
@@ -1101,86 +923,24 @@ pub enum Tool {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<FunctionTool> for Tool {
-    fn from(value: FunctionTool) -> Self {
-        Self::Function(Box::new(value))
-    }
-}
-impl From<FileSearchTool> for Tool {
-    fn from(value: FileSearchTool) -> Self {
-        Self::FileSearch(Box::new(value))
-    }
-}
-impl From<ComputerTool> for Tool {
-    fn from(value: ComputerTool) -> Self {
-        Self::Computer(value)
-    }
-}
-impl From<ComputerUsePreviewTool> for Tool {
-    fn from(value: ComputerUsePreviewTool) -> Self {
-        Self::ComputerUsePreview(Box::new(value))
-    }
-}
-impl From<WebSearchTool> for Tool {
-    fn from(value: WebSearchTool) -> Self {
-        Self::WebSearchTool(Box::new(value))
-    }
-}
-impl From<McpTool> for Tool {
-    fn from(value: McpTool) -> Self {
-        Self::Mcp(Box::new(value))
-    }
-}
-impl From<CodeInterpreterTool> for Tool {
-    fn from(value: CodeInterpreterTool) -> Self {
-        Self::CodeInterpreter(Box::new(value))
-    }
-}
-impl From<ProgrammaticToolCallingParam> for Tool {
-    fn from(value: ProgrammaticToolCallingParam) -> Self {
-        Self::ProgrammaticToolCalling(value)
-    }
-}
-impl From<ImageGenTool> for Tool {
-    fn from(value: ImageGenTool) -> Self {
-        Self::ImageGeneration(Box::new(value))
-    }
-}
-impl From<LocalShellToolParam> for Tool {
-    fn from(value: LocalShellToolParam) -> Self {
-        Self::LocalShell(value)
-    }
-}
-impl From<FunctionShellToolParam> for Tool {
-    fn from(value: FunctionShellToolParam) -> Self {
-        Self::Shell(Box::new(value))
-    }
-}
-impl From<CustomToolParam> for Tool {
-    fn from(value: CustomToolParam) -> Self {
-        Self::Custom(Box::new(value))
-    }
-}
-impl From<NamespaceToolParam> for Tool {
-    fn from(value: NamespaceToolParam) -> Self {
-        Self::Namespace(Box::new(value))
-    }
-}
-impl From<ToolSearchToolParam> for Tool {
-    fn from(value: ToolSearchToolParam) -> Self {
-        Self::ToolSearch(Box::new(value))
-    }
-}
-impl From<WebSearchPreviewTool> for Tool {
-    fn from(value: WebSearchPreviewTool) -> Self {
-        Self::WebSearchPreviewTool(Box::new(value))
-    }
-}
-impl From<ApplyPatchToolParam> for Tool {
-    fn from(value: ApplyPatchToolParam) -> Self {
-        Self::ApplyPatch(value)
-    }
-}
+crate::wire::from_variants!(Tool, {
+    Function(Box<FunctionTool>),
+    FileSearch(Box<FileSearchTool>),
+    Computer(ComputerTool),
+    ComputerUsePreview(Box<ComputerUsePreviewTool>),
+    WebSearchTool(Box<WebSearchTool>),
+    Mcp(Box<McpTool>),
+    CodeInterpreter(Box<CodeInterpreterTool>),
+    ProgrammaticToolCalling(ProgrammaticToolCallingParam),
+    ImageGeneration(Box<ImageGenTool>),
+    LocalShell(LocalShellToolParam),
+    Shell(Box<FunctionShellToolParam>),
+    Custom(Box<CustomToolParam>),
+    Namespace(Box<NamespaceToolParam>),
+    ToolSearch(Box<ToolSearchToolParam>),
+    WebSearchPreviewTool(Box<WebSearchPreviewTool>),
+    ApplyPatch(ApplyPatchToolParam),
+});
 impl Tool {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn tool_type(&self) -> &str {
@@ -1207,28 +967,29 @@ impl Tool {
         }
     }
 }
-impl Default for Tool {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Tool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for Tool {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(Tool, Other);
 impl crate::wire::Union for Tool {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "function",
+        "file_search",
+        "computer",
+        "computer_use_preview",
+        "web_search",
+        "web_search_2025_08_26",
+        "mcp",
+        "code_interpreter",
+        "programmatic_tool_calling",
+        "image_generation",
+        "local_shell",
+        "shell",
+        "custom",
+        "namespace",
+        "tool_search",
+        "web_search_preview",
+        "web_search_preview_2025_03_11",
+        "apply_patch",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -1292,97 +1053,11 @@ impl crate::wire::Union for Tool {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("function") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Function(decoded);
-                }
-            }
-            Some("file_search") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::FileSearch(decoded);
-                }
-            }
-            Some("computer") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Computer(decoded);
-                }
-            }
-            Some("computer_use_preview") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ComputerUsePreview(decoded);
-                }
-            }
-            Some("web_search") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchTool(decoded);
-                }
-            }
-            Some("web_search_2025_08_26") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchTool(decoded);
-                }
-            }
-            Some("mcp") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Mcp(decoded);
-                }
-            }
-            Some("code_interpreter") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::CodeInterpreter(decoded);
-                }
-            }
-            Some("programmatic_tool_calling") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ProgrammaticToolCalling(decoded);
-                }
-            }
-            Some("image_generation") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ImageGeneration(decoded);
-                }
-            }
-            Some("local_shell") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::LocalShell(decoded);
-                }
-            }
-            Some("shell") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Shell(decoded);
-                }
-            }
-            Some("custom") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Custom(decoded);
-                }
-            }
-            Some("namespace") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Namespace(decoded);
-                }
-            }
-            Some("tool_search") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolSearch(decoded);
-                }
-            }
-            Some("web_search_preview") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchPreviewTool(decoded);
-                }
-            }
-            Some("web_search_preview_2025_03_11") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::WebSearchPreviewTool(decoded);
-                }
-            }
-            Some("apply_patch") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatch(decoded);
-                }
-            }
             None => {}
             Some(_) => {}
         }

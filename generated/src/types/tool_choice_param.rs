@@ -156,51 +156,17 @@ pub enum ToolChoiceParam {
     /// A value this version of the crate does not know, kept as raw JSON.
     Other(serde_json::Value),
 }
-impl From<ToolChoiceOptions> for ToolChoiceParam {
-    fn from(value: ToolChoiceOptions) -> Self {
-        Self::ToolChoiceOptions(value)
-    }
-}
-impl From<ToolChoiceAllowed> for ToolChoiceParam {
-    fn from(value: ToolChoiceAllowed) -> Self {
-        Self::AllowedTools(Box::new(value))
-    }
-}
-impl From<ToolChoiceTypes> for ToolChoiceParam {
-    fn from(value: ToolChoiceTypes) -> Self {
-        Self::ToolChoiceTypes(value)
-    }
-}
-impl From<ToolChoiceFunction> for ToolChoiceParam {
-    fn from(value: ToolChoiceFunction) -> Self {
-        Self::Function(value)
-    }
-}
-impl From<ToolChoiceMcp> for ToolChoiceParam {
-    fn from(value: ToolChoiceMcp) -> Self {
-        Self::Mcp(Box::new(value))
-    }
-}
-impl From<ToolChoiceCustom> for ToolChoiceParam {
-    fn from(value: ToolChoiceCustom) -> Self {
-        Self::Custom(value)
-    }
-}
-impl From<SpecificProgrammaticToolCallingParam> for ToolChoiceParam {
-    fn from(value: SpecificProgrammaticToolCallingParam) -> Self {
-        Self::ProgrammaticToolCalling(value)
-    }
-}
-impl From<SpecificApplyPatchParam> for ToolChoiceParam {
-    fn from(value: SpecificApplyPatchParam) -> Self {
-        Self::ApplyPatch(value)
-    }
-}
-impl From<SpecificFunctionShellParam> for ToolChoiceParam {
-    fn from(value: SpecificFunctionShellParam) -> Self {
-        Self::Shell(value)
-    }
-}
+crate::wire::from_variants!(ToolChoiceParam, {
+    ToolChoiceOptions(ToolChoiceOptions),
+    AllowedTools(Box<ToolChoiceAllowed>),
+    ToolChoiceTypes(ToolChoiceTypes),
+    Function(ToolChoiceFunction),
+    Mcp(Box<ToolChoiceMcp>),
+    Custom(ToolChoiceCustom),
+    ProgrammaticToolCalling(SpecificProgrammaticToolCallingParam),
+    ApplyPatch(SpecificApplyPatchParam),
+    Shell(SpecificFunctionShellParam),
+});
 impl ToolChoiceParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn param_type(&self) -> &str {
@@ -220,28 +186,26 @@ impl ToolChoiceParam {
         }
     }
 }
-impl Default for ToolChoiceParam {
-    /// `null` in the catch-all arm (never sent: a field left to its default is absent).
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ToolChoiceParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_union(deserializer)
-    }
-}
-impl crate::wire::FieldValue for ToolChoiceParam {
-    fn read<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<crate::wire::Read<Self>, D::Error> {
-        crate::wire::read_shaped(d, crate::wire::Shape::Any)
-    }
-}
+crate::wire::union_traits!(ToolChoiceParam, Other);
 impl crate::wire::Union for ToolChoiceParam {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "allowed_tools",
+        "file_search",
+        "web_search_preview",
+        "computer",
+        "computer_use_preview",
+        "computer_use",
+        "web_search_preview_2025_03_11",
+        "image_generation",
+        "code_interpreter",
+        "function",
+        "mcp",
+        "custom",
+        "programmatic_tool_calling",
+        "apply_patch",
+        "shell",
+    ];
     #[allow(unused_variables)]
     fn fast<'de, A: serde::de::MapAccess<'de>>(
         tag: &str,
@@ -290,87 +254,14 @@ impl crate::wire::Union for ToolChoiceParam {
         matches!(self, Self::Other(_))
     }
     fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
         match crate::wire::value_tag(&value, "type") {
-            Some("allowed_tools") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::AllowedTools(decoded);
-                }
-            }
-            Some("file_search") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("web_search_preview") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("computer") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("computer_use_preview") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("computer_use") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("web_search_preview_2025_03_11") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("image_generation") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("code_interpreter") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceTypes(decoded);
-                }
-            }
-            Some("function") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Function(decoded);
-                }
-            }
-            Some("mcp") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Mcp(decoded);
-                }
-            }
-            Some("custom") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Custom(decoded);
-                }
-            }
-            Some("programmatic_tool_calling") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ProgrammaticToolCalling(decoded);
-                }
-            }
-            Some("apply_patch") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ApplyPatch(decoded);
-                }
-            }
-            Some("shell") => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::Shell(decoded);
-                }
-            }
             None => {
-                if crate::wire::has_keys(&value, &[]) {
-                    if let Some(decoded) = crate::wire::try_value(&value) {
-                        return Self::ToolChoiceOptions(decoded);
-                    }
+                if let Some(decoded) = crate::wire::try_value(&value) {
+                    return Self::ToolChoiceOptions(decoded);
                 }
             }
             Some(_) => {}

@@ -106,21 +106,21 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
                     let mut scope = crate::naming::Scope::with_reserved(accessors.iter().map(|a| a.name.as_str()).chain(["as_str", "from_value"]));
                     scope.claim(&crate::naming::tag_method_name(&d.name, t), "_wire")
                 });
+                let fast: Vec<crate::ir::TagArm> = dispatch
+                    .iter()
+                    .filter(|arm| arm.candidates.len() == 1)
+                    .filter(|arm| {
+                        variants.iter().any(|(n, t, _)| n == &arm.candidates[0] && t.by_value_name().is_some_and(|t| is_struct(&drafts, t)))
+                    })
+                    .cloned()
+                    .collect();
                 Kind::Union(UnionDef {
+                    fast_tags: fast.iter().map(|a| a.tag.clone()).collect(),
                     tag: tag.clone(),
                     accessors,
                     tag_method,
                     variants: union_variants(&drafts, &sizes, d, tag.as_deref(), variants),
-                    fast: dispatch
-                        .iter()
-                        .filter(|arm| arm.candidates.len() == 1)
-                        .filter(|arm| {
-                            variants.iter().any(|(n, t, _)| {
-                                n == &arm.candidates[0] && t.by_value_name().is_some_and(|t| is_struct(&drafts, t))
-                            })
-                        })
-                        .cloned()
-                        .collect(),
+                    fast,
                     dispatch: dispatch.clone(),
                     untagged: untagged.clone(),
                     other: other.clone(),

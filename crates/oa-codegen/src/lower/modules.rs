@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 
 /// A union with at least this many variants gets a module of its own.
 const UNION_MODULE: usize = 6;
-/// A first word shared by at least this many components gets a module of its own.
+/// A first word shared by at least this many components, or by this many types, gets a module
+/// of its own.
 const WORD_MODULE: usize = 6;
+const WORD_MODULE_TYPES: usize = 40;
 
 /// Sets `module` of every type (on entry, the component it was lowered from) and returns the
 /// modules, sorted by name.
@@ -40,6 +42,10 @@ pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
         }
     }
 
+    let mut per_owner: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in types.iter() {
+        *per_owner.entry(t.module.as_str()).or_default() += 1;
+    }
     let mut words: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for owner in owner_of.values() {
         if !module_of.contains_key(owner) {
@@ -52,7 +58,9 @@ pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
     }
     for (word, owners) in words {
         let module = naming::module_name(&word);
-        let module = if owners.len() >= WORD_MODULE && !modules.contains_key(&module) && module != "common" {
+        let size: usize = owners.iter().map(|o| per_owner.get(o.as_str()).copied().unwrap_or(0)).sum();
+        let big = owners.len() >= WORD_MODULE || size >= WORD_MODULE_TYPES;
+        let module = if big && !modules.contains_key(&module) && module != "common" {
             let title = heck::ToUpperCamelCase::to_upper_camel_case(word.as_str());
             modules.insert(module.clone(), format!("Types whose names start with `{title}`."));
             module

@@ -129,8 +129,15 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
     let base = format!("{}{fixed_suffix}", naming::bare(&overrides.method.clone().unwrap_or_else(|| naming::field_name(&op_id))));
     let type_base = naming::type_name(&op_id);
     // Inline types of this operation (parameter enums, inline bodies and answers) are grouped
-    // with the operation's group, not with the last component lowered.
-    lw.current = super::Current { name: type_base.clone(), owner: naming::type_name(&group), pointer: sel.pointer.clone() };
+    // by the resource the path names (`/v1/customers/{id}` -> `Customers`), not with the last
+    // component lowered.
+    let resource = sel
+        .path
+        .split(['/', '?'])
+        .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s))
+        .map(naming::type_name)
+        .unwrap_or_else(|| naming::type_name(&group));
+    lw.current = super::Current { name: type_base.clone(), owner: resource, pointer: sel.pointer.clone() };
     let params_name = format!("{}Params", naming::type_name(&base));
     let params = super::params::lower(lw, sel, &LOCALS, &params_name);
 
@@ -381,6 +388,11 @@ fn is_binary(root: &Value, schema: &Value, depth: usize) -> bool {
     m.get("format").and_then(Value::as_str) == Some("binary")
         || m.get("items").is_some_and(|i| crate::view::deref(root, i).get("format").and_then(Value::as_str) == Some("binary"))
         || crate::view::union_branches(m.as_object().unwrap_or(&Map::new())).is_some_and(|(_, b)| b.iter().any(|(_, b)| is_binary(root, b, depth + 1)))
+}
+
+/// `v1`, `v2beta`: a version segment, not a resource.
+fn is_version(segment: &str) -> bool {
+    segment.strip_prefix('v').is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn is_json(media: &str) -> bool {
