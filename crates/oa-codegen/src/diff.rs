@@ -276,11 +276,4 @@ pub(crate) fn renamed(ty: &str, renames: &Renames) -> String {
     map_idents(ty, &|id| renames.get(id).cloned())
 }
 
-/// The inner type of an `Option<..>` field when the Option comes from presence or nullability.
-pub(crate) fn strip_option(ty: &str, wrapped: bool) -> &str {
-    if wrapped {
-        ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')).unwrap_or(ty)
-    } else {
-        ty
-    }
 }

@@ -245,7 +245,7 @@ fn same_kind(a: &Value, b: &Value) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
-const KINDS: usize = 17;
+const KINDS: usize = 19;
 
 /// Applies one mutation chosen by `rng`; returns its description, or `None` if it found no
 /// target (the caller draws again).
@@ -495,6 +495,24 @@ fn mutate(root: &mut Value, t: &Targets, rng: &mut Rng) -> Option<String> {
             Some(format!("{p} := {{{key}: #}}"))
         }
         // Names that collide once converted to Rust (a component copied under another case).
+        // A cycle through `anyOf` and `allOf`: X = anyOf [X, Y], Y = allOf [X].
+        16 => {
+            let names: Vec<String> = root.pointer("/components/schemas")?.as_object()?.keys().cloned().collect();
+            let x = rng.pick(&names)?.clone();
+            let y = rng.pick(&names)?.clone();
+            let r = |n: &str| json!({"$ref": format!("#/components/schemas/{}", escape(n))});
+            set(root, &format!("/components/schemas/{}", escape(&x)), json!({"anyOf": [r(&x), r(&y), {"type": "string"}]}));
+            if x != y {
+                set(root, &format!("/components/schemas/{}", escape(&y)), json!({"allOf": [r(&x)]}));
+            }
+            Some(format!("cycle {x} -anyOf-> {y} -allOf-> {x}"))
+        }
+        // A reference to another file, in a document that was not bundled.
+        17 => {
+            let p = rng.pick(with("$ref"))?.clone();
+            set_key(root, &p, "$ref", json!("other.yaml#/components/schemas/Thing"));
+            Some(format!("external $ref at {p}"))
+        }
         _ => {
             let c = rng.pick(&t.components)?.clone();
             let v = root.pointer(&format!("/components/schemas/{}", escape(&c)))?.clone();
@@ -726,9 +744,12 @@ fn snapshot_wrong_typed_enum() {
     insta::assert_snapshot!("wrong_typed_enum", diagnostics_of(root));
 }
 
+/// A dangling reference in a schema is a warning and becomes any JSON value: the rest generates.
 #[test]
 fn snapshot_dropped_referenced_component() {
     let mut root = small();
     remove(&mut root, "/components/schemas/Usage").unwrap();
-    insta::assert_snapshot!("dropped_component", diagnostics_of(root));
+    let doc = Document::from_value("mutated.yaml", root);
+    let generated = oa_codegen::generate(&doc, &settings()).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("dropped_component", generated.warnings.render(&doc));
 }

@@ -1,7 +1,7 @@
 //! Type-level part of the API diff: rename detection, then types, struct fields, enum values
 //! and union variants compared by wire name (see the rules in `diff`).
 
-use super::{renamed, strip_option, Change, ChangeKind as K, Renames};
+use super::{renamed, Change, ChangeKind as K, Renames};
 use crate::ir::{EnumDef, Field, Ir, Kind, StructDef, TypeDef, UnionDef, UnionVariant};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -142,11 +142,6 @@ fn compare(o: &TypeDef, n: &TypeDef, renames: &Renames, out: &mut Vec<Change>) {
     }
 }
 
-/// The field's Rust type carries an `Option` for presence or nullability.
-fn wrapped(f: &Field) -> bool {
-    !f.required || f.nullable
-}
-
 pub(crate) fn presence(required: bool, nullable: bool) -> &'static str {
     match (required, nullable) {
         (true, false) => "required",
@@ -177,22 +172,22 @@ fn structs(ty: &str, a: &StructDef, b: &StructDef, renames: &Renames, out: &mut 
             out.push(Change::new(K::FieldRenamed, true, &path, *wire).between(f.name.as_str(), g.name.as_str()));
         }
         let old_ty = renamed(&f.ty.to_string(), renames);
-        if strip_option(&old_ty, wrapped(f)) != strip_option(&g.ty.to_string(), wrapped(g)) {
+        if old_ty != g.ty.to_string() {
             // One change per field: the flips show in the two full types.
             let show = |ty: &str, f: &Field| format!("{ty} ({})", presence(f.required, f.nullable));
             out.push(Change::new(K::FieldTypeChanged, true, &path, *wire).between(show(&old_ty, f), show(&g.ty.to_string(), g)));
             continue;
         }
-        let option_changed = wrapped(f) != wrapped(g);
+        // Every field is a `Field<T>` whatever its presence: these change the wire, not the Rust.
         if f.required != g.required {
             out.push(
-                Change::new(K::FieldRequiredChanged, option_changed, &path, *wire)
+                Change::new(K::FieldRequiredChanged, false, &path, *wire)
                     .between(presence(f.required, f.nullable), presence(g.required, g.nullable)),
             );
         }
         if f.nullable != g.nullable {
             out.push(
-                Change::new(K::FieldNullableChanged, option_changed && f.required == g.required, &path, *wire)
+                Change::new(K::FieldNullableChanged, false, &path, *wire)
                     .between(presence(f.required, f.nullable), presence(g.required, g.nullable)),
             );
         }
