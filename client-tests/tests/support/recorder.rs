@@ -69,6 +69,9 @@ pub enum Reply {
     /// `200 text/event-stream`: each value becomes `event: <type>` + `data: <json>`; the
     /// connection closes after the last event.
     Sse(Vec<Value>),
+    /// `200 text/event-stream` with `data:` lines only (as chat-completions streams are), one
+    /// per string; the connection closes after the last.
+    SseData(Vec<String>),
 }
 
 type Answer = dyn Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync;
@@ -174,13 +177,23 @@ async fn serve(
                     return Ok(());
                 }
             }
-            Reply::Sse(events) => {
+            Reply::Sse(_) | Reply::SseData(_) => {
                 let mut text = String::from(
                     "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n",
                 );
-                for e in events {
-                    let kind = e["type"].as_str().unwrap_or("message").to_owned();
-                    text.push_str(&format!("event: {kind}\ndata: {e}\n\n"));
+                match reply {
+                    Reply::Sse(events) => {
+                        for e in events {
+                            let kind = e["type"].as_str().unwrap_or("message").to_owned();
+                            text.push_str(&format!("event: {kind}\ndata: {e}\n\n"));
+                        }
+                    }
+                    Reply::SseData(lines) => {
+                        for data in lines {
+                            text.push_str(&format!("data: {data}\n\n"));
+                        }
+                    }
+                    Reply::Json(..) => unreachable!(),
                 }
                 socket.write_all(text.as_bytes()).await?;
                 socket.flush().await?;
