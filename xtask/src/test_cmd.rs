@@ -9,8 +9,8 @@ use crate::cli::workspace_root;
 
 /// `cargo xtask test [-- CARGO TEST ARGS]`: `npm ci` in `tools/prism` and the Python venvs of
 /// [`VENVS`] when needed, then `cargo test --workspace ARGS` (without `--workspace` when ARGS pick
-/// packages) with `PRISM_BIN` and each venv's variable set; then a types-only check and a warning-free rustdoc of the generated crate. Returns
-/// cargo's exit code.
+/// packages) with `PRISM_BIN` and each venv's variable set; then a types-only check and a
+/// warning-free rustdoc of the generated crate. Returns cargo's exit code.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let extra = match args.first().map(String::as_str) {
         Some("--") => &args[1..],
@@ -131,7 +131,8 @@ fn install_venv(root: &Path, venv: &Venv) -> Result<PathBuf, String> {
     let dir = root.join("tools/python").join(venv.dir);
     let env_dir = dir.join(".venv");
     let bin = env_dir.join(if cfg!(windows) { "Scripts" } else { "bin" });
-    let program = bin.join(if cfg!(windows) { format!("{}.exe", venv.program) } else { venv.program.to_owned() });
+    let exe = |name: &str| bin.join(if cfg!(windows) { format!("{name}.exe") } else { name.to_owned() });
+    let program = exe(venv.program);
     let requirements = dir.join("requirements.txt");
     let wanted = std::fs::read_to_string(&requirements)
         .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
@@ -147,11 +148,12 @@ fn install_venv(root: &Path, venv: &Venv) -> Result<PathBuf, String> {
             .map_err(|e| format!("cannot remove the old {}: {e}", env_dir.display()))?;
     }
     let python = if cfg!(windows) { "python" } else { "python3" };
-    run_step(Command::new(python).args(["-m", "venv"]).arg(&env_dir), &format!(
-        "cargo xtask test needs Python 3.11 (`{python}` with the venv module) on PATH"
-    ))?;
     run_step(
-        Command::new(bin.join(if cfg!(windows) { "python.exe" } else { "python" }))
+        Command::new(python).args(["-m", "venv"]).arg(&env_dir),
+        &format!("cargo xtask test needs Python 3.11 (`{python}` with the venv module) on PATH"),
+    )?;
+    run_step(
+        Command::new(exe("python"))
             .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
             .args(["--require-hashes", "--no-deps", "--only-binary", ":all:", "-r"])
             .arg(&requirements),

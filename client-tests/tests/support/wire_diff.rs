@@ -109,7 +109,7 @@ fn label(r: &Recorded) -> &str {
     r.header("x-wire-call").unwrap_or("<unlabelled>")
 }
 
-fn grouped<'a>(requests: &'a [Recorded]) -> BTreeMap<&'a str, Vec<&'a Recorded>> {
+fn grouped(requests: &[Recorded]) -> BTreeMap<&str, Vec<&Recorded>> {
     let mut map: BTreeMap<&str, Vec<&Recorded>> = BTreeMap::new();
     for r in requests {
         map.entry(label(r)).or_default().push(r);
