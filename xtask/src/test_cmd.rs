@@ -1,15 +1,16 @@
-//! `cargo xtask test`: installs what the tests need (Prism from npm) and runs the whole test suite.
+//! `cargo xtask test`: installs what the tests need (Prism from npm, pinned Python packages into
+//! venvs under tools/python) and runs the whole test suite.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::SystemTime;
 
 use crate::cli::workspace_root;
 
-/// `cargo xtask test [-- CARGO TEST ARGS]`: `npm ci` in `tools/prism` when needed, then
-/// `cargo test --workspace ARGS` (without `--workspace` when ARGS pick packages) with `PRISM_BIN`
-/// set; then a types-only check and a warning-free rustdoc of the generated crate. Returns
-/// cargo's exit code.
+/// `cargo xtask test [-- CARGO TEST ARGS]`: `npm ci` in `tools/prism` and the Python venvs of
+/// [`VENVS`] when needed, then `cargo test --workspace ARGS` (without `--workspace` when ARGS pick
+/// packages) with `PRISM_BIN` and each venv's variable set; then a types-only check and a
+/// warning-free rustdoc of the generated crate. Returns cargo's exit code.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let extra = match args.first().map(String::as_str) {
         Some("--") => &args[1..],
@@ -52,6 +53,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             ));
         }
     }
+    let mut venv_env = Vec::new();
+    for venv in VENVS {
+        venv_env.push((venv.env, install_venv(&root, venv)?));
+    }
     // `--workspace` would override a package selection in the extra arguments.
     let selects = extra
         .iter()
@@ -65,6 +70,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .args((!selects).then_some("--workspace"))
         .args(extra)
         .env("PRISM_BIN", &prism)
+        .envs(venv_env.iter().map(|(k, v)| (k, v)))
         .current_dir(&root)
         .status()
         .map_err(|e| format!("running cargo test failed: {e}"))?;
@@ -99,4 +105,73 @@ fn modified(path: &Path) -> SystemTime {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
         .unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+/// A Python virtual environment under `tools/python/<dir>/.venv`, installed from the
+/// `requirements.txt` beside it (every package pinned with its hashes).
+struct Venv {
+    dir: &'static str,
+    /// The variable that hands the test the path of `program`.
+    env: &'static str,
+    /// The program in the venv's `bin` the test runs.
+    program: &'static str,
+}
+
+/// The venvs the tests use: the official `openai` SDK for the wire comparison, and two
+/// independent Responses API servers (LiteLLM's proxy, Llama Stack).
+const VENVS: &[Venv] = &[
+    Venv { dir: "sdk", env: "OPENAI_SDK_PYTHON", program: "python" },
+    Venv { dir: "litellm", env: "LITELLM_BIN", program: "litellm" },
+    Venv { dir: "llama-stack", env: "LLAMA_STACK_PYTHON", program: "python" },
+];
+
+/// Creates the venv and installs its requirements unless the recorded install matches the
+/// current requirements file; returns the path of its program.
+fn install_venv(root: &Path, venv: &Venv) -> Result<PathBuf, String> {
+    let dir = root.join("tools/python").join(venv.dir);
+    let env_dir = dir.join(".venv");
+    let bin = env_dir.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    let exe = |name: &str| bin.join(if cfg!(windows) { format!("{name}.exe") } else { name.to_owned() });
+    let program = exe(venv.program);
+    let requirements = dir.join("requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    // The marker holds the requirements the venv was installed from.
+    let marker = env_dir.join("installed-requirements.txt");
+    if program.exists() && std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(program);
+    }
+    eprintln!("xtask: installing {} into {}", requirements.display(), env_dir.display());
+    let started = std::time::Instant::now();
+    if env_dir.exists() {
+        std::fs::remove_dir_all(&env_dir)
+            .map_err(|e| format!("cannot remove the old {}: {e}", env_dir.display()))?;
+    }
+    let python = if cfg!(windows) { "python" } else { "python3" };
+    run_step(
+        Command::new(python).args(["-m", "venv"]).arg(&env_dir),
+        &format!("cargo xtask test needs Python 3.11 (`{python}` with the venv module) on PATH"),
+    )?;
+    run_step(
+        Command::new(exe("python"))
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(["--require-hashes", "--no-deps", "--only-binary", ":all:", "-r"])
+            .arg(&requirements),
+        "pip install",
+    )?;
+    if !program.exists() {
+        return Err(format!("pip install succeeded but {} is missing", program.display()));
+    }
+    std::fs::write(&marker, &wanted).map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
+    eprintln!("xtask: installed {} in {:.0?}", venv.dir, started.elapsed());
+    Ok(program)
+}
+
+fn run_step(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let status = cmd.status().map_err(|e| format!("{what}: cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: {cmd:?} failed ({status})"))
+    }
 }
