@@ -1,5 +1,5 @@
 //! Tests of the helpers: output items go back as input unchanged, constructors send only what
-//! they set.
+//! they set, and (with `schemars`) schemas come out strict.
 
 use serde_json::{json, Value};
 
@@ -116,4 +116,170 @@ fn function_calls_are_the_function_call_items() {
     let n: Value = calls[0].parse_arguments().unwrap();
     assert_eq!(n, json!({"n": 1}));
     assert!(calls[1].parse_arguments::<Value>().is_err());
+}
+
+#[cfg(feature = "schemars")]
+mod strict {
+    use serde_json::{json, Value};
+    use std::collections::HashMap;
+
+    use super::super::strict_schema;
+
+    /// A unit of measure.
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    enum Unit {
+        /// Degrees Celsius.
+        Celsius,
+        /// Degrees Fahrenheit.
+        Fahrenheit,
+    }
+
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Place {
+        city: String,
+        country: Option<String>,
+    }
+
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Query {
+        /// Where.
+        place: Place,
+        also: Vec<Place>,
+        unit: Option<Unit>,
+        days: u8,
+        #[serde(default)]
+        verbose: bool,
+        tags: HashMap<String, String>,
+    }
+
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Tree {
+        label: String,
+        /// The first child.
+        first: Option<Box<Tree>>,
+        /// Every child.
+        children: Vec<Tree>,
+    }
+
+    /// Every object in `schema`, wherever it is.
+    fn objects(schema: &Value, out: &mut Vec<Value>) {
+        match schema {
+            Value::Object(map) => {
+                if map.get("type") == Some(&json!("object")) {
+                    out.push(schema.clone());
+                }
+                map.values().for_each(|v| objects(v, out));
+            }
+            Value::Array(list) => list.iter().for_each(|v| objects(v, out)),
+            _ => {}
+        }
+    }
+
+    fn has_key(schema: &Value, key: &str) -> bool {
+        match schema {
+            Value::Object(map) => map.contains_key(key) || map.values().any(|v| has_key(v, key)),
+            Value::Array(list) => list.iter().any(|v| has_key(v, key)),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn every_object_is_closed_and_requires_all_its_properties() {
+        let schema = Value::Object(strict_schema::<Query>());
+        let mut found = Vec::new();
+        objects(&schema, &mut found);
+        assert!(found.len() >= 3, "{schema:#}");
+        for object in found {
+            assert_eq!(object["additionalProperties"], false, "{object:#}");
+            let props: Vec<&String> = object["properties"].as_object().map(|p| p.keys().collect()).unwrap_or_default();
+            let required: Vec<&str> = object["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            assert_eq!(props, required, "{object:#}");
+        }
+        assert_eq!(schema["required"], json!(["place", "also", "unit", "days", "verbose", "tags"]));
+        for key in ["oneOf", "default", "$schema", "format"] {
+            assert!(!has_key(&schema, key), "{key} left in {schema:#}");
+        }
+        // The documented `place` was a `$ref` with a description: inlined, description kept.
+        let place = &schema["properties"]["place"];
+        assert_eq!(place["description"], "Where.");
+        assert!(place.get("$ref").is_none());
+        assert_eq!(place["required"], json!(["city", "country"]));
+        assert_eq!(schema["properties"]["days"]["maximum"], 255);
+    }
+
+    #[test]
+    fn a_recursive_type_keeps_bare_references() {
+        let schema = Value::Object(strict_schema::<Tree>());
+        assert_eq!(schema["required"], json!(["label", "first", "children"]));
+        let text = schema.to_string();
+        assert!(text.contains("\"$ref\":\"#\""), "{schema:#}");
+        let mut found = Vec::new();
+        objects(&schema, &mut found);
+        assert!(found.iter().all(|o| o["additionalProperties"] == false));
+    }
+
+    #[test]
+    fn function_tool_is_strict() {
+        let tool = crate::types::Tool::function::<Place>("find", "Finds a place.");
+        assert_eq!(
+            serde_json::to_value(&tool).unwrap(),
+            json!({"type": "function", "name": "find", "description": "Finds a place.",
+                   "parameters": {"title": "Place", "type": "object",
+                       "properties": {"city": {"type": "string"}, "country": {"type": ["string", "null"]}},
+                       "required": ["city", "country"], "additionalProperties": false},
+                   "strict": true})
+        );
+    }
+}
+
+#[cfg(all(feature = "schemars", feature = "client"))]
+mod parsed {
+    use serde_json::json;
+
+    use super::super::parse::parse_output_text;
+    use crate::runtime::Error;
+    use crate::types::Response;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Answer {
+        value: i64,
+    }
+
+    fn response(content: serde_json::Value) -> Response {
+        serde_json::from_value(json!({"output": [
+            {"type": "reasoning", "id": "rs_1", "summary": []},
+            {"type": "message", "role": "assistant", "content": content}
+        ]}))
+        .unwrap()
+    }
+
+    #[test]
+    fn output_text_decodes_as_the_type() {
+        let text = response(json!([{"type": "output_text", "text": "{\"value\": 42}", "annotations": []}]));
+        assert_eq!(parse_output_text::<Answer>(&text).unwrap(), Some(Answer { value: 42 }));
+    }
+
+    #[test]
+    fn a_refusal_is_none() {
+        let refusal = response(json!([{"type": "refusal", "refusal": "I can't."}]));
+        assert_eq!(parse_output_text::<Answer>(&refusal).unwrap(), None);
+    }
+
+    #[test]
+    fn text_that_is_not_the_type_is_an_error_that_keeps_it() {
+        let cut = response(json!([{"type": "output_text", "text": "{\"value\": \"forty", "annotations": []}]));
+        match parse_output_text::<Answer>(&cut) {
+            Err(Error::Decode { body, .. }) => assert_eq!(body, "{\"value\": \"forty"),
+            other => panic!("{other:?}"),
+        }
+        let wrong = response(json!([{"type": "output_text", "text": "{\"value\": \"x\"}", "annotations": []}]));
+        match parse_output_text::<Answer>(&wrong) {
+            Err(Error::Decode { body, path, .. }) => assert_eq!((body.as_str(), path.as_str()), ("{\"value\": \"x\"}", "value")),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -12,6 +12,8 @@
 //!   [`Response::function_calls`](crate::types::Response::function_calls) lists the function
 //!   calls to answer, and [`FunctionToolCall::parse_arguments`](crate::types::FunctionToolCall::parse_arguments)
 //!   decodes their arguments.
+//! - With the `schemars` feature: `Tool::function::<Args>()`, a strict function tool from a Rust
+//!   type, `strict_schema::<T>()`, and `client.responses().parse::<T>()` for structured output.
 //! - [`ResponseAccumulator`] folds the events of a streamed response into the `Response` that
 //!   `response.completed` would carry.
 //! - `wait_for` (client feature) polls a background response until it reaches a terminal
@@ -24,9 +26,17 @@ mod function_calls;
 mod input;
 mod output_input;
 mod output_text;
+#[cfg(all(feature = "schemars", feature = "client"))]
+mod parse;
+#[cfg(feature = "schemars")]
+mod strict_schema;
 #[cfg(test)]
 mod tests;
 
 pub use accumulator::ResponseAccumulator;
 #[cfg(feature = "client")]
 pub use background::{is_terminal, wait_for};
+#[cfg(all(feature = "schemars", feature = "client"))]
+pub use parse::ParsedResponse;
+#[cfg(feature = "schemars")]
+pub use strict_schema::strict_schema;
