@@ -6,7 +6,7 @@ use std::future::Future;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
-use super::strict_schema::{format_name, strict_schema};
+use super::strict_schema::strict_schema;
 use crate::api::Responses;
 use crate::runtime::Error;
 use crate::types::{
@@ -107,4 +107,19 @@ fn decode_error<T: DeserializeOwned>(text: String, first: serde_json::Error) -> 
         Ok(_) => (".".to_owned(), first),
     };
     Error::Decode { body: text, path, source }
+}
+
+/// A name for a `json_schema` format from the type's schema name: letters, digits, `_` and `-`,
+/// at most 64 characters, as the API requires.
+fn format_name<T: JsonSchema>() -> String {
+    let name: String = T::schema_name()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .take(64)
+        .collect();
+    if name.is_empty() {
+        "output".to_owned()
+    } else {
+        name
+    }
 }

@@ -211,18 +211,3 @@ fn is_object_schema(obj: &Map<String, Value>) -> bool {
     };
     typed || obj.contains_key("properties")
 }
-
-/// A name for a `json_schema` format from the type's schema name: letters, digits, `_` and `-`,
-/// at most 64 characters, as the API requires.
-pub(crate) fn format_name<T: JsonSchema>() -> String {
-    let name: String = T::schema_name()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
-        .take(64)
-        .collect();
-    if name.is_empty() {
-        "output".to_owned()
-    } else {
-        name
-    }
-}
