@@ -8,6 +8,7 @@
 //! output to fit.
 
 use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::types::{Field, FunctionTool, Tool};
@@ -50,7 +51,7 @@ impl Tool {
         FunctionTool {
             name: Field::sent(name.into()),
             description: Field::sent(description.into()),
-            parameters: Field::sent(strict_schema::<Args>()),
+            parameters: Field::sent(schema_as(strict_schema::<Args>())),
             strict: Field::sent(true),
             ..Default::default()
         }
@@ -209,4 +210,11 @@ fn is_object_schema(obj: &Map<String, Value>) -> bool {
         _ => false,
     };
     typed || obj.contains_key("properties")
+}
+
+/// The schema as the type of the field that holds it: a JSON object map today, and it may become
+/// a `serde_json::Value` (free-form objects) or a struct with only `extra`; any of them decodes
+/// from an object without fail, so this keeps working whichever the generator emits.
+pub(crate) fn schema_as<T: DeserializeOwned>(schema: Map<String, Value>) -> T {
+    serde_json::from_value(Value::Object(schema)).expect("a JSON object decodes as a schema field")
 }

@@ -7,7 +7,7 @@ use std::future::Future;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
-use super::strict_schema::strict_schema;
+use super::strict_schema::{schema_as, strict_schema};
 use crate::api::Responses;
 use crate::runtime::Error;
 use crate::types::{
@@ -64,7 +64,7 @@ impl<'c> Responses<'c> {
         request.text.format = Field::sent(
             TextResponseFormatJsonSchema {
                 name: Field::sent(format_name::<T>()),
-                schema: Field::sent(strict_schema::<T>()),
+                schema: Field::sent(schema_as(strict_schema::<T>())),
                 strict: Field::sent(true),
                 ..Default::default()
             }
