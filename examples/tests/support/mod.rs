@@ -149,12 +149,16 @@ fn write_reply(mut socket: TcpStream, reply: &Reply) {
 }
 
 /// The example binary: `cargo test` builds every example into `target/<profile>/examples/`,
-/// beside the `deps/` folder that holds this test.
+/// beside the `deps/` folder that holds this test. A run limited with `--test` does not build
+/// them, so a missing binary, or one older than its source, is refused rather than run.
 pub fn example_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
     let path = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.exists(), "{} is missing: run `cargo test -p examples`, which builds the examples", path.display());
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples").join(format!("{name}.rs"));
+    let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = matches!((modified(&path), modified(&source)), (Some(built), Some(src)) if built >= src);
+    assert!(fresh, "{} is missing or stale: run `cargo test -p examples`, which builds the examples", path.display());
     path
 }
 
