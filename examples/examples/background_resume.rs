@@ -1,54 +1,50 @@
-//! Background mode: start a long response, then follow it by streaming (with automatic
-//! resumption) or by polling.
+//! Following a background response: stream it, pick the stream up again after the last event
+//! seen (as another process could), then fetch the stored result by polling.
 
 use futures_util::StreamExt;
-use openai_responses::api::RetrieveQuery;
+use openai_responses::api::RetrieveParams;
 use openai_responses::ext::responses::{wait_for, ResponseAccumulator};
-use openai_responses::types::{CreateResponse, InputParam};
+use openai_responses::types::{CreateResponse, ResponseStreamEvent};
 use openai_responses::{Client, Error, PollOptions};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    // `auto_resume` reconnects a dropped stream with `starting_after=<last sequence_number>`,
-    // so each event is delivered exactly once.
+    // `auto_resume` reconnects a dropped stream by itself, with
+    // `starting_after=<last sequence_number>`, so each event still arrives once.
     let client = Client::builder().load_env()?.auto_resume(true).build()?;
     let request = CreateResponse {
-        model: Some("gpt-5".into()),
-        input: Some(InputParam::TextInput(
-            "Write a short essay on ferns.".into(),
-        )),
-        background: Some(true),
+        model: "gpt-5".into(),
+        input: "Write a short essay on ferns.".into(),
+        background: true.into(),
         ..Default::default()
     };
 
-    // 1. Stream it while it runs.
+    // 1. Stream it, and stop reading after the first text delta.
     let mut events = client.responses().create_stream(&request).await?;
     let mut accumulator = ResponseAccumulator::new();
     while let Some(event) = events.next().await {
-        accumulator.push(&event?);
+        let event = event?;
+        accumulator.push(&event);
+        if let ResponseStreamEvent::OutputTextDelta(_) = event {
+            break;
+        }
     }
     let id = events.response_id().unwrap_or_default().to_owned();
-    println!(
-        "streamed {id}: {} chars",
-        accumulator.response().map_or(0, |r| r.output_text().len())
-    );
+    let seen = events.last_sequence_number().unwrap_or_default();
+    drop(events);
+    println!("read {id} up to event {seen}");
 
-    // 2. Or pick the stream up by hand, for example in another process, after event 10.
-    let query = RetrieveQuery {
-        starting_after: Some(10),
-        ..Default::default()
-    };
-    let mut replay = client.responses().retrieve_stream(&id, &query).await?;
-    let mut count = 0;
-    while let Some(event) = replay.next().await {
-        event?;
-        count += 1;
+    // 2. Resume by hand: only the events after `starting_after` are sent again.
+    let params = RetrieveParams { starting_after: Some(seen as i64), ..Default::default() };
+    let mut rest = client.responses().retrieve_stream(&id, &params).await?;
+    while let Some(event) = rest.next().await {
+        accumulator.push(&event?);
     }
-    println!("replayed {count} events after sequence number 10");
+    let streamed = accumulator.into_response().unwrap_or_default();
+    println!("streamed: {}", streamed.output_text());
 
-    // 3. Or simply poll until it is done.
-    let started = client.responses().create(&request).await?;
-    let done = wait_for(&client, &started.id, &PollOptions::default()).await?;
-    println!("{}: {:?}\n{}", done.id, done.status, done.output_text());
+    // 3. Or poll until it reaches a terminal status.
+    let done = wait_for(&client, &id, &PollOptions::default()).await?;
+    println!("polled: {} ({})", done.output_text(), done.status);
     Ok(())
 }

@@ -1,67 +1,54 @@
-//! A function-tool round trip: the model asks for a call, we run it and send the output back.
+//! A function-tool round trip: declare a function from a Rust type, run the calls the model asks
+//! for, and send their outputs back.
 
-use openai_responses::types::{
-    CreateResponse, FunctionCallOutputItemParam, FunctionCallOutputItemParamOutput, FunctionTool,
-    InputItem, InputParam, Item, OutputItem, Tool,
-};
-use openai_responses::{Client, Error};
-use serde_json::json;
+use openai_responses::types::{CreateResponse, InputItem, Tool};
+use openai_responses::Client;
+use serde::Deserialize;
 
-fn get_weather(arguments: &str) -> String {
-    let args: serde_json::Value = serde_json::from_str(arguments).unwrap_or_default();
-    json!({ "city": args["city"], "forecast": "sunny", "celsius": 21 }).to_string()
+/// The arguments of `get_weather`; its JSON Schema (strict) is what the model sees.
+#[derive(Deserialize, schemars::JsonSchema)]
+struct GetWeather {
+    /// City name, such as "Lyon".
+    city: String,
+}
+
+fn get_weather(args: &GetWeather) -> String {
+    serde_json::json!({ "city": args.city, "forecast": "sunny", "celsius": 21 }).to_string()
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
-    let weather = Tool::FunctionTool(FunctionTool {
-        name: "get_weather".into(),
-        description: Some("Current weather for a city.".into()),
-        parameters: json!({
-            "type": "object",
-            "properties": { "city": { "type": "string" } },
-            "required": ["city"],
-            "additionalProperties": false
-        })
-        .as_object()
-        .cloned(),
-        strict: Some(true),
-        ..Default::default()
-    });
+    let tools = vec![Tool::function::<GetWeather>("get_weather", "Current weather for a city.")];
     let first = client
         .responses()
         .create(&CreateResponse {
-            model: Some("gpt-5".into()),
-            input: Some(InputParam::TextInput("What's the weather in Lyon?".into())),
-            tools: Some(vec![weather.clone()]),
+            model: "gpt-5".into(),
+            input: "What's the weather in Lyon?".into(),
+            tools: tools.clone().into(),
             ..Default::default()
         })
         .await?;
 
-    // Answer every function call the model made.
+    // Answer every function call the model made, matching each by its call_id.
     let mut outputs = Vec::new();
-    for item in &first.output {
-        if let OutputItem::FunctionToolCall(call) = item {
-            println!("model called {}({})", call.name, call.arguments);
-            outputs.push(InputItem::Item(Item::FunctionCallOutputItemParam(
-                FunctionCallOutputItemParam {
-                    call_id: Some(call.call_id.clone()),
-                    output: FunctionCallOutputItemParamOutput::String(get_weather(&call.arguments)),
-                    ..Default::default()
-                },
-            )));
-        }
+    for call in first.function_calls() {
+        println!("model called {}({})", call.name, call.arguments);
+        let output = match call.name.as_str() {
+            "get_weather" => get_weather(&call.parse_arguments()?),
+            other => format!("unknown function {other}"),
+        };
+        outputs.push(InputItem::function_call_output(call.call_id.as_str(), output));
     }
 
-    // The server remembers the call (store defaults to true): chain onto it.
+    // The server keeps the call (`store` is true by default): chain onto it with the outputs.
     let second = client
         .responses()
         .create(&CreateResponse {
-            model: Some("gpt-5".into()),
-            previous_response_id: Some(first.id.clone()),
-            input: Some(InputParam::InputItemList(outputs)),
-            tools: Some(vec![weather]),
+            model: "gpt-5".into(),
+            previous_response_id: first.id.clone(),
+            input: outputs.into(),
+            tools: tools.into(),
             ..Default::default()
         })
         .await?;

@@ -1,18 +1,19 @@
-//! One request, one answer: `POST /responses` and print the text.
+//! One request, one answer: `POST /responses` with a text input, then print the text.
 
-use openai_responses::types::{CreateResponse, InputParam};
+use openai_responses::types::CreateResponse;
 use openai_responses::{Client, Error};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    // OPENAI_API_KEY, and OPENAI_BASE_URL when not https://api.openai.com/v1 (it includes /v1).
     let client = Client::from_env()?;
     let request = CreateResponse {
-        model: Some("gpt-5".into()),
-        input: Some(InputParam::TextInput("Say hello in French.".into())),
+        model: "gpt-5".into(),
+        input: "Say hello in French.".into(),
         ..Default::default()
     };
     let response = client.responses().create(&request).await?;
-    println!("{} ({:?})", response.id, response.status);
+    println!("{} ({})", response.id, response.status);
     println!("{}", response.output_text());
     Ok(())
 }
