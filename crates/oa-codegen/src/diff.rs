@@ -275,5 +275,3 @@ pub(crate) fn renamed(ty: &str, renames: &Renames) -> String {
     }
     map_idents(ty, &|id| renames.get(id).cloned())
 }
-
-}

@@ -148,8 +148,9 @@ fn struct_tag_change_moves_the_union_tag() {
     let tag = find(&c, K::StructTagChanged, "Created");
     assert!(tag.breaking);
     assert_eq!((tag.before.as_deref(), tag.after.as_deref()), (Some("type: item.created"), Some("type: item.made")));
-    assert!(find(&c, K::UnionTagRemoved, "Event::Created").breaking);
-    assert_eq!(find(&c, K::UnionTagAdded, "Event::Created").wire, "item.made");
+    // Variants are named from their tag, so the variant itself is renamed.
+    assert!(find(&c, K::UnionVariantRemoved, "Event::Created").breaking);
+    assert_eq!(find(&c, K::UnionVariantAdded, "Event::Made").wire, "item.made");
 }
 
 #[test]
