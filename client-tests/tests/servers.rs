@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use openai_responses::api::InputItemsQuery;
+use openai_responses::api::InputItemsParams;
 use openai_responses::{types, Client, Error};
 use recorder::{Recorded, Recorder, Reply};
 use serde_json::{json, Value};
@@ -228,7 +228,7 @@ async fn create_stream(c: &Client, input: &str) -> Result<Vec<Result<types::Resp
 }
 
 async fn retrieve(c: &Client, id: &str) -> Result<types::Response, Error> {
-    c.responses().retrieve(id, &Default::default()).await
+    c.responses().retrieve(id).await
 }
 
 async fn delete(c: &Client, id: &str) -> Result<types::DeletedResponse, Error> {
@@ -240,8 +240,8 @@ async fn cancel(c: &Client, id: &str) -> Result<types::Response, Error> {
 }
 
 async fn input_items(c: &Client, id: &str) -> Result<types::ResponseItemList, Error> {
-    let query = InputItemsQuery { limit: Some(10), order: Some("asc".into()), ..Default::default() };
-    c.responses().input_items(id, &query).await
+    let params = InputItemsParams { limit: Some(10), order: Some("asc".into()), ..Default::default() };
+    c.responses().input_items_with(id, &params).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,8 +278,8 @@ async fn check_create(f: &mut Findings, c: &Client, t: &Target, upstream: &Recor
     let id = match &result {
         Ok(r) => {
             f.expect(r.output_text() == format!("Echo: {input}"), "create: output_text() is the model's answer", r.output_text());
-            f.expect(!r.id.is_empty(), "create: `id` is set", &r.id);
-            r.id.clone()
+            f.expect(!r.id.is_empty(), "create: `id` is set", &*r.id);
+            r.id.to_string()
         }
         Err(_) => String::from("resp_missing"),
     };
@@ -434,7 +434,7 @@ async fn llama_stack_serves_create_stream_retrieve_and_input_items() {
 
     match retrieve(&c, &id).await {
         Ok(r) => {
-            f.expect(r.id == id, "retrieve: the id round-trips", &r.id);
+            f.expect(r.id == id, "retrieve: the id round-trips", &*r.id);
             f.expect(r.output_text() == format!("Echo: {input}"), "retrieve: the stored output", r.output_text());
         }
         Err(e) => f.expect(false, "retrieve decodes", e),
