@@ -17,7 +17,7 @@ pub enum Ty {
     Bool,
     /// Any JSON value.
     Json,
-    /// A free-form JSON object.
+    /// A free-form JSON object; held as a `serde_json::Value`, so any JSON fills it.
     JsonObject,
     List(Box<Ty>),
     Map(Box<Ty>),
@@ -47,7 +47,8 @@ impl Ty {
             Ty::F64 => out.push_str("f64"),
             Ty::Bool => out.push_str("bool"),
             Ty::Json => out.push_str("serde_json::Value"),
-            Ty::JsonObject => out.push_str("serde_json::Map<String, serde_json::Value>"),
+            // Any JSON value, so that `json!({..}).into()` fills it (a JSON Schema, say).
+            Ty::JsonObject => out.push_str("serde_json::Value"),
             Ty::List(t) => inner(out, "Vec<", t, ">"),
             Ty::Map(t) => inner(out, "std::collections::BTreeMap<String, ", t, ">"),
             Ty::Boxed(t) => inner(out, "Box<", t, ">"),

@@ -79,8 +79,8 @@ impl<'c> Responses<'c> {
         body: &types::CreateResponse,
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self.create_request(body, false);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::create`], also returning the status, headers, request id and attempts.
     pub fn create_with_response(
@@ -90,8 +90,8 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::Response>, Error>,
     > + 'c {
         let request = self.create_request(body, false);
-        let client = self.client;
-        async move { client.send_json_with_response(request?).await }
+        let api = self.client;
+        async move { api.send_json_with_response(request?).await }
     }
     /// Like [`Self::create`], as a stream of server-sent events decoded one by one.
     pub fn create_stream(
@@ -101,8 +101,8 @@ impl<'c> Responses<'c> {
         Output = Result<EventStream<types::ResponseStreamEvent>, Error>,
     > + 'c {
         let request = self.create_request(body, true);
-        let client = self.client;
-        async move { client.send_stream(request?).await }
+        let api = self.client;
+        async move { api.send_stream(request?).await }
     }
     fn retrieve_request(
         &self,
@@ -143,8 +143,8 @@ impl<'c> Responses<'c> {
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self
             .retrieve_request(response_id, &RetrieveParams::default(), false);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::retrieve`], with parameters.
     pub fn retrieve_with(
@@ -153,8 +153,8 @@ impl<'c> Responses<'c> {
         params: &RetrieveParams,
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self.retrieve_request(response_id, params, false);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::retrieve`], with parameters, also returning the status, headers, request id and attempts.
     pub fn retrieve_with_response(
@@ -165,8 +165,8 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::Response>, Error>,
     > + 'c {
         let request = self.retrieve_request(response_id, params, false);
-        let client = self.client;
-        async move { client.send_json_with_response(request?).await }
+        let api = self.client;
+        async move { api.send_json_with_response(request?).await }
     }
     /// Like [`Self::retrieve`], with parameters, as a stream of server-sent events decoded one by one.
     pub fn retrieve_stream(
@@ -177,8 +177,8 @@ impl<'c> Responses<'c> {
         Output = Result<EventStream<types::ResponseStreamEvent>, Error>,
     > + 'c {
         let request = self.retrieve_request(response_id, params, true);
-        let client = self.client;
-        async move { client.send_stream(request?).await }
+        let api = self.client;
+        async move { api.send_stream(request?).await }
     }
     fn delete_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
@@ -201,8 +201,8 @@ impl<'c> Responses<'c> {
         response_id: &str,
     ) -> impl std::future::Future<Output = Result<types::DeletedResponse, Error>> + 'c {
         let request = self.delete_request(response_id);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::delete`], also returning the status, headers, request id and attempts.
     pub fn delete_with_response(
@@ -212,8 +212,8 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::DeletedResponse>, Error>,
     > + 'c {
         let request = self.delete_request(response_id);
-        let client = self.client;
-        async move { client.send_json_with_response(request?).await }
+        let api = self.client;
+        async move { api.send_json_with_response(request?).await }
     }
     fn cancel_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
@@ -238,8 +238,8 @@ impl<'c> Responses<'c> {
         response_id: &str,
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self.cancel_request(response_id);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::cancel`], also returning the status, headers, request id and attempts.
     pub fn cancel_with_response(
@@ -249,8 +249,8 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::Response>, Error>,
     > + 'c {
         let request = self.cancel_request(response_id);
-        let client = self.client;
-        async move { client.send_json_with_response(request?).await }
+        let api = self.client;
+        async move { api.send_json_with_response(request?).await }
     }
     fn input_items_request(
         &self,
@@ -288,8 +288,8 @@ impl<'c> Responses<'c> {
     ) -> impl std::future::Future<Output = Result<types::ResponseItemList, Error>> + 'c {
         let request = self
             .input_items_request(response_id, &InputItemsParams::default());
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::input_items`], with parameters.
     pub fn input_items_with(
@@ -298,8 +298,8 @@ impl<'c> Responses<'c> {
         params: &InputItemsParams,
     ) -> impl std::future::Future<Output = Result<types::ResponseItemList, Error>> + 'c {
         let request = self.input_items_request(response_id, params);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::input_items`], with parameters, also returning the status, headers, request id and attempts.
     pub fn input_items_with_response(
@@ -310,8 +310,8 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::ResponseItemList>, Error>,
     > + 'c {
         let request = self.input_items_request(response_id, params);
-        let client = self.client;
-        async move { client.send_json_with_response(request?).await }
+        let api = self.client;
+        async move { api.send_json_with_response(request?).await }
     }
     /// Every page of [`Self::input_items`], fetched lazily by following `last_id` while `has_more` is set.
     pub fn input_items_pages(
@@ -319,7 +319,7 @@ impl<'c> Responses<'c> {
         response_id: &str,
         params: &InputItemsParams,
     ) -> impl futures_util::Stream<Item = Result<types::ResponseItemList, Error>> + 'c {
-        let client = self.client;
+        let api = self.client;
         let options = self.options.clone();
         let response_id = response_id.to_owned();
         let first = params.clone();
@@ -327,7 +327,7 @@ impl<'c> Responses<'c> {
             first.after.clone(),
             move |after| {
                 let handle = Responses {
-                    client: client,
+                    client: api,
                     options: options.clone(),
                 };
                 let response_id = response_id.clone();
@@ -394,8 +394,8 @@ impl<'c> Responses<'c> {
         Output = Result<types::TokenCountsResource, Error>,
     > + 'c {
         let request = self.input_tokens_request(body);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::input_tokens`], also returning the status, headers, request id and attempts.
     pub fn input_tokens_with_response(
@@ -405,8 +405,8 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::TokenCountsResource>, Error>,
     > + 'c {
         let request = self.input_tokens_request(body);
-        let client = self.client;
-        async move { client.send_json_with_response(request?).await }
+        let api = self.client;
+        async move { api.send_json_with_response(request?).await }
     }
     fn compact_request(
         &self,
@@ -432,8 +432,8 @@ impl<'c> Responses<'c> {
         body: &types::CompactResponseMethodPublicBody,
     ) -> impl std::future::Future<Output = Result<types::CompactResource, Error>> + 'c {
         let request = self.compact_request(body);
-        let client = self.client;
-        async move { client.send_json(request?).await }
+        let api = self.client;
+        async move { api.send_json(request?).await }
     }
     /// Like [`Self::compact`], also returning the status, headers, request id and attempts.
     pub fn compact_with_response(
@@ -443,7 +443,7 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::CompactResource>, Error>,
     > + 'c {
         let request = self.compact_request(body);
-        let client = self.client;
-        async move { client.send_json_with_response(request?).await }
+        let api = self.client;
+        async move { api.send_json_with_response(request?).await }
     }
 }

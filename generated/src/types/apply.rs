@@ -196,10 +196,6 @@ impl crate::wire::Union for ApplyPatchOperationParam {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }

@@ -80,10 +80,6 @@ impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -143,10 +139,6 @@ impl crate::wire::Union for ContainerAutoParamSkillsItem {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }

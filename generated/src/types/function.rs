@@ -67,10 +67,6 @@ impl crate::wire::Union for FunctionAndCustomToolCallOutput {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -258,10 +254,6 @@ impl crate::wire::Union for FunctionShellCallOutputContentOutcome {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -362,10 +354,6 @@ impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -443,7 +431,7 @@ pub struct FunctionToolParam {
     pub strict: Field<bool>,
     /// JSON Schema of the JSON value that text outputs of this function carry; it does not cover
     /// outputs given as content lists.
-    pub output_schema: Field<serde_json::Map<String, serde_json::Value>>,
+    pub output_schema: Field<serde_json::Value>,
     /// When true, the function is not loaded up front but found through tool search.
     pub defer_loading: Field<bool>,
     /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.

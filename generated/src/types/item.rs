@@ -277,10 +277,6 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -369,10 +365,6 @@ impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }

@@ -570,10 +570,6 @@ impl crate::wire::Union for ItemField {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -716,10 +712,6 @@ impl crate::wire::Union for MessageContentItem {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }

@@ -10,9 +10,9 @@ pub struct McpListToolsTool {
     /// What the tool does, or null.
     pub description: Field<String>,
     /// JSON Schema of the tool's input.
-    pub input_schema: Field<serde_json::Map<String, serde_json::Value>>,
+    pub input_schema: Field<serde_json::Value>,
     /// Extra information about the tool from the server, or null.
-    pub annotations: Field<serde_json::Map<String, serde_json::Value>>,
+    pub annotations: Field<serde_json::Value>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
@@ -105,10 +105,6 @@ impl crate::wire::Union for McpToolCallError {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }

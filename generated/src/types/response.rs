@@ -232,7 +232,7 @@ pub struct ResponseFormatJsonObject {
 crate::wire::object!(ResponseFormatJsonObject, extra, tag "type" = "json_object", {
 });
 /// A JSON Schema, as a JSON object, that the model's output must satisfy.
-pub type ResponseFormatJsonSchemaSchema = serde_json::Map<String, serde_json::Value>;
+pub type ResponseFormatJsonSchemaSchema = serde_json::Value;
 /// Plain text output, the default format.
 ///
 /// Tagged `type: "text"` on the wire.
@@ -498,13 +498,10 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::String(decoded);
-                }
+        if crate::wire::value_tag(&value, "type").is_none() {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::String(decoded);
             }
-            Some(_) => {}
         }
         Self::Other(value)
     }

@@ -1826,10 +1826,6 @@ impl crate::wire::Union for ResponseStreamEvent {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }

@@ -90,13 +90,10 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::String(decoded);
-                }
+        if crate::wire::value_tag(&value, "type").is_none() {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::String(decoded);
             }
-            Some(_) => {}
         }
         Self::Other(value)
     }
@@ -210,10 +207,6 @@ impl crate::wire::Union for CustomToolParamFormat {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -322,10 +315,6 @@ impl crate::wire::Union for FunctionShellToolParamEnvironment {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -340,9 +329,9 @@ pub struct FunctionTool {
     /// Explains what the function does, so the model can decide when to call it.
     pub description: Field<String>,
     /// JSON Schema of the function's arguments.
-    pub parameters: Field<serde_json::Map<String, serde_json::Value>>,
+    pub parameters: Field<serde_json::Value>,
     /// JSON Schema of the JSON value that text outputs of this function carry.
-    pub output_schema: Field<serde_json::Map<String, serde_json::Value>>,
+    pub output_schema: Field<serde_json::Value>,
     /// Whether the arguments must strictly follow `parameters`.
     pub strict: Field<bool>,
     /// When true, the function is not loaded up front but found through tool search.
@@ -863,10 +852,6 @@ impl crate::wire::Union for NamespaceToolParamToolsItem {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }
@@ -1057,10 +1042,6 @@ impl crate::wire::Union for Tool {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {}
-            Some(_) => {}
-        }
         Self::Other(value)
     }
 }

@@ -42,7 +42,7 @@ pub struct ToolChoiceAllowed {
     pub mode: Field<ToolChoiceAllowedMode>,
     /// The allowed tools, each given by its `type` plus the identifying field of that kind, for example
     /// `{"type": "function", "name": "get_weather"}`.
-    pub tools: Field<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub tools: Field<Vec<serde_json::Value>>,
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
 }
@@ -258,13 +258,10 @@ impl crate::wire::Union for ToolChoiceParam {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        match crate::wire::value_tag(&value, "type") {
-            None => {
-                if let Some(decoded) = crate::wire::try_value(&value) {
-                    return Self::ToolChoiceOptions(decoded);
-                }
+        if crate::wire::value_tag(&value, "type").is_none() {
+            if let Some(decoded) = crate::wire::try_value(&value) {
+                return Self::ToolChoiceOptions(decoded);
             }
-            Some(_) => {}
         }
         Self::Other(value)
     }

@@ -205,7 +205,7 @@ impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
                 match map.next_value::<Text<'de>>()? {
                     Text::Str(tag) => {
                         let tag_copy = match &tag {
-                            Key::Borrowed(s) => Key::Borrowed(*s),
+                            Key::Borrowed(s) => Key::Borrowed(s),
                             Key::Owned(s) => Key::Owned(s.clone()),
                         };
                         seen.push((key, SeenValue::Str(tag)));

@@ -224,7 +224,7 @@ impl<'d> Sizes<'d> {
             Ty::I64 | Ty::F64 | Ty::Boxed(_) | Ty::OptionBox(_) => 8,
             Ty::Bool => 1,
             Ty::Json => 32,
-            Ty::JsonObject => 72,
+            Ty::JsonObject => 32,
             Ty::Tuple(items) => items.iter().map(|t| self.of(t)).sum(),
             Ty::Named(n) => self.named(n),
         }

@@ -73,7 +73,7 @@ struct Lowered {
 }
 
 /// Names the method bodies use; parameters yield to them.
-const LOCALS: [&str; 6] = ["path", "request", "params", "body", "client", "stream"];
+const LOCALS: [&str; 6] = ["path", "request", "params", "body", "api", "stream"];
 
 pub(crate) fn lower_operations(lw: &mut Lowerer<'_>, ops: &[Selected<'_>]) -> Vec<Group> {
     let mut lowered: Vec<Lowered> = Vec::new();
