@@ -18,12 +18,25 @@ pub struct Ir {
     pub extensions: Vec<String>,
     /// Component schema name (as in the spec) -> Rust type, sorted by schema name.
     pub components: Vec<ComponentRef>,
+    /// `runtime::StreamEvent` for the event types of streaming operations.
+    pub stream_events: Vec<StreamEventImpl>,
     /// Modules of `types`, each with the types it holds (sorted by module name).
     pub modules: Vec<TypeModule>,
     /// The crate's root doc, as lines (from the settings); empty for a short generic one.
     pub crate_doc: Vec<String>,
     /// `#![deny(missing_docs)]` in the generated crate (a setting: for crates whose spec documents everything).
     pub deny_missing_docs: bool,
+}
+
+/// How an event type tells the stream its type, sequence number and response id.
+#[derive(Debug, Clone, Serialize)]
+pub struct StreamEventImpl {
+    pub ty: String,
+    pub tag_method: Option<String>,
+    /// The `sequence_number` accessor.
+    pub sequence: Option<String>,
+    /// (variant, field holding the response, the response's `id` field).
+    pub response_ids: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,6 +9,8 @@ mod decode;
 #[cfg(feature = "client")]
 mod error;
 #[cfg(feature = "client")]
+mod event;
+#[cfg(feature = "client")]
 mod paginate;
 #[cfg(feature = "client")]
 mod poll;
@@ -39,5 +41,7 @@ pub use request::{encode_path_segment, ApiRequest, RequestOptions};
 pub use response::{ApiResponse, RateLimit};
 #[cfg(feature = "client")]
 pub use retry::{Jitter, Sleeper, TokioSleeper};
+#[cfg(feature = "client")]
+pub use event::StreamEvent;
 #[cfg(feature = "client")]
 pub use stream::EventStream;

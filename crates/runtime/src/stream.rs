@@ -12,13 +12,12 @@ use futures_util::Stream;
 use http_body::Body as _;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
 use tokio::time::{Instant, Sleep};
 
 use super::client::Client;
 use super::decode::decode_json;
 use super::error::Error;
+use super::event::StreamEvent;
 use super::request::{encode_path_segment, ApiRequest, RequestOptions};
 use super::response::header_str;
 use super::retry::backoff;
@@ -203,8 +202,9 @@ impl<T> EventStream<T> {
     }
 }
 
-impl<T: DeserializeOwned> EventStream<T> {
-    /// Turns one SSE event into an item, or `None` when it is skipped.
+impl<T: StreamEvent> EventStream<T> {
+    /// Turns one SSE event into an item, or `None` when it is skipped. The data is parsed
+    /// once, into `T`; the stream reads the sequence number, response id and type from it.
     fn handle(&mut self, ev: SseEvent) -> Option<Result<T, Error>> {
         if ev.event == "keepalive" {
             return None;
@@ -215,40 +215,48 @@ impl<T: DeserializeOwned> EventStream<T> {
             self.body = None;
             return None;
         }
-        let env = serde_json::from_str::<Envelope>(&ev.data).ok();
-        if let Some(env) = &env {
-            if env.ty.as_deref() == Some("keepalive") {
-                return None;
-            }
-            if let Some(seq) = env.sequence_number {
-                if self.client.inner.auto_resume && self.last_seq.is_some_and(|last| seq <= last) {
-                    return None; // already delivered before a reconnection
-                }
-                self.last_seq = Some(seq);
-                self.failed_resumes = 0;
-            }
-            if self.response_id.is_none() {
-                if let Some(LenientId(Some(id))) = &env.response {
-                    self.response_id = Some(id.clone());
-                }
-            }
+        if ev.event == "error" {
+            return Some(Err(self.error_event(&ev, None)));
         }
-        let ty = env.as_ref().and_then(|e| e.ty.as_deref());
-        if ty == Some("error") || ev.event == "error" {
+        let event: T = match decode_json(ev.data.as_bytes()) {
+            Ok(event) => event,
+            Err(e) => return Some(Err(e)),
+        };
+        let ty = event.event_type();
+        if ty == "keepalive" {
+            return None;
+        }
+        if let Some(seq) = event.sequence_number().and_then(|s| u64::try_from(s).ok()) {
+            if self.client.inner.auto_resume && self.last_seq.is_some_and(|last| seq <= last) {
+                return None; // already delivered before a reconnection
+            }
+            self.last_seq = Some(seq);
+            self.failed_resumes = 0;
+        }
+        if self.response_id.is_none() {
+            self.response_id = event.response_id().map(str::to_owned);
+        }
+        if ty == "error" {
+            // Decoded losslessly, so its JSON is what came (unknown fields included).
+            let raw = serde_json::to_value(&event).unwrap_or(serde_json::Value::Null);
+            return Some(Err(self.error_event(&ev, Some(raw))));
+        }
+        if matches!(ty, "response.completed" | "response.failed" | "response.incomplete") {
             self.terminal = true;
-            return Some(Err(stream_error(&ev)));
         }
-        if matches!(
-            ty,
-            Some("response.completed" | "response.failed" | "response.incomplete")
-        ) {
-            self.terminal = true;
-        }
-        Some(decode_json(ev.data.as_bytes()))
+        Some(Ok(event))
+    }
+
+    /// An `error` event ends the stream: as an `Err` keeping its type, raw JSON and sequence number.
+    fn error_event(&mut self, ev: &SseEvent, raw: Option<serde_json::Value>) -> Error {
+        self.terminal = true;
+        self.done = true;
+        self.body = None;
+        stream_error(ev, raw)
     }
 }
 
-impl<T: DeserializeOwned> Stream for EventStream<T> {
+impl<T: StreamEvent> Stream for EventStream<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -326,7 +334,7 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
     }
 }
 
-impl<T: DeserializeOwned> FusedStream for EventStream<T> {
+impl<T: StreamEvent> FusedStream for EventStream<T> {
     fn is_terminated(&self) -> bool {
         self.done
     }
@@ -336,79 +344,10 @@ fn http_body_of(response: reqwest::Response) -> reqwest::Body {
     http::Response::<reqwest::Body>::from(response).into_body()
 }
 
-/// The few fields the stream itself looks at; all other fields are skipped
-/// without being materialised.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default, rename = "type")]
-    ty: Option<String>,
-    #[serde(default)]
-    sequence_number: Option<u64>,
-    #[serde(default)]
-    response: Option<LenientId>,
-}
-
-/// `response.id` when `response` is an object with a string `id`; `None` for any other shape.
-struct LenientId(Option<String>);
-
-impl<'de> Deserialize<'de> for LenientId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LenientId;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientId, A::Error> {
-                let mut id = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if key == "id" && id.is_none() {
-                        id = map
-                            .next_value::<Option<serde_json::Value>>()?
-                            .and_then(|v| match v {
-                                serde_json::Value::String(s) => Some(s),
-                                _ => None,
-                            });
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(LenientId(id))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<LenientId, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(LenientId(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<LenientId, E> {
-                Ok(LenientId(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<LenientId, E> {
-                Ok(LenientId(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<LenientId, E> {
-                Ok(LenientId(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<LenientId, E> {
-                Ok(LenientId(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<LenientId, E> {
-                Ok(LenientId(None))
-            }
-            fn visit_unit<E>(self) -> Result<LenientId, E> {
-                Ok(LenientId(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// Builds [`Error::StreamError`] from a flat (`{"type":"error","code",...}`)
 /// or nested (`{"type":"error","error":{...}}`) error event, keeping the
 /// parsed event whole so callers can read fields this code does not know.
-fn stream_error(ev: &SseEvent) -> Error {
+fn stream_error(ev: &SseEvent, raw: Option<serde_json::Value>) -> Error {
     use serde_json::Value;
     fn text(v: Option<&Value>) -> Option<String> {
         match v? {
@@ -418,7 +357,7 @@ fn stream_error(ev: &SseEvent) -> Error {
         }
     }
     let data = &ev.data;
-    let raw = serde_json::from_str::<Value>(data).unwrap_or(Value::Null);
+    let raw = raw.unwrap_or_else(|| serde_json::from_str::<Value>(data).unwrap_or(Value::Null));
     // Nested fields win over flat ones, each on its own.
     let field = |name: &str| {
         let nested = raw.get("error").and_then(|e| e.get(name));

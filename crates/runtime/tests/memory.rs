@@ -23,9 +23,15 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 struct Delta {
     sequence_number: u64,
+}
+
+impl oa_runtime::StreamEvent for Delta {
+    fn sequence_number(&self) -> Option<i64> {
+        i64::try_from(self.sequence_number).ok()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,7 +17,7 @@ fn post() -> ApiRequest {
         .unwrap()
 }
 
-async fn collect<T: serde::de::DeserializeOwned>(mut s: EventStream<T>) -> Vec<Result<T, Error>> {
+async fn collect<T: oa_runtime::StreamEvent>(mut s: EventStream<T>) -> Vec<Result<T, Error>> {
     let mut out = Vec::new();
     while let Some(item) = s.next().await {
         out.push(item);
@@ -95,10 +95,11 @@ async fn line_endings_and_split_chunks() {
 
 #[tokio::test]
 async fn undecodable_event_yields_error_and_stream_continues() {
-    #[derive(Debug, Deserialize, PartialEq)]
+    #[derive(Debug, Deserialize, serde::Serialize, PartialEq)]
     struct Ev {
         n: u32,
     }
+    impl oa_runtime::StreamEvent for Ev {}
     let server = TestServer::start(vec![Reply::sse(&[
         "data: {\"n\":1}\n\n",
         "data: {not json\n\n",
@@ -131,11 +132,18 @@ async fn undecodable_event_yields_error_and_stream_continues() {
 
 #[tokio::test]
 async fn flat_and_nested_error_events() {
-    let (_s, items) = stream_of(Reply::sse(&[
+    // An error event ends the stream: what follows it is not delivered.
+    let (_s, mut items) = stream_of(Reply::sse(&[
         "data: {\"type\":\"error\",\"code\":\"rate_limit\",\"message\":\"slow down\",\"param\":null,\"sequence_number\":4}\n\n",
+        "data: {\"type\":\"response.output_text.delta\",\"sequence_number\":5}\n\n",
+    ]))
+    .await;
+    assert_eq!(items.len(), 1);
+    let (_s2, nested) = stream_of(Reply::sse(&[
         "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"server_error\",\"code\":\"boom\",\"message\":\"nested\",\"param\":\"input\"}}\n\n",
     ]))
     .await;
+    items.extend(nested);
     assert_eq!(items.len(), 2);
     match &items[0] {
         Err(Error::StreamError {

@@ -10,3 +10,22 @@ impl crate::runtime::Page for crate::types::ResponseItemList {
         self.last_id.get().map(String::as_str).filter(|id| !id.is_empty())
     }
 }
+impl crate::runtime::StreamEvent for crate::types::ResponseStreamEvent {
+    fn event_type(&self) -> &str {
+        self.event_type()
+    }
+    fn sequence_number(&self) -> Option<i64> {
+        self.sequence_number()
+    }
+    fn response_id(&self) -> Option<&str> {
+        match self {
+            Self::Completed(event) => event.response.id.get().map(String::as_str),
+            Self::Created(event) => event.response.id.get().map(String::as_str),
+            Self::InProgress(event) => event.response.id.get().map(String::as_str),
+            Self::Failed(event) => event.response.id.get().map(String::as_str),
+            Self::Incomplete(event) => event.response.id.get().map(String::as_str),
+            Self::Queued(event) => event.response.id.get().map(String::as_str),
+            _ => None,
+        }
+    }
+}

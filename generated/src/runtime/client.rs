@@ -13,6 +13,7 @@ use tracing::Instrument;
 
 use super::builder::ClientBuilder;
 use super::decode::decode_json;
+use super::event::StreamEvent;
 use super::error::Error;
 use super::request::{check_path, ApiRequest};
 use super::response::{header_str, ApiResponse};
@@ -142,7 +143,7 @@ impl Client {
     /// Errors before the first byte of the body (status, connection, retries)
     /// are returned here; later ones are items of the stream. A 2xx answer
     /// that is not `text/event-stream` is [`Error::UnexpectedContentType`].
-    pub async fn send_stream<T: DeserializeOwned + Send + 'static>(
+    pub async fn send_stream<T: StreamEvent + Send + 'static>(
         &self,
         req: ApiRequest,
     ) -> Result<EventStream<T>, Error> {

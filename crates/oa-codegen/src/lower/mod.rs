@@ -2,6 +2,7 @@
 //! the IR. Split by construct: `schema` (objects, enums, scalars), `union`, `operation`,
 //! and `finish` (recursion boxing and printing types into the IR).
 
+mod events;
 mod finish;
 mod modules;
 mod operation;
@@ -147,6 +148,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         .collect();
     let mut types = finish::finish(drafts);
     let modules = modules::assign(&mut types);
+    let stream_events = events::stream_events(&types, &groups);
     let title = root.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned();
     let ir = Ir {
         crate_name: settings.crate_name.clone(),
@@ -159,6 +161,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         extensions: settings.extensions.clone(),
         components,
         modules,
+        stream_events,
         deny_missing_docs: settings.deny_missing_docs,
         crate_doc: settings.crate_doc_text.as_deref().map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default(),
     };
