@@ -41,14 +41,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
 
 /// Loads `spec/settings.yaml`.
 pub fn load_settings(root: &Path) -> Result<Settings, String> {
-    let path = root.join("spec/settings.yaml");
-    let doc = Document::read_unbundled(&path).map_err(|e| e.to_string())?;
-    let mut settings = Settings::from_value(doc.root).map_err(|e| format!("{}: {e}", path.display()))?;
-    if let Some(file) = &settings.crate_doc {
-        let file = root.join("spec").join(file);
-        settings.crate_doc_text = Some(std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?);
-    }
-    Ok(settings)
+    Settings::read(&root.join("spec/settings.yaml"))
 }
 
 pub fn codegen(args: &[String]) -> Result<ExitCode, String> {

@@ -91,6 +91,18 @@ impl Settings {
         serde_json::from_value(v).map_err(|e| e.to_string())
     }
 
+    /// Reads a settings file and the files it names (`crate_doc`); an edge of the generator,
+    /// like `output::sync`: `generate` itself reads nothing.
+    pub fn read(path: &std::path::Path) -> Result<Self, String> {
+        let doc = oa_load::Document::read_unbundled(path).map_err(|e| e.to_string())?;
+        let mut settings = Self::from_value(doc.root).map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(file) = &settings.crate_doc {
+            let file = path.parent().unwrap_or(std::path::Path::new(".")).join(file);
+            settings.crate_doc_text = Some(std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        Ok(settings)
+    }
+
     /// True when `path` is selected by the include prefixes (segment-wise match).
     pub fn selects_path(&self, path: &str) -> bool {
         let (bare, query) = match path.split_once('?') {

@@ -7,8 +7,7 @@ use std::path::Path;
 #[test]
 fn generated_crate_is_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap();
-    let settings_doc = Document::read(&root.join("spec/settings.yaml")).unwrap();
-    let settings = Settings::from_value(settings_doc.root).unwrap();
+    let settings = Settings::read(&root.join("spec/settings.yaml")).unwrap();
     let spec = Document::read(&root.join("spec").join(settings.spec.as_deref().unwrap_or("openapi.yaml"))).unwrap();
     let generated = oa_codegen::generate(&spec, &settings).unwrap_or_else(|e| panic!("{e}"));
     let report = oa_codegen::output::sync(&root.join("generated"), &generated.files, true).unwrap();
