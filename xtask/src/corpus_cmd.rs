@@ -1,5 +1,6 @@
-//! `cargo xtask corpus [DIR]`: generates every published document whole (`--include /`, with
-//! `?beta=true` paths) and `cargo check`s each output, printing one table row per document.
+//! `cargo xtask corpus [DIR]`: generates every document whole (`--include /`, with `?beta=true`
+//! paths) and `cargo check`s each output, printing one table row per document: by default the
+//! published OpenAI documents and those of other origins (`../shared/openapi-corpus/`).
 
 use oa_codegen::settings::Settings;
 use oa_load::Document;
@@ -9,14 +10,21 @@ use std::time::Instant;
 
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let root = crate::cli::workspace_root();
-    let dir = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/upstream"));
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
-        .collect();
-    docs.sort();
+    let dirs: Vec<PathBuf> = match args.first() {
+        Some(dir) => vec![PathBuf::from(dir)],
+        None => vec![root.join("../shared/upstream"), root.join("../shared/openapi-corpus")],
+    };
+    let mut docs: Vec<PathBuf> = Vec::new();
+    for dir in &dirs {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
+            .collect();
+        found.sort();
+        docs.extend(found);
+    }
     let scratch = root.join("target/corpus");
     let target = root.join("target/corpus-check");
     println!("| document | operations | types | lines | generation ms | check s | check peak MB |");

@@ -1,6 +1,7 @@
 //! Every output must compile: the fixtures' crates and, when the published documents are
 //! present in `../shared/upstream/`, the client of each of the four with `--include /responses`
-//! and the whole of the newest and the oldest (`--include /`),
+//! and the whole of the newest and the oldest (`--include /`), and the subsets of the documents
+//! of other origins listed in `corpus-subsets.txt`,
 //! all checked by one `cargo check` over a scratch workspace (its own target dir, so it does not
 //! wait on the lock of the workspace being tested), with warnings denied.
 
@@ -29,6 +30,30 @@ pub fn corpus() -> Option<Vec<PathBuf>> {
     Some(files)
 }
 
+/// The documents of other origins (`../shared/openapi-corpus/`), or `None` (with a message)
+/// when they are absent; absent fails under `REQUIRE_CORPUS=1`.
+fn other_origins() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/openapi-corpus");
+    if !dir.join("SOURCES.md").exists() {
+        assert!(std::env::var("REQUIRE_CORPUS").as_deref() != Ok("1"), "REQUIRE_CORPUS=1 but {} is absent", dir.display());
+        eprintln!("skipped: {} is absent, documents of other origins are not checked", dir.display());
+        return None;
+    }
+    Some(dir)
+}
+
+/// (document file, include prefixes) from `tests/corpus-subsets.txt`.
+fn subsets() -> Vec<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(repo_root().join("crates/oa-codegen/tests/corpus-subsets.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut words = l.split_whitespace().map(str::to_owned);
+            (words.next().unwrap(), words.collect())
+        })
+        .collect()
+}
+
 fn write_crate(dir: &Path, files: &std::collections::BTreeMap<String, String>) {
     for (rel, contents) in files {
         let path = dir.join(rel);
@@ -55,6 +80,12 @@ fn every_output_compiles() {
             inputs.push((stem.replace("corpus-", "whole-"), doc.clone(), vec!["/".to_owned()]));
         }
         inputs.push((stem, doc, vec!["/responses".to_owned()]));
+    }
+    if let Some(dir) = other_origins() {
+        for (file, include) in subsets() {
+            let stem = file.split('.').next().unwrap_or_default().to_owned();
+            inputs.push((format!("subset-{stem}"), dir.join(&file), include));
+        }
     }
     inputs.sort();
     for (name, path, include) in &inputs {
@@ -121,5 +152,20 @@ fn whole_documents_with_query_paths_generate() {
         let generated = oa_codegen::generate(&parsed, &settings).unwrap_or_else(|e| panic!("{}: {e}", doc.display()));
         println!("{}: {} operations, {} types", doc.display(), generated.operations, generated.types);
         assert!(generated.operations > 100);
+    }
+}
+
+/// Every document of other origins generates whole, with no error and no operation left out
+/// (their check is `cargo xtask corpus`'s; `every_output_compiles` checks the listed subsets).
+#[test]
+fn documents_of_other_origins_generate_whole() {
+    let Some(dir) = other_origins() else { return };
+    for (file, operations) in [("stripe.yaml", 468), ("github.json", 1223), ("kubernetes-core-v1.json", 245)] {
+        let doc = Document::read(&dir.join(file)).unwrap();
+        let generated = oa_codegen::generate(&doc, &Settings::new("other")).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let warnings: Vec<_> = generated.warnings.warnings().collect();
+        println!("{file}: {} operations, {} types, {} files, {} warnings", generated.operations, generated.types, generated.files.len(), warnings.len());
+        assert_eq!(generated.operations, operations, "{file}: every operation generated");
+        assert!(warnings.iter().all(|w| !w.message.contains("left out") && !w.message.contains("skipped")), "{file}: {warnings:#?}");
     }
 }
