@@ -267,12 +267,16 @@ pub struct StreamFlag {
 pub struct PathPart {
     pub literal: Option<String>,
     pub param: Option<String>,
+    /// The parameter's wire name and style, when it is not `simple`.
+    pub style: Option<(String, String, bool)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
     pub name: String,
     pub wire: String,
+    /// `label` or `matrix` with its explode flag; `None` for the default `simple`.
+    pub style: Option<(String, bool)>,
     pub doc: Vec<String>,
 }
 

@@ -61,7 +61,12 @@ pub(crate) fn lower(lw: &mut Lowerer<'_>, sel: &Selected<'_>, locals: &[&str], p
         query.retain(|q: &QueryParam| !(q.wire == name && place_matches(q.place, place)));
         let doc = doc_lines(pm);
         match place {
-            "path" => path.push(Param { name: arg_scope.claim(&naming::field_name(name), "_"), wire: name.to_owned(), doc }),
+            "path" => {
+                let style = pm.get("style").and_then(Value::as_str).filter(|s| matches!(*s, "label" | "matrix"));
+                let explode = pm.get("explode").and_then(Value::as_bool).unwrap_or(false);
+                let style = style.map(|s| (s.to_owned(), explode));
+                path.push(Param { name: arg_scope.claim(&naming::field_name(name), "_"), wire: name.to_owned(), style, doc })
+            }
             "query" | "header" => {
                 let schema = pm.get("schema").cloned().unwrap_or(Value::Object(Map::new()));
                 let ctx = NameHint::Context(naming::nested_type_name(params_name, name));
@@ -107,22 +112,26 @@ fn path_parts(lw: &mut Lowerer<'_>, sel: &Selected<'_>, template: &str, params: 
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         if start > 0 {
-            parts.push(PathPart { literal: Some(rest[..start].to_owned()), param: None });
+            parts.push(PathPart { literal: Some(rest[..start].to_owned()), param: None, style: None });
         }
         let wire = &rest[start + 1..start + len];
         match params.iter().find(|p| p.wire == wire) {
-            Some(p) => parts.push(PathPart { literal: None, param: Some(p.name.clone()) }),
+            Some(p) => parts.push(PathPart {
+                literal: None,
+                param: Some(p.name.clone()),
+                style: p.style.as_ref().map(|(s, e)| (p.wire.clone(), s.clone(), *e)),
+            }),
             None => {
                 lw.diags.warning(&sel.pointer, format!("path parameter `{wire}` is not declared; taken as a string"));
                 let ident = scope.claim(&naming::field_name(wire), "_");
-                params.push(Param { name: ident.clone(), wire: wire.to_owned(), doc: Vec::new() });
-                parts.push(PathPart { literal: None, param: Some(ident) });
+                params.push(Param { name: ident.clone(), wire: wire.to_owned(), style: None, doc: Vec::new() });
+                parts.push(PathPart { literal: None, param: Some(ident), style: None });
             }
         }
         rest = &rest[start + len + 1..];
     }
     if !rest.is_empty() {
-        parts.push(PathPart { literal: Some(rest.to_owned()), param: None });
+        parts.push(PathPart { literal: Some(rest.to_owned()), param: None, style: None });
     }
     params.retain(|p| {
         let used = parts.iter().any(|part| part.param.as_deref() == Some(p.name.as_str()));

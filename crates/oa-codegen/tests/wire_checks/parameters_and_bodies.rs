@@ -135,6 +135,15 @@ async fn query_and_header_parameters_follow_their_style() {
 }
 
 #[tokio::test]
+async fn path_parameters_by_style() {
+    let (url, server) = recorder(vec![(200, r#"{}"#)]);
+    client(&url).default().point_version("a b/c", "2").await.unwrap();
+    let got = server.join().unwrap().remove(0);
+    // `simple` percent-encodes the whole segment; `matrix` is `;name=value`.
+    assert_eq!(got.target, "/points/a%20b%2Fc/versions;version=2");
+}
+
+#[tokio::test]
 async fn bodies_that_are_not_json() {
     let (url, server) = recorder(vec![(200, r#"{}"#), (204, ""), (204, "")]);
     let c = client(&url);
