@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use openai_responses::api::RetrieveQuery;
+use openai_responses::api::RetrieveParams;
 use openai_responses::ext::responses::ResponseAccumulator;
 use openai_responses::types::{
     CreateResponse, InputParam, OutputItem, Response, ResponseStatus, ResponseStreamEvent,
@@ -139,10 +139,8 @@ fn client(server: &Server, sleeper: &Arc<NoSleep>, auto_resume: bool) -> Client 
 
 fn request() -> CreateResponse {
     CreateResponse {
-        model: Some("gpt-5".into()),
-        input: Some(InputParam::TextInput(
-            "Say hello, then call get_weather.".into(),
-        )),
+        model: "gpt-5".into(),
+        input: InputParam::TextInput("Say hello, then call get_weather.".into()).into(),
         ..Default::default()
     }
 }
@@ -240,9 +238,7 @@ fn completed_response() -> Response {
 }
 
 fn seq(event: &ResponseStreamEvent) -> i64 {
-    serde_json::to_value(event).unwrap()["sequence_number"]
-        .as_i64()
-        .unwrap()
+    event.sequence_number().expect("every scripted event has a sequence_number")
 }
 
 async fn collect(
@@ -283,11 +279,11 @@ async fn create_stream_decodes_typed_events_and_skips_keepalives() {
     assert_eq!(events.len(), event_data().len() + 1);
     use ResponseStreamEvent as E;
     assert!(
-        matches!(&events[0], E::ResponseCreatedEvent(e) if e.response.id == "resp_1" && e.sequence_number == 0)
+        matches!(&events[0], E::Created(e) if e.response.id == "resp_1" && e.sequence_number == 0)
     );
-    assert!(matches!(&events[1], E::ResponseInProgressEvent(_)));
+    assert!(matches!(&events[1], E::InProgress(_)));
     assert!(
-        matches!(&events[2], E::ResponseOutputItemAddedEvent(e) if matches!(e.item, OutputItem::OutputMessage(_)))
+        matches!(&events[2], E::OutputItemAdded(e) if matches!(*e.item, OutputItem::Message(_)))
     );
     match &events[3] {
         E::Other(raw) => {
@@ -296,24 +292,22 @@ async fn create_stream_decodes_typed_events_and_skips_keepalives() {
         }
         other => panic!("expected the Other arm, got {other:?}"),
     }
-    assert!(matches!(&events[4], E::ResponseContentPartAddedEvent(_)));
+    assert!(matches!(&events[4], E::ContentPartAdded(_)));
     assert!(
-        matches!(&events[5], E::ResponseTextDeltaEvent(e) if e.delta == "Hel" && e.item_id == "msg_1")
+        matches!(&events[5], E::OutputTextDelta(e) if e.delta == "Hel" && e.item_id == "msg_1")
     );
-    assert!(matches!(&events[8], E::ResponseTextDoneEvent(e) if e.text == "Hello, world!"));
+    assert!(matches!(&events[8], E::OutputTextDone(e) if e.text == "Hello, world!"));
     assert!(
-        matches!(&events[11], E::ResponseOutputItemAddedEvent(e) if matches!(&e.item, OutputItem::FunctionToolCall(c) if c.name == "get_weather"))
-    );
-    assert!(
-        matches!(&events[12], E::ResponseFunctionCallArgumentsDeltaEvent(e) if e.delta == r#"{"city""#)
+        matches!(&events[11], E::OutputItemAdded(e) if matches!(&*e.item, OutputItem::FunctionCall(c) if c.name == "get_weather"))
     );
     assert!(
-        matches!(&events[14], E::ResponseFunctionCallArgumentsDoneEvent(e) if e.arguments == r#"{"city":"Lyon"}"#)
+        matches!(&events[12], E::FunctionCallArgumentsDelta(e) if e.delta == r#"{"city""#)
+    );
+    assert!(
+        matches!(&events[14], E::FunctionCallArgumentsDone(e) if e.arguments == r#"{"city":"Lyon"}"#)
     );
     match events.last().unwrap() {
-        E::ResponseCompletedEvent(e) => {
-            assert_eq!(e.response.status, Some(ResponseStatus::Completed))
-        }
+        E::Completed(e) => assert_eq!(*e.response.status, ResponseStatus::Completed),
         other => panic!("expected response.completed, got {other:?}"),
     }
 
@@ -353,11 +347,16 @@ async fn an_error_event_surfaces_as_err() {
             code,
             message,
             sequence_number,
+            event_type,
+            event,
             ..
         }) => {
             assert_eq!(code.as_deref(), Some("server_error"));
             assert_eq!(message, "The model crashed.");
             assert_eq!(*sequence_number, Some(3));
+            assert_eq!(event_type.as_deref(), Some("error"));
+            assert_eq!(event["message"], "The model crashed.", "the whole event is kept: {event}");
+            assert_eq!(event["param"], Value::Null);
         }
         other => panic!("expected Error::StreamError, got {other:?}"),
     }
@@ -380,12 +379,12 @@ async fn the_accumulator_folds_the_stream_into_the_completed_response() {
     assert!(acc.response().is_none());
     while let Some(event) = events.next().await {
         let event = event.unwrap();
-        if let ResponseStreamEvent::ResponseCompletedEvent(_) = &event {
+        if let ResponseStreamEvent::Completed(_) = &event {
             // Built from the deltas and item events alone, before the final snapshot.
             let built = acc.response().unwrap();
             assert_eq!(built.output, expected.output);
             assert_eq!(built.output_text(), "Hello, world!");
-            assert_eq!(built.status, Some(ResponseStatus::InProgress));
+            assert_eq!(*built.status, ResponseStatus::InProgress);
         }
         acc.push(&event);
     }
@@ -413,7 +412,7 @@ async fn the_accumulator_builds_text_and_arguments_from_deltas_alone() {
     let built = acc.response().unwrap();
     assert_eq!(built.output_text(), "Hello, world!");
     match &built.output[1] {
-        OutputItem::FunctionToolCall(call) => assert_eq!(call.arguments, r#"{"city":"Lyon"}"#),
+        OutputItem::FunctionCall(call) => assert_eq!(call.arguments, r#"{"city":"Lyon"}"#),
         other => panic!("expected a function call, got {other:?}"),
     }
 }
@@ -432,7 +431,7 @@ async fn auto_resume_reconnects_through_retrieve_stream_and_delivers_each_event_
     let client = client(&server, &sleeper, true);
     let events = client
         .responses()
-        .retrieve_stream("resp_1", &RetrieveQuery::default())
+        .retrieve_stream("resp_1", &RetrieveParams::default())
         .await
         .unwrap();
     let events: Vec<ResponseStreamEvent> = collect(events)
