@@ -479,3 +479,26 @@ async fn without_auto_resume_a_dropped_stream_ends_with_an_error() {
     assert!(items[4].is_err(), "{:?}", items[4]);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn events_without_sequence_numbers_stay_without_them() {
+    // A compatible server that numbers nothing, and a queued snapshot that knows almost nothing.
+    let queued = json!({"type": "response.queued", "response": {"id": "resp_1", "object": "response", "status": "queued"}});
+    let delta = json!({"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0,
+        "content_index": 0, "delta": "Hi"});
+    let server = Server::start(vec![Reply::Sse(vec![sse(&queued), sse(&delta)])]).await;
+    let sleeper = Arc::new(NoSleep::default());
+    let mut events = client(&server, &sleeper, false).responses().create_stream(&request()).await.unwrap();
+    let mut seen = Vec::new();
+    while let Some(event) = events.next().await {
+        seen.push(event.unwrap());
+    }
+    assert_eq!(events.last_sequence_number(), None, "no number was delivered");
+    assert_eq!(events.response_id(), Some("resp_1"));
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|e| e.sequence_number().is_none()), "{seen:?}");
+    // Encoded again, each is what came: no `sequence_number`, and the queued response gains no
+    // `model`, `tools`, `output`...
+    assert_eq!(serde_json::to_value(&seen[0]).unwrap(), queued);
+    assert_eq!(serde_json::to_value(&seen[1]).unwrap(), delta);
+}
