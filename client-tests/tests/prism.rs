@@ -220,7 +220,10 @@ async fn operations_against_prism() {
         |r| {
             ensure(r.status == 200, "the status is not 200")?;
             ensure(r.attempts() == 1, "more than one attempt")?;
-            ensure(r.idempotency_key().is_some_and(|k| !k.is_empty()), "no idempotency key on a POST")?;
+            ensure(
+                r.idempotency_key().is_some_and(|k| !k.is_empty()),
+                "no idempotency key on a POST",
+            )?;
             ensure(!r.data.id.is_empty(), "`id` is empty")
         },
     )

@@ -238,7 +238,9 @@ fn completed_response() -> Response {
 }
 
 fn seq(event: &ResponseStreamEvent) -> i64 {
-    event.sequence_number().expect("every scripted event has a sequence_number")
+    event
+        .sequence_number()
+        .expect("every scripted event has a sequence_number")
 }
 
 async fn collect(
@@ -300,9 +302,7 @@ async fn create_stream_decodes_typed_events_and_skips_keepalives() {
     assert!(
         matches!(&events[11], E::OutputItemAdded(e) if matches!(&*e.item, OutputItem::FunctionCall(c) if c.name == "get_weather"))
     );
-    assert!(
-        matches!(&events[12], E::FunctionCallArgumentsDelta(e) if e.delta == r#"{"city""#)
-    );
+    assert!(matches!(&events[12], E::FunctionCallArgumentsDelta(e) if e.delta == r#"{"city""#));
     assert!(
         matches!(&events[14], E::FunctionCallArgumentsDone(e) if e.arguments == r#"{"city":"Lyon"}"#)
     );
@@ -355,7 +355,10 @@ async fn an_error_event_surfaces_as_err() {
             assert_eq!(message, "The model crashed.");
             assert_eq!(*sequence_number, Some(3));
             assert_eq!(event_type.as_deref(), Some("error"));
-            assert_eq!(event["message"], "The model crashed.", "the whole event is kept: {event}");
+            assert_eq!(
+                event["message"], "The model crashed.",
+                "the whole event is kept: {event}"
+            );
             assert_eq!(event["param"], Value::Null);
         }
         other => panic!("expected Error::StreamError, got {other:?}"),
@@ -488,15 +491,26 @@ async fn events_without_sequence_numbers_stay_without_them() {
         "content_index": 0, "delta": "Hi"});
     let server = Server::start(vec![Reply::Sse(vec![sse(&queued), sse(&delta)])]).await;
     let sleeper = Arc::new(NoSleep::default());
-    let mut events = client(&server, &sleeper, false).responses().create_stream(&request()).await.unwrap();
+    let mut events = client(&server, &sleeper, false)
+        .responses()
+        .create_stream(&request())
+        .await
+        .unwrap();
     let mut seen = Vec::new();
     while let Some(event) = events.next().await {
         seen.push(event.unwrap());
     }
-    assert_eq!(events.last_sequence_number(), None, "no number was delivered");
+    assert_eq!(
+        events.last_sequence_number(),
+        None,
+        "no number was delivered"
+    );
     assert_eq!(events.response_id(), Some("resp_1"));
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|e| e.sequence_number().is_none()), "{seen:?}");
+    assert!(
+        seen.iter().all(|e| e.sequence_number().is_none()),
+        "{seen:?}"
+    );
     // Encoded again, each is what came: no `sequence_number`, and the queued response gains no
     // `model`, `tools`, `output`...
     assert_eq!(serde_json::to_value(&seen[0]).unwrap(), queued);
