@@ -29,17 +29,17 @@ pub fn error_null_decodes() -> bool {
 
 fn check_item(item: &OutputItem, counts: &mut [usize; 4]) {
     match item {
-        OutputItem::OutputMessage(m) => {
+        OutputItem::Message(m) => {
             counts[0] += 1;
             assert!(m.extra.is_empty(), "unknown message fields: {:?}", m.extra);
             for c in &m.content {
-                let OutputMessageContent::OutputTextContent(t) = c else { panic!("content not output_text: {c:?}") };
+                let OutputMessageContent::OutputText(t) = c else { panic!("content not output_text: {c:?}") };
                 assert!(t.extra.is_empty(), "unknown output_text fields: {:?}", t.extra);
                 for a in &t.annotations {
                     let extra = match a {
-                        Annotation::UrlCitationBody(a) => &a.extra,
-                        Annotation::FileCitationBody(a) => &a.extra,
-                        Annotation::ContainerFileCitationBody(a) => &a.extra,
+                        Annotation::UrlCitation(a) => &a.extra,
+                        Annotation::FileCitation(a) => &a.extra,
+                        Annotation::ContainerFileCitation(a) => &a.extra,
                         Annotation::FilePath(a) => &a.extra,
                         Annotation::Other(v) => panic!("annotation fell into Other: {v}"),
                     };
@@ -47,27 +47,27 @@ fn check_item(item: &OutputItem, counts: &mut [usize; 4]) {
                 }
             }
         }
-        OutputItem::FunctionToolCall(f) => {
+        OutputItem::FunctionCall(f) => {
             counts[1] += 1;
             assert!(f.extra.is_empty(), "unknown function_call fields: {:?}", f.extra);
         }
-        OutputItem::ReasoningItem(r) => {
+        OutputItem::Reasoning(r) => {
             counts[2] += 1;
             assert!(r.extra.is_empty(), "unknown reasoning fields: {:?}", r.extra);
             assert!(r.summary.iter().all(|s| s.extra.is_empty()), "unknown summary fields");
-            assert!(r.content.iter().flatten().all(|s| s.extra.is_empty()), "unknown reasoning_text fields");
+            assert!(r.content.iter().all(|s| s.extra.is_empty()), "unknown reasoning_text fields");
         }
-        OutputItem::WebSearchToolCall(w) => {
+        OutputItem::WebSearchCall(w) => {
             counts[3] += 1;
             assert!(w.extra.is_empty(), "unknown web_search_call fields: {:?}", w.extra);
-            match &w.action {
-                WebSearchToolCallAction::WebSearchActionSearch(s) => {
+            match &*w.action {
+                WebSearchToolCallAction::Search(s) => {
                     assert!(s.extra.is_empty(), "unknown search fields: {:?}", s.extra)
                 }
-                WebSearchToolCallAction::WebSearchActionOpenPage(s) => {
+                WebSearchToolCallAction::OpenPage(s) => {
                     assert!(s.extra.is_empty(), "unknown open_page fields: {:?}", s.extra)
                 }
-                WebSearchToolCallAction::WebSearchActionFind(s) => {
+                WebSearchToolCallAction::FindInPage(s) => {
                     assert!(s.extra.is_empty(), "unknown find_in_page fields: {:?}", s.extra)
                 }
                 WebSearchToolCallAction::Other(v) => panic!("web search action fell into Other: {v}"),
@@ -81,29 +81,29 @@ fn check_item(item: &OutputItem, counts: &mut [usize; 4]) {
 pub fn check_event(ev: &ResponseStreamEvent) -> &'static str {
     let mut c = [0; 4];
     match ev {
-        ResponseStreamEvent::ResponseCreatedEvent(_) => "created",
-        ResponseStreamEvent::ResponseInProgressEvent(_) => "in_progress",
-        ResponseStreamEvent::ResponseOutputItemAddedEvent(e) => {
+        ResponseStreamEvent::Created(_) => "created",
+        ResponseStreamEvent::InProgress(_) => "in_progress",
+        ResponseStreamEvent::OutputItemAdded(e) => {
             check_item(&e.item, &mut c);
             "output_item.added"
         }
-        ResponseStreamEvent::ResponseOutputItemDoneEvent(e) => {
+        ResponseStreamEvent::OutputItemDone(e) => {
             check_item(&e.item, &mut c);
             "output_item.done"
         }
-        ResponseStreamEvent::ResponseContentPartAddedEvent(e) => {
-            assert!(matches!(e.part, OutputContent::OutputTextContent(_)), "part: {:?}", e.part);
+        ResponseStreamEvent::ContentPartAdded(e) => {
+            assert!(matches!(*e.part, OutputContent::OutputText(_)), "part: {:?}", e.part);
             "content_part.added"
         }
-        ResponseStreamEvent::ResponseContentPartDoneEvent(e) => {
-            assert!(matches!(e.part, OutputContent::OutputTextContent(_)), "part: {:?}", e.part);
+        ResponseStreamEvent::ContentPartDone(e) => {
+            assert!(matches!(*e.part, OutputContent::OutputText(_)), "part: {:?}", e.part);
             "content_part.done"
         }
-        ResponseStreamEvent::ResponseTextDeltaEvent(e) => {
+        ResponseStreamEvent::OutputTextDelta(e) => {
             assert!(e.extra.is_empty(), "unknown delta fields: {:?}", e.extra);
             "output_text.delta"
         }
-        ResponseStreamEvent::ResponseCompletedEvent(e) => {
+        ResponseStreamEvent::Completed(e) => {
             e.response.output.iter().for_each(|i| check_item(i, &mut c));
             "completed"
         }
