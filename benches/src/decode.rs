@@ -11,6 +11,7 @@ use serde::de::IgnoredAny;
 use crate::data;
 use crate::{time_median, Opts, Row};
 
+/// Output items of the large `Response` unless `--response-items` says otherwise.
 pub const OUTPUT_ITEMS: usize = 600;
 pub const STREAM_EVENTS: usize = 10_000;
 pub const DELTAS_PER_ITEM: usize = 60;
@@ -123,12 +124,12 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
     }
 
     // (a) one large Response
-    let items: Vec<_> = (0..OUTPUT_ITEMS).map(data::output_item).collect();
+    let items: Vec<_> = (0..opts.response_items).map(data::output_item).collect();
     let body = serde_json::to_vec(&data::response("resp_bench", "completed", items, error_null)).expect("serialize");
     let decoded: types::Response = serde_json::from_slice(&body).expect("the large Response decodes");
     let mut counts = [0usize; 4];
     decoded.output.iter().for_each(|i| check_item(i, &mut counts));
-    assert_eq!(decoded.output.len(), OUTPUT_ITEMS);
+    assert_eq!(decoded.output.len(), opts.response_items);
     notes.push(format!(
         "Response mix: {} messages (1-3 output_text parts, 1-4 annotations of all four kinds), {} function calls, \
          {} reasoning items, {} web search calls (search/open_page/find_in_page); all decode into typed variants \
@@ -142,7 +143,7 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
     rows.push(
         Row::new(
             "decode",
-            format!("Response, {OUTPUT_ITEMS} output items, {:.2} MB", body.len() as f64 / 1e6),
+            format!("Response, {} output items, {:.2} MB", opts.response_items, body.len() as f64 / 1e6),
         )
         .ours(format!("{t:.0} MB/s"))
         .floor(format!("{f:.0} MB/s"))
@@ -199,6 +200,8 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
          pre-split payloads; MB/s counts the whole SSE byte stream in every row",
         n as f64 / 1e6
     ));
+    #[cfg(feature = "peer-async-openai")]
+    crate::peer::run(opts, &body, &payloads, rows, notes);
 }
 
 /// Splits an SSE byte stream into `data:` payloads by hand and decodes each.
