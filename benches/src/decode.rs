@@ -130,10 +130,12 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
     let mut counts = [0usize; 4];
     decoded.output.iter().for_each(|i| check_item(i, &mut counts));
     assert_eq!(decoded.output.len(), opts.response_items);
+    let sent: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert!(serde_json::to_value(&decoded).expect("encodes") == sent, "the large Response encodes back to what came");
     notes.push(format!(
         "Response mix: {} messages (1-3 output_text parts, 1-4 annotations of all four kinds), {} function calls, \
          {} reasoning items, {} web search calls (search/open_page/find_in_page); all decode into typed variants \
-         with empty `extra` maps (asserted)",
+         with empty `extra` maps and encode back to the same JSON (asserted)",
         counts[0], counts[1], counts[2], counts[3]
     ));
     let typed = time_median(opts, 20, Duration::from_secs(2), || serde_json::from_slice::<types::Response>(&body).unwrap());
