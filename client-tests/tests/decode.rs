@@ -182,3 +182,17 @@ fn lenient_decoding_of_what_servers_really_send() {
     let text = serde_json::to_string(&e).unwrap();
     assert_eq!(text.matches("\"sequence_number\"").count(), 1, "{text}");
 }
+
+#[test]
+#[ignore = "generator bug: a wrong-typed element of a list or map of scalars fails the whole decode (wire/read.rs, FieldValue for Vec<T> / BTreeMap<String, T>)"]
+fn a_wrong_typed_element_of_a_scalar_list_or_map_is_kept_not_fatal() {
+    // The lenient policy keeps a value of the wrong JSON type raw instead of failing; for a
+    // list or map of strings or enums the element error still fails the containing object.
+    fn kept<T: serde::de::DeserializeOwned + serde::Serialize>(v: Value) {
+        let typed: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v} does not decode: {e}"));
+        assert_eq!(normalized(serde_json::to_value(&typed).unwrap()), normalized(v), "kept as it came");
+    }
+    kept::<Response>(json!({"id": "r", "metadata": {"team": null}}));
+    kept::<Response>(json!({"id": "r", "metadata": {"team": 1}}));
+    kept::<CreateResponse>(json!({"model": "gpt-5", "include": ["reasoning.encrypted_content", null]}));
+}
