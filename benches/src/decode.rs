@@ -11,6 +11,7 @@ use serde::de::IgnoredAny;
 use crate::data;
 use crate::{time_median, Opts, Row};
 
+/// Output items of the large `Response` unless `--response-items` says otherwise.
 pub const OUTPUT_ITEMS: usize = 600;
 pub const STREAM_EVENTS: usize = 10_000;
 pub const DELTAS_PER_ITEM: usize = 60;
@@ -29,17 +30,17 @@ pub fn error_null_decodes() -> bool {
 
 fn check_item(item: &OutputItem, counts: &mut [usize; 4]) {
     match item {
-        OutputItem::OutputMessage(m) => {
+        OutputItem::Message(m) => {
             counts[0] += 1;
             assert!(m.extra.is_empty(), "unknown message fields: {:?}", m.extra);
             for c in &m.content {
-                let OutputMessageContent::OutputTextContent(t) = c else { panic!("content not output_text: {c:?}") };
+                let OutputMessageContent::OutputText(t) = c else { panic!("content not output_text: {c:?}") };
                 assert!(t.extra.is_empty(), "unknown output_text fields: {:?}", t.extra);
                 for a in &t.annotations {
                     let extra = match a {
-                        Annotation::UrlCitationBody(a) => &a.extra,
-                        Annotation::FileCitationBody(a) => &a.extra,
-                        Annotation::ContainerFileCitationBody(a) => &a.extra,
+                        Annotation::UrlCitation(a) => &a.extra,
+                        Annotation::FileCitation(a) => &a.extra,
+                        Annotation::ContainerFileCitation(a) => &a.extra,
                         Annotation::FilePath(a) => &a.extra,
                         Annotation::Other(v) => panic!("annotation fell into Other: {v}"),
                     };
@@ -47,27 +48,27 @@ fn check_item(item: &OutputItem, counts: &mut [usize; 4]) {
                 }
             }
         }
-        OutputItem::FunctionToolCall(f) => {
+        OutputItem::FunctionCall(f) => {
             counts[1] += 1;
             assert!(f.extra.is_empty(), "unknown function_call fields: {:?}", f.extra);
         }
-        OutputItem::ReasoningItem(r) => {
+        OutputItem::Reasoning(r) => {
             counts[2] += 1;
             assert!(r.extra.is_empty(), "unknown reasoning fields: {:?}", r.extra);
             assert!(r.summary.iter().all(|s| s.extra.is_empty()), "unknown summary fields");
-            assert!(r.content.iter().flatten().all(|s| s.extra.is_empty()), "unknown reasoning_text fields");
+            assert!(r.content.iter().all(|s| s.extra.is_empty()), "unknown reasoning_text fields");
         }
-        OutputItem::WebSearchToolCall(w) => {
+        OutputItem::WebSearchCall(w) => {
             counts[3] += 1;
             assert!(w.extra.is_empty(), "unknown web_search_call fields: {:?}", w.extra);
-            match &w.action {
-                WebSearchToolCallAction::WebSearchActionSearch(s) => {
+            match &*w.action {
+                WebSearchToolCallAction::Search(s) => {
                     assert!(s.extra.is_empty(), "unknown search fields: {:?}", s.extra)
                 }
-                WebSearchToolCallAction::WebSearchActionOpenPage(s) => {
+                WebSearchToolCallAction::OpenPage(s) => {
                     assert!(s.extra.is_empty(), "unknown open_page fields: {:?}", s.extra)
                 }
-                WebSearchToolCallAction::WebSearchActionFind(s) => {
+                WebSearchToolCallAction::FindInPage(s) => {
                     assert!(s.extra.is_empty(), "unknown find_in_page fields: {:?}", s.extra)
                 }
                 WebSearchToolCallAction::Other(v) => panic!("web search action fell into Other: {v}"),
@@ -81,29 +82,29 @@ fn check_item(item: &OutputItem, counts: &mut [usize; 4]) {
 pub fn check_event(ev: &ResponseStreamEvent) -> &'static str {
     let mut c = [0; 4];
     match ev {
-        ResponseStreamEvent::ResponseCreatedEvent(_) => "created",
-        ResponseStreamEvent::ResponseInProgressEvent(_) => "in_progress",
-        ResponseStreamEvent::ResponseOutputItemAddedEvent(e) => {
+        ResponseStreamEvent::Created(_) => "created",
+        ResponseStreamEvent::InProgress(_) => "in_progress",
+        ResponseStreamEvent::OutputItemAdded(e) => {
             check_item(&e.item, &mut c);
             "output_item.added"
         }
-        ResponseStreamEvent::ResponseOutputItemDoneEvent(e) => {
+        ResponseStreamEvent::OutputItemDone(e) => {
             check_item(&e.item, &mut c);
             "output_item.done"
         }
-        ResponseStreamEvent::ResponseContentPartAddedEvent(e) => {
-            assert!(matches!(e.part, OutputContent::OutputTextContent(_)), "part: {:?}", e.part);
+        ResponseStreamEvent::ContentPartAdded(e) => {
+            assert!(matches!(*e.part, OutputContent::OutputText(_)), "part: {:?}", e.part);
             "content_part.added"
         }
-        ResponseStreamEvent::ResponseContentPartDoneEvent(e) => {
-            assert!(matches!(e.part, OutputContent::OutputTextContent(_)), "part: {:?}", e.part);
+        ResponseStreamEvent::ContentPartDone(e) => {
+            assert!(matches!(*e.part, OutputContent::OutputText(_)), "part: {:?}", e.part);
             "content_part.done"
         }
-        ResponseStreamEvent::ResponseTextDeltaEvent(e) => {
+        ResponseStreamEvent::OutputTextDelta(e) => {
             assert!(e.extra.is_empty(), "unknown delta fields: {:?}", e.extra);
             "output_text.delta"
         }
-        ResponseStreamEvent::ResponseCompletedEvent(e) => {
+        ResponseStreamEvent::Completed(e) => {
             e.response.output.iter().for_each(|i| check_item(i, &mut c));
             "completed"
         }
@@ -123,16 +124,18 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
     }
 
     // (a) one large Response
-    let items: Vec<_> = (0..OUTPUT_ITEMS).map(data::output_item).collect();
+    let items: Vec<_> = (0..opts.response_items).map(data::output_item).collect();
     let body = serde_json::to_vec(&data::response("resp_bench", "completed", items, error_null)).expect("serialize");
     let decoded: types::Response = serde_json::from_slice(&body).expect("the large Response decodes");
     let mut counts = [0usize; 4];
     decoded.output.iter().for_each(|i| check_item(i, &mut counts));
-    assert_eq!(decoded.output.len(), OUTPUT_ITEMS);
+    assert_eq!(decoded.output.len(), opts.response_items);
+    let sent: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert!(serde_json::to_value(&decoded).expect("encodes") == sent, "the large Response encodes back to what came");
     notes.push(format!(
         "Response mix: {} messages (1-3 output_text parts, 1-4 annotations of all four kinds), {} function calls, \
          {} reasoning items, {} web search calls (search/open_page/find_in_page); all decode into typed variants \
-         with empty `extra` maps (asserted)",
+         with empty `extra` maps and encode back to the same JSON (asserted)",
         counts[0], counts[1], counts[2], counts[3]
     ));
     let typed = time_median(opts, 20, Duration::from_secs(2), || serde_json::from_slice::<types::Response>(&body).unwrap());
@@ -142,7 +145,7 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
     rows.push(
         Row::new(
             "decode",
-            format!("Response, {OUTPUT_ITEMS} output items, {:.2} MB", body.len() as f64 / 1e6),
+            format!("Response, {} output items, {:.2} MB", opts.response_items, body.len() as f64 / 1e6),
         )
         .ours(format!("{t:.0} MB/s"))
         .floor(format!("{f:.0} MB/s"))
@@ -199,6 +202,8 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
          pre-split payloads; MB/s counts the whole SSE byte stream in every row",
         n as f64 / 1e6
     ));
+    #[cfg(feature = "peer-async-openai")]
+    crate::peer::run(opts, &body, &payloads, rows, notes);
 }
 
 /// Splits an SSE byte stream into `data:` payloads by hand and decodes each.

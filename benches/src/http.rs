@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use openai_responses::{api::RetrieveQuery, types, Client};
+use openai_responses::{api::RetrieveParams, types, Client};
 use tokio::net::TcpListener;
 
 use crate::{data, decode, median, time_median, Opts, Row};
@@ -115,10 +115,10 @@ pub fn sse_through_runtime(opts: Opts, sse: &[u8]) -> Duration {
     *SSE_BODY.lock().unwrap() = Some(Bytes::copy_from_slice(sse));
     let rt = client_runtime();
     let client = client();
-    let query = RetrieveQuery { stream: Some(true), ..Default::default() };
+    let params = RetrieveParams::default();
     let read_all = |check: bool| {
         rt.block_on(async {
-            let mut events = client.responses().retrieve_stream("resp_bench_stream", &query).await.expect("stream opens");
+            let mut events = client.responses().retrieve_stream("resp_bench_stream", &params).await.expect("stream opens");
             let mut n = 0usize;
             while let Some(ev) = events.next().await {
                 let ev = ev.expect("event decodes");
@@ -157,13 +157,11 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
     let ours = client();
     let bare = reqwest::Client::builder().build().expect("reqwest client");
     let url = format!("{}/responses/{RESPONSE_ID}", base_url());
-    let default_query = RetrieveQuery::default();
 
     let typed = |ours: &Client| {
         let ours = ours.clone();
-        let q = default_query.clone();
         async move {
-            let r = ours.responses().retrieve(RESPONSE_ID, &q).await.expect("retrieve");
+            let r = ours.responses().retrieve(RESPONSE_ID).await.expect("retrieve");
             assert_eq!(r.id, RESPONSE_ID);
         }
     };

@@ -9,15 +9,19 @@
 //! output size; (2) decoding a large `Response` and a 10,000-event SSE stream vs
 //! `serde::de::IgnoredAny`; (3) the dependency tree of `openai-responses` (`cargo tree`);
 //! (4) requests per second of `responses().retrieve` vs a hand-built reqwest GET, against an
-//! in-process loopback hyper server.
+//! in-process loopback hyper server. With `--features peer-async-openai`, section (2) also
+//! decodes the same bytes with async-openai's types (`peer.rs`); CI never builds that feature.
 //!
-//! Flags: `--quick` runs fewer iterations; `--only gen|decode|tree|http` runs one section.
+//! Flags: `--quick` runs fewer iterations; `--only gen|decode|tree|http` runs one section;
+//! `--response-items N` sizes the large `Response` of section (2) (600 items, 0.59 MB, by default).
 //! `--peak-rss <spec|whole|floor-whole|base>` is the child mode used for the RSS figures.
 
 mod data;
 mod decode;
 mod gen;
 mod http;
+#[cfg(feature = "peer-async-openai")]
+mod peer;
 mod tree;
 
 use std::time::{Duration, Instant};
@@ -66,6 +70,8 @@ impl Row {
 #[derive(Clone, Copy)]
 pub struct Opts {
     pub quick: bool,
+    /// Output items of the large `Response` decoded in section (2); `--response-items N`.
+    pub response_items: usize,
 }
 
 impl Opts {
@@ -170,7 +176,12 @@ fn main() {
         gen::peak_rss_child(args.get(i + 1).map(String::as_str).unwrap_or("whole"));
         return;
     }
-    let opts = Opts { quick: args.iter().any(|a| a == "--quick") };
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let response_items = flag("--response-items").map(|n| n.parse().expect("--response-items takes a number"));
+    let opts = Opts {
+        quick: args.iter().any(|a| a == "--quick"),
+        response_items: response_items.unwrap_or(decode::OUTPUT_ITEMS),
+    };
     let only = args
         .iter()
         .position(|a| a == "--only")

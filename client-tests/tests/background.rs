@@ -1,5 +1,5 @@
 //! Background responses through the generated client against an in-process HTTP/1.1 server on
-//! 127.0.0.1: `wait_for` polling, `cancel`, and `input_items_stream` pagination.
+//! 127.0.0.1: `wait_for` polling, `cancel`, and `input_items_stream` and `input_items_stream_with` pagination.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use openai_responses::api::InputItemsQuery;
+use openai_responses::api::InputItemsParams;
 use openai_responses::ext::responses::wait_for;
-use openai_responses::types::ResponseStatus;
+use openai_responses::types::{ItemResource, ResponseStatus};
 use openai_responses::{Client, Error, PollOptions, Sleeper};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -157,7 +157,7 @@ async fn wait_for_polls_until_a_terminal_status() {
     let done = wait_for(&client, "resp_bg", &PollOptions::default())
         .await
         .unwrap();
-    assert_eq!(done.status, Some(ResponseStatus::Completed));
+    assert_eq!(done.status.get(), Some(&ResponseStatus::Completed));
     assert_eq!(done.output_text(), "Ferns are old.");
 
     let requests = server.requests();
@@ -187,7 +187,7 @@ async fn wait_for_returns_failed_and_cancelled_responses_too() {
         )
         .await
         .unwrap();
-        assert_eq!(done.status.as_ref().map(|s| s.as_str()), Some(status));
+        assert_eq!(done.status.get().map(|s| s.as_str()), Some(status));
         assert_eq!(server.requests().len(), 2);
     }
 }
@@ -219,7 +219,7 @@ async fn cancel_posts_to_the_cancel_path() {
         .cancel("resp_bg")
         .await
         .unwrap();
-    assert_eq!(cancelled.status, Some(ResponseStatus::Cancelled));
+    assert_eq!(cancelled.status.get(), Some(&ResponseStatus::Cancelled));
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(
@@ -248,23 +248,21 @@ async fn input_items_stream_walks_every_page_in_order() {
     .await;
     let sleeper = Arc::new(NoSleep::default());
     let client = client(&server, &sleeper);
-    let query = InputItemsQuery {
+    let params = InputItemsParams {
         limit: Some(2),
         ..Default::default()
     };
     let items: Vec<_> = client
         .responses()
-        .input_items_stream("resp_bg", &query)
+        .input_items_stream_with("resp_bg", &params)
         .collect()
         .await;
 
     let ids: Vec<String> = items
         .into_iter()
-        .map(|item| {
-            serde_json::to_value(item.unwrap()).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
+        .map(|item| match item.unwrap() {
+            ItemResource::InputMessageResource(m) => m.id.to_string(),
+            other => panic!("expected an input message, got {other:?}"),
         })
         .collect();
     assert_eq!(ids, ["item_1", "item_2", "item_3", "item_4", "item_5"]);
@@ -278,4 +276,19 @@ async fn input_items_stream_walks_every_page_in_order() {
     assert!(requests
         .iter()
         .all(|r| r.query_value("limit").as_deref() == Some("2")));
+}
+
+#[tokio::test]
+async fn input_items_stream_without_params_sends_no_query() {
+    let server = Server::start(vec![page(&["item_1"], true), page(&["item_2"], false)]).await;
+    let sleeper = Arc::new(NoSleep::default());
+    let items: Vec<_> = client(&server, &sleeper)
+        .responses()
+        .input_items_stream("resp_bg")
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(queries, [None, Some("after=item_1".into())]);
 }

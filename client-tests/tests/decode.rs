@@ -31,9 +31,10 @@ fn union_tags_are_wire_tags() {
         "type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0,
         "content_index": 0, "delta": "Hel", "sequence_number": 4, "logprobs": []
     }));
-    let ResponseStreamEvent::ResponseTextDeltaEvent(delta) = event.clone() else { panic!("wrong variant: {event:?}") };
+    let ResponseStreamEvent::OutputTextDelta(delta) = event.clone() else { panic!("wrong variant: {event:?}") };
     assert_eq!(delta.delta, "Hel");
     assert_eq!(delta.sequence_number, 4);
+    assert_eq!(event.event_type(), "response.output_text.delta");
     assert_eq!(event.sequence_number(), Some(4), "an accessor for what every event has");
     let unknown: ResponseStreamEvent = decode(json!({"type": "response.new_thing", "sequence_number": 9}));
     assert_eq!(unknown.sequence_number(), Some(9));
@@ -49,7 +50,7 @@ fn shared_tags_are_told_apart_by_role() {
     assert!(matches!(input, Item::InputMessage(_)), "{input:?}");
     // An easy message has no `type` at all.
     let easy: InputItem = decode(json!({"role": "user", "content": "hi"}));
-    assert!(matches!(easy, InputItem::EasyInputMessage(_)), "{easy:?}");
+    assert!(matches!(easy, InputItem::Message(_)), "{easy:?}");
     // An item reference has no `type` either; lenient structs accept any object, so the
     // candidate must have its required keys (`id`, not `role` and `content`).
     let reference: InputItem = round_trip(json!({"id": "msg_1"}));
@@ -57,7 +58,7 @@ fn shared_tags_are_told_apart_by_role() {
     // An output message sent back as input stays an output message.
     let back: InputItem = round_trip(json!({"type": "message", "id": "m", "role": "assistant", "status": "completed",
         "content": [{"type": "output_text", "text": "hi", "annotations": [], "logprobs": []}]}));
-    assert!(matches!(back, InputItem::Item(Item::OutputMessage(_))), "{back:?}");
+    assert!(matches!(&back, InputItem::Item(item) if matches!(**item, Item::OutputMessage(_))), "{back:?}");
 }
 
 #[test]
@@ -73,7 +74,7 @@ fn untagged_mixes() {
     let auto: ToolChoiceParam = round_trip(json!("auto"));
     assert_eq!(auto, ToolChoiceParam::ToolChoiceOptions(ToolChoiceOptions::Auto));
     let f: ToolChoiceParam = round_trip(json!({"type": "function", "name": "lookup"}));
-    assert!(matches!(f, ToolChoiceParam::ToolChoiceFunction(_)), "{f:?}");
+    assert!(matches!(f, ToolChoiceParam::Function(_)), "{f:?}");
     let text: InputParam = round_trip(json!("hello"));
     assert_eq!(text, InputParam::TextInput("hello".into()));
     let list: InputParam = round_trip(json!([{"role": "user", "content": "hi"}]));
@@ -90,14 +91,17 @@ fn open_enums_nest_and_keep_unknown_values() {
 }
 
 #[test]
-fn required_nullable_is_written_as_null() {
-    let r: Response = decode(json!({"id": "resp_1", "object": "response", "error": null, "output": []}));
-    assert_eq!(r.error, None);
+fn null_stays_null_and_absent_stays_absent() {
+    let r: Response = round_trip(json!({"id": "resp_1", "object": "response", "error": null, "output": []}));
+    assert!(r.error.is_null(), "{:?}", r.error);
+    assert!(r.error.get().is_none());
+    assert!(r.usage.is_absent(), "a key that was not sent is absent, not null");
     let back = serde_json::to_value(&r).unwrap();
-    assert!(back.as_object().unwrap().contains_key("error"), "a required nullable field is always written");
     assert_eq!(back["error"], Value::Null);
+    assert!(!back.as_object().unwrap().contains_key("usage"), "an absent field is not written: {back}");
     let failed: Response = decode(json!({"id": "r", "error": {"code": "server_error", "message": "boom"}}));
-    assert_eq!(failed.error.unwrap().message, "boom");
+    assert_eq!(failed.error.get().map(|e| e.message.as_str()), Some("boom"));
+    assert_eq!(*failed.error.code, ResponseErrorCode::ServerError);
 }
 
 #[test]
@@ -126,7 +130,7 @@ fn recursion_through_recursive_ref() {
 fn maps_of_unions() {
     let vars: ResponsePromptVariables = round_trip(json!({"name": "Ada", "logo": {"type": "input_text", "text": "t"}}));
     assert!(matches!(vars["name"], ResponsePromptVariablesValue::String(_)));
-    assert!(matches!(vars["logo"], ResponsePromptVariablesValue::InputTextContent(_)));
+    assert!(matches!(vars["logo"], ResponsePromptVariablesValue::InputText(_)));
 }
 
 #[test]
@@ -149,25 +153,46 @@ fn unknown_fields_survive_a_round_trip() {
 #[test]
 fn lenient_decoding_of_what_servers_really_send() {
     // output: null, no tools / tool_choice / parallel_tool_calls / error, usage: null,
-    // an item without status, a text part without annotations or logprobs.
-    let r: Response = decode(json!({
+    // a float timestamp. Before Field<T> a null list read back as [] and was written as [];
+    // now it reads as empty and is written back as the null that came.
+    let r: Response = round_trip(json!({
         "id": "resp_2", "object": "response", "created_at": 1.7e9, "status": "completed",
         "output": null, "usage": null, "user": null
     }));
-    assert!(r.output.is_empty());
-    assert!(r.tools.is_empty());
+    assert!(r.output.is_empty(), "a null list reads as empty");
+    assert!(r.output.is_null() && r.usage.is_null() && r.user.is_null());
+    assert!(r.tools.is_empty() && r.tools.is_absent());
     assert_eq!(r.created_at, 1_700_000_000);
-    let r: Response = decode(json!({"id": "r", "output": [{
+    // An item without status, a text part without annotations or logprobs. Before, the
+    // missing status decoded as the empty catch-all and was written back as `"status": ""`;
+    // now it stays absent.
+    let r: Response = round_trip(json!({"id": "r", "output": [{
         "type": "message", "id": "m", "role": "assistant",
         "content": [{"type": "output_text", "text": "hi"}]
     }]}));
-    let OutputItem::OutputMessage(m) = &r.output[0] else { panic!("{:?}", r.output[0]) };
-    assert_eq!(m.status.as_str(), "", "a missing status is the empty catch-all, not a made-up value");
+    let OutputItem::Message(m) = &r.output[0] else { panic!("{:?}", r.output[0]) };
+    assert!(m.status.is_absent(), "a missing status stays missing: {:?}", m.status);
+    assert_eq!(m.status.as_str(), "", "and reads as the empty catch-all, not a made-up value");
     // A scalar of the wrong type is kept raw instead of failing the decode.
     let e: ResponseQueuedEvent = decode(json!({"type": "response.queued", "sequence_number": "7", "response": {"id": "r"}}));
     assert_eq!(e.extra["sequence_number"], "7");
+    assert!(e.sequence_number.is_absent(), "the typed field does not pretend to hold it");
     assert_eq!(serde_json::to_value(&e).unwrap()["sequence_number"], "7", "written back as it came");
     // Written once: the kept raw value, not also the typed field.
     let text = serde_json::to_string(&e).unwrap();
     assert_eq!(text.matches("\"sequence_number\"").count(), 1, "{text}");
+}
+
+#[test]
+#[ignore = "generator bug: a wrong-typed element of a list or map of scalars fails the whole decode (wire/read.rs, FieldValue for Vec<T> / BTreeMap<String, T>)"]
+fn a_wrong_typed_element_of_a_scalar_list_or_map_is_kept_not_fatal() {
+    // The lenient policy keeps a value of the wrong JSON type raw instead of failing; for a
+    // list or map of strings or enums the element error still fails the containing object.
+    fn kept<T: serde::de::DeserializeOwned + serde::Serialize>(v: Value) {
+        let typed: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v} does not decode: {e}"));
+        assert_eq!(normalized(serde_json::to_value(&typed).unwrap()), normalized(v), "kept as it came");
+    }
+    kept::<Response>(json!({"id": "r", "metadata": {"team": null}}));
+    kept::<Response>(json!({"id": "r", "metadata": {"team": 1}}));
+    kept::<CreateResponse>(json!({"model": "gpt-5", "include": ["reasoning.encrypted_content", null]}));
 }

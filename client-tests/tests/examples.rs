@@ -1,109 +1,61 @@
-//! Every valid-JSON documented example of the schemas in our spec decodes into its generated
-//! type and encodes back to the same JSON (numbers compared by value, key order aside), allowing
-//! only the documented lenient-policy exceptions: a `null` optional field comes back absent, and
-//! a missing required field comes back as its default: an empty value (`""`, `0`, `false`, `[]`,
-//! `{}`, `null`, or an object of those) or, for the one-value enums of `object` and `type`
-//! fields, that one value.
-//! The examples are read from `../shared/upstream/` at run time, never copied into the repo.
+//! Lossless by construction, checked on real data: every documented example of the schemas in
+//! our spec, and every documented answer of the Responses operations, in the 2026-08-21
+//! document decodes into its generated type and encodes back to exactly the same JSON (absent
+//! stays absent, `null` stays `null`, unknown keys are kept; numbers compare by value, key order
+//! aside). An example of a member of a union is also decoded through each union that holds it
+//! (an example of `ResponseTextDeltaEvent` as a `ResponseStreamEvent`), and there it must reach
+//! its own variant, not the catch-all. The examples are read from `../shared/upstream/` at run
+//! time, never copied into the repo.
 
-use openai_responses::schemas;
+use client_tests::{first_difference, our_spec, upstream};
+use openai_responses::{schemas, types};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
 
-fn upstream(name: &str) -> Option<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream").join(name);
-    if !path.exists() {
-        assert!(std::env::var("REQUIRE_CORPUS").as_deref() != Ok("1"), "REQUIRE_CORPUS=1 but {} is absent", path.display());
-        eprintln!("skipped: {} is absent", path.display());
-        return None;
-    }
-    let text = std::fs::read_to_string(&path).unwrap();
-    Some(oa_load_free_yaml(&text))
+/// Documented examples as (schema, example) pairs, plus the schemas whose example text is not JSON.
+struct Examples {
+    pairs: Vec<(String, Value)>,
+    not_json: Vec<String>,
 }
 
-/// The generated crate does not parse YAML; the tests use the generator's loader.
-fn oa_load_free_yaml(text: &str) -> Value {
-    oa_load::Document::parse("upstream", text.to_owned()).unwrap().root
-}
-
-/// (schema, example) pairs: `example`, each of `examples`, and `x-oaiMeta.example`; strings
-/// that hold JSON are parsed, others skipped (they are prose or not valid JSON).
-fn examples(doc: &Value) -> (Vec<(String, Value)>, usize) {
-    let mut out = Vec::new();
-    let mut invalid = 0;
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap();
+/// `example` and each of `examples` are values: a string is the example itself, unless it holds
+/// a JSON object or array (as some do). `x-oaiMeta.example` is a text: JSON, or prose (skipped).
+fn schema_examples(doc: &Value) -> Examples {
+    let mut out = Examples { pairs: Vec::new(), not_json: Vec::new() };
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).expect("components/schemas");
     for (name, schema) in schemas {
-        let mut candidates = Vec::new();
-        if let Some(e) = schema.get("example") {
-            candidates.push(e.clone());
+        let mut values: Vec<Value> = schema.get("example").into_iter().cloned().collect();
+        if let Some(Value::Array(list)) = schema.get("examples") {
+            values.extend(list.iter().cloned());
         }
-        if let Some(Value::Array(es)) = schema.get("examples") {
-            candidates.extend(es.iter().cloned());
-        }
-        if let Some(e) = schema.pointer("/x-oaiMeta/example") {
-            candidates.push(e.clone());
-        }
-        for c in candidates {
-            let v = match c {
-                Value::String(s) => match serde_json::from_str::<Value>(&s) {
-                    Ok(v) if v.is_object() || v.is_array() => v,
-                    _ => {
-                        invalid += 1;
-                        continue;
-                    }
-                },
+        for value in values {
+            let value = match value {
+                Value::String(s) => parse_structured(&s).unwrap_or(Value::String(s)),
                 other => other,
             };
-            out.push((name.clone(), v));
+            out.pairs.push((name.clone(), value));
+        }
+        match schema.pointer("/x-oaiMeta/example") {
+            Some(Value::String(text)) => match parse_structured(text) {
+                Some(value) => out.pairs.push((name.clone(), value)),
+                None => out.not_json.push(name.clone()),
+            },
+            Some(other) => out.pairs.push((name.clone(), other.clone())),
+            None => {}
         }
     }
-    (out, invalid)
+    out
 }
 
-fn is_empty_default(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(m) => m.values().all(is_empty_default),
-    }
-}
-
-/// Equality up to key order, numbers by value, and the lenient-policy exceptions.
-fn equivalent(orig: &Value, out: &Value, path: &str) -> Result<(), String> {
-    match (orig, out) {
-        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => Ok(()),
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, va) in a {
-                match b.get(k) {
-                    Some(vb) => equivalent(va, vb, &format!("{path}/{k}"))?,
-                    None if va.is_null() => {}
-                    None => return Err(format!("{path}/{k}: dropped")),
-                }
-            }
-            for (k, vb) in b {
-                let one_value_enum = (k == "object" || k == "type") && vb.is_string();
-                if !a.contains_key(k) && !is_empty_default(vb) && !one_value_enum {
-                    return Err(format!("{path}/{k}: added {vb}"));
-                }
-            }
-            Ok(())
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            a.iter().zip(b).enumerate().try_for_each(|(i, (x, y))| equivalent(x, y, &format!("{path}/{i}")))
-        }
-        (a, b) if a == b => Ok(()),
-        (a, b) => Err(format!("{path}: {a} became {b}")),
-    }
+/// A JSON object or array held in a string.
+fn parse_structured(text: &str) -> Option<Value> {
+    serde_json::from_str::<Value>(text).ok().filter(|v| v.is_object() || v.is_array())
 }
 
 /// The documented answers of the Responses operations (`x-oaiMeta.examples[].response`), each
 /// paired with the component our spec answers with: JSON answers whole, event streams by their
 /// `data:` lines.
-fn operation_examples(doc: &Value) -> Vec<(String, Value)> {
-    let ours = oa_load_free_yaml(&std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml")).unwrap());
+fn operation_examples(doc: &Value, ours: &Value) -> Vec<(String, Value)> {
     let schema_name = |path: &str, method: &str, media: &str| -> Option<String> {
         let op = ours.get("paths")?.get(path)?.get(method)?;
         let r = op.pointer(&format!("/responses/200/content/{}/schema/$ref", media.replace('/', "~1")))?.as_str()?;
@@ -140,47 +92,247 @@ fn operation_examples(doc: &Value) -> Vec<(String, Value)> {
     out
 }
 
-fn run(doc_name: &str, label: &str) -> Option<(usize, usize, usize, Vec<String>)> {
-    let doc = upstream(doc_name)?;
-    let (mut examples, invalid) = examples(&doc);
-    let operation = operation_examples(&doc);
-    println!("{label}: {} schema examples, {} operation answer examples", examples.len(), operation.len());
-    examples.extend(operation);
-    let (mut total, mut decoded, mut round_tripped) = (0, 0, 0);
-    let mut failures = Vec::new();
-    for (schema, value) in &examples {
-        let Some(result) = schemas::round_trip(schema, value) else { continue };
-        total += 1;
-        match result {
-            Err(e) => failures.push(format!("{schema}: decode failed: {e}")),
-            Ok(out) => {
-                decoded += 1;
-                match equivalent(value, &out, "") {
-                    Ok(()) => round_tripped += 1,
-                    Err(e) => failures.push(format!("{schema}: round trip: {e}")),
+/// The unions of our spec (schemas with `oneOf`/`anyOf` members by `$ref`), each with its
+/// members and the property that carries its tag (`discriminator.propertyName`, else `type`).
+struct Unions {
+    members: BTreeMap<String, Vec<String>>,
+    tag: BTreeMap<String, String>,
+}
+
+impl Unions {
+    fn of(ours: &Value) -> Unions {
+        let mut unions = Unions { members: BTreeMap::new(), tag: BTreeMap::new() };
+        let schemas = ours.pointer("/components/schemas").and_then(Value::as_object).expect("components/schemas");
+        for (name, schema) in schemas {
+            let refs: Vec<String> = ["oneOf", "anyOf"]
+                .iter()
+                .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+                .flatten()
+                .filter_map(|m| m.get("$ref").and_then(Value::as_str))
+                .filter_map(|r| r.rsplit('/').next().map(str::to_owned))
+                .collect();
+            if !refs.is_empty() {
+                let tag = schema.pointer("/discriminator/propertyName").and_then(Value::as_str).unwrap_or("type");
+                unions.tag.insert(name.clone(), tag.to_owned());
+                unions.members.insert(name.clone(), refs);
+            }
+        }
+        unions
+    }
+
+    /// Every union that holds `schema`, directly or through another union.
+    fn holding(&self, schema: &str) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        let mut todo = vec![schema.to_owned()];
+        while let Some(s) = todo.pop() {
+            for (union, members) in &self.members {
+                if members.contains(&s) && found.insert(union.clone()) {
+                    todo.push(union.clone());
                 }
             }
         }
+        found
     }
-    println!("{label}: decoded {decoded}/{total}, round-tripped {round_tripped}/{total} ({invalid} examples are not JSON and were skipped)");
-    for f in &failures {
-        println!("  {f}");
+}
+
+/// What decoding through a union gave: the encoded value, whether it landed in the catch-all,
+/// and the wire tag of the variant it reached.
+struct ThroughUnion {
+    encoded: Value,
+    caught: bool,
+    tag: Option<String>,
+}
+
+/// Decodes `value` through union `union` and encodes it again; `None` for a union not listed.
+fn through_union(union: &str, value: &Value) -> Option<Result<ThroughUnion, String>> {
+    macro_rules! unions {
+        ($($name:literal => $ty:ident $(. $tag:ident)?),* $(,)?) => {
+            match union {
+                $($name => Some(decode_union::<types::$ty>(value, |u| matches!(u, types::$ty::Other(_)), |_u| {
+                    #[allow(unused_mut, unused_assignments)]
+                    let mut tag: Option<String> = None;
+                    $(tag = Some(_u.$tag().to_owned());)?
+                    tag
+                })),)*
+                _ => None,
+            }
+        };
     }
-    Some((total, decoded, round_tripped, failures))
+    unions! {
+        "Annotation" => Annotation.annotation_type,
+        "ApplyPatchOperationParam" => ApplyPatchOperationParam.param_type,
+        "ComputerAction" => ComputerAction.action_type,
+        "ConversationParam" => ConversationParam,
+        "Filters" => Filters.filters_type,
+        "FunctionAndCustomToolCallOutput" => FunctionAndCustomToolCallOutput.output_type,
+        "FunctionShellCallOutputOutcomeParam" => FunctionShellCallOutputOutcomeParam.param_type,
+        "InputContent" => InputContent.content_type,
+        "InputItem" => InputItem.item_type,
+        "Item" => Item.item_type,
+        "ItemField" => ItemField.field_type,
+        "ItemResource" => ItemResource.resource_type,
+        "MCPToolCallError" => McpToolCallError.error_type,
+        "ModelIdsCompaction" => ModelIdsCompaction,
+        "ModelIdsResponses" => ModelIdsResponses,
+        "OutputContent" => OutputContent.content_type,
+        "OutputItem" => OutputItem.item_type,
+        "OutputMessageContent" => OutputMessageContent.content_type,
+        "ResponseStreamEvent" => ResponseStreamEvent.event_type,
+        "TextResponseFormatConfiguration" => TextResponseFormatConfiguration.configuration_type,
+        "Tool" => Tool.tool_type,
+        "ToolCallCaller" => ToolCallCaller.caller_type,
+        "ToolCallCallerParam" => ToolCallCallerParam.param_type,
+        "ToolChoiceParam" => ToolChoiceParam.param_type,
+    }
+}
+
+fn decode_union<U: serde::de::DeserializeOwned + serde::Serialize>(
+    value: &Value,
+    caught: impl Fn(&U) -> bool,
+    tag: impl Fn(&U) -> Option<String>,
+) -> Result<ThroughUnion, String> {
+    let typed: U = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let encoded = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
+    Ok(ThroughUnion { encoded, caught: caught(&typed), tag: tag(&typed) })
+}
+
+/// One failed check: the schema (or union) it was decoded as, and why.
+struct Mismatch {
+    example: String,
+    decoded_as: String,
+    why: String,
+}
+
+/// The results over one document.
+#[derive(Default)]
+struct Outcome {
+    examples: usize,
+    not_ours: usize,
+    checks: usize,
+    exact: usize,
+    mismatches: Vec<Mismatch>,
+}
+
+impl Outcome {
+    fn record(&mut self, example: &str, decoded_as: &str, result: Result<(), String>) {
+        self.checks += 1;
+        match result {
+            Ok(()) => self.exact += 1,
+            Err(why) => self.mismatches.push(Mismatch { example: example.to_owned(), decoded_as: decoded_as.to_owned(), why }),
+        }
+    }
+}
+
+/// Checks one example: decoded as its own schema, and through every union that holds it.
+fn check(outcome: &mut Outcome, unions: &Unions, schema: &str, value: &Value) {
+    let direct = if unions.members.contains_key(schema) {
+        through_union(schema, value).map(|r| r.and_then(|t| union_verdict(unions, schema, value, t)))
+    } else {
+        schemas::round_trip(schema, value).map(|r| r.and_then(|out| exact(value, &out)))
+    };
+    let Some(direct) = direct else {
+        outcome.not_ours += 1;
+        return;
+    };
+    outcome.examples += 1;
+    outcome.record(schema, schema, direct);
+    for union in unions.holding(schema) {
+        let result = match through_union(&union, value) {
+            Some(r) => r.and_then(|t| union_verdict(unions, &union, value, t)),
+            None => Err(format!("union {union} is missing from through_union's list")),
+        };
+        outcome.record(schema, &union, result);
+    }
+}
+
+/// The encoded value is the example, and the union reached a variant whose tag is the example's.
+fn union_verdict(unions: &Unions, union: &str, value: &Value, t: ThroughUnion) -> Result<(), String> {
+    if t.caught {
+        return Err("landed in the catch-all arm `Other`".into());
+    }
+    let key = unions.tag.get(union).map(String::as_str).unwrap_or("type");
+    if let (Some(want), Some(got)) = (value.get(key).and_then(Value::as_str), t.tag.as_deref()) {
+        if want != got {
+            return Err(format!("reached the variant tagged {got:?}, not {want:?}"));
+        }
+    }
+    exact(value, &t.encoded)
+}
+
+fn exact(want: &Value, got: &Value) -> Result<(), String> {
+    match first_difference(want, got) {
+        None => Ok(()),
+        Some(d) => Err(format!("round trip differs {d}")),
+    }
+}
+
+fn run(doc_name: &str) -> Option<Outcome> {
+    let doc = upstream(doc_name)?;
+    let ours = our_spec();
+    let unions = Unions::of(&ours);
+    let found = schema_examples(&doc);
+    let operation = operation_examples(&doc, &ours);
+    println!("{doc_name}: {} schema examples, {} operation answers, {} example texts not JSON (skipped)", found.pairs.len(), operation.len(), found.not_json.len());
+    for name in found.not_json.iter().filter(|n| schemas::SCHEMAS.iter().any(|(s, _)| s == n)) {
+        println!("  the example of {name}, one of our schemas, is not JSON and was skipped");
+    }
+    let mut outcome = Outcome::default();
+    for (schema, value) in found.pairs.iter().chain(&operation) {
+        check(&mut outcome, &unions, schema, value);
+    }
+    println!(
+        "{doc_name}: {} examples of our schemas ({} of other schemas skipped); {} of {} decodings round-trip exactly",
+        outcome.examples, outcome.not_ours, outcome.exact, outcome.checks
+    );
+    for m in &outcome.mismatches {
+        println!("  example of {} decoded as {}: {}", m.example, m.decoded_as, m.why);
+    }
+    Some(outcome)
 }
 
 #[test]
-fn newest_document_examples_decode_and_round_trip() {
-    let Some((total, decoded, round_tripped, failures)) = run("openai-openapi-2026-08-21.yaml", "2026-08-21") else { return };
-    assert!(total > 50, "only {total} examples found");
-    assert_eq!(decoded, total, "every example decodes: {failures:#?}");
-    assert_eq!(round_tripped, total, "every example round-trips: {failures:#?}");
+fn newest_document_examples_round_trip_exactly() {
+    let Some(outcome) = run("openai-openapi-2026-08-21.yaml") else { return };
+    assert!(outcome.examples > 50, "only {} examples found", outcome.examples);
+    assert!(outcome.checks > outcome.examples, "no example was decoded through a union");
+    let report: Vec<String> = outcome.mismatches.iter().map(|m| format!("{} as {}: {}", m.example, m.decoded_as, m.why)).collect();
+    assert!(report.is_empty(), "{} of {} decodings differ:\n{}", report.len(), outcome.checks, report.join("\n"));
 }
 
 #[test]
 fn oldest_document_examples_still_decode() {
-    // Shapes renamed or removed since 2025-04-29 are not in our spec and are listed, not failed.
-    let Some((total, decoded, _, failures)) = run("openai-openapi-2025-04-29.yaml", "2025-04-29 with the 2026-08-21 client") else { return };
-    assert!(total > 10, "only {total} examples found");
-    assert_eq!(decoded, total, "{failures:#?}");
+    // Shapes renamed or removed since 2025-04-29 are not in our spec and are skipped; those that
+    // are must still decode (an exact round trip of the older documents is checked by
+    // crates/oa-codegen's tests).
+    let Some(doc) = upstream("openai-openapi-2025-04-29.yaml") else { return };
+    let ours = our_spec();
+    let mut pairs = schema_examples(&doc).pairs;
+    pairs.extend(operation_examples(&doc, &ours));
+    let results: Vec<(String, Result<Value, String>)> =
+        pairs.iter().filter_map(|(schema, value)| Some((schema.clone(), schemas::round_trip(schema, value)?))).collect();
+    let failures: Vec<String> = results.iter().filter_map(|(s, r)| r.as_ref().err().map(|e| format!("{s}: {e}"))).collect();
+    println!("2025-04-29 with the 2026-08-21 client: {} of {} examples decode", results.len() - failures.len(), results.len());
+    assert!(results.len() > 10, "only {} examples found", results.len());
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn the_checks_catch_what_they_are_for() {
+    // Needs no corpus: made-up values that each check must reject (or accept).
+    let unions = Unions::of(&our_spec());
+    assert!(unions.holding("ResponseTextDeltaEvent").contains("ResponseStreamEvent"));
+    assert!(unions.holding("ModelIdsShared").contains("ModelIdsCompaction"), "through ModelIdsResponses");
+    let verdict = |union: &str, value: Value| {
+        let t = through_union(union, &value).expect("listed").expect("decodes");
+        union_verdict(&unions, union, &value, t)
+    };
+    let delta = serde_json::json!({"type": "response.output_text.delta", "item_id": "m", "output_index": 0,
+        "content_index": 0, "delta": "x", "sequence_number": 1, "logprobs": null, "later": {"a": [1.0]}});
+    assert_eq!(verdict("ResponseStreamEvent", delta), Ok(()));
+    let unknown = serde_json::json!({"type": "response.teleported", "sequence_number": 1});
+    assert!(verdict("ResponseStreamEvent", unknown).unwrap_err().contains("catch-all"));
+    assert!(verdict("ModelIdsResponses", "no-such-model".into()).unwrap_err().contains("catch-all"));
+    assert_eq!(verdict("ModelIdsCompaction", "gpt-5".into()), Ok(()));
+    let no_null = exact(&serde_json::json!({"a": null}), &serde_json::json!({})).unwrap_err();
+    assert!(no_null.contains("/a"), "{no_null}");
 }

@@ -1,5 +1,6 @@
 //! The generated client's default dependency tree: TLS through rustls and ring (no aws-lc-sys,
-//! no openssl-sys), at most 100 crates; types only pulls neither reqwest nor tokio.
+//! no openssl-sys), at most 100 crates; types only pulls neither reqwest nor tokio, and the
+//! `test-support` feature adds nothing to it.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -36,4 +37,7 @@ fn types_only_pulls_no_http_stack() {
     for banned in ["reqwest", "tokio", "hyper"] {
         assert!(!crates.contains(banned), "{banned} is in the types-only tree");
     }
+    // `test-support` (the `schemas` module) adds no dependency at all.
+    let with_schemas = tree(&["--no-default-features", "--features", "test-support"]);
+    assert_eq!(with_schemas, crates, "test-support changes the types-only tree");
 }

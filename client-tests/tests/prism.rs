@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use openai_responses::api::{InputItemsQuery, RetrieveQuery};
+use openai_responses::api::{InputItemsParams, RetrieveParams};
 use openai_responses::{types, Client, Error};
 use serde_json::json;
 
@@ -205,7 +205,45 @@ async fn operations_against_prism() {
     )
     .await;
 
-    let query = RetrieveQuery {
+    // A request built as a struct literal sends only the fields that were set; Prism validates
+    // that body against the spec like the others.
+    let literal = types::CreateResponse {
+        model: "gpt-4.1".into(),
+        input: "Say hello.".into(),
+        store: false.into(),
+        ..Default::default()
+    };
+    check(
+        &mut failures,
+        "create_with_response (struct literal)",
+        responses.create_with_response(&literal),
+        |r| {
+            ensure(r.status == 200, "the status is not 200")?;
+            ensure(r.attempts() == 1, "more than one attempt")?;
+            ensure(
+                r.idempotency_key().is_some_and(|k| !k.is_empty()),
+                "no idempotency key on a POST",
+            )?;
+            ensure(!r.data.id.is_empty(), "`id` is empty")
+        },
+    )
+    .await;
+
+    check(
+        &mut failures,
+        "retrieve",
+        responses.retrieve(RESPONSE_ID),
+        |r: &types::Response| {
+            ensure(!r.id.is_empty(), "`id` is empty")?;
+            ensure(
+                r.object.as_str() == "response",
+                "`object` is not \"response\"",
+            )
+        },
+    )
+    .await;
+
+    let params = RetrieveParams {
         include: Some(vec![types::IncludeEnum::from(
             "message.output_text.logprobs",
         )]),
@@ -213,8 +251,8 @@ async fn operations_against_prism() {
     };
     check(
         &mut failures,
-        "retrieve",
-        responses.retrieve(RESPONSE_ID, &query),
+        "retrieve_with",
+        responses.retrieve_with(RESPONSE_ID, &params),
         |r: &types::Response| {
             ensure(!r.id.is_empty(), "`id` is empty")?;
             ensure(
@@ -232,7 +270,7 @@ async fn operations_against_prism() {
         |r| {
             ensure(r.status == 200, "the status is not 200")?;
             ensure(!r.data.id.is_empty(), "`id` is empty")?;
-            ensure(r.data.deleted, "`deleted` is false")
+            ensure(*r.data.deleted, "`deleted` is false")
         },
     )
     .await;
@@ -251,9 +289,19 @@ async fn operations_against_prism() {
     )
     .await;
 
-    let query = InputItemsQuery {
+    check(
+        &mut failures,
+        "input_items",
+        responses.input_items(RESPONSE_ID),
+        |l: &types::ResponseItemList| {
+            ensure(l.object.as_str() == "list", "`object` is not \"list\"")
+        },
+    )
+    .await;
+
+    let params = InputItemsParams {
         limit: Some(10),
-        order: Some("asc".into()),
+        order: Some(types::InputItemsParamsOrder::Asc),
         include: Some(vec![types::IncludeEnum::from(
             "message.input_image.image_url",
         )]),
@@ -261,8 +309,8 @@ async fn operations_against_prism() {
     };
     check(
         &mut failures,
-        "input_items",
-        responses.input_items(RESPONSE_ID, &query),
+        "input_items_with",
+        responses.input_items_with(RESPONSE_ID, &params),
         |l: &types::ResponseItemList| {
             ensure(l.object.as_str() == "list", "`object` is not \"list\"")
         },
@@ -283,7 +331,7 @@ async fn operations_against_prism() {
                 t.object.as_str() == "response.input_tokens",
                 "`object` is not \"response.input_tokens\"",
             )?;
-            ensure(t.input_tokens >= 0, "`input_tokens` is negative")
+            ensure(*t.input_tokens >= 0, "`input_tokens` is negative")
         },
     )
     .await;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use openai_responses::api::RetrieveQuery;
+use openai_responses::api::RetrieveParams;
 use openai_responses::ext::responses::ResponseAccumulator;
 use openai_responses::types::{
     CreateResponse, InputParam, OutputItem, Response, ResponseStatus, ResponseStreamEvent,
@@ -139,10 +139,8 @@ fn client(server: &Server, sleeper: &Arc<NoSleep>, auto_resume: bool) -> Client 
 
 fn request() -> CreateResponse {
     CreateResponse {
-        model: Some("gpt-5".into()),
-        input: Some(InputParam::TextInput(
-            "Say hello, then call get_weather.".into(),
-        )),
+        model: "gpt-5".into(),
+        input: InputParam::TextInput("Say hello, then call get_weather.".into()).into(),
         ..Default::default()
     }
 }
@@ -240,9 +238,9 @@ fn completed_response() -> Response {
 }
 
 fn seq(event: &ResponseStreamEvent) -> i64 {
-    serde_json::to_value(event).unwrap()["sequence_number"]
-        .as_i64()
-        .unwrap()
+    event
+        .sequence_number()
+        .expect("every scripted event has a sequence_number")
 }
 
 async fn collect(
@@ -283,11 +281,11 @@ async fn create_stream_decodes_typed_events_and_skips_keepalives() {
     assert_eq!(events.len(), event_data().len() + 1);
     use ResponseStreamEvent as E;
     assert!(
-        matches!(&events[0], E::ResponseCreatedEvent(e) if e.response.id == "resp_1" && e.sequence_number == 0)
+        matches!(&events[0], E::Created(e) if e.response.id == "resp_1" && e.sequence_number == 0)
     );
-    assert!(matches!(&events[1], E::ResponseInProgressEvent(_)));
+    assert!(matches!(&events[1], E::InProgress(_)));
     assert!(
-        matches!(&events[2], E::ResponseOutputItemAddedEvent(e) if matches!(e.item, OutputItem::OutputMessage(_)))
+        matches!(&events[2], E::OutputItemAdded(e) if matches!(*e.item, OutputItem::Message(_)))
     );
     match &events[3] {
         E::Other(raw) => {
@@ -296,24 +294,20 @@ async fn create_stream_decodes_typed_events_and_skips_keepalives() {
         }
         other => panic!("expected the Other arm, got {other:?}"),
     }
-    assert!(matches!(&events[4], E::ResponseContentPartAddedEvent(_)));
+    assert!(matches!(&events[4], E::ContentPartAdded(_)));
     assert!(
-        matches!(&events[5], E::ResponseTextDeltaEvent(e) if e.delta == "Hel" && e.item_id == "msg_1")
+        matches!(&events[5], E::OutputTextDelta(e) if e.delta == "Hel" && e.item_id == "msg_1")
     );
-    assert!(matches!(&events[8], E::ResponseTextDoneEvent(e) if e.text == "Hello, world!"));
+    assert!(matches!(&events[8], E::OutputTextDone(e) if e.text == "Hello, world!"));
     assert!(
-        matches!(&events[11], E::ResponseOutputItemAddedEvent(e) if matches!(&e.item, OutputItem::FunctionToolCall(c) if c.name == "get_weather"))
+        matches!(&events[11], E::OutputItemAdded(e) if matches!(&*e.item, OutputItem::FunctionCall(c) if c.name == "get_weather"))
     );
+    assert!(matches!(&events[12], E::FunctionCallArgumentsDelta(e) if e.delta == r#"{"city""#));
     assert!(
-        matches!(&events[12], E::ResponseFunctionCallArgumentsDeltaEvent(e) if e.delta == r#"{"city""#)
-    );
-    assert!(
-        matches!(&events[14], E::ResponseFunctionCallArgumentsDoneEvent(e) if e.arguments == r#"{"city":"Lyon"}"#)
+        matches!(&events[14], E::FunctionCallArgumentsDone(e) if e.arguments == r#"{"city":"Lyon"}"#)
     );
     match events.last().unwrap() {
-        E::ResponseCompletedEvent(e) => {
-            assert_eq!(e.response.status, Some(ResponseStatus::Completed))
-        }
+        E::Completed(e) => assert_eq!(*e.response.status, ResponseStatus::Completed),
         other => panic!("expected response.completed, got {other:?}"),
     }
 
@@ -353,11 +347,19 @@ async fn an_error_event_surfaces_as_err() {
             code,
             message,
             sequence_number,
+            event_type,
+            event,
             ..
         }) => {
             assert_eq!(code.as_deref(), Some("server_error"));
             assert_eq!(message, "The model crashed.");
             assert_eq!(*sequence_number, Some(3));
+            assert_eq!(event_type.as_deref(), Some("error"));
+            assert_eq!(
+                event["message"], "The model crashed.",
+                "the whole event is kept: {event}"
+            );
+            assert_eq!(event["param"], Value::Null);
         }
         other => panic!("expected Error::StreamError, got {other:?}"),
     }
@@ -380,12 +382,12 @@ async fn the_accumulator_folds_the_stream_into_the_completed_response() {
     assert!(acc.response().is_none());
     while let Some(event) = events.next().await {
         let event = event.unwrap();
-        if let ResponseStreamEvent::ResponseCompletedEvent(_) = &event {
+        if let ResponseStreamEvent::Completed(_) = &event {
             // Built from the deltas and item events alone, before the final snapshot.
             let built = acc.response().unwrap();
             assert_eq!(built.output, expected.output);
             assert_eq!(built.output_text(), "Hello, world!");
-            assert_eq!(built.status, Some(ResponseStatus::InProgress));
+            assert_eq!(*built.status, ResponseStatus::InProgress);
         }
         acc.push(&event);
     }
@@ -413,7 +415,7 @@ async fn the_accumulator_builds_text_and_arguments_from_deltas_alone() {
     let built = acc.response().unwrap();
     assert_eq!(built.output_text(), "Hello, world!");
     match &built.output[1] {
-        OutputItem::FunctionToolCall(call) => assert_eq!(call.arguments, r#"{"city":"Lyon"}"#),
+        OutputItem::FunctionCall(call) => assert_eq!(call.arguments, r#"{"city":"Lyon"}"#),
         other => panic!("expected a function call, got {other:?}"),
     }
 }
@@ -432,7 +434,7 @@ async fn auto_resume_reconnects_through_retrieve_stream_and_delivers_each_event_
     let client = client(&server, &sleeper, true);
     let events = client
         .responses()
-        .retrieve_stream("resp_1", &RetrieveQuery::default())
+        .retrieve_stream("resp_1", &RetrieveParams::default())
         .await
         .unwrap();
     let events: Vec<ResponseStreamEvent> = collect(events)
@@ -479,4 +481,38 @@ async fn without_auto_resume_a_dropped_stream_ends_with_an_error() {
     assert!(items[..4].iter().all(Result::is_ok));
     assert!(items[4].is_err(), "{:?}", items[4]);
     assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn events_without_sequence_numbers_stay_without_them() {
+    // A compatible server that numbers nothing, and a queued snapshot that knows almost nothing.
+    let queued = json!({"type": "response.queued", "response": {"id": "resp_1", "object": "response", "status": "queued"}});
+    let delta = json!({"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0,
+        "content_index": 0, "delta": "Hi"});
+    let server = Server::start(vec![Reply::Sse(vec![sse(&queued), sse(&delta)])]).await;
+    let sleeper = Arc::new(NoSleep::default());
+    let mut events = client(&server, &sleeper, false)
+        .responses()
+        .create_stream(&request())
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    while let Some(event) = events.next().await {
+        seen.push(event.unwrap());
+    }
+    assert_eq!(
+        events.last_sequence_number(),
+        None,
+        "no number was delivered"
+    );
+    assert_eq!(events.response_id(), Some("resp_1"));
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter().all(|e| e.sequence_number().is_none()),
+        "{seen:?}"
+    );
+    // Encoded again, each is what came: no `sequence_number`, and the queued response gains no
+    // `model`, `tools`, `output`...
+    assert_eq!(serde_json::to_value(&seen[0]).unwrap(), queued);
+    assert_eq!(serde_json::to_value(&seen[1]).unwrap(), delta);
 }
