@@ -2,20 +2,44 @@
 
 use oa_wire::deserialize_str;
 
+/// A struct written as `object!` would write it (the macro itself is crate-private).
 #[derive(Default, Debug, PartialEq)]
 struct Item {
-    kind: String,
-    id: String,
-    extra: serde_json::Map<String, serde_json::Value>,
+    id: oa_wire::Field<String>,
+    count: oa_wire::Field<i64>,
+    extra: oa_wire::Extra,
 }
 
 impl oa_wire::Object for Item {
+    const TAG: Option<(&'static str, &'static str)> = Some(("type", "item"));
+
     fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: oa_wire::Key<'de>, map: &mut A) -> Result<(), A::Error> {
         match key.as_str() {
-            "type" => oa_wire::de_scalar(map, &mut self.kind, key, &mut self.extra),
-            "id" => oa_wire::de_scalar(map, &mut self.id, key, &mut self.extra),
+            "id" => oa_wire::de_field(map, &mut self.id, key, &mut self.extra),
+            "count" => oa_wire::de_field(map, &mut self.count, key, &mut self.extra),
+            "type" => oa_wire::de_tag(map, "item", key, &mut self.extra),
             _ => oa_wire::de_extra(map, key, &mut self.extra),
         }
+    }
+
+    fn extra_mut(&mut self) -> &mut oa_wire::Extra {
+        &mut self.extra
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        oa_wire::deserialize_object(d)
+    }
+}
+
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        oa_wire::ser_tag(&mut map, "type", "item", &self.extra)?;
+        oa_wire::ser_field(&mut map, "id", &self.id, &self.extra)?;
+        oa_wire::ser_field(&mut map, "count", &self.count, &self.extra)?;
+        oa_wire::ser_end(map, &self.extra)
     }
 }
 
@@ -27,6 +51,7 @@ enum Union {
 
 impl oa_wire::Union for Union {
     const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &["item"];
 
     fn fast<'de, A: serde::de::MapAccess<'de>>(tag: &str, seen: oa_wire::Seen<'de>, map: &mut A) -> Result<Result<Self, oa_wire::Seen<'de>>, A::Error> {
         Ok(match tag {
@@ -36,7 +61,10 @@ impl oa_wire::Union for Union {
     }
 
     fn from_value(value: serde_json::Value) -> Self {
-        Union::Other(value)
+        match oa_wire::fast_from_value::<Self>(value) {
+            Ok(done) => done,
+            Err(value) => Union::Other(value),
+        }
     }
 
     fn is_catch_all(&self) -> bool {
@@ -55,7 +83,7 @@ fn union_decodes_in_one_pass_with_entries_before_the_tag() {
     // `id` comes before the tag: it is replayed into the struct.
     let u: Union = serde_json::from_str(r#"{"id": "a", "type": "item", "new": 1}"#).unwrap();
     let Union::Item(item) = u else { panic!("{u:?}") };
-    assert_eq!((item.kind.as_str(), item.id.as_str()), ("item", "a"));
+    assert_eq!(item.id, "a");
     assert_eq!(item.extra["new"], 1);
     // Unknown tag, no tag, not an object: buffered into the catch-all.
     let other: Union = serde_json::from_str(r#"{"id": "b", "type": "gizmo"}"#).unwrap();
@@ -70,8 +98,36 @@ fn union_decodes_in_one_pass_with_entries_before_the_tag() {
 fn lenient_scalars_keep_wrong_types_raw() {
     let u: Union = serde_json::from_str(r#"{"type": "item", "id": 42}"#).unwrap();
     let Union::Item(item) = u else { panic!() };
-    assert_eq!(item.id, "");
+    assert!(item.id.is_absent());
     assert_eq!(item.extra["id"], 42);
+}
+
+/// Absent stays absent, `null` stays `null`, a wrong-typed value and an unknown key come back
+/// as they came, and a struct decoded without its tag does not gain one.
+#[test]
+fn round_trips_are_exact() {
+    for text in [
+        r#"{"type":"item","id":"a","count":null,"new":[1]}"#,
+        r#"{"type":"item","count":"seven"}"#,
+        r#"{"id":"b"}"#,
+        r#"{"type":"other-tag","id":"c"}"#,
+    ] {
+        let item: Item = serde_json::from_str(text).unwrap();
+        let back = serde_json::to_value(&item).unwrap();
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap(), "{text}");
+    }
+    let item: Item = serde_json::from_str(r#"{"type":"item","count":null}"#).unwrap();
+    assert!(item.id.is_absent() && item.count.is_null() && item.count.get().is_none());
+    // A value built with Default sends its tag alone; a set field is sent.
+    let built = Item { id: "x".into(), ..Default::default() };
+    assert_eq!(serde_json::to_string(&built).unwrap(), r#"{"type":"item","id":"x"}"#);
+}
+
+#[test]
+fn a_buffered_value_with_a_fast_tag_takes_the_one_pass_path() {
+    use oa_wire::Union as _;
+    let u = Union::from_value(serde_json::json!({"id": "z", "type": "item"}));
+    assert!(matches!(&u, Union::Item(item) if item.id == "z"), "{u:?}");
 }
 
 #[test]
@@ -103,9 +159,9 @@ fn multipart_has_file_and_text_parts() {
 
 #[test]
 fn form_encoding() {
-    let body = serde_json::json!({"a": "x y&z", "n": 3, "list": ["p", "q"], "none": null});
-    let encoded = oa_wire::form_urlencoded(&body).unwrap();
+    let body = serde_json::json!({"a": "x y&z", "n": 3, "list": ["p", "q"], "none": null, "address": {"city": "P"}});
+    let encoded = oa_wire::form_body(&body, &[("address", "deepObject", true)]).unwrap();
     let mut pairs: Vec<&str> = encoded.split('&').collect();
     pairs.sort();
-    assert_eq!(pairs, ["a=x+y%26z", "list%5B%5D=p", "list%5B%5D=q", "n=3"]);
+    assert_eq!(pairs, ["a=x+y%26z", "address%5Bcity%5D=P", "list=p", "list=q", "n=3"]);
 }

@@ -11,8 +11,6 @@ use crate::types;
 pub struct RetrieveParams {
     /// Extra data to add to the answer, such as encrypted reasoning or image URLs.
     pub include: Option<Vec<types::IncludeEnum>>,
-    /// When true, the answer is a stream of server-sent events instead of one JSON object.
-    pub stream: Option<bool>,
     /// With stream=true, resume after this event sequence number: only later events are sent.
     pub starting_after: Option<i64>,
     /// When false, delta events carry no padding field, which saves bandwidth on trusted links.
@@ -119,12 +117,12 @@ impl<'c> Responses<'c> {
         if let Some(values) = &params.include {
             request = request.query_array_brackets("include", values.iter());
         }
-        if stream {
-            request = request.query("stream", "true");
-        }
         request = request.query_opt("starting_after", params.starting_after.as_ref());
         request = request
             .query_opt("include_obfuscation", params.include_obfuscation.as_ref());
+        if stream {
+            request = request.query("stream", "true");
+        }
         Ok(request)
     }
     /// Fetch a response by its id

@@ -152,6 +152,11 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
     let flag_in_query = params.query.iter().any(|q| q.wire == settings.stream_flag && q.place == ParamPlace::Query);
     let stream_flag = (event_type.is_some() && json_response.is_some() && (body_flag || flag_in_query))
         .then(|| StreamFlag { wire: settings.stream_flag.clone(), in_body: body_flag });
+    // The method called decides the flag, so a query field for it would be ignored: left out.
+    let mut params = params;
+    if stream_flag.as_ref().is_some_and(|f| !f.in_body) {
+        params.query.retain(|q| !(q.wire == settings.stream_flag && q.place == ParamPlace::Query));
+    }
     let mut doc = Vec::new();
     for key in ["summary", "description"] {
         if let Some(s) = op.get(key).and_then(Value::as_str) {
