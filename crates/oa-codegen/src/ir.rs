@@ -110,6 +110,9 @@ pub struct EnumDef {
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
+    /// The variant's doc names its wire value: where the name does not spell it
+    /// (`Gpt41Mini` for `gpt-4.1-mini`), or everywhere when every item must be documented.
+    pub doc: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -87,7 +87,8 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
     }
     render("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => &ir.modules }, true)?;
     for (name, m) in &modules {
-        render("types_module.rs.j2", format!("src/types/{name}.rs"), minijinja::context! { module => m }, true)?;
+        let context = minijinja::context! { module => m, documented => ir.deny_missing_docs };
+        render("types_module.rs.j2", format!("src/types/{name}.rs"), context, true)?;
     }
     if !ir.extensions.is_empty() {
         render("ext_mod.rs.j2", "src/ext/mod.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;

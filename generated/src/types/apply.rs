@@ -3,8 +3,6 @@
 #[allow(unused_imports)]
 use super::*;
 /// Outcome of applying a patch: `completed` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplyPatchCallOutputStatus {
     /// `completed`
@@ -19,8 +17,6 @@ crate::wire::open_enum!(ApplyPatchCallOutputStatus, Other, {
     Failed = "failed",
 });
 /// Outcome of applying a patch, as reported by the client: `completed` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplyPatchCallOutputStatusParam {
     /// `completed`
@@ -35,8 +31,6 @@ crate::wire::open_enum!(ApplyPatchCallOutputStatusParam, Other, {
     Failed = "failed",
 });
 /// Progress of an apply_patch call: `in_progress` or `completed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplyPatchCallStatus {
     /// `in_progress`
@@ -51,8 +45,6 @@ crate::wire::open_enum!(ApplyPatchCallStatus, Other, {
     Completed = "completed",
 });
 /// Progress of an apply_patch call, as sent back by the client: `in_progress` or `completed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplyPatchCallStatusParam {
     /// `in_progress`
@@ -125,8 +117,6 @@ crate::wire::object!(ApplyPatchDeleteFileOperationParam, extra, tag "type" = "de
     path = "path",
 });
 /// One file operation of an apply_patch call: create, delete or update a file; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ApplyPatchOperationParam {

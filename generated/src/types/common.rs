@@ -4,8 +4,6 @@
 use super::*;
 /// Extra information about part of the output text: a citation of a file, a web page or a container
 /// file, or a file path; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Annotation {
@@ -125,8 +123,6 @@ crate::wire::object!(AutoCodeInterpreterToolParam, extra, tag "type" = "auto", {
     network_policy = "network_policy",
 });
 /// Whether code in the container may reach the network, and which domains.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AutoCodeInterpreterToolParamNetworkPolicy {
@@ -185,8 +181,6 @@ impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
 }
 /// Who may invoke a tool: the model itself (`direct`) or code run through programmatic tool calling
 /// (`programmatic`).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallableToolAllowedCaller {
     /// `direct`
@@ -201,8 +195,6 @@ crate::wire::open_enum!(CallableToolAllowedCaller, Other, {
     Programmatic = "programmatic",
 });
 /// Mouse button of a click: `left`, `right`, `wheel`, `back` or `forward`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClickButtonType {
     /// `left`
@@ -277,8 +269,6 @@ crate::wire::object!(CompactResource, extra, {
     usage = "usage",
 });
 /// Object kind, always `response.compaction`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompactResourceObject {
     /// `response.compaction`
@@ -323,8 +313,6 @@ crate::wire::object!(CompactResponseMethodPublicBody, extra, {
     service_tier = "service_tier",
 });
 /// The conversation as one text (treated as a user message) or as a list of input items.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CompactResponseMethodPublicBodyInput {
@@ -392,8 +380,6 @@ crate::wire::object!(ComparisonFilter, extra, {
 });
 /// The comparison: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in` (one of a list) or `nin` (none of a
 /// list); `eq` by default.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComparisonFilterType {
     /// `eq`
@@ -426,8 +412,6 @@ crate::wire::open_enum!(ComparisonFilterType, Other, {
     Nin = "nin",
 });
 /// The value to compare with: a string, number or boolean, or a list of strings and numbers for `in` and `nin`.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ComparisonFilterValue {
@@ -486,8 +470,6 @@ impl crate::wire::Union for ComparisonFilterValue {
     }
 }
 /// One entry of the list: a string or a number.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ComparisonFilterValueVariantItem {
@@ -548,8 +530,6 @@ crate::wire::object!(CompoundFilter, extra, {
     filters = "filters",
 });
 /// A comparison filter or a nested compound filter.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CompoundFilterFiltersItem {
@@ -644,8 +624,6 @@ impl crate::wire::Union for CompoundFilterFiltersItem {
     }
 }
 /// How the filters are combined: `and` (all must match) or `or` (any may match).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompoundFilterType {
     /// `and`
@@ -676,8 +654,6 @@ crate::wire::object!(ContextManagementParam, extra, {
 /// The conversation a response belongs to, given either as its ID string or as an object holding
 /// the ID. Its items are placed before the request's input, and the new input and output are
 /// appended to it afterwards.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ConversationParam {
@@ -792,8 +768,6 @@ crate::wire::object!(CreateModelResponseProperties, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateModelResponsePropertiesPromptCacheRetention {
     /// `in_memory`
@@ -921,8 +895,6 @@ crate::wire::object!(CreateResponse, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateResponsePromptCacheRetention {
     /// `in_memory`
@@ -938,8 +910,6 @@ crate::wire::open_enum!(CreateResponsePromptCacheRetention, Other, {
 });
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default)
 /// rejects the request with a 400 error instead.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateResponseTruncation {
     /// `auto`
@@ -997,8 +967,6 @@ crate::wire::object!(DeletedResponse, extra, {
     deleted = "deleted",
 });
 /// Object kind, always `response`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeletedResponseObject {
     /// `response`
@@ -1010,8 +978,6 @@ crate::wire::open_enum!(DeletedResponseObject, Other, {
     Response = "response",
 });
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` or `original`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DetailEnum {
     /// `low`
@@ -1112,8 +1078,6 @@ crate::wire::object!(FileCitationBody, extra, tag "type" = "file_citation", {
 });
 /// How carefully a file is rendered for the model: `auto` (the default), `low` (cheaper) or `high`
 /// (better quality, more tokens).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileDetailEnum {
     /// `auto`
@@ -1131,8 +1095,6 @@ crate::wire::open_enum!(FileDetailEnum, Other, {
     High = "high",
 });
 /// How carefully a file was rendered for the model: `auto`, `low` or `high`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileInputDetail {
     /// `auto`
@@ -1166,8 +1128,6 @@ crate::wire::object!(FilePath, extra, tag "type" = "file_path", {
     index = "index",
 });
 /// A filter on file attributes: a single comparison or a combination of filters.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Filters {
@@ -1262,8 +1222,6 @@ impl crate::wire::Union for Filters {
     }
 }
 /// Language of a custom tool grammar: `lark` or `regex`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GrammarSyntax1 {
     /// `lark`
@@ -1308,8 +1266,6 @@ crate::wire::object!(HybridSearchOptions, extra, {
     text_weight = "text_weight",
 });
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` (the default) or `original`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageDetail {
     /// `low`
@@ -1330,8 +1286,6 @@ crate::wire::open_enum!(ImageDetail, Other, {
     Original = "original",
 });
 /// What the image tool should do: `generate` a new image, `edit` one, or decide itself (`auto`).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenActionEnum {
     /// `generate`
@@ -1354,8 +1308,6 @@ crate::wire::open_enum!(ImageGenActionEnum, Other, {
 /// `computer_call_output.output.image_url` and `message.input_image.image_url` (image URLs),
 /// `message.output_text.logprobs` (token log probabilities) and `reasoning.encrypted_content`
 /// (reasoning in encrypted form, for reuse when responses are not stored).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IncludeEnum {
     /// `file_search_call.results`
@@ -1425,8 +1377,6 @@ crate::wire::object!(InlineSkillSourceParam, extra, tag "type" = "base64", {
     data = "data",
 });
 /// Format of the archive; always `application/zip`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InlineSkillSourceParamMediaType {
     /// `application/zip`
@@ -1438,8 +1388,6 @@ crate::wire::open_enum!(InlineSkillSourceParamMediaType, Other, {
     ApplicationZip = "application/zip",
 });
 /// From schema `/paths/~1responses~1{response_id}~1input_items/get/parameters/2/schema`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputItemsParamsOrder {
     /// `asc`
@@ -1541,8 +1489,6 @@ crate::wire::object!(LogProb, extra, {
 /// Marks an assistant message as `commentary` (written along the way) or `final_answer`. Newer
 /// models (from `gpt-5.3-codex`) work better when it is sent back with each assistant message; user
 /// messages do not use it.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessagePhase {
     /// `commentary`
@@ -1557,8 +1503,6 @@ crate::wire::open_enum!(MessagePhase, Other, {
     FinalAnswer = "final_answer",
 });
 /// Marks an assistant message as `commentary` (written along the way) or `final_answer`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessagePhase2 {
     /// `commentary`
@@ -1574,8 +1518,6 @@ crate::wire::open_enum!(MessagePhase2, Other, {
 });
 /// Author of a message: `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`,
 /// `developer` or `tool`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageRole {
     /// `unknown`
@@ -1608,8 +1550,6 @@ crate::wire::open_enum!(MessageRole, Other, {
     Tool = "tool",
 });
 /// Progress of a message: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageStatus {
     /// `in_progress`
@@ -1630,8 +1570,6 @@ crate::wire::open_enum!(MessageStatus, Other, {
 /// to 512 characters; may be null.
 pub type Metadata = std::collections::BTreeMap<String, String>;
 /// Model used for compaction: one of the known response model IDs or any other model name, as a string.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelIdsCompaction {
     /// `gpt-5.6-sol`
@@ -1947,8 +1885,6 @@ crate::wire::open_enum!(ModelIdsCompaction, Other, {
 });
 /// Model ID accepted by the Responses API: the shared chat model IDs, models available only through
 /// this API, or any other name as a plain string.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelIdsResponses {
     /// `gpt-5.6-sol`
@@ -2264,8 +2200,6 @@ crate::wire::open_enum!(ModelIdsResponses, Other, {
 });
 /// Model IDs shared with other OpenAI endpoints, such as `gpt-5`, `gpt-4.1` or `o3`; any other
 /// string is accepted as well.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelIdsShared {
     /// `gpt-5.6-sol`
@@ -2561,8 +2495,6 @@ crate::wire::object!(ModelResponseProperties, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelResponsePropertiesPromptCacheRetention {
     /// `in_memory`
@@ -2577,8 +2509,6 @@ crate::wire::open_enum!(ModelResponsePropertiesPromptCacheRetention, Other, {
     V24h = "24h",
 });
 /// One part of generated content: output text, a refusal or reasoning text; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum OutputContent {
@@ -2643,8 +2573,6 @@ impl crate::wire::Union for OutputContent {
     }
 }
 /// One part of an assistant message: output text or a refusal.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum OutputMessageContent {
@@ -2722,8 +2650,6 @@ crate::wire::object!(OutputTextContent, extra, tag "type" = "output_text", {
 });
 /// Style preset of the model, such as `friendly` or `pragmatic`; other strings of up to 64
 /// characters may be accepted later.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PersonalityEnum {
     /// `friendly`
@@ -2738,8 +2664,6 @@ crate::wire::open_enum!(PersonalityEnum, Other, {
     Pragmatic = "pragmatic",
 });
 /// Final state of a program output: `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProgramOutputItemStatus {
     /// `completed`
@@ -2754,8 +2678,6 @@ crate::wire::open_enum!(ProgramOutputItemStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Final state of a program output: `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProgramOutputStatus {
     /// `completed`
@@ -2796,8 +2718,6 @@ crate::wire::object!(ProgramToolCallCallerParam, extra, tag "type" = "program", 
     caller_id = "caller_id",
 });
 /// Ranker for file search: `auto` or `default-2024-11-15`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RankerVersionType {
     /// `auto`
@@ -2853,8 +2773,6 @@ crate::wire::object!(Reasoning, extra, {
 });
 /// `auto`, `current_turn` (only this turn's reasoning) or `all_turns`; `gpt-5.6` models default to
 /// `all_turns`, older ones to `current_turn`. On a response, the mode actually used.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReasoningContext {
     /// `auto`
@@ -2873,8 +2791,6 @@ crate::wire::open_enum!(ReasoningContext, Other, {
 });
 /// From `none` up to `max`; less effort answers faster and spends fewer reasoning tokens. `medium`
 /// by default; not every model accepts every level.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReasoningEffort {
     /// `none`
@@ -2904,8 +2820,6 @@ crate::wire::open_enum!(ReasoningEffort, Other, {
     Max = "max",
 });
 /// Level of detail of the reasoning summary; use `summary` instead.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReasoningGenerateSummary {
     /// `auto`
@@ -2923,8 +2837,6 @@ crate::wire::open_enum!(ReasoningGenerateSummary, Other, {
     Detailed = "detailed",
 });
 /// Reasoning execution mode: `standard`, `pro`, or another mode given as a string.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReasoningModeEnum {
     /// `standard`
@@ -2940,8 +2852,6 @@ crate::wire::open_enum!(ReasoningModeEnum, Other, {
 });
 /// Level of detail of the reasoning summary; `concise` works with `computer-use-preview` and
 /// reasoning models after `gpt-5`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReasoningSummary {
     /// `auto`
@@ -2985,8 +2895,6 @@ crate::wire::object!(RefusalContent, extra, tag "type" = "refusal", {
     refusal = "refusal",
 });
 /// Kind of content a web search may return: `text` or `image`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchContentType {
     /// `text`
@@ -3001,8 +2909,6 @@ crate::wire::open_enum!(SearchContentType, Other, {
     Image = "image",
 });
 /// How much of the context window web search results may fill: `low`, `medium` or `high`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchContextSize {
     /// `low`
@@ -3020,8 +2926,6 @@ crate::wire::open_enum!(SearchContextSize, Other, {
     High = "high",
 });
 /// Processing tier for a request: `auto`, `default`, `fast`, `flex` or `priority`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceTierEnum {
     /// `auto`
@@ -3048,8 +2952,6 @@ crate::wire::open_enum!(ServiceTierEnum, Other, {
 /// standard price and speed; `flex` is the cheaper, slower Flex tier; `fast` and `priority` ask for
 /// fast processing and are reported back as `priority`; `ultrafast` is an access-controlled tier
 /// for selected models. On a response, the tier actually used.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceTierResponses {
     /// `auto`
@@ -3137,8 +3039,6 @@ crate::wire::object!(TextContent, extra, tag "type" = "text", {
 /// Format of the model's text output, chosen by `type`: `text` (the default), `json_schema`
 /// (Structured Outputs: JSON that matches your schema) or `json_object` (the older JSON mode, not
 /// advised for newer models).
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TextResponseFormatConfiguration {
@@ -3271,8 +3171,6 @@ crate::wire::object!(TokenCountsBody, extra, {
     parallel_tool_calls = "parallel_tool_calls",
 });
 /// The input as one text (treated as a user message) or as a list of input items.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum TokenCountsBodyInput {
@@ -3335,8 +3233,6 @@ crate::wire::object!(TokenCountsResource, extra, {
     input_tokens = "input_tokens",
 });
 /// Object kind, always `response.input_tokens`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenCountsResourceObject {
     /// `response.input_tokens`
@@ -3348,8 +3244,6 @@ crate::wire::open_enum!(TokenCountsResourceObject, Other, {
     ResponseInputTokens = "response.input_tokens",
 });
 /// Who made a tool call: the model directly or a program.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ToolCallCaller {
@@ -3405,8 +3299,6 @@ impl crate::wire::Union for ToolCallCaller {
     }
 }
 /// Who made a tool call that is sent back as input: the model directly or a program.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ToolCallCallerParam {
@@ -3462,8 +3354,6 @@ impl crate::wire::Union for ToolCallCallerParam {
     }
 }
 /// Who runs a tool search: the `server` or the `client`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolSearchExecutionType {
     /// `server`
@@ -3499,8 +3389,6 @@ crate::wire::object!(TopLogProb, extra, {
 });
 /// Handling of an input too large for the context window: `auto` drops the oldest items, `disabled`
 /// fails the request.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TruncationEnum {
     /// `auto`
@@ -3543,8 +3431,6 @@ pub type VectorStoreFileAttributes = std::collections::BTreeMap<
     VectorStoreFileAttributesValue,
 >;
 /// One attribute value: a string, a number or a boolean.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum VectorStoreFileAttributesValue {
@@ -3597,8 +3483,6 @@ impl crate::wire::Union for VectorStoreFileAttributesValue {
     }
 }
 /// `low`, `medium` (the default) or `high`; lower values give shorter answers.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verbosity {
     /// `low`
@@ -3702,8 +3586,6 @@ crate::wire::object!(WebSearchApproximateLocation, extra, {
     timezone = "timezone",
 });
 /// Type tag, always `approximate`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebSearchApproximateLocationType {
     /// `approximate`

@@ -5,8 +5,6 @@ use super::*;
 /// Several computer actions to carry out in order, each with its own `type`.
 pub type ComputerActionList = Vec<ComputerAction>;
 /// Outcome of a computer call output: `completed`, `incomplete` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputerCallOutputStatus {
     /// `completed`
@@ -41,8 +39,6 @@ crate::wire::object!(ComputerCallSafetyCheckParam, extra, {
     message = "message",
 });
 /// Kind of computer the model controls: `windows`, `mac`, `linux`, `ubuntu` or `browser`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputerEnvironment {
     /// `windows`
@@ -129,8 +125,6 @@ crate::wire::object!(ComputerToolCallOutput, extra, tag "type" = "computer_call_
     status = "status",
 });
 /// Progress of the item; filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputerToolCallOutputStatus {
     /// `in_progress`

@@ -26,8 +26,6 @@ crate::wire::object!(ClickParam, extra, tag "type" = "click", {
 });
 /// One thing to do on the computer: click, double click, drag, press keys, move the pointer, take a
 /// screenshot, scroll, type text or wait; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ComputerAction {

@@ -25,8 +25,6 @@ crate::wire::object!(ContainerAutoParam, extra, tag "type" = "container_auto", {
     skills = "skills",
 });
 /// Whether code in the container may reach the network, and which domains.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ContainerAutoParamNetworkPolicy {
@@ -84,8 +82,6 @@ impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
     }
 }
 /// One skill, by reference or inline.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ContainerAutoParamSkillsItem {
@@ -168,8 +164,6 @@ crate::wire::object!(ContainerFileCitationBody, extra, tag "type" = "container_f
     filename = "filename",
 });
 /// Memory size of a container: `1g`, `4g`, `16g` or `64g`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerMemoryLimit {
     /// `1g`

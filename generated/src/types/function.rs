@@ -3,8 +3,6 @@
 #[allow(unused_imports)]
 use super::*;
 /// One part of a function or custom tool result: text, an image or a file.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionAndCustomToolCallOutput {
@@ -71,8 +69,6 @@ impl crate::wire::Union for FunctionAndCustomToolCallOutput {
     }
 }
 /// Progress of an item: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionCallItemStatus {
     /// `in_progress`
@@ -90,8 +86,6 @@ crate::wire::open_enum!(FunctionCallItemStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of a tool output item: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionCallOutputStatusEnum {
     /// `in_progress`
@@ -109,8 +103,6 @@ crate::wire::open_enum!(FunctionCallOutputStatusEnum, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of a tool call item: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionCallStatus {
     /// `in_progress`
@@ -162,8 +154,6 @@ crate::wire::object!(FunctionShellActionParam, extra, {
     max_output_length = "max_output_length",
 });
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionShellCallItemStatus {
     /// `in_progress`
@@ -201,8 +191,6 @@ crate::wire::object!(FunctionShellCallOutputContent, extra, {
     created_by = "created_by",
 });
 /// Whether the command exited (with its exit code) or ran out of time.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionShellCallOutputContentOutcome {
@@ -301,8 +289,6 @@ crate::wire::object!(FunctionShellCallOutputExitOutcomeParam, extra, tag "type" 
     exit_code = "exit_code",
 });
 /// How a shell command ended: it exited with a code or it timed out.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionShellCallOutputOutcomeParam {
@@ -358,8 +344,6 @@ impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
     }
 }
 /// Progress of a shell call output: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionShellCallOutputStatusEnum {
     /// `in_progress`
@@ -397,8 +381,6 @@ pub struct FunctionShellCallOutputTimeoutOutcomeParam {
 crate::wire::object!(FunctionShellCallOutputTimeoutOutcomeParam, extra, tag "type" = "timeout", {
 });
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionShellCallStatus {
     /// `in_progress`

@@ -3,8 +3,6 @@
 #[allow(unused_imports)]
 use super::*;
 /// One part of an input message: text, an image or a file; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum InputContent {
@@ -72,8 +70,6 @@ impl crate::wire::Union for InputContent {
 }
 /// How closely image edits keep the style and features of the input images: `high` or `low` (the
 /// default). Accepted by `gpt-image-1`, `gpt-image-1.5` and later, not by `gpt-image-1-mini`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputFidelity {
     /// `high`
@@ -193,8 +189,6 @@ crate::wire::object!(InputImageContentParamAutoParam, extra, tag "type" = "input
 pub type InputMessageContentList = Vec<InputContent>;
 /// The input of a request: either a plain string, treated as a single user message, or a list of
 /// `InputItem` values.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum InputParam {

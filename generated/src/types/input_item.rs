@@ -35,8 +35,6 @@ crate::wire::object!(EasyInputMessage, extra, {
     r#type = "type",
 });
 /// The message body: plain text, or a list of input parts (text, images, files).
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EasyInputMessageContent {
@@ -84,8 +82,6 @@ impl crate::wire::Union for EasyInputMessageContent {
 }
 /// Who speaks: `user`, `assistant`, `system` or `developer`. System and developer instructions
 /// outrank user ones; assistant messages stand for earlier model output.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EasyInputMessageRole {
     /// `user`
@@ -106,8 +102,6 @@ crate::wire::open_enum!(EasyInputMessageRole, Other, {
     Developer = "developer",
 });
 /// Type tag, always `message`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EasyInputMessageType {
     /// `message`
@@ -120,8 +114,6 @@ crate::wire::open_enum!(EasyInputMessageType, Other, {
 });
 /// Anything that may appear in the `input` list of a request: a shorthand message, a full item, or
 /// a reference to an item stored earlier.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum InputItem {
@@ -369,8 +361,6 @@ crate::wire::object!(ItemReferenceParam, extra, {
     id = "id",
 });
 /// Type tag, always `item_reference`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemReferenceParamType {
     /// `item_reference`

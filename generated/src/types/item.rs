@@ -24,8 +24,6 @@ crate::wire::object!(AdditionalToolsItemParam, extra, tag "type" = "additional_t
     tools = "tools",
 });
 /// Who supplies the tools; only `developer` is accepted.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdditionalToolsItemParamRole {
     /// `developer`
@@ -163,8 +161,6 @@ crate::wire::object!(FunctionCallOutputItemParam, extra, tag "type" = "function_
     status = "status",
 });
 /// The result: text, or a list of text, image and file parts.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionCallOutputItemParamOutput {
@@ -213,8 +209,6 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutput {
     }
 }
 /// One part of the result.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionCallOutputItemParamOutputVariantItem {
@@ -310,8 +304,6 @@ crate::wire::object!(FunctionShellCallItemParam, extra, tag "type" = "shell_call
     environment = "environment",
 });
 /// Where the commands run: a local environment or an existing container.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionShellCallItemParamEnvironment {
@@ -419,8 +411,6 @@ crate::wire::object!(InputMessage, extra, {
     content = "content",
 });
 /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputMessageRole {
     /// `user`
@@ -438,8 +428,6 @@ crate::wire::open_enum!(InputMessageRole, Other, {
     Developer = "developer",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputMessageStatus {
     /// `in_progress`
@@ -457,8 +445,6 @@ crate::wire::open_enum!(InputMessageStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Type tag, always `message`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputMessageType {
     /// `message`
@@ -471,8 +457,6 @@ crate::wire::open_enum!(InputMessageType, Other, {
 });
 /// A conversation item as a client supplies it: a message, a tool call made by the model, the
 /// output a client returns for such a call, a reasoning item, and similar; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Item {

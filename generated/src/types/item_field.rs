@@ -55,8 +55,6 @@ crate::wire::object!(CustomToolCallOutput, extra, tag "type" = "custom_tool_call
     output = "output",
 });
 /// The result: text, or a list of content parts (text, images, files).
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CustomToolCallOutputOutput {
@@ -169,8 +167,6 @@ crate::wire::object!(FunctionToolCallOutput, extra, tag "type" = "function_call_
     status = "status",
 });
 /// The result: text, or a list of text, image and file parts.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionToolCallOutputOutput {
@@ -217,8 +213,6 @@ impl crate::wire::Union for FunctionToolCallOutputOutput {
     }
 }
 /// Progress of the item; filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionToolCallOutputStatus {
     /// `in_progress`
@@ -236,8 +230,6 @@ crate::wire::open_enum!(FunctionToolCallOutputStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of the call; filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FunctionToolCallStatus {
     /// `in_progress`
@@ -256,8 +248,6 @@ crate::wire::open_enum!(FunctionToolCallStatus, Other, {
 });
 /// An item returned by compaction: a message, a tool call or its output, reasoning, a compaction
 /// item and so on; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ItemField {
@@ -600,8 +590,6 @@ crate::wire::object!(Message, extra, tag "type" = "message", {
     phase = "phase",
 });
 /// One part of the message; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum MessageContentItem {

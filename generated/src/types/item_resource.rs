@@ -51,8 +51,6 @@ crate::wire::object!(ApplyPatchToolCall, extra, tag "type" = "apply_patch_call",
     created_by = "created_by",
 });
 /// The file change to make.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ApplyPatchToolCallOperation {
@@ -181,8 +179,6 @@ crate::wire::object!(CodeInterpreterToolCall, extra, tag "type" = "code_interpre
     outputs = "outputs",
 });
 /// One output: printed logs or an image.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CodeInterpreterToolCallOutputsItem {
@@ -238,8 +234,6 @@ impl crate::wire::Union for CodeInterpreterToolCallOutputsItem {
     }
 }
 /// Progress of the call: `in_progress`, `interpreting`, `completed`, `incomplete` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CodeInterpreterToolCallStatus {
     /// `in_progress`
@@ -340,8 +334,6 @@ crate::wire::object!(ComputerToolCallOutputResource, extra, tag "type" = "comput
     created_by = "created_by",
 });
 /// Progress of the call; filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputerToolCallStatus {
     /// `in_progress`
@@ -388,8 +380,6 @@ crate::wire::object!(CustomToolCallOutputResource, extra, tag "type" = "custom_t
     created_by = "created_by",
 });
 /// The result: text, or a list of content parts (text, images, files).
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CustomToolCallOutputResourceOutput {
@@ -516,8 +506,6 @@ crate::wire::object!(FileSearchToolCallResultsItem, extra, {
     score = "score",
 });
 /// Progress of the search: `in_progress`, `searching`, `completed`, `incomplete` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileSearchToolCallStatus {
     /// `in_progress`
@@ -573,8 +561,6 @@ crate::wire::object!(FunctionShellCall, extra, tag "type" = "shell_call", {
     created_by = "created_by",
 });
 /// Where the commands run: a local environment or an existing container.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionShellCallEnvironment {
@@ -699,8 +685,6 @@ crate::wire::object!(FunctionToolCallOutputResource, extra, tag "type" = "functi
     created_by = "created_by",
 });
 /// The result: text, or a list of text, image and file parts.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionToolCallOutputResourceOutput {
@@ -801,8 +785,6 @@ crate::wire::object!(ImageGenToolCall, extra, tag "type" = "image_generation_cal
     result = "result",
 });
 /// Progress of the call: `in_progress`, `generating`, `completed` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenToolCallStatus {
     /// `in_progress`
@@ -845,8 +827,6 @@ crate::wire::object!(InputMessageResource, extra, tag "type" = "message", {
     id = "id",
 });
 /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputMessageResourceRole {
     /// `user`
@@ -864,8 +844,6 @@ crate::wire::open_enum!(InputMessageResourceRole, Other, {
     Developer = "developer",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputMessageResourceStatus {
     /// `in_progress`
@@ -884,8 +862,6 @@ crate::wire::open_enum!(InputMessageResourceStatus, Other, {
 });
 /// A conversation item as the server stores and returns it, for example in input item listings;
 /// unlike `Item`, the variants always carry a server-assigned `id`.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ItemResource {
@@ -1285,8 +1261,6 @@ crate::wire::object!(LocalShellToolCallOutput, extra, tag "type" = "local_shell_
     status = "status",
 });
 /// Progress of the item: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocalShellToolCallOutputStatus {
     /// `in_progress`
@@ -1304,8 +1278,6 @@ crate::wire::open_enum!(LocalShellToolCallOutputStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of the call: `in_progress`, `completed` or `incomplete`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocalShellToolCallStatus {
     /// `in_progress`
@@ -1450,8 +1422,6 @@ crate::wire::object!(OutputMessage, extra, tag "type" = "message", {
     status = "status",
 });
 /// Always `assistant`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputMessageRole {
     /// `assistant`
@@ -1463,8 +1433,6 @@ crate::wire::open_enum!(OutputMessageRole, Other, {
     Assistant = "assistant",
 });
 /// Progress of the message (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputMessageStatus {
     /// `in_progress`
@@ -1554,8 +1522,6 @@ crate::wire::object!(ReasoningItem, extra, tag "type" = "reasoning", {
     status = "status",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReasoningItemStatus {
     /// `in_progress`
@@ -1648,8 +1614,6 @@ crate::wire::object!(WebSearchToolCall, extra, tag "type" = "web_search_call", {
     action = "action",
 });
 /// What the model did: search, open a page, or find text in a page.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum WebSearchToolCallAction {
@@ -1712,8 +1676,6 @@ impl crate::wire::Union for WebSearchToolCallAction {
     }
 }
 /// Progress of the search: `in_progress`, `searching`, `completed` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebSearchToolCallStatus {
     /// `in_progress`

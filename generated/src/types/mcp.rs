@@ -39,8 +39,6 @@ crate::wire::object!(McpProtocolError, extra, tag "type" = "mcp_protocol_error",
     message = "message",
 });
 /// Why an MCP tool call failed: a protocol error, an error of the tool itself, or an HTTP error.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum McpToolCallError {
@@ -109,8 +107,6 @@ impl crate::wire::Union for McpToolCallError {
     }
 }
 /// Progress of an MCP tool call: `in_progress`, `calling`, `completed`, `incomplete` or `failed`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum McpToolCallStatus {
     /// `in_progress`

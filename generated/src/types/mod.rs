@@ -3,7 +3,11 @@
 //! reachable here as `types::Name`; the modules below only group related ones.
 //!
 //! Every struct field is a [`Field`]: absent, `null` or sent, so that what the server sends
-//! decodes and encodes back to the same JSON, and a request sends only what was set.
+//! decodes and encodes back to the same JSON, and a request sends only what was set. Keys a
+//! struct does not know are kept in its `extra` map ([`Extra`]) and sent back unchanged.
+//!
+//! Every enum and union is open: a value this version does not know decodes into its catch-all
+//! arm (`Other`: the string for enums, the raw JSON for unions) and encodes back unchanged.
 pub use crate::wire::{Extra, Field, Presence};
 mod apply;
 pub use self::apply::*;

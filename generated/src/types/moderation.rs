@@ -44,8 +44,6 @@ crate::wire::object!(ModerationErrorBody, extra, tag "type" = "error", {
     message = "message",
 });
 /// Result (or error) of moderating the input.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ModerationInput {
@@ -103,8 +101,6 @@ impl crate::wire::Union for ModerationInput {
     }
 }
 /// Kind of input a moderation score was based on: `text` or `image`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModerationInputType {
     /// `text`
@@ -119,8 +115,6 @@ crate::wire::open_enum!(ModerationInputType, Other, {
     Image = "image",
 });
 /// What moderation does: `score` only reports category scores, `block` also stops flagged content.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModerationMode {
     /// `score`
@@ -135,8 +129,6 @@ crate::wire::open_enum!(ModerationMode, Other, {
     Block = "block",
 });
 /// Result (or error) of moderating the output.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ModerationOutput {

@@ -4,8 +4,6 @@
 use super::*;
 /// One entry of a response's `output`: an assistant message, a tool call the model decided to make,
 /// a reasoning item, or the result of a tool the server ran itself; `type` selects the kind.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum OutputItem {

@@ -34,8 +34,6 @@ crate::wire::object!(PromptCacheBreakpointConfig, extra, {
     mode = "mode",
 });
 /// Breakpoint kind, always `explicit`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptCacheBreakpointConfigMode {
     /// `explicit`
@@ -61,8 +59,6 @@ crate::wire::object!(PromptCacheBreakpointParam, extra, {
     mode = "mode",
 });
 /// Breakpoint kind, always `explicit`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptCacheBreakpointParamMode {
     /// `explicit`
@@ -75,8 +71,6 @@ crate::wire::open_enum!(PromptCacheBreakpointParamMode, Other, {
 });
 /// Whether the server adds a cache breakpoint of its own (`implicit`) or relies only on the ones
 /// marked in the request (`explicit`).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptCacheModeEnum {
     /// `implicit`
@@ -122,8 +116,6 @@ crate::wire::object!(PromptCacheOptionsParam, extra, {
     mode = "mode",
 });
 /// Upper bound on how long cached prompt prefixes are kept: `in_memory` or `24h`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptCacheRetentionEnum {
     /// `in_memory`
@@ -138,8 +130,6 @@ crate::wire::open_enum!(PromptCacheRetentionEnum, Other, {
     V24h = "24h",
 });
 /// Minimum lifetime of a prompt cache breakpoint; `30m` is the only value so far.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptCacheTtlEnum {
     /// `30m`

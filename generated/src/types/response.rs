@@ -151,8 +151,6 @@ crate::wire::object!(ResponseError, extra, {
 });
 /// Why the model could not produce a response, such as `server_error`, `rate_limit_exceeded`,
 /// `invalid_prompt` or one of several image problems (`invalid_image_url`, `image_too_large`, ...).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseErrorCode {
     /// `server_error`
@@ -255,8 +253,6 @@ crate::wire::object!(ResponseIncompleteDetails, extra, {
     reason = "reason",
 });
 /// What cut the response short: the output token limit or the content filter.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseIncompleteDetailsReason {
     /// `max_output_tokens`
@@ -271,8 +267,6 @@ crate::wire::open_enum!(ResponseIncompleteDetailsReason, Other, {
     ContentFilter = "content_filter",
 });
 /// Instructions as one text, or as a list of input items.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ResponseInstructions {
@@ -343,8 +337,6 @@ crate::wire::object!(ResponseItemList, extra, {
     last_id = "last_id",
 });
 /// Object kind, always `list`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseItemListObject {
     /// `list`
@@ -388,8 +380,6 @@ crate::wire::object!(ResponseLogProbTopLogprobsItem, extra, {
     logprob = "logprob",
 });
 /// Always `response` for this object.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseObject {
     /// `response`
@@ -402,8 +392,6 @@ crate::wire::open_enum!(ResponseObject, Other, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponsePromptCacheRetention {
     /// `in_memory`
@@ -424,8 +412,6 @@ pub type ResponsePromptVariables = std::collections::BTreeMap<
     ResponsePromptVariablesValue,
 >;
 /// The value of one variable.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ResponsePromptVariablesValue {
@@ -542,8 +528,6 @@ crate::wire::object!(ResponseProperties, extra, {
     prompt = "prompt",
 });
 /// Where the response is in its life: queued, in progress, completed, failed, cancelled or incomplete.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseStatus {
     /// `completed`
@@ -598,8 +582,6 @@ crate::wire::object!(ResponseTextParam, extra, {
 });
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default) fails
 /// the request with a 400 error instead.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseTruncation {
     /// `auto`

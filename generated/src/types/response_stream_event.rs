@@ -877,8 +877,6 @@ crate::wire::object!(ResponseReasoningSummaryPartDoneEventPart, extra, tag "type
     text = "text",
 });
 /// Present with `incomplete` only when writing the part was cut short; absent when it ended normally.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseReasoningSummaryPartDoneEventStatus {
     /// `incomplete`
@@ -1160,8 +1158,6 @@ crate::wire::object!(ResponseShellCallOutputContentDoneStreamingEvent, extra, ta
 });
 /// One server-sent event of a streamed response, told apart by its `type` field. Every event
 /// carries a `sequence_number` that grows by one per event and can be used to resume a stream.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ResponseStreamEvent {

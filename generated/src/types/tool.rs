@@ -32,8 +32,6 @@ crate::wire::object!(CodeInterpreterTool, extra, tag "type" = "code_interpreter"
     allowed_callers = "allowed_callers",
 });
 /// The container to run code in: the ID of an existing container, or settings for a new one.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CodeInterpreterToolContainer {
@@ -154,8 +152,6 @@ crate::wire::object!(CustomToolParam, extra, tag "type" = "custom", {
     allowed_callers = "allowed_callers",
 });
 /// What input the tool accepts; any text when omitted.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CustomToolParamFormat {
@@ -249,8 +245,6 @@ crate::wire::object!(FunctionShellToolParam, extra, tag "type" = "shell", {
     allowed_callers = "allowed_callers",
 });
 /// One of the environments a shell can run in, chosen by `type`.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FunctionShellToolParamEnvironment {
@@ -410,8 +404,6 @@ crate::wire::object!(ImageGenTool, extra, tag "type" = "image_generation", {
     action = "action",
 });
 /// Background of the image: `transparent` (needs `png` or `webp`), `opaque`, or `auto` (the default).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenToolBackground {
     /// `transparent`
@@ -443,8 +435,6 @@ crate::wire::object!(ImageGenToolInputImageMask, extra, {
     file_id = "file_id",
 });
 /// Image model to use; `gpt-image-1` by default.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenToolModel {
     /// `gpt-image-1`
@@ -468,8 +458,6 @@ crate::wire::open_enum!(ImageGenToolModel, Other, {
     GptImage220260421 = "gpt-image-2-2026-04-21",
 });
 /// Strictness of moderation for generated images: `auto` (the default) or `low`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenToolModeration {
     /// `auto`
@@ -484,8 +472,6 @@ crate::wire::open_enum!(ImageGenToolModeration, Other, {
     Low = "low",
 });
 /// File format of the image: `png` (the default), `webp` or `jpeg`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenToolOutputFormat {
     /// `png`
@@ -503,8 +489,6 @@ crate::wire::open_enum!(ImageGenToolOutputFormat, Other, {
     Jpeg = "jpeg",
 });
 /// Quality of the image: `low`, `medium`, `high` or `auto` (the default).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenToolQuality {
     /// `low`
@@ -527,8 +511,6 @@ crate::wire::open_enum!(ImageGenToolQuality, Other, {
 /// Size of the image as `WIDTHxHEIGHT`, such as `1024x1024`, or `auto` (the default). `gpt-image-2`
 /// models also take other sizes: both sides multiples of 16, aspect ratio between 1:3 and 3:1, at
 /// most `3840x2160`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageGenToolSize {
     /// `1024x1024`
@@ -602,8 +584,6 @@ crate::wire::object!(McpTool, extra, tag "type" = "mcp", {
     defer_loading = "defer_loading",
 });
 /// Allowed tools, as a list of tool names or as a filter.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum McpToolAllowedTools {
@@ -644,8 +624,6 @@ impl crate::wire::Union for McpToolAllowedTools {
     }
 }
 /// A ready-made connector, such as `connector_gmail` or `connector_googledrive`, used instead of a server URL.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum McpToolConnectorId {
     /// `connector_dropbox`
@@ -678,8 +656,6 @@ crate::wire::open_enum!(McpToolConnectorId, Other, {
     ConnectorSharepoint = "connector_sharepoint",
 });
 /// Either one policy for all tools, or filters naming the tools that always or never need approval.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum McpToolRequireApproval {
@@ -734,8 +710,6 @@ crate::wire::object!(McpToolRequireApprovalMcpToolApprovalFilter, extra, {
     never = "never",
 });
 /// One policy for every tool: `always` or `never`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum McpToolRequireApprovalMcpToolApprovalSetting {
     /// `always`
@@ -769,8 +743,6 @@ crate::wire::object!(NamespaceToolParam, extra, tag "type" = "namespace", {
     tools = "tools",
 });
 /// A function or custom tool of the namespace.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum NamespaceToolParamToolsItem {
@@ -868,8 +840,6 @@ crate::wire::object!(ProgrammaticToolCallingParam, extra, tag "type" = "programm
 /// A capability the model may use while answering, told apart by `type`: client-side functions and
 /// custom tools, or server-run tools such as file search, web search, code interpreter, image
 /// generation, shell and MCP servers.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Tool {
@@ -1088,8 +1058,6 @@ crate::wire::object!(WebSearchPreviewTool, extra, {
     search_content_types = "search_content_types",
 });
 /// Tool version: `web_search_preview` (the default) or the dated `web_search_preview_2025_03_11`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebSearchPreviewToolType {
     /// `web_search_preview`
@@ -1145,8 +1113,6 @@ crate::wire::object!(WebSearchToolFilters, extra, {
     allowed_domains = "allowed_domains",
 });
 /// How much of the context window search results may fill: `low`, `medium` (the default) or `high`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebSearchToolSearchContextSize {
     /// `low`
@@ -1164,8 +1130,6 @@ crate::wire::open_enum!(WebSearchToolSearchContextSize, Other, {
     High = "high",
 });
 /// Tool version: `web_search` (the default) or the dated `web_search_2025_08_26`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebSearchToolType {
     /// `web_search`

@@ -52,8 +52,6 @@ crate::wire::object!(ToolChoiceAllowed, extra, tag "type" = "allowed_tools", {
 });
 /// `auto` lets the model use one of these tools or answer with a message; `required` makes it call
 /// at least one of them.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolChoiceAllowedMode {
     /// `auto`
@@ -110,8 +108,6 @@ crate::wire::object!(ToolChoiceMcp, extra, tag "type" = "mcp", {
     name = "name",
 });
 /// A tool mode: `none` (answer without tools), `auto` (the model decides) or `required` (at least one tool call).
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolChoiceOptions {
     /// `none`
@@ -130,8 +126,6 @@ crate::wire::open_enum!(ToolChoiceOptions, Other, {
 });
 /// Steers tool use: a mode (`none`, `auto` or `required`), a restricted set of allowed tools, or
 /// one particular tool the model has to call.
-///
-/// Open: a value that matches no variant decodes into `Other` with its raw JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ToolChoiceParam {
@@ -280,8 +274,6 @@ crate::wire::object!(ToolChoiceTypes, extra, {
 });
 /// The built-in tool, such as `file_search`, `web_search_preview`, `computer_use_preview`,
 /// `code_interpreter` or `image_generation`.
-///
-/// Open: a value this version does not know decodes into `Other` and encodes back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolChoiceTypesType {
     /// `file_search`

@@ -254,15 +254,25 @@ impl Lowerer<'_> {
 
     fn lower_enum(&mut self, values: Vec<String>, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
         let name = self.claim_name(&hint);
+        let kind = DraftKind::Enum(self.enum_def(&values));
+        self.add_draft(name.clone(), ptr, doc_lines(m), kind);
+        Ty::Named(name)
+    }
+
+    /// The variants of an open enum of `values`, and its catch-all arm.
+    pub(crate) fn enum_def(&self, values: &[String]) -> EnumDef {
         let mut scope = Scope::new();
         let variants: Vec<EnumVariant> = values
             .iter()
-            .map(|w| EnumVariant { name: scope.claim(&naming::variant_name(w), "Value"), wire: w.clone() })
+            .map(|w| {
+                let name = scope.claim(&naming::variant_name(w), "Value");
+                let doc = self.settings.deny_missing_docs || heck::ToSnakeCase::to_snake_case(name.as_str()) != *w;
+                EnumVariant { name, wire: w.clone(), doc }
+            })
             .collect();
         let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
         let other = naming::catch_all_name(&names);
-        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
-        Ty::Named(name)
+        EnumDef { variants, other }
     }
 
     pub(crate) fn lower_object(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {

@@ -4,7 +4,7 @@
 
 use super::schema::{doc_lines, Lowered};
 use super::{DraftKind, Lowerer, NameHint, Ty};
-use crate::ir::{EnumDef, EnumVariant, SubDispatch, TagArm};
+use crate::ir::{SubDispatch, TagArm};
 use crate::naming::{self, Scope};
 use crate::view;
 use serde_json::{Map, Value};
@@ -162,14 +162,8 @@ impl Lowerer<'_> {
             return Ty::String;
         }
         let name = self.claim_name(&hint);
-        let mut scope = Scope::new();
-        let variants: Vec<EnumVariant> = values
-            .iter()
-            .map(|w| EnumVariant { name: scope.claim(&naming::variant_name(w), "Value"), wire: w.clone() })
-            .collect();
-        let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
-        let other = naming::catch_all_name(&names);
-        self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Enum(EnumDef { variants, other }));
+        let kind = DraftKind::Enum(self.enum_def(&values));
+        self.add_draft(name.clone(), ptr, doc_lines(m), kind);
         Ty::Named(name)
     }
 }
