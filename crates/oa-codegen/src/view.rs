@@ -222,3 +222,8 @@ pub fn tag_values(root: &Value, v: &Value, prop: &str, depth: usize) -> Option<V
 pub fn is_required(root: &Value, v: &Value, prop: &str) -> bool {
     object_shape(root, v, 0).1.contains(&prop)
 }
+
+/// A schema that refers to the enclosing document recursively (`$recursiveRef`, `$dynamicRef`).
+pub fn is_recursive_ref(schema: &Map<String, Value>) -> bool {
+    schema.contains_key("$recursiveRef") || schema.contains_key("$dynamicRef")
+}

@@ -86,7 +86,7 @@ impl Lowerer<'_> {
         if let Some(r) = m.get("$ref") {
             return self.lower_ref(r, ptr, hint);
         }
-        if m.contains_key("$recursiveRef") || m.contains_key("$dynamicRef") {
+        if view::is_recursive_ref(m) {
             return Ty::Named(self.current.name.clone());
         }
         if let Some(Value::Array(all)) = m.get("allOf") {

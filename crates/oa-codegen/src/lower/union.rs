@@ -33,7 +33,7 @@ impl Lowerer<'_> {
         for &(i, b) in branches {
             let branch_ptr = format!("{ptr}/{keyword}/{i}");
             // `$recursiveRef: "#"` points at the component being lowered; read its tags there.
-            let recursive = b.get("$recursiveRef").or_else(|| b.get("$dynamicRef")).is_some();
+            let recursive = b.as_object().is_some_and(view::is_recursive_ref);
             let self_ref = serde_json::json!({ "$ref": self.current.pointer });
             let probe = if recursive { &self_ref } else { b };
             let tags = view::tag_values(self.root, probe, &tag_prop, 0).unwrap_or_default();
@@ -76,7 +76,7 @@ impl Lowerer<'_> {
                 let i = variants.iter().position(|v| &v.0 == n).unwrap_or(0);
                 let b = branches[i].1;
                 let self_ref = serde_json::json!({ "$ref": current });
-                let probe = if b.get("$recursiveRef").is_some() { &self_ref } else { b };
+                let probe = if b.as_object().is_some_and(view::is_recursive_ref) { &self_ref } else { b };
                 (std::cmp::Reverse(specificity(root, probe, &tag_prop, &arm.tag, 0)), i)
             });
             if arm.candidates.len() > 1 {
@@ -97,7 +97,7 @@ impl Lowerer<'_> {
             .iter()
             .zip(branches)
             .filter(|((_, _, tags), (_, b))| {
-                let recursive = b.get("$recursiveRef").is_some() || b.get("$dynamicRef").is_some();
+                let recursive = b.as_object().is_some_and(view::is_recursive_ref);
                 tags.is_empty() || (!recursive && can_lack_tag(self.root, b, &tag_prop, 0))
             })
             .map(|((n, _, _), _)| n.clone())
