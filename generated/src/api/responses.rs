@@ -114,15 +114,15 @@ impl<'c> Responses<'c> {
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::GET, path)
             .options(self.options.clone());
+        if stream {
+            request = request.query("stream", "true");
+        }
         if let Some(values) = &params.include {
             request = request.query_array_brackets("include", values.iter());
         }
         request = request.query_opt("starting_after", params.starting_after.as_ref());
         request = request
             .query_opt("include_obfuscation", params.include_obfuscation.as_ref());
-        if stream {
-            request = request.query("stream", "true");
-        }
         Ok(request)
     }
     /// Fetch a response by its id
