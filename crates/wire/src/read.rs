@@ -41,16 +41,6 @@ pub fn read_shaped<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D, shape: 
 
 struct ShapeVisitor<T>(Shape, PhantomData<T>);
 
-impl<'de, T: Deserialize<'de>> ShapeVisitor<T> {
-    fn text<E: de::Error>(self, v: impl de::IntoDeserializer<'de, E>, raw: impl FnOnce() -> serde_json::Value) -> Result<Read<T>, E> {
-        if self.0 == Shape::Text {
-            T::deserialize(v.into_deserializer()).map(Read::Value)
-        } else {
-            Ok(Read::Raw(raw()))
-        }
-    }
-}
-
 impl<'de, T: Deserialize<'de>> Visitor<'de> for ShapeVisitor<T> {
     type Value = Read<T>;
 
@@ -76,18 +66,27 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ShapeVisitor<T> {
         }
     }
 
+    // Text is decoded as `T` only for a text field; any other field keeps it raw. Each string
+    // is copied at most once (no raw copy is made for the text it decodes).
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Read<T>, E> {
-        self.text(de::value::BorrowedStrDeserializer::new(v), || v.into())
+        if self.0 != Shape::Text {
+            return Ok(Read::Raw(v.into()));
+        }
+        T::deserialize(de::value::BorrowedStrDeserializer::new(v)).map(Read::Value)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Read<T>, E> {
-        let owned = v.to_owned();
-        self.text(owned, || v.into())
+        if self.0 != Shape::Text {
+            return Ok(Read::Raw(v.into()));
+        }
+        T::deserialize(de::value::StrDeserializer::new(v)).map(Read::Value)
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Read<T>, E> {
-        let raw = serde_json::Value::String(v.clone());
-        self.text(v, || raw)
+        if self.0 != Shape::Text {
+            return Ok(Read::Raw(v.into()));
+        }
+        T::deserialize(de::value::StringDeserializer::new(v)).map(Read::Value)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Read<T>, E> {
