@@ -52,19 +52,30 @@ fn layout_tables(text: &str) -> String {
     out
 }
 
+/// The characters of `s` with their byte index, each marked when it belongs to a string
+/// literal (its quotes included), so the scans below see only the tokens around strings.
+fn lexed(s: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
+    let (mut in_str, mut escaped) = (false, false);
+    s.char_indices().map(move |(i, c)| {
+        let literal = in_str || c == '"';
+        if !in_str {
+            in_str = c == '"';
+        } else if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            in_str = false;
+        }
+        (i, c, literal)
+    })
+}
+
 /// The length of `name!( ... );` at the start of `s`, strings and nesting respected.
 fn invocation_len(s: &str) -> Option<usize> {
     let mut depth = 0usize;
-    let mut in_str = false;
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match (in_str, c) {
-            (true, '\\') if !escaped => {
-                escaped = true;
-                continue;
-            }
-            (true, '"') if !escaped => in_str = false,
-            (false, '"') => in_str = true,
+    for (i, c, literal) in lexed(s) {
+        match (literal, c) {
             (false, '(' | '{' | '[') => depth += 1,
             (false, ')' | '}' | ']') => {
                 depth = depth.checked_sub(1)?;
@@ -74,7 +85,6 @@ fn invocation_len(s: &str) -> Option<usize> {
             }
             _ => {}
         }
-        escaped = false;
     }
     None
 }
@@ -86,33 +96,19 @@ fn table(call: &str) -> String {
     let head = squash(&call[..open]) + " ";
     let mut entries = Vec::new();
     let mut current = String::new();
-    let mut in_str = false;
-    let mut escaped = false;
-    for c in call[open + 1..close].chars() {
-        if in_str {
+    for (_, c, literal) in lexed(&call[open + 1..close]) {
+        if !literal && c == ',' {
+            entries.push(squash(&std::mem::take(&mut current)));
+        } else {
             current.push(c);
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => in_str = false,
-                _ => escaped = false,
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_str = true;
-                current.push(c);
-            }
-            ',' => entries.push(squash(&std::mem::take(&mut current))),
-            _ => current.push(c),
         }
     }
     entries.push(squash(&current));
     entries.retain(|e| !e.is_empty());
-    // prettyplease spaces the angle brackets of types in macro tokens: `Box < T >`.
-    let entries: Vec<String> = entries.into_iter().map(|e| if e.contains('"') { e } else { e.replace(" < ", "<").replace(" >", ">") }).collect();
     let mut out = format!("{head}{{\n");
     for e in entries {
+        // prettyplease spaces the angle brackets of types in macro tokens: `Box < T >`.
+        let e = if e.contains('"') { e } else { e.replace(" < ", "<").replace(" >", ">") };
         out.push_str("    ");
         out.push_str(&e);
         out.push_str(",\n");
@@ -125,20 +121,9 @@ fn table(call: &str) -> String {
 /// trims.
 fn squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut in_str = false;
-    let mut escaped = false;
     let mut space = false;
-    for c in s.trim().chars() {
-        if in_str {
-            out.push(c);
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => in_str = false,
-                _ => escaped = false,
-            }
-            continue;
-        }
-        if c.is_whitespace() {
+    for (_, c, literal) in lexed(s.trim()) {
+        if !literal && c.is_whitespace() {
             space = true;
             continue;
         }
@@ -146,7 +131,6 @@ fn squash(s: &str) -> String {
             out.push(' ');
         }
         space = false;
-        in_str = c == '"';
         out.push(c);
     }
     out
