@@ -389,8 +389,10 @@ pub fn round_trip(
     fn rt<T: serde::de::DeserializeOwned + serde::Serialize>(
         value: &serde_json::Value,
     ) -> Result<serde_json::Value, String> {
-        let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-        serde_json::to_value(&typed).map_err(|e| e.to_string())
+        let json = serde_json::to_vec(value).map_err(|e| e.to_string())?;
+        let typed: T = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+        let again = serde_json::to_vec(&typed).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&again).map_err(|e| e.to_string())
     }
     let result = match schema {
         "AdditionalTools" => rt::<types::AdditionalTools>(value),

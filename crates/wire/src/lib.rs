@@ -269,34 +269,70 @@ impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
 /// the remaining keys of `map`.
 pub fn finish_object<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A) -> Result<T, A::Error> {
     let mut value = begin::<T>();
+    let mut before = Vec::new();
     for (key, v) in seen {
-        let mut one = OneValue(Some(v));
-        value.field(key, &mut one).map_err(de::Error::custom)?;
+        match (T::TAG, &v) {
+            // The tag that chose this variant (the common case): nothing to replay.
+            (Some((tag, expected)), SeenValue::Str(s)) if key.as_str() == tag && s.as_str() == expected => {
+                value.extra_mut().tag_absent = false;
+            }
+            _ => before.push((key, v)),
+        }
     }
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        value.field(key, map)?;
+    if !before.is_empty() {
+        replay(&mut value, &before).map_err(de::Error::custom)?;
     }
+    fill(&mut value, map)?;
     Ok(value)
 }
 
-/// A map access that hands out one already-read value (to replay entries seen before a tag).
-struct OneValue<'de>(Option<SeenValue<'de>>);
+/// Reads the remaining keys of `map` into `value`: the one loop every way of decoding a struct
+/// goes through (directly, after a union's tag, replaying entries read before the tag).
+fn fill<'de, A: MapAccess<'de>, T: Object>(value: &mut T, map: &mut A) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        value.field(key, map)?;
+    }
+    Ok(())
+}
 
-impl<'de> MapAccess<'de> for OneValue<'de> {
-    type Error = serde_json::Error;
+/// The visitor that fills a struct from an object.
+struct Fill<'v, T>(&'v mut T);
 
-    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, _seed: K) -> Result<Option<K::Value>, Self::Error> {
-        Ok(None)
+impl<'de, T: Object> Visitor<'de> for Fill<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object {}", std::any::type_name::<T>().rsplit("::").next().unwrap_or("value"))
     }
 
-    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
-        match self.0.take() {
-            Some(SeenValue::Json(v)) => seed.deserialize(v),
-            Some(SeenValue::Str(Key::Borrowed(s))) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
-            Some(SeenValue::Str(Key::Owned(s))) => seed.deserialize(de::value::StringDeserializer::new(s)),
-            None => seed.deserialize(serde_json::Value::Null),
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        fill(self.0, &mut map)
+    }
+}
+
+/// Buffered values are decoded by writing them out and reading them back with the deserializer
+/// the client reads bytes with, not through `serde_json::Value`'s own deserializer: each
+/// generated type's decoder is then compiled once, not once per kind of input.
+fn json_reader(json: &[u8]) -> serde_json::Deserializer<serde_json::de::SliceRead<'_>> {
+    serde_json::Deserializer::from_slice(json)
+}
+
+/// Decodes entries read before the tag into `value`, as one small object.
+fn replay<T: Object>(value: &mut T, entries: &[(Key<'_>, SeenValue<'_>)]) -> Result<(), serde_json::Error> {
+    let mut json = vec![b'{'];
+    for (i, (key, v)) in entries.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        serde_json::to_writer(&mut json, key.as_str())?;
+        json.push(b':');
+        match v {
+            SeenValue::Json(v) => serde_json::to_writer(&mut json, v)?,
+            SeenValue::Str(s) => serde_json::to_writer(&mut json, s.as_str())?,
         }
     }
+    json.push(b'}');
+    json_reader(&json).deserialize_map(Fill(value))
 }
 
 /// Decodes a buffered object whose tag one struct variant owns through `Union::fast`, so that
@@ -310,15 +346,21 @@ pub fn fast_from_value<U: Union>(value: serde_json::Value) -> Result<U, serde_js
         },
         _ => return Err(value),
     };
-    let decoded = match &value {
-        serde_json::Value::Object(map) => {
-            let mut access = de::value::MapDeserializer::<_, serde_json::Error>::new(map.iter().map(|(k, v)| (k.as_str(), v)));
-            U::fast(&tag, Vec::new(), &mut access)
+    struct Fast<'t, U>(&'t str, PhantomData<U>);
+    impl<'de, U: Union> Visitor<'de> for Fast<'_, U> {
+        type Value = Option<U>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
         }
-        _ => return Err(value),
-    };
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<U>, A::Error> {
+            Ok(U::fast(self.0, Vec::new(), &mut map)?.ok())
+        }
+    }
+    let decoded = serde_json::to_vec(&value).and_then(|json| json_reader(&json).deserialize_map(Fast::<U>(&tag, PhantomData)));
     match decoded {
-        Ok(Ok(done)) => Ok(done),
+        Ok(Some(done)) => Ok(done),
         _ => Err(value),
     }
 }
@@ -344,7 +386,8 @@ pub fn try_union<U: Union>(value: &serde_json::Value) -> Option<U> {
 
 /// Decodes a buffered value as `T`, or `None` when it does not fit.
 pub fn try_value<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
-    T::deserialize(value).ok()
+    let json = serde_json::to_vec(value).ok()?;
+    T::deserialize(&mut json_reader(&json)).ok()
 }
 
 /// A generated struct (implemented by `object!`): decoded key by key, `field` reading the value
@@ -369,23 +412,9 @@ fn begin<T: Object>() -> T {
 
 /// Decodes an object into `T` through `Object::field`, starting from every field absent.
 pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error> {
-    struct ObjectVisitor<T>(PhantomData<T>);
-    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "an object {}", std::any::type_name::<T>().rsplit("::").next().unwrap_or("value"))
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-            let mut value = begin::<T>();
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                value.field(key, &mut map)?;
-            }
-            Ok(value)
-        }
-    }
-    d.deserialize_map(ObjectVisitor(PhantomData))
+    let mut value = begin::<T>();
+    d.deserialize_map(Fill(&mut value))?;
+    Ok(value)
 }
 
 /// Reads one field: its value, `null`, or (another JSON type than declared) a raw value kept in
@@ -452,28 +481,31 @@ pub fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &Extra) -> Result
     map.end()
 }
 
-/// Decodes a string and maps it through `f` without an intermediate allocation.
-pub fn deserialize_str<'de, D, T>(d: D, f: impl FnOnce(&str) -> T) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    d.deserialize_str(StrMap(f))
+/// Decodes a string as text type `T` (an open enum), borrowing it from the input when it has no
+/// escapes. The visitor is `Key`'s, shared by every enum, so an enum adds no decoder of its own.
+pub fn deserialize_text<'de, D: Deserializer<'de>, T: From<&'de str> + From<String>>(d: D) -> Result<T, D::Error> {
+    Ok(match Key::deserialize(d)? {
+        Key::Borrowed(s) => T::from(s),
+        Key::Owned(s) => T::from(s),
+    })
 }
 
-struct StrMap<F>(F);
-
-impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrMap<F> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        Ok((self.0)(v))
-    }
+/// Reads a field of text type `T`: a string, `null`, or any other JSON kept raw. Through `Text`'s
+/// visitor, shared by every enum.
+pub fn read_text<'de, D: Deserializer<'de>, T: From<&'de str> + From<String>>(d: D) -> Result<Read<T>, D::Error> {
+    Ok(match Text::deserialize(d)? {
+        Text::Str(Key::Borrowed(s)) => Read::Value(T::from(s)),
+        Text::Str(Key::Owned(s)) => Read::Value(T::from(s)),
+        Text::Json(serde_json::Value::Null) => Read::Null,
+        Text::Json(raw) => Read::Raw(raw),
+    })
 }
 
+/// `value` as a `serde_json::Value`, written out and read back rather than through
+/// `serde_json::to_value`, whose serializer would compile a second encoder for every type.
+pub fn json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::from_slice(&serde_json::to_vec(value)?)
+}
 
 /// Implements serde's traits, `Object` and `FieldValue` for a generated struct from the list of
 /// its fields and their wire names: `object!(Name, extra, tag "type" = "x", { field = "wire", .. })`.
@@ -579,13 +611,13 @@ macro_rules! open_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::wire::deserialize_str(deserializer, |value: &str| Self::from(value))
+                crate::wire::deserialize_text(deserializer)
             }
         }
 
         impl crate::wire::FieldValue for $ty {
             fn read<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<crate::wire::Read<Self>, D::Error> {
-                crate::wire::read_shaped(d, crate::wire::Shape::Text)
+                crate::wire::read_text(d)
             }
         }
 

@@ -1,6 +1,6 @@
 //! The decoding and encoding helpers generated code calls: one-pass unions, lenient objects, open enums, form and multipart bodies.
 
-use oa_wire::deserialize_str;
+use oa_wire::deserialize_text;
 
 /// A struct written as `object!` would write it (the macro itself is crate-private).
 #[derive(Default, Debug, PartialEq)]
@@ -130,11 +130,31 @@ fn a_buffered_value_with_a_fast_tag_takes_the_one_pass_path() {
     assert!(matches!(&u, Union::Item(item) if item.id == "z"), "{u:?}");
 }
 
+/// Text that records whether it was built from a borrowed or an owned string.
+#[derive(Debug, PartialEq)]
+enum Made {
+    Borrowed(String),
+    Owned(String),
+}
+
+impl From<&str> for Made {
+    fn from(s: &str) -> Self {
+        Made::Borrowed(s.to_owned())
+    }
+}
+
+impl From<String> for Made {
+    fn from(s: String) -> Self {
+        Made::Owned(s)
+    }
+}
+
 #[test]
-fn maps_strings() {
-    let mut de = serde_json::Deserializer::from_str(r#""a\nb""#);
-    let n = deserialize_str(&mut de, |s| s.len()).unwrap();
-    assert_eq!(n, 3);
+fn text_is_borrowed_unless_it_has_escapes() {
+    let read = |json: &str| deserialize_text::<_, Made>(&mut serde_json::Deserializer::from_str(json));
+    assert_eq!(read(r#""ab""#).unwrap(), Made::Borrowed("ab".into()));
+    assert_eq!(read(r#""a\nb""#).unwrap(), Made::Owned("a\nb".into()));
+    assert!(read("5").is_err());
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod builder;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
-mod decode;
+pub(crate) mod decode;
 #[cfg(feature = "client")]
 mod error;
 #[cfg(feature = "client")]

@@ -217,7 +217,7 @@ impl<T: StreamEvent> EventStream<T> {
             return None;
         }
         if ev.event == "error" {
-            return Some(Err(self.error_event(&ev, None)));
+            return Some(Err(self.error_event(&ev)));
         }
         let event: T = match decode_json(ev.data.as_bytes()) {
             Ok(event) => event,
@@ -238,9 +238,8 @@ impl<T: StreamEvent> EventStream<T> {
             self.response_id = event.response_id().map(str::to_owned);
         }
         if ty == "error" {
-            // Decoded losslessly, so its JSON is what came (unknown fields included).
-            let raw = serde_json::to_value(&event).unwrap_or(serde_json::Value::Null);
-            return Some(Err(self.error_event(&ev, Some(raw))));
+            // Its JSON is read from the event's data as it came (unknown fields included).
+            return Some(Err(self.error_event(&ev)));
         }
         if matches!(ty, "response.completed" | "response.failed" | "response.incomplete") {
             self.terminal = true;
@@ -249,11 +248,11 @@ impl<T: StreamEvent> EventStream<T> {
     }
 
     /// An `error` event ends the stream: as an `Err` keeping its type, raw JSON and sequence number.
-    fn error_event(&mut self, ev: &SseEvent, raw: Option<serde_json::Value>) -> Error {
+    fn error_event(&mut self, ev: &SseEvent) -> Error {
         self.terminal = true;
         self.done = true;
         self.body = None;
-        stream_error(ev, raw)
+        stream_error(ev)
     }
 }
 
@@ -348,7 +347,7 @@ fn http_body_of(response: reqwest::Response) -> reqwest::Body {
 /// Builds [`Error::StreamError`] from a flat (`{"type":"error","code",...}`)
 /// or nested (`{"type":"error","error":{...}}`) error event, keeping the
 /// parsed event whole so callers can read fields this code does not know.
-fn stream_error(ev: &SseEvent, raw: Option<serde_json::Value>) -> Error {
+fn stream_error(ev: &SseEvent) -> Error {
     use serde_json::Value;
     fn text(v: Option<&Value>) -> Option<String> {
         match v? {
@@ -358,7 +357,7 @@ fn stream_error(ev: &SseEvent, raw: Option<serde_json::Value>) -> Error {
         }
     }
     let data = &ev.data;
-    let raw = raw.unwrap_or_else(|| serde_json::from_str::<Value>(data).unwrap_or(Value::Null));
+    let raw = serde_json::from_str::<Value>(data).unwrap_or(Value::Null);
     // Nested fields win over flat ones, each on its own.
     let field = |name: &str| {
         let nested = raw.get("error").and_then(|e| e.get(name));

@@ -7,7 +7,7 @@ use super::style::{self, Style};
 /// `created[gt]=1`); names and values are not yet percent-encoded.
 pub fn styled_query<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: &str, explode: bool) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    if let Ok(value) = serde_json::to_value(value) {
+    if let Ok(value) = super::json_value(value) {
         style::query_pairs(name, &value, Style::parse(style).unwrap_or(Style::Form), explode, &mut pairs);
     }
     pairs
@@ -15,13 +15,13 @@ pub fn styled_query<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: 
 
 /// The value of a structured header parameter (style `simple`).
 pub fn styled_header<T: serde::Serialize + ?Sized>(value: &T, explode: bool) -> String {
-    serde_json::to_value(value).map(|v| style::header_value(&v, explode)).unwrap_or_default()
+    super::json_value(value).map(|v| style::header_value(&v, explode)).unwrap_or_default()
 }
 
 /// Encodes a body as `application/x-www-form-urlencoded`, each property by its declared
 /// encoding (`styles`: wire name, style, explode), the others as OpenAPI's defaults say.
 pub fn form_body<T: serde::Serialize + ?Sized>(body: &T, styles: &[(&str, &str, bool)]) -> Result<String, serde_json::Error> {
-    let value = serde_json::to_value(body)?;
+    let value = super::json_value(body)?;
     let lookup = |name: &str| {
         styles.iter().find(|s| s.0 == name).map(|s| (Style::parse(s.1).unwrap_or(Style::Form), s.2))
     };
@@ -33,7 +33,7 @@ pub fn form_body<T: serde::Serialize + ?Sized>(body: &T, styles: &[(&str, &str, 
 /// Encodes a body as `multipart/form-data`: file fields (`binary`, held as bytes) become file
 /// parts, strings text parts, arrays repeated `name[]` parts, objects their JSON text.
 pub fn multipart<T: serde::Serialize + ?Sized>(body: &T, binary: &[&str]) -> Result<(String, Vec<u8>), serde_json::Error> {
-    let value = serde_json::to_value(body)?;
+    let value = super::json_value(body)?;
     let mut parts: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
     if let serde_json::Value::Object(map) = value {
         for (key, v) in map {
@@ -96,7 +96,7 @@ impl<'a, T: serde::Serialize + ?Sized> WithFlag<'a, T> {
 
 impl<T: serde::Serialize + ?Sized> serde::Serialize for WithFlag<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut value = serde_json::to_value(self.body).map_err(serde::ser::Error::custom)?;
+        let mut value = super::json_value(self.body).map_err(serde::ser::Error::custom)?;
         if let serde_json::Value::Object(map) = &mut value {
             map.insert(self.flag.to_owned(), serde_json::Value::Bool(self.on));
         }

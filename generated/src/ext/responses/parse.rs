@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::strict_schema::{schema_as, strict_schema};
 use crate::api::Responses;
+use crate::runtime::decode::decode_error;
 use crate::runtime::Error;
 use crate::types::{
     CreateResponse, Field, OutputItem, OutputMessageContent, Response,
@@ -94,20 +95,8 @@ pub(super) fn parse_output_text<T: DeserializeOwned>(response: &Response) -> Res
     let text = response.output_text();
     match serde_json::from_str(&text) {
         Ok(value) => Ok(Some(value)),
-        Err(error) => Err(decode_error::<T>(text, error)),
+        Err(error) => Err(decode_error(text.as_bytes(), error)),
     }
-}
-
-/// [`Error::Decode`] for text that is not a `T`, with the JSON path of the failing value, found
-/// by a second, tracked pass (only failures pay for it).
-fn decode_error<T: DeserializeOwned>(text: String, first: serde_json::Error) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(error) => (error.path().to_string(), error.into_inner()),
-        // Only the first pass checks for trailing characters: report what it found.
-        Ok(_) => (".".to_owned(), first),
-    };
-    Error::Decode { body: text, path, source }
 }
 
 /// A name for a `json_schema` format from the type's schema name: letters, digits, `_` and `-`,
