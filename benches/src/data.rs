@@ -120,16 +120,27 @@ pub fn response(id: &str, status: &str, output: Vec<Value>, error_null: bool) ->
 /// (`output_item.added`, `content_part.added`, text deltas, `content_part.done`,
 /// `output_item.done`), then `response.completed` with every message in its output.
 /// Returns the SSE bytes and the `data:` payloads.
+/// The same event with its `type` written last, as a server that orders keys otherwise may.
+pub fn tag_last(payload: &str) -> String {
+    let mut event: serde_json::Map<String, Value> = serde_json::from_str(payload).expect("an event is an object");
+    let tag = event.shift_remove("type").expect("an event has a type");
+    event.insert("type".into(), tag);
+    serde_json::to_string(&event).expect("JSON")
+}
+
 pub fn sse_stream(n: usize, deltas_per_item: usize, error_null: bool) -> (Vec<u8>, Vec<String>) {
     assert!(n > deltas_per_item + 8);
     let id = "resp_bench_stream";
     let mut events: Vec<(String, Value)> = Vec::with_capacity(n);
     let mut seq = 0i64;
-    let mut push = |events: &mut Vec<(String, Value)>, ty: &str, mut v: Value| {
-        v["type"] = json!(ty);
-        v["sequence_number"] = json!(seq);
+    // `type` first, as the API writes its events (see `tag_last` for the other order).
+    let mut push = |events: &mut Vec<(String, Value)>, ty: &str, v: Value| {
+        let mut event = serde_json::Map::new();
+        event.insert("type".into(), json!(ty));
+        event.extend(v.as_object().expect("an event is an object").clone());
+        event.insert("sequence_number".into(), json!(seq));
         seq += 1;
-        events.push((ty.to_owned(), v));
+        events.push((ty.to_owned(), Value::Object(event)));
     };
     push(&mut events, "response.created", json!({"response": response(id, "in_progress", vec![], error_null)}));
     push(&mut events, "response.in_progress", json!({"response": response(id, "in_progress", vec![], error_null)}));

@@ -33,17 +33,25 @@ pub fn run(opts: Opts, body: &[u8], payloads: &[String], rows: &mut Vec<Row>, no
         notes.push(format!("async-openai 0.43 cannot decode stream event {i}: {e}"));
         return;
     }
-    let decode_all_ours = || payloads.iter().map(|p| serde_json::from_str::<types::ResponseStreamEvent>(p).unwrap()).count();
-    let decode_all_theirs = || payloads.iter().map(|p| serde_json::from_str::<peer::ResponseStreamEvent>(p).unwrap()).count();
-    let ours = time_median(opts, 10, Duration::from_secs(2), decode_all_ours);
-    let theirs = time_median(opts, 10, Duration::from_secs(2), decode_all_theirs);
-    push(rows, label, bytes, ours, theirs);
+    events(opts, &label, payloads, rows);
+    let reordered: Vec<String> = payloads.iter().map(|p| crate::data::tag_last(p)).collect();
+    events(opts, &format!("{label}, `type` last"), &reordered, rows);
     notes.push(
         "peer: async-openai 0.43 (`response-types`, serde derive with `#[serde(tag = \"type\")]` enums and Option \
          fields); both sides decode the same bytes with serde_json, back to back; the floor column is the peer, \
          ratio = ours / peer throughput (above 1 is faster than the peer)"
             .into(),
     );
+}
+
+/// Times decoding every payload with both crates.
+fn events(opts: Opts, label: &str, payloads: &[String], rows: &mut Vec<Row>) {
+    let bytes: usize = payloads.iter().map(String::len).sum();
+    let decode_all_ours = || payloads.iter().map(|p| serde_json::from_str::<types::ResponseStreamEvent>(p).unwrap()).count();
+    let decode_all_theirs = || payloads.iter().map(|p| serde_json::from_str::<peer::ResponseStreamEvent>(p).unwrap()).count();
+    let ours = time_median(opts, 10, Duration::from_secs(2), decode_all_ours);
+    let theirs = time_median(opts, 10, Duration::from_secs(2), decode_all_theirs);
+    push(rows, label.to_owned(), bytes, ours, theirs);
 }
 
 fn push(rows: &mut Vec<Row>, label: String, bytes: usize, ours: Duration, theirs: Duration) {

@@ -1,6 +1,7 @@
 //! The decoding and encoding helpers generated code calls: one-pass unions, lenient objects, open enums, form and multipart bodies.
 
 use oa_wire::deserialize_text;
+use serde::Deserialize;
 
 /// A struct written as `object!` would write it (the macro itself is crate-private).
 #[derive(Default, Debug, PartialEq)]
@@ -92,6 +93,31 @@ fn union_decodes_in_one_pass_with_entries_before_the_tag() {
     assert_eq!(untagged, Union::Other(serde_json::json!({"id": "c"})));
     let text: Union = serde_json::from_str(r#""text""#).unwrap();
     assert_eq!(text, Union::Other(serde_json::json!("text")));
+}
+
+#[test]
+fn entries_before_the_tag_are_replayed_from_every_kind_of_input() {
+    let json = r#"{"id": "a\u00e9", "q\"uote\n": "\"", "count": 3, "new": [1, {"x": null}], "type": "item", "more": true}"#;
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    // Text in a slice or str (borrowed raw JSON), from a reader (owned), and a `Value` (which
+    // serde_json writes out), then a deserializer that knows no raw JSON at all.
+    let decoded = [
+        serde_json::from_slice::<Union>(json.as_bytes()).unwrap(),
+        serde_json::from_str::<Union>(json).unwrap(),
+        serde_json::from_reader::<_, Union>(json.as_bytes()).unwrap(),
+        serde_json::from_value::<Union>(value.clone()).unwrap(),
+        Union::deserialize(serde::de::value::MapDeserializer::<_, serde_json::Error>::new(
+            value.as_object().unwrap().clone().into_iter(),
+        ))
+        .unwrap(),
+        Union::deserialize(&value).unwrap(),
+    ];
+    for u in decoded {
+        let Union::Item(item) = &u else { panic!("{u:?}") };
+        assert_eq!(item.id, "a\u{e9}");
+        assert_eq!(*item.count, 3);
+        assert_eq!(serde_json::to_value(item).unwrap(), value);
+    }
 }
 
 #[test]

@@ -150,8 +150,53 @@ impl Text<'_> {
 
 /// An entry of an object read before its tag was found; the tag itself stays a borrowed key.
 pub enum SeenValue<'de> {
+    /// The value's JSON text as the input had it (borrowed where the input allows).
+    Raw(Key<'de>),
+    /// The value, from a deserializer that cannot hand out JSON text.
     Json(serde_json::Value),
+    /// A string value (the tag, or a value where the tag was expected).
     Str(Key<'de>),
+}
+
+/// The private name through which serde_json hands out a value's JSON text (its `RawValue`
+/// protocol). Were it ever to change, values are read as `serde_json::Value` instead: slower, the
+/// same result.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+impl<'de> Deserialize<'de> for SeenValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RawVisitor;
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = SeenValue<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SeenValue<'de>, A::Error> {
+                match map.next_key::<Key<'de>>()? {
+                    Some(key) if key.as_str() == RAW_VALUE => Ok(SeenValue::Raw(map.next_value()?)),
+                    _ => Err(de::Error::custom("expected a raw JSON value")),
+                }
+            }
+
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<SeenValue<'de>, D::Error> {
+                serde_json::Value::deserialize(d).map(SeenValue::Json)
+            }
+        }
+        d.deserialize_newtype_struct(RAW_VALUE, RawVisitor)
+    }
+}
+
+impl SeenValue<'_> {
+    fn into_value(self) -> serde_json::Value {
+        match self {
+            // serde_json checked the text while reading it.
+            SeenValue::Raw(raw) => serde_json::from_str(raw.as_str()).unwrap_or(serde_json::Value::Null),
+            SeenValue::Json(v) => v,
+            SeenValue::Str(s) => serde_json::Value::String(s.into_owned()),
+        }
+    }
 }
 
 /// Entries of an object read before its tag was found.
@@ -198,8 +243,7 @@ impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
         if let Some(tag_field) = U::TAG {
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 if key.as_str() != tag_field {
-                    let value: serde_json::Value = map.next_value()?;
-                    seen.push((key, SeenValue::Json(value)));
+                    seen.push((key, map.next_value()?));
                     continue;
                 }
                 match map.next_value::<Text<'de>>()? {
@@ -221,11 +265,7 @@ impl<'de, U: Union> Visitor<'de> for UnionVisitor<U> {
         }
         let mut object = serde_json::Map::with_capacity(seen.len());
         for (key, value) in seen {
-            let value = match value {
-                SeenValue::Json(v) => v,
-                SeenValue::Str(s) => serde_json::Value::String(s.into_owned()),
-            };
-            object.insert(key.into_owned(), value);
+            object.insert(key.into_owned(), value.into_value());
         }
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let value = map.next_value()?;
@@ -318,6 +358,20 @@ fn json_reader(json: &[u8]) -> serde_json::Deserializer<serde_json::de::SliceRea
     serde_json::Deserializer::from_slice(json)
 }
 
+/// Writes `s` as a JSON string, copied as it is when nothing in it needs an escape (keys and tags
+/// almost never do).
+fn write_str(json: &mut Vec<u8>, s: &Key<'_>) -> Result<(), serde_json::Error> {
+    let s = s.as_str();
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        json.push(b'"');
+        json.extend_from_slice(s.as_bytes());
+        json.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(json, s)
+    }
+}
+
 /// Decodes entries read before the tag into `value`, as one small object.
 fn replay<T: Object>(value: &mut T, entries: &[(Key<'_>, SeenValue<'_>)]) -> Result<(), serde_json::Error> {
     let mut json = vec![b'{'];
@@ -325,11 +379,12 @@ fn replay<T: Object>(value: &mut T, entries: &[(Key<'_>, SeenValue<'_>)]) -> Res
         if i > 0 {
             json.push(b',');
         }
-        serde_json::to_writer(&mut json, key.as_str())?;
+        write_str(&mut json, key)?;
         json.push(b':');
         match v {
+            SeenValue::Raw(raw) => json.extend_from_slice(raw.as_str().as_bytes()),
             SeenValue::Json(v) => serde_json::to_writer(&mut json, v)?,
-            SeenValue::Str(s) => serde_json::to_writer(&mut json, s.as_str())?,
+            SeenValue::Str(s) => write_str(&mut json, s)?,
         }
     }
     json.push(b'}');
