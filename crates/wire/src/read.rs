@@ -18,30 +18,12 @@ pub trait FieldValue: Sized {
     fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Read<Self>, D::Error>;
 }
 
-/// The JSON type a field declares.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    Object,
-    Array,
-    Text,
-    /// Anything decodes (unions keep what they do not know in their catch-all).
-    Any,
-}
+/// Reads a container-shaped `T`: decoded when the JSON is an array (`ARRAY`) or an object (not
+/// `ARRAY`); `null` is a null field; anything else is kept raw. The shape is a constant so that
+/// each instantiation compiles only the branch it takes.
+struct ShapeVisitor<T, const ARRAY: bool>(PhantomData<T>);
 
-/// Reads a value of `shape` as `T`; another JSON type is kept raw.
-pub fn read_shaped<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D, shape: Shape) -> Result<Read<T>, D::Error> {
-    if shape == Shape::Any {
-        return Ok(match Option::<T>::deserialize(d)? {
-            Some(v) => Read::Value(v),
-            None => Read::Null,
-        });
-    }
-    d.deserialize_any(ShapeVisitor::<T>(shape, PhantomData))
-}
-
-struct ShapeVisitor<T>(Shape, PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ShapeVisitor<T> {
+impl<'de, T: Deserialize<'de>, const ARRAY: bool> Visitor<'de> for ShapeVisitor<T, ARRAY> {
     type Value = Read<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -50,43 +32,28 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ShapeVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Read<T>, A::Error> {
         let d = de::value::MapAccessDeserializer::new(map);
-        if self.0 == Shape::Object {
-            T::deserialize(d).map(Read::Value)
-        } else {
+        if ARRAY {
             serde_json::Value::deserialize(d).map(Read::Raw)
+        } else {
+            T::deserialize(d).map(Read::Value)
         }
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Read<T>, A::Error> {
         let d = de::value::SeqAccessDeserializer::new(seq);
-        if self.0 == Shape::Array {
+        if ARRAY {
             T::deserialize(d).map(Read::Value)
         } else {
             serde_json::Value::deserialize(d).map(Read::Raw)
         }
     }
 
-    // Text is decoded as `T` only for a text field; any other field keeps it raw. Each string
-    // is copied at most once (no raw copy is made for the text it decodes).
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Read<T>, E> {
-        if self.0 != Shape::Text {
-            return Ok(Read::Raw(v.into()));
-        }
-        T::deserialize(de::value::BorrowedStrDeserializer::new(v)).map(Read::Value)
-    }
-
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Read<T>, E> {
-        if self.0 != Shape::Text {
-            return Ok(Read::Raw(v.into()));
-        }
-        T::deserialize(de::value::StrDeserializer::new(v)).map(Read::Value)
+        Ok(Read::Raw(v.into()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Read<T>, E> {
-        if self.0 != Shape::Text {
-            return Ok(Read::Raw(v.into()));
-        }
-        T::deserialize(de::value::StringDeserializer::new(v)).map(Read::Value)
+        Ok(Read::Raw(v.into()))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Read<T>, E> {
@@ -152,19 +119,19 @@ impl<T: FieldValue> FieldValue for Option<Box<T>> {
 
 impl<T: for<'a> Deserialize<'a>> FieldValue for Vec<T> {
     fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Read<Self>, D::Error> {
-        d.deserialize_any(ShapeVisitor::<Vec<T>>(Shape::Array, PhantomData))
+        d.deserialize_any(ShapeVisitor::<Vec<T>, true>(PhantomData))
     }
 }
 
 impl<T: for<'a> Deserialize<'a>> FieldValue for std::collections::BTreeMap<String, T> {
     fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Read<Self>, D::Error> {
-        d.deserialize_any(ShapeVisitor::<Self>(Shape::Object, PhantomData))
+        d.deserialize_any(ShapeVisitor::<Self, false>(PhantomData))
     }
 }
 
 impl FieldValue for serde_json::Map<String, serde_json::Value> {
     fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Read<Self>, D::Error> {
-        d.deserialize_any(ShapeVisitor::<Self>(Shape::Object, PhantomData))
+        d.deserialize_any(ShapeVisitor::<Self, false>(PhantomData))
     }
 }
 
@@ -181,7 +148,7 @@ macro_rules! tuple_field_value {
     ($($t:ident),+) => {
         impl<$($t: for<'a> Deserialize<'a>),+> FieldValue for ($($t,)+) {
             fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Read<Self>, D::Error> {
-                d.deserialize_any(ShapeVisitor::<Self>(Shape::Array, PhantomData))
+                d.deserialize_any(ShapeVisitor::<Self, true>(PhantomData))
             }
         }
     };

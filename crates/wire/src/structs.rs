@@ -1,0 +1,264 @@
+//! Structs: the `Object` trait `object!` implements, the one loop that fills a struct from an
+//! object's keys, each field read leniently, and writing a struct back.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::marker::PhantomData;
+
+use super::read::ReadSeed;
+use super::{Extra, Field, FieldValue, Key, Read, Seen, SeenValue, Text};
+
+/// Decodes the rest of an object into struct `T`: first the entries read before the tag, then
+/// the remaining keys of `map`.
+pub fn finish_object<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A) -> Result<T, A::Error> {
+    let (tag_seen, before) = without_tag(seen, T::TAG);
+    let mut value = begin::<T>();
+    if tag_seen {
+        value.extra_mut().tag_absent = false;
+    }
+    if let Some(json) = before {
+        json_reader(&json).deserialize_map(Fill(&mut value)).map_err(de::Error::custom)?;
+    }
+    fill(&mut value, map)?;
+    Ok(value)
+}
+
+/// Fills a struct from the entries replayed before its tag (the smallest visitor that can).
+struct Fill<'v, T>(&'v mut T);
+
+impl<'de, T: Object> Visitor<'de> for Fill<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        fill(self.0, &mut map)
+    }
+}
+
+/// Splits off the entry of the tag that chose the struct (the common case, nothing to replay);
+/// the other entries read before it come back as one JSON object. Not generic, so it is compiled
+/// once for all structs.
+fn without_tag(seen: Seen<'_>, tag: Option<(&str, &str)>) -> (bool, Option<Vec<u8>>) {
+    let mut tag_seen = false;
+    let mut json = vec![b'{'];
+    for (key, v) in &seen {
+        match (tag, v) {
+            (Some((tag, expected)), SeenValue::Str(s)) if !tag_seen && key.as_str() == tag && s.as_str() == expected => {
+                tag_seen = true;
+                continue;
+            }
+            _ => {}
+        }
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        write_str(&mut json, key);
+        json.push(b':');
+        match v {
+            SeenValue::Raw(raw) => json.extend_from_slice(raw.as_str().as_bytes()),
+            SeenValue::Json(v) => json.extend_from_slice(v.to_string().as_bytes()),
+            SeenValue::Str(s) => write_str(&mut json, s),
+        }
+    }
+    json.push(b'}');
+    (tag_seen, (json.len() > 2).then_some(json))
+}
+
+/// Reads the remaining keys of `map` into `value`: the one loop every way of decoding a struct
+/// goes through (directly, after a union's tag, replaying entries read before the tag).
+fn fill<'de, A: MapAccess<'de>, T: Object>(value: &mut T, map: &mut A) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        value.field(key, map)?;
+    }
+    Ok(())
+}
+
+/// Buffered values are decoded by writing them out and reading them back with the deserializer
+/// the client reads bytes with, not through `serde_json::Value`'s own deserializer: each
+/// generated type's decoder is then compiled once, not once per kind of input.
+pub(crate) fn json_reader(json: &[u8]) -> serde_json::Deserializer<serde_json::de::SliceRead<'_>> {
+    serde_json::Deserializer::from_slice(json)
+}
+
+/// Writes `s` as a JSON string, copied as it is when nothing in it needs an escape (keys and tags
+/// almost never do).
+fn write_str(json: &mut Vec<u8>, s: &Key<'_>) {
+    let s = s.as_str();
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        json.push(b'"');
+        json.extend_from_slice(s.as_bytes());
+        json.push(b'"');
+    } else {
+        json.extend_from_slice(serde_json::Value::from(s).to_string().as_bytes());
+    }
+}
+
+/// A generated struct (implemented by `object!`): decoded key by key, `field` reading the value
+/// of one key into `self`. Keeping the loop here keeps each struct down to its list of keys.
+pub trait Object: Default {
+    /// The struct's own tag (`"type"`, `"message"`), when it has one.
+    const TAG: Option<(&'static str, &'static str)>;
+
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+
+    fn extra_mut(&mut self) -> &mut Extra;
+}
+
+/// An empty value to decode into: every field absent, and the tag absent until it is read.
+fn begin<T: Object>() -> T {
+    let mut value = T::default();
+    if T::TAG.is_some() {
+        value.extra_mut().tag_absent = true;
+    }
+    value
+}
+
+/// Decodes an object into `T` through `Object::field`, starting from every field absent; any
+/// other JSON is an error.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error> {
+    match d.deserialize_any(ObjectRead::<T>(true, PhantomData))? {
+        Read::Value(value) => Ok(value),
+        // A strict read returns only values.
+        Read::Null | Read::Raw(_) => Err(de::Error::custom("expected an object")),
+    }
+}
+
+/// Reads a field of struct type `T`: an object, `null`, or any other JSON kept raw.
+pub fn read_object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<Read<T>, D::Error> {
+    d.deserialize_any(ObjectRead::<T>(false, PhantomData))
+}
+
+/// The one visitor of a struct, strict (`true`: only an object) or lenient (a field's value).
+struct ObjectRead<T>(bool, PhantomData<T>);
+
+impl<T> ObjectRead<T> {
+    fn other<E: de::Error>(&self, raw: serde_json::Value, unexpected: de::Unexpected<'_>) -> Result<Read<T>, E>
+    where
+        T: Object,
+    {
+        if self.0 {
+            return Err(de::Error::invalid_type(unexpected, self));
+        }
+        Ok(if raw.is_null() { Read::Null } else { Read::Raw(raw) })
+    }
+}
+
+impl<'de, T: Object> Visitor<'de> for ObjectRead<T> {
+    type Value = Read<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object {}", std::any::type_name::<T>().rsplit("::").next().unwrap_or("value"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<T>, A::Error> {
+        let mut value = begin::<T>();
+        fill(&mut value, &mut map)?;
+        Ok(Read::Value(value))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Read<T>, A::Error> {
+        let raw = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        self.other(raw, de::Unexpected::Seq)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Read<T>, E> {
+        self.other(v.into(), de::Unexpected::Str(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Read<T>, E> {
+        self.other(v.into(), de::Unexpected::Signed(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Read<T>, E> {
+        self.other(v.into(), de::Unexpected::Unsigned(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Read<T>, E> {
+        self.other(v.into(), de::Unexpected::Float(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Read<T>, E> {
+        self.other(v.into(), de::Unexpected::Bool(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Read<T>, E> {
+        self.other(serde_json::Value::Null, de::Unexpected::Unit)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Read<T>, E> {
+        self.other(serde_json::Value::Null, de::Unexpected::Unit)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Read<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Reads one field: its value, `null`, or (another JSON type than declared) a raw value kept in
+/// `extra` under the key.
+pub fn de_field<'de, A: MapAccess<'de>, T: FieldValue + Default>(
+    map: &mut A,
+    slot: &mut Field<T>,
+    key: Key<'de>,
+    extra: &mut Extra,
+) -> Result<(), A::Error> {
+    match map.next_value_seed(ReadSeed::<T>(PhantomData))? {
+        Read::Value(v) => slot.set(v),
+        Read::Null => slot.set_null(),
+        Read::Raw(raw) => {
+            extra.insert(key.into_owned(), raw);
+        }
+    }
+    Ok(())
+}
+
+/// Reads the struct's own tag: the expected value is known from the type; another value is
+/// kept in `extra` (and written back in its place).
+pub fn de_tag<'de, A: MapAccess<'de>>(map: &mut A, expected: &str, key: Key<'de>, extra: &mut Extra) -> Result<(), A::Error> {
+    extra.tag_absent = false;
+    match map.next_value::<Text<'de>>()? {
+        Text::Str(s) if s.as_str() == expected => {}
+        other => {
+            extra.insert(key.into_owned(), other.into_value());
+        }
+    }
+    Ok(())
+}
+
+/// A key this version does not know: kept as raw JSON.
+pub fn de_extra<'de, A: MapAccess<'de>>(map: &mut A, key: Key<'de>, extra: &mut Extra) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    extra.insert(key.into_owned(), value);
+    Ok(())
+}
+
+/// Writes the struct's tag first, unless it was absent or another value was kept for it.
+pub fn ser_tag<M: serde::ser::SerializeMap>(map: &mut M, key: &str, value: &str, extra: &Extra) -> Result<(), M::Error> {
+    if extra.tag_absent || extra.contains_key(key) {
+        return Ok(());
+    }
+    map.serialize_entry(key, value)
+}
+
+/// Writes a field as it is: left out when absent, `null`, or its value. A raw value kept for
+/// the same key (a value the field could not hold) is written by `ser_end` instead, never both;
+/// to replace it, remove the key from `extra` and set the field.
+pub fn ser_field<M: serde::ser::SerializeMap, T: serde::Serialize>(map: &mut M, key: &str, field: &Field<T>, extra: &Extra) -> Result<(), M::Error> {
+    if field.is_absent() || extra.contains_key(key) {
+        return Ok(());
+    }
+    map.serialize_entry(key, field)
+}
+
+/// Writes the kept unknown keys and ends the object.
+pub fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &Extra) -> Result<M::Ok, M::Error> {
+    for (key, value) in extra.iter() {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
