@@ -217,5 +217,7 @@ fn is_object_schema(obj: &Map<String, Value>) -> bool {
 /// a `serde_json::Value` (free-form objects) or a struct with only `extra`; any of them decodes
 /// from an object without fail, so this keeps working whichever the generator emits.
 pub(crate) fn schema_as<T: DeserializeOwned>(schema: Map<String, Value>) -> T {
-    serde_json::from_value(Value::Object(schema)).expect("a JSON object decodes as a schema field")
+    // Through bytes, as everything decoded here is (see `wire`'s one-decoder rule).
+    let json = serde_json::to_vec(&schema).expect("a JSON object encodes");
+    serde_json::from_slice(&json).expect("a JSON object decodes as a schema field")
 }
