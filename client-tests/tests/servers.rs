@@ -1,13 +1,27 @@
 //! The Rust client against independent implementations of the Responses API, started on
-//! loopback from the venvs that `cargo xtask test` installs: LiteLLM's proxy (its Responses
-//! bridge over chat completions) and Llama Stack's built-in Responses implementation (SQLite
-//! stores). Both get their "model" from a chat-completions endpoint this test serves on loopback,
-//! which echoes the last user message, so nothing leaves the machine and no weights are needed.
+//! loopback from the venvs that `cargo xtask test` installs:
 //!
-//! Each server's deviations from the OpenAI API are listed with the checks that find them; a
-//! listed deviation that no longer shows up fails the test, as does one that is not listed.
-//! Needs `LITELLM_BIN` / `LLAMA_STACK_PYTHON`; without them the tests are skipped, unless
-//! `REQUIRE_CORPUS=1` or `CI` is set.
+//! - LiteLLM's proxy (its Responses bridge over chat completions): create and stream;
+//! - Llama Stack's built-in Responses implementation (SQLite stores): create, stream, retrieve
+//!   and input_items;
+//! - Microsoft's agentserver Responses host (`azure-ai-agentserver-responses`, in-memory store):
+//!   create, stream, retrieve (and its replay stream), delete, cancel of a background response,
+//!   and input_items over pages.
+//!
+//! LiteLLM and Llama Stack get their "model" from a chat-completions endpoint this test serves
+//! on loopback, which echoes the last user message; the agentserver host's handler (the one
+//! piece an application supplies, `tools/python/azure-responses/server.py`) echoes the same way.
+//! Nothing leaves the machine and no weights are needed.
+//!
+//! Each server's deviations from the OpenAI API are listed (`LITELLM_DEVIATIONS`,
+//! `LLAMA_STACK_DEVIATIONS`, `AZURE_DEVIATIONS`) with the checks that find them; a listed
+//! deviation that no longer shows up fails the test, as does one that is not listed. In short:
+//! LiteLLM copies chat-completion fields into the answer and serves none of the stored-response
+//! calls; Llama Stack leaves fields out and serves neither delete nor cancel; the agentserver
+//! host leaves `instructions`, `store`, `tools`, `tool_choice`, `usage` and `metadata` out and
+//! adds fields of its own (`response_id`, `agent_reference`, `agent_session_id`).
+//! Needs `LITELLM_BIN` / `LLAMA_STACK_PYTHON` / `AZURE_RESPONSES_PYTHON`; without them the
+//! tests are skipped, unless `REQUIRE_CORPUS=1` or `CI` is set.
 
 #[path = "support/recorder.rs"]
 mod recorder;
@@ -263,18 +277,21 @@ impl Target {
     }
 }
 
-/// Create: the echo comes back, the upstream saw the instructions and the input, and the
-/// deviations of the answer's shape. Returns the id of the response our client created.
-async fn check_create(f: &mut Findings, c: &Client, t: &Target, upstream: &Recorder, input: &str) -> String {
+/// Create: the echo comes back, the upstream (when the server has one) saw the instructions and
+/// the input, and the deviations of the answer's shape. Returns the id of the response our
+/// client created.
+async fn check_create(f: &mut Findings, c: &Client, t: &Target, upstream: Option<&Recorder>, input: &str) -> String {
     let result = create(c, input).await;
     f.expect(status_of(&result).is_none(), "create answers", describe(&result));
     f.deviation("create: our client cannot decode the answer", matches!(result, Err(Error::Decode { .. })), describe(&result));
-    let prompts = upstream_prompts(upstream);
-    f.expect(
-        prompts.last() == Some(&(INSTRUCTIONS.to_owned(), input.to_owned())),
-        "create: the model got the instructions as system text and the input as user text",
-        format!("{prompts:?}"),
-    );
+    if let Some(upstream) = upstream {
+        let prompts = upstream_prompts(upstream);
+        f.expect(
+            prompts.last() == Some(&(INSTRUCTIONS.to_owned(), input.to_owned())),
+            "create: the model got the instructions as system text and the input as user text",
+            format!("{prompts:?}"),
+        );
+    }
     let id = match &result {
         Ok(r) => {
             f.expect(r.output_text() == format!("Echo: {input}"), "create: output_text() is the model's answer", r.output_text());
@@ -382,7 +399,7 @@ async fn litellm_proxy_serves_create_and_stream() {
     let mut f = Findings::new("LiteLLM");
 
     let t = Target { port, prefix: "/v1", key: Some(key) };
-    let id = check_create(&mut f, &c, &t, &upstream, "Hello from Rust").await;
+    let id = check_create(&mut f, &c, &t, Some(&upstream), "Hello from Rust").await;
     check_stream(&mut f, &c, &t, "Stream to Rust").await;
 
     let (r, d, x, i) = (retrieve(&c, &id).await, delete(&c, &id).await, cancel(&c, &id).await, input_items(&c, &id).await);
@@ -429,7 +446,7 @@ async fn llama_stack_serves_create_stream_retrieve_and_input_items() {
 
     let t = Target { port, prefix: "/v1/openai/v1", key: None };
     let input = "Hello from Rust";
-    let id = check_create(&mut f, &c, &t, &upstream, input).await;
+    let id = check_create(&mut f, &c, &t, Some(&upstream), input).await;
     check_stream(&mut f, &c, &t, "Stream to Rust").await;
 
     match retrieve(&c, &id).await {
@@ -464,4 +481,226 @@ async fn llama_stack_serves_create_stream_retrieve_and_input_items() {
     f.deviation("cancel is not served", status_of(&cancelled).is_some_and(|s| s >= 400), describe(&cancelled));
     let _ = std::fs::remove_dir_all(&store);
     f.finish(LLAMA_STACK_DEVIATIONS, &server);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// What Microsoft's agentserver Responses host 2.3 does differently, by check.
+const AZURE_DEVIATIONS: &[(&str, &str)] = &[
+    ("create: `instructions` not echoed", "left out of the answer"),
+    ("create: `store` not echoed", "left out of the answer"),
+    ("create: fields left out", "no `tools`, `tool_choice`, `usage` or `metadata` in the answer"),
+    (
+        "retrieve: fields of its own",
+        "`response_id`, `agent_reference` and `agent_session_id` (Azure AI Foundry's); our client keeps them in `extra`",
+    ),
+];
+
+fn request(body: Value) -> types::CreateResponse {
+    serde_json::from_value(body).expect("the request fits CreateResponse")
+}
+
+fn status_name(r: &types::Response) -> String {
+    serde_json::to_value(r).unwrap()["status"].as_str().unwrap_or("(none)").to_owned()
+}
+
+fn item_texts<'a>(items: impl IntoIterator<Item = &'a types::ItemResource>) -> Vec<String> {
+    items.into_iter().map(|i| text_of(&serde_json::to_value(i).unwrap()["content"])).collect()
+}
+
+/// A 404 whose `error` our client parsed, as the OpenAI API answers for an unknown id.
+fn is_not_found<T>(result: &Result<T, Error>) -> bool {
+    status_of(result) == Some(404)
+        && result.as_ref().err().and_then(Error::api_error).and_then(|e| e.r#type.as_deref()) == Some("invalid_request_error")
+}
+
+fn quick_polls() -> openai_responses::PollOptions {
+    openai_responses::PollOptions::default()
+        .initial_delay(Duration::from_millis(100))
+        .max_delay(Duration::from_millis(500))
+        .max_wait(Duration::from_secs(30))
+}
+
+/// Microsoft's `azure-ai-agentserver-responses` host serves all six calls itself (storage in
+/// memory, background runs, cancel, delete, replay, input-item pages); its handler is the echo
+/// model in `tools/python/azure-responses/server.py`, which holds an input that starts with
+/// "Hold" until it is cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn azure_agentserver_serves_every_call() {
+    use openai_responses::api::RetrieveParams;
+    use openai_responses::ext::responses::{is_terminal, wait_for};
+    use types::ResponseStatus;
+
+    let Some(python) = tool("AZURE_RESPONSES_PYTHON") else { return };
+    let port = free_port();
+    let dir = tool_dir("azure-responses");
+    let args = vec!["server.py".to_owned(), port.to_string()];
+    let server = Server::start("Azure agentserver", &python, &args, &[], &dir, port, "/readiness").await;
+    let c = client(&format!("http://127.0.0.1:{port}/v1"), "unused");
+    let mut f = Findings::new("Azure agentserver");
+    let t = Target { port, prefix: "/v1", key: None };
+
+    // Create and stream: the shared checks.
+    let input = "Hello from Rust";
+    let id = check_create(&mut f, &c, &t, None, input).await;
+    check_stream(&mut f, &c, &t, "Stream to Rust").await;
+
+    // Retrieve.
+    match retrieve(&c, &id).await {
+        Ok(r) => {
+            f.expect(r.id == id, "retrieve: the id round-trips", &*r.id);
+            f.expect(r.output_text() == format!("Echo: {input}"), "retrieve: the stored output", r.output_text());
+            f.expect(r.status.get() == Some(&ResponseStatus::Completed), "retrieve: status `completed`", status_name(&r));
+            let own: Vec<String> = r.extra.clone().into_map().keys().cloned().collect();
+            f.deviation("retrieve: fields of its own", !own.is_empty(), format!("{own:?}"));
+        }
+        Err(e) => f.expect(false, "retrieve decodes", e),
+    }
+
+    // Input items: the one message, and a list with its cursors.
+    match input_items(&c, &id).await {
+        Ok(list) => f.expect(item_texts(list.data.iter()) == [input], "input_items: lists the input message", format!("{:?}", item_texts(list.data.iter()))),
+        Err(e) => f.expect(false, "input_items decodes", e),
+    }
+    let (_, text) = t.raw("GET", &format!("/responses/{id}/input_items?limit=10&order=asc"), None).await;
+    let list: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let missing: Vec<&str> = ["first_id", "last_id", "has_more"].into_iter().filter(|k| list.get(*k).is_none()).collect();
+    f.expect(missing.is_empty(), "input_items: the list has `first_id`, `last_id` and `has_more`", format!("missing {missing:?}"));
+
+    // Input items over pages: three messages, two a page, oldest first; then every item, newest
+    // first (the default order), through the client's item stream.
+    let three = c
+        .responses()
+        .create(&request(json!({"model": MODEL, "store": true, "input": [
+            {"role": "user", "content": "one"}, {"role": "user", "content": "two"}, {"role": "user", "content": "three"}
+        ]})))
+        .await;
+    f.expect(three.is_ok(), "create with three input messages", describe(&three));
+    let three_id = three.map(|r| r.id.to_string()).unwrap_or_default();
+    let params = InputItemsParams { limit: Some(2), order: Some("asc".into()), ..Default::default() };
+    let pages: Vec<_> = c.responses().input_items_pages(&three_id, &params).collect().await;
+    let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().map_or(0, |p| p.data.len())).collect();
+    let texts = item_texts(pages.iter().flatten().flat_map(|p| p.data.iter()));
+    f.expect(
+        pages.iter().all(Result::is_ok) && sizes == [2, 1] && texts == ["one", "two", "three"],
+        "input_items_pages: two pages (2 + 1) in order, following `last_id`",
+        format!("sizes {sizes:?}, texts {texts:?}, errors {:?}", pages.iter().filter_map(|p| p.as_ref().err()).map(|e| e.to_string()).collect::<Vec<_>>()),
+    );
+    let items: Vec<_> = c.responses().input_items_stream(&three_id).collect().await;
+    let texts = item_texts(items.iter().flatten());
+    f.expect(
+        items.iter().all(Result::is_ok) && texts == ["three", "two", "one"],
+        "input_items_stream: every item, newest first by default",
+        format!("{texts:?}"),
+    );
+
+    // Delete: the confirmation, then the id is gone for retrieve, delete and input_items.
+    match delete(&c, &id).await {
+        Ok(d) => {
+            let v = serde_json::to_value(&d).unwrap();
+            f.expect(
+                d.id == id && d.deleted.get() == Some(&true) && v["object"] == "response",
+                "delete: confirms the id, `deleted: true`, `object: \"response\"`",
+                &v,
+            );
+        }
+        Err(e) => f.expect(false, "delete answers", e),
+    }
+    let after = retrieve(&c, &id).await;
+    f.expect(is_not_found(&after), "delete: retrieve afterwards is a typed 404", describe(&after));
+    let again = delete(&c, &id).await;
+    f.expect(is_not_found(&again), "delete: deleting again is a typed 404", describe(&again));
+    let listed = input_items(&c, &id).await;
+    f.expect(is_not_found(&listed), "delete: input_items afterwards is a typed 404", describe(&listed));
+
+    // Background, left to finish: wait_for polls retrieve until it is done.
+    let started = c
+        .responses()
+        .create(&request(json!({"model": MODEL, "input": "Background to Rust", "store": true, "background": true})))
+        .await;
+    match &started {
+        Ok(r) => {
+            f.expect(r.background.get() == Some(&true), "background create: `background: true` in the answer", status_name(r));
+            f.expect(r.status.get() != Some(&ResponseStatus::Failed), "background create: not failed", status_name(r));
+            match wait_for(&c, &r.id, &quick_polls()).await {
+                Ok(done) => f.expect(
+                    done.status.get() == Some(&ResponseStatus::Completed) && done.output_text() == "Echo: Background to Rust",
+                    "background: wait_for ends `completed` with the answer",
+                    format!("{} {:?}", status_name(&done), done.output_text()),
+                ),
+                Err(e) => f.expect(false, "background: wait_for ends", e),
+            }
+        }
+        Err(_) => f.expect(false, "background create answers", describe(&started)),
+    }
+
+    // Cancel: a background response the model holds stays in progress until cancelled.
+    let held = c
+        .responses()
+        .create(&request(json!({"model": MODEL, "input": "Hold until cancelled", "store": true, "background": true})))
+        .await;
+    match &held {
+        Ok(r) => {
+            let id = r.id.to_string();
+            f.expect(!is_terminal(r.status.get()), "cancel: the held response starts unfinished", status_name(r));
+            let still = retrieve(&c, &id).await;
+            f.expect(
+                still.as_ref().is_ok_and(|s| !is_terminal(s.status.get())),
+                "cancel: retrieve shows it still unfinished",
+                still.as_ref().map(status_name).unwrap_or_else(|e| e.to_string()),
+            );
+            match cancel(&c, &id).await {
+                Ok(x) => f.expect(
+                    x.id == id && x.status.get() == Some(&ResponseStatus::Cancelled),
+                    "cancel: answers the response with status `cancelled`",
+                    status_name(&x),
+                ),
+                Err(e) => f.expect(false, "cancel answers", e),
+            }
+            match wait_for(&c, &id, &quick_polls()).await {
+                Ok(done) => f.expect(
+                    done.status.get() == Some(&ResponseStatus::Cancelled) && done.output_text().is_empty(),
+                    "cancel: it stays `cancelled`, with no output",
+                    format!("{} {:?}", status_name(&done), done.output_text()),
+                ),
+                Err(e) => f.expect(false, "cancel: wait_for ends", e),
+            }
+        }
+        Err(_) => f.expect(false, "cancel: the background create answers", describe(&held)),
+    }
+    let refused = cancel(&c, &three_id).await;
+    f.expect(
+        status_of(&refused) == Some(400) && refused.as_ref().err().and_then(Error::api_error).is_some(),
+        "cancel: a response made without `background` is a typed 400",
+        describe(&refused),
+    );
+
+    // Replay: a background stream, then retrieve_stream from a sequence number on.
+    let body = request(json!({"model": MODEL, "input": "Replay to Rust", "store": true, "background": true}));
+    let events: Vec<Value> = match c.responses().create_stream(&body).await {
+        Ok(stream) => stream.collect::<Vec<_>>().await.iter().flatten().map(|e| serde_json::to_value(e).unwrap()).collect(),
+        Err(e) => {
+            f.expect(false, "replay: the background stream opens", e);
+            Vec::new()
+        }
+    };
+    let replay_id = events.first().and_then(|e| e["response"]["id"].as_str()).unwrap_or("resp_missing").to_owned();
+    let seq = |e: &Value| e["sequence_number"].as_i64().unwrap_or(-1);
+    let from = events.iter().find(|e| e["type"] == "response.output_text.done").map(seq).unwrap_or(0);
+    let params = RetrieveParams { starting_after: Some(from), ..Default::default() };
+    match c.responses().retrieve_stream(&replay_id, &params).await {
+        Ok(stream) => {
+            let replayed: Vec<_> = stream.collect().await;
+            let replayed: Vec<Value> = replayed.iter().flatten().map(|e| serde_json::to_value(e).unwrap()).collect();
+            let wanted: Vec<Value> = events.iter().filter(|e| seq(e) > from).cloned().collect();
+            f.expect(
+                !wanted.is_empty() && replayed == wanted,
+                "replay: retrieve_stream gives the events after `starting_after`, as first sent",
+                format!("{} replayed, {} wanted after {from}", replayed.len(), wanted.len()),
+            );
+        }
+        Err(e) => f.expect(false, "replay: retrieve_stream opens", e),
+    }
+
+    f.finish(AZURE_DEVIATIONS, &server);
 }
