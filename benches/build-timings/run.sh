@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Build-time comparison with async-openai 0.43 (a peer: fetched from crates.io, so not in CI).
+# Two one-call programs, each built clean in debug in its own target dir with `cargo build
+# --timings`; prints each crate's own unit time (from cargo's timing report) and each whole
+# build's wall time. Usage: bash benches/build-timings/run.sh [scratch dir]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+scratch="${1:-$(mktemp -d)}"
+mkdir -p "$scratch"
+write_program() { # name, dependency line, main body
+  mkdir -p "$scratch/$1/src"
+  cat > "$scratch/$1/Cargo.toml" <<TOML
+[package]
+name = "$1"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+$2
+
+[workspace]
+TOML
+  printf '%s\n' "$3" > "$scratch/$1/src/main.rs"
+}
+write_program ours "openai-responses = { path = \"$repo/generated\" }" '
+use openai_responses::{types::CreateResponse, Client};
+#[tokio::main]
+async fn main() -> Result<(), openai_responses::Error> {
+    let client = Client::builder().api_key("k").build()?;
+    let request = CreateResponse { model: "gpt-4.1".into(), input: "Hello".into(), ..Default::default() };
+    let response = client.responses().create(&request).await?;
+    println!("{}", response.output_text());
+    Ok(())
+}'
+write_program peer 'async-openai = { version = "=0.43.0", default-features = false, features = ["responses", "rustls"] }' '
+use async_openai::{types::responses::CreateResponseArgs, Client};
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::new();
+    let request = CreateResponseArgs::default().model("gpt-4.1").input("Hello").build()?;
+    let response = client.responses().create(request).await?;
+    println!("{:?}", response.output_text());
+    Ok(())
+}'
+for p in ours peer; do
+  (cd "$scratch/$p" && cargo fetch -q)
+done
+for p in ours peer; do
+  rm -rf "$scratch/$p/target"
+  start=$(date +%s.%N)
+  (cd "$scratch/$p" && cargo build -q --timings 2>/dev/null)
+  end=$(date +%s.%N)
+  echo "$p whole $(echo "$end - $start" | bc)"
+done
+python3 - "$scratch" <<'PY'
+import json, re, sys, pathlib
+scratch = pathlib.Path(sys.argv[1])
+def units(p):
+    html = (scratch / p / "target/cargo-timings/cargo-timing.html").read_text()
+    data = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", html, re.S).group(1))
+    return {u["name"]: u["duration"] for u in data}
+ours, peer = units("ours"), units("peer")
+o, t = ours["openai-responses"], peer["async-openai"]
+print(f"own unit: openai-responses {o:.1f} s, async-openai {t:.1f} s, ratio {o / t:.2f}x (target <= 0.5x)")
+print(f"the one-call program's unit: with ours {ours['ours']:.1f} s, with async-openai {peer['peer']:.1f} s")
+PY
