@@ -13,6 +13,7 @@ mod ty;
 mod lower;
 pub mod naming;
 pub mod output;
+mod par;
 pub mod render;
 pub mod settings;
 pub mod subset;
