@@ -5,6 +5,7 @@
 use crate::ir::{Ir, Kind, TypeDef};
 use minijinja::value::Value as JValue;
 use minijinja::{Environment, Error as JError, ErrorKind, UndefinedBehavior};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The templates, compiled into the generator so that a release binary is self-contained.
@@ -35,22 +36,23 @@ fn environment() -> Environment<'static> {
     env.set_lstrip_blocks(true);
     // Every template is Rust (or TOML) source: "escaping" means quoting through `lit`.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("rust"));
-    env.add_filter("lit", |s: String| JValue::from_safe_string(format!("{s:?}")));
-    env.add_filter("toml", |s: String| serde_json::to_string(&s).unwrap_or_default());
-    env.add_filter("bare", |s: String| crate::naming::bare(&s).to_owned());
+    // `Cow`: any value as text, as `String` would take it, without copying a string.
+    env.add_filter("lit", |s: Cow<'_, str>| JValue::from_safe_string(format!("{s:?}")));
+    env.add_filter("toml", |s: Cow<'_, str>| serde_json::to_string(&s).unwrap_or_default());
+    env.add_filter("bare", |s: Cow<'_, str>| crate::naming::bare(&s).to_owned());
     // Escape by construction: a string printed without `lit` must look like Rust tokens.
     env.set_formatter(|out, _state, value| {
-        if value.is_safe() {
-            return out.write_str(&value.to_string()).map_err(JError::from);
-        }
         if let Some(s) = value.as_str() {
-            let safe = s.starts_with('"')
+            let safe = value.is_safe()
+                || s.starts_with('"')
                 || s.chars().all(|c| c.is_alphanumeric() || " _:<>,&#'()=!-".contains(c));
             if !safe {
                 return Err(JError::new(ErrorKind::InvalidOperation, format!("unescaped string `{s}` in template; use |lit")));
             }
+            // A string is printed as it is: no temporary copy of it.
+            return out.write_str(s).map_err(JError::from);
         }
-        out.write_str(&value.to_string()).map_err(JError::from)
+        write!(out, "{value}").map_err(JError::from)
     });
     for (name, src) in TEMPLATES {
         env.add_template(name, src).expect("templates are checked by the generator's tests");
