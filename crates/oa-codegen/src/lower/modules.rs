@@ -6,7 +6,7 @@
 use crate::ir::{Kind, TypeDef, TypeModule};
 use crate::naming;
 use heck::ToSnakeCase;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A union with at least this many variants gets a module of its own.
 const UNION_MODULE: usize = 6;
@@ -47,13 +47,12 @@ pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
         *per_owner.entry(t.module.as_str()).or_default() += 1;
     }
     let mut words: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Each owner once (it owns all of its inline types), in the order first met.
+    let mut met: BTreeSet<&str> = BTreeSet::new();
     for owner in owner_of.values() {
-        if !module_of.contains_key(owner) {
+        if !module_of.contains_key(owner) && met.insert(owner) {
             let word = owner.to_snake_case().split('_').next().unwrap_or_default().to_owned();
-            let list = words.entry(word).or_default();
-            if !list.contains(owner) {
-                list.push(owner.clone());
-            }
+            words.entry(word).or_default().push(owner.clone());
         }
     }
     for (word, owners) in words {
