@@ -54,12 +54,16 @@ pub(crate) enum NameHint {
     Fixed(String),
     /// An inline schema: named from its context if it needs a type of its own.
     Context(String),
+    /// Like `Context`, the name `naming::nested_type_name(parent, word)`, composed only when
+    /// a type is made (most properties and parameters are scalars and need none).
+    Nested(String, String),
 }
 
 impl NameHint {
-    fn base(&self) -> &str {
+    fn base(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            NameHint::Fixed(n) | NameHint::Context(n) => n,
+            NameHint::Fixed(n) | NameHint::Context(n) => n.into(),
+            NameHint::Nested(parent, word) => naming::nested_type_name(parent, word).into(),
         }
     }
 }

@@ -53,6 +53,7 @@ impl Lowerer<'_> {
         match hint {
             NameHint::Fixed(n) => n.clone(),
             NameHint::Context(n) => self.names.claim(n, "Inline"),
+            NameHint::Nested(parent, word) => self.names.claim(&naming::nested_type_name(parent, word), "Inline"),
         }
     }
 
@@ -302,7 +303,7 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            let ctx = NameHint::Context(naming::nested_type_name(&name, wire));
+            let ctx = NameHint::Nested(name.clone(), wire.to_owned());
             let lowered = self.lower(schema, prop_ptr, ctx);
             let field_name = scope.claim(&naming::field_name(wire), "_");
             let doc = field_doc(self.root, schema, wire, &field_name);
