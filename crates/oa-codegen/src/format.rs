@@ -29,12 +29,17 @@ fn format_one(file: &Rendered) -> Result<(String, String), String> {
     if !file.rust {
         return Ok((file.path.clone(), file.text.clone()));
     }
-    let parsed = syn::parse_file(&file.text).map_err(|e| {
-        let start = e.span().start();
-        let line = file.text.lines().nth(start.line.saturating_sub(1)).unwrap_or_default();
-        format!("{}:{}:{}: {e}\n  | {line}", file.path, start.line, start.column + 1)
-    })?;
-    Ok((file.path.clone(), format!("{HEADER}\n{}", layout_tables(&prettyplease::unparse(&parsed)))))
+    let formatted = syn::parse_file(&file.text)
+        .map(|parsed| format!("{HEADER}\n{}", layout_tables(&prettyplease::unparse(&parsed))))
+        .map_err(|e| {
+            let start = e.span().start();
+            let line = file.text.lines().nth(start.line.saturating_sub(1)).unwrap_or_default();
+            format!("{}:{}:{}: {e}\n  | {line}", file.path, start.line, start.column + 1)
+        });
+    // Spans are done with: proc-macro2 keeps a copy of every text parsed on this thread (for
+    // span locations) until they are invalidated or the thread ends.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    Ok((file.path.clone(), formatted?))
 }
 
 /// The table macros (`object!`, `open_enum!`, `from_variants!`), one entry per line: prettyplease prints a
@@ -150,6 +155,16 @@ fn squash(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_does_not_parse_is_reported_where() {
+        let file = |path: &str, text: &str| Rendered { path: path.into(), text: text.into(), rust: true };
+        let files = vec![file("a.rs", "fn a() {}\n"), file("b.rs", "fn b() {}\nfn c( {}\n"), file("d.rs", "struct D;\n")];
+        let errors = format_all(files).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("b.rs:2:"), "{}", errors[0]);
+        assert!(errors[0].ends_with("  | fn c( {}"), "{}", errors[0]);
+    }
 
     #[test]
     fn tables_get_one_entry_per_line() {

@@ -10,8 +10,7 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8)
 }
 
-/// `f` of every item, in the items' order, computed on [`threads`] threads (the calling one
-/// among them). Items are taken in decreasing `weight` (an estimate of their cost), so the last
+/// `f` of every item, in the items' order, computed on [`threads`] new threads. Items are taken in decreasing `weight` (an estimate of their cost), so the last
 /// items taken are small and no thread waits long for another at the end. A panic in `f` is
 /// caught and comes back as `Err` for that item.
 pub fn map<T, R, W, F>(items: &[T], weight: W, f: F) -> Vec<std::thread::Result<R>>
@@ -32,13 +31,13 @@ where
         }
         done
     };
-    let helpers = threads().min(items.len()).saturating_sub(1);
+    // The calling thread only waits: thread-local state of the work dies with the threads
+    // (proc-macro2 keeps a copy of every text syn parses in a thread-local source map, for
+    // span locations, which would otherwise grow with every run in a long-lived caller).
     let parts: Vec<Vec<(usize, std::thread::Result<R>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..helpers).map(|_| s.spawn(work)).collect();
-        let mut parts = vec![work()];
-        // `work` catches every panic of `f`, so a helper thread itself does not panic.
-        parts.extend(handles.into_iter().map(|h| h.join().unwrap_or_default()));
-        parts
+        let handles: Vec<_> = (0..threads().min(items.len())).map(|_| s.spawn(work)).collect();
+        // `work` catches every panic of `f`, so a thread itself does not panic.
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let mut slots: Vec<Option<std::thread::Result<R>>> = (0..items.len()).map(|_| None).collect();
     for (i, r) in parts.into_iter().flatten() {
