@@ -30,7 +30,16 @@ fn format_one(file: &Rendered) -> Result<(String, String), String> {
         return Ok((file.path.clone(), file.text.clone()));
     }
     let formatted = syn::parse_file(&file.text)
-        .map(|parsed| format!("{HEADER}\n{}", layout_tables(&prettyplease::unparse(&parsed))))
+        .map(|parsed| {
+            let printed = prettyplease::unparse(&parsed);
+            drop(parsed);
+            // One buffer for the header and the laid-out text (the tables add a little).
+            let mut out = String::with_capacity(HEADER.len() + 1 + printed.len() + printed.len() / 8);
+            out.push_str(HEADER);
+            out.push('\n');
+            layout_tables(&printed, &mut out);
+            out
+        })
         .map_err(|e| {
             let start = e.span().start();
             let line = file.text.lines().nth(start.line.saturating_sub(1)).unwrap_or_default();
@@ -44,9 +53,9 @@ fn format_one(file: &Rendered) -> Result<(String, String), String> {
 
 /// The table macros (`object!`, `open_enum!`, `from_variants!`), one entry per line: prettyplease prints a
 /// macro's tokens as a flowing paragraph, which splits `name = "wire"` pairs across lines.
-fn layout_tables(text: &str) -> String {
+/// Appends the result to `out`.
+fn layout_tables(text: &str, out: &mut String) {
     const MACROS: [&str; 3] = ["crate::wire::object!(", "crate::wire::open_enum!(", "crate::wire::from_variants!("];
-    let mut out = String::with_capacity(text.len());
     // Bytes of `text` done, and where each macro next occurs after them: each is searched
     // for again only once passed, not from every invocation on (which was quadratic in a file
     // with many tables and none of some macro).
@@ -65,7 +74,6 @@ fn layout_tables(text: &str) -> String {
         }
     }
     out.push_str(&text[done..]);
-    out
 }
 
 /// The characters of `s` with their byte index, each marked when it belongs to a string
@@ -169,6 +177,8 @@ mod tests {
     #[test]
     fn tables_get_one_entry_per_line() {
         let printed = "x();\ncrate::wire::object!(\n    A, extra, { a = \"a\", long_name\n    = \"b, c\", }\n);\ny();\n";
-        assert_eq!(layout_tables(printed), "x();\ncrate::wire::object!(A, extra, {\n    a = \"a\",\n    long_name = \"b, c\",\n});\ny();\n");
+        let mut out = String::new();
+        layout_tables(printed, &mut out);
+        assert_eq!(out, "x();\ncrate::wire::object!(A, extra, {\n    a = \"a\",\n    long_name = \"b, c\",\n});\ny();\n");
     }
 }
