@@ -37,7 +37,7 @@ fn environment() -> Environment<'static> {
     // Every template is Rust (or TOML) source: "escaping" means quoting through `lit`.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("rust"));
     // `Cow`: any value as text, as `String` would take it, without copying a string.
-    env.add_filter("lit", |s: Cow<'_, str>| JValue::from_safe_string(format!("{s:?}")));
+    env.add_filter("lit", |s: Cow<'_, str>| JValue::from_safe_string(literal(&s)));
     env.add_filter("toml", |s: Cow<'_, str>| serde_json::to_string(&s).unwrap_or_default());
     env.add_filter("bare", |s: Cow<'_, str>| crate::naming::bare(&s).to_owned());
     // Escape by construction: a string printed without `lit` must look like Rust tokens.
@@ -58,6 +58,20 @@ fn environment() -> Environment<'static> {
         env.add_template(name, src).expect("templates are checked by the generator's tests");
     }
     env
+}
+
+/// `s` as a Rust string literal: its `Debug` form, which for printable ASCII without `"` or
+/// `\` (most names and wire values) is `s` between quotes, written without the formatter.
+fn literal(s: &str) -> String {
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        out
+    } else {
+        format!("{s:?}")
+    }
 }
 
 /// One file to render: its template and context, and a rough cost to schedule it by.
@@ -126,5 +140,15 @@ fn type_weight(ty: &TypeDef) -> usize {
         Kind::Enum(e) => e.variants.len() / 2,
         Kind::Union(u) => 2 * u.variants.len() + u.dispatch.len() + u.accessors.len(),
         Kind::Alias { .. } => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn literal_is_the_debug_form() {
+        for s in ["", "plain", "it's", "a \"quote\"", "back\\slash", "tab\there", "line\nbreak", "é", "\u{7f}", "~ ok !", "\u{200b}"] {
+            assert_eq!(super::literal(s), format!("{s:?}"));
+        }
     }
 }
