@@ -4,6 +4,7 @@
 //! (`format`). Reading and writing files is left to `output`
 //! and to the caller.
 
+mod case;
 pub mod diag;
 pub mod diff;
 pub mod format;

@@ -5,7 +5,6 @@
 
 use crate::ir::{Kind, TypeDef, TypeModule};
 use crate::naming;
-use heck::ToSnakeCase;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A union with at least this many variants gets a module of its own.
@@ -51,7 +50,7 @@ pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
     let mut met: BTreeSet<&str> = BTreeSet::new();
     for owner in owner_of.values() {
         if !module_of.contains_key(owner) && met.insert(owner) {
-            let word = owner.to_snake_case().split('_').next().unwrap_or_default().to_owned();
+            let word = crate::case::snake(owner).split('_').next().unwrap_or_default().to_owned();
             words.entry(word).or_default().push(owner.clone());
         }
     }
@@ -60,7 +59,7 @@ pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
         let size: usize = owners.iter().map(|o| per_owner.get(o.as_str()).copied().unwrap_or(0)).sum();
         let big = owners.len() >= WORD_MODULE || size >= WORD_MODULE_TYPES;
         let module = if big && !modules.contains_key(&module) && module != "common" {
-            let title = heck::ToUpperCamelCase::to_upper_camel_case(word.as_str());
+            let title = crate::case::upper_camel(&word);
             modules.insert(module.clone(), format!("Types whose names start with `{title}`."));
             module
         } else {

@@ -267,7 +267,7 @@ impl Lowerer<'_> {
             .iter()
             .map(|w| {
                 let name = scope.claim(&naming::variant_name(w), "Value");
-                let doc = self.settings.deny_missing_docs || heck::ToSnakeCase::to_snake_case(name.as_str()) != *w;
+                let doc = self.settings.deny_missing_docs || crate::case::snake(&name) != *w;
                 EnumVariant { name, wire: w.clone(), doc }
             })
             .collect();
