@@ -4,6 +4,7 @@
 //! (`format`). Reading and writing files is left to `output`
 //! and to the caller.
 
+mod case;
 pub mod diag;
 pub mod diff;
 pub mod format;
@@ -13,6 +14,7 @@ mod ty;
 mod lower;
 pub mod naming;
 pub mod output;
+mod par;
 pub mod render;
 pub mod settings;
 pub mod subset;

@@ -1,7 +1,7 @@
 //! Naming: every Rust identifier the generator emits is decided here (case conversion,
 //! keyword escaping, digit prefixes, context names for inline types, collision resolution).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use crate::case;
 use std::collections::BTreeSet;
 
 /// Words that cannot be plain identifiers; `r#` fixes most, but not these.
@@ -22,10 +22,9 @@ const RESERVED_TYPES: &[&str] = &[
     "Serialize", "Deserialize", "Self",
 ];
 
-/// Splits on anything that is not alphanumeric so heck sees word boundaries, then camel-cases.
+/// UpperCamelCase, words split at anything that is not alphanumeric (and at case changes).
 fn camel(raw: &str) -> String {
-    let cleaned: String = raw.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    cleaned.to_upper_camel_case()
+    case::upper_camel(raw)
 }
 
 /// UpperCamelCase type name for a component or context path: `MCPToolCall` -> `McpToolCall`.
@@ -69,7 +68,7 @@ pub fn variant_name(raw: &str) -> String {
 
 /// snake_case field or method identifier, keyword-escaped: `type` -> `r#type`, `self` -> `self_`.
 pub fn field_name(raw: &str) -> String {
-    let mut name = raw.to_snake_case();
+    let mut name = case::snake(raw);
     name.retain(|c| c.is_alphanumeric() || c == '_');
     if name.is_empty() {
         name = raw.chars().map(|c| format!("u{:x}", c as u32)).collect::<Vec<_>>().join("_");
@@ -100,7 +99,7 @@ pub fn bare(ident: &str) -> &str {
 
 /// snake_case module (file) name for a type.
 pub fn module_name(type_name: &str) -> String {
-    escape_module(type_name.to_snake_case())
+    escape_module(case::snake(type_name))
 }
 
 /// Crate names generated code uses in paths: a module of the same name would shadow them.
@@ -187,7 +186,7 @@ pub fn variant_names_from_tags(tags: &[&[String]]) -> Vec<Option<String>> {
 /// The method reading a tagged union's wire tag: the union's last word and the tag property
 /// (`ResponseStreamEvent` + `type` -> `event_type`, `OutputItem` -> `item_type`).
 pub fn tag_method_name(union: &str, tag_prop: &str) -> String {
-    let snake = union.to_snake_case();
+    let snake = case::snake(union);
     let last = snake.rsplit('_').next().unwrap_or("value");
     field_name(&format!("{last}_{tag_prop}"))
 }

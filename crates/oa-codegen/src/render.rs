@@ -2,10 +2,10 @@
 //! the IR; string values reach Rust source only through the `lit` filter, and the output
 //! formatter refuses any other interpolated string that is not a plain Rust path or type.
 
-use crate::ir::{Ir, TypeDef};
+use crate::ir::{Ir, Kind, TypeDef};
 use minijinja::value::Value as JValue;
 use minijinja::{Environment, Error as JError, ErrorKind, UndefinedBehavior};
-use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The templates, compiled into the generator so that a release binary is self-contained.
@@ -36,22 +36,23 @@ fn environment() -> Environment<'static> {
     env.set_lstrip_blocks(true);
     // Every template is Rust (or TOML) source: "escaping" means quoting through `lit`.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("rust"));
-    env.add_filter("lit", |s: String| JValue::from_safe_string(format!("{s:?}")));
-    env.add_filter("toml", |s: String| serde_json::to_string(&s).unwrap_or_default());
-    env.add_filter("bare", |s: String| crate::naming::bare(&s).to_owned());
+    // `Cow`: any value as text, as `String` would take it, without copying a string.
+    env.add_filter("lit", |s: Cow<'_, str>| JValue::from_safe_string(literal(&s)));
+    env.add_filter("toml", |s: Cow<'_, str>| serde_json::to_string(&s).unwrap_or_default());
+    env.add_filter("bare", |s: Cow<'_, str>| crate::naming::bare(&s).to_owned());
     // Escape by construction: a string printed without `lit` must look like Rust tokens.
     env.set_formatter(|out, _state, value| {
-        if value.is_safe() {
-            return out.write_str(&value.to_string()).map_err(JError::from);
-        }
         if let Some(s) = value.as_str() {
-            let safe = s.starts_with('"')
+            let safe = value.is_safe()
+                || s.starts_with('"')
                 || s.chars().all(|c| c.is_alphanumeric() || " _:<>,&#'()=!-".contains(c));
             if !safe {
                 return Err(JError::new(ErrorKind::InvalidOperation, format!("unescaped string `{s}` in template; use |lit")));
             }
+            // A string is printed as it is: no temporary copy of it.
+            return out.write_str(s).map_err(JError::from);
         }
-        out.write_str(&value.to_string()).map_err(JError::from)
+        write!(out, "{value}").map_err(JError::from)
     });
     for (name, src) in TEMPLATES {
         env.add_template(name, src).expect("templates are checked by the generator's tests");
@@ -59,44 +60,95 @@ fn environment() -> Environment<'static> {
     env
 }
 
-#[derive(Serialize)]
-struct Module<'a> {
-    doc: String,
-    types: Vec<&'a TypeDef>,
+/// `s` as a Rust string literal: its `Debug` form, which for printable ASCII without `"` or
+/// `\` (most names and wire values) is `s` between quotes, written without the formatter.
+fn literal(s: &str) -> String {
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        out
+    } else {
+        format!("{s:?}")
+    }
 }
 
-/// Renders every file of the crate (Rust files still unformatted).
+/// One file to render: its template and context, and a rough cost to schedule it by.
+struct Job {
+    template: &'static str,
+    path: String,
+    context: JValue,
+    rust: bool,
+    weight: usize,
+}
+
+/// Renders every file of the crate (Rust files still unformatted), the files in parallel
+/// (see `par`).
 pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
     let env = environment();
-    let mut out = Vec::new();
+    // The IR is serialized into template values once: the modules and groups below are the
+    // same values, taken out of it (a value is a shared handle, not a copy).
     let ctx_ir = JValue::from_serialize(ir);
-    let mut render = |tpl: &str, path: String, ctx: JValue, rust: bool| -> Result<(), JError> {
-        let text = env.get_template(tpl)?.render(ctx)?;
-        out.push(Rendered { path, text, rust });
-        Ok(())
+    let types = ctx_ir.get_attr("types")?;
+    let groups = ctx_ir.get_attr("groups")?;
+    let mut jobs = Vec::new();
+    let mut job = |template: &'static str, path: String, context: JValue, rust: bool, weight: usize| {
+        jobs.push(Job { template, path, context, rust, weight });
     };
-    render("Cargo.toml.j2", "Cargo.toml".into(), minijinja::context! { ir => ctx_ir.clone() }, false)?;
-    render("lib.rs.j2", "src/lib.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
+    let whole = || minijinja::context! { ir => ctx_ir.clone() };
+    job("Cargo.toml.j2", "Cargo.toml".into(), whole(), false, 1);
+    job("lib.rs.j2", "src/lib.rs".into(), whole(), true, 1);
 
-    let mut modules: BTreeMap<&str, Module<'_>> =
-        ir.modules.iter().map(|m| (m.name.as_str(), Module { doc: m.doc.clone(), types: Vec::new() })).collect();
-    for ty in &ir.types {
-        if let Some(m) = modules.get_mut(ty.module.as_str()) {
-            m.types.push(ty);
+    let mut modules: BTreeMap<&str, (&str, Vec<JValue>, usize)> =
+        ir.modules.iter().map(|m| (m.name.as_str(), (m.doc.as_str(), Vec::new(), 0))).collect();
+    for (i, ty) in ir.types.iter().enumerate() {
+        if let Some((_, values, weight)) = modules.get_mut(ty.module.as_str()) {
+            values.push(types.get_item_by_index(i)?);
+            *weight += type_weight(ty);
         }
     }
-    render("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => &ir.modules }, true)?;
-    for (name, m) in &modules {
-        let context = minijinja::context! { module => m, documented => ir.deny_missing_docs };
-        render("types_module.rs.j2", format!("src/types/{name}.rs"), context, true)?;
+    job("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => &ir.modules }, true, ir.modules.len());
+    for (name, (doc, values, weight)) in modules {
+        let module = minijinja::context! { doc => doc, types => JValue::from(values) };
+        let context = minijinja::context! { module => module, documented => ir.deny_missing_docs };
+        job("types_module.rs.j2", format!("src/types/{name}.rs"), context, true, weight);
     }
     if !ir.extensions.is_empty() {
-        render("ext_mod.rs.j2", "src/ext/mod.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
+        job("ext_mod.rs.j2", "src/ext/mod.rs".into(), whole(), true, 1);
     }
-    render("schemas.rs.j2", "src/schemas.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
-    render("api_mod.rs.j2", "src/api/mod.rs".into(), minijinja::context! { ir => ctx_ir.clone() }, true)?;
-    for g in &ir.groups {
-        render("api_group.rs.j2", format!("src/api/{}.rs", g.accessor), minijinja::context! { group => g }, true)?;
+    job("schemas.rs.j2", "src/schemas.rs".into(), whole(), true, ir.components.len());
+    job("api_mod.rs.j2", "src/api/mod.rs".into(), whole(), true, ir.groups.len() + ir.pages.len() + ir.stream_events.len());
+    for (i, g) in ir.groups.iter().enumerate() {
+        let weight = g.operations.iter().map(|op| 10 + op.query.as_ref().map_or(0, |q| q.params.len())).sum();
+        job("api_group.rs.j2", format!("src/api/{}.rs", g.accessor), minijinja::context! { group => groups.get_item_by_index(i)? }, true, weight);
+    }
+
+    let rendered = crate::par::map(&jobs, |j| j.weight, |j| env.get_template(j.template)?.render(&j.context));
+    let mut out = Vec::with_capacity(jobs.len());
+    for (j, text) in jobs.into_iter().zip(rendered) {
+        let text = text.map_err(|_| JError::new(ErrorKind::InvalidOperation, format!("rendering {} panicked", j.path)))??;
+        out.push(Rendered { path: j.path, text, rust: j.rust });
     }
     Ok(out)
+}
+
+/// A rough cost of rendering a type, in the units of `render`'s other weights.
+fn type_weight(ty: &TypeDef) -> usize {
+    2 + match &ty.kind {
+        Kind::Struct(s) => s.fields.len(),
+        Kind::Enum(e) => e.variants.len() / 2,
+        Kind::Union(u) => 2 * u.variants.len() + u.dispatch.len() + u.accessors.len(),
+        Kind::Alias { .. } => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn literal_is_the_debug_form() {
+        for s in ["", "plain", "it's", "a \"quote\"", "back\\slash", "tab\there", "line\nbreak", "é", "\u{7f}", "~ ok !", "\u{200b}"] {
+            assert_eq!(super::literal(s), format!("{s:?}"));
+        }
+    }
 }

@@ -115,13 +115,23 @@ pub fn deref<'a>(root: &'a Value, mut v: &'a Value) -> &'a Value {
 /// Properties and required names of an object schema, merging `allOf` branches (later wins)
 /// and following refs, to a bounded depth.
 pub fn object_shape<'a>(root: &'a Value, v: &'a Value, depth: usize) -> (Vec<(&'a str, &'a Value)>, Vec<&'a str>) {
+    if depth > 12 {
+        return (Vec::new(), Vec::new());
+    }
+    match deref(root, v).as_object() {
+        Some(m) => map_shape(root, m, depth),
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
+/// `object_shape` of a schema object that is not a `$ref` (for a `$ref` it would be the
+/// target's), without wrapping it into a `Value` first.
+pub fn map_shape<'a>(root: &'a Value, m: &'a Map<String, Value>, depth: usize) -> (Vec<(&'a str, &'a Value)>, Vec<&'a str>) {
     let mut props: Vec<(&str, &Value)> = Vec::new();
     let mut required: Vec<&str> = Vec::new();
     if depth > 12 {
         return (props, required);
     }
-    let v = deref(root, v);
-    let Some(m) = v.as_object() else { return (props, required) };
     if let Some(Value::Array(all)) = m.get("allOf") {
         for branch in all {
             let (p, r) = object_shape(root, branch, depth + 1);
@@ -149,18 +159,29 @@ pub fn object_shape<'a>(root: &'a Value, v: &'a Value, depth: usize) -> (Vec<(&'
 /// Like `object_shape`, with the JSON pointer where each property is declared (for diagnostics:
 /// a property merged from an `allOf` branch or a referenced schema is located there).
 pub fn located_properties<'a>(root: &'a Value, v: &'a Value, ptr: &str, depth: usize) -> Vec<(&'a str, &'a Value, String)> {
+    if depth > 12 {
+        return Vec::new();
+    }
+    let (v, ptr) = match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => match resolve(root, r) {
+            Some(target) => (target, r.trim_start_matches('#')),
+            None => return Vec::new(),
+        },
+        None => (v, ptr),
+    };
+    match v.as_object() {
+        Some(m) => map_properties(root, m, ptr, depth),
+        None => Vec::new(),
+    }
+}
+
+/// `located_properties` of a schema object that is not a `$ref`, without wrapping it into a
+/// `Value` first.
+pub fn map_properties<'a>(root: &'a Value, m: &'a Map<String, Value>, ptr: &str, depth: usize) -> Vec<(&'a str, &'a Value, String)> {
     let mut out: Vec<(&str, &Value, String)> = Vec::new();
     if depth > 12 {
         return out;
     }
-    let (v, ptr) = match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => match resolve(root, r) {
-            Some(target) => (target, r.trim_start_matches('#').to_owned()),
-            None => return out,
-        },
-        None => (v, ptr.to_owned()),
-    };
-    let Some(m) = v.as_object() else { return out };
     let add = |name: &'a str, schema: &'a Value, at: String, out: &mut Vec<(&'a str, &'a Value, String)>| {
         match out.iter_mut().find(|(n, _, _)| *n == name) {
             Some(slot) => *slot = (name, schema, at),

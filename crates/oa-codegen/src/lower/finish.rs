@@ -147,13 +147,16 @@ fn union_variants(
     tag_prop: Option<&str>,
     variants: &[(String, Ty, Vec<String>)],
 ) -> Vec<UnionVariant> {
+    // Each variant's type with aliases expanded, once (not once per pair of variants).
+    let canonicals: Vec<Ty> = variants.iter().map(|(_, t, _)| canonical(drafts, t)).collect();
     variants
         .iter()
-        .map(|(n, t, tags)| {
+        .zip(&canonicals)
+        .map(|((n, t, tags), canonical_t)| {
             let cyclic = boxed_if_cyclic(drafts, &d.name, t);
             let large = t.by_value_name().is_some() && sizes.of(t) > BOX_ABOVE;
             let ty = if large && !matches!(cyclic, Ty::Boxed(_)) { Ty::Boxed(Box::new(t.clone())) } else { cyclic };
-            let unique = variants.iter().filter(|(_, other, _)| canonical(drafts, other) == canonical(drafts, t)).count() == 1;
+            let unique = canonicals.iter().filter(|other| *other == canonical_t).count() == 1;
             let fields = match t.by_value_name().and_then(|n| drafts.get(n)).map(|d| &d.kind) {
                 Some(DraftKind::Struct { fields, .. }) => Some(fields),
                 _ => None,
@@ -189,7 +192,7 @@ fn union_variants(
                 required,
                 // `From<Self>` is the identity the standard library already has.
                 from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)) && t.by_value_name() != Some(d.name.as_str()),
-                text: unique && matches!(canonical(drafts, t), Ty::String) && matches!(t, Ty::String),
+                text: unique && matches!(canonical_t, Ty::String) && matches!(t, Ty::String),
                 name: n.clone(),
                 object: t.by_value_name().is_some_and(|t| is_struct(drafts, t)),
                 boxed: matches!(ty, Ty::Boxed(_)),

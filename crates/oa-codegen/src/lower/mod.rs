@@ -54,12 +54,16 @@ pub(crate) enum NameHint {
     Fixed(String),
     /// An inline schema: named from its context if it needs a type of its own.
     Context(String),
+    /// Like `Context`, the name `naming::nested_type_name(parent, word)`, composed only when
+    /// a type is made (most properties and parameters are scalars and need none).
+    Nested(String, String),
 }
 
 impl NameHint {
-    fn base(&self) -> &str {
+    fn base(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            NameHint::Fixed(n) | NameHint::Context(n) => n,
+            NameHint::Fixed(n) | NameHint::Context(n) => n.into(),
+            NameHint::Nested(parent, word) => naming::nested_type_name(parent, word).into(),
         }
     }
 }
@@ -192,23 +196,29 @@ fn reachable_components(
     }
     while let Some((ptr, v)) = stack.pop() {
         walk_refs(v, &ptr, &mut |r, at| {
+            // A pointer already seen was resolved then: most refs are met again and again.
             if r.starts_with("#/components/schemas/") {
-                let name_ptr: String = r.split('/').take(4).collect::<Vec<_>>().join("/");
-                match schema::resolve_ptr(root, &name_ptr) {
+                // The component itself: the ref up to its fourth `/`.
+                let name_ptr = r.match_indices('/').nth(3).map_or(r, |(i, _)| &r[..i]);
+                if seen.contains(name_ptr) {
+                    return;
+                }
+                match schema::resolve_ptr(root, name_ptr) {
                     Some(target) => {
-                        if seen.insert(name_ptr.clone()) {
-                            stack.push((name_ptr[1..].to_owned(), target));
-                        }
+                        seen.insert(name_ptr.to_owned());
+                        stack.push((name_ptr[1..].to_owned(), target));
                     }
                     // Reported where it is lowered: a warning in a schema, which becomes a
                     // `serde_json::Value`; an error in an operation, which is then left out.
                     None => {}
                 }
             } else if r.starts_with("#/") {
+                if seen.contains(r) {
+                    return;
+                }
                 if let Some(target) = schema::resolve_ptr(root, r) {
-                    if seen.insert(r.to_owned()) {
-                        stack.push((r[1..].to_owned(), target));
-                    }
+                    seen.insert(r.to_owned());
+                    stack.push((r[1..].to_owned(), target));
                 }
             } else if !r.starts_with('#') {
                 // `Document::read` bundles other files; this is a document built by hand.
@@ -221,24 +231,40 @@ fn reachable_components(
 
 /// Calls `f` with every `$ref` string under `v` and the pointer of the node holding it.
 pub(crate) fn walk_refs(v: &Value, ptr: &str, f: &mut dyn FnMut(&str, &str)) {
+    // One pointer buffer, grown and cut back on the way, instead of a new string per node.
+    let mut at = String::from(ptr);
+    walk_refs_at(v, &mut at, f);
+}
+
+fn walk_refs_at(v: &Value, at: &mut String, f: &mut dyn FnMut(&str, &str)) {
+    let len = at.len();
     match v {
         Value::Object(m) => {
             for (k, child) in m {
-                let child_ptr = format!("{ptr}/{}", oa_load::escape_token(k));
                 if k == "$ref" {
                     if let Value::String(r) = child {
-                        f(r, &child_ptr);
+                        at.push_str("/$ref");
+                        f(r, at);
+                        at.truncate(len);
                     }
                 } else if k == "examples" || k == "example" || k == "x-oaiMeta" {
                     continue;
-                } else {
-                    walk_refs(child, &child_ptr, f);
+                } else if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    at.push('/');
+                    at.push_str(&oa_load::escape_token(k));
+                    walk_refs_at(child, at, f);
+                    at.truncate(len);
                 }
             }
         }
         Value::Array(a) => {
             for (i, child) in a.iter().enumerate() {
-                walk_refs(child, &format!("{ptr}/{i}"), f);
+                if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    use std::fmt::Write;
+                    let _ = write!(at, "/{i}");
+                    walk_refs_at(child, at, f);
+                    at.truncate(len);
+                }
             }
         }
         _ => {}

@@ -5,8 +5,7 @@
 
 use crate::ir::{Kind, TypeDef, TypeModule};
 use crate::naming;
-use heck::ToSnakeCase;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A union with at least this many variants gets a module of its own.
 const UNION_MODULE: usize = 6;
@@ -47,13 +46,12 @@ pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
         *per_owner.entry(t.module.as_str()).or_default() += 1;
     }
     let mut words: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Each owner once (it owns all of its inline types), in the order first met.
+    let mut met: BTreeSet<&str> = BTreeSet::new();
     for owner in owner_of.values() {
-        if !module_of.contains_key(owner) {
-            let word = owner.to_snake_case().split('_').next().unwrap_or_default().to_owned();
-            let list = words.entry(word).or_default();
-            if !list.contains(owner) {
-                list.push(owner.clone());
-            }
+        if !module_of.contains_key(owner) && met.insert(owner) {
+            let word = crate::case::snake(owner).split('_').next().unwrap_or_default().to_owned();
+            words.entry(word).or_default().push(owner.clone());
         }
     }
     for (word, owners) in words {
@@ -61,7 +59,7 @@ pub(crate) fn assign(types: &mut [TypeDef]) -> Vec<TypeModule> {
         let size: usize = owners.iter().map(|o| per_owner.get(o.as_str()).copied().unwrap_or(0)).sum();
         let big = owners.len() >= WORD_MODULE || size >= WORD_MODULE_TYPES;
         let module = if big && !modules.contains_key(&module) && module != "common" {
-            let title = heck::ToUpperCamelCase::to_upper_camel_case(word.as_str());
+            let title = crate::case::upper_camel(&word);
             modules.insert(module.clone(), format!("Types whose names start with `{title}`."));
             module
         } else {

@@ -69,7 +69,7 @@ pub(crate) fn lower(lw: &mut Lowerer<'_>, sel: &Selected<'_>, locals: &[&str], p
             }
             "query" | "header" => {
                 let schema = pm.get("schema").cloned().unwrap_or(Value::Object(Map::new()));
-                let ctx = NameHint::Context(naming::nested_type_name(params_name, name));
+                let ctx = NameHint::Nested(params_name.to_owned(), name.to_owned());
                 let ty = lw.lower(&schema, &format!("{pptr}/schema"), ctx).ty;
                 let place = if place == "query" { ParamPlace::Query } else { ParamPlace::Header };
                 let encoding = encoding(lw, pm, &ty, place, name);

@@ -53,6 +53,7 @@ impl Lowerer<'_> {
         match hint {
             NameHint::Fixed(n) => n.clone(),
             NameHint::Context(n) => self.names.claim(n, "Inline"),
+            NameHint::Nested(parent, word) => self.names.claim(&naming::nested_type_name(parent, word), "Inline"),
         }
     }
 
@@ -266,7 +267,7 @@ impl Lowerer<'_> {
             .iter()
             .map(|w| {
                 let name = scope.claim(&naming::variant_name(w), "Value");
-                let doc = self.settings.deny_missing_docs || heck::ToSnakeCase::to_snake_case(name.as_str()) != *w;
+                let doc = self.settings.deny_missing_docs || crate::case::snake(&name) != *w;
                 EnumVariant { name, wire: w.clone(), doc }
             })
             .collect();
@@ -277,12 +278,9 @@ impl Lowerer<'_> {
 
     pub(crate) fn lower_object(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
         let name = self.claim_name(&hint);
-        let node = Value::Object(m.clone());
-        let required: Vec<String> = view::object_shape(self.root, &node, 0).1.into_iter().map(str::to_owned).collect();
-        let props: Vec<(String, Value, String)> = view::located_properties(self.root, &node, ptr, 0)
-            .into_iter()
-            .map(|(k, v, at)| (k.to_owned(), v.clone(), at))
-            .collect();
+        // `m` is no `$ref` (`lower_inner` follows those first), so its shape is its own.
+        let required: Vec<&str> = view::map_shape(self.root, m, 0).1;
+        let props: Vec<(&str, &Value, String)> = view::map_properties(self.root, m, ptr, 0);
         if let Some(Value::Array(all)) = m.get("allOf") {
             for (i, b) in all.iter().enumerate() {
                 if !b.is_object() {
@@ -293,23 +291,23 @@ impl Lowerer<'_> {
         let mut tag = None;
         let mut fields = Vec::new();
         let mut scope = Scope::new();
-        for (wire, schema, prop_ptr) in &props {
+        for &(wire, schema, ref prop_ptr) in &props {
             let prop_ptr = prop_ptr.as_str();
-            let is_required = required.iter().any(|r| r == wire);
+            let is_required = required.contains(&wire);
             let literal = view::deref(self.root, schema).as_object().and_then(view::string_literals);
             if wire == "type" && is_required && tag.is_none() {
                 if let Some(values) = &literal {
                     if values.len() == 1 {
-                        tag = Some(StructTag { field: wire.clone(), value: values[0].clone() });
+                        tag = Some(StructTag { field: wire.to_owned(), value: values[0].clone() });
                         continue;
                     }
                 }
             }
-            let ctx = NameHint::Context(naming::nested_type_name(&name, wire));
+            let ctx = NameHint::Nested(name.clone(), wire.to_owned());
             let lowered = self.lower(schema, prop_ptr, ctx);
             let field_name = scope.claim(&naming::field_name(wire), "_");
             let doc = field_doc(self.root, schema, wire, &field_name);
-            fields.push(DraftField { name: field_name, wire: wire.clone(), ty: lowered.ty, required: is_required, nullable: lowered.nullable, doc });
+            fields.push(DraftField { name: field_name, wire: wire.to_owned(), ty: lowered.ty, required: is_required, nullable: lowered.nullable, doc });
         }
         self.add_draft(name.clone(), ptr, doc_lines(m), DraftKind::Struct { fields, tag });
         Ty::Named(name)

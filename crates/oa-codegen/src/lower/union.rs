@@ -38,7 +38,7 @@ impl Lowerer<'_> {
             let probe = if recursive { &self_ref } else { b };
             let tags = view::tag_values(self.root, probe, &tag_prop, 0).unwrap_or_default();
             let word = branch_word(b, &tags);
-            let ctx = NameHint::Context(naming::nested_type_name(&name, word.as_deref().unwrap_or("Variant")));
+            let ctx = NameHint::Nested(name.clone(), word.as_deref().unwrap_or("Variant").to_owned());
             let Lowered { ty, .. } = self.lower(b, &branch_ptr, ctx);
             lowered.push((ty, tags, word));
         }
