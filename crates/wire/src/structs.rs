@@ -44,7 +44,8 @@ impl<'de, T: Object> Visitor<'de> for Fill<'_, T> {
 /// once for all structs.
 fn without_tag(seen: Seen<'_>, tag: Option<(&str, &str)>) -> (bool, Option<Vec<u8>>) {
     let mut tag_seen = false;
-    let mut json = vec![b'{'];
+    // Allocated only for an entry to replay: the common case (the tag came first) needs none.
+    let mut json: Option<Vec<u8>> = None;
     for (key, v) in &seen {
         match (tag, v) {
             (Some((tag, expected)), SeenValue::Str(s)) if !tag_seen && key.as_str() == tag && s.as_str() == expected => {
@@ -53,19 +54,25 @@ fn without_tag(seen: Seen<'_>, tag: Option<(&str, &str)>) -> (bool, Option<Vec<u
             }
             _ => {}
         }
-        if json.len() > 1 {
-            json.push(b',');
-        }
-        write_str(&mut json, key);
+        let json = match &mut json {
+            Some(json) => {
+                json.push(b',');
+                json
+            }
+            None => json.insert(vec![b'{']),
+        };
+        write_str(json, key);
         json.push(b':');
         match v {
             SeenValue::Raw(raw) => json.extend_from_slice(raw.as_str().as_bytes()),
-            SeenValue::Json(v) => json.extend_from_slice(v.to_string().as_bytes()),
-            SeenValue::Str(s) => write_str(&mut json, s),
+            SeenValue::Json(v) => write_json(json, v),
+            SeenValue::Str(s) => write_str(json, s),
         }
     }
-    json.push(b'}');
-    (tag_seen, (json.len() > 2).then_some(json))
+    if let Some(json) = &mut json {
+        json.push(b'}');
+    }
+    (tag_seen, json)
 }
 
 /// Reads the remaining keys of `map` into `value`: the one loop every way of decoding a struct
@@ -93,8 +100,13 @@ fn write_str(json: &mut Vec<u8>, s: &Key<'_>) {
         json.extend_from_slice(s.as_bytes());
         json.push(b'"');
     } else {
-        json.extend_from_slice(serde_json::Value::from(s).to_string().as_bytes());
+        write_json(json, s);
     }
+}
+
+/// Writes `value` as JSON text (into a `Vec`, which cannot fail).
+fn write_json<T: serde::Serialize + ?Sized>(json: &mut Vec<u8>, value: &T) {
+    let _ = serde_json::to_writer(json, value);
 }
 
 /// A generated struct (implemented by `object!`): decoded key by key, `field` reading the value
