@@ -142,6 +142,12 @@ macro_rules! body {
     };
 }
 
+/// The checks every answer that is a whole `Response` passes.
+fn is_response(r: &types::Response) -> Result<(), String> {
+    ensure(!r.id.is_empty(), "`id` is empty")?;
+    ensure(r.object.as_str() == "response", "`object` is not \"response\"")
+}
+
 fn ensure(ok: bool, what: &str) -> Result<(), String> {
     if ok {
         Ok(())
@@ -195,13 +201,7 @@ async fn operations_against_prism() {
         &mut failures,
         "create",
         responses.create(&create),
-        |r: &types::Response| {
-            ensure(!r.id.is_empty(), "`id` is empty")?;
-            ensure(
-                r.object.as_str() == "response",
-                "`object` is not \"response\"",
-            )
-        },
+        is_response,
     )
     .await;
 
@@ -233,13 +233,7 @@ async fn operations_against_prism() {
         &mut failures,
         "retrieve",
         responses.retrieve(RESPONSE_ID),
-        |r: &types::Response| {
-            ensure(!r.id.is_empty(), "`id` is empty")?;
-            ensure(
-                r.object.as_str() == "response",
-                "`object` is not \"response\"",
-            )
-        },
+        is_response,
     )
     .await;
 
@@ -253,13 +247,7 @@ async fn operations_against_prism() {
         &mut failures,
         "retrieve_with",
         responses.retrieve_with(RESPONSE_ID, &params),
-        |r: &types::Response| {
-            ensure(!r.id.is_empty(), "`id` is empty")?;
-            ensure(
-                r.object.as_str() == "response",
-                "`object` is not \"response\"",
-            )
-        },
+        is_response,
     )
     .await;
 
@@ -279,13 +267,7 @@ async fn operations_against_prism() {
         &mut failures,
         "cancel",
         responses.cancel(RESPONSE_ID),
-        |r: &types::Response| {
-            ensure(!r.id.is_empty(), "`id` is empty")?;
-            ensure(
-                r.object.as_str() == "response",
-                "`object` is not \"response\"",
-            )
-        },
+        is_response,
     )
     .await;
 
