@@ -116,11 +116,9 @@ pub fn response(id: &str, status: &str, output: Vec<Value>, error_null: bool) ->
     })
 }
 
-/// A stream of exactly `n` events: `response.created`, `response.in_progress`, then messages
-/// (`output_item.added`, `content_part.added`, text deltas, `content_part.done`,
-/// `output_item.done`), then `response.completed` with every message in its output.
-/// Returns the SSE bytes and the `data:` payloads.
-/// The same event with its `type` written last, as a server that orders keys otherwise may.
+/// The same event with its `type` written last, as a server that orders keys otherwise may
+/// (only the async-openai peer rows use it).
+#[cfg_attr(not(feature = "peer-async-openai"), allow(dead_code))]
 pub fn tag_last(payload: &str) -> String {
     let mut event: serde_json::Map<String, Value> = serde_json::from_str(payload).expect("an event is an object");
     let tag = event.shift_remove("type").expect("an event has a type");
@@ -128,6 +126,10 @@ pub fn tag_last(payload: &str) -> String {
     serde_json::to_string(&event).expect("JSON")
 }
 
+/// A stream of exactly `n` events: `response.created`, `response.in_progress`, then messages
+/// (`output_item.added`, `content_part.added`, text deltas, `content_part.done`,
+/// `output_item.done`), then `response.completed` with every message in its output.
+/// Returns the SSE bytes and the `data:` payloads.
 pub fn sse_stream(n: usize, deltas_per_item: usize, error_null: bool) -> (Vec<u8>, Vec<String>) {
     assert!(n > deltas_per_item + 8);
     let id = "resp_bench_stream";

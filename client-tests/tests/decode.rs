@@ -90,6 +90,21 @@ fn open_enums_nest_and_keep_unknown_values() {
     assert_eq!(role.as_str(), "narrator");
 }
 
+/// Open enums compare, hash and order by wire value: a catch-all built by hand with a known
+/// value is that value's variant, and sorting follows the strings.
+#[test]
+fn open_enums_compare_by_wire_value() {
+    use std::collections::HashSet;
+    let by_hand = EasyInputMessageRole::Other("user".into());
+    assert_eq!(by_hand, EasyInputMessageRole::User);
+    assert_ne!(EasyInputMessageRole::Other("narrator".into()), EasyInputMessageRole::User);
+    let set: HashSet<_> = [by_hand, EasyInputMessageRole::User].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    let mut roles = vec![EasyInputMessageRole::User, EasyInputMessageRole::Assistant, EasyInputMessageRole::Other("narrator".into())];
+    roles.sort();
+    assert_eq!(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(), ["assistant", "narrator", "user"]);
+}
+
 #[test]
 fn null_stays_null_and_absent_stays_absent() {
     let r: Response = round_trip(json!({"id": "resp_1", "object": "response", "error": null, "output": []}));

@@ -150,6 +150,22 @@ impl From<&str> for Field<String> {
     }
 }
 
+/// A type built from text (an open enum, a union with a string arm): a `Field` of it converts
+/// from `&str` and `String`, as `Field<String>` does.
+pub trait FromText: for<'a> From<&'a str> + From<String> {}
+
+impl<T: FromText> From<&str> for Field<T> {
+    fn from(value: &str) -> Self {
+        Field::sent(T::from(value))
+    }
+}
+
+impl<T: FromText> From<String> for Field<T> {
+    fn from(value: String) -> Self {
+        Field::sent(T::from(value))
+    }
+}
+
 impl<T: fmt::Debug> fmt::Debug for Field<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.presence {

@@ -15,7 +15,7 @@ pub mod style;
 mod union;
 
 pub use encode::*;
-pub use field::{Extra, Field, Presence};
+pub use field::{Extra, Field, FromText, Presence};
 pub use structs::*;
 pub use read::{FieldValue, Read, Scalar};
 pub use union::*;
@@ -182,13 +182,11 @@ macro_rules! object {
     ($ty:ident, $extra:ident, $(tag $tk:literal = $tv:literal,)? { $($field:ident = $wire:literal),* $(,)? }) => {
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #[allow(unused_imports)]
-                use ::serde::ser::SerializeMap;
                 #[allow(unused_mut)]
-                let mut map = serializer.serialize_map(None)?;
-                $(crate::wire::ser_tag(&mut map, $tk, $tv, &self.$extra)?;)?
-                $(crate::wire::ser_field(&mut map, $wire, &self.$field, &self.$extra)?;)*
-                crate::wire::ser_end(map, &self.$extra)
+                let mut map = crate::wire::ObjectWriter::new(serializer, &self.$extra)?;
+                $(map.tag($tk, $tv);)?
+                $(map.field($wire, &self.$field);)*
+                map.end()
             }
         }
 
@@ -262,6 +260,34 @@ macro_rules! open_enum {
         impl ::std::default::Default for $ty {
             fn default() -> Self {
                 crate::wire::open_enum!(@default $other $($variant)*)
+            }
+        }
+
+        // Compared, hashed and ordered by wire value, so a catch-all holding a known value equals
+        // that value's variant (and the impls stay one line each).
+        impl ::std::cmp::PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::std::cmp::Eq for $ty {}
+
+        impl ::std::hash::Hash for $ty {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for $ty {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(self.cmp(other))
+            }
+        }
+
+        impl ::std::cmp::Ord for $ty {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 
@@ -344,21 +370,13 @@ macro_rules! from_variants {
     };
 }
 
-/// `From<&str>` and `From<String>` for a field of a type that is built from text.
+/// Marks a type built from text, so that a field of it converts from `&str` and `String`
+/// through the one blanket impl beside `Field` (one impl per type would make coherence compare
+/// every pair of them).
 #[allow(unused_macros)]
 macro_rules! text {
     ($ty:ident) => {
-        impl ::std::convert::From<&str> for crate::wire::Field<$ty> {
-            fn from(value: &str) -> Self {
-                crate::wire::Field::sent($ty::from(value))
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for crate::wire::Field<$ty> {
-            fn from(value: ::std::string::String) -> Self {
-                crate::wire::Field::sent($ty::from(value))
-            }
-        }
+        impl crate::wire::FromText for $ty {}
     };
 }
 

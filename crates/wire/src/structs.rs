@@ -248,26 +248,54 @@ pub fn de_extra<'de, A: MapAccess<'de>>(map: &mut A, key: Key<'de>, extra: &mut 
     Ok(())
 }
 
-/// Writes the struct's tag first, unless it was absent or another value was kept for it.
-pub fn ser_tag<M: serde::ser::SerializeMap>(map: &mut M, key: &str, value: &str, extra: &Extra) -> Result<(), M::Error> {
-    if extra.tag_absent || extra.contains_key(key) {
-        return Ok(());
-    }
-    map.serialize_entry(key, value)
+/// Writes a struct as a JSON object: its tag, the fields it holds, then the unknown keys it
+/// kept. A write error is kept and returned by `end`, so a generated `serialize` is one plain
+/// call per field (no `?` per field to type-check and compile).
+pub struct ObjectWriter<'a, M: serde::ser::SerializeMap> {
+    map: M,
+    extra: &'a Extra,
+    error: Option<M::Error>,
 }
 
-/// Writes a field as it is: left out when absent, `null`, or its value. A raw value kept for
-/// the same key (a value the field could not hold) is written by `ser_end` instead, never both;
-/// to replace it, remove the key from `extra` and set the field.
-pub fn ser_field<M: serde::ser::SerializeMap, T: serde::Serialize>(map: &mut M, key: &str, field: &Field<T>, extra: &Extra) -> Result<(), M::Error> {
-    if field.is_absent() || extra.contains_key(key) {
-        return Ok(());
+impl<'a, M: serde::ser::SerializeMap> ObjectWriter<'a, M> {
+    pub fn new<S>(serializer: S, extra: &'a Extra) -> Result<Self, M::Error>
+    where
+        S: serde::Serializer<SerializeMap = M, Error = M::Error>,
+    {
+        Ok(ObjectWriter { map: serializer.serialize_map(None)?, extra, error: None })
     }
-    map.serialize_entry(key, field)
+
+    /// The tag, unless it was absent when decoded or an unknown key of that name is kept.
+    pub fn tag(&mut self, key: &str, value: &str) {
+        if self.error.is_none() && !self.extra.tag_absent && !self.extra.contains_key(key) {
+            self.entry(key, value);
+        }
+    }
+
+    /// A field, unless it is absent or a value of another JSON type is kept under its key.
+    pub fn field<T: serde::Serialize>(&mut self, key: &str, field: &Field<T>) {
+        if self.error.is_none() && !field.is_absent() && !self.extra.contains_key(key) {
+            self.entry(key, field);
+        }
+    }
+
+    fn entry<V: serde::Serialize + ?Sized>(&mut self, key: &str, value: &V) {
+        if let Err(e) = self.map.serialize_entry(key, value) {
+            self.error = Some(e);
+        }
+    }
+
+    /// The kept unknown keys, then the end of the object; or the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => ser_end(self.map, self.extra),
+        }
+    }
 }
 
 /// Writes the kept unknown keys and ends the object.
-pub fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &Extra) -> Result<M::Ok, M::Error> {
+fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &Extra) -> Result<M::Ok, M::Error> {
     for (key, value) in extra.iter() {
         map.serialize_entry(key, value)?;
     }

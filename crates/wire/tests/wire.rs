@@ -36,11 +36,11 @@ impl<'de> serde::Deserialize<'de> for Item {
 
 impl serde::Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        oa_wire::ser_tag(&mut map, "type", "item", &self.extra)?;
-        oa_wire::ser_field(&mut map, "id", &self.id, &self.extra)?;
-        oa_wire::ser_field(&mut map, "count", &self.count, &self.extra)?;
-        oa_wire::ser_end(map, &self.extra)
+        let mut map = oa_wire::ObjectWriter::new(s, &self.extra)?;
+        map.tag("type", "item");
+        map.field("id", &self.id);
+        map.field("count", &self.count);
+        map.end()
     }
 }
 

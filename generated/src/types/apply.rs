@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// Outcome of applying a patch: `completed` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ApplyPatchCallOutputStatus {
     /// `completed`
     Completed,
@@ -17,7 +17,7 @@ crate::wire::open_enum!(ApplyPatchCallOutputStatus, Other, {
     Failed = "failed",
 });
 /// Outcome of applying a patch, as reported by the client: `completed` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ApplyPatchCallOutputStatusParam {
     /// `completed`
     Completed,
@@ -31,7 +31,7 @@ crate::wire::open_enum!(ApplyPatchCallOutputStatusParam, Other, {
     Failed = "failed",
 });
 /// Progress of an apply_patch call: `in_progress` or `completed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ApplyPatchCallStatus {
     /// `in_progress`
     InProgress,
@@ -45,7 +45,7 @@ crate::wire::open_enum!(ApplyPatchCallStatus, Other, {
     Completed = "completed",
 });
 /// Progress of an apply_patch call, as sent back by the client: `in_progress` or `completed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ApplyPatchCallStatusParam {
     /// `in_progress`
     InProgress,

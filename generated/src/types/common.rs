@@ -181,7 +181,7 @@ impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
 }
 /// Who may invoke a tool: the model itself (`direct`) or code run through programmatic tool calling
 /// (`programmatic`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum CallableToolAllowedCaller {
     /// `direct`
     Direct,
@@ -195,7 +195,7 @@ crate::wire::open_enum!(CallableToolAllowedCaller, Other, {
     Programmatic = "programmatic",
 });
 /// Mouse button of a click: `left`, `right`, `wheel`, `back` or `forward`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ClickButtonType {
     /// `left`
     Left,
@@ -269,7 +269,7 @@ crate::wire::object!(CompactResource, extra, {
     usage = "usage",
 });
 /// Object kind, always `response.compaction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum CompactResourceObject {
     /// `response.compaction`
     ResponseCompaction,
@@ -380,7 +380,7 @@ crate::wire::object!(ComparisonFilter, extra, {
 });
 /// The comparison: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in` (one of a list) or `nin` (none of a
 /// list); `eq` by default.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ComparisonFilterType {
     /// `eq`
     Eq,
@@ -624,7 +624,7 @@ impl crate::wire::Union for CompoundFilterFiltersItem {
     }
 }
 /// How the filters are combined: `and` (all must match) or `or` (any may match).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum CompoundFilterType {
     /// `and`
     And,
@@ -768,7 +768,7 @@ crate::wire::object!(CreateModelResponseProperties, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum CreateModelResponsePropertiesPromptCacheRetention {
     /// `in_memory`
     InMemory,
@@ -895,7 +895,7 @@ crate::wire::object!(CreateResponse, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum CreateResponsePromptCacheRetention {
     /// `in_memory`
     InMemory,
@@ -910,7 +910,7 @@ crate::wire::open_enum!(CreateResponsePromptCacheRetention, Other, {
 });
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default)
 /// rejects the request with a 400 error instead.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum CreateResponseTruncation {
     /// `auto`
     Auto,
@@ -967,7 +967,7 @@ crate::wire::object!(DeletedResponse, extra, {
     deleted = "deleted",
 });
 /// Object kind, always `response`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum DeletedResponseObject {
     /// `response`
     Response,
@@ -978,7 +978,7 @@ crate::wire::open_enum!(DeletedResponseObject, Other, {
     Response = "response",
 });
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` or `original`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum DetailEnum {
     /// `low`
     Low,
@@ -1078,7 +1078,7 @@ crate::wire::object!(FileCitationBody, extra, tag "type" = "file_citation", {
 });
 /// How carefully a file is rendered for the model: `auto` (the default), `low` (cheaper) or `high`
 /// (better quality, more tokens).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FileDetailEnum {
     /// `auto`
     Auto,
@@ -1095,7 +1095,7 @@ crate::wire::open_enum!(FileDetailEnum, Other, {
     High = "high",
 });
 /// How carefully a file was rendered for the model: `auto`, `low` or `high`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FileInputDetail {
     /// `auto`
     Auto,
@@ -1222,7 +1222,7 @@ impl crate::wire::Union for Filters {
     }
 }
 /// Language of a custom tool grammar: `lark` or `regex`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum GrammarSyntax1 {
     /// `lark`
     Lark,
@@ -1266,7 +1266,7 @@ crate::wire::object!(HybridSearchOptions, extra, {
     text_weight = "text_weight",
 });
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` (the default) or `original`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageDetail {
     /// `low`
     Low,
@@ -1286,7 +1286,7 @@ crate::wire::open_enum!(ImageDetail, Other, {
     Original = "original",
 });
 /// What the image tool should do: `generate` a new image, `edit` one, or decide itself (`auto`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenActionEnum {
     /// `generate`
     Generate,
@@ -1308,7 +1308,7 @@ crate::wire::open_enum!(ImageGenActionEnum, Other, {
 /// `computer_call_output.output.image_url` and `message.input_image.image_url` (image URLs),
 /// `message.output_text.logprobs` (token log probabilities) and `reasoning.encrypted_content`
 /// (reasoning in encrypted form, for reuse when responses are not stored).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum IncludeEnum {
     /// `file_search_call.results`
     FileSearchCallResults,
@@ -1377,7 +1377,7 @@ crate::wire::object!(InlineSkillSourceParam, extra, tag "type" = "base64", {
     data = "data",
 });
 /// Format of the archive; always `application/zip`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InlineSkillSourceParamMediaType {
     /// `application/zip`
     ApplicationZip,
@@ -1388,7 +1388,7 @@ crate::wire::open_enum!(InlineSkillSourceParamMediaType, Other, {
     ApplicationZip = "application/zip",
 });
 /// From schema `/paths/~1responses~1{response_id}~1input_items/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InputItemsParamsOrder {
     /// `asc`
     Asc,
@@ -1489,7 +1489,7 @@ crate::wire::object!(LogProb, extra, {
 /// Marks an assistant message as `commentary` (written along the way) or `final_answer`. Newer
 /// models (from `gpt-5.3-codex`) work better when it is sent back with each assistant message; user
 /// messages do not use it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum MessagePhase {
     /// `commentary`
     Commentary,
@@ -1503,7 +1503,7 @@ crate::wire::open_enum!(MessagePhase, Other, {
     FinalAnswer = "final_answer",
 });
 /// Marks an assistant message as `commentary` (written along the way) or `final_answer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum MessagePhase2 {
     /// `commentary`
     Commentary,
@@ -1518,7 +1518,7 @@ crate::wire::open_enum!(MessagePhase2, Other, {
 });
 /// Author of a message: `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`,
 /// `developer` or `tool`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum MessageRole {
     /// `unknown`
     Unknown,
@@ -1550,7 +1550,7 @@ crate::wire::open_enum!(MessageRole, Other, {
     Tool = "tool",
 });
 /// Progress of a message: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum MessageStatus {
     /// `in_progress`
     InProgress,
@@ -1570,7 +1570,7 @@ crate::wire::open_enum!(MessageStatus, Other, {
 /// to 512 characters; may be null.
 pub type Metadata = std::collections::BTreeMap<String, String>;
 /// Model used for compaction: one of the known response model IDs or any other model name, as a string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ModelIdsCompaction {
     /// `gpt-5.6-sol`
     Gpt56Sol,
@@ -1885,7 +1885,7 @@ crate::wire::open_enum!(ModelIdsCompaction, Other, {
 });
 /// Model ID accepted by the Responses API: the shared chat model IDs, models available only through
 /// this API, or any other name as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ModelIdsResponses {
     /// `gpt-5.6-sol`
     Gpt56Sol,
@@ -2200,7 +2200,7 @@ crate::wire::open_enum!(ModelIdsResponses, Other, {
 });
 /// Model IDs shared with other OpenAI endpoints, such as `gpt-5`, `gpt-4.1` or `o3`; any other
 /// string is accepted as well.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ModelIdsShared {
     /// `gpt-5.6-sol`
     Gpt56Sol,
@@ -2495,7 +2495,7 @@ crate::wire::object!(ModelResponseProperties, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ModelResponsePropertiesPromptCacheRetention {
     /// `in_memory`
     InMemory,
@@ -2650,7 +2650,7 @@ crate::wire::object!(OutputTextContent, extra, tag "type" = "output_text", {
 });
 /// Style preset of the model, such as `friendly` or `pragmatic`; other strings of up to 64
 /// characters may be accepted later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum PersonalityEnum {
     /// `friendly`
     Friendly,
@@ -2664,7 +2664,7 @@ crate::wire::open_enum!(PersonalityEnum, Other, {
     Pragmatic = "pragmatic",
 });
 /// Final state of a program output: `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ProgramOutputItemStatus {
     /// `completed`
     Completed,
@@ -2678,7 +2678,7 @@ crate::wire::open_enum!(ProgramOutputItemStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Final state of a program output: `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ProgramOutputStatus {
     /// `completed`
     Completed,
@@ -2718,7 +2718,7 @@ crate::wire::object!(ProgramToolCallCallerParam, extra, tag "type" = "program", 
     caller_id = "caller_id",
 });
 /// Ranker for file search: `auto` or `default-2024-11-15`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum RankerVersionType {
     /// `auto`
     Auto,
@@ -2773,7 +2773,7 @@ crate::wire::object!(Reasoning, extra, {
 });
 /// `auto`, `current_turn` (only this turn's reasoning) or `all_turns`; `gpt-5.6` models default to
 /// `all_turns`, older ones to `current_turn`. On a response, the mode actually used.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ReasoningContext {
     /// `auto`
     Auto,
@@ -2791,7 +2791,7 @@ crate::wire::open_enum!(ReasoningContext, Other, {
 });
 /// From `none` up to `max`; less effort answers faster and spends fewer reasoning tokens. `medium`
 /// by default; not every model accepts every level.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ReasoningEffort {
     /// `none`
     None,
@@ -2820,7 +2820,7 @@ crate::wire::open_enum!(ReasoningEffort, Other, {
     Max = "max",
 });
 /// Level of detail of the reasoning summary; use `summary` instead.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ReasoningGenerateSummary {
     /// `auto`
     Auto,
@@ -2837,7 +2837,7 @@ crate::wire::open_enum!(ReasoningGenerateSummary, Other, {
     Detailed = "detailed",
 });
 /// Reasoning execution mode: `standard`, `pro`, or another mode given as a string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ReasoningModeEnum {
     /// `standard`
     Standard,
@@ -2852,7 +2852,7 @@ crate::wire::open_enum!(ReasoningModeEnum, Other, {
 });
 /// Level of detail of the reasoning summary; `concise` works with `computer-use-preview` and
 /// reasoning models after `gpt-5`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ReasoningSummary {
     /// `auto`
     Auto,
@@ -2895,7 +2895,7 @@ crate::wire::object!(RefusalContent, extra, tag "type" = "refusal", {
     refusal = "refusal",
 });
 /// Kind of content a web search may return: `text` or `image`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum SearchContentType {
     /// `text`
     Text,
@@ -2909,7 +2909,7 @@ crate::wire::open_enum!(SearchContentType, Other, {
     Image = "image",
 });
 /// How much of the context window web search results may fill: `low`, `medium` or `high`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum SearchContextSize {
     /// `low`
     Low,
@@ -2926,7 +2926,7 @@ crate::wire::open_enum!(SearchContextSize, Other, {
     High = "high",
 });
 /// Processing tier for a request: `auto`, `default`, `fast`, `flex` or `priority`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ServiceTierEnum {
     /// `auto`
     Auto,
@@ -2952,7 +2952,7 @@ crate::wire::open_enum!(ServiceTierEnum, Other, {
 /// standard price and speed; `flex` is the cheaper, slower Flex tier; `fast` and `priority` ask for
 /// fast processing and are reported back as `priority`; `ultrafast` is an access-controlled tier
 /// for selected models. On a response, the tier actually used.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ServiceTierResponses {
     /// `auto`
     Auto,
@@ -3233,7 +3233,7 @@ crate::wire::object!(TokenCountsResource, extra, {
     input_tokens = "input_tokens",
 });
 /// Object kind, always `response.input_tokens`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum TokenCountsResourceObject {
     /// `response.input_tokens`
     ResponseInputTokens,
@@ -3354,7 +3354,7 @@ impl crate::wire::Union for ToolCallCallerParam {
     }
 }
 /// Who runs a tool search: the `server` or the `client`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ToolSearchExecutionType {
     /// `server`
     Server,
@@ -3389,7 +3389,7 @@ crate::wire::object!(TopLogProb, extra, {
 });
 /// Handling of an input too large for the context window: `auto` drops the oldest items, `disabled`
 /// fails the request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum TruncationEnum {
     /// `auto`
     Auto,
@@ -3483,7 +3483,7 @@ impl crate::wire::Union for VectorStoreFileAttributesValue {
     }
 }
 /// `low`, `medium` (the default) or `high`; lower values give shorter answers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum Verbosity {
     /// `low`
     Low,
@@ -3586,7 +3586,7 @@ crate::wire::object!(WebSearchApproximateLocation, extra, {
     timezone = "timezone",
 });
 /// Type tag, always `approximate`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum WebSearchApproximateLocationType {
     /// `approximate`
     Approximate,

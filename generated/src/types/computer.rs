@@ -5,7 +5,7 @@ use super::*;
 /// Several computer actions to carry out in order, each with its own `type`.
 pub type ComputerActionList = Vec<ComputerAction>;
 /// Outcome of a computer call output: `completed`, `incomplete` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ComputerCallOutputStatus {
     /// `completed`
     Completed,
@@ -39,7 +39,7 @@ crate::wire::object!(ComputerCallSafetyCheckParam, extra, {
     message = "message",
 });
 /// Kind of computer the model controls: `windows`, `mac`, `linux`, `ubuntu` or `browser`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ComputerEnvironment {
     /// `windows`
     Windows,
@@ -125,7 +125,7 @@ crate::wire::object!(ComputerToolCallOutput, extra, tag "type" = "computer_call_
     status = "status",
 });
 /// Progress of the item; filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ComputerToolCallOutputStatus {
     /// `in_progress`
     InProgress,

@@ -164,7 +164,7 @@ crate::wire::object!(ContainerFileCitationBody, extra, tag "type" = "container_f
     filename = "filename",
 });
 /// Memory size of a container: `1g`, `4g`, `16g` or `64g`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ContainerMemoryLimit {
     /// `1g`
     V1g,

@@ -69,7 +69,7 @@ impl crate::wire::Union for FunctionAndCustomToolCallOutput {
     }
 }
 /// Progress of an item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionCallItemStatus {
     /// `in_progress`
     InProgress,
@@ -86,7 +86,7 @@ crate::wire::open_enum!(FunctionCallItemStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of a tool output item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionCallOutputStatusEnum {
     /// `in_progress`
     InProgress,
@@ -103,7 +103,7 @@ crate::wire::open_enum!(FunctionCallOutputStatusEnum, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of a tool call item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionCallStatus {
     /// `in_progress`
     InProgress,
@@ -154,7 +154,7 @@ crate::wire::object!(FunctionShellActionParam, extra, {
     max_output_length = "max_output_length",
 });
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionShellCallItemStatus {
     /// `in_progress`
     InProgress,
@@ -344,7 +344,7 @@ impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
     }
 }
 /// Progress of a shell call output: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionShellCallOutputStatusEnum {
     /// `in_progress`
     InProgress,
@@ -381,7 +381,7 @@ pub struct FunctionShellCallOutputTimeoutOutcomeParam {
 crate::wire::object!(FunctionShellCallOutputTimeoutOutcomeParam, extra, tag "type" = "timeout", {
 });
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionShellCallStatus {
     /// `in_progress`
     InProgress,

@@ -70,7 +70,7 @@ impl crate::wire::Union for InputContent {
 }
 /// How closely image edits keep the style and features of the input images: `high` or `low` (the
 /// default). Accepted by `gpt-image-1`, `gpt-image-1.5` and later, not by `gpt-image-1-mini`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InputFidelity {
     /// `high`
     High,

@@ -82,7 +82,7 @@ impl crate::wire::Union for EasyInputMessageContent {
 }
 /// Who speaks: `user`, `assistant`, `system` or `developer`. System and developer instructions
 /// outrank user ones; assistant messages stand for earlier model output.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum EasyInputMessageRole {
     /// `user`
     User,
@@ -102,7 +102,7 @@ crate::wire::open_enum!(EasyInputMessageRole, Other, {
     Developer = "developer",
 });
 /// Type tag, always `message`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum EasyInputMessageType {
     /// `message`
     Message,
@@ -361,7 +361,7 @@ crate::wire::object!(ItemReferenceParam, extra, {
     id = "id",
 });
 /// Type tag, always `item_reference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ItemReferenceParamType {
     /// `item_reference`
     ItemReference,

@@ -24,7 +24,7 @@ crate::wire::object!(AdditionalToolsItemParam, extra, tag "type" = "additional_t
     tools = "tools",
 });
 /// Who supplies the tools; only `developer` is accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum AdditionalToolsItemParamRole {
     /// `developer`
     Developer,
@@ -411,7 +411,7 @@ crate::wire::object!(InputMessage, extra, {
     content = "content",
 });
 /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InputMessageRole {
     /// `user`
     User,
@@ -428,7 +428,7 @@ crate::wire::open_enum!(InputMessageRole, Other, {
     Developer = "developer",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InputMessageStatus {
     /// `in_progress`
     InProgress,
@@ -445,7 +445,7 @@ crate::wire::open_enum!(InputMessageStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Type tag, always `message`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InputMessageType {
     /// `message`
     Message,

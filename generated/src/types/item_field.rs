@@ -213,7 +213,7 @@ impl crate::wire::Union for FunctionToolCallOutputOutput {
     }
 }
 /// Progress of the item; filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionToolCallOutputStatus {
     /// `in_progress`
     InProgress,
@@ -230,7 +230,7 @@ crate::wire::open_enum!(FunctionToolCallOutputStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of the call; filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FunctionToolCallStatus {
     /// `in_progress`
     InProgress,

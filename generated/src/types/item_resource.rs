@@ -234,7 +234,7 @@ impl crate::wire::Union for CodeInterpreterToolCallOutputsItem {
     }
 }
 /// Progress of the call: `in_progress`, `interpreting`, `completed`, `incomplete` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum CodeInterpreterToolCallStatus {
     /// `in_progress`
     InProgress,
@@ -334,7 +334,7 @@ crate::wire::object!(ComputerToolCallOutputResource, extra, tag "type" = "comput
     created_by = "created_by",
 });
 /// Progress of the call; filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ComputerToolCallStatus {
     /// `in_progress`
     InProgress,
@@ -506,7 +506,7 @@ crate::wire::object!(FileSearchToolCallResultsItem, extra, {
     score = "score",
 });
 /// Progress of the search: `in_progress`, `searching`, `completed`, `incomplete` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum FileSearchToolCallStatus {
     /// `in_progress`
     InProgress,
@@ -785,7 +785,7 @@ crate::wire::object!(ImageGenToolCall, extra, tag "type" = "image_generation_cal
     result = "result",
 });
 /// Progress of the call: `in_progress`, `generating`, `completed` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenToolCallStatus {
     /// `in_progress`
     InProgress,
@@ -827,7 +827,7 @@ crate::wire::object!(InputMessageResource, extra, tag "type" = "message", {
     id = "id",
 });
 /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InputMessageResourceRole {
     /// `user`
     User,
@@ -844,7 +844,7 @@ crate::wire::open_enum!(InputMessageResourceRole, Other, {
     Developer = "developer",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum InputMessageResourceStatus {
     /// `in_progress`
     InProgress,
@@ -1261,7 +1261,7 @@ crate::wire::object!(LocalShellToolCallOutput, extra, tag "type" = "local_shell_
     status = "status",
 });
 /// Progress of the item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum LocalShellToolCallOutputStatus {
     /// `in_progress`
     InProgress,
@@ -1278,7 +1278,7 @@ crate::wire::open_enum!(LocalShellToolCallOutputStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Progress of the call: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum LocalShellToolCallStatus {
     /// `in_progress`
     InProgress,
@@ -1422,7 +1422,7 @@ crate::wire::object!(OutputMessage, extra, tag "type" = "message", {
     status = "status",
 });
 /// Always `assistant`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum OutputMessageRole {
     /// `assistant`
     Assistant,
@@ -1433,7 +1433,7 @@ crate::wire::open_enum!(OutputMessageRole, Other, {
     Assistant = "assistant",
 });
 /// Progress of the message (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum OutputMessageStatus {
     /// `in_progress`
     InProgress,
@@ -1522,7 +1522,7 @@ crate::wire::object!(ReasoningItem, extra, tag "type" = "reasoning", {
     status = "status",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ReasoningItemStatus {
     /// `in_progress`
     InProgress,
@@ -1676,7 +1676,7 @@ impl crate::wire::Union for WebSearchToolCallAction {
     }
 }
 /// Progress of the search: `in_progress`, `searching`, `completed` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum WebSearchToolCallStatus {
     /// `in_progress`
     InProgress,

@@ -107,7 +107,7 @@ impl crate::wire::Union for McpToolCallError {
     }
 }
 /// Progress of an MCP tool call: `in_progress`, `calling`, `completed`, `incomplete` or `failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum McpToolCallStatus {
     /// `in_progress`
     InProgress,

@@ -101,7 +101,7 @@ impl crate::wire::Union for ModerationInput {
     }
 }
 /// Kind of input a moderation score was based on: `text` or `image`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ModerationInputType {
     /// `text`
     Text,
@@ -115,7 +115,7 @@ crate::wire::open_enum!(ModerationInputType, Other, {
     Image = "image",
 });
 /// What moderation does: `score` only reports category scores, `block` also stops flagged content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ModerationMode {
     /// `score`
     Score,

@@ -34,7 +34,7 @@ crate::wire::object!(PromptCacheBreakpointConfig, extra, {
     mode = "mode",
 });
 /// Breakpoint kind, always `explicit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum PromptCacheBreakpointConfigMode {
     /// `explicit`
     Explicit,
@@ -59,7 +59,7 @@ crate::wire::object!(PromptCacheBreakpointParam, extra, {
     mode = "mode",
 });
 /// Breakpoint kind, always `explicit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum PromptCacheBreakpointParamMode {
     /// `explicit`
     Explicit,
@@ -71,7 +71,7 @@ crate::wire::open_enum!(PromptCacheBreakpointParamMode, Other, {
 });
 /// Whether the server adds a cache breakpoint of its own (`implicit`) or relies only on the ones
 /// marked in the request (`explicit`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum PromptCacheModeEnum {
     /// `implicit`
     Implicit,
@@ -116,7 +116,7 @@ crate::wire::object!(PromptCacheOptionsParam, extra, {
     mode = "mode",
 });
 /// Upper bound on how long cached prompt prefixes are kept: `in_memory` or `24h`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum PromptCacheRetentionEnum {
     /// `in_memory`
     InMemory,
@@ -130,7 +130,7 @@ crate::wire::open_enum!(PromptCacheRetentionEnum, Other, {
     V24h = "24h",
 });
 /// Minimum lifetime of a prompt cache breakpoint; `30m` is the only value so far.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum PromptCacheTtlEnum {
     /// `30m`
     V30m,

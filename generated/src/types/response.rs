@@ -151,7 +151,7 @@ crate::wire::object!(ResponseError, extra, {
 });
 /// Why the model could not produce a response, such as `server_error`, `rate_limit_exceeded`,
 /// `invalid_prompt` or one of several image problems (`invalid_image_url`, `image_too_large`, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponseErrorCode {
     /// `server_error`
     ServerError,
@@ -253,7 +253,7 @@ crate::wire::object!(ResponseIncompleteDetails, extra, {
     reason = "reason",
 });
 /// What cut the response short: the output token limit or the content filter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponseIncompleteDetailsReason {
     /// `max_output_tokens`
     MaxOutputTokens,
@@ -337,7 +337,7 @@ crate::wire::object!(ResponseItemList, extra, {
     last_id = "last_id",
 });
 /// Object kind, always `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponseItemListObject {
     /// `list`
     List,
@@ -380,7 +380,7 @@ crate::wire::object!(ResponseLogProbTopLogprobsItem, extra, {
     logprob = "logprob",
 });
 /// Always `response` for this object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponseObject {
     /// `response`
     Response,
@@ -392,7 +392,7 @@ crate::wire::open_enum!(ResponseObject, Other, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponsePromptCacheRetention {
     /// `in_memory`
     InMemory,
@@ -528,7 +528,7 @@ crate::wire::object!(ResponseProperties, extra, {
     prompt = "prompt",
 });
 /// Where the response is in its life: queued, in progress, completed, failed, cancelled or incomplete.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponseStatus {
     /// `completed`
     Completed,
@@ -582,7 +582,7 @@ crate::wire::object!(ResponseTextParam, extra, {
 });
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default) fails
 /// the request with a 400 error instead.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponseTruncation {
     /// `auto`
     Auto,

@@ -877,7 +877,7 @@ crate::wire::object!(ResponseReasoningSummaryPartDoneEventPart, extra, tag "type
     text = "text",
 });
 /// Present with `incomplete` only when writing the part was cut short; absent when it ended normally.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ResponseReasoningSummaryPartDoneEventStatus {
     /// `incomplete`
     Incomplete,

@@ -404,7 +404,7 @@ crate::wire::object!(ImageGenTool, extra, tag "type" = "image_generation", {
     action = "action",
 });
 /// Background of the image: `transparent` (needs `png` or `webp`), `opaque`, or `auto` (the default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenToolBackground {
     /// `transparent`
     Transparent,
@@ -435,7 +435,7 @@ crate::wire::object!(ImageGenToolInputImageMask, extra, {
     file_id = "file_id",
 });
 /// Image model to use; `gpt-image-1` by default.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenToolModel {
     /// `gpt-image-1`
     GptImage1,
@@ -458,7 +458,7 @@ crate::wire::open_enum!(ImageGenToolModel, Other, {
     GptImage220260421 = "gpt-image-2-2026-04-21",
 });
 /// Strictness of moderation for generated images: `auto` (the default) or `low`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenToolModeration {
     /// `auto`
     Auto,
@@ -472,7 +472,7 @@ crate::wire::open_enum!(ImageGenToolModeration, Other, {
     Low = "low",
 });
 /// File format of the image: `png` (the default), `webp` or `jpeg`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenToolOutputFormat {
     /// `png`
     Png,
@@ -489,7 +489,7 @@ crate::wire::open_enum!(ImageGenToolOutputFormat, Other, {
     Jpeg = "jpeg",
 });
 /// Quality of the image: `low`, `medium`, `high` or `auto` (the default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenToolQuality {
     /// `low`
     Low,
@@ -511,7 +511,7 @@ crate::wire::open_enum!(ImageGenToolQuality, Other, {
 /// Size of the image as `WIDTHxHEIGHT`, such as `1024x1024`, or `auto` (the default). `gpt-image-2`
 /// models also take other sizes: both sides multiples of 16, aspect ratio between 1:3 and 3:1, at
 /// most `3840x2160`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ImageGenToolSize {
     /// `1024x1024`
     V1024x1024,
@@ -624,7 +624,7 @@ impl crate::wire::Union for McpToolAllowedTools {
     }
 }
 /// A ready-made connector, such as `connector_gmail` or `connector_googledrive`, used instead of a server URL.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum McpToolConnectorId {
     /// `connector_dropbox`
     ConnectorDropbox,
@@ -710,7 +710,7 @@ crate::wire::object!(McpToolRequireApprovalMcpToolApprovalFilter, extra, {
     never = "never",
 });
 /// One policy for every tool: `always` or `never`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum McpToolRequireApprovalMcpToolApprovalSetting {
     /// `always`
     Always,
@@ -1058,7 +1058,7 @@ crate::wire::object!(WebSearchPreviewTool, extra, {
     search_content_types = "search_content_types",
 });
 /// Tool version: `web_search_preview` (the default) or the dated `web_search_preview_2025_03_11`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum WebSearchPreviewToolType {
     /// `web_search_preview`
     WebSearchPreview,
@@ -1113,7 +1113,7 @@ crate::wire::object!(WebSearchToolFilters, extra, {
     allowed_domains = "allowed_domains",
 });
 /// How much of the context window search results may fill: `low`, `medium` (the default) or `high`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum WebSearchToolSearchContextSize {
     /// `low`
     Low,
@@ -1130,7 +1130,7 @@ crate::wire::open_enum!(WebSearchToolSearchContextSize, Other, {
     High = "high",
 });
 /// Tool version: `web_search` (the default) or the dated `web_search_2025_08_26`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum WebSearchToolType {
     /// `web_search`
     WebSearch,

@@ -52,7 +52,7 @@ crate::wire::object!(ToolChoiceAllowed, extra, tag "type" = "allowed_tools", {
 });
 /// `auto` lets the model use one of these tools or answer with a message; `required` makes it call
 /// at least one of them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ToolChoiceAllowedMode {
     /// `auto`
     Auto,
@@ -108,7 +108,7 @@ crate::wire::object!(ToolChoiceMcp, extra, tag "type" = "mcp", {
     name = "name",
 });
 /// A tool mode: `none` (answer without tools), `auto` (the model decides) or `required` (at least one tool call).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ToolChoiceOptions {
     /// `none`
     None,
@@ -274,7 +274,7 @@ crate::wire::object!(ToolChoiceTypes, extra, {
 });
 /// The built-in tool, such as `file_search`, `web_search_preview`, `computer_use_preview`,
 /// `code_interpreter` or `image_generation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub enum ToolChoiceTypesType {
     /// `file_search`
     FileSearch,
