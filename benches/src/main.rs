@@ -114,6 +114,25 @@ pub fn time_median<T>(opts: Opts, min: usize, budget: Duration, mut f: impl FnMu
     median(&mut samples)
 }
 
+/// Medians of `f` and `g` timed in alternation (f, g, f, g, ...), so that a change of load on the
+/// shared machine falls on both sides alike instead of on whichever ran second.
+pub fn time_pair_median<T, U>(opts: Opts, min: usize, budget: Duration, mut f: impl FnMut() -> T, mut g: impl FnMut() -> U) -> (Duration, Duration) {
+    let (min, budget) = opts.iters(min, budget);
+    std::hint::black_box(f());
+    std::hint::black_box(g());
+    let start = Instant::now();
+    let (mut fs, mut gs) = (Vec::new(), Vec::new());
+    while fs.len() < min || start.elapsed() < budget {
+        let t = Instant::now();
+        std::hint::black_box(f());
+        fs.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(g());
+        gs.push(t.elapsed());
+    }
+    (median(&mut fs), median(&mut gs))
+}
+
 pub fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1e3;
     if ms >= 100.0 {

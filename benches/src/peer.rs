@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_openai::types::responses as peer;
 use openai_responses::types;
 
-use crate::{time_median, Opts, Row};
+use crate::{time_pair_median, Opts, Row};
 
 fn mbps(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
@@ -21,8 +21,13 @@ pub fn run(opts: Opts, body: &[u8], payloads: &[String], rows: &mut Vec<Row>, no
         Err(e) => notes.push(format!("async-openai 0.43 cannot decode the bench's Response: {e}")),
         Ok(decoded) => {
             assert_eq!(decoded.output.len(), opts.response_items, "async-openai sees every item");
-            let ours = time_median(opts, 20, Duration::from_secs(2), || serde_json::from_slice::<types::Response>(body).unwrap());
-            let theirs = time_median(opts, 20, Duration::from_secs(2), || serde_json::from_slice::<peer::Response>(body).unwrap());
+            let (ours, theirs) = time_pair_median(
+                opts,
+                20,
+                Duration::from_secs(4),
+                || serde_json::from_slice::<types::Response>(body).unwrap(),
+                || serde_json::from_slice::<peer::Response>(body).unwrap(),
+            );
             push(rows, label, body.len(), ours, theirs);
         }
     }
@@ -38,7 +43,7 @@ pub fn run(opts: Opts, body: &[u8], payloads: &[String], rows: &mut Vec<Row>, no
     events(opts, &format!("{label}, `type` last"), &reordered, rows);
     notes.push(
         "peer: async-openai 0.43 (`response-types`, serde derive with `#[serde(tag = \"type\")]` enums and Option \
-         fields); both sides decode the same bytes with serde_json, back to back; the floor column is the peer, \
+         fields); both sides decode the same bytes with serde_json, timed in alternation; the floor column is the peer, \
          ratio = ours / peer throughput (above 1 is faster than the peer)"
             .into(),
     );
@@ -49,8 +54,7 @@ fn events(opts: Opts, label: &str, payloads: &[String], rows: &mut Vec<Row>) {
     let bytes: usize = payloads.iter().map(String::len).sum();
     let decode_all_ours = || payloads.iter().map(|p| serde_json::from_str::<types::ResponseStreamEvent>(p).unwrap()).count();
     let decode_all_theirs = || payloads.iter().map(|p| serde_json::from_str::<peer::ResponseStreamEvent>(p).unwrap()).count();
-    let ours = time_median(opts, 10, Duration::from_secs(2), decode_all_ours);
-    let theirs = time_median(opts, 10, Duration::from_secs(2), decode_all_theirs);
+    let (ours, theirs) = time_pair_median(opts, 10, Duration::from_secs(4), decode_all_ours, decode_all_theirs);
     push(rows, label.to_owned(), bytes, ours, theirs);
 }
 

@@ -59,6 +59,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             .current_dir(&out)
             .env("CARGO_TARGET_DIR", &target)
             .env("RUSTFLAGS", "-Dwarnings")
+            // Not incremental: a cache left by an earlier run of a similar output would make the
+            // time and memory figures depend on what ran before.
+            .env("CARGO_INCREMENTAL", "0")
             .status()
             .map_err(|e| e.to_string())?;
         let check_s = check_start.elapsed().as_secs_f64();
