@@ -100,7 +100,7 @@ fn open_enums_compare_by_wire_value() {
     assert_ne!(EasyInputMessageRole::Other("narrator".into()), EasyInputMessageRole::User);
     let set: HashSet<_> = [by_hand, EasyInputMessageRole::User].into_iter().collect();
     assert_eq!(set.len(), 1);
-    let mut roles = vec![EasyInputMessageRole::User, EasyInputMessageRole::Assistant, EasyInputMessageRole::Other("narrator".into())];
+    let mut roles = [EasyInputMessageRole::User, EasyInputMessageRole::Assistant, EasyInputMessageRole::Other("narrator".into())];
     roles.sort();
     assert_eq!(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(), ["assistant", "narrator", "user"]);
 }

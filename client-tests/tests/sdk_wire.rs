@@ -295,6 +295,8 @@ fn strings(v: &Value) -> Option<Vec<types::IncludeEnum>> {
     })
 }
 
+// `..Default::default()` keeps this building when the spec adds a query parameter.
+#[allow(clippy::needless_update)]
 fn retrieve_query(args: &Value) -> RetrieveParams {
     RetrieveParams {
         include: strings(&args["include"]),

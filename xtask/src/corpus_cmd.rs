@@ -83,5 +83,5 @@ fn peak_child_rss_mb() -> Option<u64> {
     // SAFETY: getrusage only writes into the zeroed struct we pass.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    (rc == 0).then(|| usage.ru_maxrss as u64 / 1024)
+    (rc == 0).then_some(usage.ru_maxrss as u64 / 1024)
 }

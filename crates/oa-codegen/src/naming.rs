@@ -200,6 +200,19 @@ pub fn catch_all_name(variants: &[String]) -> String {
         .to_owned()
 }
 
+/// Names the crate root exports besides the API handles: the runtime's, the field wrapper's,
+/// and the modules. A schema or tag must not take them, so that `use crate_name::*` and
+/// `use crate_name::types::*` together stay unambiguous.
+pub fn root_exports() -> impl Iterator<Item = &'static str> {
+    crate::runtime_files::RUNTIME_EXPORTS.iter().copied().chain(["Field", "Extra", "Presence", "types", "api", "ext", "wire", "runtime", "schemas"])
+}
+
+/// Type names schemas may not take: names generated code refers to unqualified, and the
+/// crate root's exports.
+pub fn reserved_type_names() -> impl Iterator<Item = &'static str> {
+    RESERVED_TYPES.iter().copied().chain(root_exports())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,17 +263,4 @@ mod tests {
         assert_eq!(scope.claim("gpt41", "Alt"), "gpt41Alt2");
         assert_eq!(catch_all_name(&["Unknown".into(), "Other".into()]), "OtherValue");
     }
-}
-
-/// Names the crate root exports besides the API handles: the runtime's, the field wrapper's,
-/// and the modules. A schema or tag must not take them, so that `use crate_name::*` and
-/// `use crate_name::types::*` together stay unambiguous.
-pub fn root_exports() -> impl Iterator<Item = &'static str> {
-    crate::runtime_files::RUNTIME_EXPORTS.iter().copied().chain(["Field", "Extra", "Presence", "types", "api", "ext", "wire", "runtime", "schemas"])
-}
-
-/// Type names schemas may not take: names generated code refers to unqualified, and the
-/// crate root's exports.
-pub fn reserved_type_names() -> impl Iterator<Item = &'static str> {
-    RESERVED_TYPES.iter().copied().chain(root_exports())
 }

@@ -203,14 +203,12 @@ fn reachable_components(
                 if seen.contains(name_ptr) {
                     return;
                 }
-                match schema::resolve_ptr(root, name_ptr) {
-                    Some(target) => {
-                        seen.insert(name_ptr.to_owned());
-                        stack.push((name_ptr[1..].to_owned(), target));
-                    }
-                    // Reported where it is lowered: a warning in a schema, which becomes a
-                    // `serde_json::Value`; an error in an operation, which is then left out.
-                    None => {}
+                // A ref that does not resolve is reported where it is lowered: a warning in a
+                // schema, which becomes a `serde_json::Value`; an error in an operation, which
+                // is then left out.
+                if let Some(target) = schema::resolve_ptr(root, name_ptr) {
+                    seen.insert(name_ptr.to_owned());
+                    stack.push((name_ptr[1..].to_owned(), target));
                 }
             } else if r.starts_with("#/") {
                 if seen.contains(r) {
