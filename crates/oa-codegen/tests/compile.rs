@@ -108,7 +108,11 @@ fn every_output_compiles() {
             std::fs::create_dir_all(dir.join("tests")).unwrap();
             std::fs::copy(&check, dir.join("tests/wire.rs")).unwrap();
             let mut manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-            manifest.push_str("\n[dev-dependencies]\ntokio = { version = \"1.40\", features = [\"macros\", \"rt\"] }\n");
+            // The generated manifest ends with its own `[dev-dependencies]` table.
+            if !manifest.ends_with('\n') {
+                manifest.push('\n');
+            }
+            manifest.push_str("tokio = { version = \"1.40\", features = [\"macros\", \"rt\"] }\n");
             std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
             wire_checks.push(name.clone());
         }

@@ -276,6 +276,19 @@ async fn non_json_error_body_is_kept_raw() {
     assert_eq!(err.api_error().unwrap().code.as_deref(), Some("42"));
 }
 
+/// `ApiErrorBody` decodes by hand (the crate has no serde_derive): absent and `null` fields are
+/// `None`, a numeric code becomes its text, and a field of another type or a non-object fails.
+#[test]
+fn api_error_body_shapes() {
+    use oa_runtime::ApiErrorBody;
+    let e: ApiErrorBody = serde_json::from_str(r#"{"message":"m","type":null,"code":7,"extra":[1]}"#).unwrap();
+    assert_eq!((e.message.as_deref(), e.r#type.as_deref(), e.param.as_deref(), e.code.as_deref()), (Some("m"), None, None, Some("7")));
+    let e: ApiErrorBody = serde_json::from_str("{}").unwrap();
+    assert_eq!(e, ApiErrorBody::default());
+    assert!(serde_json::from_str::<ApiErrorBody>(r#"{"message":5}"#).is_err());
+    assert!(serde_json::from_str::<ApiErrorBody>(r#""text""#).is_err());
+}
+
 #[tokio::test]
 async fn malformed_success_body_is_a_decode_error_with_path() {
     #[derive(Debug, Deserialize)]

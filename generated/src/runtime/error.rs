@@ -11,21 +11,44 @@ use serde::Deserialize;
 ///
 /// Every field is optional because proxies and gateways return their own
 /// shapes; the raw body is always kept on [`Error::Api`] as well.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiErrorBody {
     /// Human readable description of the problem.
-    #[serde(default)]
     pub message: Option<String>,
-    /// Error category such as `invalid_request_error`.
-    #[serde(default, rename = "type")]
+    /// Error category such as `invalid_request_error` (`type` on the wire).
     pub r#type: Option<String>,
     /// The request parameter the error refers to, when there is one.
-    #[serde(default)]
     pub param: Option<String>,
     /// Machine readable error code (a string or a number on the wire).
-    #[serde(default, deserialize_with = "string_or_number")]
     pub code: Option<String>,
+}
+
+impl ApiErrorBody {
+    /// Reads the `error` object: each field absent or `null` is `None`, `code` may be a number;
+    /// a field of another JSON type makes the whole object unreadable (as a derive would).
+    fn from_json(value: &serde_json::Value) -> Result<Self, &'static str> {
+        use serde_json::Value;
+        let object = value.as_object().ok_or("the error is not an object")?;
+        let text = |key: &str| match object.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err("a field of the error is not a string"),
+        };
+        let code = match object.get("code") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        Ok(ApiErrorBody { message: text("message")?, r#type: text("type")?, param: text("param")?, code })
+    }
+}
+
+// Written out rather than derived, so the crate needs no serde_derive.
+impl<'de> Deserialize<'de> for ApiErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ApiErrorBody::from_json(&serde_json::Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Everything that can go wrong while talking to the API.
@@ -155,13 +178,9 @@ impl Error {
 
     /// Builds [`Error::Api`] from a failed response's parts.
     pub(crate) fn from_response(status: u16, headers: HeaderMap, body: &[u8]) -> Error {
-        #[derive(Deserialize)]
-        struct Envelope {
-            error: Option<ApiErrorBody>,
-        }
-        let error = serde_json::from_slice::<Envelope>(body)
+        let error = serde_json::from_slice::<serde_json::Value>(body)
             .ok()
-            .and_then(|e| e.error)
+            .and_then(|envelope| ApiErrorBody::from_json(envelope.get("error")?).ok())
             .map(Box::new);
         let request_id = headers
             .get("x-request-id")
@@ -306,11 +325,3 @@ impl fmt::Display for Snippet<'_> {
     }
 }
 
-/// Accepts `"code"`, `123` or `null` for an error code.
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(serde_json::Value::Null) | None => None,
-        Some(other) => Some(other.to_string()),
-    })
-}

@@ -117,8 +117,7 @@ crate::wire::object!(ApplyPatchDeleteFileOperationParam, extra, tag "type" = "de
     path = "path",
 });
 /// One file operation of an apply_patch call: create, delete or update a file; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ApplyPatchOperationParam {
     /// `create_file`: a [`ApplyPatchCreateFileOperationParam`].
     CreateFile(Box<ApplyPatchCreateFileOperationParam>),
@@ -156,7 +155,9 @@ impl ApplyPatchOperationParam {
         }
     }
 }
-crate::wire::union_traits!(ApplyPatchOperationParam, Other);
+crate::wire::union_traits!(
+    ApplyPatchOperationParam, Other, { CreateFile, DeleteFile, UpdateFile, }
+);
 impl crate::wire::Union for ApplyPatchOperationParam {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["create_file", "delete_file", "update_file"];

@@ -4,8 +4,7 @@
 use super::*;
 /// Extra information about part of the output text: a citation of a file, a web page or a container
 /// file, or a file path; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Annotation {
     /// `file_citation`: a [`FileCitationBody`].
     FileCitation(Box<FileCitationBody>),
@@ -38,7 +37,9 @@ impl Annotation {
         }
     }
 }
-crate::wire::union_traits!(Annotation, Other);
+crate::wire::union_traits!(
+    Annotation, Other, { FileCitation, UrlCitation, ContainerFileCitation, FilePath, }
+);
 impl crate::wire::Union for Annotation {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[
@@ -123,8 +124,7 @@ crate::wire::object!(AutoCodeInterpreterToolParam, extra, tag "type" = "auto", {
     network_policy = "network_policy",
 });
 /// Whether code in the container may reach the network, and which domains.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AutoCodeInterpreterToolParamNetworkPolicy {
     /// `disabled`: a [`ContainerNetworkPolicyDisabledParam`].
     Disabled(ContainerNetworkPolicyDisabledParam),
@@ -149,7 +149,9 @@ impl AutoCodeInterpreterToolParamNetworkPolicy {
         }
     }
 }
-crate::wire::union_traits!(AutoCodeInterpreterToolParamNetworkPolicy, Other);
+crate::wire::union_traits!(
+    AutoCodeInterpreterToolParamNetworkPolicy, Other, { Disabled, Allowlist, }
+);
 impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["disabled", "allowlist"];
@@ -313,8 +315,7 @@ crate::wire::object!(CompactResponseMethodPublicBody, extra, {
     service_tier = "service_tier",
 });
 /// The conversation as one text (treated as a user message) or as a list of input items.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CompactResponseMethodPublicBodyInput {
     /// A `String`.
     String(String),
@@ -333,7 +334,9 @@ impl From<&str> for CompactResponseMethodPublicBodyInput {
     }
 }
 crate::wire::text!(CompactResponseMethodPublicBodyInput);
-crate::wire::union_traits!(CompactResponseMethodPublicBodyInput, Other);
+crate::wire::union_traits!(
+    CompactResponseMethodPublicBodyInput, Other, { String, InputItemList, }
+);
 impl crate::wire::Union for CompactResponseMethodPublicBodyInput {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -412,8 +415,7 @@ crate::wire::open_enum!(ComparisonFilterType, Other, {
     Nin = "nin",
 });
 /// The value to compare with: a string, number or boolean, or a list of strings and numbers for `in` and `nin`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ComparisonFilterValue {
     /// A `String`.
     String(String),
@@ -438,7 +440,10 @@ impl From<&str> for ComparisonFilterValue {
     }
 }
 crate::wire::text!(ComparisonFilterValue);
-crate::wire::union_traits!(ComparisonFilterValue, Other);
+crate::wire::union_traits!(
+    ComparisonFilterValue, Other, { String, Number, Bool,
+    ComparisonFilterValueVariantItemList, }
+);
 impl crate::wire::Union for ComparisonFilterValue {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -470,8 +475,7 @@ impl crate::wire::Union for ComparisonFilterValue {
     }
 }
 /// One entry of the list: a string or a number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ComparisonFilterValueVariantItem {
     /// A `String`.
     String(String),
@@ -490,7 +494,7 @@ impl From<&str> for ComparisonFilterValueVariantItem {
     }
 }
 crate::wire::text!(ComparisonFilterValueVariantItem);
-crate::wire::union_traits!(ComparisonFilterValueVariantItem, Other);
+crate::wire::union_traits!(ComparisonFilterValueVariantItem, Other, { String, Number, });
 impl crate::wire::Union for ComparisonFilterValueVariantItem {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -530,8 +534,7 @@ crate::wire::object!(CompoundFilter, extra, {
     filters = "filters",
 });
 /// A comparison filter or a nested compound filter.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CompoundFilterFiltersItem {
     /// `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`: a [`ComparisonFilter`].
     ComparisonFilter(Box<ComparisonFilter>),
@@ -556,7 +559,9 @@ impl CompoundFilterFiltersItem {
         }
     }
 }
-crate::wire::union_traits!(CompoundFilterFiltersItem, Other);
+crate::wire::union_traits!(
+    CompoundFilterFiltersItem, Other, { ComparisonFilter, CompoundFilter, }
+);
 impl crate::wire::Union for CompoundFilterFiltersItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[
@@ -654,8 +659,7 @@ crate::wire::object!(ContextManagementParam, extra, {
 /// The conversation a response belongs to, given either as its ID string or as an object holding
 /// the ID. Its items are placed before the request's input, and the new input and output are
 /// appended to it afterwards.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ConversationParam {
     /// A `String`.
     ConversationId(String),
@@ -674,7 +678,9 @@ impl From<&str> for ConversationParam {
     }
 }
 crate::wire::text!(ConversationParam);
-crate::wire::union_traits!(ConversationParam, Other);
+crate::wire::union_traits!(
+    ConversationParam, Other, { ConversationId, ConversationParam2, }
+);
 impl crate::wire::Union for ConversationParam {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -1128,8 +1134,7 @@ crate::wire::object!(FilePath, extra, tag "type" = "file_path", {
     index = "index",
 });
 /// A filter on file attributes: a single comparison or a combination of filters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Filters {
     /// `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`: a [`ComparisonFilter`].
     ComparisonFilter(Box<ComparisonFilter>),
@@ -1154,7 +1159,7 @@ impl Filters {
         }
     }
 }
-crate::wire::union_traits!(Filters, Other);
+crate::wire::union_traits!(Filters, Other, { ComparisonFilter, CompoundFilter, });
 impl crate::wire::Union for Filters {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[
@@ -2509,8 +2514,7 @@ crate::wire::open_enum!(ModelResponsePropertiesPromptCacheRetention, Other, {
     V24h = "24h",
 });
 /// One part of generated content: output text, a refusal or reasoning text; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OutputContent {
     /// `output_text`: a [`OutputTextContent`].
     OutputText(Box<OutputTextContent>),
@@ -2539,7 +2543,9 @@ impl OutputContent {
         }
     }
 }
-crate::wire::union_traits!(OutputContent, Other);
+crate::wire::union_traits!(
+    OutputContent, Other, { OutputText, Refusal, ReasoningText, }
+);
 impl crate::wire::Union for OutputContent {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["output_text", "refusal", "reasoning_text"];
@@ -2573,8 +2579,7 @@ impl crate::wire::Union for OutputContent {
     }
 }
 /// One part of an assistant message: output text or a refusal.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OutputMessageContent {
     /// `output_text`: a [`OutputTextContent`].
     OutputText(Box<OutputTextContent>),
@@ -2599,7 +2604,7 @@ impl OutputMessageContent {
         }
     }
 }
-crate::wire::union_traits!(OutputMessageContent, Other);
+crate::wire::union_traits!(OutputMessageContent, Other, { OutputText, Refusal, });
 impl crate::wire::Union for OutputMessageContent {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["output_text", "refusal"];
@@ -3039,8 +3044,7 @@ crate::wire::object!(TextContent, extra, tag "type" = "text", {
 /// Format of the model's text output, chosen by `type`: `text` (the default), `json_schema`
 /// (Structured Outputs: JSON that matches your schema) or `json_object` (the older JSON mode, not
 /// advised for newer models).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TextResponseFormatConfiguration {
     /// `text`: a [`ResponseFormatText`].
     Text(ResponseFormatText),
@@ -3069,7 +3073,9 @@ impl TextResponseFormatConfiguration {
         }
     }
 }
-crate::wire::union_traits!(TextResponseFormatConfiguration, Other);
+crate::wire::union_traits!(
+    TextResponseFormatConfiguration, Other, { Text, JsonSchema, JsonObject, }
+);
 impl crate::wire::Union for TextResponseFormatConfiguration {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["text", "json_schema", "json_object"];
@@ -3171,8 +3177,7 @@ crate::wire::object!(TokenCountsBody, extra, {
     parallel_tool_calls = "parallel_tool_calls",
 });
 /// The input as one text (treated as a user message) or as a list of input items.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TokenCountsBodyInput {
     /// A `String`.
     String(String),
@@ -3191,7 +3196,7 @@ impl From<&str> for TokenCountsBodyInput {
     }
 }
 crate::wire::text!(TokenCountsBodyInput);
-crate::wire::union_traits!(TokenCountsBodyInput, Other);
+crate::wire::union_traits!(TokenCountsBodyInput, Other, { String, InputItemList, });
 impl crate::wire::Union for TokenCountsBodyInput {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -3244,8 +3249,7 @@ crate::wire::open_enum!(TokenCountsResourceObject, Other, {
     ResponseInputTokens = "response.input_tokens",
 });
 /// Who made a tool call: the model directly or a program.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ToolCallCaller {
     /// `direct`: a [`DirectToolCallCaller`].
     Direct(DirectToolCallCaller),
@@ -3270,7 +3274,7 @@ impl ToolCallCaller {
         }
     }
 }
-crate::wire::union_traits!(ToolCallCaller, Other);
+crate::wire::union_traits!(ToolCallCaller, Other, { Direct, Program, });
 impl crate::wire::Union for ToolCallCaller {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["direct", "program"];
@@ -3299,8 +3303,7 @@ impl crate::wire::Union for ToolCallCaller {
     }
 }
 /// Who made a tool call that is sent back as input: the model directly or a program.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ToolCallCallerParam {
     /// `direct`: a [`DirectToolCallCallerParam`].
     Direct(DirectToolCallCallerParam),
@@ -3325,7 +3328,7 @@ impl ToolCallCallerParam {
         }
     }
 }
-crate::wire::union_traits!(ToolCallCallerParam, Other);
+crate::wire::union_traits!(ToolCallCallerParam, Other, { Direct, Program, });
 impl crate::wire::Union for ToolCallCallerParam {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["direct", "program"];
@@ -3431,8 +3434,7 @@ pub type VectorStoreFileAttributes = std::collections::BTreeMap<
     VectorStoreFileAttributesValue,
 >;
 /// One attribute value: a string, a number or a boolean.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VectorStoreFileAttributesValue {
     /// A `String`.
     String(String),
@@ -3454,7 +3456,9 @@ impl From<&str> for VectorStoreFileAttributesValue {
     }
 }
 crate::wire::text!(VectorStoreFileAttributesValue);
-crate::wire::union_traits!(VectorStoreFileAttributesValue, Other);
+crate::wire::union_traits!(
+    VectorStoreFileAttributesValue, Other, { String, Number, Bool, }
+);
 impl crate::wire::Union for VectorStoreFileAttributesValue {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];

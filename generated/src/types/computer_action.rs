@@ -26,8 +26,7 @@ crate::wire::object!(ClickParam, extra, tag "type" = "click", {
 });
 /// One thing to do on the computer: click, double click, drag, press keys, move the pointer, take a
 /// screenshot, scroll, type text or wait; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ComputerAction {
     /// `click`: a [`ClickParam`].
     Click(Box<ClickParam>),
@@ -80,7 +79,10 @@ impl ComputerAction {
         }
     }
 }
-crate::wire::union_traits!(ComputerAction, Other);
+crate::wire::union_traits!(
+    ComputerAction, Other, { Click, DoubleClick, Drag, Keypress, Move, Screenshot,
+    Scroll, Type, Wait, }
+);
 impl crate::wire::Union for ComputerAction {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

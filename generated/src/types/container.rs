@@ -25,8 +25,7 @@ crate::wire::object!(ContainerAutoParam, extra, tag "type" = "container_auto", {
     skills = "skills",
 });
 /// Whether code in the container may reach the network, and which domains.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ContainerAutoParamNetworkPolicy {
     /// `disabled`: a [`ContainerNetworkPolicyDisabledParam`].
     Disabled(ContainerNetworkPolicyDisabledParam),
@@ -51,7 +50,9 @@ impl ContainerAutoParamNetworkPolicy {
         }
     }
 }
-crate::wire::union_traits!(ContainerAutoParamNetworkPolicy, Other);
+crate::wire::union_traits!(
+    ContainerAutoParamNetworkPolicy, Other, { Disabled, Allowlist, }
+);
 impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["disabled", "allowlist"];
@@ -82,8 +83,7 @@ impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
     }
 }
 /// One skill, by reference or inline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ContainerAutoParamSkillsItem {
     /// `skill_reference`: a [`SkillReferenceParam`].
     SkillReference(Box<SkillReferenceParam>),
@@ -108,7 +108,9 @@ impl ContainerAutoParamSkillsItem {
         }
     }
 }
-crate::wire::union_traits!(ContainerAutoParamSkillsItem, Other);
+crate::wire::union_traits!(
+    ContainerAutoParamSkillsItem, Other, { SkillReference, Inline, }
+);
 impl crate::wire::Union for ContainerAutoParamSkillsItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["skill_reference", "inline"];

@@ -3,8 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// One part of a function or custom tool result: text, an image or a file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionAndCustomToolCallOutput {
     /// `input_text`: a [`InputTextContent`].
     InputText(Box<InputTextContent>),
@@ -33,7 +32,9 @@ impl FunctionAndCustomToolCallOutput {
         }
     }
 }
-crate::wire::union_traits!(FunctionAndCustomToolCallOutput, Other);
+crate::wire::union_traits!(
+    FunctionAndCustomToolCallOutput, Other, { InputText, InputImage, InputFile, }
+);
 impl crate::wire::Union for FunctionAndCustomToolCallOutput {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];
@@ -191,8 +192,7 @@ crate::wire::object!(FunctionShellCallOutputContent, extra, {
     created_by = "created_by",
 });
 /// Whether the command exited (with its exit code) or ran out of time.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionShellCallOutputContentOutcome {
     /// `timeout`: a [`FunctionShellCallOutputTimeoutOutcome`].
     Timeout(FunctionShellCallOutputTimeoutOutcome),
@@ -217,7 +217,9 @@ impl FunctionShellCallOutputContentOutcome {
         }
     }
 }
-crate::wire::union_traits!(FunctionShellCallOutputContentOutcome, Other);
+crate::wire::union_traits!(
+    FunctionShellCallOutputContentOutcome, Other, { Timeout, Exit, }
+);
 impl crate::wire::Union for FunctionShellCallOutputContentOutcome {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["timeout", "exit"];
@@ -289,8 +291,7 @@ crate::wire::object!(FunctionShellCallOutputExitOutcomeParam, extra, tag "type" 
     exit_code = "exit_code",
 });
 /// How a shell command ended: it exited with a code or it timed out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionShellCallOutputOutcomeParam {
     /// `timeout`: a [`FunctionShellCallOutputTimeoutOutcomeParam`].
     Timeout(FunctionShellCallOutputTimeoutOutcomeParam),
@@ -315,7 +316,9 @@ impl FunctionShellCallOutputOutcomeParam {
         }
     }
 }
-crate::wire::union_traits!(FunctionShellCallOutputOutcomeParam, Other);
+crate::wire::union_traits!(
+    FunctionShellCallOutputOutcomeParam, Other, { Timeout, Exit, }
+);
 impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["timeout", "exit"];

@@ -3,8 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// One part of an input message: text, an image or a file; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InputContent {
     /// `input_text`: a [`InputTextContent`].
     InputText(Box<InputTextContent>),
@@ -33,7 +32,7 @@ impl InputContent {
         }
     }
 }
-crate::wire::union_traits!(InputContent, Other);
+crate::wire::union_traits!(InputContent, Other, { InputText, InputImage, InputFile, });
 impl crate::wire::Union for InputContent {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];
@@ -189,8 +188,7 @@ crate::wire::object!(InputImageContentParamAutoParam, extra, tag "type" = "input
 pub type InputMessageContentList = Vec<InputContent>;
 /// The input of a request: either a plain string, treated as a single user message, or a list of
 /// `InputItem` values.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InputParam {
     /// A `String`.
     TextInput(String),
@@ -209,7 +207,7 @@ impl From<&str> for InputParam {
     }
 }
 crate::wire::text!(InputParam);
-crate::wire::union_traits!(InputParam, Other);
+crate::wire::union_traits!(InputParam, Other, { TextInput, InputItemList, });
 impl crate::wire::Union for InputParam {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];

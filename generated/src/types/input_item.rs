@@ -35,8 +35,7 @@ crate::wire::object!(EasyInputMessage, extra, {
     r#type = "type",
 });
 /// The message body: plain text, or a list of input parts (text, images, files).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EasyInputMessageContent {
     /// A `String`.
     TextInput(String),
@@ -55,7 +54,9 @@ impl From<&str> for EasyInputMessageContent {
     }
 }
 crate::wire::text!(EasyInputMessageContent);
-crate::wire::union_traits!(EasyInputMessageContent, Other);
+crate::wire::union_traits!(
+    EasyInputMessageContent, Other, { TextInput, InputMessageContentList, }
+);
 impl crate::wire::Union for EasyInputMessageContent {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -114,8 +115,7 @@ crate::wire::open_enum!(EasyInputMessageType, Other, {
 });
 /// Anything that may appear in the `input` list of a request: a shorthand message, a full item, or
 /// a reference to an item stored earlier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InputItem {
     /// `message`: a [`EasyInputMessage`].
     Message(Box<EasyInputMessage>),
@@ -156,7 +156,10 @@ impl InputItem {
         }
     }
 }
-crate::wire::union_traits!(InputItem, Other);
+crate::wire::union_traits!(
+    InputItem, Other, { Message, Item, CompactionTrigger, ItemReferenceParam, Program,
+    ProgramOutput, }
+);
 impl crate::wire::Union for InputItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

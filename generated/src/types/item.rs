@@ -161,8 +161,7 @@ crate::wire::object!(FunctionCallOutputItemParam, extra, tag "type" = "function_
     status = "status",
 });
 /// The result: text, or a list of text, image and file parts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionCallOutputItemParamOutput {
     /// A `String`.
     String(String),
@@ -183,7 +182,10 @@ impl From<&str> for FunctionCallOutputItemParamOutput {
     }
 }
 crate::wire::text!(FunctionCallOutputItemParamOutput);
-crate::wire::union_traits!(FunctionCallOutputItemParamOutput, Other);
+crate::wire::union_traits!(
+    FunctionCallOutputItemParamOutput, Other, { String,
+    FunctionCallOutputItemParamOutputVariantItemList, }
+);
 impl crate::wire::Union for FunctionCallOutputItemParamOutput {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -209,8 +211,7 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutput {
     }
 }
 /// One part of the result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionCallOutputItemParamOutputVariantItem {
     /// `input_text`: a [`InputTextContentParam`].
     InputText(Box<InputTextContentParam>),
@@ -239,7 +240,10 @@ impl FunctionCallOutputItemParamOutputVariantItem {
         }
     }
 }
-crate::wire::union_traits!(FunctionCallOutputItemParamOutputVariantItem, Other);
+crate::wire::union_traits!(
+    FunctionCallOutputItemParamOutputVariantItem, Other, { InputText, InputImage,
+    InputFile, }
+);
 impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];
@@ -304,8 +308,7 @@ crate::wire::object!(FunctionShellCallItemParam, extra, tag "type" = "shell_call
     environment = "environment",
 });
 /// Where the commands run: a local environment or an existing container.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionShellCallItemParamEnvironment {
     /// `local`: a [`LocalEnvironmentParam`].
     Local(LocalEnvironmentParam),
@@ -330,7 +333,9 @@ impl FunctionShellCallItemParamEnvironment {
         }
     }
 }
-crate::wire::union_traits!(FunctionShellCallItemParamEnvironment, Other);
+crate::wire::union_traits!(
+    FunctionShellCallItemParamEnvironment, Other, { Local, ContainerReference, }
+);
 impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["local", "container_reference"];
@@ -457,8 +462,7 @@ crate::wire::open_enum!(InputMessageType, Other, {
 });
 /// A conversation item as a client supplies it: a message, a tool call made by the model, the
 /// output a client returns for such a call, a reasoning item, and similar; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// `message`: a [`InputMessage`].
     InputMessage(Box<InputMessage>),
@@ -583,7 +587,15 @@ impl Item {
         }
     }
 }
-crate::wire::union_traits!(Item, Other);
+crate::wire::union_traits!(
+    Item, Other, { InputMessage, OutputMessage, FileSearchCall, ComputerCall,
+    ComputerCallOutput, WebSearchCall, FunctionCall, FunctionCallOutput, ToolSearchCall,
+    ToolSearchOutput, AdditionalTools, Reasoning, Compaction, ImageGenerationCall,
+    CodeInterpreterCall, LocalShellCall, LocalShellCallOutput, ShellCall,
+    ShellCallOutput, ApplyPatchCall, ApplyPatchCallOutput, McpListTools,
+    McpApprovalRequest, McpApprovalResponse, McpCall, CustomToolCallOutput,
+    CustomToolCall, }
+);
 impl crate::wire::Union for Item {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

@@ -55,8 +55,7 @@ crate::wire::object!(CustomToolCallOutput, extra, tag "type" = "custom_tool_call
     output = "output",
 });
 /// The result: text, or a list of content parts (text, images, files).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomToolCallOutputOutput {
     /// A `String`.
     StringOutput(String),
@@ -75,7 +74,9 @@ impl From<&str> for CustomToolCallOutputOutput {
     }
 }
 crate::wire::text!(CustomToolCallOutputOutput);
-crate::wire::union_traits!(CustomToolCallOutputOutput, Other);
+crate::wire::union_traits!(
+    CustomToolCallOutputOutput, Other, { StringOutput, OutputContentList, }
+);
 impl crate::wire::Union for CustomToolCallOutputOutput {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -167,8 +168,7 @@ crate::wire::object!(FunctionToolCallOutput, extra, tag "type" = "function_call_
     status = "status",
 });
 /// The result: text, or a list of text, image and file parts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionToolCallOutputOutput {
     /// A `String`.
     StringOutput(String),
@@ -187,7 +187,9 @@ impl From<&str> for FunctionToolCallOutputOutput {
     }
 }
 crate::wire::text!(FunctionToolCallOutputOutput);
-crate::wire::union_traits!(FunctionToolCallOutputOutput, Other);
+crate::wire::union_traits!(
+    FunctionToolCallOutputOutput, Other, { StringOutput, OutputContentList, }
+);
 impl crate::wire::Union for FunctionToolCallOutputOutput {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -248,8 +250,7 @@ crate::wire::open_enum!(FunctionToolCallStatus, Other, {
 });
 /// An item returned by compaction: a message, a tool call or its output, reasoning, a compaction
 /// item and so on; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ItemField {
     /// `message`: a [`Message`].
     Message(Box<Message>),
@@ -412,7 +413,15 @@ impl ItemField {
         }
     }
 }
-crate::wire::union_traits!(ItemField, Other);
+crate::wire::union_traits!(
+    ItemField, Other, { Message, Program, ProgramOutput, FunctionCall, ToolSearchCall,
+    ToolSearchOutput, AdditionalTools, FunctionCallOutput, FileSearchCall, WebSearchCall,
+    ImageGenerationCall, ComputerCall, ComputerCallOutput, Reasoning, Compaction,
+    CodeInterpreterCall, LocalShellCall, LocalShellCallOutput, ShellCall,
+    ShellCallOutput, ApplyPatchCall, ApplyPatchCallOutput, McpListTools,
+    McpApprovalRequest, McpApprovalResponse, McpCall, CustomToolCall,
+    CustomToolCallOutput, }
+);
 impl crate::wire::Union for ItemField {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[
@@ -590,8 +599,7 @@ crate::wire::object!(Message, extra, tag "type" = "message", {
     phase = "phase",
 });
 /// One part of the message; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MessageContentItem {
     /// `input_text`: a [`InputTextContent`].
     InputText(Box<InputTextContent>),
@@ -644,7 +652,10 @@ impl MessageContentItem {
         }
     }
 }
-crate::wire::union_traits!(MessageContentItem, Other);
+crate::wire::union_traits!(
+    MessageContentItem, Other, { InputText, OutputText, Text, SummaryText, ReasoningText,
+    Refusal, InputImage, ComputerScreenshot, InputFile, }
+);
 impl crate::wire::Union for MessageContentItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

@@ -51,8 +51,7 @@ crate::wire::object!(ApplyPatchToolCall, extra, tag "type" = "apply_patch_call",
     created_by = "created_by",
 });
 /// The file change to make.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ApplyPatchToolCallOperation {
     /// `create_file`: a [`ApplyPatchCreateFileOperation`].
     CreateFile(Box<ApplyPatchCreateFileOperation>),
@@ -90,7 +89,9 @@ impl ApplyPatchToolCallOperation {
         }
     }
 }
-crate::wire::union_traits!(ApplyPatchToolCallOperation, Other);
+crate::wire::union_traits!(
+    ApplyPatchToolCallOperation, Other, { CreateFile, DeleteFile, UpdateFile, }
+);
 impl crate::wire::Union for ApplyPatchToolCallOperation {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["create_file", "delete_file", "update_file"];
@@ -179,8 +180,7 @@ crate::wire::object!(CodeInterpreterToolCall, extra, tag "type" = "code_interpre
     outputs = "outputs",
 });
 /// One output: printed logs or an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CodeInterpreterToolCallOutputsItem {
     /// `logs`: a [`CodeInterpreterOutputLogs`].
     Logs(CodeInterpreterOutputLogs),
@@ -205,7 +205,7 @@ impl CodeInterpreterToolCallOutputsItem {
         }
     }
 }
-crate::wire::union_traits!(CodeInterpreterToolCallOutputsItem, Other);
+crate::wire::union_traits!(CodeInterpreterToolCallOutputsItem, Other, { Logs, Image, });
 impl crate::wire::Union for CodeInterpreterToolCallOutputsItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["logs", "image"];
@@ -380,8 +380,7 @@ crate::wire::object!(CustomToolCallOutputResource, extra, tag "type" = "custom_t
     created_by = "created_by",
 });
 /// The result: text, or a list of content parts (text, images, files).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomToolCallOutputResourceOutput {
     /// A `String`.
     StringOutput(String),
@@ -400,7 +399,9 @@ impl From<&str> for CustomToolCallOutputResourceOutput {
     }
 }
 crate::wire::text!(CustomToolCallOutputResourceOutput);
-crate::wire::union_traits!(CustomToolCallOutputResourceOutput, Other);
+crate::wire::union_traits!(
+    CustomToolCallOutputResourceOutput, Other, { StringOutput, OutputContentList, }
+);
 impl crate::wire::Union for CustomToolCallOutputResourceOutput {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -561,8 +562,7 @@ crate::wire::object!(FunctionShellCall, extra, tag "type" = "shell_call", {
     created_by = "created_by",
 });
 /// Where the commands run: a local environment or an existing container.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionShellCallEnvironment {
     /// `local`: a [`LocalEnvironmentResource`].
     Local(LocalEnvironmentResource),
@@ -587,7 +587,9 @@ impl FunctionShellCallEnvironment {
         }
     }
 }
-crate::wire::union_traits!(FunctionShellCallEnvironment, Other);
+crate::wire::union_traits!(
+    FunctionShellCallEnvironment, Other, { Local, ContainerReference, }
+);
 impl crate::wire::Union for FunctionShellCallEnvironment {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["local", "container_reference"];
@@ -685,8 +687,7 @@ crate::wire::object!(FunctionToolCallOutputResource, extra, tag "type" = "functi
     created_by = "created_by",
 });
 /// The result: text, or a list of text, image and file parts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionToolCallOutputResourceOutput {
     /// A `String`.
     StringOutput(String),
@@ -705,7 +706,9 @@ impl From<&str> for FunctionToolCallOutputResourceOutput {
     }
 }
 crate::wire::text!(FunctionToolCallOutputResourceOutput);
-crate::wire::union_traits!(FunctionToolCallOutputResourceOutput, Other);
+crate::wire::union_traits!(
+    FunctionToolCallOutputResourceOutput, Other, { StringOutput, OutputContentList, }
+);
 impl crate::wire::Union for FunctionToolCallOutputResourceOutput {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -862,8 +865,7 @@ crate::wire::open_enum!(InputMessageResourceStatus, Other, {
 });
 /// A conversation item as the server stores and returns it, for example in input item listings;
 /// unlike `Item`, the variants always carry a server-assigned `id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ItemResource {
     /// `message`: a [`InputMessageResource`].
     InputMessageResource(Box<InputMessageResource>),
@@ -1031,7 +1033,15 @@ impl ItemResource {
         }
     }
 }
-crate::wire::union_traits!(ItemResource, Other);
+crate::wire::union_traits!(
+    ItemResource, Other, { InputMessageResource, OutputMessage, FileSearchCall,
+    ComputerCall, ComputerCallOutput, WebSearchCall, FunctionCall, FunctionCallOutput,
+    ToolSearchCall, ToolSearchOutput, AdditionalTools, Reasoning, Program, ProgramOutput,
+    Compaction, ImageGenerationCall, CodeInterpreterCall, LocalShellCall,
+    LocalShellCallOutput, ShellCall, ShellCallOutput, ApplyPatchCall,
+    ApplyPatchCallOutput, McpListTools, McpApprovalRequest, McpApprovalResponse, McpCall,
+    CustomToolCall, CustomToolCallOutput, }
+);
 impl crate::wire::Union for ItemResource {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[
@@ -1614,8 +1624,7 @@ crate::wire::object!(WebSearchToolCall, extra, tag "type" = "web_search_call", {
     action = "action",
 });
 /// What the model did: search, open a page, or find text in a page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum WebSearchToolCallAction {
     /// `search`: a [`WebSearchActionSearch`].
     Search(Box<WebSearchActionSearch>),
@@ -1644,7 +1653,9 @@ impl WebSearchToolCallAction {
         }
     }
 }
-crate::wire::union_traits!(WebSearchToolCallAction, Other);
+crate::wire::union_traits!(
+    WebSearchToolCallAction, Other, { Search, OpenPage, FindInPage, }
+);
 impl crate::wire::Union for WebSearchToolCallAction {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["search", "open_page", "find_in_page"];

@@ -39,8 +39,7 @@ crate::wire::object!(McpProtocolError, extra, tag "type" = "mcp_protocol_error",
     message = "message",
 });
 /// Why an MCP tool call failed: a protocol error, an error of the tool itself, or an HTTP error.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum McpToolCallError {
     /// `mcp_protocol_error`: a [`McpProtocolError`].
     McpProtocolError(McpProtocolError),
@@ -69,7 +68,9 @@ impl McpToolCallError {
         }
     }
 }
-crate::wire::union_traits!(McpToolCallError, Other);
+crate::wire::union_traits!(
+    McpToolCallError, Other, { McpProtocolError, McpToolExecutionError, HttpError, }
+);
 impl crate::wire::Union for McpToolCallError {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

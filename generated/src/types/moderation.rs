@@ -44,8 +44,7 @@ crate::wire::object!(ModerationErrorBody, extra, tag "type" = "error", {
     message = "message",
 });
 /// Result (or error) of moderating the input.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ModerationInput {
     /// `moderation_result`: a [`ModerationResultBody`].
     ModerationResult(Box<ModerationResultBody>),
@@ -70,7 +69,7 @@ impl ModerationInput {
         }
     }
 }
-crate::wire::union_traits!(ModerationInput, Other);
+crate::wire::union_traits!(ModerationInput, Other, { ModerationResult, Error, });
 impl crate::wire::Union for ModerationInput {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["moderation_result", "error"];
@@ -129,8 +128,7 @@ crate::wire::open_enum!(ModerationMode, Other, {
     Block = "block",
 });
 /// Result (or error) of moderating the output.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ModerationOutput {
     /// `moderation_result`: a [`ModerationResultBody`].
     ModerationResult(Box<ModerationResultBody>),
@@ -155,7 +153,7 @@ impl ModerationOutput {
         }
     }
 }
-crate::wire::union_traits!(ModerationOutput, Other);
+crate::wire::union_traits!(ModerationOutput, Other, { ModerationResult, Error, });
 impl crate::wire::Union for ModerationOutput {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["moderation_result", "error"];

@@ -4,8 +4,7 @@
 use super::*;
 /// One entry of a response's `output`: an assistant message, a tool call the model decided to make,
 /// a reasoning item, or the result of a tool the server ran itself; `type` selects the kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OutputItem {
     /// `message`: a [`OutputMessage`].
     Message(Box<OutputMessage>),
@@ -168,7 +167,14 @@ impl OutputItem {
         }
     }
 }
-crate::wire::union_traits!(OutputItem, Other);
+crate::wire::union_traits!(
+    OutputItem, Other, { Message, FileSearchCall, FunctionCall, FunctionCallOutput,
+    WebSearchCall, ComputerCall, ComputerCallOutput, Reasoning, Program, ProgramOutput,
+    ToolSearchCall, ToolSearchOutput, AdditionalTools, Compaction, ImageGenerationCall,
+    CodeInterpreterCall, LocalShellCall, LocalShellCallOutput, ShellCall,
+    ShellCallOutput, ApplyPatchCall, ApplyPatchCallOutput, McpCall, McpListTools,
+    McpApprovalRequest, McpApprovalResponse, CustomToolCall, CustomToolCallOutput, }
+);
 impl crate::wire::Union for OutputItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

@@ -267,8 +267,7 @@ crate::wire::open_enum!(ResponseIncompleteDetailsReason, Other, {
     ContentFilter = "content_filter",
 });
 /// Instructions as one text, or as a list of input items.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseInstructions {
     /// A `String`.
     String(String),
@@ -287,7 +286,7 @@ impl From<&str> for ResponseInstructions {
     }
 }
 crate::wire::text!(ResponseInstructions);
-crate::wire::union_traits!(ResponseInstructions, Other);
+crate::wire::union_traits!(ResponseInstructions, Other, { String, InputItemList, });
 impl crate::wire::Union for ResponseInstructions {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -412,8 +411,7 @@ pub type ResponsePromptVariables = std::collections::BTreeMap<
     ResponsePromptVariablesValue,
 >;
 /// The value of one variable.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponsePromptVariablesValue {
     /// A `String`.
     String(String),
@@ -452,7 +450,9 @@ impl ResponsePromptVariablesValue {
         }
     }
 }
-crate::wire::union_traits!(ResponsePromptVariablesValue, Other);
+crate::wire::union_traits!(
+    ResponsePromptVariablesValue, Other, { String, InputText, InputImage, InputFile, }
+);
 impl crate::wire::Union for ResponsePromptVariablesValue {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["input_text", "input_image", "input_file"];

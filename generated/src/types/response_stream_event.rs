@@ -1158,8 +1158,7 @@ crate::wire::object!(ResponseShellCallOutputContentDoneStreamingEvent, extra, ta
 });
 /// One server-sent event of a streamed response, told apart by its `type` field. Every event
 /// carries a `sequence_number` that grows by one per event and can be used to resume a stream.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseStreamEvent {
     /// `response.audio.delta`: a [`ResponseAudioDeltaEvent`].
     AudioDelta(ResponseAudioDeltaEvent),
@@ -1498,7 +1497,26 @@ impl ResponseStreamEvent {
         }
     }
 }
-crate::wire::union_traits!(ResponseStreamEvent, Other);
+crate::wire::union_traits!(
+    ResponseStreamEvent, Other, { AudioDelta, AudioDone, AudioTranscriptDelta,
+    AudioTranscriptDone, CodeInterpreterCallCodeDelta, CodeInterpreterCallCodeDone,
+    CodeInterpreterCallCompleted, CodeInterpreterCallInProgress,
+    CodeInterpreterCallInterpreting, Completed, ContentPartAdded, ContentPartDone,
+    Created, Error, FileSearchCallCompleted, FileSearchCallInProgress,
+    FileSearchCallSearching, FunctionCallArgumentsDelta, FunctionCallArgumentsDone,
+    ShellCallCommandAdded, ShellCallCommandDelta, ShellCallCommandDone,
+    ShellCallOutputContentDelta, ShellCallOutputContentDone, InProgress, Failed,
+    Incomplete, OutputItemAdded, OutputItemDone, ReasoningSummaryPartAdded,
+    ReasoningSummaryPartDone, ReasoningSummaryTextDelta, ReasoningSummaryTextDone,
+    ReasoningTextDelta, ReasoningTextDone, RefusalDelta, RefusalDone, OutputTextDelta,
+    OutputTextDone, WebSearchCallCompleted, WebSearchCallInProgress,
+    WebSearchCallSearching, ImageGenerationCallCompleted, ImageGenerationCallGenerating,
+    ImageGenerationCallInProgress, ImageGenerationCallPartialImage,
+    McpCallArgumentsDelta, McpCallArgumentsDone, McpCallCompleted, McpCallFailed,
+    McpCallInProgress, McpListToolsCompleted, McpListToolsFailed, McpListToolsInProgress,
+    OutputTextAnnotationAdded, Queued, CustomToolCallInputDelta, CustomToolCallInputDone,
+    }
+);
 impl crate::wire::Union for ResponseStreamEvent {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

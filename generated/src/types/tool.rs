@@ -32,8 +32,7 @@ crate::wire::object!(CodeInterpreterTool, extra, tag "type" = "code_interpreter"
     allowed_callers = "allowed_callers",
 });
 /// The container to run code in: the ID of an existing container, or settings for a new one.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CodeInterpreterToolContainer {
     /// A `String`.
     String(String),
@@ -64,7 +63,7 @@ impl CodeInterpreterToolContainer {
         }
     }
 }
-crate::wire::union_traits!(CodeInterpreterToolContainer, Other);
+crate::wire::union_traits!(CodeInterpreterToolContainer, Other, { String, Auto, });
 impl crate::wire::Union for CodeInterpreterToolContainer {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["auto"];
@@ -152,8 +151,7 @@ crate::wire::object!(CustomToolParam, extra, tag "type" = "custom", {
     allowed_callers = "allowed_callers",
 });
 /// What input the tool accepts; any text when omitted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomToolParamFormat {
     /// `text`: a [`CustomTextFormatParam`].
     Text(CustomTextFormatParam),
@@ -178,7 +176,7 @@ impl CustomToolParamFormat {
         }
     }
 }
-crate::wire::union_traits!(CustomToolParamFormat, Other);
+crate::wire::union_traits!(CustomToolParamFormat, Other, { Text, Grammar, });
 impl crate::wire::Union for CustomToolParamFormat {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["text", "grammar"];
@@ -245,8 +243,7 @@ crate::wire::object!(FunctionShellToolParam, extra, tag "type" = "shell", {
     allowed_callers = "allowed_callers",
 });
 /// One of the environments a shell can run in, chosen by `type`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FunctionShellToolParamEnvironment {
     /// `container_auto`: a [`ContainerAutoParam`].
     ContainerAuto(Box<ContainerAutoParam>),
@@ -275,7 +272,10 @@ impl FunctionShellToolParamEnvironment {
         }
     }
 }
-crate::wire::union_traits!(FunctionShellToolParamEnvironment, Other);
+crate::wire::union_traits!(
+    FunctionShellToolParamEnvironment, Other, { ContainerAuto, Local, ContainerReference,
+    }
+);
 impl crate::wire::Union for FunctionShellToolParamEnvironment {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[
@@ -584,8 +584,7 @@ crate::wire::object!(McpTool, extra, tag "type" = "mcp", {
     defer_loading = "defer_loading",
 });
 /// Allowed tools, as a list of tool names or as a filter.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum McpToolAllowedTools {
     /// A `Vec<String>`.
     McpAllowedTools(Vec<String>),
@@ -598,7 +597,9 @@ crate::wire::from_variants!(McpToolAllowedTools, {
     McpAllowedTools(Vec<String>),
     McpToolFilter(McpToolFilter),
 });
-crate::wire::union_traits!(McpToolAllowedTools, Other);
+crate::wire::union_traits!(
+    McpToolAllowedTools, Other, { McpAllowedTools, McpToolFilter, }
+);
 impl crate::wire::Union for McpToolAllowedTools {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -656,8 +657,7 @@ crate::wire::open_enum!(McpToolConnectorId, Other, {
     ConnectorSharepoint = "connector_sharepoint",
 });
 /// Either one policy for all tools, or filters naming the tools that always or never need approval.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum McpToolRequireApproval {
     /// A [`McpToolRequireApprovalMcpToolApprovalFilter`].
     McpToolApprovalFilter(Box<McpToolRequireApprovalMcpToolApprovalFilter>),
@@ -670,7 +670,9 @@ crate::wire::from_variants!(McpToolRequireApproval, {
     McpToolApprovalFilter(Box<McpToolRequireApprovalMcpToolApprovalFilter>),
     McpToolApprovalSetting(McpToolRequireApprovalMcpToolApprovalSetting),
 });
-crate::wire::union_traits!(McpToolRequireApproval, Other);
+crate::wire::union_traits!(
+    McpToolRequireApproval, Other, { McpToolApprovalFilter, McpToolApprovalSetting, }
+);
 impl crate::wire::Union for McpToolRequireApproval {
     const TAG: Option<&'static str> = None;
     const FAST: &'static [&'static str] = &[];
@@ -743,8 +745,7 @@ crate::wire::object!(NamespaceToolParam, extra, tag "type" = "namespace", {
     tools = "tools",
 });
 /// A function or custom tool of the namespace.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NamespaceToolParamToolsItem {
     /// `function`: a [`FunctionToolParam`].
     Function(Box<FunctionToolParam>),
@@ -797,7 +798,7 @@ impl NamespaceToolParamToolsItem {
         }
     }
 }
-crate::wire::union_traits!(NamespaceToolParamToolsItem, Other);
+crate::wire::union_traits!(NamespaceToolParamToolsItem, Other, { Function, Custom, });
 impl crate::wire::Union for NamespaceToolParamToolsItem {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &["function", "custom"];
@@ -840,8 +841,7 @@ crate::wire::object!(ProgrammaticToolCallingParam, extra, tag "type" = "programm
 /// A capability the model may use while answering, told apart by `type`: client-side functions and
 /// custom tools, or server-run tools such as file search, web search, code interpreter, image
 /// generation, shell and MCP servers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Tool {
     /// `function`: a [`FunctionTool`].
     Function(Box<FunctionTool>),
@@ -922,7 +922,11 @@ impl Tool {
         }
     }
 }
-crate::wire::union_traits!(Tool, Other);
+crate::wire::union_traits!(
+    Tool, Other, { Function, FileSearch, Computer, ComputerUsePreview, WebSearchTool,
+    Mcp, CodeInterpreter, ProgrammaticToolCalling, ImageGeneration, LocalShell, Shell,
+    Custom, Namespace, ToolSearch, WebSearchPreviewTool, ApplyPatch, }
+);
 impl crate::wire::Union for Tool {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

@@ -126,8 +126,7 @@ crate::wire::open_enum!(ToolChoiceOptions, Other, {
 });
 /// Steers tool use: a mode (`none`, `auto` or `required`), a restricted set of allowed tools, or
 /// one particular tool the model has to call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ToolChoiceParam {
     /// A [`ToolChoiceOptions`].
     ToolChoiceOptions(ToolChoiceOptions),
@@ -180,7 +179,10 @@ impl ToolChoiceParam {
         }
     }
 }
-crate::wire::union_traits!(ToolChoiceParam, Other);
+crate::wire::union_traits!(
+    ToolChoiceParam, Other, { ToolChoiceOptions, AllowedTools, ToolChoiceTypes, Function,
+    Mcp, Custom, ProgrammaticToolCalling, ApplyPatch, Shell, }
+);
 impl crate::wire::Union for ToolChoiceParam {
     const TAG: Option<&'static str> = Some("type");
     const FAST: &'static [&'static str] = &[

@@ -322,12 +322,23 @@ macro_rules! open_enum {
     (@default $other:ident $($many:ident)*) => { Self::$other(::std::string::String::new()) };
 }
 
-/// The traits every generated union has besides `Union`: `Default` (`null` in the catch-all,
-/// never sent: a field left to its default is absent), `Deserialize` through `Union`, and
-/// `FieldValue` (any JSON decodes). `union_traits!(Name, Other)`.
+/// The traits every generated union has besides `Union`: `Serialize` (the payload as it is),
+/// `Default` (`null` in the catch-all, never sent: a field left to its default is absent),
+/// `Deserialize` through `Union`, and `FieldValue` (any JSON decodes).
+/// `union_traits!(Name, Other, { Variant, .. })`.
 #[allow(unused_macros)]
 macro_rules! union_traits {
-    ($ty:ident, $other:ident) => {
+    ($ty:ident, $other:ident, { $($variant:ident),* $(,)? }) => {
+        // Each variant writes its payload as it is (untagged), the catch-all its raw JSON.
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(value) => ::serde::Serialize::serialize(value, serializer),)*
+                    Self::$other(raw) => ::serde::Serialize::serialize(raw, serializer),
+                }
+            }
+        }
+
         impl ::std::default::Default for $ty {
             fn default() -> Self {
                 Self::$other(::serde_json::Value::Null)
