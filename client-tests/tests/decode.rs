@@ -90,6 +90,26 @@ fn open_enums_nest_and_keep_unknown_values() {
     assert_eq!(role.as_str(), "narrator");
 }
 
+/// A boxed variant is filled in its box, also when the tag comes last (the entries before it
+/// are replayed into the box).
+#[test]
+fn boxed_variants_decode_with_the_tag_anywhere() {
+    let response = json!({"id": "resp_1", "object": "response", "created_at": 1, "status": "completed", "output": []});
+    for event in [
+        json!({"type": "response.completed", "sequence_number": 7, "response": response}),
+        json!({"sequence_number": 7, "response": response, "type": "response.completed"}),
+    ] {
+        match round_trip::<ResponseStreamEvent>(event) {
+            ResponseStreamEvent::Completed(done) => {
+                assert_eq!(*done.sequence_number, 7);
+                assert_eq!(done.response.id, "resp_1");
+                assert!(done.extra.is_empty());
+            }
+            other => panic!("not Completed: {other:?}"),
+        }
+    }
+}
+
 /// Open enums compare, hash and order by wire value: a catch-all built by hand with a known
 /// value is that value's variant, and sorting follows the strings.
 #[test]

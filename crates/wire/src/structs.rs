@@ -12,19 +12,30 @@ use super::{Extra, Field, FieldValue, Key, Read, Seen, SeenValue, Text};
 /// Decodes the rest of an object into struct `T`: first the entries read before the tag, then
 /// the remaining keys of `map`.
 pub fn finish_object<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A) -> Result<T, A::Error> {
-    let (tag_seen, before) = without_tag(seen, T::TAG);
     let mut value = begin::<T>();
+    finish_into(seen, map, &mut value)?;
+    Ok(value)
+}
+
+/// `finish_object` into a box allocated first, so a large payload is filled where it stays
+/// instead of being built on the stack and moved.
+pub fn finish_boxed<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A) -> Result<Box<T>, A::Error> {
+    let mut value = Box::new(begin::<T>());
+    finish_into(seen, map, &mut *value)?;
+    Ok(value)
+}
+
+fn finish_into<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A, value: &mut T) -> Result<(), A::Error> {
+    let (tag_seen, before) = without_tag(seen, T::TAG);
     if tag_seen {
         value.extra_mut().tag_absent = false;
     }
     if let Some(json) = before {
-        json_reader(&json).deserialize_map(Fill(&mut value)).map_err(de::Error::custom)?;
+        json_reader(&json).deserialize_map(Fill(value)).map_err(de::Error::custom)?;
     }
-    fill(&mut value, map)?;
-    Ok(value)
+    fill(value, map)
 }
 
-/// Fills a struct from the entries replayed before its tag (the smallest visitor that can).
 struct Fill<'v, T>(&'v mut T);
 
 impl<'de, T: Object> Visitor<'de> for Fill<'_, T> {

@@ -168,13 +168,9 @@ impl crate::wire::Union for ApplyPatchOperationParam {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "create_file" => {
-                Self::CreateFile(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "create_file" => Self::CreateFile(crate::wire::finish_boxed(seen, map)?),
             "delete_file" => Self::DeleteFile(crate::wire::finish_object(seen, map)?),
-            "update_file" => {
-                Self::UpdateFile(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "update_file" => Self::UpdateFile(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))

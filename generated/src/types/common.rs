@@ -55,16 +55,10 @@ impl crate::wire::Union for Annotation {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "file_citation" => {
-                Self::FileCitation(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "url_citation" => {
-                Self::UrlCitation(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "file_citation" => Self::FileCitation(crate::wire::finish_boxed(seen, map)?),
+            "url_citation" => Self::UrlCitation(crate::wire::finish_boxed(seen, map)?),
             "container_file_citation" => {
-                Self::ContainerFileCitation(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ContainerFileCitation(crate::wire::finish_boxed(seen, map)?)
             }
             "file_path" => Self::FilePath(crate::wire::finish_object(seen, map)?),
             _ => return Ok(Err(seen)),
@@ -163,9 +157,7 @@ impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "disabled" => Self::Disabled(crate::wire::finish_object(seen, map)?),
-            "allowlist" => {
-                Self::Allowlist(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "allowlist" => Self::Allowlist(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -583,36 +575,16 @@ impl crate::wire::Union for CompoundFilterFiltersItem {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "eq" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "ne" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "gt" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "gte" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "lt" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "lte" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "in" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "nin" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "and" => {
-                Self::CompoundFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "or" => {
-                Self::CompoundFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "eq" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "ne" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "gt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "gte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "lt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "lte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "in" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "nin" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "and" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
+            "or" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -1181,36 +1153,16 @@ impl crate::wire::Union for Filters {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "eq" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "ne" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "gt" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "gte" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "lt" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "lte" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "in" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "nin" => {
-                Self::ComparisonFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "and" => {
-                Self::CompoundFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "or" => {
-                Self::CompoundFilter(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "eq" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "ne" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "gt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "gte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "lt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "lte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "in" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "nin" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
+            "and" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
+            "or" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -2556,9 +2508,7 @@ impl crate::wire::Union for OutputContent {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "output_text" => {
-                Self::OutputText(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "output_text" => Self::OutputText(crate::wire::finish_boxed(seen, map)?),
             "refusal" => Self::Refusal(crate::wire::finish_object(seen, map)?),
             "reasoning_text" => {
                 Self::ReasoningText(crate::wire::finish_object(seen, map)?)
@@ -2615,9 +2565,7 @@ impl crate::wire::Union for OutputMessageContent {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "output_text" => {
-                Self::OutputText(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "output_text" => Self::OutputText(crate::wire::finish_boxed(seen, map)?),
             "refusal" => Self::Refusal(crate::wire::finish_object(seen, map)?),
             _ => return Ok(Err(seen)),
         };
@@ -3087,9 +3035,7 @@ impl crate::wire::Union for TextResponseFormatConfiguration {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "text" => Self::Text(crate::wire::finish_object(seen, map)?),
-            "json_schema" => {
-                Self::JsonSchema(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "json_schema" => Self::JsonSchema(crate::wire::finish_boxed(seen, map)?),
             "json_object" => Self::JsonObject(crate::wire::finish_object(seen, map)?),
             _ => return Ok(Err(seen)),
         };

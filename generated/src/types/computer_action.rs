@@ -103,15 +103,13 @@ impl crate::wire::Union for ComputerAction {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "click" => Self::Click(Box::new(crate::wire::finish_object(seen, map)?)),
-            "double_click" => {
-                Self::DoubleClick(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "drag" => Self::Drag(Box::new(crate::wire::finish_object(seen, map)?)),
+            "click" => Self::Click(crate::wire::finish_boxed(seen, map)?),
+            "double_click" => Self::DoubleClick(crate::wire::finish_boxed(seen, map)?),
+            "drag" => Self::Drag(crate::wire::finish_boxed(seen, map)?),
             "keypress" => Self::Keypress(crate::wire::finish_object(seen, map)?),
-            "move" => Self::Move(Box::new(crate::wire::finish_object(seen, map)?)),
+            "move" => Self::Move(crate::wire::finish_boxed(seen, map)?),
             "screenshot" => Self::Screenshot(crate::wire::finish_object(seen, map)?),
-            "scroll" => Self::Scroll(Box::new(crate::wire::finish_object(seen, map)?)),
+            "scroll" => Self::Scroll(crate::wire::finish_boxed(seen, map)?),
             "type" => Self::Type(crate::wire::finish_object(seen, map)?),
             "wait" => Self::Wait(crate::wire::finish_object(seen, map)?),
             _ => return Ok(Err(seen)),

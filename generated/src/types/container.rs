@@ -64,9 +64,7 @@ impl crate::wire::Union for ContainerAutoParamNetworkPolicy {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "disabled" => Self::Disabled(crate::wire::finish_object(seen, map)?),
-            "allowlist" => {
-                Self::Allowlist(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "allowlist" => Self::Allowlist(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -122,9 +120,9 @@ impl crate::wire::Union for ContainerAutoParamSkillsItem {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "skill_reference" => {
-                Self::SkillReference(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::SkillReference(crate::wire::finish_boxed(seen, map)?)
             }
-            "inline" => Self::Inline(Box::new(crate::wire::finish_object(seen, map)?)),
+            "inline" => Self::Inline(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))

@@ -177,9 +177,9 @@ impl crate::wire::Union for InputItem {
             "compaction_trigger" => {
                 Self::CompactionTrigger(crate::wire::finish_object(seen, map)?)
             }
-            "program" => Self::Program(Box::new(crate::wire::finish_object(seen, map)?)),
+            "program" => Self::Program(crate::wire::finish_boxed(seen, map)?),
             "program_output" => {
-                Self::ProgramOutput(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ProgramOutput(crate::wire::finish_boxed(seen, map)?)
             }
             _ => return Ok(Err(seen)),
         };

@@ -461,101 +461,71 @@ impl crate::wire::Union for ItemField {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "message" => Self::Message(Box::new(crate::wire::finish_object(seen, map)?)),
-            "program" => Self::Program(Box::new(crate::wire::finish_object(seen, map)?)),
+            "message" => Self::Message(crate::wire::finish_boxed(seen, map)?),
+            "program" => Self::Program(crate::wire::finish_boxed(seen, map)?),
             "program_output" => {
-                Self::ProgramOutput(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ProgramOutput(crate::wire::finish_boxed(seen, map)?)
             }
-            "function_call" => {
-                Self::FunctionCall(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "function_call" => Self::FunctionCall(crate::wire::finish_boxed(seen, map)?),
             "tool_search_call" => {
-                Self::ToolSearchCall(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ToolSearchCall(crate::wire::finish_boxed(seen, map)?)
             }
             "tool_search_output" => {
-                Self::ToolSearchOutput(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ToolSearchOutput(crate::wire::finish_boxed(seen, map)?)
             }
             "additional_tools" => {
-                Self::AdditionalTools(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::AdditionalTools(crate::wire::finish_boxed(seen, map)?)
             }
             "function_call_output" => {
-                Self::FunctionCallOutput(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::FunctionCallOutput(crate::wire::finish_boxed(seen, map)?)
             }
             "file_search_call" => {
-                Self::FileSearchCall(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::FileSearchCall(crate::wire::finish_boxed(seen, map)?)
             }
             "web_search_call" => {
-                Self::WebSearchCall(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::WebSearchCall(crate::wire::finish_boxed(seen, map)?)
             }
             "image_generation_call" => {
-                Self::ImageGenerationCall(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ImageGenerationCall(crate::wire::finish_boxed(seen, map)?)
             }
-            "computer_call" => {
-                Self::ComputerCall(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "computer_call" => Self::ComputerCall(crate::wire::finish_boxed(seen, map)?),
             "computer_call_output" => {
-                Self::ComputerCallOutput(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ComputerCallOutput(crate::wire::finish_boxed(seen, map)?)
             }
-            "reasoning" => {
-                Self::Reasoning(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "compaction" => {
-                Self::Compaction(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "reasoning" => Self::Reasoning(crate::wire::finish_boxed(seen, map)?),
+            "compaction" => Self::Compaction(crate::wire::finish_boxed(seen, map)?),
             "code_interpreter_call" => {
-                Self::CodeInterpreterCall(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::CodeInterpreterCall(crate::wire::finish_boxed(seen, map)?)
             }
             "local_shell_call" => {
-                Self::LocalShellCall(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::LocalShellCall(crate::wire::finish_boxed(seen, map)?)
             }
             "local_shell_call_output" => {
-                Self::LocalShellCallOutput(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::LocalShellCallOutput(crate::wire::finish_boxed(seen, map)?)
             }
-            "shell_call" => {
-                Self::ShellCall(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "shell_call" => Self::ShellCall(crate::wire::finish_boxed(seen, map)?),
             "shell_call_output" => {
-                Self::ShellCallOutput(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ShellCallOutput(crate::wire::finish_boxed(seen, map)?)
             }
             "apply_patch_call" => {
-                Self::ApplyPatchCall(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ApplyPatchCall(crate::wire::finish_boxed(seen, map)?)
             }
             "apply_patch_call_output" => {
-                Self::ApplyPatchCallOutput(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ApplyPatchCallOutput(crate::wire::finish_boxed(seen, map)?)
             }
-            "mcp_list_tools" => {
-                Self::McpListTools(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "mcp_list_tools" => Self::McpListTools(crate::wire::finish_boxed(seen, map)?),
             "mcp_approval_request" => {
-                Self::McpApprovalRequest(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::McpApprovalRequest(crate::wire::finish_boxed(seen, map)?)
             }
             "mcp_approval_response" => {
-                Self::McpApprovalResponse(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::McpApprovalResponse(crate::wire::finish_boxed(seen, map)?)
             }
-            "mcp_call" => Self::McpCall(Box::new(crate::wire::finish_object(seen, map)?)),
+            "mcp_call" => Self::McpCall(crate::wire::finish_boxed(seen, map)?),
             "custom_tool_call" => {
-                Self::CustomToolCall(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::CustomToolCall(crate::wire::finish_boxed(seen, map)?)
             }
             "custom_tool_call_output" => {
-                Self::CustomToolCallOutput(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::CustomToolCallOutput(crate::wire::finish_boxed(seen, map)?)
             }
             _ => return Ok(Err(seen)),
         };
@@ -676,29 +646,19 @@ impl crate::wire::Union for MessageContentItem {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "input_text" => {
-                Self::InputText(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "output_text" => {
-                Self::OutputText(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "input_text" => Self::InputText(crate::wire::finish_boxed(seen, map)?),
+            "output_text" => Self::OutputText(crate::wire::finish_boxed(seen, map)?),
             "text" => Self::Text(crate::wire::finish_object(seen, map)?),
             "summary_text" => Self::SummaryText(crate::wire::finish_object(seen, map)?),
             "reasoning_text" => {
                 Self::ReasoningText(crate::wire::finish_object(seen, map)?)
             }
             "refusal" => Self::Refusal(crate::wire::finish_object(seen, map)?),
-            "input_image" => {
-                Self::InputImage(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "input_image" => Self::InputImage(crate::wire::finish_boxed(seen, map)?),
             "computer_screenshot" => {
-                Self::ComputerScreenshot(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ComputerScreenshot(crate::wire::finish_boxed(seen, map)?)
             }
-            "input_file" => {
-                Self::InputFile(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "input_file" => Self::InputFile(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))

@@ -81,9 +81,9 @@ impl crate::wire::Union for ModerationInput {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "moderation_result" => {
-                Self::ModerationResult(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ModerationResult(crate::wire::finish_boxed(seen, map)?)
             }
-            "error" => Self::Error(Box::new(crate::wire::finish_object(seen, map)?)),
+            "error" => Self::Error(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -165,9 +165,9 @@ impl crate::wire::Union for ModerationOutput {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "moderation_result" => {
-                Self::ModerationResult(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ModerationResult(crate::wire::finish_boxed(seen, map)?)
             }
-            "error" => Self::Error(Box::new(crate::wire::finish_object(seen, map)?)),
+            "error" => Self::Error(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))

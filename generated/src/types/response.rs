@@ -463,15 +463,9 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "input_text" => {
-                Self::InputText(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "input_image" => {
-                Self::InputImage(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "input_file" => {
-                Self::InputFile(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "input_text" => Self::InputText(crate::wire::finish_boxed(seen, map)?),
+            "input_image" => Self::InputImage(crate::wire::finish_boxed(seen, map)?),
+            "input_file" => Self::InputFile(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))

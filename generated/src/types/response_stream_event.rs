@@ -1599,234 +1599,168 @@ impl crate::wire::Union for ResponseStreamEvent {
                 Self::AudioTranscriptDone(crate::wire::finish_object(seen, map)?)
             }
             "response.code_interpreter_call_code.delta" => {
-                Self::CodeInterpreterCallCodeDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::CodeInterpreterCallCodeDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.code_interpreter_call_code.done" => {
-                Self::CodeInterpreterCallCodeDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::CodeInterpreterCallCodeDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.code_interpreter_call.completed" => {
-                Self::CodeInterpreterCallCompleted(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::CodeInterpreterCallCompleted(crate::wire::finish_boxed(seen, map)?)
             }
             "response.code_interpreter_call.in_progress" => {
                 Self::CodeInterpreterCallInProgress(
-                    Box::new(crate::wire::finish_object(seen, map)?),
+                    crate::wire::finish_boxed(seen, map)?,
                 )
             }
             "response.code_interpreter_call.interpreting" => {
                 Self::CodeInterpreterCallInterpreting(
-                    Box::new(crate::wire::finish_object(seen, map)?),
+                    crate::wire::finish_boxed(seen, map)?,
                 )
             }
             "response.completed" => {
-                Self::Completed(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::Completed(crate::wire::finish_boxed(seen, map)?)
             }
             "response.content_part.added" => {
-                Self::ContentPartAdded(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ContentPartAdded(crate::wire::finish_boxed(seen, map)?)
             }
             "response.content_part.done" => {
-                Self::ContentPartDone(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ContentPartDone(crate::wire::finish_boxed(seen, map)?)
             }
-            "response.created" => {
-                Self::Created(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "error" => Self::Error(Box::new(crate::wire::finish_object(seen, map)?)),
+            "response.created" => Self::Created(crate::wire::finish_boxed(seen, map)?),
+            "error" => Self::Error(crate::wire::finish_boxed(seen, map)?),
             "response.file_search_call.completed" => {
-                Self::FileSearchCallCompleted(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::FileSearchCallCompleted(crate::wire::finish_boxed(seen, map)?)
             }
             "response.file_search_call.in_progress" => {
-                Self::FileSearchCallInProgress(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::FileSearchCallInProgress(crate::wire::finish_boxed(seen, map)?)
             }
             "response.file_search_call.searching" => {
-                Self::FileSearchCallSearching(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::FileSearchCallSearching(crate::wire::finish_boxed(seen, map)?)
             }
             "response.function_call_arguments.delta" => {
-                Self::FunctionCallArgumentsDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::FunctionCallArgumentsDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.function_call_arguments.done" => {
-                Self::FunctionCallArgumentsDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::FunctionCallArgumentsDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.shell_call_command.added" => {
-                Self::ShellCallCommandAdded(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ShellCallCommandAdded(crate::wire::finish_boxed(seen, map)?)
             }
             "response.shell_call_command.delta" => {
-                Self::ShellCallCommandDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ShellCallCommandDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.shell_call_command.done" => {
-                Self::ShellCallCommandDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ShellCallCommandDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.shell_call_output_content.delta" => {
-                Self::ShellCallOutputContentDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ShellCallOutputContentDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.shell_call_output_content.done" => {
-                Self::ShellCallOutputContentDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ShellCallOutputContentDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.in_progress" => {
-                Self::InProgress(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::InProgress(crate::wire::finish_boxed(seen, map)?)
             }
-            "response.failed" => {
-                Self::Failed(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "response.failed" => Self::Failed(crate::wire::finish_boxed(seen, map)?),
             "response.incomplete" => {
-                Self::Incomplete(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::Incomplete(crate::wire::finish_boxed(seen, map)?)
             }
             "response.output_item.added" => {
-                Self::OutputItemAdded(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::OutputItemAdded(crate::wire::finish_boxed(seen, map)?)
             }
             "response.output_item.done" => {
-                Self::OutputItemDone(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::OutputItemDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.reasoning_summary_part.added" => {
-                Self::ReasoningSummaryPartAdded(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ReasoningSummaryPartAdded(crate::wire::finish_boxed(seen, map)?)
             }
             "response.reasoning_summary_part.done" => {
-                Self::ReasoningSummaryPartDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ReasoningSummaryPartDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.reasoning_summary_text.delta" => {
-                Self::ReasoningSummaryTextDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ReasoningSummaryTextDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.reasoning_summary_text.done" => {
-                Self::ReasoningSummaryTextDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ReasoningSummaryTextDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.reasoning_text.delta" => {
-                Self::ReasoningTextDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ReasoningTextDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.reasoning_text.done" => {
-                Self::ReasoningTextDone(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ReasoningTextDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.refusal.delta" => {
-                Self::RefusalDelta(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::RefusalDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.refusal.done" => {
-                Self::RefusalDone(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::RefusalDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.output_text.delta" => {
-                Self::OutputTextDelta(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::OutputTextDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.output_text.done" => {
-                Self::OutputTextDone(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::OutputTextDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.web_search_call.completed" => {
-                Self::WebSearchCallCompleted(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::WebSearchCallCompleted(crate::wire::finish_boxed(seen, map)?)
             }
             "response.web_search_call.in_progress" => {
-                Self::WebSearchCallInProgress(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::WebSearchCallInProgress(crate::wire::finish_boxed(seen, map)?)
             }
             "response.web_search_call.searching" => {
-                Self::WebSearchCallSearching(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::WebSearchCallSearching(crate::wire::finish_boxed(seen, map)?)
             }
             "response.image_generation_call.completed" => {
-                Self::ImageGenerationCallCompleted(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ImageGenerationCallCompleted(crate::wire::finish_boxed(seen, map)?)
             }
             "response.image_generation_call.generating" => {
                 Self::ImageGenerationCallGenerating(
-                    Box::new(crate::wire::finish_object(seen, map)?),
+                    crate::wire::finish_boxed(seen, map)?,
                 )
             }
             "response.image_generation_call.in_progress" => {
                 Self::ImageGenerationCallInProgress(
-                    Box::new(crate::wire::finish_object(seen, map)?),
+                    crate::wire::finish_boxed(seen, map)?,
                 )
             }
             "response.image_generation_call.partial_image" => {
                 Self::ImageGenerationCallPartialImage(
-                    Box::new(crate::wire::finish_object(seen, map)?),
+                    crate::wire::finish_boxed(seen, map)?,
                 )
             }
             "response.mcp_call_arguments.delta" => {
-                Self::McpCallArgumentsDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::McpCallArgumentsDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.mcp_call_arguments.done" => {
-                Self::McpCallArgumentsDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::McpCallArgumentsDone(crate::wire::finish_boxed(seen, map)?)
             }
             "response.mcp_call.completed" => {
-                Self::McpCallCompleted(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::McpCallCompleted(crate::wire::finish_boxed(seen, map)?)
             }
             "response.mcp_call.failed" => {
-                Self::McpCallFailed(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::McpCallFailed(crate::wire::finish_boxed(seen, map)?)
             }
             "response.mcp_call.in_progress" => {
-                Self::McpCallInProgress(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::McpCallInProgress(crate::wire::finish_boxed(seen, map)?)
             }
             "response.mcp_list_tools.completed" => {
-                Self::McpListToolsCompleted(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::McpListToolsCompleted(crate::wire::finish_boxed(seen, map)?)
             }
             "response.mcp_list_tools.failed" => {
-                Self::McpListToolsFailed(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::McpListToolsFailed(crate::wire::finish_boxed(seen, map)?)
             }
             "response.mcp_list_tools.in_progress" => {
-                Self::McpListToolsInProgress(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::McpListToolsInProgress(crate::wire::finish_boxed(seen, map)?)
             }
             "response.output_text.annotation.added" => {
-                Self::OutputTextAnnotationAdded(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::OutputTextAnnotationAdded(crate::wire::finish_boxed(seen, map)?)
             }
-            "response.queued" => {
-                Self::Queued(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "response.queued" => Self::Queued(crate::wire::finish_boxed(seen, map)?),
             "response.custom_tool_call_input.delta" => {
-                Self::CustomToolCallInputDelta(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::CustomToolCallInputDelta(crate::wire::finish_boxed(seen, map)?)
             }
             "response.custom_tool_call_input.done" => {
-                Self::CustomToolCallInputDone(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::CustomToolCallInputDone(crate::wire::finish_boxed(seen, map)?)
             }
             _ => return Ok(Err(seen)),
         };

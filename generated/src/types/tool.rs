@@ -74,7 +74,7 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "auto" => Self::Auto(Box::new(crate::wire::finish_object(seen, map)?)),
+            "auto" => Self::Auto(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -188,7 +188,7 @@ impl crate::wire::Union for CustomToolParamFormat {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "text" => Self::Text(crate::wire::finish_object(seen, map)?),
-            "grammar" => Self::Grammar(Box::new(crate::wire::finish_object(seen, map)?)),
+            "grammar" => Self::Grammar(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -291,7 +291,7 @@ impl crate::wire::Union for FunctionShellToolParamEnvironment {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "container_auto" => {
-                Self::ContainerAuto(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ContainerAuto(crate::wire::finish_boxed(seen, map)?)
             }
             "local" => Self::Local(crate::wire::finish_object(seen, map)?),
             "container_reference" => {
@@ -809,10 +809,8 @@ impl crate::wire::Union for NamespaceToolParamToolsItem {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "function" => {
-                Self::Function(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "custom" => Self::Custom(Box::new(crate::wire::finish_object(seen, map)?)),
+            "function" => Self::Function(crate::wire::finish_boxed(seen, map)?),
+            "custom" => Self::Custom(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -956,52 +954,36 @@ impl crate::wire::Union for Tool {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "function" => {
-                Self::Function(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "file_search" => {
-                Self::FileSearch(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "function" => Self::Function(crate::wire::finish_boxed(seen, map)?),
+            "file_search" => Self::FileSearch(crate::wire::finish_boxed(seen, map)?),
             "computer" => Self::Computer(crate::wire::finish_object(seen, map)?),
             "computer_use_preview" => {
-                Self::ComputerUsePreview(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::ComputerUsePreview(crate::wire::finish_boxed(seen, map)?)
             }
-            "web_search" => {
-                Self::WebSearchTool(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "web_search" => Self::WebSearchTool(crate::wire::finish_boxed(seen, map)?),
             "web_search_2025_08_26" => {
-                Self::WebSearchTool(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::WebSearchTool(crate::wire::finish_boxed(seen, map)?)
             }
-            "mcp" => Self::Mcp(Box::new(crate::wire::finish_object(seen, map)?)),
+            "mcp" => Self::Mcp(crate::wire::finish_boxed(seen, map)?),
             "code_interpreter" => {
-                Self::CodeInterpreter(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::CodeInterpreter(crate::wire::finish_boxed(seen, map)?)
             }
             "programmatic_tool_calling" => {
                 Self::ProgrammaticToolCalling(crate::wire::finish_object(seen, map)?)
             }
             "image_generation" => {
-                Self::ImageGeneration(Box::new(crate::wire::finish_object(seen, map)?))
+                Self::ImageGeneration(crate::wire::finish_boxed(seen, map)?)
             }
             "local_shell" => Self::LocalShell(crate::wire::finish_object(seen, map)?),
-            "shell" => Self::Shell(Box::new(crate::wire::finish_object(seen, map)?)),
-            "custom" => Self::Custom(Box::new(crate::wire::finish_object(seen, map)?)),
-            "namespace" => {
-                Self::Namespace(Box::new(crate::wire::finish_object(seen, map)?))
-            }
-            "tool_search" => {
-                Self::ToolSearch(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "shell" => Self::Shell(crate::wire::finish_boxed(seen, map)?),
+            "custom" => Self::Custom(crate::wire::finish_boxed(seen, map)?),
+            "namespace" => Self::Namespace(crate::wire::finish_boxed(seen, map)?),
+            "tool_search" => Self::ToolSearch(crate::wire::finish_boxed(seen, map)?),
             "web_search_preview" => {
-                Self::WebSearchPreviewTool(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::WebSearchPreviewTool(crate::wire::finish_boxed(seen, map)?)
             }
             "web_search_preview_2025_03_11" => {
-                Self::WebSearchPreviewTool(
-                    Box::new(crate::wire::finish_object(seen, map)?),
-                )
+                Self::WebSearchPreviewTool(crate::wire::finish_boxed(seen, map)?)
             }
             "apply_patch" => Self::ApplyPatch(crate::wire::finish_object(seen, map)?),
             _ => return Ok(Err(seen)),

@@ -209,9 +209,7 @@ impl crate::wire::Union for ToolChoiceParam {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "allowed_tools" => {
-                Self::AllowedTools(Box::new(crate::wire::finish_object(seen, map)?))
-            }
+            "allowed_tools" => Self::AllowedTools(crate::wire::finish_boxed(seen, map)?),
             "file_search" => {
                 Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
             }
@@ -235,7 +233,7 @@ impl crate::wire::Union for ToolChoiceParam {
                 Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
             }
             "function" => Self::Function(crate::wire::finish_object(seen, map)?),
-            "mcp" => Self::Mcp(Box::new(crate::wire::finish_object(seen, map)?)),
+            "mcp" => Self::Mcp(crate::wire::finish_boxed(seen, map)?),
             "custom" => Self::Custom(crate::wire::finish_object(seen, map)?),
             "programmatic_tool_calling" => {
                 Self::ProgrammaticToolCalling(crate::wire::finish_object(seen, map)?)
