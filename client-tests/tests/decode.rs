@@ -110,6 +110,16 @@ fn boxed_variants_decode_with_the_tag_anywhere() {
     }
 }
 
+/// `{:?}` of a struct shows what it holds: absent fields are left out, `null` ones show as
+/// `Null`, unknown keys under `extra` only when there are any.
+#[test]
+fn debug_shows_present_fields_only() {
+    let delta: ResponseTextDeltaEvent = decode(json!({"type": "response.output_text.delta", "delta": "Hi", "logprobs": null}));
+    assert_eq!(format!("{delta:?}"), r#"ResponseTextDeltaEvent { delta: "Hi", logprobs: Null }"#);
+    let delta: ResponseTextDeltaEvent = decode(json!({"type": "response.output_text.delta", "delta": "Hi", "shiny": 1}));
+    assert_eq!(format!("{delta:?}"), r#"ResponseTextDeltaEvent { delta: "Hi", extra: {"shiny": Number(1)} }"#);
+}
+
 /// Open enums compare, hash and order by wire value: a catch-all built by hand with a known
 /// value is that value's variant, and sorting follows the strings.
 #[test]

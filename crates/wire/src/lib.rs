@@ -15,7 +15,7 @@ pub mod style;
 mod union;
 
 pub use encode::*;
-pub use field::{Extra, Field, FromText, Presence};
+pub use field::{debug_object, Extra, Field, FromText, Presence};
 pub use structs::*;
 pub use read::{FieldValue, Read, Scalar};
 pub use union::*;
@@ -175,8 +175,8 @@ pub fn json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<serde_json:
     serde_json::from_slice(&serde_json::to_vec(value)?)
 }
 
-/// Implements serde's traits, `Object` and `FieldValue` for a generated struct from the list of
-/// its fields and their wire names: `object!(Name, extra, tag "type" = "x", { field = "wire", .. })`.
+/// Implements `Debug`, serde's traits, `Object` and `FieldValue` for a generated struct from the
+/// list of its fields and their wire names: `object!(Name, extra, tag "type" = "x", { field = "wire", .. })`.
 #[allow(unused_macros)]
 macro_rules! object {
     ($ty:ident, $extra:ident, $(tag $tk:literal = $tv:literal,)? { $($field:ident = $wire:literal),* $(,)? }) => {
@@ -187,6 +187,15 @@ macro_rules! object {
                 $(map.tag($tk, $tv);)?
                 $(map.field($wire, &self.$field);)*
                 map.end()
+            }
+        }
+
+        impl ::std::fmt::Debug for $ty {
+            // Inline, as a derive's would be treated: compiled only where a program formats one.
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let fields: &[(&str, bool, &dyn ::std::fmt::Debug)] = &[$((stringify!($field), !self.$field.is_absent(), &self.$field)),*];
+                crate::wire::debug_object(f, stringify!($ty), fields, stringify!($extra), &self.$extra)
             }
         }
 

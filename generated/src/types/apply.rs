@@ -61,7 +61,7 @@ crate::wire::open_enum!(ApplyPatchCallStatusParam, Other, {
 /// Asks for a new file to be created from a diff.
 ///
 /// Tagged `type: "create_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchCreateFileOperation {
     /// Path where the new file goes.
     pub path: Field<String>,
@@ -77,7 +77,7 @@ crate::wire::object!(ApplyPatchCreateFileOperation, extra, tag "type" = "create_
 /// A file creation, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "create_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchCreateFileOperationParam {
     /// Where to create the file, as a path from the workspace root.
     pub path: Field<String>,
@@ -93,7 +93,7 @@ crate::wire::object!(ApplyPatchCreateFileOperationParam, extra, tag "type" = "cr
 /// Asks for a file to be deleted.
 ///
 /// Tagged `type: "delete_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchDeleteFileOperation {
     /// Path of the file to remove.
     pub path: Field<String>,
@@ -106,7 +106,7 @@ crate::wire::object!(ApplyPatchDeleteFileOperation, extra, tag "type" = "delete_
 /// A file deletion, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "delete_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchDeleteFileOperationParam {
     /// File to delete, as a path from the workspace root.
     pub path: Field<String>,
@@ -189,7 +189,7 @@ impl crate::wire::Union for ApplyPatchOperationParam {
 /// Asks for an existing file to be changed with a diff.
 ///
 /// Tagged `type: "update_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchUpdateFileOperation {
     /// Path of the file to modify.
     pub path: Field<String>,
@@ -205,7 +205,7 @@ crate::wire::object!(ApplyPatchUpdateFileOperation, extra, tag "type" = "update_
 /// A file update, as sent back in an apply_patch call item.
 ///
 /// Tagged `type: "update_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchUpdateFileOperationParam {
     /// File to change, as a path from the workspace root.
     pub path: Field<String>,

@@ -79,7 +79,7 @@ impl crate::wire::Union for Annotation {
 /// A rough location of the user, to make web search results more local.
 ///
 /// Tagged `type: "approximate"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApproximateLocation {
     /// Two-letter ISO 3166-1 country code, for example `US`.
     pub country: Field<String>,
@@ -101,7 +101,7 @@ crate::wire::object!(ApproximateLocation, extra, tag "type" = "approximate", {
 /// Asks for a fresh code interpreter container, optionally with some uploaded files in it.
 ///
 /// Tagged `type: "auto"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AutoCodeInterpreterToolParam {
     /// IDs of uploaded files (at most 50) to place in the container.
     pub file_ids: Field<Vec<String>>,
@@ -214,7 +214,7 @@ crate::wire::open_enum!(ClickButtonType, Other, {
 /// An image produced by code run in the code interpreter.
 ///
 /// Tagged `type: "image"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CodeInterpreterOutputImage {
     /// Where the image can be downloaded.
     pub url: Field<String>,
@@ -227,7 +227,7 @@ crate::wire::object!(CodeInterpreterOutputImage, extra, tag "type" = "image", {
 /// Text printed by code run in the code interpreter.
 ///
 /// Tagged `type: "logs"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CodeInterpreterOutputLogs {
     /// The printed text.
     pub logs: Field<String>,
@@ -238,7 +238,7 @@ crate::wire::object!(CodeInterpreterOutputLogs, extra, tag "type" = "logs", {
     logs = "logs",
 });
 /// The result of compacting a conversation: a shorter list of items that stands in for the original history.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompactResource {
     /// Identifier of this compaction result.
     pub id: Field<String>,
@@ -275,7 +275,7 @@ crate::wire::open_enum!(CompactResourceObject, Other, {
 });
 /// Request body for compacting a conversation: the model that condenses it and the history to
 /// condense, given as `input`, `previous_response_id` or both.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompactResponseMethodPublicBody {
     /// Model that performs the compaction; required.
     pub model: Field<ModelIdsCompaction>,
@@ -354,7 +354,7 @@ impl crate::wire::Union for CompactResponseMethodPublicBodyInput {
     }
 }
 /// Compares one attribute of a file with a value, for filtering search results.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComparisonFilter {
     /// The comparison: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in` (one of a list) or `nin` (none of a
     /// list); `eq` by default.
@@ -512,7 +512,7 @@ impl crate::wire::Union for ComparisonFilterValueVariantItem {
     }
 }
 /// Combines several filters with `and` or `or`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompoundFilter {
     /// How the filters are combined: `and` (all must match) or `or` (any may match).
     pub r#type: Field<CompoundFilterType>,
@@ -615,7 +615,7 @@ crate::wire::open_enum!(CompoundFilterType, Other, {
     Or = "or",
 });
 /// One context management rule applied while a response is produced.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContextManagementParam {
     /// Kind of rule; `compaction` is the only kind accepted today.
     pub r#type: Field<String>,
@@ -680,7 +680,7 @@ impl crate::wire::Union for ConversationParam {
     }
 }
 /// A conversation reference in object form.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConversationParam2 {
     /// ID of the conversation.
     pub id: Field<String>,
@@ -691,7 +691,7 @@ crate::wire::object!(ConversationParam2, extra, {
     id = "id",
 });
 /// A point on the screen, such as `{"x": 100, "y": 200}`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CoordParam {
     /// Horizontal position, in pixels.
     pub x: Field<i64>,
@@ -706,7 +706,7 @@ crate::wire::object!(CoordParam, extra, {
 });
 /// Model settings accepted when creating a response: everything in `ModelResponseProperties`, plus
 /// request-only options.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateModelResponseProperties {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
@@ -763,7 +763,7 @@ crate::wire::open_enum!(CreateModelResponsePropertiesPromptCacheRetention, Other
 /// text, temperature, metadata and more), it carries the `input`, optional `instructions`, the
 /// `stream`, `store` and `background` switches, `reasoning` options, `include` and a
 /// `max_output_tokens` cap.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateResponse {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
@@ -904,7 +904,7 @@ crate::wire::open_enum!(CreateResponseTruncation, Other, {
 /// Restricts a custom tool's input to what a grammar you supply accepts.
 ///
 /// Tagged `type: "grammar"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomGrammarFormatParam {
     /// Language the grammar is written in: `lark` or `regex`.
     pub syntax: Field<GrammarSyntax1>,
@@ -920,7 +920,7 @@ crate::wire::object!(CustomGrammarFormatParam, extra, tag "type" = "grammar", {
 /// Lets a custom tool take any text as input.
 ///
 /// Tagged `type: "text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomTextFormatParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -928,7 +928,7 @@ pub struct CustomTextFormatParam {
 crate::wire::object!(CustomTextFormatParam, extra, tag "type" = "text", {
 });
 /// Confirms a deletion, echoing the `id` of the removed response with `deleted` set to true.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeletedResponse {
     /// ID of the response that was deleted.
     pub id: Field<String>,
@@ -978,7 +978,7 @@ crate::wire::open_enum!(DetailEnum, Other, {
 /// The tool call was made by the model itself.
 ///
 /// Tagged `type: "direct"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DirectToolCallCaller {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -988,7 +988,7 @@ crate::wire::object!(DirectToolCallCaller, extra, tag "type" = "direct", {
 /// Marks a tool call sent back as input as one the model made itself.
 ///
 /// Tagged `type: "direct"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DirectToolCallCallerParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -996,7 +996,7 @@ pub struct DirectToolCallCallerParam {
 crate::wire::object!(DirectToolCallCallerParam, extra, tag "type" = "direct", {
 });
 /// A free-form JSON object; the API sets no rules on its keys or values.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EmptyModelParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1004,7 +1004,7 @@ pub struct EmptyModelParam {
 crate::wire::object!(EmptyModelParam, extra, {
 });
 /// The body of a failed request; the details sit inside its `error` field.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// What went wrong.
     pub error: Field<ErrorSchema>,
@@ -1016,7 +1016,7 @@ crate::wire::object!(ErrorResponse, extra, {
 });
 /// Details of a failure: a human-readable `message` and its `type`, plus a machine-readable `code`
 /// and the name of the offending request `param` when those apply (otherwise null).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ErrorSchema {
     /// Machine-readable error code, or null.
     pub code: Field<String>,
@@ -1038,7 +1038,7 @@ crate::wire::object!(ErrorSchema, extra, {
 /// A citation of an uploaded file that the answer relies on.
 ///
 /// Tagged `type: "file_citation"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FileCitationBody {
     /// ID of the cited file.
     pub file_id: Field<String>,
@@ -1092,7 +1092,7 @@ crate::wire::open_enum!(FileInputDetail, Other, {
 /// Refers to a file, for example one created by a tool, mentioned in the output text.
 ///
 /// Tagged `type: "file_path"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FilePath {
     /// ID of the file.
     pub file_id: Field<String>,
@@ -1195,7 +1195,7 @@ crate::wire::open_enum!(GrammarSyntax1, Other, {
 /// The MCP server answered with an HTTP error.
 ///
 /// Tagged `type: "http_error"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HttpError {
     /// HTTP status code.
     pub code: Field<i64>,
@@ -1209,7 +1209,7 @@ crate::wire::object!(HttpError, extra, tag "type" = "http_error", {
     message = "message",
 });
 /// How much keyword matching and semantic matching each count when their rankings are merged.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HybridSearchOptions {
     /// Weight of the semantic (embedding) ranking.
     pub embedding_weight: Field<f64>,
@@ -1299,7 +1299,7 @@ crate::wire::open_enum!(IncludeEnum, Other, {
 /// A skill supplied with the request itself, as a zip archive.
 ///
 /// Tagged `type: "inline"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InlineSkillParam {
     /// Name of the skill.
     pub name: Field<String>,
@@ -1318,7 +1318,7 @@ crate::wire::object!(InlineSkillParam, extra, tag "type" = "inline", {
 /// Contents of an inline skill: a base64-encoded zip archive.
 ///
 /// Tagged `type: "base64"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InlineSkillSourceParam {
     /// Format of the archive; always `application/zip`.
     ///
@@ -1361,7 +1361,7 @@ crate::wire::open_enum!(InputItemsParamsOrder, Other, {
 /// Runs shell commands on a machine of your own; your code executes them and reports the output.
 ///
 /// Tagged `type: "local"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LocalEnvironmentParam {
     /// Skills (at most 200) available on that machine.
     pub skills: Field<Vec<LocalSkillParam>>,
@@ -1374,7 +1374,7 @@ crate::wire::object!(LocalEnvironmentParam, extra, tag "type" = "local", {
 /// The shell commands ran on the caller's own machine.
 ///
 /// Tagged `type: "local"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LocalEnvironmentResource {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1384,7 +1384,7 @@ crate::wire::object!(LocalEnvironmentResource, extra, tag "type" = "local", {
 /// A command for your code to run on the local machine.
 ///
 /// Tagged `type: "exec"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LocalShellExecAction {
     /// The command and its arguments.
     pub command: Field<Vec<String>>,
@@ -1407,7 +1407,7 @@ crate::wire::object!(LocalShellExecAction, extra, tag "type" = "exec", {
     user = "user",
 });
 /// A skill that is already on the local machine.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LocalSkillParam {
     /// Name of the skill.
     pub name: Field<String>,
@@ -1424,7 +1424,7 @@ crate::wire::object!(LocalSkillParam, extra, {
     path = "path",
 });
 /// A generated token with its log probability and the most likely alternatives.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LogProb {
     /// The token as text.
     pub token: Field<String>,
@@ -2415,7 +2415,7 @@ crate::wire::open_enum!(ModelIdsShared, Other, {
 });
 /// Model settings shared by requests and returned responses: sampling, log probabilities, metadata,
 /// prompt caching and the end-user safety identifier.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ModelResponseProperties {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
@@ -2585,7 +2585,7 @@ impl crate::wire::Union for OutputMessageContent {
 /// Text written by the model, with citations and optional log probabilities.
 ///
 /// Tagged `type: "output_text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OutputTextContent {
     /// The text itself.
     pub text: Field<String>,
@@ -2647,7 +2647,7 @@ crate::wire::open_enum!(ProgramOutputStatus, Other, {
 /// The tool call was made by a program from programmatic tool calling.
 ///
 /// Tagged `type: "program"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ProgramToolCallCaller {
     /// The `call_id` of the program that made the call.
     pub caller_id: Field<String>,
@@ -2660,7 +2660,7 @@ crate::wire::object!(ProgramToolCallCaller, extra, tag "type" = "program", {
 /// Marks a tool call sent back as input as made by a program.
 ///
 /// Tagged `type: "program"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ProgramToolCallCallerParam {
     /// The `call_id` of the program that made the call.
     pub caller_id: Field<String>,
@@ -2685,7 +2685,7 @@ crate::wire::open_enum!(RankerVersionType, Other, {
     Default20241115 = "default-2024-11-15",
 });
 /// How file search results are ranked and cut off.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RankingOptions {
     /// Which ranker to use.
     pub ranker: Field<RankerVersionType>,
@@ -2702,7 +2702,7 @@ crate::wire::object!(RankingOptions, extra, {
     hybrid_search = "hybrid_search",
 });
 /// Settings for reasoning models (gpt-5 and the o-series): how hard to think and what to report about it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Reasoning {
     /// Reasoning execution mode, such as `standard` or `pro`; on a returned response, the mode that was used.
     pub mode: Field<ReasoningModeEnum>,
@@ -2824,7 +2824,7 @@ crate::wire::open_enum!(ReasoningSummary, Other, {
 /// A piece of the model's reasoning as text.
 ///
 /// Tagged `type: "reasoning_text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ReasoningTextContent {
     /// The reasoning text.
     pub text: Field<String>,
@@ -2837,7 +2837,7 @@ crate::wire::object!(ReasoningTextContent, extra, tag "type" = "reasoning_text",
 /// The model's explanation for declining to answer.
 ///
 /// Tagged `type: "refusal"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RefusalContent {
     /// The refusal text.
     pub refusal: Field<String>,
@@ -2934,7 +2934,7 @@ crate::wire::open_enum!(ServiceTierResponses, Other, {
     Ultrafast = "ultrafast",
 });
 /// New output of a running shell command, split by stream.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ShellCallOutputDelta {
     /// Text newly written to standard output, if any.
     pub stdout: Field<String>,
@@ -2950,7 +2950,7 @@ crate::wire::object!(ShellCallOutputDelta, extra, {
 /// A skill made earlier through the skills API, referred to by ID.
 ///
 /// Tagged `type: "skill_reference"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SkillReferenceParam {
     /// ID of the skill.
     pub skill_id: Field<String>,
@@ -2966,7 +2966,7 @@ crate::wire::object!(SkillReferenceParam, extra, tag "type" = "skill_reference",
 /// A readable summary of part of the model's reasoning.
 ///
 /// Tagged `type: "summary_text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SummaryTextContent {
     /// The summary text.
     pub text: Field<String>,
@@ -2979,7 +2979,7 @@ crate::wire::object!(SummaryTextContent, extra, tag "type" = "summary_text", {
 /// A piece of plain text.
 ///
 /// Tagged `type: "text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TextContent {
     /// The text itself.
     pub text: Field<String>,
@@ -3055,7 +3055,7 @@ impl crate::wire::Union for TextResponseFormatConfiguration {
 /// Structured Outputs: the model answers with JSON that follows the given schema.
 ///
 /// Tagged `type: "json_schema"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TextResponseFormatJsonSchema {
     /// Explains to the model what the format is for, helping it decide how to answer in it.
     pub description: Field<String>,
@@ -3077,7 +3077,7 @@ crate::wire::object!(TextResponseFormatJsonSchema, extra, tag "type" = "json_sch
 });
 /// Request body for counting input tokens: the same inputs and settings a create call would take,
 /// without running the model.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TokenCountsBody {
     /// Model whose tokenizer and context rules apply, for example `gpt-4o`.
     pub model: Field<String>,
@@ -3168,7 +3168,7 @@ impl crate::wire::Union for TokenCountsBodyInput {
     }
 }
 /// The result of counting input tokens.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TokenCountsResource {
     /// Object kind, always `response.input_tokens`.
     ///
@@ -3320,7 +3320,7 @@ crate::wire::open_enum!(ToolSearchExecutionType, Other, {
 /// connectors, and functions or custom tools of your own.
 pub type ToolsArray = Vec<Tool>;
 /// One of the most likely tokens at a position, with its log probability.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TopLogProb {
     /// The token as text.
     pub token: Field<String>,
@@ -3354,7 +3354,7 @@ crate::wire::open_enum!(TruncationEnum, Other, {
 /// A citation of a web page that the answer relies on.
 ///
 /// Tagged `type: "url_citation"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UrlCitationBody {
     /// Address of the cited page.
     pub url: Field<String>,
@@ -3452,7 +3452,7 @@ crate::wire::open_enum!(Verbosity, Other, {
 /// The model looked for a pattern within a page it had opened.
 ///
 /// Tagged `type: "find_in_page"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchActionFind {
     /// Address of the page searched.
     pub url: Field<String>,
@@ -3468,7 +3468,7 @@ crate::wire::object!(WebSearchActionFind, extra, tag "type" = "find_in_page", {
 /// The model opened a page from the search results.
 ///
 /// Tagged `type: "open_page"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchActionOpenPage {
     /// Address of the page, or null.
     pub url: Field<String>,
@@ -3481,7 +3481,7 @@ crate::wire::object!(WebSearchActionOpenPage, extra, tag "type" = "open_page", {
 /// The model ran a web search.
 ///
 /// Tagged `type: "search"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchActionSearch {
     /// The search query.
     pub query: Field<String>,
@@ -3500,7 +3500,7 @@ crate::wire::object!(WebSearchActionSearch, extra, tag "type" = "search", {
 /// One page consulted for the search.
 ///
 /// Tagged `type: "url"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchActionSearchSourcesItem {
     /// Address of the page.
     pub url: Field<String>,
@@ -3511,7 +3511,7 @@ crate::wire::object!(WebSearchActionSearchSourcesItem, extra, tag "type" = "url"
     url = "url",
 });
 /// A rough location of the user, to make web search results more local.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchApproximateLocation {
     /// Type tag, always `approximate`.
     ///

@@ -22,7 +22,7 @@ crate::wire::open_enum!(ComputerCallOutputStatus, Other, {
     Failed = "failed",
 });
 /// A safety warning raised for a computer call, which has to be acknowledged before going on.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerCallSafetyCheckParam {
     /// ID of the safety check.
     pub id: Field<String>,
@@ -64,7 +64,7 @@ crate::wire::open_enum!(ComputerEnvironment, Other, {
 /// A screenshot included in a message, by URL or by file ID.
 ///
 /// Tagged `type: "computer_screenshot"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerScreenshotContent {
     /// Address of the screenshot, or null.
     pub image_url: Field<String>,
@@ -86,7 +86,7 @@ crate::wire::object!(ComputerScreenshotContent, extra, tag "type" = "computer_sc
 /// A screenshot taken for the computer tool, by URL or by file ID.
 ///
 /// Tagged `type: "computer_screenshot"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerScreenshotImage {
     /// Address of the screenshot.
     pub image_url: Field<String>,
@@ -102,7 +102,7 @@ crate::wire::object!(ComputerScreenshotImage, extra, tag "type" = "computer_scre
 /// The result of a computer call: a screenshot taken after the actions.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerToolCallOutput {
     /// ID of the output item.
     pub id: Field<String>,

@@ -5,7 +5,7 @@ use super::*;
 /// Click a mouse button at a point of the screen.
 ///
 /// Tagged `type: "click"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ClickParam {
     /// Which mouse button to press.
     pub button: Field<ClickButtonType>,
@@ -130,7 +130,7 @@ impl crate::wire::Union for ComputerAction {
 /// Double-click at a point of the screen.
 ///
 /// Tagged `type: "double_click"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DoubleClickAction {
     /// Horizontal position of the double click, in pixels.
     pub x: Field<i64>,
@@ -149,7 +149,7 @@ crate::wire::object!(DoubleClickAction, extra, tag "type" = "double_click", {
 /// Press the mouse button, move along a path and release.
 ///
 /// Tagged `type: "drag"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DragParam {
     /// Points of the drag in order, from start to end, such as `[{"x": 100, "y": 200}, {"x": 200, "y": 300}]`.
     pub path: Field<Vec<CoordParam>>,
@@ -165,7 +165,7 @@ crate::wire::object!(DragParam, extra, tag "type" = "drag", {
 /// Press a combination of keys.
 ///
 /// Tagged `type: "keypress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct KeyPressAction {
     /// The keys to press together, one string per key.
     pub keys: Field<Vec<String>>,
@@ -178,7 +178,7 @@ crate::wire::object!(KeyPressAction, extra, tag "type" = "keypress", {
 /// Move the mouse pointer to a point.
 ///
 /// Tagged `type: "move"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct MoveParam {
     /// Horizontal position to move to, in pixels.
     pub x: Field<i64>,
@@ -197,7 +197,7 @@ crate::wire::object!(MoveParam, extra, tag "type" = "move", {
 /// Take a screenshot.
 ///
 /// Tagged `type: "screenshot"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ScreenshotParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -207,7 +207,7 @@ crate::wire::object!(ScreenshotParam, extra, tag "type" = "screenshot", {
 /// Scroll at a point of the screen.
 ///
 /// Tagged `type: "scroll"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ScrollParam {
     /// Horizontal position of the pointer while scrolling, in pixels.
     pub x: Field<i64>,
@@ -232,7 +232,7 @@ crate::wire::object!(ScrollParam, extra, tag "type" = "scroll", {
 /// Type a piece of text.
 ///
 /// Tagged `type: "type"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TypeParam {
     /// The text to type.
     pub text: Field<String>,
@@ -245,7 +245,7 @@ crate::wire::object!(TypeParam, extra, tag "type" = "type", {
 /// Pause for a moment before the next action.
 ///
 /// Tagged `type: "wait"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WaitParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,

@@ -5,7 +5,7 @@ use super::*;
 /// A container created just for this request, with optional files, memory limit, network policy and skills.
 ///
 /// Tagged `type: "container_auto"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContainerAutoParam {
     /// IDs of uploaded files (at most 50) to place in the container.
     pub file_ids: Field<Vec<String>>,
@@ -141,7 +141,7 @@ impl crate::wire::Union for ContainerAutoParamSkillsItem {
 /// A citation of a file in a code interpreter container that the answer relies on.
 ///
 /// Tagged `type: "container_file_citation"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContainerFileCitationBody {
     /// ID of the container holding the file.
     pub container_id: Field<String>,
@@ -186,7 +186,7 @@ crate::wire::open_enum!(ContainerMemoryLimit, Other, {
 /// Outbound network access limited to the listed domains.
 ///
 /// Tagged `type: "allowlist"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContainerNetworkPolicyAllowlistParam {
     /// Domains the container may reach; at least one.
     pub allowed_domains: Field<Vec<String>>,
@@ -202,7 +202,7 @@ crate::wire::object!(ContainerNetworkPolicyAllowlistParam, extra, tag "type" = "
 /// No outbound network access at all.
 ///
 /// Tagged `type: "disabled"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContainerNetworkPolicyDisabledParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -210,7 +210,7 @@ pub struct ContainerNetworkPolicyDisabledParam {
 crate::wire::object!(ContainerNetworkPolicyDisabledParam, extra, tag "type" = "disabled", {
 });
 /// A secret that is supplied when the container contacts one domain.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContainerNetworkPolicyDomainSecretParam {
     /// Domain the secret is meant for.
     pub domain: Field<String>,
@@ -229,7 +229,7 @@ crate::wire::object!(ContainerNetworkPolicyDomainSecretParam, extra, {
 /// Runs in an existing container made earlier through the containers API.
 ///
 /// Tagged `type: "container_reference"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContainerReferenceParam {
     /// ID of the container to use.
     pub container_id: Field<String>,
@@ -242,7 +242,7 @@ crate::wire::object!(ContainerReferenceParam, extra, tag "type" = "container_ref
 /// An existing container, made through the containers API, that commands ran in.
 ///
 /// Tagged `type: "container_reference"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContainerReferenceResource {
     /// ID of the container.
     pub container_id: Field<String>,

@@ -115,7 +115,7 @@ crate::wire::open_enum!(FunctionCallStatus, Other, {
     Incomplete = "incomplete",
 });
 /// The shell commands of a shell call, with their limits.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellAction {
     /// Commands to run, in order.
     pub commands: Field<Vec<String>>,
@@ -132,7 +132,7 @@ crate::wire::object!(FunctionShellAction, extra, {
     max_output_length = "max_output_length",
 });
 /// The shell commands of a shell call sent back as input, with their limits.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellActionParam {
     /// Commands to run, in order.
     pub commands: Field<Vec<String>>,
@@ -166,7 +166,7 @@ crate::wire::open_enum!(FunctionShellCallItemStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Output of one shell command and how it ended.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContent {
     /// What the command wrote to standard output.
     pub stdout: Field<String>,
@@ -242,7 +242,7 @@ impl crate::wire::Union for FunctionShellCallOutputContentOutcome {
     }
 }
 /// Output of one shell command and how it ended, as sent back by your code.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContentParam {
     /// What the command wrote to standard output.
     pub stdout: Field<String>,
@@ -261,7 +261,7 @@ crate::wire::object!(FunctionShellCallOutputContentParam, extra, {
 /// The command finished by itself.
 ///
 /// Tagged `type: "exit"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputExitOutcome {
     /// Exit code of the command.
     pub exit_code: Field<i64>,
@@ -274,7 +274,7 @@ crate::wire::object!(FunctionShellCallOutputExitOutcome, extra, tag "type" = "ex
 /// The command finished by itself.
 ///
 /// Tagged `type: "exit"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputExitOutcomeParam {
     /// Exit code of the command.
     pub exit_code: Field<i64>,
@@ -360,7 +360,7 @@ crate::wire::open_enum!(FunctionShellCallOutputStatusEnum, Other, {
 /// The command was stopped because it ran past its time limit.
 ///
 /// Tagged `type: "timeout"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputTimeoutOutcome {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -370,7 +370,7 @@ crate::wire::object!(FunctionShellCallOutputTimeoutOutcome, extra, tag "type" = 
 /// The command was stopped because it ran past its time limit.
 ///
 /// Tagged `type: "timeout"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputTimeoutOutcomeParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -397,7 +397,7 @@ crate::wire::open_enum!(FunctionShellCallStatus, Other, {
 /// A function of your own offered inside a namespace.
 ///
 /// Tagged `type: "function"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionToolParam {
     /// Name of the function: letters, digits, `_` and `-`, at most 128 characters.
     pub name: Field<String>,

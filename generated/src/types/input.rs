@@ -79,7 +79,7 @@ crate::wire::open_enum!(InputFidelity, Other, {
 /// A file given to the model as part of a message, by ID, URL or inline data.
 ///
 /// Tagged `type: "input_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputFileContent {
     /// ID of an uploaded file, or null.
     pub file_id: Field<String>,
@@ -108,7 +108,7 @@ crate::wire::object!(InputFileContent, extra, tag "type" = "input_file", {
 /// A file to give to the model in a message: set `file_id`, `file_url` or `file_data`.
 ///
 /// Tagged `type: "input_file"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputFileContentParam {
     /// ID of an uploaded file to use.
     pub file_id: Field<String>,
@@ -137,7 +137,7 @@ crate::wire::object!(InputFileContentParam, extra, tag "type" = "input_file", {
 /// An image given to the model as part of a message, by URL, data URL or file ID.
 ///
 /// Tagged `type: "input_image"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputImageContent {
     /// Full URL of the image, or the image itself as a base64 data URL; null when `file_id` is used.
     pub image_url: Field<String>,
@@ -159,7 +159,7 @@ crate::wire::object!(InputImageContent, extra, tag "type" = "input_image", {
 /// An image to give to the model in a message: set `image_url` (a URL or base64 data URL) or `file_id`.
 ///
 /// Tagged `type: "input_image"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputImageContentParamAutoParam {
     /// Full URL of the image, or the image itself as a base64 data URL.
     pub image_url: Field<String>,
@@ -229,7 +229,7 @@ impl crate::wire::Union for InputParam {
 /// A piece of text in an input message.
 ///
 /// Tagged `type: "input_text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputTextContent {
     /// The text itself.
     pub text: Field<String>,
@@ -245,7 +245,7 @@ crate::wire::object!(InputTextContent, extra, tag "type" = "input_text", {
 /// A piece of text to put in an input message.
 ///
 /// Tagged `type: "input_text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputTextContentParam {
     /// The text itself.
     pub text: Field<String>,

@@ -5,7 +5,7 @@ use super::*;
 /// Asks the server to compact the context at this point; it has to be the last item of the input.
 ///
 /// Tagged `type: "compaction_trigger"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompactionTriggerItemParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -14,7 +14,7 @@ crate::wire::object!(CompactionTriggerItemParam, extra, tag "type" = "compaction
 });
 /// A compact way to write a message: a `role` and `content` that is either plain text or a list of
 /// content parts; `type` may be left out.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EasyInputMessage {
     /// Who speaks: `user`, `assistant`, `system` or `developer`. System and developer instructions
     /// outrank user ones; assistant messages stand for earlier model output.
@@ -350,7 +350,7 @@ impl crate::wire::Union for InputItem {
     }
 }
 /// Refers by ID to an item stored earlier, instead of repeating it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ItemReferenceParam {
     /// Item kind, `item_reference`; may be left out or null.
     pub r#type: Field<ItemReferenceParamType>,
@@ -377,7 +377,7 @@ crate::wire::open_enum!(ItemReferenceParamType, Other, {
 /// A program item sent back as input, exactly as it was received.
 ///
 /// Tagged `type: "program"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ProgramItemParam {
     /// ID of the item.
     pub id: Field<String>,
@@ -399,7 +399,7 @@ crate::wire::object!(ProgramItemParam, extra, tag "type" = "program", {
 /// A program output sent back as input.
 ///
 /// Tagged `type: "program_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ProgramOutputItemParam {
     /// ID of the item.
     pub id: Field<String>,

@@ -5,7 +5,7 @@ use super::*;
 /// An input item that adds tool definitions from this point of the conversation on.
 ///
 /// Tagged `type: "additional_tools"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdditionalToolsItemParam {
     /// ID of the item, if it has one.
     pub id: Field<String>,
@@ -37,7 +37,7 @@ crate::wire::open_enum!(AdditionalToolsItemParamRole, Other, {
 /// An apply_patch call sent back as input, for example when the conversation is not stored on the server.
 ///
 /// Tagged `type: "apply_patch_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallItemParam {
     /// ID of the item, if it has one.
     pub id: Field<String>,
@@ -63,7 +63,7 @@ crate::wire::object!(ApplyPatchToolCallItemParam, extra, tag "type" = "apply_pat
 /// The result of applying a patch, sent by your code after an apply_patch call.
 ///
 /// Tagged `type: "apply_patch_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallOutputItemParam {
     /// ID of the item, if it has one.
     pub id: Field<String>,
@@ -89,7 +89,7 @@ crate::wire::object!(ApplyPatchToolCallOutputItemParam, extra, tag "type" = "app
 /// A compaction item sent back as input, standing in for the conversation it condenses.
 ///
 /// Tagged `type: "compaction"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompactionSummaryItemParam {
     /// ID of the compaction item, if it has one.
     pub id: Field<String>,
@@ -105,7 +105,7 @@ crate::wire::object!(CompactionSummaryItemParam, extra, tag "type" = "compaction
 /// What your code sends back after carrying out a computer call: a screenshot of the result.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerCallOutputItemParam {
     /// ID of the output item, if it has one.
     pub id: Field<String>,
@@ -131,7 +131,7 @@ crate::wire::object!(ComputerCallOutputItemParam, extra, tag "type" = "computer_
 /// `FunctionToolCall` and `output` holds the result.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionCallOutputItemParam {
     /// ID of the output item, if it has one.
     pub id: Field<String>,
@@ -275,7 +275,7 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
 /// A shell call sent back as input.
 ///
 /// Tagged `type: "shell_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallItemParam {
     /// ID of the item, if it has one.
     pub id: Field<String>,
@@ -362,7 +362,7 @@ impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
 /// What your code sends back after running the commands of a shell call.
 ///
 /// Tagged `type: "shell_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputItemParam {
     /// ID of the item, if it has one.
     pub id: Field<String>,
@@ -390,7 +390,7 @@ crate::wire::object!(FunctionShellCallOutputItemParam, extra, tag "type" = "shel
 });
 /// A message written by the user, system or developer, whose `content` is a list of input parts
 /// such as text, images or files.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputMessage {
     /// Type tag, always `message`.
     pub r#type: Field<InputMessageType>,
@@ -750,7 +750,7 @@ impl crate::wire::Union for Item {
 /// Your answer to an MCP approval request.
 ///
 /// Tagged `type: "mcp_approval_response"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpApprovalResponse {
     /// ID of the response item, if it has one.
     pub id: Field<String>,
@@ -772,7 +772,7 @@ crate::wire::object!(McpApprovalResponse, extra, tag "type" = "mcp_approval_resp
 /// A tool search call sent back as input.
 ///
 /// Tagged `type: "tool_search_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolSearchCallItemParam {
     /// ID of the item, if it has one.
     pub id: Field<String>,
@@ -797,7 +797,7 @@ crate::wire::object!(ToolSearchCallItemParam, extra, tag "type" = "tool_search_c
 /// The result of a tool search, sent as input (for example by your code, when it runs the search).
 ///
 /// Tagged `type: "tool_search_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolSearchOutputItemParam {
     /// ID of the item, if it has one.
     pub id: Field<String>,

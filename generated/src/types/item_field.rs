@@ -5,7 +5,7 @@ use super::*;
 /// The model calls one of your custom tools with free-form text input.
 ///
 /// Tagged `type: "custom_tool_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomToolCall {
     /// ID of the call item on the server.
     pub id: Field<String>,
@@ -34,7 +34,7 @@ crate::wire::object!(CustomToolCall, extra, tag "type" = "custom_tool_call", {
 /// What your code sends back after running a custom tool.
 ///
 /// Tagged `type: "custom_tool_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomToolCallOutput {
     /// ID of the output item on the server.
     pub id: Field<String>,
@@ -106,7 +106,7 @@ impl crate::wire::Union for CustomToolCallOutputOutput {
 /// the same `call_id`.
 ///
 /// Tagged `type: "function_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionToolCall {
     /// ID of the call item on the server.
     pub id: Field<String>,
@@ -138,7 +138,7 @@ crate::wire::object!(FunctionToolCall, extra, tag "type" = "function_call", {
 /// What your code returned after running a function the model called.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionToolCallOutput {
     /// ID of the output item, set when the API returns it.
     pub id: Field<String>,
@@ -545,7 +545,7 @@ impl crate::wire::Union for ItemField {
 /// A conversation message, written by the model or sent to it, as the conversation stores it.
 ///
 /// Tagged `type: "message"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Message {
     /// ID of the message.
     pub id: Field<String>,

@@ -5,7 +5,7 @@ use super::*;
 /// An item that makes more tool definitions available from this point of the conversation on.
 ///
 /// Tagged `type: "additional_tools"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdditionalTools {
     /// ID of the item.
     pub id: Field<String>,
@@ -24,7 +24,7 @@ crate::wire::object!(AdditionalTools, extra, tag "type" = "additional_tools", {
 /// The model asks your code to change files: create, delete or update one file with a diff.
 ///
 /// Tagged `type: "apply_patch_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCall {
     /// ID of the item, set when the API returns it.
     pub id: Field<String>,
@@ -123,7 +123,7 @@ impl crate::wire::Union for ApplyPatchToolCallOperation {
 /// The result of applying a patch, as reported by your code.
 ///
 /// Tagged `type: "apply_patch_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchToolCallOutput {
     /// ID of the item, set when the API returns it.
     pub id: Field<String>,
@@ -152,7 +152,7 @@ crate::wire::object!(ApplyPatchToolCallOutput, extra, tag "type" = "apply_patch_
 /// The model runs code in a code interpreter container; the server executes it.
 ///
 /// Tagged `type: "code_interpreter_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CodeInterpreterToolCall {
     /// ID of the call.
     pub id: Field<String>,
@@ -256,7 +256,7 @@ crate::wire::open_enum!(CodeInterpreterToolCallStatus, Other, {
 /// input to continue from the compacted state.
 ///
 /// Tagged `type: "compaction"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompactionBody {
     /// ID of the compaction item.
     pub id: Field<String>,
@@ -276,7 +276,7 @@ crate::wire::object!(CompactionBody, extra, tag "type" = "compaction", {
 /// with a screenshot.
 ///
 /// Tagged `type: "computer_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerToolCall {
     /// ID of the call.
     pub id: Field<String>,
@@ -304,7 +304,7 @@ crate::wire::object!(ComputerToolCall, extra, tag "type" = "computer_call", {
 /// A computer call output as stored by the server.
 ///
 /// Tagged `type: "computer_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerToolCallOutputResource {
     /// ID of the output item.
     pub id: Field<String>,
@@ -349,7 +349,7 @@ crate::wire::open_enum!(ComputerToolCallStatus, Other, {
 /// A custom tool output as stored by the server.
 ///
 /// Tagged `type: "custom_tool_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomToolCallOutputResource {
     /// ID of the output item.
     pub id: Field<String>,
@@ -425,7 +425,7 @@ impl crate::wire::Union for CustomToolCallOutputResourceOutput {
 /// A custom tool call as stored by the server.
 ///
 /// Tagged `type: "custom_tool_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomToolCallResource {
     /// ID of the call item.
     pub id: Field<String>,
@@ -460,7 +460,7 @@ crate::wire::object!(CustomToolCallResource, extra, tag "type" = "custom_tool_ca
 /// A search through your vector stores that the server ran for the model, with its results.
 ///
 /// Tagged `type: "file_search_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FileSearchToolCall {
     /// ID of the call.
     pub id: Field<String>,
@@ -480,7 +480,7 @@ crate::wire::object!(FileSearchToolCall, extra, tag "type" = "file_search_call",
     results = "results",
 });
 /// One match found by the search.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FileSearchToolCallResultsItem {
     /// ID of the file the match comes from.
     pub file_id: Field<String>,
@@ -528,7 +528,7 @@ crate::wire::open_enum!(FileSearchToolCallStatus, Other, {
 /// The model asks for one or more shell commands to be run, in a hosted container or in your own environment.
 ///
 /// Tagged `type: "shell_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCall {
     /// ID of the item, set when the API returns it.
     pub id: Field<String>,
@@ -618,7 +618,7 @@ impl crate::wire::Union for FunctionShellCallEnvironment {
 /// What the commands of a shell call printed, and how each ended.
 ///
 /// Tagged `type: "shell_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutput {
     /// ID of the item, set when the API returns it.
     pub id: Field<String>,
@@ -650,7 +650,7 @@ crate::wire::object!(FunctionShellCallOutput, extra, tag "type" = "shell_call_ou
 /// A function output as stored by the server.
 ///
 /// Tagged `type: "function_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionToolCallOutputResource {
     /// ID of the output item.
     pub id: Field<String>,
@@ -732,7 +732,7 @@ impl crate::wire::Union for FunctionToolCallOutputResourceOutput {
 /// A function call as stored by the server.
 ///
 /// Tagged `type: "function_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionToolCallResource {
     /// ID of the call item.
     pub id: Field<String>,
@@ -767,7 +767,7 @@ crate::wire::object!(FunctionToolCallResource, extra, tag "type" = "function_cal
 /// An image the server generated or edited for the model.
 ///
 /// Tagged `type: "image_generation_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ImageGenToolCall {
     /// ID of the call.
     pub id: Field<String>,
@@ -806,7 +806,7 @@ crate::wire::open_enum!(ImageGenToolCallStatus, Other, {
 /// An input message as stored by the server, with its ID.
 ///
 /// Tagged `type: "message"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InputMessageResource {
     /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
     pub role: Field<InputMessageResourceRole>,
@@ -1198,7 +1198,7 @@ impl crate::wire::Union for ItemResource {
 /// The model asks your code to execute a command on your own machine.
 ///
 /// Tagged `type: "local_shell_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LocalShellToolCall {
     /// ID of the call.
     pub id: Field<String>,
@@ -1220,7 +1220,7 @@ crate::wire::object!(LocalShellToolCall, extra, tag "type" = "local_shell_call",
 /// What a local shell command printed, as reported by your code.
 ///
 /// Tagged `type: "local_shell_call_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LocalShellToolCallOutput {
     /// ID of the output item.
     pub id: Field<String>,
@@ -1273,7 +1273,7 @@ crate::wire::open_enum!(LocalShellToolCallStatus, Other, {
 /// The server asks you to approve a tool call on an MCP server before it runs.
 ///
 /// Tagged `type: "mcp_approval_request"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpApprovalRequest {
     /// ID of the request; quote it in the approval response.
     pub id: Field<String>,
@@ -1295,7 +1295,7 @@ crate::wire::object!(McpApprovalRequest, extra, tag "type" = "mcp_approval_reque
 /// An answer to an MCP approval request, as stored by the server.
 ///
 /// Tagged `type: "mcp_approval_response"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpApprovalResponseResource {
     /// ID of the response item.
     pub id: Field<String>,
@@ -1317,7 +1317,7 @@ crate::wire::object!(McpApprovalResponseResource, extra, tag "type" = "mcp_appro
 /// The tools an MCP server offers, as the server found when it asked.
 ///
 /// Tagged `type: "mcp_list_tools"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpListTools {
     /// ID of the item.
     pub id: Field<String>,
@@ -1339,7 +1339,7 @@ crate::wire::object!(McpListTools, extra, tag "type" = "mcp_list_tools", {
 /// The server invoked a tool of an MCP server on the model's behalf; holds the arguments and the result.
 ///
 /// Tagged `type: "mcp_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpToolCall {
     /// ID of the call.
     pub id: Field<String>,
@@ -1375,7 +1375,7 @@ crate::wire::object!(McpToolCall, extra, tag "type" = "mcp_call", {
 /// refusals, and `status` tells whether it is still being written.
 ///
 /// Tagged `type: "message"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OutputMessage {
     /// ID of the message.
     pub id: Field<String>,
@@ -1428,7 +1428,7 @@ crate::wire::open_enum!(OutputMessageStatus, Other, {
 /// A program (JavaScript) the model wrote to call tools through programmatic tool calling.
 ///
 /// Tagged `type: "program"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Program {
     /// ID of the item.
     pub id: Field<String>,
@@ -1450,7 +1450,7 @@ crate::wire::object!(Program, extra, tag "type" = "program", {
 /// What a program from programmatic tool calling produced.
 ///
 /// Tagged `type: "program_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ProgramOutput {
     /// ID of the item.
     pub id: Field<String>,
@@ -1473,7 +1473,7 @@ crate::wire::object!(ProgramOutput, extra, tag "type" = "program_output", {
 /// `content`, and `encrypted_content` that can be passed back so a later turn can continue from it.
 ///
 /// Tagged `type: "reasoning"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ReasoningItem {
     /// ID of the reasoning item.
     pub id: Field<String>,
@@ -1517,7 +1517,7 @@ crate::wire::open_enum!(ReasoningItemStatus, Other, {
 /// The model searches for deferred tools to load.
 ///
 /// Tagged `type: "tool_search_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolSearchCall {
     /// ID of the item.
     pub id: Field<String>,
@@ -1545,7 +1545,7 @@ crate::wire::object!(ToolSearchCall, extra, tag "type" = "tool_search_call", {
 /// The tools found by a tool search, now available to the model.
 ///
 /// Tagged `type: "tool_search_output"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolSearchOutput {
     /// ID of the item.
     pub id: Field<String>,
@@ -1573,7 +1573,7 @@ crate::wire::object!(ToolSearchOutput, extra, tag "type" = "tool_search_output",
 /// A web search that the server ran for the model.
 ///
 /// Tagged `type: "web_search_call"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchToolCall {
     /// ID of the call.
     pub id: Field<String>,

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// One tool an MCP server offers.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpListToolsTool {
     /// Name of the tool.
     pub name: Field<String>,
@@ -25,7 +25,7 @@ crate::wire::object!(McpListToolsTool, extra, {
 /// The MCP server broke the protocol.
 ///
 /// Tagged `type: "mcp_protocol_error"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpProtocolError {
     /// Error code.
     pub code: Field<i64>,
@@ -133,7 +133,7 @@ crate::wire::open_enum!(McpToolCallStatus, Other, {
 /// The MCP tool itself reported an error.
 ///
 /// Tagged `type: "mcp_tool_execution_error"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpToolExecutionError {
     /// What the tool reported, as it sent it.
     pub content: Field<serde_json::Value>,
@@ -144,7 +144,7 @@ crate::wire::object!(McpToolExecutionError, extra, tag "type" = "mcp_tool_execut
     content = "content",
 });
 /// Picks MCP tools by name or by whether they only read data.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpToolFilter {
     /// Names of the tools that match.
     pub tool_names: Field<Vec<String>>,

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// Moderation outcome for a response, one entry for the input and one for the output.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Moderation {
     /// Result (or error) of moderating the input.
     pub input: Field<ModerationInput>,
@@ -17,7 +17,7 @@ crate::wire::object!(Moderation, extra, {
     output = "output",
 });
 /// How moderation treats one side (input or output) of a response.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ModerationConfigParam {
     /// Whether moderation only scores the content or also blocks it.
     pub mode: Field<ModerationMode>,
@@ -30,7 +30,7 @@ crate::wire::object!(ModerationConfigParam, extra, {
 /// Moderation could not be carried out for this side of the response.
 ///
 /// Tagged `type: "error"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ModerationErrorBody {
     /// Machine-readable reason the moderation failed.
     pub code: Field<String>,
@@ -184,7 +184,7 @@ impl crate::wire::Union for ModerationOutput {
     }
 }
 /// Requests moderation of a response's input and output.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ModerationParam {
     /// Moderation model to run, for example `omni-moderation-latest`.
     pub model: Field<String>,
@@ -198,7 +198,7 @@ crate::wire::object!(ModerationParam, extra, {
     policy = "policy",
 });
 /// Moderation settings, separately for the input and the output of a response.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ModerationPolicyParam {
     /// Settings for moderating the input.
     pub input: Field<ModerationConfigParam>,
@@ -214,7 +214,7 @@ crate::wire::object!(ModerationPolicyParam, extra, {
 /// Moderation scores for one side (input or output) of a response.
 ///
 /// Tagged `type: "moderation_result"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ModerationResultBody {
     /// Moderation model that produced the scores.
     pub model: Field<String>,

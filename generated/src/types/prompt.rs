@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// Points to a stored prompt template and fills in its variables.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Prompt {
     /// ID of the prompt template.
     pub id: Field<String>,
@@ -21,7 +21,7 @@ crate::wire::object!(Prompt, extra, {
 });
 /// A cache breakpoint placed on a content block: the prompt prefix ending exactly here can be
 /// reused. Its lifetime follows `prompt_cache_options.ttl`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PromptCacheBreakpointConfig {
     /// Breakpoint kind, always `explicit`.
     ///
@@ -46,7 +46,7 @@ crate::wire::open_enum!(PromptCacheBreakpointConfigMode, Other, {
 });
 /// Put on a content block to say that a cacheable prompt prefix ends exactly there; it is kept for
 /// the time set in `prompt_cache_options.ttl`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PromptCacheBreakpointParam {
     /// Breakpoint kind, always `explicit`.
     ///
@@ -85,7 +85,7 @@ crate::wire::open_enum!(PromptCacheModeEnum, Other, {
     Explicit = "explicit",
 });
 /// The prompt caching settings that were in effect for a response.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PromptCacheOptions {
     /// Minimum lifetime given to each cache breakpoint.
     pub ttl: Field<PromptCacheTtlEnum>,
@@ -101,7 +101,7 @@ crate::wire::object!(PromptCacheOptions, extra, {
 /// Prompt caching settings for newer models (`gpt-5.6` onward). By default the server picks one
 /// breakpoint itself; more can be marked on content blocks with `prompt_cache_breakpoint`, up to
 /// four written per request.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PromptCacheOptionsParam {
     /// Minimum time every breakpoint written by this request stays cached; `30m`, the only value today, when omitted.
     pub ttl: Field<PromptCacheTtlEnum>,

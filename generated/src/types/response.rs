@@ -6,7 +6,7 @@ use super::*;
 /// a `status` such as `in_progress`, `completed`, `failed`, `incomplete` or `cancelled`, the
 /// generated `output` items, token `usage`, and `error` or `incomplete_details` when it did not
 /// finish normally.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Response {
     /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
     pub metadata: Field<Metadata>,
@@ -125,7 +125,7 @@ crate::wire::object!(Response, extra, {
     max_output_tokens = "max_output_tokens",
 });
 /// The conversation a response was recorded in; its input and output items were appended there.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseConversation {
     /// ID of the conversation.
     pub id: Field<String>,
@@ -136,7 +136,7 @@ crate::wire::object!(ResponseConversation, extra, {
     id = "id",
 });
 /// Error reported when the model could not produce a response.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseError {
     /// Machine-readable code of the failure.
     pub code: Field<ResponseErrorCode>,
@@ -222,7 +222,7 @@ crate::wire::open_enum!(ResponseErrorCode, Other, {
 /// `json_schema` where the model supports it, and tell the model in a message to answer in JSON.
 ///
 /// Tagged `type: "json_object"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFormatJsonObject {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -234,7 +234,7 @@ pub type ResponseFormatJsonSchemaSchema = serde_json::Value;
 /// Plain text output, the default format.
 ///
 /// Tagged `type: "text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFormatText {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -242,7 +242,7 @@ pub struct ResponseFormatText {
 crate::wire::object!(ResponseFormatText, extra, tag "type" = "text", {
 });
 /// Reason a response stopped before finishing.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseIncompleteDetails {
     /// What cut the response short: the output token limit or the content filter.
     pub reason: Field<ResponseIncompleteDetailsReason>,
@@ -313,7 +313,7 @@ impl crate::wire::Union for ResponseInstructions {
 }
 /// One page of input items of a response, with `first_id` and `last_id` of the page and `has_more`
 /// telling whether another page can be fetched by passing `last_id` as `after`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseItemList {
     /// Object kind, always `list`.
     pub object: Field<ResponseItemListObject>,
@@ -348,7 +348,7 @@ crate::wire::open_enum!(ResponseItemListObject, Other, {
 });
 /// Log probability of a generated token (closer to 0 means the model was more confident), with the
 /// most likely alternatives.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseLogProb {
     /// The token as text.
     pub token: Field<String>,
@@ -365,7 +365,7 @@ crate::wire::object!(ResponseLogProb, extra, {
     top_logprobs = "top_logprobs",
 });
 /// An alternative token with its log probability.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseLogProbTopLogprobsItem {
     /// The alternative token as text.
     pub token: Field<String>,
@@ -488,7 +488,7 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
 }
 /// Settings shared by requests and returned responses: the model, its tools and tool choice, the
 /// text format, a prompt template, background mode and the response being continued.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseProperties {
     /// Id of an earlier stored response whose conversation this one continues; cannot be combined with
     /// `conversation`.
@@ -548,7 +548,7 @@ crate::wire::open_enum!(ResponseStatus, Other, {
     Incomplete = "incomplete",
 });
 /// Options that only apply when `stream` is true.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseStreamOptions {
     /// Whether delta events carry an `obfuscation` field of random characters that evens out payload
     /// sizes (a side-channel mitigation). On by default; turn it off to save bandwidth when the network
@@ -561,7 +561,7 @@ crate::wire::object!(ResponseStreamOptions, extra, {
     include_obfuscation = "include_obfuscation",
 });
 /// How the model should shape text output: plain text or structured JSON, and how wordy it should be.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseTextParam {
     /// The output format: plain text (the default), JSON that follows a given schema, or JSON mode.
     pub format: Field<TextResponseFormatConfiguration>,
@@ -591,7 +591,7 @@ crate::wire::open_enum!(ResponseTruncation, Other, {
 });
 /// Token accounting for a response: `input_tokens`, `output_tokens` and their sum `total_tokens`,
 /// with breakdowns such as cached input tokens and reasoning tokens.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseUsage {
     /// Number of tokens in the input.
     pub input_tokens: Field<i64>,
@@ -614,7 +614,7 @@ crate::wire::object!(ResponseUsage, extra, {
     total_tokens = "total_tokens",
 });
 /// Breakdown of the input tokens.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseUsageInputTokensDetails {
     /// Input tokens served from the prompt cache.
     pub cached_tokens: Field<i64>,
@@ -628,7 +628,7 @@ crate::wire::object!(ResponseUsageInputTokensDetails, extra, {
     cache_write_tokens = "cache_write_tokens",
 });
 /// Breakdown of the output tokens.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseUsageOutputTokensDetails {
     /// Output tokens spent on reasoning.
     pub reasoning_tokens: Field<i64>,

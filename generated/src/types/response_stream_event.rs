@@ -5,7 +5,7 @@ use super::*;
 /// Sent while the model speaks, carrying the next chunk of generated audio as base64 in `delta`.
 ///
 /// Tagged `type: "response.audio.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseAudioDeltaEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -21,7 +21,7 @@ crate::wire::object!(ResponseAudioDeltaEvent, extra, tag "type" = "response.audi
 /// Sent once the model has emitted its last chunk of audio for the response.
 ///
 /// Tagged `type: "response.audio.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseAudioDoneEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -34,7 +34,7 @@ crate::wire::object!(ResponseAudioDoneEvent, extra, tag "type" = "response.audio
 /// Sent with each new fragment of the written transcript that accompanies generated audio.
 ///
 /// Tagged `type: "response.audio.transcript.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseAudioTranscriptDeltaEvent {
     /// The next fragment of the audio's transcript.
     pub delta: Field<String>,
@@ -50,7 +50,7 @@ crate::wire::object!(ResponseAudioTranscriptDeltaEvent, extra, tag "type" = "res
 /// Sent when the transcript of the generated audio has been fully delivered.
 ///
 /// Tagged `type: "response.audio.transcript.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseAudioTranscriptDoneEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -63,7 +63,7 @@ crate::wire::object!(ResponseAudioTranscriptDoneEvent, extra, tag "type" = "resp
 /// Sent while the model writes code for the code interpreter, with the newest piece of that code in `delta`.
 ///
 /// Tagged `type: "response.code_interpreter_call_code.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallCodeDeltaEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -85,7 +85,7 @@ crate::wire::object!(ResponseCodeInterpreterCallCodeDeltaEvent, extra, tag "type
 /// Sent when the model has finished writing the code for a code interpreter call; `code` holds all of it.
 ///
 /// Tagged `type: "response.code_interpreter_call_code.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallCodeDoneEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -107,7 +107,7 @@ crate::wire::object!(ResponseCodeInterpreterCallCodeDoneEvent, extra, tag "type"
 /// Sent after a code interpreter call has finished running.
 ///
 /// Tagged `type: "response.code_interpreter_call.completed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallCompletedEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -126,7 +126,7 @@ crate::wire::object!(ResponseCodeInterpreterCallCompletedEvent, extra, tag "type
 /// Sent when a code interpreter call begins.
 ///
 /// Tagged `type: "response.code_interpreter_call.in_progress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallInProgressEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -145,7 +145,7 @@ crate::wire::object!(ResponseCodeInterpreterCallInProgressEvent, extra, tag "typ
 /// Sent while the code interpreter is executing the code the model wrote.
 ///
 /// Tagged `type: "response.code_interpreter_call.interpreting"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCodeInterpreterCallInterpretingEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -164,7 +164,7 @@ crate::wire::object!(ResponseCodeInterpreterCallInterpretingEvent, extra, tag "t
 /// Sent last on a successful stream, carrying the finished `Response`.
 ///
 /// Tagged `type: "response.completed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCompletedEvent {
     /// The response in its final, completed state.
     pub response: Field<Response>,
@@ -180,7 +180,7 @@ crate::wire::object!(ResponseCompletedEvent, extra, tag "type" = "response.compl
 /// Sent when a new content part (for example a text part) opens inside an output item.
 ///
 /// Tagged `type: "response.content_part.added"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseContentPartAddedEvent {
     /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
@@ -205,7 +205,7 @@ crate::wire::object!(ResponseContentPartAddedEvent, extra, tag "type" = "respons
 /// Sent when a content part of an output item is complete, carrying its final form.
 ///
 /// Tagged `type: "response.content_part.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseContentPartDoneEvent {
     /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
@@ -230,7 +230,7 @@ crate::wire::object!(ResponseContentPartDoneEvent, extra, tag "type" = "response
 /// Sent first, as soon as the server has created the response, with its initial state.
 ///
 /// Tagged `type: "response.created"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCreatedEvent {
     /// The newly created response, in its initial state.
     pub response: Field<Response>,
@@ -246,7 +246,7 @@ crate::wire::object!(ResponseCreatedEvent, extra, tag "type" = "response.created
 /// Sent while the model writes the input of a custom tool call, with the newest fragment in `delta`.
 ///
 /// Tagged `type: "response.custom_tool_call_input.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCustomToolCallInputDeltaEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -268,7 +268,7 @@ crate::wire::object!(ResponseCustomToolCallInputDeltaEvent, extra, tag "type" = 
 /// Sent once the input of a custom tool call is complete, giving all of it in `input`.
 ///
 /// Tagged `type: "response.custom_tool_call_input.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseCustomToolCallInputDoneEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -290,7 +290,7 @@ crate::wire::object!(ResponseCustomToolCallInputDoneEvent, extra, tag "type" = "
 /// Sent when something goes wrong during streaming, with the error's `code`, `message` and `param`.
 ///
 /// Tagged `type: "error"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseErrorEvent {
     /// Machine-readable error code, or null when there is none.
     pub code: Field<String>,
@@ -312,7 +312,7 @@ crate::wire::object!(ResponseErrorEvent, extra, tag "type" = "error", {
 /// Sent last when the response could not be produced, carrying the `Response` with its `error`.
 ///
 /// Tagged `type: "response.failed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFailedEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -328,7 +328,7 @@ crate::wire::object!(ResponseFailedEvent, extra, tag "type" = "response.failed",
 /// Sent when a file search call has returned its results.
 ///
 /// Tagged `type: "response.file_search_call.completed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFileSearchCallCompletedEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -347,7 +347,7 @@ crate::wire::object!(ResponseFileSearchCallCompletedEvent, extra, tag "type" = "
 /// Sent when a file search call begins.
 ///
 /// Tagged `type: "response.file_search_call.in_progress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFileSearchCallInProgressEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -366,7 +366,7 @@ crate::wire::object!(ResponseFileSearchCallInProgressEvent, extra, tag "type" = 
 /// Sent while a file search call is looking through the vector stores.
 ///
 /// Tagged `type: "response.file_search_call.searching"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFileSearchCallSearchingEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -385,7 +385,7 @@ crate::wire::object!(ResponseFileSearchCallSearchingEvent, extra, tag "type" = "
 /// Sent while the model composes the arguments of a function call, with the newest JSON fragment in `delta`.
 ///
 /// Tagged `type: "response.function_call_arguments.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFunctionCallArgumentsDeltaEvent {
     /// ID of the function call item whose arguments are being written.
     pub item_id: Field<String>,
@@ -407,7 +407,7 @@ crate::wire::object!(ResponseFunctionCallArgumentsDeltaEvent, extra, tag "type" 
 /// Sent once a function call's arguments are complete, giving the whole JSON string in `arguments`.
 ///
 /// Tagged `type: "response.function_call_arguments.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseFunctionCallArgumentsDoneEvent {
     /// ID of the function call item.
     pub item_id: Field<String>,
@@ -432,7 +432,7 @@ crate::wire::object!(ResponseFunctionCallArgumentsDoneEvent, extra, tag "type" =
 /// Sent when an image generation call has produced its final image.
 ///
 /// Tagged `type: "response.image_generation_call.completed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallCompletedEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -451,7 +451,7 @@ crate::wire::object!(ResponseImageGenCallCompletedEvent, extra, tag "type" = "re
 /// Sent while an image generation call is drawing the image.
 ///
 /// Tagged `type: "response.image_generation_call.generating"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallGeneratingEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -470,7 +470,7 @@ crate::wire::object!(ResponseImageGenCallGeneratingEvent, extra, tag "type" = "r
 /// Sent when an image generation call begins.
 ///
 /// Tagged `type: "response.image_generation_call.in_progress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallInProgressEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -489,7 +489,7 @@ crate::wire::object!(ResponseImageGenCallInProgressEvent, extra, tag "type" = "r
 /// Sent when an intermediate preview of an image being generated is ready, as base64 in `partial_image_b64`.
 ///
 /// Tagged `type: "response.image_generation_call.partial_image"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseImageGenCallPartialImageEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -526,7 +526,7 @@ crate::wire::object!(ResponseImageGenCallPartialImageEvent, extra, tag "type" = 
 /// Sent when the model starts working on the response.
 ///
 /// Tagged `type: "response.in_progress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseInProgressEvent {
     /// The response as it stands while the model is working.
     pub response: Field<Response>,
@@ -543,7 +543,7 @@ crate::wire::object!(ResponseInProgressEvent, extra, tag "type" = "response.in_p
 /// partial `Response`.
 ///
 /// Tagged `type: "response.incomplete"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseIncompleteEvent {
     /// The response as far as it got; its `incomplete_details` say why it stopped.
     pub response: Field<Response>,
@@ -559,7 +559,7 @@ crate::wire::object!(ResponseIncompleteEvent, extra, tag "type" = "response.inco
 /// Sent while the model composes the arguments of an MCP tool call, with the newest fragment in `delta`.
 ///
 /// Tagged `type: "response.mcp_call_arguments.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpCallArgumentsDeltaEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -581,7 +581,7 @@ crate::wire::object!(ResponseMcpCallArgumentsDeltaEvent, extra, tag "type" = "re
 /// Sent once the arguments of an MCP tool call are complete.
 ///
 /// Tagged `type: "response.mcp_call_arguments.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpCallArgumentsDoneEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -603,7 +603,7 @@ crate::wire::object!(ResponseMcpCallArgumentsDoneEvent, extra, tag "type" = "res
 /// Sent when an MCP tool call has returned successfully.
 ///
 /// Tagged `type: "response.mcp_call.completed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpCallCompletedEvent {
     /// ID of the MCP call item that succeeded.
     pub item_id: Field<String>,
@@ -622,7 +622,7 @@ crate::wire::object!(ResponseMcpCallCompletedEvent, extra, tag "type" = "respons
 /// Sent when an MCP tool call ended in failure.
 ///
 /// Tagged `type: "response.mcp_call.failed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpCallFailedEvent {
     /// ID of the MCP call item that failed.
     pub item_id: Field<String>,
@@ -641,7 +641,7 @@ crate::wire::object!(ResponseMcpCallFailedEvent, extra, tag "type" = "response.m
 /// Sent when an MCP tool call begins.
 ///
 /// Tagged `type: "response.mcp_call.in_progress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpCallInProgressEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -660,7 +660,7 @@ crate::wire::object!(ResponseMcpCallInProgressEvent, extra, tag "type" = "respon
 /// Sent when the server has obtained the tool list of an MCP server.
 ///
 /// Tagged `type: "response.mcp_list_tools.completed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpListToolsCompletedEvent {
     /// ID of the MCP tool listing item.
     pub item_id: Field<String>,
@@ -679,7 +679,7 @@ crate::wire::object!(ResponseMcpListToolsCompletedEvent, extra, tag "type" = "re
 /// Sent when asking an MCP server for its tool list did not succeed.
 ///
 /// Tagged `type: "response.mcp_list_tools.failed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpListToolsFailedEvent {
     /// ID of the MCP tool listing item that failed.
     pub item_id: Field<String>,
@@ -698,7 +698,7 @@ crate::wire::object!(ResponseMcpListToolsFailedEvent, extra, tag "type" = "respo
 /// Sent when the server starts asking an MCP server for its tool list.
 ///
 /// Tagged `type: "response.mcp_list_tools.in_progress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseMcpListToolsInProgressEvent {
     /// ID of the MCP tool listing item.
     pub item_id: Field<String>,
@@ -717,7 +717,7 @@ crate::wire::object!(ResponseMcpListToolsInProgressEvent, extra, tag "type" = "r
 /// Sent when a new item appears in the response's output, at position `output_index`.
 ///
 /// Tagged `type: "response.output_item.added"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseOutputItemAddedEvent {
     /// Index, in the response's `output` list, of the new item.
     pub output_index: Field<i64>,
@@ -737,7 +737,7 @@ crate::wire::object!(ResponseOutputItemAddedEvent, extra, tag "type" = "response
 /// Sent when an output item is finished, carrying it in its final state.
 ///
 /// Tagged `type: "response.output_item.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseOutputItemDoneEvent {
     /// Index, in the response's `output` list, of the finished item.
     pub output_index: Field<i64>,
@@ -756,7 +756,7 @@ crate::wire::object!(ResponseOutputItemDoneEvent, extra, tag "type" = "response.
 /// Sent when an annotation, such as a citation, is attached to a part of output text.
 ///
 /// Tagged `type: "response.output_text.annotation.added"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseOutputTextAnnotationAddedEvent {
     /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
@@ -784,7 +784,7 @@ crate::wire::object!(ResponseOutputTextAnnotationAddedEvent, extra, tag "type" =
 /// Sent when the response is waiting in a queue before the model begins.
 ///
 /// Tagged `type: "response.queued"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseQueuedEvent {
     /// The response in its queued state.
     pub response: Field<Response>,
@@ -800,7 +800,7 @@ crate::wire::object!(ResponseQueuedEvent, extra, tag "type" = "response.queued",
 /// Sent when a new part of a reasoning summary begins.
 ///
 /// Tagged `type: "response.reasoning_summary_part.added"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartAddedEvent {
     /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
@@ -825,7 +825,7 @@ crate::wire::object!(ResponseReasoningSummaryPartAddedEvent, extra, tag "type" =
 /// The new summary part.
 ///
 /// Tagged `type: "summary_text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartAddedEventPart {
     /// Text of the summary part, possibly empty at this point.
     pub text: Field<String>,
@@ -838,7 +838,7 @@ crate::wire::object!(ResponseReasoningSummaryPartAddedEventPart, extra, tag "typ
 /// Sent when a part of a reasoning summary is complete.
 ///
 /// Tagged `type: "response.reasoning_summary_part.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartDoneEvent {
     /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
@@ -866,7 +866,7 @@ crate::wire::object!(ResponseReasoningSummaryPartDoneEvent, extra, tag "type" = 
 /// The summary part in its final form.
 ///
 /// Tagged `type: "summary_text"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryPartDoneEventPart {
     /// The full text of the summary part.
     pub text: Field<String>,
@@ -890,7 +890,7 @@ crate::wire::open_enum!(ResponseReasoningSummaryPartDoneEventStatus, Other, {
 /// Sent with each new fragment of text of a reasoning summary part.
 ///
 /// Tagged `type: "response.reasoning_summary_text.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryTextDeltaEvent {
     /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
@@ -915,7 +915,7 @@ crate::wire::object!(ResponseReasoningSummaryTextDeltaEvent, extra, tag "type" =
 /// Sent when the text of a reasoning summary part is complete, giving all of it in `text`.
 ///
 /// Tagged `type: "response.reasoning_summary_text.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningSummaryTextDoneEvent {
     /// ID of the reasoning item the summary belongs to.
     pub item_id: Field<String>,
@@ -940,7 +940,7 @@ crate::wire::object!(ResponseReasoningSummaryTextDoneEvent, extra, tag "type" = 
 /// Sent with each new fragment of the model's reasoning text.
 ///
 /// Tagged `type: "response.reasoning_text.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningTextDeltaEvent {
     /// ID of the reasoning item being written.
     pub item_id: Field<String>,
@@ -965,7 +965,7 @@ crate::wire::object!(ResponseReasoningTextDeltaEvent, extra, tag "type" = "respo
 /// Sent when a piece of reasoning text is complete, giving all of it in `text`.
 ///
 /// Tagged `type: "response.reasoning_text.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseReasoningTextDoneEvent {
     /// ID of the reasoning item.
     pub item_id: Field<String>,
@@ -990,7 +990,7 @@ crate::wire::object!(ResponseReasoningTextDoneEvent, extra, tag "type" = "respon
 /// Sent with each new fragment of a refusal as the model declines to answer.
 ///
 /// Tagged `type: "response.refusal.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseRefusalDeltaEvent {
     /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
@@ -1015,7 +1015,7 @@ crate::wire::object!(ResponseRefusalDeltaEvent, extra, tag "type" = "response.re
 /// Sent when the refusal text is complete, giving all of it in `refusal`.
 ///
 /// Tagged `type: "response.refusal.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseRefusalDoneEvent {
     /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
@@ -1040,7 +1040,7 @@ crate::wire::object!(ResponseRefusalDoneEvent, extra, tag "type" = "response.ref
 /// Sent when the model starts a new command within a shell tool call.
 ///
 /// Tagged `type: "response.shell_call_command.added"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseShellCallCommandAddedStreamingEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -1062,7 +1062,7 @@ crate::wire::object!(ResponseShellCallCommandAddedStreamingEvent, extra, tag "ty
 /// Sent while the model writes a shell command, with the newest piece of the command text.
 ///
 /// Tagged `type: "response.shell_call_command.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseShellCallCommandDeltaStreamingEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -1087,7 +1087,7 @@ crate::wire::object!(ResponseShellCallCommandDeltaStreamingEvent, extra, tag "ty
 /// Sent when a shell command of a shell tool call has been fully written.
 ///
 /// Tagged `type: "response.shell_call_command.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseShellCallCommandDoneStreamingEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -1109,7 +1109,7 @@ crate::wire::object!(ResponseShellCallCommandDoneStreamingEvent, extra, tag "typ
 /// Sent as a shell command produces output, with the newest piece of that output.
 ///
 /// Tagged `type: "response.shell_call_output_content.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseShellCallOutputContentDeltaStreamingEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -1134,7 +1134,7 @@ crate::wire::object!(ResponseShellCallOutputContentDeltaStreamingEvent, extra, t
 /// Sent when a shell command has no more output, carrying the collected result.
 ///
 /// Tagged `type: "response.shell_call_output_content.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseShellCallOutputContentDoneStreamingEvent {
     /// Number of this event within the stream; each event's number is one higher than the one before.
     pub sequence_number: Field<i64>,
@@ -1780,7 +1780,7 @@ impl crate::wire::Union for ResponseStreamEvent {
 /// Sent with each new fragment of output text; append the `delta` values to build the message.
 ///
 /// Tagged `type: "response.output_text.delta"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseTextDeltaEvent {
     /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
@@ -1809,7 +1809,7 @@ crate::wire::object!(ResponseTextDeltaEvent, extra, tag "type" = "response.outpu
 /// Sent when an output text part is complete, giving all of it in `text`.
 ///
 /// Tagged `type: "response.output_text.done"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseTextDoneEvent {
     /// ID of the output item this event belongs to.
     pub item_id: Field<String>,
@@ -1838,7 +1838,7 @@ crate::wire::object!(ResponseTextDoneEvent, extra, tag "type" = "response.output
 /// Sent when a web search call has finished.
 ///
 /// Tagged `type: "response.web_search_call.completed"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseWebSearchCallCompletedEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -1857,7 +1857,7 @@ crate::wire::object!(ResponseWebSearchCallCompletedEvent, extra, tag "type" = "r
 /// Sent when a web search call begins.
 ///
 /// Tagged `type: "response.web_search_call.in_progress"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseWebSearchCallInProgressEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,
@@ -1876,7 +1876,7 @@ crate::wire::object!(ResponseWebSearchCallInProgressEvent, extra, tag "type" = "
 /// Sent while a web search call is querying the web.
 ///
 /// Tagged `type: "response.web_search_call.searching"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResponseWebSearchCallSearchingEvent {
     /// Index, in the response's `output` list, of the item this event belongs to.
     pub output_index: Field<i64>,

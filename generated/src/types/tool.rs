@@ -5,7 +5,7 @@ use super::*;
 /// Lets the model create, delete and change files by emitting unified diffs that your code applies.
 ///
 /// Tagged `type: "apply_patch"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApplyPatchToolParam {
     /// Contexts the tool may be invoked from: directly by the model, from programmatic tool calling, or both.
     pub allowed_callers: Field<Vec<CallableToolAllowedCaller>>,
@@ -18,7 +18,7 @@ crate::wire::object!(ApplyPatchToolParam, extra, tag "type" = "apply_patch", {
 /// Lets the model write and run Python code in a sandboxed container.
 ///
 /// Tagged `type: "code_interpreter"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CodeInterpreterTool {
     /// The container to run code in: the ID of an existing container, or settings for a new one.
     pub container: Field<CodeInterpreterToolContainer>,
@@ -99,7 +99,7 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
 /// and sends back screenshots.
 ///
 /// Tagged `type: "computer"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerTool {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -109,7 +109,7 @@ crate::wire::object!(ComputerTool, extra, tag "type" = "computer", {
 /// The preview version of the computer tool, which needs the screen size and the kind of environment.
 ///
 /// Tagged `type: "computer_use_preview"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ComputerUsePreviewTool {
     /// Kind of computer being controlled.
     pub environment: Field<ComputerEnvironment>,
@@ -128,7 +128,7 @@ crate::wire::object!(ComputerUsePreviewTool, extra, tag "type" = "computer_use_p
 /// A tool of your own that takes free text (or text matching a grammar) instead of JSON arguments.
 ///
 /// Tagged `type: "custom"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomToolParam {
     /// Name of the tool, which tool calls refer to.
     pub name: Field<String>,
@@ -207,7 +207,7 @@ impl crate::wire::Union for CustomToolParamFormat {
 /// Lets the model search the contents of files in your vector stores.
 ///
 /// Tagged `type: "file_search"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FileSearchTool {
     /// Vector stores to look in, by ID.
     pub vector_store_ids: Field<Vec<String>>,
@@ -229,7 +229,7 @@ crate::wire::object!(FileSearchTool, extra, tag "type" = "file_search", {
 /// Lets the model run shell commands, in a hosted container or in an environment of your own.
 ///
 /// Tagged `type: "shell"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellToolParam {
     /// Where the commands run: a new container, an existing one, or your local machine.
     pub environment: Field<FunctionShellToolParamEnvironment>,
@@ -316,7 +316,7 @@ impl crate::wire::Union for FunctionShellToolParamEnvironment {
 /// back the result.
 ///
 /// Tagged `type: "function"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FunctionTool {
     /// Name of the function.
     pub name: Field<String>,
@@ -347,7 +347,7 @@ crate::wire::object!(FunctionTool, extra, tag "type" = "function", {
 /// Lets the model create or edit images with a GPT image model.
 ///
 /// Tagged `type: "image_generation"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ImageGenTool {
     /// Image model to use; `gpt-image-1` by default.
     pub model: Field<ImageGenToolModel>,
@@ -421,7 +421,7 @@ crate::wire::open_enum!(ImageGenToolBackground, Other, {
     Auto = "auto",
 });
 /// A mask marking the area of the input image to repaint.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ImageGenToolInputImageMask {
     /// The mask image as base64 data.
     pub image_url: Field<String>,
@@ -533,7 +533,7 @@ crate::wire::open_enum!(ImageGenToolSize, Other, {
 /// Lets the model run shell commands on your own machine; your code executes them.
 ///
 /// Tagged `type: "local_shell"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LocalShellToolParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -543,7 +543,7 @@ crate::wire::object!(LocalShellToolParam, extra, tag "type" = "local_shell", {
 /// Gives the model the tools of a remote Model Context Protocol (MCP) server or service connector.
 ///
 /// Tagged `type: "mcp"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpTool {
     /// Short name of the server, used in tool calls to refer to it.
     pub server_label: Field<String>,
@@ -698,7 +698,7 @@ impl crate::wire::Union for McpToolRequireApproval {
     }
 }
 /// Approval rules per tool: those matching `always` need approval, those matching `never` do not.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct McpToolRequireApprovalMcpToolApprovalFilter {
     /// Tools that always need approval.
     pub always: Field<McpToolFilter>,
@@ -728,7 +728,7 @@ crate::wire::open_enum!(McpToolRequireApprovalMcpToolApprovalSetting, Other, {
 /// Groups function and custom tools under one name, such as `crm`, used as a prefix in tool calls.
 ///
 /// Tagged `type: "namespace"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct NamespaceToolParam {
     /// Name of the namespace, as it appears in tool calls.
     pub name: Field<String>,
@@ -829,7 +829,7 @@ impl crate::wire::Union for NamespaceToolParamToolsItem {
 /// Lets the model write programs (in JavaScript) that call other tools, instead of calling each tool itself.
 ///
 /// Tagged `type: "programmatic_tool_calling"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ProgrammaticToolCallingParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -1005,7 +1005,7 @@ impl crate::wire::Union for Tool {
 /// the server or through your own code.
 ///
 /// Tagged `type: "tool_search"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolSearchToolParam {
     /// Whether the server or your code carries out the search.
     pub execution: Field<ToolSearchExecutionType>,
@@ -1022,7 +1022,7 @@ crate::wire::object!(ToolSearchToolParam, extra, tag "type" = "tool_search", {
     parameters = "parameters",
 });
 /// The preview version of web search.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchPreviewTool {
     /// Tool version: `web_search_preview` (the default) or the dated `web_search_preview_2025_03_11`.
     ///
@@ -1058,7 +1058,7 @@ crate::wire::open_enum!(WebSearchPreviewToolType, Other, {
     WebSearchPreview20250311 = "web_search_preview_2025_03_11",
 });
 /// Lets the model search the web and cite its sources.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchTool {
     /// Tool version: `web_search` (the default) or the dated `web_search_2025_08_26`.
     ///
@@ -1087,7 +1087,7 @@ crate::wire::object!(WebSearchTool, extra, {
     search_context_size = "search_context_size",
 });
 /// Restrictions on the search.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebSearchToolFilters {
     /// Domains (with their subdomains) the search is limited to, such as `pubmed.ncbi.nlm.nih.gov`; all
     /// domains when empty or null.

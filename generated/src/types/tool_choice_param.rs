@@ -5,7 +5,7 @@ use super::*;
 /// Makes the model call the apply_patch tool.
 ///
 /// Tagged `type: "apply_patch"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SpecificApplyPatchParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -15,7 +15,7 @@ crate::wire::object!(SpecificApplyPatchParam, extra, tag "type" = "apply_patch",
 /// Makes the model call the shell tool.
 ///
 /// Tagged `type: "shell"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SpecificFunctionShellParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -25,7 +25,7 @@ crate::wire::object!(SpecificFunctionShellParam, extra, tag "type" = "shell", {
 /// Makes the model use programmatic tool calling.
 ///
 /// Tagged `type: "programmatic_tool_calling"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SpecificProgrammaticToolCallingParam {
     /// Keys this version of the crate does not know, kept to be sent back unchanged.
     pub extra: Extra,
@@ -35,7 +35,7 @@ crate::wire::object!(SpecificProgrammaticToolCallingParam, extra, tag "type" = "
 /// Limits the model to a subset of the declared tools.
 ///
 /// Tagged `type: "allowed_tools"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolChoiceAllowed {
     /// `auto` lets the model use one of these tools or answer with a message; `required` makes it call
     /// at least one of them.
@@ -68,7 +68,7 @@ crate::wire::open_enum!(ToolChoiceAllowedMode, Other, {
 /// Makes the model call one particular custom tool.
 ///
 /// Tagged `type: "custom"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolChoiceCustom {
     /// Name of the custom tool.
     pub name: Field<String>,
@@ -81,7 +81,7 @@ crate::wire::object!(ToolChoiceCustom, extra, tag "type" = "custom", {
 /// Makes the model call one particular function.
 ///
 /// Tagged `type: "function"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolChoiceFunction {
     /// Name of the function.
     pub name: Field<String>,
@@ -94,7 +94,7 @@ crate::wire::object!(ToolChoiceFunction, extra, tag "type" = "function", {
 /// Makes the model call a tool of one particular MCP server.
 ///
 /// Tagged `type: "mcp"` on the wire.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolChoiceMcp {
     /// Label of the MCP server.
     pub server_label: Field<String>,
@@ -261,7 +261,7 @@ impl crate::wire::Union for ToolChoiceParam {
     }
 }
 /// Makes the model use one particular built-in tool.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ToolChoiceTypes {
     /// The built-in tool, such as `file_search`, `web_search_preview`, `computer_use_preview`,
     /// `code_interpreter` or `image_generation`.

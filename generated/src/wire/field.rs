@@ -240,7 +240,7 @@ impl<'de, T: serde::Deserialize<'de> + Default> serde::Deserialize<'de> for Fiel
 /// declared type), kept in order so that they are sent back unchanged. Reads and writes as the
 /// map it holds; it is allocated only when there is something to keep, so it costs a struct
 /// two words.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Extra {
     map: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     /// A tagged struct decoded from an object without its tag: do not add the tag on the way back.
@@ -252,6 +252,28 @@ impl Extra {
     pub fn into_map(self) -> serde_json::Map<String, serde_json::Value> {
         self.map.map(|m| *m).unwrap_or_default()
     }
+}
+
+/// The kept entries as a map (`{}` when there are none).
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// Writes a generated struct for `{:?}`: the fields it holds, leaving out absent ones as the
+/// wire does (`null` ones show as `Null`), then the unknown keys it kept, if any.
+pub fn debug_object(f: &mut fmt::Formatter<'_>, name: &str, fields: &[(&str, bool, &dyn fmt::Debug)], extra_name: &str, extra: &Extra) -> fmt::Result {
+    let mut out = f.debug_struct(name);
+    for (field, present, value) in fields {
+        if *present {
+            out.field(field.trim_start_matches("r#"), value);
+        }
+    }
+    if !extra.is_empty() {
+        out.field(extra_name, extra);
+    }
+    out.finish()
 }
 
 static EMPTY: std::sync::OnceLock<serde_json::Map<String, serde_json::Value>> = std::sync::OnceLock::new();
