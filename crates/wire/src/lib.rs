@@ -15,7 +15,7 @@ pub mod style;
 mod union;
 
 pub use encode::*;
-pub use field::{debug_object, Extra, Field, FromText, Presence};
+pub use field::{debug_object, DebugField, Extra, Field, FromText, Presence};
 pub use structs::*;
 pub use read::{FieldValue, Read, Scalar};
 pub use union::*;
@@ -194,7 +194,7 @@ macro_rules! object {
             // Inline, as a derive's would be treated: compiled only where a program formats one.
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                let fields: &[(&str, bool, &dyn ::std::fmt::Debug)] = &[$((stringify!($field), !self.$field.is_absent(), &self.$field)),*];
+                let fields: &[(&str, &dyn crate::wire::DebugField)] = &[$((stringify!($field), &self.$field)),*];
                 crate::wire::debug_object(f, stringify!($ty), fields, stringify!($extra), &self.$extra)
             }
         }
@@ -284,7 +284,7 @@ macro_rules! open_enum {
 
         impl ::std::hash::Hash for $ty {
             fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-                self.as_str().hash(state)
+                ::std::hash::Hash::hash(self.as_str(), state)
             }
         }
 

@@ -261,12 +261,23 @@ impl fmt::Debug for Extra {
     }
 }
 
+/// A struct field as `debug_object` sees it: shown unless absent.
+pub trait DebugField: fmt::Debug {
+    fn is_absent(&self) -> bool;
+}
+
+impl<T: fmt::Debug> DebugField for Field<T> {
+    fn is_absent(&self) -> bool {
+        self.presence == Presence::Absent
+    }
+}
+
 /// Writes a generated struct for `{:?}`: the fields it holds, leaving out absent ones as the
 /// wire does (`null` ones show as `Null`), then the unknown keys it kept, if any.
-pub fn debug_object(f: &mut fmt::Formatter<'_>, name: &str, fields: &[(&str, bool, &dyn fmt::Debug)], extra_name: &str, extra: &Extra) -> fmt::Result {
+pub fn debug_object(f: &mut fmt::Formatter<'_>, name: &str, fields: &[(&str, &dyn DebugField)], extra_name: &str, extra: &Extra) -> fmt::Result {
     let mut out = f.debug_struct(name);
-    for (field, present, value) in fields {
-        if *present {
+    for (field, value) in fields {
+        if !value.is_absent() {
             out.field(field.trim_start_matches("r#"), value);
         }
     }

@@ -298,19 +298,14 @@ impl<'a, M: serde::ser::SerializeMap> ObjectWriter<'a, M> {
     }
 
     /// The kept unknown keys, then the end of the object; or the first error.
-    pub fn end(self) -> Result<M::Ok, M::Error> {
-        match self.error {
-            Some(e) => Err(e),
-            None => ser_end(self.map, self.extra),
+    pub fn end(mut self) -> Result<M::Ok, M::Error> {
+        if let Some(e) = self.error {
+            return Err(e);
         }
+        for (key, value) in self.extra.iter() {
+            self.map.serialize_entry(key, value)?;
+        }
+        self.map.end()
     }
-}
-
-/// Writes the kept unknown keys and ends the object.
-fn ser_end<M: serde::ser::SerializeMap>(mut map: M, extra: &Extra) -> Result<M::Ok, M::Error> {
-    for (key, value) in extra.iter() {
-        map.serialize_entry(key, value)?;
-    }
-    map.end()
 }
 
