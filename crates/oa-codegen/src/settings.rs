@@ -45,6 +45,10 @@ pub struct Settings {
     /// A Markdown file (relative to the settings file) that becomes the crate's root doc.
     #[serde(default)]
     pub crate_doc: Option<String>,
+    /// Types of the same shape (fields, values or variants, and their docs) are emitted once,
+    /// the others as aliases of it: fewer types to compile. Off keeps one type per schema.
+    #[serde(default = "yes")]
+    pub merge_same_shapes: bool,
     /// The contents of `crate_doc`, read by the caller (the generator itself reads no files).
     #[serde(skip)]
     pub crate_doc_text: Option<String>,
@@ -61,6 +65,10 @@ pub struct OperationSettings {
 
 fn default_version() -> String {
     "0.1.0".into()
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_stream_flag() -> String {
@@ -83,6 +91,7 @@ impl Settings {
             array_query_brackets: Vec::new(),
             deny_missing_docs: false,
             crate_doc: None,
+            merge_same_shapes: true,
             crate_doc_text: None,
         }
     }

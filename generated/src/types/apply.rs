@@ -17,19 +17,7 @@ crate::wire::open_enum!(ApplyPatchCallOutputStatus, Other, {
     Failed = "failed",
 });
 /// Outcome of applying a patch, as reported by the client: `completed` or `failed`.
-#[derive(Debug, Clone)]
-pub enum ApplyPatchCallOutputStatusParam {
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ApplyPatchCallOutputStatusParam, Other, {
-    Completed = "completed",
-    Failed = "failed",
-});
+pub type ApplyPatchCallOutputStatusParam = ApplyPatchCallOutputStatus;
 /// Progress of an apply_patch call: `in_progress` or `completed`.
 #[derive(Debug, Clone)]
 pub enum ApplyPatchCallStatus {
@@ -45,19 +33,7 @@ crate::wire::open_enum!(ApplyPatchCallStatus, Other, {
     Completed = "completed",
 });
 /// Progress of an apply_patch call, as sent back by the client: `in_progress` or `completed`.
-#[derive(Debug, Clone)]
-pub enum ApplyPatchCallStatusParam {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ApplyPatchCallStatusParam, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-});
+pub type ApplyPatchCallStatusParam = ApplyPatchCallStatus;
 /// Asks for a new file to be created from a diff.
 ///
 /// Tagged `type: "create_file"` on the wire.

@@ -118,61 +118,7 @@ crate::wire::object!(AutoCodeInterpreterToolParam, extra, tag "type" = "auto", {
     network_policy = "network_policy",
 });
 /// Whether code in the container may reach the network, and which domains.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AutoCodeInterpreterToolParamNetworkPolicy {
-    /// `disabled`: a [`ContainerNetworkPolicyDisabledParam`].
-    Disabled(ContainerNetworkPolicyDisabledParam),
-    /// `allowlist`: a [`ContainerNetworkPolicyAllowlistParam`].
-    Allowlist(Box<ContainerNetworkPolicyAllowlistParam>),
-    /// A value this version of the crate does not know, kept as raw JSON.
-    Other(serde_json::Value),
-}
-crate::wire::from_variants!(AutoCodeInterpreterToolParamNetworkPolicy, {
-    Disabled(ContainerNetworkPolicyDisabledParam),
-    Allowlist(Box<ContainerNetworkPolicyAllowlistParam>),
-});
-impl AutoCodeInterpreterToolParamNetworkPolicy {
-    /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
-    pub fn policy_type(&self) -> &str {
-        match self {
-            Self::Disabled(_) => "disabled",
-            Self::Allowlist(_) => "allowlist",
-            Self::Other(raw) => {
-                raw.get("type").and_then(serde_json::Value::as_str).unwrap_or_default()
-            }
-        }
-    }
-}
-crate::wire::union_traits!(
-    AutoCodeInterpreterToolParamNetworkPolicy, Other, { Disabled, Allowlist, }
-);
-impl crate::wire::Union for AutoCodeInterpreterToolParamNetworkPolicy {
-    const TAG: Option<&'static str> = Some("type");
-    const FAST: &'static [&'static str] = &["disabled", "allowlist"];
-    #[allow(unused_variables)]
-    fn fast<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        seen: crate::wire::Seen<'de>,
-        map: &mut A,
-    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
-        let value = match tag {
-            "disabled" => Self::Disabled(crate::wire::finish_object(seen, map)?),
-            "allowlist" => Self::Allowlist(crate::wire::finish_boxed(seen, map)?),
-            _ => return Ok(Err(seen)),
-        };
-        Ok(Ok(value))
-    }
-    fn is_catch_all(&self) -> bool {
-        matches!(self, Self::Other(_))
-    }
-    fn from_value(value: serde_json::Value) -> Self {
-        let value = match crate::wire::fast_from_value::<Self>(value) {
-            Ok(decoded) => return decoded,
-            Err(value) => value,
-        };
-        Self::Other(value)
-    }
-}
+pub type AutoCodeInterpreterToolParamNetworkPolicy = ContainerAutoParamNetworkPolicy;
 /// Who may invoke a tool: the model itself (`direct`) or code run through programmatic tool calling
 /// (`programmatic`).
 #[derive(Debug, Clone)]
@@ -307,52 +253,7 @@ crate::wire::object!(CompactResponseMethodPublicBody, extra, {
     service_tier = "service_tier",
 });
 /// The conversation as one text (treated as a user message) or as a list of input items.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CompactResponseMethodPublicBodyInput {
-    /// A `String`.
-    String(String),
-    /// A `Vec<InputItem>`.
-    InputItemList(Vec<InputItem>),
-    /// A value this version of the crate does not know, kept as raw JSON.
-    Other(serde_json::Value),
-}
-crate::wire::from_variants!(CompactResponseMethodPublicBodyInput, {
-    String(String),
-    InputItemList(Vec<InputItem>),
-});
-impl From<&str> for CompactResponseMethodPublicBodyInput {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
-crate::wire::text!(CompactResponseMethodPublicBodyInput);
-crate::wire::union_traits!(
-    CompactResponseMethodPublicBodyInput, Other, { String, InputItemList, }
-);
-impl crate::wire::Union for CompactResponseMethodPublicBodyInput {
-    const TAG: Option<&'static str> = None;
-    const FAST: &'static [&'static str] = &[];
-    #[allow(unused_variables)]
-    fn fast<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        seen: crate::wire::Seen<'de>,
-        map: &mut A,
-    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
-        Ok(Err(seen))
-    }
-    fn is_catch_all(&self) -> bool {
-        matches!(self, Self::Other(_))
-    }
-    fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::String(decoded);
-        }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::InputItemList(decoded);
-        }
-        Self::Other(value)
-    }
-}
+pub type CompactResponseMethodPublicBodyInput = ResponseInstructions;
 /// Compares one attribute of a file with a value, for filtering search results.
 #[derive(Clone, PartialEq, Default)]
 pub struct ComparisonFilter {
@@ -746,19 +647,7 @@ crate::wire::object!(CreateModelResponseProperties, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone)]
-pub enum CreateModelResponsePropertiesPromptCacheRetention {
-    /// `in_memory`
-    InMemory,
-    /// `24h`
-    V24h,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(CreateModelResponsePropertiesPromptCacheRetention, Other, {
-    InMemory = "in_memory",
-    V24h = "24h",
-});
+pub type CreateModelResponsePropertiesPromptCacheRetention = PromptCacheRetentionEnum;
 /// Request body for starting a response. Besides the shared settings (model, tools, tool_choice,
 /// text, temperature, metadata and more), it carries the `input`, optional `instructions`, the
 /// `stream`, `store` and `background` switches, `reasoning` options, `include` and a
@@ -873,34 +762,10 @@ crate::wire::object!(CreateResponse, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone)]
-pub enum CreateResponsePromptCacheRetention {
-    /// `in_memory`
-    InMemory,
-    /// `24h`
-    V24h,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(CreateResponsePromptCacheRetention, Other, {
-    InMemory = "in_memory",
-    V24h = "24h",
-});
+pub type CreateResponsePromptCacheRetention = PromptCacheRetentionEnum;
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default)
 /// rejects the request with a 400 error instead.
-#[derive(Debug, Clone)]
-pub enum CreateResponseTruncation {
-    /// `auto`
-    Auto,
-    /// `disabled`
-    Disabled,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(CreateResponseTruncation, Other, {
-    Auto = "auto",
-    Disabled = "disabled",
-});
+pub type CreateResponseTruncation = TruncationEnum;
 /// Restricts a custom tool's input to what a grammar you supply accepts.
 ///
 /// Tagged `type: "grammar"` on the wire.
@@ -918,15 +783,7 @@ crate::wire::object!(CustomGrammarFormatParam, extra, tag "type" = "grammar", {
     definition = "definition",
 });
 /// Lets a custom tool take any text as input.
-///
-/// Tagged `type: "text"` on the wire.
-#[derive(Clone, PartialEq, Default)]
-pub struct CustomTextFormatParam {
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(CustomTextFormatParam, extra, tag "type" = "text", {
-});
+pub type CustomTextFormatParam = ResponseFormatText;
 /// Confirms a deletion, echoing the `id` of the removed response with `deleted` set to true.
 #[derive(Clone, PartialEq, Default)]
 pub struct DeletedResponse {
@@ -945,16 +802,7 @@ crate::wire::object!(DeletedResponse, extra, {
     deleted = "deleted",
 });
 /// Object kind, always `response`.
-#[derive(Debug, Clone)]
-pub enum DeletedResponseObject {
-    /// `response`
-    Response,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(DeletedResponseObject, Other, {
-    Response = "response",
-});
+pub type DeletedResponseObject = ResponseObject;
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` or `original`.
 #[derive(Debug, Clone)]
 pub enum DetailEnum {
@@ -986,15 +834,7 @@ pub struct DirectToolCallCaller {
 crate::wire::object!(DirectToolCallCaller, extra, tag "type" = "direct", {
 });
 /// Marks a tool call sent back as input as one the model made itself.
-///
-/// Tagged `type: "direct"` on the wire.
-#[derive(Clone, PartialEq, Default)]
-pub struct DirectToolCallCallerParam {
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(DirectToolCallCallerParam, extra, tag "type" = "direct", {
-});
+pub type DirectToolCallCallerParam = DirectToolCallCaller;
 /// A free-form JSON object; the API sets no rules on its keys or values.
 #[derive(Clone, PartialEq, Default)]
 pub struct EmptyModelParam {
@@ -1073,22 +913,7 @@ crate::wire::open_enum!(FileDetailEnum, Other, {
     High = "high",
 });
 /// How carefully a file was rendered for the model: `auto`, `low` or `high`.
-#[derive(Debug, Clone)]
-pub enum FileInputDetail {
-    /// `auto`
-    Auto,
-    /// `low`
-    Low,
-    /// `high`
-    High,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FileInputDetail, Other, {
-    Auto = "auto",
-    Low = "low",
-    High = "high",
-});
+pub type FileInputDetail = FileDetailEnum;
 /// Refers to a file, for example one created by a tool, mentioned in the output text.
 ///
 /// Tagged `type: "file_path"` on the wire.
@@ -1223,25 +1048,7 @@ crate::wire::object!(HybridSearchOptions, extra, {
     text_weight = "text_weight",
 });
 /// Resolution at which an image is given to the model: `low`, `high`, `auto` (the default) or `original`.
-#[derive(Debug, Clone)]
-pub enum ImageDetail {
-    /// `low`
-    Low,
-    /// `high`
-    High,
-    /// `auto`
-    Auto,
-    /// `original`
-    Original,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ImageDetail, Other, {
-    Low = "low",
-    High = "high",
-    Auto = "auto",
-    Original = "original",
-});
+pub type ImageDetail = DetailEnum;
 /// What the image tool should do: `generate` a new image, `edit` one, or decide itself (`auto`).
 #[derive(Debug, Clone)]
 pub enum ImageGenActionEnum {
@@ -1460,19 +1267,7 @@ crate::wire::open_enum!(MessagePhase, Other, {
     FinalAnswer = "final_answer",
 });
 /// Marks an assistant message as `commentary` (written along the way) or `final_answer`.
-#[derive(Debug, Clone)]
-pub enum MessagePhase2 {
-    /// `commentary`
-    Commentary,
-    /// `final_answer`
-    FinalAnswer,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(MessagePhase2, Other, {
-    Commentary = "commentary",
-    FinalAnswer = "final_answer",
-});
+pub type MessagePhase2 = MessagePhase;
 /// Author of a message: `unknown`, `user`, `assistant`, `system`, `critic`, `discriminator`,
 /// `developer` or `tool`.
 #[derive(Debug, Clone)]
@@ -1527,319 +1322,7 @@ crate::wire::open_enum!(MessageStatus, Other, {
 /// to 512 characters; may be null.
 pub type Metadata = std::collections::BTreeMap<String, String>;
 /// Model used for compaction: one of the known response model IDs or any other model name, as a string.
-#[derive(Debug, Clone)]
-pub enum ModelIdsCompaction {
-    /// `gpt-5.6-sol`
-    Gpt56Sol,
-    /// `gpt-5.6-terra`
-    Gpt56Terra,
-    /// `gpt-5.6-luna`
-    Gpt56Luna,
-    /// `gpt-5.5`
-    Gpt55,
-    /// `gpt-5.5-2026-04-23`
-    Gpt5520260423,
-    /// `gpt-5.4`
-    Gpt54,
-    /// `gpt-5.4-mini`
-    Gpt54Mini,
-    /// `gpt-5.4-nano`
-    Gpt54Nano,
-    /// `gpt-5.4-mini-2026-03-17`
-    Gpt54Mini20260317,
-    /// `gpt-5.4-nano-2026-03-17`
-    Gpt54Nano20260317,
-    /// `gpt-5.3-chat-latest`
-    Gpt53ChatLatest,
-    /// `gpt-5.2`
-    Gpt52,
-    /// `gpt-5.2-2025-12-11`
-    Gpt5220251211,
-    /// `gpt-5.2-chat-latest`
-    Gpt52ChatLatest,
-    /// `gpt-5.2-pro`
-    Gpt52Pro,
-    /// `gpt-5.2-pro-2025-12-11`
-    Gpt52Pro20251211,
-    /// `gpt-5.1`
-    Gpt51,
-    /// `gpt-5.1-2025-11-13`
-    Gpt5120251113,
-    /// `gpt-5.1-codex`
-    Gpt51Codex,
-    /// `gpt-5.1-mini`
-    Gpt51Mini,
-    /// `gpt-5.1-chat-latest`
-    Gpt51ChatLatest,
-    /// `gpt-5`
-    Gpt5,
-    /// `gpt-5-mini`
-    Gpt5Mini,
-    /// `gpt-5-nano`
-    Gpt5Nano,
-    /// `gpt-5-2025-08-07`
-    Gpt520250807,
-    /// `gpt-5-mini-2025-08-07`
-    Gpt5Mini20250807,
-    /// `gpt-5-nano-2025-08-07`
-    Gpt5Nano20250807,
-    /// `gpt-5-chat-latest`
-    Gpt5ChatLatest,
-    /// `gpt-4.1`
-    Gpt41,
-    /// `gpt-4.1-mini`
-    Gpt41Mini,
-    /// `gpt-4.1-nano`
-    Gpt41Nano,
-    /// `gpt-4.1-2025-04-14`
-    Gpt4120250414,
-    /// `gpt-4.1-mini-2025-04-14`
-    Gpt41Mini20250414,
-    /// `gpt-4.1-nano-2025-04-14`
-    Gpt41Nano20250414,
-    /// `o4-mini`
-    O4Mini,
-    /// `o4-mini-2025-04-16`
-    O4Mini20250416,
-    /// `o3`
-    O3,
-    /// `o3-2025-04-16`
-    O320250416,
-    /// `o3-mini`
-    O3Mini,
-    /// `o3-mini-2025-01-31`
-    O3Mini20250131,
-    /// `o1`
-    O1,
-    /// `o1-2024-12-17`
-    O120241217,
-    /// `o1-preview`
-    O1Preview,
-    /// `o1-preview-2024-09-12`
-    O1Preview20240912,
-    /// `o1-mini`
-    O1Mini,
-    /// `o1-mini-2024-09-12`
-    O1Mini20240912,
-    /// `gpt-4o`
-    Gpt4o,
-    /// `gpt-4o-2024-11-20`
-    Gpt4o20241120,
-    /// `gpt-4o-2024-08-06`
-    Gpt4o20240806,
-    /// `gpt-4o-2024-05-13`
-    Gpt4o20240513,
-    /// `gpt-4o-audio-preview`
-    Gpt4oAudioPreview,
-    /// `gpt-4o-audio-preview-2024-10-01`
-    Gpt4oAudioPreview20241001,
-    /// `gpt-4o-audio-preview-2024-12-17`
-    Gpt4oAudioPreview20241217,
-    /// `gpt-4o-audio-preview-2025-06-03`
-    Gpt4oAudioPreview20250603,
-    /// `gpt-4o-mini-audio-preview`
-    Gpt4oMiniAudioPreview,
-    /// `gpt-4o-mini-audio-preview-2024-12-17`
-    Gpt4oMiniAudioPreview20241217,
-    /// `gpt-4o-search-preview`
-    Gpt4oSearchPreview,
-    /// `gpt-4o-mini-search-preview`
-    Gpt4oMiniSearchPreview,
-    /// `gpt-4o-search-preview-2025-03-11`
-    Gpt4oSearchPreview20250311,
-    /// `gpt-4o-mini-search-preview-2025-03-11`
-    Gpt4oMiniSearchPreview20250311,
-    /// `chatgpt-4o-latest`
-    Chatgpt4oLatest,
-    /// `codex-mini-latest`
-    CodexMiniLatest,
-    /// `gpt-4o-mini`
-    Gpt4oMini,
-    /// `gpt-4o-mini-2024-07-18`
-    Gpt4oMini20240718,
-    /// `gpt-4-turbo`
-    Gpt4Turbo,
-    /// `gpt-4-turbo-2024-04-09`
-    Gpt4Turbo20240409,
-    /// `gpt-4-0125-preview`
-    Gpt40125Preview,
-    /// `gpt-4-turbo-preview`
-    Gpt4TurboPreview,
-    /// `gpt-4-1106-preview`
-    Gpt41106Preview,
-    /// `gpt-4-vision-preview`
-    Gpt4VisionPreview,
-    /// `gpt-4`
-    Gpt4,
-    /// `gpt-4-0314`
-    Gpt40314,
-    /// `gpt-4-0613`
-    Gpt40613,
-    /// `gpt-4-32k`
-    Gpt432k,
-    /// `gpt-4-32k-0314`
-    Gpt432k0314,
-    /// `gpt-4-32k-0613`
-    Gpt432k0613,
-    /// `gpt-3.5-turbo`
-    Gpt35Turbo,
-    /// `gpt-3.5-turbo-16k`
-    Gpt35Turbo16k,
-    /// `gpt-3.5-turbo-0301`
-    Gpt35Turbo0301,
-    /// `gpt-3.5-turbo-0613`
-    Gpt35Turbo0613,
-    /// `gpt-3.5-turbo-1106`
-    Gpt35Turbo1106,
-    /// `gpt-3.5-turbo-0125`
-    Gpt35Turbo0125,
-    /// `gpt-3.5-turbo-16k-0613`
-    Gpt35Turbo16k0613,
-    /// `o1-pro`
-    O1Pro,
-    /// `o1-pro-2025-03-19`
-    O1Pro20250319,
-    /// `o3-pro`
-    O3Pro,
-    /// `o3-pro-2025-06-10`
-    O3Pro20250610,
-    /// `o3-deep-research`
-    O3DeepResearch,
-    /// `o3-deep-research-2025-06-26`
-    O3DeepResearch20250626,
-    /// `o4-mini-deep-research`
-    O4MiniDeepResearch,
-    /// `o4-mini-deep-research-2025-06-26`
-    O4MiniDeepResearch20250626,
-    /// `computer-use-preview`
-    ComputerUsePreview,
-    /// `computer-use-preview-2025-03-11`
-    ComputerUsePreview20250311,
-    /// `gpt-5.5-pro`
-    Gpt55Pro,
-    /// `gpt-5.5-pro-2026-04-23`
-    Gpt55Pro20260423,
-    /// `gpt-5-codex`
-    Gpt5Codex,
-    /// `gpt-5-pro`
-    Gpt5Pro,
-    /// `gpt-5-pro-2025-10-06`
-    Gpt5Pro20251006,
-    /// `gpt-5.1-codex-max`
-    Gpt51CodexMax,
-    /// `gpt-daybreak-blue-latest`
-    GptDaybreakBlueLatest,
-    /// `gpt-daybreak-red-latest`
-    GptDaybreakRedLatest,
-    /// `gpt-5.6-cyber`
-    Gpt56Cyber,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ModelIdsCompaction, Other, {
-    Gpt56Sol = "gpt-5.6-sol",
-    Gpt56Terra = "gpt-5.6-terra",
-    Gpt56Luna = "gpt-5.6-luna",
-    Gpt55 = "gpt-5.5",
-    Gpt5520260423 = "gpt-5.5-2026-04-23",
-    Gpt54 = "gpt-5.4",
-    Gpt54Mini = "gpt-5.4-mini",
-    Gpt54Nano = "gpt-5.4-nano",
-    Gpt54Mini20260317 = "gpt-5.4-mini-2026-03-17",
-    Gpt54Nano20260317 = "gpt-5.4-nano-2026-03-17",
-    Gpt53ChatLatest = "gpt-5.3-chat-latest",
-    Gpt52 = "gpt-5.2",
-    Gpt5220251211 = "gpt-5.2-2025-12-11",
-    Gpt52ChatLatest = "gpt-5.2-chat-latest",
-    Gpt52Pro = "gpt-5.2-pro",
-    Gpt52Pro20251211 = "gpt-5.2-pro-2025-12-11",
-    Gpt51 = "gpt-5.1",
-    Gpt5120251113 = "gpt-5.1-2025-11-13",
-    Gpt51Codex = "gpt-5.1-codex",
-    Gpt51Mini = "gpt-5.1-mini",
-    Gpt51ChatLatest = "gpt-5.1-chat-latest",
-    Gpt5 = "gpt-5",
-    Gpt5Mini = "gpt-5-mini",
-    Gpt5Nano = "gpt-5-nano",
-    Gpt520250807 = "gpt-5-2025-08-07",
-    Gpt5Mini20250807 = "gpt-5-mini-2025-08-07",
-    Gpt5Nano20250807 = "gpt-5-nano-2025-08-07",
-    Gpt5ChatLatest = "gpt-5-chat-latest",
-    Gpt41 = "gpt-4.1",
-    Gpt41Mini = "gpt-4.1-mini",
-    Gpt41Nano = "gpt-4.1-nano",
-    Gpt4120250414 = "gpt-4.1-2025-04-14",
-    Gpt41Mini20250414 = "gpt-4.1-mini-2025-04-14",
-    Gpt41Nano20250414 = "gpt-4.1-nano-2025-04-14",
-    O4Mini = "o4-mini",
-    O4Mini20250416 = "o4-mini-2025-04-16",
-    O3 = "o3",
-    O320250416 = "o3-2025-04-16",
-    O3Mini = "o3-mini",
-    O3Mini20250131 = "o3-mini-2025-01-31",
-    O1 = "o1",
-    O120241217 = "o1-2024-12-17",
-    O1Preview = "o1-preview",
-    O1Preview20240912 = "o1-preview-2024-09-12",
-    O1Mini = "o1-mini",
-    O1Mini20240912 = "o1-mini-2024-09-12",
-    Gpt4o = "gpt-4o",
-    Gpt4o20241120 = "gpt-4o-2024-11-20",
-    Gpt4o20240806 = "gpt-4o-2024-08-06",
-    Gpt4o20240513 = "gpt-4o-2024-05-13",
-    Gpt4oAudioPreview = "gpt-4o-audio-preview",
-    Gpt4oAudioPreview20241001 = "gpt-4o-audio-preview-2024-10-01",
-    Gpt4oAudioPreview20241217 = "gpt-4o-audio-preview-2024-12-17",
-    Gpt4oAudioPreview20250603 = "gpt-4o-audio-preview-2025-06-03",
-    Gpt4oMiniAudioPreview = "gpt-4o-mini-audio-preview",
-    Gpt4oMiniAudioPreview20241217 = "gpt-4o-mini-audio-preview-2024-12-17",
-    Gpt4oSearchPreview = "gpt-4o-search-preview",
-    Gpt4oMiniSearchPreview = "gpt-4o-mini-search-preview",
-    Gpt4oSearchPreview20250311 = "gpt-4o-search-preview-2025-03-11",
-    Gpt4oMiniSearchPreview20250311 = "gpt-4o-mini-search-preview-2025-03-11",
-    Chatgpt4oLatest = "chatgpt-4o-latest",
-    CodexMiniLatest = "codex-mini-latest",
-    Gpt4oMini = "gpt-4o-mini",
-    Gpt4oMini20240718 = "gpt-4o-mini-2024-07-18",
-    Gpt4Turbo = "gpt-4-turbo",
-    Gpt4Turbo20240409 = "gpt-4-turbo-2024-04-09",
-    Gpt40125Preview = "gpt-4-0125-preview",
-    Gpt4TurboPreview = "gpt-4-turbo-preview",
-    Gpt41106Preview = "gpt-4-1106-preview",
-    Gpt4VisionPreview = "gpt-4-vision-preview",
-    Gpt4 = "gpt-4",
-    Gpt40314 = "gpt-4-0314",
-    Gpt40613 = "gpt-4-0613",
-    Gpt432k = "gpt-4-32k",
-    Gpt432k0314 = "gpt-4-32k-0314",
-    Gpt432k0613 = "gpt-4-32k-0613",
-    Gpt35Turbo = "gpt-3.5-turbo",
-    Gpt35Turbo16k = "gpt-3.5-turbo-16k",
-    Gpt35Turbo0301 = "gpt-3.5-turbo-0301",
-    Gpt35Turbo0613 = "gpt-3.5-turbo-0613",
-    Gpt35Turbo1106 = "gpt-3.5-turbo-1106",
-    Gpt35Turbo0125 = "gpt-3.5-turbo-0125",
-    Gpt35Turbo16k0613 = "gpt-3.5-turbo-16k-0613",
-    O1Pro = "o1-pro",
-    O1Pro20250319 = "o1-pro-2025-03-19",
-    O3Pro = "o3-pro",
-    O3Pro20250610 = "o3-pro-2025-06-10",
-    O3DeepResearch = "o3-deep-research",
-    O3DeepResearch20250626 = "o3-deep-research-2025-06-26",
-    O4MiniDeepResearch = "o4-mini-deep-research",
-    O4MiniDeepResearch20250626 = "o4-mini-deep-research-2025-06-26",
-    ComputerUsePreview = "computer-use-preview",
-    ComputerUsePreview20250311 = "computer-use-preview-2025-03-11",
-    Gpt55Pro = "gpt-5.5-pro",
-    Gpt55Pro20260423 = "gpt-5.5-pro-2026-04-23",
-    Gpt5Codex = "gpt-5-codex",
-    Gpt5Pro = "gpt-5-pro",
-    Gpt5Pro20251006 = "gpt-5-pro-2025-10-06",
-    Gpt51CodexMax = "gpt-5.1-codex-max",
-    GptDaybreakBlueLatest = "gpt-daybreak-blue-latest",
-    GptDaybreakRedLatest = "gpt-daybreak-red-latest",
-    Gpt56Cyber = "gpt-5.6-cyber",
-});
+pub type ModelIdsCompaction = ModelIdsResponses;
 /// Model ID accepted by the Responses API: the shared chat model IDs, models available only through
 /// this API, or any other name as a plain string.
 #[derive(Debug, Clone)]
@@ -2452,19 +1935,7 @@ crate::wire::object!(ModelResponseProperties, extra, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone)]
-pub enum ModelResponsePropertiesPromptCacheRetention {
-    /// `in_memory`
-    InMemory,
-    /// `24h`
-    V24h,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ModelResponsePropertiesPromptCacheRetention, Other, {
-    InMemory = "in_memory",
-    V24h = "24h",
-});
+pub type ModelResponsePropertiesPromptCacheRetention = PromptCacheRetentionEnum;
 /// One part of generated content: output text, a refusal or reasoning text; `type` selects the kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputContent {
@@ -2617,19 +2088,7 @@ crate::wire::open_enum!(PersonalityEnum, Other, {
     Pragmatic = "pragmatic",
 });
 /// Final state of a program output: `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum ProgramOutputItemStatus {
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ProgramOutputItemStatus, Other, {
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type ProgramOutputItemStatus = ProgramOutputStatus;
 /// Final state of a program output: `completed` or `incomplete`.
 #[derive(Debug, Clone)]
 pub enum ProgramOutputStatus {
@@ -2658,18 +2117,7 @@ crate::wire::object!(ProgramToolCallCaller, extra, tag "type" = "program", {
     caller_id = "caller_id",
 });
 /// Marks a tool call sent back as input as made by a program.
-///
-/// Tagged `type: "program"` on the wire.
-#[derive(Clone, PartialEq, Default)]
-pub struct ProgramToolCallCallerParam {
-    /// The `call_id` of the program that made the call.
-    pub caller_id: Field<String>,
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(ProgramToolCallCallerParam, extra, tag "type" = "program", {
-    caller_id = "caller_id",
-});
+pub type ProgramToolCallCallerParam = ProgramToolCallCaller;
 /// Ranker for file search: `auto` or `default-2024-11-15`.
 #[derive(Debug, Clone)]
 pub enum RankerVersionType {
@@ -2773,22 +2221,7 @@ crate::wire::open_enum!(ReasoningEffort, Other, {
     Max = "max",
 });
 /// Level of detail of the reasoning summary; use `summary` instead.
-#[derive(Debug, Clone)]
-pub enum ReasoningGenerateSummary {
-    /// `auto`
-    Auto,
-    /// `concise`
-    Concise,
-    /// `detailed`
-    Detailed,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ReasoningGenerateSummary, Other, {
-    Auto = "auto",
-    Concise = "concise",
-    Detailed = "detailed",
-});
+pub type ReasoningGenerateSummary = ReasoningSummary;
 /// Reasoning execution mode: `standard`, `pro`, or another mode given as a string.
 #[derive(Debug, Clone)]
 pub enum ReasoningModeEnum {
@@ -2862,22 +2295,7 @@ crate::wire::open_enum!(SearchContentType, Other, {
     Image = "image",
 });
 /// How much of the context window web search results may fill: `low`, `medium` or `high`.
-#[derive(Debug, Clone)]
-pub enum SearchContextSize {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(SearchContextSize, Other, {
-    Low = "low",
-    Medium = "medium",
-    High = "high",
-});
+pub type SearchContextSize = Verbosity;
 /// Processing tier for a request: `auto`, `default`, `fast`, `flex` or `priority`.
 #[derive(Debug, Clone)]
 pub enum ServiceTierEnum {
@@ -3123,50 +2541,7 @@ crate::wire::object!(TokenCountsBody, extra, {
     parallel_tool_calls = "parallel_tool_calls",
 });
 /// The input as one text (treated as a user message) or as a list of input items.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TokenCountsBodyInput {
-    /// A `String`.
-    String(String),
-    /// A `Vec<InputItem>`.
-    InputItemList(Vec<InputItem>),
-    /// A value this version of the crate does not know, kept as raw JSON.
-    Other(serde_json::Value),
-}
-crate::wire::from_variants!(TokenCountsBodyInput, {
-    String(String),
-    InputItemList(Vec<InputItem>),
-});
-impl From<&str> for TokenCountsBodyInput {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
-crate::wire::text!(TokenCountsBodyInput);
-crate::wire::union_traits!(TokenCountsBodyInput, Other, { String, InputItemList, });
-impl crate::wire::Union for TokenCountsBodyInput {
-    const TAG: Option<&'static str> = None;
-    const FAST: &'static [&'static str] = &[];
-    #[allow(unused_variables)]
-    fn fast<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        seen: crate::wire::Seen<'de>,
-        map: &mut A,
-    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
-        Ok(Err(seen))
-    }
-    fn is_catch_all(&self) -> bool {
-        matches!(self, Self::Other(_))
-    }
-    fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::String(decoded);
-        }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::InputItemList(decoded);
-        }
-        Self::Other(value)
-    }
-}
+pub type TokenCountsBodyInput = ResponseInstructions;
 /// The result of counting input tokens.
 #[derive(Clone, PartialEq, Default)]
 pub struct TokenCountsResource {

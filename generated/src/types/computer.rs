@@ -125,19 +125,4 @@ crate::wire::object!(ComputerToolCallOutput, extra, tag "type" = "computer_call_
     status = "status",
 });
 /// Progress of the item; filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum ComputerToolCallOutputStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ComputerToolCallOutputStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type ComputerToolCallOutputStatus = MessageStatus;

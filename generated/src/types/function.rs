@@ -64,56 +64,11 @@ impl crate::wire::Union for FunctionAndCustomToolCallOutput {
     }
 }
 /// Progress of an item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum FunctionCallItemStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionCallItemStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionCallItemStatus = MessageStatus;
 /// Progress of a tool output item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum FunctionCallOutputStatusEnum {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionCallOutputStatusEnum, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionCallOutputStatusEnum = MessageStatus;
 /// Progress of a tool call item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum FunctionCallStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionCallStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionCallStatus = MessageStatus;
 /// The shell commands of a shell call, with their limits.
 #[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellAction {
@@ -149,22 +104,7 @@ crate::wire::object!(FunctionShellActionParam, extra, {
     max_output_length = "max_output_length",
 });
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum FunctionShellCallItemStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionShellCallItemStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionShellCallItemStatus = MessageStatus;
 /// Output of one shell command and how it ended.
 #[derive(Clone, PartialEq, Default)]
 pub struct FunctionShellCallOutputContent {
@@ -272,18 +212,7 @@ crate::wire::object!(FunctionShellCallOutputExitOutcome, extra, tag "type" = "ex
     exit_code = "exit_code",
 });
 /// The command finished by itself.
-///
-/// Tagged `type: "exit"` on the wire.
-#[derive(Clone, PartialEq, Default)]
-pub struct FunctionShellCallOutputExitOutcomeParam {
-    /// Exit code of the command.
-    pub exit_code: Field<i64>,
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(FunctionShellCallOutputExitOutcomeParam, extra, tag "type" = "exit", {
-    exit_code = "exit_code",
-});
+pub type FunctionShellCallOutputExitOutcomeParam = FunctionShellCallOutputExitOutcome;
 /// How a shell command ended: it exited with a code or it timed out.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FunctionShellCallOutputOutcomeParam {
@@ -341,22 +270,7 @@ impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
     }
 }
 /// Progress of a shell call output: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum FunctionShellCallOutputStatusEnum {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionShellCallOutputStatusEnum, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionShellCallOutputStatusEnum = MessageStatus;
 /// The command was stopped because it ran past its time limit.
 ///
 /// Tagged `type: "timeout"` on the wire.
@@ -368,32 +282,9 @@ pub struct FunctionShellCallOutputTimeoutOutcome {
 crate::wire::object!(FunctionShellCallOutputTimeoutOutcome, extra, tag "type" = "timeout", {
 });
 /// The command was stopped because it ran past its time limit.
-///
-/// Tagged `type: "timeout"` on the wire.
-#[derive(Clone, PartialEq, Default)]
-pub struct FunctionShellCallOutputTimeoutOutcomeParam {
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(FunctionShellCallOutputTimeoutOutcomeParam, extra, tag "type" = "timeout", {
-});
+pub type FunctionShellCallOutputTimeoutOutcomeParam = FunctionShellCallOutputTimeoutOutcome;
 /// Progress of a shell call: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum FunctionShellCallStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionShellCallStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionShellCallStatus = MessageStatus;
 /// A function of your own offered inside a namespace.
 ///
 /// Tagged `type: "function"` on the wire.

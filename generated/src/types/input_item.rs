@@ -103,16 +103,7 @@ crate::wire::open_enum!(EasyInputMessageRole, Other, {
     Developer = "developer",
 });
 /// Type tag, always `message`.
-#[derive(Debug, Clone)]
-pub enum EasyInputMessageType {
-    /// `message`
-    Message,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(EasyInputMessageType, Other, {
-    Message = "message",
-});
+pub type EasyInputMessageType = InputMessageType;
 /// Anything that may appear in the `input` list of a request: a shorthand message, a full item, or
 /// a reference to an item stored earlier.
 #[derive(Debug, Clone, PartialEq)]
@@ -397,24 +388,4 @@ crate::wire::object!(ProgramItemParam, extra, tag "type" = "program", {
     fingerprint = "fingerprint",
 });
 /// A program output sent back as input.
-///
-/// Tagged `type: "program_output"` on the wire.
-#[derive(Clone, PartialEq, Default)]
-pub struct ProgramOutputItemParam {
-    /// ID of the item.
-    pub id: Field<String>,
-    /// The `call_id` of the program this output belongs to.
-    pub call_id: Field<String>,
-    /// The program's result.
-    pub result: Field<String>,
-    /// Whether the program finished (`completed`) or not (`incomplete`).
-    pub status: Field<ProgramOutputItemStatus>,
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(ProgramOutputItemParam, extra, tag "type" = "program_output", {
-    id = "id",
-    call_id = "call_id",
-    result = "result",
-    status = "status",
-});
+pub type ProgramOutputItemParam = ProgramOutput;

@@ -427,22 +427,7 @@ crate::wire::open_enum!(InputMessageRole, Other, {
     Developer = "developer",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum InputMessageStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(InputMessageStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type InputMessageStatus = MessageStatus;
 /// Type tag, always `message`.
 #[derive(Debug, Clone)]
 pub enum InputMessageType {

@@ -168,86 +168,11 @@ crate::wire::object!(FunctionToolCallOutput, extra, tag "type" = "function_call_
     status = "status",
 });
 /// The result: text, or a list of text, image and file parts.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FunctionToolCallOutputOutput {
-    /// A `String`.
-    StringOutput(String),
-    /// A `Vec<FunctionAndCustomToolCallOutput>`.
-    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
-    /// A value this version of the crate does not know, kept as raw JSON.
-    Other(serde_json::Value),
-}
-crate::wire::from_variants!(FunctionToolCallOutputOutput, {
-    StringOutput(String),
-    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
-});
-impl From<&str> for FunctionToolCallOutputOutput {
-    fn from(value: &str) -> Self {
-        Self::StringOutput(value.to_owned())
-    }
-}
-crate::wire::text!(FunctionToolCallOutputOutput);
-crate::wire::union_traits!(
-    FunctionToolCallOutputOutput, Other, { StringOutput, OutputContentList, }
-);
-impl crate::wire::Union for FunctionToolCallOutputOutput {
-    const TAG: Option<&'static str> = None;
-    const FAST: &'static [&'static str] = &[];
-    #[allow(unused_variables)]
-    fn fast<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        seen: crate::wire::Seen<'de>,
-        map: &mut A,
-    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
-        Ok(Err(seen))
-    }
-    fn is_catch_all(&self) -> bool {
-        matches!(self, Self::Other(_))
-    }
-    fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::StringOutput(decoded);
-        }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::OutputContentList(decoded);
-        }
-        Self::Other(value)
-    }
-}
+pub type FunctionToolCallOutputOutput = CustomToolCallOutputOutput;
 /// Progress of the item; filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum FunctionToolCallOutputStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionToolCallOutputStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionToolCallOutputStatus = MessageStatus;
 /// Progress of the call; filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum FunctionToolCallStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(FunctionToolCallStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type FunctionToolCallStatus = MessageStatus;
 /// An item returned by compaction: a message, a tool call or its output, reasoning, a compaction
 /// item and so on; `type` selects the kind.
 #[derive(Debug, Clone, PartialEq)]

@@ -330,22 +330,7 @@ crate::wire::object!(ComputerToolCallOutputResource, extra, tag "type" = "comput
     created_by = "created_by",
 });
 /// Progress of the call; filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum ComputerToolCallStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ComputerToolCallStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type ComputerToolCallStatus = MessageStatus;
 /// A custom tool output as stored by the server.
 ///
 /// Tagged `type: "custom_tool_call_output"` on the wire.
@@ -376,52 +361,7 @@ crate::wire::object!(CustomToolCallOutputResource, extra, tag "type" = "custom_t
     created_by = "created_by",
 });
 /// The result: text, or a list of content parts (text, images, files).
-#[derive(Debug, Clone, PartialEq)]
-pub enum CustomToolCallOutputResourceOutput {
-    /// A `String`.
-    StringOutput(String),
-    /// A `Vec<FunctionAndCustomToolCallOutput>`.
-    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
-    /// A value this version of the crate does not know, kept as raw JSON.
-    Other(serde_json::Value),
-}
-crate::wire::from_variants!(CustomToolCallOutputResourceOutput, {
-    StringOutput(String),
-    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
-});
-impl From<&str> for CustomToolCallOutputResourceOutput {
-    fn from(value: &str) -> Self {
-        Self::StringOutput(value.to_owned())
-    }
-}
-crate::wire::text!(CustomToolCallOutputResourceOutput);
-crate::wire::union_traits!(
-    CustomToolCallOutputResourceOutput, Other, { StringOutput, OutputContentList, }
-);
-impl crate::wire::Union for CustomToolCallOutputResourceOutput {
-    const TAG: Option<&'static str> = None;
-    const FAST: &'static [&'static str] = &[];
-    #[allow(unused_variables)]
-    fn fast<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        seen: crate::wire::Seen<'de>,
-        map: &mut A,
-    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
-        Ok(Err(seen))
-    }
-    fn is_catch_all(&self) -> bool {
-        matches!(self, Self::Other(_))
-    }
-    fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::StringOutput(decoded);
-        }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::OutputContentList(decoded);
-        }
-        Self::Other(value)
-    }
-}
+pub type CustomToolCallOutputResourceOutput = CustomToolCallOutputOutput;
 /// A custom tool call as stored by the server.
 ///
 /// Tagged `type: "custom_tool_call"` on the wire.
@@ -683,52 +623,7 @@ crate::wire::object!(FunctionToolCallOutputResource, extra, tag "type" = "functi
     created_by = "created_by",
 });
 /// The result: text, or a list of text, image and file parts.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FunctionToolCallOutputResourceOutput {
-    /// A `String`.
-    StringOutput(String),
-    /// A `Vec<FunctionAndCustomToolCallOutput>`.
-    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
-    /// A value this version of the crate does not know, kept as raw JSON.
-    Other(serde_json::Value),
-}
-crate::wire::from_variants!(FunctionToolCallOutputResourceOutput, {
-    StringOutput(String),
-    OutputContentList(Vec<FunctionAndCustomToolCallOutput>),
-});
-impl From<&str> for FunctionToolCallOutputResourceOutput {
-    fn from(value: &str) -> Self {
-        Self::StringOutput(value.to_owned())
-    }
-}
-crate::wire::text!(FunctionToolCallOutputResourceOutput);
-crate::wire::union_traits!(
-    FunctionToolCallOutputResourceOutput, Other, { StringOutput, OutputContentList, }
-);
-impl crate::wire::Union for FunctionToolCallOutputResourceOutput {
-    const TAG: Option<&'static str> = None;
-    const FAST: &'static [&'static str] = &[];
-    #[allow(unused_variables)]
-    fn fast<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        seen: crate::wire::Seen<'de>,
-        map: &mut A,
-    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
-        Ok(Err(seen))
-    }
-    fn is_catch_all(&self) -> bool {
-        matches!(self, Self::Other(_))
-    }
-    fn from_value(value: serde_json::Value) -> Self {
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::StringOutput(decoded);
-        }
-        if let Some(decoded) = crate::wire::try_value(&value) {
-            return Self::OutputContentList(decoded);
-        }
-        Self::Other(value)
-    }
-}
+pub type FunctionToolCallOutputResourceOutput = CustomToolCallOutputOutput;
 /// A function call as stored by the server.
 ///
 /// Tagged `type: "function_call"` on the wire.
@@ -826,39 +721,9 @@ crate::wire::object!(InputMessageResource, extra, tag "type" = "message", {
     id = "id",
 });
 /// Who speaks: `user`, `system` or `developer`; system and developer instructions take precedence over user ones.
-#[derive(Debug, Clone)]
-pub enum InputMessageResourceRole {
-    /// `user`
-    User,
-    /// `system`
-    System,
-    /// `developer`
-    Developer,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(InputMessageResourceRole, Other, {
-    User = "user",
-    System = "system",
-    Developer = "developer",
-});
+pub type InputMessageResourceRole = InputMessageRole;
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum InputMessageResourceStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(InputMessageResourceStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type InputMessageResourceStatus = MessageStatus;
 /// A conversation item as the server stores and returns it, for example in input item listings;
 /// unlike `Item`, the variants always carry a server-assigned `id`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1237,39 +1102,9 @@ crate::wire::object!(LocalShellToolCallOutput, extra, tag "type" = "local_shell_
     status = "status",
 });
 /// Progress of the item: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum LocalShellToolCallOutputStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(LocalShellToolCallOutputStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type LocalShellToolCallOutputStatus = MessageStatus;
 /// Progress of the call: `in_progress`, `completed` or `incomplete`.
-#[derive(Debug, Clone)]
-pub enum LocalShellToolCallStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(LocalShellToolCallStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type LocalShellToolCallStatus = MessageStatus;
 /// The server asks you to approve a tool call on an MCP server before it runs.
 ///
 /// Tagged `type: "mcp_approval_request"` on the wire.
@@ -1409,22 +1244,7 @@ crate::wire::open_enum!(OutputMessageRole, Other, {
     Assistant = "assistant",
 });
 /// Progress of the message (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum OutputMessageStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(OutputMessageStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type OutputMessageStatus = MessageStatus;
 /// A program (JavaScript) the model wrote to call tools through programmatic tool calling.
 ///
 /// Tagged `type: "program"` on the wire.
@@ -1498,22 +1318,7 @@ crate::wire::object!(ReasoningItem, extra, tag "type" = "reasoning", {
     status = "status",
 });
 /// Progress of the item (`in_progress`, `completed` or `incomplete`); filled in when the API returns items.
-#[derive(Debug, Clone)]
-pub enum ReasoningItemStatus {
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `incomplete`
-    Incomplete,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ReasoningItemStatus, Other, {
-    InProgress = "in_progress",
-    Completed = "completed",
-    Incomplete = "incomplete",
-});
+pub type ReasoningItemStatus = MessageStatus;
 /// The model searches for deferred tools to load.
 ///
 /// Tagged `type: "tool_search_call"` on the wire.

@@ -100,19 +100,7 @@ impl crate::wire::Union for ModerationInput {
     }
 }
 /// Kind of input a moderation score was based on: `text` or `image`.
-#[derive(Debug, Clone)]
-pub enum ModerationInputType {
-    /// `text`
-    Text,
-    /// `image`
-    Image,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ModerationInputType, Other, {
-    Text = "text",
-    Image = "image",
-});
+pub type ModerationInputType = SearchContentType;
 /// What moderation does: `score` only reports category scores, `block` also stops flagged content.
 #[derive(Debug, Clone)]
 pub enum ModerationMode {

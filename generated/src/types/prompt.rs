@@ -21,29 +21,9 @@ crate::wire::object!(Prompt, extra, {
 });
 /// A cache breakpoint placed on a content block: the prompt prefix ending exactly here can be
 /// reused. Its lifetime follows `prompt_cache_options.ttl`.
-#[derive(Clone, PartialEq, Default)]
-pub struct PromptCacheBreakpointConfig {
-    /// Breakpoint kind, always `explicit`.
-    ///
-    /// Defaults to `"explicit"` on the server when left out.
-    pub mode: Field<PromptCacheBreakpointConfigMode>,
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(PromptCacheBreakpointConfig, extra, {
-    mode = "mode",
-});
+pub type PromptCacheBreakpointConfig = PromptCacheBreakpointParam;
 /// Breakpoint kind, always `explicit`.
-#[derive(Debug, Clone)]
-pub enum PromptCacheBreakpointConfigMode {
-    /// `explicit`
-    Explicit,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(PromptCacheBreakpointConfigMode, Other, {
-    Explicit = "explicit",
-});
+pub type PromptCacheBreakpointConfigMode = PromptCacheBreakpointParamMode;
 /// Put on a content block to say that a cacheable prompt prefix ends exactly there; it is kept for
 /// the time set in `prompt_cache_options.ttl`.
 #[derive(Clone, PartialEq, Default)]

@@ -125,16 +125,7 @@ crate::wire::object!(Response, extra, {
     max_output_tokens = "max_output_tokens",
 });
 /// The conversation a response was recorded in; its input and output items were appended there.
-#[derive(Clone, PartialEq, Default)]
-pub struct ResponseConversation {
-    /// ID of the conversation.
-    pub id: Field<String>,
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(ResponseConversation, extra, {
-    id = "id",
-});
+pub type ResponseConversation = ConversationParam2;
 /// Error reported when the model could not produce a response.
 #[derive(Clone, PartialEq, Default)]
 pub struct ResponseError {
@@ -391,19 +382,7 @@ crate::wire::open_enum!(ResponseObject, Other, {
 });
 /// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
 /// `24h`, and for older ones the default depends on the organisation's data retention setting.
-#[derive(Debug, Clone)]
-pub enum ResponsePromptCacheRetention {
-    /// `in_memory`
-    InMemory,
-    /// `24h`
-    V24h,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ResponsePromptCacheRetention, Other, {
-    InMemory = "in_memory",
-    V24h = "24h",
-});
+pub type ResponsePromptCacheRetention = PromptCacheRetentionEnum;
 /// Values for a prompt template's variables, keyed by variable name: text, or an input text, image
 /// or file part; may be null.
 pub type ResponsePromptVariables = std::collections::BTreeMap<
@@ -576,19 +555,7 @@ crate::wire::object!(ResponseTextParam, extra, {
 });
 /// `auto` drops the oldest conversation items until the input fits; `disabled` (the default) fails
 /// the request with a 400 error instead.
-#[derive(Debug, Clone)]
-pub enum ResponseTruncation {
-    /// `auto`
-    Auto,
-    /// `disabled`
-    Disabled,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(ResponseTruncation, Other, {
-    Auto = "auto",
-    Disabled = "disabled",
-});
+pub type ResponseTruncation = TruncationEnum;
 /// Token accounting for a response: `input_tokens`, `output_tokens` and their sum `total_tokens`,
 /// with breakdowns such as cached input tokens and reasoning tokens.
 #[derive(Clone, PartialEq, Default)]

@@ -1099,22 +1099,7 @@ crate::wire::object!(WebSearchToolFilters, extra, {
     allowed_domains = "allowed_domains",
 });
 /// How much of the context window search results may fill: `low`, `medium` (the default) or `high`.
-#[derive(Debug, Clone)]
-pub enum WebSearchToolSearchContextSize {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// A value this version of the crate does not know.
-    Other(String),
-}
-crate::wire::open_enum!(WebSearchToolSearchContextSize, Other, {
-    Low = "low",
-    Medium = "medium",
-    High = "high",
-});
+pub type WebSearchToolSearchContextSize = Verbosity;
 /// Tool version: `web_search` (the default) or the dated `web_search_2025_08_26`.
 #[derive(Debug, Clone)]
 pub enum WebSearchToolType {

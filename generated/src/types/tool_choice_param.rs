@@ -23,15 +23,7 @@ pub struct SpecificFunctionShellParam {
 crate::wire::object!(SpecificFunctionShellParam, extra, tag "type" = "shell", {
 });
 /// Makes the model use programmatic tool calling.
-///
-/// Tagged `type: "programmatic_tool_calling"` on the wire.
-#[derive(Clone, PartialEq, Default)]
-pub struct SpecificProgrammaticToolCallingParam {
-    /// Keys this version of the crate does not know, kept to be sent back unchanged.
-    pub extra: Extra,
-}
-crate::wire::object!(SpecificProgrammaticToolCallingParam, extra, tag "type" = "programmatic_tool_calling", {
-});
+pub type SpecificProgrammaticToolCallingParam = ProgrammaticToolCallingParam;
 /// Limits the model to a subset of the declared tools.
 ///
 /// Tagged `type: "allowed_tools"` on the wire.

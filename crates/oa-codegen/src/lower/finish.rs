@@ -133,8 +133,21 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
     out
 }
 
+/// The draft that defines `name`, through aliases of plain names (types merged by shape, and
+/// components that only name another).
+fn definition<'d>(drafts: &'d BTreeMap<String, Draft>, name: &str) -> Option<&'d Draft> {
+    let mut d = drafts.get(name)?;
+    for _ in 0..16 {
+        match &d.kind {
+            DraftKind::Alias(Ty::Named(next)) => d = drafts.get(next)?,
+            _ => return Some(d),
+        }
+    }
+    None
+}
+
 fn is_struct(drafts: &BTreeMap<String, Draft>, name: &str) -> bool {
-    drafts.get(name).is_some_and(|d| matches!(d.kind, DraftKind::Struct { .. }))
+    definition(drafts, name).is_some_and(|d| matches!(d.kind, DraftKind::Struct { .. }))
 }
 
 /// Payloads larger than this are boxed in unions, so that an event or item stays small.
@@ -157,7 +170,7 @@ fn union_variants(
             let large = t.by_value_name().is_some() && sizes.of(t) > BOX_ABOVE;
             let ty = if large && !matches!(cyclic, Ty::Boxed(_)) { Ty::Boxed(Box::new(t.clone())) } else { cyclic };
             let unique = canonicals.iter().filter(|other| *other == canonical_t).count() == 1;
-            let fields = match t.by_value_name().and_then(|n| drafts.get(n)).map(|d| &d.kind) {
+            let fields = match t.by_value_name().and_then(|n| definition(drafts, n)).map(|d| &d.kind) {
                 Some(DraftKind::Struct { fields, .. }) => Some(fields),
                 _ => None,
             };
@@ -188,10 +201,10 @@ fn union_variants(
                 });
             }
             UnionVariant {
-                union: t.by_value_name().and_then(|n| drafts.get(n)).is_some_and(|d| matches!(d.kind, DraftKind::Union { .. })),
+                union: t.by_value_name().and_then(|n| definition(drafts, n)).is_some_and(|d| matches!(d.kind, DraftKind::Union { .. })),
                 required,
                 // `From<Self>` is the identity the standard library already has.
-                from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)) && t.by_value_name() != Some(d.name.as_str()),
+                from: unique && !matches!(t, Ty::Json | Ty::Boxed(_)) && canonical_t.by_value_name() != Some(d.name.as_str()),
                 text: unique && matches!(canonical_t, Ty::String) && matches!(t, Ty::String),
                 name: n.clone(),
                 object: t.by_value_name().is_some_and(|t| is_struct(drafts, t)),
@@ -207,7 +220,7 @@ fn union_variants(
 }
 
 fn is_enum(drafts: &BTreeMap<String, Draft>, name: &str) -> bool {
-    drafts.get(name).is_some_and(|d| matches!(d.kind, DraftKind::Enum(_)))
+    definition(drafts, name).is_some_and(|d| matches!(d.kind, DraftKind::Enum(_)))
 }
 
 /// Approximate in-memory sizes of the generated types, to decide which union payloads to box.
@@ -282,7 +295,7 @@ fn canonical_at(drafts: &BTreeMap<String, Draft>, t: &Ty, depth: usize) -> Ty {
 fn common_scalars(drafts: &BTreeMap<String, Draft>, variants: &[(String, Ty, Vec<String>)]) -> Vec<Accessor> {
     let structs: Option<Vec<(&String, &Vec<super::DraftField>)>> = variants
         .iter()
-        .map(|(n, t, _)| match t.by_value_name().and_then(|name| drafts.get(name)).map(|d| &d.kind) {
+        .map(|(n, t, _)| match t.by_value_name().and_then(|name| definition(drafts, name)).map(|d| &d.kind) {
             Some(DraftKind::Struct { fields, .. }) => Some((n, fields)),
             _ => None,
         })

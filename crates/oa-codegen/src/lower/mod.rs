@@ -4,6 +4,7 @@
 
 mod events;
 mod finish;
+mod merge;
 mod modules;
 mod operation;
 mod params;
@@ -125,16 +126,20 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         lowerer.lower_component(&name, schema, ptr);
     }
     let groups = operation::lower_operations(&mut lowerer, &selected);
+    let Lowerer { mut diags, mut drafts, components, .. } = lowerer;
+    let merged = if settings.merge_same_shapes { merge::merge_same_shapes(&mut drafts) } else { BTreeMap::new() };
     let mut pages: Vec<ir::Pagination> = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
         if let Some(p) = &op.pagination {
+            let mut p = p.clone();
+            merge::rename_ty(&mut p.page, &merged);
+            merge::rename_ty(&mut p.item, &merged);
             if !pages.iter().any(|q| q.page == p.page) {
-                pages.push(p.clone());
+                pages.push(p);
             }
         }
     }
     pages.sort_by(|a, b| a.page.cmp(&b.page));
-    let Lowerer { mut diags, drafts, components, .. } = lowerer;
     let cycles = finish::alias_cycles(&drafts);
     if !cycles.is_empty() {
         // `finish` expands aliases: with a cycle among them there is no IR to build.

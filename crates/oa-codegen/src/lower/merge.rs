@@ -1,0 +1,87 @@
+//! Types of the same shape become one: the first of them by preference keeps the definition, the
+//! others become aliases of it with their own docs. Real documents repeat shapes a lot (the
+//! whole OpenAI document has 838 open enums with 370 value lists, GitHub's 3.3k enums with 630),
+//! and every copy costs its share of the user's compile time.
+//!
+//! Two types have the same shape when everything the templates emit for them but the type's own
+//! name and doc is equal: fields with their names, wire names, types and docs; enum values;
+//! union variants with their tags and dispatch (and the tag method's name, which comes from the
+//! type's name). A type that refers to itself matches another that refers to itself in the
+//! same places. Fields keep the names the document gives their types (`search_context_size`
+//! stays a `SearchContextSize`, whatever it is an alias of); rounds repeat until nothing more
+//! merges, since merging enums makes the structs that hold them equal.
+
+use super::{Draft, DraftKind, Ty};
+use crate::naming;
+use std::collections::BTreeMap;
+
+/// Merges drafts of one shape into aliases of one of them. Returns alias name -> definition.
+pub(crate) fn merge_same_shapes(drafts: &mut BTreeMap<String, Draft>) -> BTreeMap<String, String> {
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        let mut by_shape: BTreeMap<String, Vec<&Draft>> = BTreeMap::new();
+        for d in drafts.values().filter(|d| !matches!(d.kind, DraftKind::Alias(_)) && !merged.contains_key(&d.name)) {
+            by_shape.entry(shape_key(d, &merged)).or_default().push(d);
+        }
+        let mut round: BTreeMap<String, String> = BTreeMap::new();
+        for group in by_shape.values().filter(|g| g.len() > 1) {
+            let keeper = group.iter().min_by(|a, b| preference(a).cmp(&preference(b))).expect("a group is not empty");
+            for d in group.iter().filter(|d| d.name != keeper.name) {
+                round.insert(d.name.clone(), keeper.name.clone());
+            }
+        }
+        if round.is_empty() {
+            break;
+        }
+        for keeper in merged.values_mut() {
+            if let Some(next) = round.get(keeper.as_str()) {
+                *keeper = next.clone();
+            }
+        }
+        merged.extend(round);
+    }
+    for (alias, keeper) in &merged {
+        drafts.get_mut(alias).expect("a merged name is a draft").kind = DraftKind::Alias(Ty::Named(keeper.clone()));
+    }
+    merged
+}
+
+/// The definition a group keeps: a component's own type before an inline one (its name is the
+/// one the document uses), then the shorter name, then the first in order.
+fn preference(d: &Draft) -> (bool, usize, &str) {
+    (d.owner != d.name, d.name.len(), d.name.as_str())
+}
+
+/// Everything emitted for the type but its name and doc, with its own name as `Self` and the
+/// types merged so far by their definitions.
+fn shape_key(d: &Draft, merged: &BTreeMap<String, String>) -> String {
+    let mut kind = d.kind.clone();
+    rename_refs(&mut kind, merged);
+    rename_refs(&mut kind, &BTreeMap::from([(d.name.clone(), "\0Self".to_owned())]));
+    match &kind {
+        DraftKind::Union { tag: Some(tag), .. } => format!("{kind:?} {}", naming::tag_method_name(&d.name, tag)),
+        _ => format!("{kind:?}"),
+    }
+}
+
+fn rename_refs(kind: &mut DraftKind, to: &BTreeMap<String, String>) {
+    match kind {
+        DraftKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| rename_ty(&mut f.ty, to)),
+        DraftKind::Union { variants, .. } => variants.iter_mut().for_each(|v| rename_ty(&mut v.1, to)),
+        DraftKind::Alias(t) => rename_ty(t, to),
+        DraftKind::Enum(_) => {}
+    }
+}
+
+pub(crate) fn rename_ty(t: &mut Ty, to: &BTreeMap<String, String>) {
+    match t {
+        Ty::Named(n) => {
+            if let Some(new) = to.get(n.as_str()) {
+                *n = new.clone();
+            }
+        }
+        Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => rename_ty(i, to),
+        Ty::Tuple(items) => items.iter_mut().for_each(|i| rename_ty(i, to)),
+        _ => {}
+    }
+}
