@@ -51,6 +51,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         settings.include = include;
     }
     settings.with_query_paths |= with_query_paths;
+    // One type per schema: a type that joins or leaves a shape shared with another is an
+    // emission detail, not a change of the API, and would read as a change of its kind.
+    settings.merge_same_shapes = false;
 
     let lower = |path: &PathBuf| {
         let doc = Document::read(path).map_err(|e| e.to_string())?;

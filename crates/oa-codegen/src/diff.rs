@@ -1,6 +1,9 @@
 //! API diff between two lowered documents: compares two `ir::Ir` values (not their text) and
 //! lists every change a user of the generated crate can see, each classed breaking or not.
 //!
+//! Both documents are lowered with `merge_same_shapes` off (as `cargo xtask diff` does), one
+//! type per schema: whether a type shares its shape with another is an emission detail.
+//!
 //! `diff(&old, &new)` is pure and deterministic; `report` renders the list as markdown, JSON
 //! or a CHANGELOG entry with a suggested semver bump. `cargo xtask diff` is the shell over it.
 //!

@@ -21,8 +21,15 @@ fn spec(paths: &str, schemas: &str) -> String {
     )
 }
 
+/// Settings as `cargo xtask diff` lowers with: one type per schema.
+fn diff_settings() -> Settings {
+    let mut settings = Settings::new("x");
+    settings.merge_same_shapes = false;
+    settings
+}
+
 fn changes(old: &str, new: &str) -> Vec<Change> {
-    let settings = Settings::new("x");
+    let settings = diff_settings();
     diff(&ir_with(old, &settings), &ir_with(new, &settings))
 }
 
@@ -287,7 +294,7 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn corpus_diff(dir: &Path, old: &str, new: &str) -> Vec<Change> {
-    let mut settings = Settings::new("x");
+    let mut settings = diff_settings();
     settings.include = vec!["/responses".into()];
     let lower = |name: &str| {
         let doc = Document::read(&dir.join(name)).unwrap_or_else(|e| panic!("{e}"));
