@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Build-time comparison with async-openai 0.43 (a peer: fetched from crates.io, so not in CI).
 # Two one-call programs, each built clean in debug in its own target dir with `cargo build
-# --timings`; prints each crate's own unit time (from cargo's timing report) and each whole
-# build's wall time. Usage: bash benches/build-timings/run.sh [scratch dir]
+# --timings`; prints each crate's own unit time (from cargo's timing report), its debug rlib,
+# and each whole build's wall time. Both builds run with CARGO_INCREMENTAL=0: cargo builds a
+# crate from a registry or git without incremental compilation (16 codegen units), and a path
+# dependency with it (256 units, more debug info), so a path dependency on ours against the
+# peer from crates.io would not compare like with like. Ours as a path dependency, as a
+# vendored copy builds, is measured after. Usage: bash benches/build-timings/run.sh [scratch dir]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -51,19 +55,26 @@ done
 for p in ours peer; do
   rm -rf "$scratch/$p/target"
   start=$(date +%s.%N)
-  (cd "$scratch/$p" && cargo build -q --timings 2>/dev/null)
+  (cd "$scratch/$p" && CARGO_INCREMENTAL=0 cargo build -q --timings 2>/dev/null)
   end=$(date +%s.%N)
   echo "$p whole $(echo "$end - $start" | bc)"
+  cp "$scratch/$p/target/cargo-timings/cargo-timing.html" "$scratch/$p/timing-registry-like.html"
 done
+rlib() { ls -l "$scratch/$1"/target/debug/deps/lib"$2"-*.rlib | awk '{printf "%.1f MB", $5 / 1e6}'; }
+echo "debug rlib: openai-responses $(rlib ours openai_responses), async-openai $(rlib peer async_openai)"
+(cd "$scratch/ours" && cargo clean -q -p openai-responses && cargo build -q --timings 2>/dev/null)
+echo "ours as an incremental path dependency (vendored): debug rlib $(rlib ours openai_responses)"
 python3 - "$scratch" <<'PY'
 import json, re, sys, pathlib
 scratch = pathlib.Path(sys.argv[1])
-def units(p):
-    html = (scratch / p / "target/cargo-timings/cargo-timing.html").read_text()
+def units(p, file="timing-registry-like.html"):
+    html = (scratch / p / file).read_text()
     data = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", html, re.S).group(1))
     return {u["name"]: u["duration"] for u in data}
 ours, peer = units("ours"), units("peer")
 o, t = ours["openai-responses"], peer["async-openai"]
 print(f"own unit: openai-responses {o:.1f} s, async-openai {t:.1f} s, ratio {o / t:.2f}x (target <= 0.5x)")
 print(f"the one-call program's unit: with ours {ours['ours']:.1f} s, with async-openai {peer['peer']:.1f} s")
+vendored = units("ours", "target/cargo-timings/cargo-timing.html")["openai-responses"]
+print(f"ours as an incremental path dependency (vendored): own unit {vendored:.1f} s")
 PY

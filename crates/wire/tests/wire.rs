@@ -23,6 +23,15 @@ impl oa_wire::Object for Item {
         }
     }
 
+    fn visit<V: oa_wire::Visit>(&self, v: &mut V) {
+        v.field("id", "id", &self.id);
+        v.field("count", "count", &self.count);
+    }
+
+    fn extra(&self) -> &oa_wire::Extra {
+        &self.extra
+    }
+
     fn extra_mut(&mut self) -> &mut oa_wire::Extra {
         &mut self.extra
     }
@@ -36,11 +45,7 @@ impl<'de> serde::Deserialize<'de> for Item {
 
 impl serde::Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = oa_wire::ObjectWriter::new(s, &self.extra)?;
-        map.tag("type", "item");
-        map.field("id", &self.id);
-        map.field("count", &self.count);
-        map.end()
+        oa_wire::serialize_object(self, s)
     }
 }
 

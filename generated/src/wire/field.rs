@@ -261,30 +261,23 @@ impl fmt::Debug for Extra {
     }
 }
 
-/// A struct field as `debug_object` sees it: shown unless absent.
-pub trait DebugField: fmt::Debug {
-    fn is_absent(&self) -> bool;
-}
-
-impl<T: fmt::Debug> DebugField for Field<T> {
-    fn is_absent(&self) -> bool {
-        self.presence == Presence::Absent
-    }
-}
-
 /// Writes a generated struct for `{:?}`: the fields it holds, leaving out absent ones as the
 /// wire does (`null` ones show as `Null`), then the unknown keys it kept, if any.
-pub fn debug_object(f: &mut fmt::Formatter<'_>, name: &str, fields: &[(&str, &dyn DebugField)], extra_name: &str, extra: &Extra) -> fmt::Result {
-    let mut out = f.debug_struct(name);
-    for (field, value) in fields {
-        if !value.is_absent() {
-            out.field(field.trim_start_matches("r#"), value);
+pub fn debug_object<T: super::Object>(value: &T, f: &mut fmt::Formatter<'_>, name: &str, extra_name: &str) -> fmt::Result {
+    struct Shown<'a, 'b>(fmt::DebugStruct<'a, 'b>);
+    impl super::Visit for Shown<'_, '_> {
+        fn field<V: serde::Serialize + fmt::Debug>(&mut self, name: &'static str, _wire: &'static str, field: &Field<V>) {
+            if field.presence != Presence::Absent {
+                self.0.field(name.trim_start_matches("r#"), field);
+            }
         }
     }
-    if !extra.is_empty() {
-        out.field(extra_name, extra);
+    let mut shown = Shown(f.debug_struct(name));
+    value.visit(&mut shown);
+    if !value.extra().is_empty() {
+        shown.0.field(extra_name, value.extra());
     }
-    out.finish()
+    shown.0.finish()
 }
 
 static EMPTY: std::sync::OnceLock<serde_json::Map<String, serde_json::Value>> = std::sync::OnceLock::new();

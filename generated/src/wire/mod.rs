@@ -16,7 +16,7 @@ pub mod style;
 mod union;
 
 pub use encode::*;
-pub use field::{debug_object, DebugField, Extra, Field, FromText, Presence};
+pub use field::{debug_object, Extra, Field, FromText, Presence};
 pub use structs::*;
 pub use read::{FieldValue, Read, Scalar};
 pub use union::*;
@@ -183,11 +183,7 @@ macro_rules! object {
     ($ty:ident, $extra:ident, $(tag $tk:literal = $tv:literal,)? { $($field:ident = $wire:literal),* $(,)? }) => {
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #[allow(unused_mut)]
-                let mut map = crate::wire::ObjectWriter::new(serializer, &self.$extra)?;
-                $(map.tag($tk, $tv);)?
-                $(map.field($wire, &self.$field);)*
-                map.end()
+                crate::wire::serialize_object(self, serializer)
             }
         }
 
@@ -195,8 +191,7 @@ macro_rules! object {
             // Inline, as a derive's would be treated: compiled only where a program formats one.
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                let fields: &[(&str, &dyn crate::wire::DebugField)] = &[$((stringify!($field), &self.$field)),*];
-                crate::wire::debug_object(f, stringify!($ty), fields, stringify!($extra), &self.$extra)
+                crate::wire::debug_object(self, f, stringify!($ty), stringify!($extra))
             }
         }
 
@@ -215,6 +210,15 @@ macro_rules! object {
                     $($tk => crate::wire::de_tag(map, $tv, key, &mut self.$extra),)?
                     _ => crate::wire::de_extra(map, key, &mut self.$extra),
                 }
+            }
+
+            #[allow(unused_variables)]
+            fn visit<V: crate::wire::Visit>(&self, v: &mut V) {
+                $(v.field(stringify!($field), $wire, &self.$field);)*
+            }
+
+            fn extra(&self) -> &crate::wire::Extra {
+                &self.$extra
             }
 
             fn extra_mut(&mut self) -> &mut crate::wire::Extra {

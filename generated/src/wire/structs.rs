@@ -129,7 +129,28 @@ pub trait Object: Default {
 
     fn field<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
 
+    /// Shows every field to `v`, in declaration order: encoding and `Debug` both walk this one
+    /// list, so a struct has one body for both.
+    fn visit<V: Visit>(&self, v: &mut V);
+
+    fn extra(&self) -> &Extra;
+
     fn extra_mut(&mut self) -> &mut Extra;
+}
+
+/// What walks a struct's fields (`Object::visit`): its Rust name, wire name and value.
+pub trait Visit {
+    fn field<T: serde::Serialize + std::fmt::Debug>(&mut self, name: &'static str, wire: &'static str, field: &Field<T>);
+}
+
+/// A generated struct's `Serialize`: its tag, the fields it holds, then the kept unknown keys.
+pub fn serialize_object<T: Object, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut writer = ObjectWriter::new(serializer, value.extra())?;
+    if let Some((key, tag)) = T::TAG {
+        writer.tag(key, tag);
+    }
+    value.visit(&mut writer);
+    writer.end()
 }
 
 /// An empty value to decode into: every field absent, and the tag absent until it is read.
@@ -309,3 +330,8 @@ impl<'a, M: serde::ser::SerializeMap> ObjectWriter<'a, M> {
     }
 }
 
+impl<M: serde::ser::SerializeMap> Visit for ObjectWriter<'_, M> {
+    fn field<T: serde::Serialize + std::fmt::Debug>(&mut self, _name: &'static str, wire: &'static str, field: &Field<T>) {
+        ObjectWriter::field(self, wire, field);
+    }
+}
