@@ -13,15 +13,20 @@
 
 use super::{Draft, DraftKind, Ty};
 use crate::naming;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Merges drafts of one shape into aliases of one of them. Returns alias name -> definition.
 pub(crate) fn merge_same_shapes(drafts: &mut BTreeMap<String, Draft>) -> BTreeMap<String, String> {
     let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    let mut keys: BTreeMap<&str, String> = drafts
+        .values()
+        .filter(|d| !matches!(d.kind, DraftKind::Alias(_)))
+        .map(|d| (d.name.as_str(), shape_key(d, &merged)))
+        .collect();
     loop {
-        let mut by_shape: BTreeMap<String, Vec<&Draft>> = BTreeMap::new();
-        for d in drafts.values().filter(|d| !matches!(d.kind, DraftKind::Alias(_)) && !merged.contains_key(&d.name)) {
-            by_shape.entry(shape_key(d, &merged)).or_default().push(d);
+        let mut by_shape: BTreeMap<&str, Vec<&Draft>> = BTreeMap::new();
+        for (name, key) in &keys {
+            by_shape.entry(key.as_str()).or_default().push(&drafts[*name]);
         }
         let mut round: BTreeMap<String, String> = BTreeMap::new();
         for group in by_shape.values().filter(|g| g.len() > 1) {
@@ -33,17 +38,45 @@ pub(crate) fn merge_same_shapes(drafts: &mut BTreeMap<String, Draft>) -> BTreeMa
         if round.is_empty() {
             break;
         }
-        for keeper in merged.values_mut() {
+        // Names whose definition changed this round: what was merged, and what was already an
+        // alias of it. Only the keys of types that refer to one of them change.
+        let mut changed: BTreeSet<String> = round.keys().cloned().collect();
+        for (alias, keeper) in merged.iter_mut() {
             if let Some(next) = round.get(keeper.as_str()) {
                 *keeper = next.clone();
+                changed.insert(alias.clone());
             }
         }
         merged.extend(round);
+        keys.retain(|name, _| !merged.contains_key(*name));
+        for (name, key) in keys.iter_mut() {
+            let d = &drafts[*name];
+            if refers_to_any(&d.kind, &changed) {
+                *key = shape_key(d, &merged);
+            }
+        }
     }
     for (alias, keeper) in &merged {
         drafts.get_mut(alias).expect("a merged name is a draft").kind = DraftKind::Alias(Ty::Named(keeper.clone()));
     }
     merged
+}
+
+fn refers_to_any(kind: &DraftKind, names: &BTreeSet<String>) -> bool {
+    fn ty_refers(t: &Ty, names: &BTreeSet<String>) -> bool {
+        match t {
+            Ty::Named(n) => names.contains(n),
+            Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => ty_refers(i, names),
+            Ty::Tuple(items) => items.iter().any(|i| ty_refers(i, names)),
+            _ => false,
+        }
+    }
+    match kind {
+        DraftKind::Struct { fields, .. } => fields.iter().any(|f| ty_refers(&f.ty, names)),
+        DraftKind::Union { variants, .. } => variants.iter().any(|v| ty_refers(&v.1, names)),
+        DraftKind::Alias(t) => ty_refers(t, names),
+        DraftKind::Enum(_) => false,
+    }
 }
 
 /// The definition a group keeps: a component's own type before an inline one (its name is the
