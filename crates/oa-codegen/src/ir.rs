@@ -327,8 +327,9 @@ pub enum ParamPlace {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ParamEncoding {
-    /// A scalar (string, number, boolean, string enum or alias of one), written as its text.
-    Scalar,
+    /// A scalar (string, number, boolean, string enum or alias of one), written as its text;
+    /// `copy` for a number or boolean, passed by value.
+    Scalar { copy: bool },
     /// An array of scalars, one pair per value: `name=a&name=b`, or `name[]=a` with `brackets`.
     Array { brackets: bool },
     /// Anything else, through OpenAPI's style table (`deepObject`: `created[gt]=1`).

@@ -366,7 +366,7 @@ fn name_groups(lw: &mut Lowerer<'_>, lowered: Vec<Lowered>) -> Vec<Group> {
 
 /// A list answer walked with `after`: the page has `data: [T]`, `has_more` and `last_id`.
 fn detect_pagination(lw: &Lowerer<'_>, response: Option<&Ty>, query: Option<&QueryStruct>) -> Option<Pagination> {
-    let after = query?.params.iter().find(|q| q.wire == "after" && !q.required && q.encoding == ParamEncoding::Scalar && q.place == ParamPlace::Query)?;
+    let after = query?.params.iter().find(|q| q.wire == "after" && !q.required && matches!(q.encoding, ParamEncoding::Scalar { .. }) && q.place == ParamPlace::Query)?;
     let name = response?.by_value_name()?;
     let super::DraftKind::Struct { fields, .. } = &lw.drafts.get(name)?.kind else { return None };
     let field = |wire: &str| fields.iter().find(|f| f.wire == wire);

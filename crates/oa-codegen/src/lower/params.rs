@@ -151,7 +151,7 @@ fn encoding(lw: &Lowerer<'_>, pm: &Map<String, Value>, ty: &Ty, place: ParamPlac
     let explode = pm.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
     let styled = ParamEncoding::Styled { style: style.clone(), explode };
     if is_scalar(lw, ty, 0) {
-        return ParamEncoding::Scalar;
+        return ParamEncoding::Scalar { copy: matches!(resolved(lw, ty, 0), Ty::I64 | Ty::F64 | Ty::Bool) };
     }
     match resolved(lw, ty, 0) {
         Ty::List(item) if is_scalar(lw, &item, 0) && place == ParamPlace::Query && style == "form" && explode => {
