@@ -57,7 +57,7 @@ impl<'c> Responses<'c> {
         stream: bool,
     ) -> Result<ApiRequest, Error> {
         let mut path = String::new();
-        path.push_str("/responses");
+        path += "/responses";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
             .options(self.options.clone());
@@ -109,8 +109,8 @@ impl<'c> Responses<'c> {
         stream: bool,
     ) -> Result<ApiRequest, Error> {
         let mut path = String::new();
-        path.push_str("/responses/");
-        path.push_str(&crate::runtime::encode_path_segment(response_id));
+        path += "/responses/";
+        path += &crate::runtime::encode_path_segment(response_id);
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::GET, path)
             .options(self.options.clone());
@@ -180,8 +180,8 @@ impl<'c> Responses<'c> {
     }
     fn delete_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
-        path.push_str("/responses/");
-        path.push_str(&crate::runtime::encode_path_segment(response_id));
+        path += "/responses/";
+        path += &crate::runtime::encode_path_segment(response_id);
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::DELETE, path)
             .options(self.options.clone());
@@ -215,9 +215,9 @@ impl<'c> Responses<'c> {
     }
     fn cancel_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
-        path.push_str("/responses/");
-        path.push_str(&crate::runtime::encode_path_segment(response_id));
-        path.push_str("/cancel");
+        path += "/responses/";
+        path += &crate::runtime::encode_path_segment(response_id);
+        path += "/cancel";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
             .options(self.options.clone());
@@ -256,9 +256,9 @@ impl<'c> Responses<'c> {
         params: &InputItemsParams,
     ) -> Result<ApiRequest, Error> {
         let mut path = String::new();
-        path.push_str("/responses/");
-        path.push_str(&crate::runtime::encode_path_segment(response_id));
-        path.push_str("/input_items");
+        path += "/responses/";
+        path += &crate::runtime::encode_path_segment(response_id);
+        path += "/input_items";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::GET, path)
             .options(self.options.clone());
@@ -371,7 +371,7 @@ impl<'c> Responses<'c> {
         body: &types::TokenCountsBody,
     ) -> Result<ApiRequest, Error> {
         let mut path = String::new();
-        path.push_str("/responses/input_tokens");
+        path += "/responses/input_tokens";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
             .options(self.options.clone());
@@ -411,7 +411,7 @@ impl<'c> Responses<'c> {
         body: &types::CompactResponseMethodPublicBody,
     ) -> Result<ApiRequest, Error> {
         let mut path = String::new();
-        path.push_str("/responses/compact");
+        path += "/responses/compact";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
             .options(self.options.clone());

@@ -457,10 +457,11 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        if crate::wire::value_tag(&value, "type").is_none() {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if crate::wire::value_tag(&value, "type").is_some() {
+            return Self::Other(value);
+        }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
         Self::Other(value)
     }

@@ -87,10 +87,11 @@ impl crate::wire::Union for CodeInterpreterToolContainer {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        if crate::wire::value_tag(&value, "type").is_none() {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::String(decoded);
-            }
+        if crate::wire::value_tag(&value, "type").is_some() {
+            return Self::Other(value);
+        }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::String(decoded);
         }
         Self::Other(value)
     }

@@ -244,10 +244,11 @@ impl crate::wire::Union for ToolChoiceParam {
             Ok(decoded) => return decoded,
             Err(value) => value,
         };
-        if crate::wire::value_tag(&value, "type").is_none() {
-            if let Some(decoded) = crate::wire::try_value(&value) {
-                return Self::ToolChoiceOptions(decoded);
-            }
+        if crate::wire::value_tag(&value, "type").is_some() {
+            return Self::Other(value);
+        }
+        if let Some(decoded) = crate::wire::try_value(&value) {
+            return Self::ToolChoiceOptions(decoded);
         }
         Self::Other(value)
     }

@@ -160,7 +160,7 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
     let mut doc = Vec::new();
     for key in ["summary", "description"] {
         if let Some(s) = op.get(key).and_then(Value::as_str) {
-            doc.extend(s.trim().lines().map(|l| l.trim_end().to_owned()));
+            doc.extend(super::schema::prose_lines(s));
             doc.push(String::new());
         }
     }

@@ -25,11 +25,13 @@ pub(crate) struct Lowered {
 
 /// Prose for doc comments: the description, split into lines.
 pub(crate) fn doc_lines(m: &Map<String, Value>) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(d) = m.get("description").and_then(Value::as_str) {
-        out.extend(d.trim().lines().map(|l| l.trim_end().to_owned()));
-    }
-    out
+    m.get("description").and_then(Value::as_str).map(prose_lines).unwrap_or_default()
+}
+
+/// A document's prose as doc lines: trimmed, tabs as four spaces (rustdoc and clippy's
+/// `tabs_in_doc_comments` read a tab in Markdown as an accident).
+pub(crate) fn prose_lines(text: &str) -> Vec<String> {
+    text.trim().lines().map(|l| l.trim_end().replace('\t', "    ")).collect()
 }
 
 impl Lowerer<'_> {
