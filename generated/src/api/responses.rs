@@ -77,8 +77,7 @@ impl<'c> Responses<'c> {
         body: &types::CreateResponse,
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self.create_request(body, false);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::create`], also returning the status, headers, request id and attempts.
     pub fn create_with_response(
@@ -88,8 +87,7 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::Response>, Error>,
     > + 'c {
         let request = self.create_request(body, false);
-        let api = self.client;
-        async move { api.send_json_with_response(request?).await }
+        self.client.send_json_with_response(request)
     }
     /// Like [`Self::create`], as a stream of server-sent events decoded one by one.
     pub fn create_stream(
@@ -99,8 +97,7 @@ impl<'c> Responses<'c> {
         Output = Result<EventStream<types::ResponseStreamEvent>, Error>,
     > + 'c {
         let request = self.create_request(body, true);
-        let api = self.client;
-        async move { api.send_stream(request?).await }
+        self.client.send_stream(request)
     }
     fn retrieve_request(
         &self,
@@ -141,8 +138,7 @@ impl<'c> Responses<'c> {
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self
             .retrieve_request(response_id, &RetrieveParams::default(), false);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::retrieve`], with parameters.
     pub fn retrieve_with(
@@ -151,8 +147,7 @@ impl<'c> Responses<'c> {
         params: &RetrieveParams,
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self.retrieve_request(response_id, params, false);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::retrieve`], with parameters, also returning the status, headers, request id and attempts.
     pub fn retrieve_with_response(
@@ -163,8 +158,7 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::Response>, Error>,
     > + 'c {
         let request = self.retrieve_request(response_id, params, false);
-        let api = self.client;
-        async move { api.send_json_with_response(request?).await }
+        self.client.send_json_with_response(request)
     }
     /// Like [`Self::retrieve`], with parameters, as a stream of server-sent events decoded one by one.
     pub fn retrieve_stream(
@@ -175,8 +169,7 @@ impl<'c> Responses<'c> {
         Output = Result<EventStream<types::ResponseStreamEvent>, Error>,
     > + 'c {
         let request = self.retrieve_request(response_id, params, true);
-        let api = self.client;
-        async move { api.send_stream(request?).await }
+        self.client.send_stream(request)
     }
     fn delete_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
@@ -199,8 +192,7 @@ impl<'c> Responses<'c> {
         response_id: &str,
     ) -> impl std::future::Future<Output = Result<types::DeletedResponse, Error>> + 'c {
         let request = self.delete_request(response_id);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::delete`], also returning the status, headers, request id and attempts.
     pub fn delete_with_response(
@@ -210,8 +202,7 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::DeletedResponse>, Error>,
     > + 'c {
         let request = self.delete_request(response_id);
-        let api = self.client;
-        async move { api.send_json_with_response(request?).await }
+        self.client.send_json_with_response(request)
     }
     fn cancel_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
@@ -236,8 +227,7 @@ impl<'c> Responses<'c> {
         response_id: &str,
     ) -> impl std::future::Future<Output = Result<types::Response, Error>> + 'c {
         let request = self.cancel_request(response_id);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::cancel`], also returning the status, headers, request id and attempts.
     pub fn cancel_with_response(
@@ -247,8 +237,7 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::Response>, Error>,
     > + 'c {
         let request = self.cancel_request(response_id);
-        let api = self.client;
-        async move { api.send_json_with_response(request?).await }
+        self.client.send_json_with_response(request)
     }
     fn input_items_request(
         &self,
@@ -286,8 +275,7 @@ impl<'c> Responses<'c> {
     ) -> impl std::future::Future<Output = Result<types::ResponseItemList, Error>> + 'c {
         let request = self
             .input_items_request(response_id, &InputItemsParams::default());
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::input_items`], with parameters.
     pub fn input_items_with(
@@ -296,8 +284,7 @@ impl<'c> Responses<'c> {
         params: &InputItemsParams,
     ) -> impl std::future::Future<Output = Result<types::ResponseItemList, Error>> + 'c {
         let request = self.input_items_request(response_id, params);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::input_items`], with parameters, also returning the status, headers, request id and attempts.
     pub fn input_items_with_response(
@@ -308,8 +295,7 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::ResponseItemList>, Error>,
     > + 'c {
         let request = self.input_items_request(response_id, params);
-        let api = self.client;
-        async move { api.send_json_with_response(request?).await }
+        self.client.send_json_with_response(request)
     }
     /// Every page of [`Self::input_items`], fetched lazily by following `last_id` while `has_more` is set.
     pub fn input_items_pages(
@@ -392,8 +378,7 @@ impl<'c> Responses<'c> {
         Output = Result<types::TokenCountsResource, Error>,
     > + 'c {
         let request = self.input_tokens_request(body);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::input_tokens`], also returning the status, headers, request id and attempts.
     pub fn input_tokens_with_response(
@@ -403,8 +388,7 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::TokenCountsResource>, Error>,
     > + 'c {
         let request = self.input_tokens_request(body);
-        let api = self.client;
-        async move { api.send_json_with_response(request?).await }
+        self.client.send_json_with_response(request)
     }
     fn compact_request(
         &self,
@@ -430,8 +414,7 @@ impl<'c> Responses<'c> {
         body: &types::CompactResponseMethodPublicBody,
     ) -> impl std::future::Future<Output = Result<types::CompactResource, Error>> + 'c {
         let request = self.compact_request(body);
-        let api = self.client;
-        async move { api.send_json(request?).await }
+        self.client.send_json(request)
     }
     /// Like [`Self::compact`], also returning the status, headers, request id and attempts.
     pub fn compact_with_response(
@@ -441,7 +424,6 @@ impl<'c> Responses<'c> {
         Output = Result<ApiResponse<types::CompactResource>, Error>,
     > + 'c {
         let request = self.compact_request(body);
-        let api = self.client;
-        async move { api.send_json_with_response(request?).await }
+        self.client.send_json_with_response(request)
     }
 }

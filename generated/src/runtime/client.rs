@@ -15,7 +15,7 @@ use super::builder::ClientBuilder;
 use super::decode::decode_json;
 use super::event::StreamEvent;
 use super::error::Error;
-use super::request::{check_path, ApiRequest};
+use super::request::{check_path, ApiRequest, IntoRequest};
 use super::response::{header_str, ApiResponse};
 use super::retry::{retry_delay, should_retry, Jitter, Sleeper};
 use super::stream::EventStream;
@@ -104,7 +104,7 @@ impl Client {
     }
 
     /// Sends `req` and decodes the JSON body as `T`.
-    pub async fn send_json<T: DeserializeOwned>(&self, req: ApiRequest) -> Result<T, Error> {
+    pub async fn send_json<T: DeserializeOwned>(&self, req: impl IntoRequest) -> Result<T, Error> {
         self.send_json_with_response(req).await.map(|r| r.data)
     }
 
@@ -113,7 +113,7 @@ impl Client {
     /// An empty body decodes as JSON `null`, so `()` and `Option<_>` accept it.
     pub async fn send_json_with_response<T: DeserializeOwned>(
         &self,
-        req: ApiRequest,
+        req: impl IntoRequest,
     ) -> Result<ApiResponse<T>, Error> {
         let resp = self.send_bytes(req).await?;
         let data = if resp.data.iter().all(u8::is_ascii_whitespace) {
@@ -125,8 +125,8 @@ impl Client {
     }
 
     /// Sends `req` and returns the raw body bytes (for binary downloads).
-    pub async fn send_bytes(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
-        let prepared = self.prepare(req, false)?;
+    pub async fn send_bytes(&self, req: impl IntoRequest) -> Result<ApiResponse<Bytes>, Error> {
+        let prepared = self.prepare(req.into_request()?, false)?;
         match self.execute(&prepared, false).await? {
             (Received::Full(status, headers, body), attempts) => {
                 Ok(ApiResponse::new(body, status.as_u16(), headers)
@@ -145,8 +145,9 @@ impl Client {
     /// that is not `text/event-stream` is [`Error::UnexpectedContentType`].
     pub async fn send_stream<T: StreamEvent + Send + 'static>(
         &self,
-        req: ApiRequest,
+        req: impl IntoRequest,
     ) -> Result<EventStream<T>, Error> {
+        let req = req.into_request()?;
         let options = req.options.clone();
         let response = self.open_stream(req).await?;
         Ok(EventStream::new(self.clone(), response, options))

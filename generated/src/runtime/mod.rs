@@ -37,7 +37,7 @@ pub use paginate::{paginate, Page, Paginator};
 #[cfg(feature = "client")]
 pub use poll::{poll_until, PollOptions};
 #[cfg(feature = "client")]
-pub use request::{encode_path_segment, ApiRequest, RequestOptions};
+pub use request::{encode_path_segment, ApiRequest, IntoRequest, RequestOptions};
 #[cfg(feature = "client")]
 pub use response::{ApiResponse, RateLimit};
 #[cfg(feature = "client")]

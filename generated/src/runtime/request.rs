@@ -10,6 +10,26 @@ use serde::Serialize;
 
 use super::error::Error;
 
+/// What the `Client::send_*` methods take: a request, or the result of building one, whose
+/// error becomes the call's. Generated methods hand over their builder's result this way, so
+/// that each needs no `async` block (and no state machine for rustc to check) of its own.
+pub trait IntoRequest {
+    /// The request, or the error building it ended in.
+    fn into_request(self) -> Result<ApiRequest, Error>;
+}
+
+impl IntoRequest for ApiRequest {
+    fn into_request(self) -> Result<ApiRequest, Error> {
+        Ok(self)
+    }
+}
+
+impl IntoRequest for Result<ApiRequest, Error> {
+    fn into_request(self) -> Result<ApiRequest, Error> {
+        self
+    }
+}
+
 /// Per-request overrides of client settings.
 ///
 /// Build with `RequestOptions::default()` and the chained setters, then attach
