@@ -1,7 +1,7 @@
 //! Types of the same shape become one: the first of them by preference keeps the definition, the
 //! others become aliases of it with their own docs. Real documents repeat shapes a lot (the
-//! whole OpenAI document has 838 open enums with 370 value lists, GitHub's 3.3k enums with 630),
-//! and every copy costs its share of the user's compile time.
+//! whole OpenAI document's 1,121 enums and unions come out as 578, GitHub's 3,317 as 575), and
+//! every copy costs its share of the user's compile time.
 //!
 //! Two types have the same shape when everything the templates emit for them but the type's own
 //! name and doc is equal: fields with their names, wire names, types and docs; enum values;
