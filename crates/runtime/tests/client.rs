@@ -211,6 +211,23 @@ async fn dot_and_empty_segments_are_rejected() {
     assert!(server.requests().is_empty());
 }
 
+/// A request whose building failed (what a generated method hands over as a `Result`) ends the
+/// call with that error, and nothing is sent.
+#[tokio::test]
+async fn a_failed_build_is_the_call_error() {
+    let sleeper = RecordingSleeper::new();
+    let server = TestServer::start(vec![]).await;
+    let client = server.builder(&sleeper).build().unwrap();
+    let failed = || -> Result<ApiRequest, Error> { Err(Error::Config("could not serialize the request body".into())) };
+    let json = client.send_json::<Value>(failed()).await.unwrap_err();
+    assert!(matches!(&json, Error::Config(m) if m.contains("serialize")), "{json:?}");
+    let bytes = client.send_bytes(failed()).await.unwrap_err();
+    assert!(matches!(bytes, Error::Config(_)), "{bytes:?}");
+    let stream = client.send_stream::<Value>(failed()).await.err().expect("an error");
+    assert!(matches!(stream, Error::Config(_)), "{stream:?}");
+    assert!(server.requests().is_empty());
+}
+
 #[tokio::test]
 async fn api_error_body_is_parsed() {
     let body = r#"{"error":{"message":"No such model","type":"invalid_request_error","param":"model","code":"model_not_found"}}"#;
