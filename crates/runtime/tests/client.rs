@@ -223,7 +223,7 @@ async fn a_failed_build_is_the_call_error() {
     assert!(matches!(&json, Error::Config(m) if m.contains("serialize")), "{json:?}");
     let bytes = client.send_bytes(failed()).await.unwrap_err();
     assert!(matches!(bytes, Error::Config(_)), "{bytes:?}");
-    let stream = client.send_stream::<Value>(failed()).await.err().expect("an error");
+    let Err(stream) = client.send_stream::<Value>(failed()).await else { panic!("a stream from a failed build") };
     assert!(matches!(stream, Error::Config(_)), "{stream:?}");
     assert!(server.requests().is_empty());
 }
