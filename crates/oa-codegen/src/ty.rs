@@ -95,6 +95,30 @@ impl Ty {
         }
     }
 
+    /// Every generated type named anywhere inside, in order.
+    pub fn names<'t>(&'t self, out: &mut Vec<&'t str>) {
+        match self {
+            Ty::Named(n) => out.push(n),
+            Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => i.names(out),
+            Ty::Tuple(items) => items.iter().for_each(|i| i.names(out)),
+            _ => {}
+        }
+    }
+
+    /// Renames the generated types inside that `to` maps.
+    pub fn rename(&mut self, to: &std::collections::BTreeMap<String, String>) {
+        match self {
+            Ty::Named(n) => {
+                if let Some(new) = to.get(n.as_str()) {
+                    n.clone_from(new);
+                }
+            }
+            Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => i.rename(to),
+            Ty::Tuple(items) => items.iter_mut().for_each(|i| i.rename(to)),
+            _ => {}
+        }
+    }
+
     /// A short word for naming a union variant that holds this type.
     pub fn variant_word(&self) -> String {
         match self {

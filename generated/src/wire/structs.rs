@@ -26,6 +26,7 @@ pub fn finish_boxed<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mu
     Ok(value)
 }
 
+/// Fills `value`: the entries read before the tag, then the rest of `map`.
 fn finish_into<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A, value: &mut T) -> Result<(), A::Error> {
     let (tag_seen, before) = without_tag(seen, T::TAG);
     if tag_seen {
@@ -37,6 +38,7 @@ fn finish_into<'de, A: MapAccess<'de>, T: Object>(seen: Seen<'de>, map: &mut A, 
     fill(value, map)
 }
 
+/// Fills a struct from the entries replayed before its tag (the smallest visitor that can).
 struct Fill<'v, T>(&'v mut T);
 
 impl<'de, T: Object> Visitor<'de> for Fill<'_, T> {
@@ -284,14 +286,14 @@ pub fn de_extra<'de, A: MapAccess<'de>>(map: &mut A, key: Key<'de>, extra: &mut 
 /// Writes a struct as a JSON object: its tag, the fields it holds, then the unknown keys it
 /// kept. A write error is kept and returned by `end`, so a generated `serialize` is one plain
 /// call per field (no `?` per field to type-check and compile).
-pub struct ObjectWriter<'a, M: serde::ser::SerializeMap> {
+struct ObjectWriter<'a, M: serde::ser::SerializeMap> {
     map: M,
     extra: &'a Extra,
     error: Option<M::Error>,
 }
 
 impl<'a, M: serde::ser::SerializeMap> ObjectWriter<'a, M> {
-    pub fn new<S>(serializer: S, extra: &'a Extra) -> Result<Self, M::Error>
+    fn new<S>(serializer: S, extra: &'a Extra) -> Result<Self, M::Error>
     where
         S: serde::Serializer<SerializeMap = M, Error = M::Error>,
     {
@@ -299,14 +301,14 @@ impl<'a, M: serde::ser::SerializeMap> ObjectWriter<'a, M> {
     }
 
     /// The tag, unless it was absent when decoded or an unknown key of that name is kept.
-    pub fn tag(&mut self, key: &str, value: &str) {
+    fn tag(&mut self, key: &str, value: &str) {
         if self.error.is_none() && !self.extra.tag_absent && !self.extra.contains_key(key) {
             self.entry(key, value);
         }
     }
 
     /// A field, unless it is absent or a value of another JSON type is kept under its key.
-    pub fn field<T: serde::Serialize>(&mut self, key: &str, field: &Field<T>) {
+    fn field<T: serde::Serialize>(&mut self, key: &str, field: &Field<T>) {
         if self.error.is_none() && !field.is_absent() && !self.extra.contains_key(key) {
             self.entry(key, field);
         }
@@ -319,7 +321,7 @@ impl<'a, M: serde::ser::SerializeMap> ObjectWriter<'a, M> {
     }
 
     /// The kept unknown keys, then the end of the object; or the first error.
-    pub fn end(mut self) -> Result<M::Ok, M::Error> {
+    fn end(mut self) -> Result<M::Ok, M::Error> {
         if let Some(e) = self.error {
             return Err(e);
         }

@@ -43,17 +43,9 @@ fn boxed_if_cyclic(drafts: &BTreeMap<String, Draft>, owner: &str, ty: &Ty) -> Ty
 /// cannot express them, so each is returned as (origin pointer, message) for a diagnostic.
 pub(crate) fn alias_cycles(drafts: &BTreeMap<String, Draft>) -> Vec<(String, String)> {
     fn alias_targets<'d>(drafts: &'d BTreeMap<String, Draft>, name: &str) -> Vec<&'d str> {
-        fn names<'t>(t: &'t Ty, out: &mut Vec<&'t str>) {
-            match t {
-                Ty::Named(n) => out.push(n),
-                Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => names(i, out),
-                Ty::Tuple(items) => items.iter().for_each(|i| names(i, out)),
-                _ => {}
-            }
-        }
         let mut out = Vec::new();
         if let Some(DraftKind::Alias(t)) = drafts.get(name).map(|d| &d.kind) {
-            names(t, &mut out);
+            t.names(&mut out);
         }
         out
     }
@@ -133,17 +125,13 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
     out
 }
 
-/// The draft that defines `name`, through aliases of plain names (types merged by shape, and
-/// components that only name another).
+/// The draft that defines `name`, through aliases (types merged by shape, and components that
+/// only name another).
 fn definition<'d>(drafts: &'d BTreeMap<String, Draft>, name: &str) -> Option<&'d Draft> {
-    let mut d = drafts.get(name)?;
-    for _ in 0..16 {
-        match &d.kind {
-            DraftKind::Alias(Ty::Named(next)) => d = drafts.get(next)?,
-            _ => return Some(d),
-        }
+    match canonical(drafts, &Ty::Named(name.to_owned())) {
+        Ty::Named(n) => drafts.get(&n),
+        _ => None,
     }
-    None
 }
 
 fn is_struct(drafts: &BTreeMap<String, Draft>, name: &str) -> bool {

@@ -63,20 +63,14 @@ pub(crate) fn merge_same_shapes(drafts: &mut BTreeMap<String, Draft>) -> BTreeMa
 }
 
 fn refers_to_any(kind: &DraftKind, names: &BTreeSet<String>) -> bool {
-    fn ty_refers(t: &Ty, names: &BTreeSet<String>) -> bool {
-        match t {
-            Ty::Named(n) => names.contains(n),
-            Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => ty_refers(i, names),
-            Ty::Tuple(items) => items.iter().any(|i| ty_refers(i, names)),
-            _ => false,
-        }
-    }
+    let mut refs = Vec::new();
     match kind {
-        DraftKind::Struct { fields, .. } => fields.iter().any(|f| ty_refers(&f.ty, names)),
-        DraftKind::Union { variants, .. } => variants.iter().any(|v| ty_refers(&v.1, names)),
-        DraftKind::Alias(t) => ty_refers(t, names),
-        DraftKind::Enum(_) => false,
+        DraftKind::Struct { fields, .. } => fields.iter().for_each(|f| f.ty.names(&mut refs)),
+        DraftKind::Union { variants, .. } => variants.iter().for_each(|v| v.1.names(&mut refs)),
+        DraftKind::Alias(t) => t.names(&mut refs),
+        DraftKind::Enum(_) => {}
     }
+    refs.into_iter().any(|n| names.contains(n))
 }
 
 /// The definition a group keeps: a component's own type before an inline one (its name is the
@@ -99,22 +93,9 @@ fn shape_key(d: &Draft, merged: &BTreeMap<String, String>) -> String {
 
 fn rename_refs(kind: &mut DraftKind, to: &BTreeMap<String, String>) {
     match kind {
-        DraftKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| rename_ty(&mut f.ty, to)),
-        DraftKind::Union { variants, .. } => variants.iter_mut().for_each(|v| rename_ty(&mut v.1, to)),
-        DraftKind::Alias(t) => rename_ty(t, to),
+        DraftKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.ty.rename(to)),
+        DraftKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.1.rename(to)),
+        DraftKind::Alias(t) => t.rename(to),
         DraftKind::Enum(_) => {}
-    }
-}
-
-pub(crate) fn rename_ty(t: &mut Ty, to: &BTreeMap<String, String>) {
-    match t {
-        Ty::Named(n) => {
-            if let Some(new) = to.get(n.as_str()) {
-                *n = new.clone();
-            }
-        }
-        Ty::List(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::OptionBox(i) => rename_ty(i, to),
-        Ty::Tuple(items) => items.iter_mut().for_each(|i| rename_ty(i, to)),
-        _ => {}
     }
 }

@@ -132,8 +132,8 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     for op in groups.iter().flat_map(|g| &g.operations) {
         if let Some(p) = &op.pagination {
             let mut p = p.clone();
-            merge::rename_ty(&mut p.page, &merged);
-            merge::rename_ty(&mut p.item, &merged);
+            p.page.rename(&merged);
+            p.item.rename(&merged);
             if !pages.iter().any(|q| q.page == p.page) {
                 pages.push(p);
             }
