@@ -124,9 +124,10 @@ pub struct UnionDef {
     pub dispatch: Vec<TagArm>,
     /// Variants tried when the tag is absent (all variants of an untagged union).
     pub untagged: Vec<String>,
-    /// Tag value -> the one struct variant that owns it, decoded in one pass.
-    pub fast: Vec<TagArm>,
-    /// The tags of `fast`.
+    /// The struct variants decoded in one pass, each with the tags only it owns, in the order
+    /// the tags first appear.
+    pub fast: Vec<FastArm>,
+    /// The tags of `fast`, in dispatch order.
     pub fast_tags: Vec<String>,
     /// Scalar fields every variant has (`sequence_number` of every stream event), readable
     /// without matching.
@@ -134,6 +135,15 @@ pub struct UnionDef {
     /// The method returning the wire tag of any value (`event_type`), for tagged unions.
     pub tag_method: Option<String>,
     pub other: String,
+}
+
+/// One arm of a union's one-pass decoding: `"eq" | "ne" => Self::ComparisonFilter(..)`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FastArm {
+    pub tags: Vec<String>,
+    pub variant: String,
+    /// The variant's payload is boxed (decoded into its box).
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

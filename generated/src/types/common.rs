@@ -476,16 +476,10 @@ impl crate::wire::Union for CompoundFilterFiltersItem {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "eq" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "ne" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "gt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "gte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "lt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "lte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "in" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "nin" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "and" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
-            "or" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
+            "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin" => {
+                Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?)
+            }
+            "and" | "or" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))
@@ -978,16 +972,10 @@ impl crate::wire::Union for Filters {
         map: &mut A,
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
-            "eq" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "ne" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "gt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "gte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "lt" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "lte" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "in" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "nin" => Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?),
-            "and" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
-            "or" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
+            "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin" => {
+                Self::ComparisonFilter(crate::wire::finish_boxed(seen, map)?)
+            }
+            "and" | "or" => Self::CompoundFilter(crate::wire::finish_boxed(seen, map)?),
             _ => return Ok(Err(seen)),
         };
         Ok(Ok(value))

@@ -961,8 +961,7 @@ impl crate::wire::Union for Tool {
             "computer_use_preview" => {
                 Self::ComputerUsePreview(crate::wire::finish_boxed(seen, map)?)
             }
-            "web_search" => Self::WebSearchTool(crate::wire::finish_boxed(seen, map)?),
-            "web_search_2025_08_26" => {
+            "web_search" | "web_search_2025_08_26" => {
                 Self::WebSearchTool(crate::wire::finish_boxed(seen, map)?)
             }
             "mcp" => Self::Mcp(crate::wire::finish_boxed(seen, map)?),
@@ -980,10 +979,7 @@ impl crate::wire::Union for Tool {
             "custom" => Self::Custom(crate::wire::finish_boxed(seen, map)?),
             "namespace" => Self::Namespace(crate::wire::finish_boxed(seen, map)?),
             "tool_search" => Self::ToolSearch(crate::wire::finish_boxed(seen, map)?),
-            "web_search_preview" => {
-                Self::WebSearchPreviewTool(crate::wire::finish_boxed(seen, map)?)
-            }
-            "web_search_preview_2025_03_11" => {
+            "web_search_preview" | "web_search_preview_2025_03_11" => {
                 Self::WebSearchPreviewTool(crate::wire::finish_boxed(seen, map)?)
             }
             "apply_patch" => Self::ApplyPatch(crate::wire::finish_object(seen, map)?),

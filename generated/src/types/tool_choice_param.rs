@@ -202,26 +202,9 @@ impl crate::wire::Union for ToolChoiceParam {
     ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
         let value = match tag {
             "allowed_tools" => Self::AllowedTools(crate::wire::finish_boxed(seen, map)?),
-            "file_search" => {
-                Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
-            }
-            "web_search_preview" => {
-                Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
-            }
-            "computer" => Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?),
-            "computer_use_preview" => {
-                Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
-            }
-            "computer_use" => {
-                Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
-            }
-            "web_search_preview_2025_03_11" => {
-                Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
-            }
-            "image_generation" => {
-                Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
-            }
-            "code_interpreter" => {
+            "file_search" | "web_search_preview" | "computer" | "computer_use_preview"
+            | "computer_use" | "web_search_preview_2025_03_11" | "image_generation"
+            | "code_interpreter" => {
                 Self::ToolChoiceTypes(crate::wire::finish_object(seen, map)?)
             }
             "function" => Self::Function(crate::wire::finish_object(seen, map)?),

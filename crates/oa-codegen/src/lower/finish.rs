@@ -98,21 +98,22 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
                     let mut scope = crate::naming::Scope::with_reserved(accessors.iter().map(|a| a.name.as_str()).chain(["as_str", "from_value"]));
                     scope.claim(&crate::naming::tag_method_name(&d.name, t), "_wire")
                 });
-                let fast: Vec<crate::ir::TagArm> = dispatch
+                let fast_tags: Vec<(&String, &String)> = dispatch
                     .iter()
                     .filter(|arm| arm.candidates.len() == 1)
                     .filter(|arm| {
                         variants.iter().any(|(n, t, _)| n == &arm.candidates[0] && t.by_value_name().is_some_and(|t| is_struct(&drafts, t)))
                     })
-                    .cloned()
+                    .map(|arm| (&arm.tag, &arm.candidates[0]))
                     .collect();
+                let variants = union_variants(&drafts, &sizes, d, tag.as_deref(), variants);
                 Kind::Union(UnionDef {
-                    fast_tags: fast.iter().map(|a| a.tag.clone()).collect(),
+                    fast: fast_arms(&fast_tags, &variants),
+                    fast_tags: fast_tags.iter().map(|(tag, _)| (*tag).clone()).collect(),
                     tag: tag.clone(),
                     accessors,
                     tag_method,
-                    variants: union_variants(&drafts, &sizes, d, tag.as_deref(), variants),
-                    fast,
+                    variants,
                     dispatch: dispatch.clone(),
                     untagged: untagged.clone(),
                     other: other.clone(),
@@ -123,6 +124,23 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
         out.push(TypeDef { name: d.name.clone(), module: d.owner.clone(), origin: d.origin.clone(), doc: d.doc.clone(), kind });
     }
     out
+}
+
+/// Groups the one-pass tags by the variant they decode, so a variant owning several tags gets
+/// one match arm.
+fn fast_arms(tags: &[(&String, &String)], variants: &[crate::ir::UnionVariant]) -> Vec<crate::ir::FastArm> {
+    let mut arms: Vec<crate::ir::FastArm> = Vec::new();
+    for (tag, variant) in tags {
+        match arms.iter_mut().find(|arm| &arm.variant == *variant) {
+            Some(arm) => arm.tags.push((*tag).clone()),
+            None => arms.push(crate::ir::FastArm {
+                tags: vec![(*tag).clone()],
+                variant: (*variant).clone(),
+                boxed: variants.iter().any(|v| &v.name == *variant && v.boxed),
+            }),
+        }
+    }
+    arms
 }
 
 /// The draft that defines `name`, through aliases (types merged by shape, and components that
