@@ -6,7 +6,8 @@
 # crate from a registry or git without incremental compilation (16 codegen units), and a path
 # dependency with it (256 units, more debug info), so a path dependency on ours against the
 # peer from crates.io would not compare like with like. Ours as a path dependency, as a
-# vendored copy builds, is measured after. Usage: bash benches/build-timings/run.sh [scratch dir]
+# vendored copy builds, is measured after, then each program's rebuild after an edit of its
+# main.rs (incremental, as in a user's edit-build cycle). Usage: bash benches/build-timings/run.sh [scratch dir]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -64,6 +65,20 @@ rlib() { ls -l "$scratch/$1"/target/debug/deps/lib"$2"-*.rlib | awk '{printf "%.
 echo "debug rlib: openai-responses $(rlib ours openai_responses), async-openai $(rlib peer async_openai)"
 (cd "$scratch/ours" && cargo clean -q -p openai-responses && cargo build -q --timings 2>/dev/null)
 echo "ours as an incremental path dependency (vendored): debug rlib $(rlib ours openai_responses)"
+# A user's edit-build cycle: the program's own crate rebuilt incrementally after an edit of
+# main.rs (what is left to the user's crate, such as decoders instantiated there, costs here).
+(cd "$scratch/peer" && cargo build -q 2>/dev/null)
+for p in ours peer; do
+  times=()
+  for i in 1 2 3; do
+    printf '// edit %s\n' "$i" >> "$scratch/$p/src/main.rs"
+    start=$(date +%s.%N)
+    (cd "$scratch/$p" && cargo build -q 2>/dev/null)
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc)")
+  done
+  echo "$p: rebuild after an edit of main.rs (incremental), 3 runs: ${times[*]} s"
+done
 python3 - "$scratch" <<'PY'
 import json, re, sys, pathlib
 scratch = pathlib.Path(sys.argv[1])

@@ -24,12 +24,13 @@ pub fn is_terminal(status: Option<&ResponseStatus>) -> bool {
 ///
 /// Waits between polls follow `options` through the client's sleeper; a request error ends the
 /// wait at once, and a used-up [`PollOptions::max_wait`] gives `Error::Timeout`.
-pub async fn wait_for(client: &Client, id: &str, options: &PollOptions) -> Result<Response, Error> {
+// Not an `async fn`, whose body would be compiled in this crate with every decoder of a
+// `Response`: the future it returns is compiled where a program awaits it (ARCHITECTURE.md).
+pub fn wait_for<'a>(client: &'a Client, id: &'a str, options: &'a PollOptions) -> impl std::future::Future<Output = Result<Response, Error>> + 'a {
     poll_until(
         client,
         options,
-        || async { client.responses().retrieve(id).await },
+        move || client.responses().retrieve(id),
         |response: &Response| is_terminal(response.status.get()),
     )
-    .await
 }

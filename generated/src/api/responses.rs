@@ -51,6 +51,7 @@ impl<'c> Responses<'c> {
         self.options = options;
         self
     }
+    #[inline]
     fn create_request(
         &self,
         body: &types::CreateResponse,
@@ -72,6 +73,7 @@ impl<'c> Responses<'c> {
     /// The body is a `CreateResponse`; the result is a `Response`.
     ///
     /// `POST /responses` (operation `createResponse`).
+    #[inline]
     pub fn create(
         &self,
         body: &types::CreateResponse,
@@ -80,6 +82,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::create`], also returning the status, headers, request id and attempts.
+    #[inline]
     pub fn create_with_response(
         &self,
         body: &types::CreateResponse,
@@ -90,6 +93,7 @@ impl<'c> Responses<'c> {
         self.client.send_json_with_response(request)
     }
     /// Like [`Self::create`], as a stream of server-sent events decoded one by one.
+    #[inline]
     pub fn create_stream(
         &self,
         body: &types::CreateResponse,
@@ -99,6 +103,7 @@ impl<'c> Responses<'c> {
         let request = self.create_request(body, true);
         self.client.send_stream(request)
     }
+    #[inline]
     fn retrieve_request(
         &self,
         response_id: &str,
@@ -132,6 +137,7 @@ impl<'c> Responses<'c> {
     /// - `include_obfuscation` (query): whether streamed delta events carry the random padding field.
     ///
     /// `GET /responses/{response_id}` (operation `getResponse`).
+    #[inline]
     pub fn retrieve(
         &self,
         response_id: &str,
@@ -141,6 +147,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::retrieve`], with parameters.
+    #[inline]
     pub fn retrieve_with(
         &self,
         response_id: &str,
@@ -150,6 +157,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::retrieve`], with parameters, also returning the status, headers, request id and attempts.
+    #[inline]
     pub fn retrieve_with_response(
         &self,
         response_id: &str,
@@ -161,6 +169,7 @@ impl<'c> Responses<'c> {
         self.client.send_json_with_response(request)
     }
     /// Like [`Self::retrieve`], with parameters, as a stream of server-sent events decoded one by one.
+    #[inline]
     pub fn retrieve_stream(
         &self,
         response_id: &str,
@@ -171,6 +180,7 @@ impl<'c> Responses<'c> {
         let request = self.retrieve_request(response_id, params, true);
         self.client.send_stream(request)
     }
+    #[inline]
     fn delete_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
         path += "/responses/";
@@ -187,6 +197,7 @@ impl<'c> Responses<'c> {
     /// The reply is a `DeletedResponse` confirming the id; an unknown id yields a 404 error.
     ///
     /// `DELETE /responses/{response_id}` (operation `deleteResponse`).
+    #[inline]
     pub fn delete(
         &self,
         response_id: &str,
@@ -195,6 +206,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::delete`], also returning the status, headers, request id and attempts.
+    #[inline]
     pub fn delete_with_response(
         &self,
         response_id: &str,
@@ -204,6 +216,7 @@ impl<'c> Responses<'c> {
         let request = self.delete_request(response_id);
         self.client.send_json_with_response(request)
     }
+    #[inline]
     fn cancel_request(&self, response_id: &str) -> Result<ApiRequest, Error> {
         let mut path = String::new();
         path += "/responses/";
@@ -222,6 +235,7 @@ impl<'c> Responses<'c> {
     /// created in background mode cannot be cancelled.
     ///
     /// `POST /responses/{response_id}/cancel` (operation `cancelResponse`).
+    #[inline]
     pub fn cancel(
         &self,
         response_id: &str,
@@ -230,6 +244,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::cancel`], also returning the status, headers, request id and attempts.
+    #[inline]
     pub fn cancel_with_response(
         &self,
         response_id: &str,
@@ -239,6 +254,7 @@ impl<'c> Responses<'c> {
         let request = self.cancel_request(response_id);
         self.client.send_json_with_response(request)
     }
+    #[inline]
     fn input_items_request(
         &self,
         response_id: &str,
@@ -269,6 +285,7 @@ impl<'c> Responses<'c> {
     /// - `include` (query): extra fields to fill in on the listed items, chosen from `IncludeEnum`.
     ///
     /// `GET /responses/{response_id}/input_items` (operation `listInputItems`).
+    #[inline]
     pub fn input_items(
         &self,
         response_id: &str,
@@ -278,6 +295,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::input_items`], with parameters.
+    #[inline]
     pub fn input_items_with(
         &self,
         response_id: &str,
@@ -287,6 +305,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::input_items`], with parameters, also returning the status, headers, request id and attempts.
+    #[inline]
     pub fn input_items_with_response(
         &self,
         response_id: &str,
@@ -352,6 +371,7 @@ impl<'c> Responses<'c> {
                 futures_util::stream::iter(items)
             })
     }
+    #[inline]
     fn input_tokens_request(
         &self,
         body: &types::TokenCountsBody,
@@ -371,6 +391,7 @@ impl<'c> Responses<'c> {
     /// The reply is a `TokenCountsResource` holding `input_tokens`.
     ///
     /// `POST /responses/input_tokens` (operation `Getinputtokencounts`).
+    #[inline]
     pub fn input_tokens(
         &self,
         body: &types::TokenCountsBody,
@@ -381,6 +402,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::input_tokens`], also returning the status, headers, request id and attempts.
+    #[inline]
     pub fn input_tokens_with_response(
         &self,
         body: &types::TokenCountsBody,
@@ -390,6 +412,7 @@ impl<'c> Responses<'c> {
         let request = self.input_tokens_request(body);
         self.client.send_json_with_response(request)
     }
+    #[inline]
     fn compact_request(
         &self,
         body: &types::CompactResponseMethodPublicBody,
@@ -409,6 +432,7 @@ impl<'c> Responses<'c> {
     /// The reply is a `CompactResource` whose `output` holds the condensed items and whose `usage` reports the cost.
     ///
     /// `POST /responses/compact` (operation `Compactconversation`).
+    #[inline]
     pub fn compact(
         &self,
         body: &types::CompactResponseMethodPublicBody,
@@ -417,6 +441,7 @@ impl<'c> Responses<'c> {
         self.client.send_json(request)
     }
     /// Like [`Self::compact`], also returning the status, headers, request id and attempts.
+    #[inline]
     pub fn compact_with_response(
         &self,
         body: &types::CompactResponseMethodPublicBody,

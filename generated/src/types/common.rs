@@ -68,6 +68,7 @@ impl crate::wire::Union for Annotation {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -351,6 +352,7 @@ impl crate::wire::Union for ComparisonFilterValue {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::String(decoded);
@@ -402,6 +404,7 @@ impl crate::wire::Union for ComparisonFilterValueVariantItem {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::String(decoded);
@@ -487,6 +490,7 @@ impl crate::wire::Union for CompoundFilterFiltersItem {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -562,6 +566,7 @@ impl crate::wire::Union for ConversationParam {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::ConversationId(decoded);
@@ -983,6 +988,7 @@ impl crate::wire::Union for Filters {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -1979,6 +1985,7 @@ impl crate::wire::Union for OutputContent {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -2033,6 +2040,7 @@ impl crate::wire::Union for OutputMessageContent {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -2450,6 +2458,7 @@ impl crate::wire::Union for TextResponseFormatConfiguration {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -2603,6 +2612,7 @@ impl crate::wire::Union for ToolCallCaller {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -2657,6 +2667,7 @@ impl crate::wire::Union for ToolCallCallerParam {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -2782,6 +2793,7 @@ impl crate::wire::Union for VectorStoreFileAttributesValue {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::String(decoded);

@@ -55,6 +55,7 @@ impl crate::wire::Union for FunctionAndCustomToolCallOutput {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -173,6 +174,7 @@ impl crate::wire::Union for FunctionShellCallOutputContentOutcome {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -261,6 +263,7 @@ impl crate::wire::Union for FunctionShellCallOutputOutcomeParam {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,

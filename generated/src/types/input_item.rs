@@ -71,6 +71,7 @@ impl crate::wire::Union for EasyInputMessageContent {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::TextInput(decoded);
@@ -179,6 +180,7 @@ impl crate::wire::Union for InputItem {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,

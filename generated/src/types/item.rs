@@ -200,6 +200,7 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutput {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::String(decoded);
@@ -264,6 +265,7 @@ impl crate::wire::Union for FunctionCallOutputItemParamOutputVariantItem {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -351,6 +353,7 @@ impl crate::wire::Union for FunctionShellCallItemParamEnvironment {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -679,6 +682,7 @@ impl crate::wire::Union for Item {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,

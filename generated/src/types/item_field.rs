@@ -91,6 +91,7 @@ impl crate::wire::Union for CustomToolCallOutputOutput {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::StringOutput(decoded);
@@ -459,6 +460,7 @@ impl crate::wire::Union for ItemField {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -591,6 +593,7 @@ impl crate::wire::Union for MessageContentItem {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,

@@ -112,6 +112,7 @@ impl crate::wire::Union for ApplyPatchToolCallOperation {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -221,6 +222,7 @@ impl crate::wire::Union for CodeInterpreterToolCallOutputsItem {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -547,6 +549,7 @@ impl crate::wire::Union for FunctionShellCallEnvironment {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -1013,6 +1016,7 @@ impl crate::wire::Union for ItemResource {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
@@ -1447,6 +1451,7 @@ impl crate::wire::Union for WebSearchToolCallAction {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,

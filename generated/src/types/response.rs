@@ -292,6 +292,7 @@ impl crate::wire::Union for ResponseInstructions {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         if let Some(decoded) = crate::wire::try_value(&value) {
             return Self::String(decoded);
@@ -452,6 +453,7 @@ impl crate::wire::Union for ResponsePromptVariablesValue {
     fn is_catch_all(&self) -> bool {
         matches!(self, Self::Other(_))
     }
+    #[inline]
     fn from_value(value: serde_json::Value) -> Self {
         let value = match crate::wire::fast_from_value::<Self>(value) {
             Ok(decoded) => return decoded,
