@@ -2,7 +2,7 @@
 # Build-time comparison with async-openai 0.43 (a peer: fetched from crates.io, so not in CI).
 # Two one-call programs, each built clean in debug in its own target dir with `cargo build
 # --timings`; prints each crate's own unit time (from cargo's timing report), its debug rlib,
-# and each whole build's wall time. Both builds run with CARGO_INCREMENTAL=0: cargo builds a
+# and each whole build's wall time, then each crate's unit rebuilt alone. Both builds run with CARGO_INCREMENTAL=0: cargo builds a
 # crate from a registry or git without incremental compilation (16 codegen units), and a path
 # dependency with it (256 units, more debug info), so a path dependency on ours against the
 # peer from crates.io would not compare like with like. Ours as a path dependency, as a
@@ -61,6 +61,14 @@ for p in ours peer; do
   echo "$p whole $(echo "$end - $start" | bc)"
   cp "$scratch/$p/target/cargo-timings/cargo-timing.html" "$scratch/$p/timing-registry-like.html"
 done
+# Each crate alone: rebuilt after `cargo clean -p`, with its dependencies built, so its unit
+# does not share the two cores with other crates' units (a clean build's unit times depend on
+# what cargo schedules beside them).
+for p in ours peer; do
+  crate=$([ "$p" = ours ] && echo openai-responses || echo async-openai)
+  (cd "$scratch/$p" && cargo clean -q -p "$crate" && CARGO_INCREMENTAL=0 cargo build -q --timings 2>/dev/null)
+  cp "$scratch/$p/target/cargo-timings/cargo-timing.html" "$scratch/$p/timing-alone.html"
+done
 rlib() { ls -l "$scratch/$1"/target/debug/deps/lib"$2"-*.rlib | awk '{printf "%.1f MB", $5 / 1e6}'; }
 echo "debug rlib: openai-responses $(rlib ours openai_responses), async-openai $(rlib peer async_openai)"
 (cd "$scratch/ours" && cargo clean -q -p openai-responses && cargo build -q --timings 2>/dev/null)
@@ -89,6 +97,8 @@ def units(p, file="timing-registry-like.html"):
 ours, peer = units("ours"), units("peer")
 o, t = ours["openai-responses"], peer["async-openai"]
 print(f"own unit: openai-responses {o:.1f} s, async-openai {t:.1f} s, ratio {o / t:.2f}x (target <= 0.5x)")
+o, t = units("ours", "timing-alone.html")["openai-responses"], units("peer", "timing-alone.html")["async-openai"]
+print(f"own unit built alone: openai-responses {o:.1f} s, async-openai {t:.1f} s, ratio {o / t:.2f}x")
 print(f"the one-call program's unit: with ours {ours['ours']:.1f} s, with async-openai {peer['peer']:.1f} s")
 vendored = units("ours", "target/cargo-timings/cargo-timing.html")["openai-responses"]
 print(f"ours as an incremental path dependency (vendored): own unit {vendored:.1f} s")
