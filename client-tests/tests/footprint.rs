@@ -6,19 +6,18 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-fn tree(extra: &[&str]) -> BTreeSet<String> {
+/// Runs cargo in the workspace and returns what it printed, failing on an error.
+fn cargo(args: &[&str]) -> String {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = Command::new(env!("CARGO"))
-        .args(["tree", "-p", "openai-responses", "-e", "normal", "--prefix", "none"])
-        .args(extra)
-        .current_dir(root)
-        .output()
-        .expect("cargo tree runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
-        .collect()
+    let out = Command::new(env!("CARGO")).args(args).current_dir(root).output().expect("cargo runs");
+    assert!(out.status.success(), "cargo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn tree(extra: &[&str]) -> BTreeSet<String> {
+    let mut args = vec!["tree", "-p", "openai-responses", "-e", "normal", "--prefix", "none"];
+    args.extend_from_slice(extra);
+    cargo(&args).lines().filter_map(|l| l.split_whitespace().next().map(str::to_owned)).collect()
 }
 
 #[test]
@@ -45,14 +44,7 @@ fn types_only_pulls_no_http_stack() {
 
 /// The debug rlib of the generated crate with its default features, as cargo reports it.
 fn default_rlib() -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "openai-responses", "--lib", "--message-format=json"])
-        .current_dir(root)
-        .output()
-        .expect("cargo build runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout)
+    cargo(&["build", "--quiet", "-p", "openai-responses", "--lib", "--message-format=json"])
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "openai_responses")
