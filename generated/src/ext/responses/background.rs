@@ -27,7 +27,11 @@ pub fn is_terminal(status: Option<&ResponseStatus>) -> bool {
 /// wait at once, and a used-up [`PollOptions::max_wait`] gives `Error::Timeout`.
 // Not an `async fn`, whose body would be compiled in this crate with every decoder of a
 // `Response`: the future it returns is compiled where a program awaits it (ARCHITECTURE.md).
-pub fn wait_for<'a>(client: &'a Client, id: &'a str, options: &'a PollOptions) -> impl std::future::Future<Output = Result<Response, Error>> + 'a {
+pub fn wait_for<'a>(
+    client: &'a Client,
+    id: &'a str,
+    options: &'a PollOptions,
+) -> impl std::future::Future<Output = Result<Response, Error>> + 'a {
     poll_until(
         client,
         options,
