@@ -1,4 +1,5 @@
-//! The single error type returned by every runtime call, plus the parsed `{"error": {...}}` body.
+//! The single error type returned by every runtime call, plus the error object read from a
+//! failed answer where the operation declares one.
 
 use std::fmt;
 use std::time::Duration;
@@ -6,7 +7,9 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
-/// The `error` object the API returns inside a non-2xx body (`{"error": {...}}`).
+/// The error object of a non-2xx body: the object holding the message that the operation's
+/// declared error schema places (`{"error": {"message": ..}}` or `{"message": ..}`), with the
+/// `type`, `param` and `code` beside it where there are.
 ///
 /// Every field is optional because proxies and gateways return their own
 /// shapes; the raw body is always kept on [`Error::Api`] as well.
@@ -60,9 +63,9 @@ pub enum Error {
     Api {
         /// HTTP status code.
         status: u16,
-        /// The parsed `error` object, when the body had one.
+        /// The error object, when the operation declares where its message is and the body has it.
         error: Option<Box<ApiErrorBody>>,
-        /// Value of the `x-request-id` response header.
+        /// The server's request id (from the API's request-id header).
         request_id: Option<String>,
         /// The raw response body, decoded lossily as UTF-8.
         body: String,
@@ -117,7 +120,7 @@ pub enum Error {
         status: u16,
         /// The `content-type` header, `None` when the answer had none.
         content_type: Option<String>,
-        /// Value of the `x-request-id` response header.
+        /// The server's request id (from the API's request-id header).
         request_id: Option<String>,
         /// The start of the body (at most 4 KiB), decoded lossily as UTF-8.
         body: String,
@@ -140,7 +143,7 @@ impl Error {
         }
     }
 
-    /// The `x-request-id` of the failed response, for [`Error::Api`] and
+    /// The server's request id of the failed response, for [`Error::Api`] and
     /// [`Error::UnexpectedContentType`].
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -175,16 +178,22 @@ impl Error {
         }
     }
 
-    /// Builds [`Error::Api`] from a failed response's parts.
-    pub(crate) fn from_response(status: u16, headers: HeaderMap, body: &[u8]) -> Error {
-        let error = serde_json::from_slice::<serde_json::Value>(body)
-            .ok()
-            .and_then(|envelope| ApiErrorBody::from_json(envelope.get("error")?).ok())
+    /// Builds [`Error::Api`] from a failed response's parts; `message_at` is the JSON pointer of
+    /// the message in the operation's declared error body.
+    pub(crate) fn from_response(
+        status: u16,
+        headers: HeaderMap,
+        body: &[u8],
+        request_id: Option<String>,
+        message_at: Option<&str>,
+    ) -> Error {
+        let error = message_at
+            .and_then(|pointer| {
+                let holder = pointer.rsplit_once('/')?.0;
+                let envelope = serde_json::from_slice::<serde_json::Value>(body).ok()?;
+                ApiErrorBody::from_json(envelope.pointer(holder)?).ok()
+            })
             .map(Box::new);
-        let request_id = headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
         Error::Api {
             status,
             error,

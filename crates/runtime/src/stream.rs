@@ -1,4 +1,4 @@
-//! `EventStream`: typed, poll-driven decoding of an SSE response, with optional resumption of dropped `/responses` streams.
+//! `EventStream`: typed, poll-driven decoding of an SSE response, with optional resumption of dropped streams where the API can resume one.
 
 use std::fmt;
 use std::future::Future;
@@ -19,7 +19,6 @@ use super::decode::decode_json;
 use super::error::Error;
 use super::event::StreamEvent;
 use super::request::{encode_path_segment, ApiRequest, RequestOptions};
-use super::response::header_str;
 use super::retry::backoff;
 use super::sse::{SseDecoder, SseEvent};
 
@@ -106,9 +105,9 @@ impl<T> EventStream<T> {
         &self.headers
     }
 
-    /// The `x-request-id` of the response that opened the stream.
+    /// The server's request id of the response that opened the stream.
     pub fn request_id(&self) -> Option<&str> {
-        header_str(&self.headers, "x-request-id")
+        self.client.request_id(&self.headers)
     }
 
     /// The `response.id` seen in the events so far.
@@ -123,6 +122,7 @@ impl<T> EventStream<T> {
 
     fn can_resume(&self) -> bool {
         self.client.inner.auto_resume
+            && self.client.inner.profile.resume.is_some()
             && !self.terminal
             && self.response_id.is_some()
             && self.last_seq.is_some()
@@ -143,22 +143,22 @@ impl<T> EventStream<T> {
             self.done = true;
             return Some(err);
         }
-        let (Some(id), Some(last)) = (self.response_id.clone(), self.last_seq) else {
+        let (Some(id), Some(last), Some(resume)) = (self.response_id.clone(), self.last_seq, self.client.inner.profile.resume) else {
             self.done = true;
             return Some(err);
         };
         let delay = backoff(self.failed_resumes, self.client.inner.jitter.sample());
         self.failed_resumes += 1;
-        tracing::info!(response_id = %id, starting_after = last, error = %err, "resuming event stream");
+        tracing::info!(response_id = %id, after = last, error = %err, "resuming event stream");
         let mut options = self.options.clone();
         options.idempotency_key = None;
         options.query.clear();
         let req = ApiRequest::new(
             Method::GET,
-            format!("/responses/{}", encode_path_segment(&id)),
+            resume.path.replace("{id}", &encode_path_segment(&id)),
         )
-        .query("stream", "true")
-        .query("starting_after", last)
+        .query(resume.stream_query.0, resume.stream_query.1)
+        .query(resume.cursor, last)
         .options(options);
         let client = self.client.clone();
         let sleeper = client.inner.sleeper.clone();

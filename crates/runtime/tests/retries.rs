@@ -2,17 +2,20 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::BearerMethods;
+
 use std::time::{Duration, SystemTime};
 
 use common::{closed_port, RecordingSleeper, Reply, TestServer, KEY};
-use oa_runtime::{ApiRequest, Client, Error, RequestOptions};
+use oa_runtime::{ApiRequest, Error, RequestOptions};
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const OK: &str = r#"{"ok":true}"#;
 
 fn get() -> ApiRequest {
-    ApiRequest::new(Method::GET, "/models")
+    ApiRequest::new(Method::GET, "/models").error_message_at("/error/message")
 }
 
 #[tokio::test]
@@ -95,7 +98,7 @@ async fn server_errors_then_success() {
     let counts: Vec<_> = server
         .requests()
         .iter()
-        .map(|r| r.header("x-oa-retry-count").unwrap().to_owned())
+        .map(|r| r.header("x-retry-count").unwrap().to_owned())
         .collect();
     assert_eq!(counts, ["0", "1", "2"]);
 }
@@ -196,7 +199,7 @@ async fn post_sends_one_idempotency_key_on_every_attempt() {
     assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
     let counts: Vec<_> = reqs
         .iter()
-        .map(|r| r.header("x-oa-retry-count").unwrap().to_owned())
+        .map(|r| r.header("x-retry-count").unwrap().to_owned())
         .collect();
     assert_eq!(counts, ["0", "1", "2"]);
     for r in &reqs {
@@ -254,7 +257,7 @@ async fn per_request_max_retries() {
 async fn connection_errors_are_retried() {
     let port = closed_port().await;
     let sleeper = RecordingSleeper::new();
-    let client = Client::builder()
+    let client = common::builder()
         .api_key(KEY)
         .base_url(format!("http://127.0.0.1:{port}/v1"))
         .sleeper(sleeper.clone())

@@ -2,6 +2,9 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::BearerMethods;
+
 use std::time::Duration;
 
 use common::{RecordingSleeper, Reply, TestServer};
@@ -267,7 +270,7 @@ async fn error_status_is_returned_before_streaming() {
     .await;
     let sleeper = RecordingSleeper::new();
     let client = server.builder(&sleeper).build().unwrap();
-    let err = client.send_stream::<Value>(post()).await.unwrap_err();
+    let err = client.send_stream::<Value>(post().error_message_at("/error/message")).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.request_id(), Some("req_9"));
     assert_eq!(
@@ -312,7 +315,7 @@ async fn stalled_stream_times_out() {
         tokio::time::sleep(Duration::from_secs(30)).await;
     });
     let sleeper = RecordingSleeper::new();
-    let client = oa_runtime::Client::builder()
+    let client = common::builder()
         .api_key(common::KEY)
         .base_url(format!("http://{addr}/v1"))
         .sleeper(sleeper)

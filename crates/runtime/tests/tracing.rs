@@ -3,13 +3,16 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::BearerMethods;
+
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{closed_port, RecordingSleeper, Reply, TestServer, KEY};
-use oa_runtime::{ApiRequest, Client, RequestOptions};
+use oa_runtime::{ApiRequest, RequestOptions};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tracing::field::{Field, Visit};
@@ -140,7 +143,7 @@ fn transport_failures_are_retry_events_with_their_error() {
     let log = captured(|| async {
         let port = closed_port().await;
         let sleeper = RecordingSleeper::new();
-        let client = Client::builder()
+        let client = common::builder()
             .api_key(KEY)
             .base_url(format!("http://127.0.0.1:{port}/v1"))
             .sleeper(sleeper.clone())

@@ -12,11 +12,46 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use oa_runtime::{Client, ClientBuilder, Sleeper};
+use oa_runtime::{ApiProfile, ClientBuilder, Credential, Resume, SchemeKind, SecurityScheme, Sleeper};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 pub const KEY: &str = "sk-test-SECRET-123";
+
+/// The profile of an API with one bearer scheme (with an `api-key` alternative header) and the
+/// conventions a generated crate's settings can name: request-id, retry-count and retry-hint
+/// headers, an idempotency header, and stream resumption.
+pub static PROFILE: ApiProfile = ApiProfile::with(
+    None,
+    "runtime-tests/0.1",
+    &[SecurityScheme::new("Bearer", SchemeKind::Bearer, Some("api-key"))],
+    &["x-request-id"],
+    Some("x-retry-count"),
+    Some("x-should-retry"),
+    Some("idempotency-key"),
+    Some(Resume::new("/responses/{id}", ("stream", "true"), "starting_after")),
+);
+
+/// A builder for [`PROFILE`].
+pub fn builder() -> ClientBuilder {
+    ClientBuilder::new(&PROFILE)
+}
+
+/// What a generated crate's methods for the `Bearer` scheme do.
+pub trait BearerMethods {
+    fn api_key(self, key: impl Into<String>) -> Self;
+    fn api_key_header(self, enabled: bool) -> Self;
+}
+
+impl BearerMethods for ClientBuilder {
+    fn api_key(self, key: impl Into<String>) -> Self {
+        self.credential("Bearer", Credential::Value(key.into()))
+    }
+
+    fn api_key_header(self, enabled: bool) -> Self {
+        self.alternative_header("Bearer", enabled)
+    }
+}
 
 /// One recorded request.
 #[derive(Clone, Debug)]
@@ -187,7 +222,7 @@ impl TestServer {
 
     /// A builder pointed at this server with the test key and a recording sleeper.
     pub fn builder(&self, sleeper: &Arc<RecordingSleeper>) -> ClientBuilder {
-        Client::builder()
+        builder()
             .api_key(KEY)
             .base_url(&self.base_url)
             .sleeper(sleeper.clone())

@@ -1,0 +1,190 @@
+//! Credentials on the wire: which configured ones an operation's security requirement picks, how
+//! each scheme sends its credential, and that none of them leaves the origin on a redirect.
+
+use base64::Engine as _;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
+use reqwest::Url;
+
+use super::client::header_value;
+use super::error::Error;
+use super::profile::{ApiProfile, Credential, KeyPlace, SchemeKind, SecurityScheme};
+
+/// An operation's security requirement: alternatives, each a set of scheme names that must all
+/// be configured. `None` (a document that names no requirement) sends every configured credential.
+pub(crate) type Requirement = Option<&'static [&'static [&'static str]]>;
+
+/// The credentials configured on a client, with the schemes switched to their alternative header.
+#[derive(Clone, Default)]
+pub(crate) struct Credentials {
+    pub(crate) values: Vec<(&'static SecurityScheme, Credential)>,
+    pub(crate) alternative: Vec<&'static str>,
+}
+
+impl Credentials {
+    /// Records `credential` for the scheme named `scheme` (a later one replaces an earlier one).
+    pub(crate) fn set(&mut self, profile: &ApiProfile, scheme: &str, credential: Credential) -> Result<(), Error> {
+        let scheme = profile
+            .scheme(scheme)
+            .ok_or_else(|| Error::Config(format!("no security scheme named {scheme:?}")))?;
+        self.values.retain(|(s, _)| s.name != scheme.name);
+        self.values.push((scheme, credential));
+        Ok(())
+    }
+
+    /// The configured credentials that `requirement` asks for: the first alternative whose
+    /// schemes are all configured. None satisfied, or none asked for: nothing (the server's
+    /// 401 then says what is missing; ARCHITECTURE.md has why).
+    pub(crate) fn pick(&self, requirement: Requirement) -> Vec<(&'static SecurityScheme, Credential)> {
+        let Some(alternatives) = requirement else {
+            return self.values.clone();
+        };
+        for alternative in alternatives {
+            let found: Option<Vec<_>> = alternative
+                .iter()
+                .map(|name| self.values.iter().find(|(s, _)| s.name == *name).cloned())
+                .collect();
+            if let Some(found) = found {
+                return found;
+            }
+        }
+        Vec::new()
+    }
+
+    /// Header names any configured credential may be sent in (dropped on a redirect elsewhere).
+    pub(crate) fn header_names(&self) -> Vec<&'static str> {
+        self.values.iter().flat_map(|(s, _)| s.header_name().into_iter().chain(s.alternative_header)).collect()
+    }
+}
+
+/// What one credential adds to a request.
+pub(crate) enum OnWire {
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, String),
+    Cookie(&'static str, String),
+}
+
+/// Turns the picked credentials into headers, query pairs and cookies, asking token providers
+/// for their token now (once per attempt).
+pub(crate) async fn resolve(
+    picked: &[(&'static SecurityScheme, Credential)],
+    alternative: &[&'static str],
+) -> Result<Vec<OnWire>, Error> {
+    let mut out = Vec::with_capacity(picked.len());
+    for (scheme, credential) in picked {
+        let value = match credential {
+            Credential::Value(v) => v.clone(),
+            Credential::Provider(p) => p.token().await?,
+            Credential::Basic(user, password) => {
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                out.push(OnWire::Header(AUTHORIZATION, secret(&format!("Basic {encoded}"))?));
+                continue;
+            }
+        };
+        if let Some(alt) = scheme.alternative_header.filter(|_| alternative.contains(&scheme.name)) {
+            out.push(OnWire::Header(super::client::header_name(alt)?, secret(&value)?));
+            continue;
+        }
+        out.push(match scheme.kind {
+            SchemeKind::ApiKey { place: KeyPlace::Header, name } => OnWire::Header(super::client::header_name(name)?, secret(&value)?),
+            SchemeKind::ApiKey { place: KeyPlace::Query, name } => OnWire::Query(name, value),
+            SchemeKind::ApiKey { place: KeyPlace::Cookie, name } => OnWire::Cookie(name, value),
+            SchemeKind::Basic | SchemeKind::Bearer => OnWire::Header(AUTHORIZATION, secret(&format!("Bearer {value}"))?),
+        });
+    }
+    Ok(out)
+}
+
+/// Adds resolved credentials to one hop's URL and headers.
+pub(crate) fn apply(on_wire: &[OnWire], url: &mut Url, headers: &mut HeaderMap) -> Result<(), Error> {
+    let mut cookies = Vec::new();
+    for item in on_wire {
+        match item {
+            OnWire::Header(name, value) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            OnWire::Query(name, value) => {
+                url.query_pairs_mut().append_pair(name, value);
+            }
+            OnWire::Cookie(name, value) => cookies.push(format!("{name}={value}")),
+        }
+    }
+    if !cookies.is_empty() {
+        if let Some(existing) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+            cookies.insert(0, existing.to_owned());
+        }
+        headers.insert(COOKIE, secret(&cookies.join("; "))?);
+    }
+    Ok(())
+}
+
+/// Default headers that must not follow a redirect to another origin: those that carry
+/// credentials by name, whoever set them.
+pub(crate) fn strip_for_other_origin(headers: &mut HeaderMap, scheme_headers: &[&'static str]) {
+    for name in ["authorization", "cookie", "proxy-authorization", "api-key"].iter().chain(scheme_headers) {
+        headers.remove(*name);
+    }
+}
+
+/// Scheme, host and port agree.
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+}
+
+fn secret(value: &str) -> Result<HeaderValue, Error> {
+    let mut v = header_value(value)?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SCHEMES: [SecurityScheme; 3] = [
+        SecurityScheme::new("key", SchemeKind::ApiKey { place: KeyPlace::Header, name: "x-key" }, None),
+        SecurityScheme::new("basic", SchemeKind::Basic, None),
+        SecurityScheme::new("bearer", SchemeKind::Bearer, Some("api-key")),
+    ];
+
+    fn profile() -> ApiProfile {
+        let mut p = ApiProfile::new("t");
+        p.schemes = &SCHEMES;
+        p
+    }
+
+    #[test]
+    fn the_first_satisfied_alternative_is_sent() {
+        let mut c = Credentials::default();
+        c.set(&profile(), "basic", Credential::Basic("u".into(), String::new())).unwrap();
+        let pick = |r: Requirement| c.pick(r).iter().map(|(s, _)| s.name).collect::<Vec<_>>();
+        assert_eq!(pick(Some(&[&["key"], &["basic"]])), ["basic"]);
+        assert_eq!(pick(Some(&[&["key", "basic"]])), Vec::<&str>::new());
+        assert_eq!(pick(Some(&[&[], &["basic"]])), Vec::<&str>::new());
+        assert_eq!(pick(Some(&[])), Vec::<&str>::new());
+        assert_eq!(pick(None), ["basic"]);
+        assert!(c.set(&profile(), "nope", Credential::Value("v".into())).is_err());
+    }
+
+    #[test]
+    fn each_kind_goes_where_its_scheme_says() {
+        use futures_util::FutureExt;
+        let mut c = Credentials::default();
+        let p = profile();
+        c.set(&p, "key", Credential::Value("k1".into())).unwrap();
+        c.set(&p, "basic", Credential::Basic("user".into(), String::new())).unwrap();
+        let wire = resolve(&c.pick(Some(&[&["key", "basic"]])), &[]).now_or_never().unwrap().unwrap();
+        let mut url = Url::parse("https://a.test/x").unwrap();
+        let mut headers = HeaderMap::new();
+        apply(&wire, &mut url, &mut headers).unwrap();
+        assert_eq!(headers["x-key"], "k1");
+        assert_eq!(headers["authorization"], "Basic dXNlcjo=");
+        assert!(headers["authorization"].is_sensitive());
+        c.set(&p, "bearer", Credential::Value("tok".into())).unwrap();
+        c.alternative.push("bearer");
+        let wire = resolve(&c.pick(Some(&[&["bearer"]])), &c.alternative).now_or_never().unwrap().unwrap();
+        let mut headers = HeaderMap::new();
+        apply(&wire, &mut url, &mut headers).unwrap();
+        assert_eq!(headers["api-key"], "tok");
+        assert!(headers.get("authorization").is_none());
+    }
+}
