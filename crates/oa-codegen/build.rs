@@ -48,9 +48,22 @@ fn main() {
         .filter_map(|l| l.trim().strip_prefix("pub fn ").or_else(|| l.trim().strip_prefix("pub async fn ")).or_else(|| l.trim().strip_prefix("pub(crate) fn ")))
         .filter_map(|l| l.split(|c: char| !c.is_alphanumeric() && c != '_').next().map(str::to_owned))
         .collect();
+    // Emitted beside the runtime's methods by the profile template.
+    methods.extend(["builder".to_owned(), "from_env".to_owned()]);
     methods.sort();
     methods.dedup();
     writeln!(out, "/// Methods of the runtime's `Client`.\npub const CLIENT_METHODS: &[&str] = &{methods:?};").unwrap();
+    // Methods of `ClientBuilder`: credential and header methods of a document yield to them.
+    let builder = std::fs::read_to_string(runtime.join("builder.rs")).unwrap_or_default();
+    let mut builder_methods: Vec<String> = builder
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub fn "))
+        .filter_map(|l| l.split(|c: char| !c.is_alphanumeric() && c != '_').next().map(str::to_owned))
+        .collect();
+    builder_methods.extend(["load_env".to_owned(), "load_env_from".to_owned()]);
+    builder_methods.sort();
+    builder_methods.dedup();
+    writeln!(out, "/// Methods of the runtime's `ClientBuilder`.\npub const BUILDER_METHODS: &[&str] = &{builder_methods:?};").unwrap();
     let extensions = crates.join("extensions");
     println!("cargo:rerun-if-changed={}", extensions.display());
     out.push_str("/// (extension, file name, source path in this repo, contents)\npub const EXTENSION_FILES: &[(&str, &str, &str, &str)] = &[\n");

@@ -65,6 +65,8 @@ pub mod wire;
 pub mod runtime;
 #[cfg(feature = "client")]
 pub mod api;
+#[cfg(feature = "client")]
+mod client;
 pub mod ext;
 pub use wire::{Extra, Field, Presence};
 #[cfg(feature = "client")]
@@ -72,3 +74,5 @@ pub use wire::{Extra, Field, Presence};
 pub use api::*;
 #[cfg(feature = "client")]
 pub use runtime::*;
+#[cfg(feature = "client")]
+pub use client::SERVERS;

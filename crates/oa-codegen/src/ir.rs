@@ -26,6 +26,72 @@ pub struct Ir {
     pub crate_doc: Vec<String>,
     /// `#![deny(missing_docs)]` in the generated crate (a setting: for crates whose spec documents everything).
     pub deny_missing_docs: bool,
+    /// What the runtime is told about the API, and the builder's methods for it.
+    pub client: ClientIr,
+}
+
+/// The API's profile (`runtime::ApiProfile`) and the methods generated around it.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ClientIr {
+    /// The default base URL: the first server, variables replaced by their defaults.
+    pub base_url: Option<String>,
+    /// Every server of the document, as constants.
+    pub servers: Vec<Server>,
+    /// `name/version`.
+    pub user_agent: String,
+    pub schemes: Vec<SchemeIr>,
+    pub request_id_headers: Vec<String>,
+    pub retry_count_header: Option<String>,
+    pub should_retry_header: Option<String>,
+    pub idempotency_header: Option<String>,
+    /// (path, stream query name, stream query value, cursor parameter).
+    pub resume: Option<(String, String, String, String)>,
+    /// Builder methods setting a default header.
+    pub headers: Vec<HeaderMethod>,
+    /// `ApiResponse` methods reading a response header.
+    pub response_headers: Vec<ResponseHeaderMethod>,
+    /// `load_env`: (builder method, variable, required), required ones first; empty: no `from_env`.
+    pub env: Vec<(String, String, bool)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    pub url: String,
+    /// The server's description, if any.
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemeIr {
+    /// The key in `components.securitySchemes`.
+    pub key: String,
+    /// `api_key` (with `place` and `param`), `basic` or `bearer`.
+    pub kind: String,
+    pub place: Option<String>,
+    pub param: Option<String>,
+    /// The builder method setting its credential.
+    pub method: String,
+    /// The builder method taking a token provider instead (bearer kinds).
+    pub provider_method: Option<String>,
+    /// (header, builder method switching to it).
+    pub alternative: Option<(String, String)>,
+    pub doc: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderMethod {
+    pub method: String,
+    pub header: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseHeaderMethod {
+    pub method: String,
+    pub header: String,
+    /// Parsed as a `u64`, else the text.
+    pub number: bool,
+    pub doc: String,
 }
 
 /// How an event type tells the stream its type, sequence number and response id.
@@ -238,6 +304,11 @@ pub struct Operation {
     /// How the stream variant asks for a stream: a body field or a query parameter named so.
     pub stream_flag: Option<StreamFlag>,
     pub doc: Vec<String>,
+    /// The security requirement: alternatives of scheme keys. `None` where the document states
+    /// none anywhere: every configured credential is sent.
+    pub security: Option<Vec<Vec<String>>>,
+    /// JSON pointer of the message in the declared error body (`/error/message`).
+    pub error_message: Option<String>,
 }
 
 /// The methods of one operation (`retrieve`, `retrieve_with`, `retrieve_stream`, ...). A name

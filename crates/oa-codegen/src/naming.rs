@@ -66,6 +66,25 @@ pub fn variant_name(raw: &str) -> String {
     name
 }
 
+/// The builder method of a security scheme: its key in snake_case, an acronym kept whole
+/// (`OAuth2` -> `oauth2`, not `o_auth2`: a one-letter word joins the word after it).
+pub fn credential_method_name(key: &str) -> String {
+    let snake = field_name(key);
+    let words: Vec<&str> = snake.split('_').collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if words[i].len() == 1 && i + 1 < words.len() && !words[i + 1].is_empty() {
+            out.push(format!("{}{}", words[i], words[i + 1]));
+            i += 2;
+        } else {
+            out.push(words[i].to_owned());
+            i += 1;
+        }
+    }
+    out.join("_")
+}
+
 /// snake_case field or method identifier, keyword-escaped: `type` -> `r#type`, `self` -> `self_`.
 pub fn field_name(raw: &str) -> String {
     let mut name = case::snake(raw);
@@ -216,6 +235,15 @@ pub fn reserved_type_names() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credential_methods_keep_acronyms_whole() {
+        assert_eq!(credential_method_name("OAuth2"), "oauth2");
+        assert_eq!(credential_method_name("PersonalAccessToken"), "personal_access_token");
+        assert_eq!(credential_method_name("accountSid_authToken"), "account_sid_auth_token");
+        assert_eq!(credential_method_name("bearerAuth"), "bearer_auth");
+        assert_eq!(credential_method_name("api_key"), "api_key");
+    }
 
     #[test]
     fn type_names_follow_api_guidelines() {

@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("api_group.rs.j2", include_str!("../../../templates/api_group.rs.j2")),
     ("schemas.rs.j2", include_str!("../../../templates/schemas.rs.j2")),
     ("ext_mod.rs.j2", include_str!("../../../templates/ext_mod.rs.j2")),
+    ("client.rs.j2", include_str!("../../../templates/client.rs.j2")),
 ];
 
 /// A rendered file before formatting.
@@ -118,6 +119,7 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
         job("ext_mod.rs.j2", "src/ext/mod.rs".into(), whole(), true, 1);
     }
     job("schemas.rs.j2", "src/schemas.rs".into(), whole(), true, ir.components.len());
+    job("client.rs.j2", "src/client.rs".into(), whole(), true, 1 + ir.client.schemes.len());
     job("api_mod.rs.j2", "src/api/mod.rs".into(), whole(), true, ir.groups.len() + ir.pages.len() + ir.stream_events.len());
     for (i, g) in ir.groups.iter().enumerate() {
         let weight = g.operations.iter().map(|op| 10 + op.query.as_ref().map_or(0, |q| q.params.len())).sum();

@@ -49,9 +49,127 @@ pub struct Settings {
     /// the others as aliases of it: fewer types to compile. Off keeps one type per schema.
     #[serde(default = "yes")]
     pub merge_same_shapes: bool,
+    /// The conventions of the API's vendor that a document cannot express (environment
+    /// variables, extra headers, request ids, retries, stream resumption) and its security
+    /// schemes' builder methods. Without it, a client of the document alone.
+    #[serde(default)]
+    pub client: ClientSettings,
     /// The contents of `crate_doc`, read by the caller (the generator itself reads no files).
     #[serde(skip)]
     pub crate_doc_text: Option<String>,
+}
+
+/// The `client` key: see `docs/settings.md`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSettings {
+    /// The `user-agent` product name; the crate version is appended (default: the crate name).
+    pub user_agent: Option<String>,
+    /// Response headers holding the server's request id, the first present wins (default `x-request-id`).
+    pub request_id_headers: Option<Vec<String>>,
+    /// A header sent with the attempt number (0 for the first), for APIs that read one.
+    pub retry_count_header: Option<String>,
+    /// A response header whose `true`/`false` overrides the status's retry rule.
+    pub should_retry_header: Option<String>,
+    /// A header carrying a key generated per call on POST and PATCH, which makes them retryable.
+    pub idempotency_header: Option<String>,
+    /// How a dropped event stream is resumed.
+    pub resume: Option<ResumeSettings>,
+    /// Where the message of an error body is, as a JSON pointer, for operations whose declared
+    /// error schema does not show it.
+    pub error_message: Option<String>,
+    /// Builder methods that set a default header: method name -> header.
+    #[serde(default)]
+    pub headers: BTreeMap<String, HeaderSetting>,
+    /// `ApiResponse` methods that read a response header: method name -> header.
+    #[serde(default)]
+    pub response_headers: BTreeMap<String, ResponseHeaderSetting>,
+    /// `Client::from_env()` and `ClientBuilder::load_env()`: builder method -> variable.
+    #[serde(default)]
+    pub env: BTreeMap<String, EnvSetting>,
+    /// Builder method names and alternative headers of the document's security schemes, and
+    /// schemes or a requirement the document lacks.
+    #[serde(default)]
+    pub security: SecuritySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResumeSettings {
+    /// The path of the retrieval, with `{id}` for the streamed resource's id.
+    pub path: String,
+    /// The query parameter and value that ask for a stream.
+    pub stream_query: (String, String),
+    /// The query parameter taking the last sequence number seen.
+    pub cursor: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSetting {
+    pub header: String,
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseHeaderSetting {
+    pub header: String,
+    /// `string` (the default) or `u64`.
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// A variable name, or `{ var, required }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum EnvSetting {
+    Name(String),
+    Full {
+        var: String,
+        #[serde(default)]
+        required: bool,
+    },
+}
+
+impl EnvSetting {
+    pub fn var(&self) -> &str {
+        match self {
+            EnvSetting::Name(v) | EnvSetting::Full { var: v, .. } => v,
+        }
+    }
+
+    pub fn required(&self) -> bool {
+        matches!(self, EnvSetting::Full { required: true, .. })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// Per scheme key of the document.
+    #[serde(default)]
+    pub schemes: BTreeMap<String, SchemeSettings>,
+    /// Schemes the document lacks, as OpenAPI security scheme objects.
+    #[serde(default)]
+    pub add: BTreeMap<String, serde_json::Value>,
+    /// A global requirement for a document that has none, as OpenAPI writes one.
+    #[serde(default)]
+    pub require: Option<Vec<BTreeMap<String, Vec<String>>>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeSettings {
+    /// The builder method (default: the key in snake_case).
+    pub method: Option<String>,
+    /// A header the credential may go in instead, as its bare value.
+    pub alternative_header: Option<String>,
+    /// The builder method that switches to it (`api_key_header(true)`).
+    pub alternative_method: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -92,6 +210,7 @@ impl Settings {
             deny_missing_docs: false,
             crate_doc: None,
             merge_same_shapes: true,
+            client: ClientSettings::default(),
             crate_doc_text: None,
         }
     }

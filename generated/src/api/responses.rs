@@ -61,6 +61,8 @@ impl<'c> Responses<'c> {
         path += "/responses";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
+            .security(&[&["ApiKeyAuth"]])
+            .error_message_at("/error/message")
             .options(self.options.clone());
         request.json(&crate::wire::WithFlag::new(body, "stream", stream))
     }
@@ -115,6 +117,8 @@ impl<'c> Responses<'c> {
         path += &crate::runtime::encode_path_segment(response_id);
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::GET, path)
+            .security(&[&["ApiKeyAuth"]])
+            .error_message_at("/error/message")
             .options(self.options.clone());
         if stream {
             request = request.query("stream", "true");
@@ -187,6 +191,8 @@ impl<'c> Responses<'c> {
         path += &crate::runtime::encode_path_segment(response_id);
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::DELETE, path)
+            .security(&[&["ApiKeyAuth"]])
+            .error_message_at("/error/message")
             .options(self.options.clone());
         Ok(request)
     }
@@ -224,6 +230,8 @@ impl<'c> Responses<'c> {
         path += "/cancel";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
+            .security(&[&["ApiKeyAuth"]])
+            .error_message_at("/error/message")
             .options(self.options.clone());
         Ok(request)
     }
@@ -266,6 +274,8 @@ impl<'c> Responses<'c> {
         path += "/input_items";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::GET, path)
+            .security(&[&["ApiKeyAuth"]])
+            .error_message_at("/error/message")
             .options(self.options.clone());
         request = request.query_opt("limit", params.limit.as_ref());
         request = request.query_opt("order", params.order.as_ref());
@@ -380,6 +390,8 @@ impl<'c> Responses<'c> {
         path += "/responses/input_tokens";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
+            .security(&[&["ApiKeyAuth"]])
+            .error_message_at("/error/message")
             .options(self.options.clone());
         request.json(body)
     }
@@ -421,6 +433,8 @@ impl<'c> Responses<'c> {
         path += "/responses/compact";
         #[allow(unused_mut)]
         let mut request = ApiRequest::new(reqwest::Method::POST, path)
+            .security(&[&["ApiKeyAuth"]])
+            .error_message_at("/error/message")
             .options(self.options.clone());
         request.json(body)
     }

@@ -5,25 +5,28 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, USER_AGENT};
 use reqwest::Url;
 
 use super::client::{header_name, header_value, Client, Inner};
+use super::auth::Credentials;
 use super::error::Error;
+use super::profile::{ApiProfile, Credential};
 use super::retry::{Jitter, RandomJitter, Sleeper, TokioSleeper};
 
-const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MAX_RETRIES: u32 = 2;
 
-/// Configures and builds a [`Client`].
+/// Configures and builds a [`Client`]. Generated crates add one method per security scheme of
+/// their document (`bearer_auth`, `basic_auth`, ...), which call [`credential`](Self::credential).
 #[derive(Clone)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
+    profile: &'static ApiProfile,
     base_url: Option<String>,
-    organization: Option<String>,
-    project: Option<String>,
+    credentials: Credentials,
+    /// The first invalid setting, reported by `build`.
+    invalid: Option<String>,
     default_headers: Vec<(String, String)>,
     default_query: Vec<(String, String)>,
     timeout: Duration,
@@ -31,7 +34,6 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     max_retries: u32,
     auto_resume: bool,
-    api_key_header: bool,
     plain_array_query: bool,
     http_client: Option<reqwest::Client>,
     sleeper: Option<Arc<dyn Sleeper>>,
@@ -40,11 +42,12 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.credentials.values.iter().map(|(s, _)| s.name).collect();
+        let headers: Vec<&str> = self.default_headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
-            .field("organization", &self.organization)
-            .field("project", &self.project)
+            .field("base_url", &self.base_url.as_deref().or(self.profile.base_url))
+            .field("credentials_for", &schemes)
+            .field("default_headers", &headers)
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
@@ -52,20 +55,15 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl ClientBuilder {
-    /// A builder with the defaults: 600 s timeout, 5 s connect timeout, 2 retries.
-    pub fn new() -> Self {
+    /// A builder for the API `profile` describes, with the defaults: 600 s timeout, 5 s connect
+    /// timeout, 2 retries. Generated crates call it from `Client::builder()`.
+    pub fn new(profile: &'static ApiProfile) -> Self {
         ClientBuilder {
-            api_key: None,
+            profile,
             base_url: None,
-            organization: None,
-            project: None,
+            credentials: Credentials::default(),
+            invalid: None,
             default_headers: Vec::new(),
             default_query: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
@@ -73,7 +71,6 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
             auto_resume: false,
-            api_key_header: false,
             plain_array_query: false,
             http_client: None,
             sleeper: None,
@@ -81,51 +78,35 @@ impl ClientBuilder {
         }
     }
 
-    /// Reads `OPENAI_API_KEY` (required), `OPENAI_BASE_URL`, `OPENAI_ORG_ID`
-    /// and `OPENAI_PROJECT_ID` from the process environment. Empty values count as unset.
-    pub fn load_env(self) -> Result<Self, Error> {
-        self.load_env_from(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`load_env`](Self::load_env) with a custom variable lookup.
-    pub fn load_env_from(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        self.api_key = Some(get("OPENAI_API_KEY").ok_or_else(|| {
-            Error::Config("the OPENAI_API_KEY environment variable is not set".into())
-        })?);
-        if let Some(v) = get("OPENAI_BASE_URL") {
-            self.base_url = Some(v);
+    /// The credential for the security scheme named `scheme` in the document (a later one
+    /// replaces it). Each operation sends the credentials its security requirement asks for.
+    pub fn credential(mut self, scheme: &str, credential: Credential) -> Self {
+        if let Err(e) = self.credentials.set(self.profile, scheme, credential) {
+            self.invalid.get_or_insert(e.to_string());
         }
-        if let Some(v) = get("OPENAI_ORG_ID") {
-            self.organization = Some(v);
-        }
-        if let Some(v) = get("OPENAI_PROJECT_ID") {
-            self.project = Some(v);
-        }
-        Ok(self)
-    }
-
-    /// The API key, sent as `Authorization: Bearer <key>` (or `api-key: <key>`).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
         self
     }
 
-    /// Base URL that request paths are appended to (default `https://api.openai.com/v1`).
+    /// Sends the credential of `scheme` as the bare value of the scheme's alternative header
+    /// (such as Azure's `api-key`) instead of its usual place.
+    pub fn alternative_header(mut self, scheme: &str, enabled: bool) -> Self {
+        match self.profile.scheme(scheme).filter(|s| s.alternative_header.is_some()) {
+            Some(s) => {
+                self.credentials.alternative.retain(|n| *n != s.name);
+                if enabled {
+                    self.credentials.alternative.push(s.name);
+                }
+            }
+            None => {
+                self.invalid.get_or_insert(format!("the scheme {scheme:?} has no alternative header"));
+            }
+        }
+        self
+    }
+
+    /// Base URL that request paths are appended to (default: the document's first server).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
-        self
-    }
-
-    /// Sends `OpenAI-Organization` on every request.
-    pub fn organization(mut self, org: impl Into<String>) -> Self {
-        self.organization = Some(org.into());
-        self
-    }
-
-    /// Sends `OpenAI-Project` on every request.
-    pub fn project(mut self, project: impl Into<String>) -> Self {
-        self.project = Some(project.into());
         self
     }
 
@@ -170,16 +151,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Reconnects dropped `/responses` streams and continues after the last
-    /// seen `sequence_number` (default off).
+    /// Reconnects dropped event streams and continues after the last seen sequence number,
+    /// where the API can resume a stream (default off).
     pub fn auto_resume(mut self, enabled: bool) -> Self {
         self.auto_resume = enabled;
-        self
-    }
-
-    /// Sends the key as an `api-key` header instead of a bearer token (Azure style).
-    pub fn api_key_header(mut self, enabled: bool) -> Self {
-        self.api_key_header = enabled;
         self
     }
 
@@ -191,7 +166,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a preconfigured `reqwest::Client` (proxies, certificates...).
+    /// Uses a preconfigured `reqwest::Client` (proxies, certificates...). It must not follow
+    /// redirects itself (`redirect(reqwest::redirect::Policy::none())`): the client follows them,
+    /// and drops credentials when one leads to another origin, which reqwest does only for
+    /// `Authorization` and `Cookie`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -211,13 +189,19 @@ impl ClientBuilder {
 
     /// Validates the settings and builds the client.
     ///
-    /// Fails with [`Error::Config`] when no API key was given (unless an
-    /// `Authorization` or `api-key` default header stands in for it), or when
-    /// the base URL or a header is invalid.
+    /// Fails with [`Error::Config`] when there is no base URL (neither given nor a server of the
+    /// document), when it or a header is invalid, or when a credential names no scheme. No
+    /// credential is required: an operation whose requirement nothing configured satisfies is
+    /// sent without, and the server's answer says what is missing.
     pub fn build(self) -> Result<Client, Error> {
+        if let Some(e) = self.invalid {
+            return Err(Error::Config(e));
+        }
         let base_url = self
             .base_url
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
+            .as_deref()
+            .or(self.profile.base_url)
+            .ok_or_else(|| Error::Config("no base URL: the API description names no usable server; set one with `base_url(..)`".into()))?
             .trim_end_matches('/')
             .to_owned();
         let parsed =
@@ -229,39 +213,11 @@ impl ClientBuilder {
         }
 
         let mut headers = HeaderMap::new();
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_static(concat!("openai-responses-rust/", env!("CARGO_PKG_VERSION"))),
-        );
-        if let Some(org) = &self.organization {
-            headers.insert("openai-organization", header_value(org)?);
-        }
-        if let Some(project) = &self.project {
-            headers.insert("openai-project", header_value(project)?);
-        }
-        match &self.api_key {
-            Some(key) => {
-                let (name, value) = if self.api_key_header {
-                    (HeaderName::from_static("api-key"), key.clone())
-                } else {
-                    (AUTHORIZATION, format!("Bearer {key}"))
-                };
-                let mut value = header_value(&value)?;
-                value.set_sensitive(true);
-                headers.insert(name, value);
-            }
-            None => {
-                let has_auth = self.default_headers.iter().any(|(n, _)| {
-                    n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("api-key")
-                });
-                if !has_auth {
-                    return Err(Error::Config("no API key configured".into()));
-                }
-            }
-        }
+        headers.insert(USER_AGENT, header_value(self.profile.user_agent)?);
+        let scheme_headers = self.credentials.header_names();
         for (name, value) in &self.default_headers {
             let mut v = header_value(value)?;
-            if name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("api-key") {
+            if is_credential_header(name, &scheme_headers) {
                 v.set_sensitive(true);
             }
             headers.insert(header_name(name)?, v);
@@ -271,6 +227,8 @@ impl ClientBuilder {
             Some(c) => c,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                // Redirects are followed by the client, which keeps credentials at their origin.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?,
         };
@@ -278,9 +236,12 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                profile: self.profile,
                 base_url,
+                origin: parsed,
                 default_headers: headers,
                 default_query: self.default_query,
+                credentials: self.credentials,
                 timeout: self.timeout,
                 total_timeout: self.total_timeout,
                 max_retries: self.max_retries,
@@ -288,10 +249,15 @@ impl ClientBuilder {
                 plain_array_query: self.plain_array_query,
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
                 jitter: self.jitter.unwrap_or_else(|| Arc::new(RandomJitter)),
-                organization: self.organization,
-                project: self.project,
-                api_key_header: self.api_key_header,
             }),
         })
     }
+}
+
+/// Headers that carry credentials by name: redacted in logs, dropped on a redirect elsewhere.
+pub(crate) fn is_credential_header(name: &str, scheme_headers: &[&str]) -> bool {
+    ["authorization", "cookie", "proxy-authorization", "api-key"]
+        .iter()
+        .chain(scheme_headers)
+        .any(|h| h.eq_ignore_ascii_case(name))
 }

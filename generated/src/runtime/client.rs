@@ -11,7 +11,8 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::builder::ClientBuilder;
+use super::auth::{self, Credentials, Requirement};
+use super::profile::ApiProfile;
 use super::decode::decode_json;
 use super::event::StreamEvent;
 use super::error::Error;
@@ -20,7 +21,8 @@ use super::response::{header_str, ApiResponse};
 use super::retry::{retry_delay, should_retry, Jitter, Sleeper};
 use super::stream::EventStream;
 
-const RETRY_COUNT_HEADER: &str = "x-oa-retry-count";
+/// Most redirects followed for one attempt.
+const MAX_REDIRECTS: usize = 10;
 
 /// A handle to the API. Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone)]
@@ -30,9 +32,13 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
+    pub(crate) profile: &'static ApiProfile,
     pub(crate) base_url: String,
+    /// The base URL parsed: credentials go to its origin only.
+    pub(crate) origin: Url,
     pub(crate) default_headers: HeaderMap,
     pub(crate) default_query: Vec<(String, String)>,
+    pub(crate) credentials: Credentials,
     pub(crate) timeout: Duration,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
@@ -40,24 +46,19 @@ pub(crate) struct Inner {
     pub(crate) plain_array_query: bool,
     pub(crate) sleeper: Arc<dyn Sleeper>,
     pub(crate) jitter: Arc<dyn Jitter>,
-    pub(crate) organization: Option<String>,
-    pub(crate) project: Option<String>,
-    pub(crate) api_key_header: bool,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
+        let schemes: Vec<&str> = i.credentials.values.iter().map(|(s, _)| s.name).collect();
         f.debug_struct("Client")
             .field("base_url", &i.base_url)
-            .field("api_key", &"<redacted>")
-            .field("organization", &i.organization)
-            .field("project", &i.project)
+            .field("credentials_for", &schemes)
             .field("timeout", &i.timeout)
             .field("total_timeout", &i.total_timeout)
             .field("max_retries", &i.max_retries)
             .field("auto_resume", &i.auto_resume)
-            .field("api_key_header", &i.api_key_header)
             .finish_non_exhaustive()
     }
 }
@@ -69,8 +70,14 @@ pub(crate) struct Prepared {
     url: Url,
     headers: HeaderMap,
     body: Option<Bytes>,
-    /// The `Idempotency-Key` sent on every attempt, if any.
+    /// The idempotency key sent on every attempt, if any.
     idempotency_key: Option<String>,
+    /// Whether a failed attempt may be repeated: the method is idempotent or a key makes it so.
+    retryable: bool,
+    /// Which configured credentials the operation sends.
+    security: Requirement,
+    /// Where the message sits in the operation's declared error body.
+    error_message: Option<&'static str>,
     pub(crate) timeout: Duration,
     total_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
@@ -85,19 +92,6 @@ pub(crate) enum Received {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// Builds a client from `OPENAI_API_KEY` (required), `OPENAI_BASE_URL`,
-    /// `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
-    ///
-    /// Returns [`Error::Config`] when the key is missing or empty.
-    pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::new().load_env()?.build()
-    }
-
     /// The base URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -129,7 +123,8 @@ impl Client {
         let prepared = self.prepare(req.into_request()?, false)?;
         match self.execute(&prepared, false).await? {
             (Received::Full(status, headers, body), attempts) => {
-                Ok(ApiResponse::new(body, status.as_u16(), headers)
+                let request_id = self.request_id(&headers).map(str::to_owned);
+                Ok(ApiResponse::new(body, status.as_u16(), headers, request_id)
                     .with_call(attempts, prepared.idempotency_key))
             }
             (Received::Streaming(_), _) => {
@@ -161,12 +156,13 @@ impl Client {
         let prepared = self.prepare(req, true)?;
         match self.execute(&prepared, true).await?.0 {
             Received::Streaming(r) => {
-                let r = expect_event_stream(r, prepared.timeout).await?;
+                let request_id = self.request_id(r.headers()).map(str::to_owned);
+                let r = expect_event_stream(r, prepared.timeout, request_id).await?;
                 Ok((r, prepared.timeout, prepared.max_retries))
             }
             Received::Full(status, headers, body) => {
                 // A 2xx with the body already read cannot happen in stream mode.
-                Err(Error::from_response(status.as_u16(), headers, &body))
+                Err(self.api_error(&prepared, status, headers, &body))
             }
         }
     }
@@ -220,13 +216,15 @@ impl Client {
             }
             None => None,
         };
+        let idempotency_header = inner.profile.idempotency_header.unwrap_or("idempotency-key");
+        let unsafe_method = matches!(req.method, Method::POST | Method::PATCH);
         let key = match req.options.idempotency_key {
             Some(k) => Some(k),
-            None if req.method == Method::POST => Some(new_idempotency_key()),
+            None if unsafe_method && inner.profile.idempotency_header.is_some() => Some(new_idempotency_key()),
             None => None,
         };
         if let Some(k) = key {
-            headers.insert("idempotency-key", header_value(&k)?);
+            headers.insert(header_name(idempotency_header)?, header_value(&k)?);
         }
         for (name, value) in req
             .headers
@@ -237,8 +235,11 @@ impl Client {
             headers.insert(header_name(name)?, header_value(value)?);
         }
         // Read back from the headers: an explicit header option overrides the key.
-        let idempotency_key = header_str(&headers, "idempotency-key").map(str::to_owned);
+        let idempotency_key = header_str(&headers, idempotency_header).map(str::to_owned);
         Ok(Prepared {
+            retryable: !unsafe_method || idempotency_key.is_some(),
+            security: req.security,
+            error_message: req.error_message,
             method: req.method,
             path: req.path,
             url,
@@ -286,11 +287,11 @@ impl Client {
                     .await;
                 let attempts = attempt + 1;
                 let cut_off = limit < p.timeout && matches!(result, Err(Error::Timeout(_)));
-                let delay = self.retry_delay_after(&result, attempt);
+                let delay = self.retry_delay_after(&result, attempt).filter(|_| p.retryable);
                 let Some(delay) = delay.filter(|_| attempt < p.max_retries) else {
                     return match deadline {
-                        Some((_, total)) if cut_off => Err(total_timeout(total, attempts, result)),
-                        _ => into_outcome(result).map(|r| (r, attempts)),
+                        Some((_, total)) if cut_off => Err(self.total_timeout(p, total, attempts, result)),
+                        _ => self.into_outcome(p, result).map(|r| (r, attempts)),
                     };
                 };
                 if let Some((at, total)) = deadline {
@@ -300,7 +301,7 @@ impl Client {
                             delay_ms = millis(delay),
                             "not retrying: the total timeout would pass first"
                         );
-                        return Err(total_timeout(total, attempts, result));
+                        return Err(self.total_timeout(p, total, attempts, result));
                     }
                 }
                 log_retry(&result, attempt, delay);
@@ -321,7 +322,8 @@ impl Client {
     ) -> Option<Duration> {
         match result {
             Ok(Received::Full(status, headers, _)) if !status.is_success() => {
-                should_retry(*status, headers).then(|| self.delay(Some(headers), attempt))
+                should_retry(*status, headers, self.inner.profile.should_retry_header)
+                    .then(|| self.delay(Some(headers), attempt))
             }
             Ok(_) => None,
             Err(e) if e.is_transient() => Some(self.delay(None, attempt)),
@@ -349,20 +351,11 @@ impl Client {
         limit: Duration,
         span: &tracing::Span,
     ) -> Result<Received, Error> {
-        let mut rb = self
-            .inner
-            .http
-            .request(p.method.clone(), p.url.clone())
-            .headers(p.headers.clone())
-            .header(RETRY_COUNT_HEADER, attempt);
-        if let Some(body) = &p.body {
-            rb = rb.body(body.clone());
-        }
         let work = async {
-            let resp = rb.send().await.map_err(Error::from_reqwest)?;
+            let resp = self.send_following_redirects(p, attempt).await?;
             let status = resp.status();
             span.record("status", status.as_u16());
-            if let Some(id) = header_str(resp.headers(), "x-request-id") {
+            if let Some(id) = self.request_id(resp.headers()) {
                 span.record("request_id", id);
             }
             if streaming && status.is_success() {
@@ -379,6 +372,96 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Sends one attempt of `p` and follows redirects (at most [`MAX_REDIRECTS`]): 303, and 301
+    /// or 302 after a POST, become a GET without body; 307 and 308 resend the body. Credentials
+    /// go only to the base URL's origin: once a redirect leaves it, the credentials this client
+    /// adds and every default header that carries one by name stay behind.
+    async fn send_following_redirects(&self, p: &Prepared, attempt: u32) -> Result<reqwest::Response, Error> {
+        let inner = &*self.inner;
+        let picked = inner.credentials.pick(p.security);
+        let on_wire = auth::resolve(&picked, &inner.credentials.alternative).await?;
+        let (mut method, mut url, mut body) = (p.method.clone(), p.url.clone(), p.body.clone());
+        let mut at_origin = true;
+        for _hop in 0..=MAX_REDIRECTS {
+            at_origin = at_origin && auth::same_origin(&url, &inner.origin);
+            let mut headers = p.headers.clone();
+            let mut hop_url = url.clone();
+            if at_origin {
+                auth::apply(&on_wire, &mut hop_url, &mut headers)?;
+            } else {
+                auth::strip_for_other_origin(&mut headers, &inner.credentials.header_names());
+            }
+            if let Some(name) = inner.profile.retry_count_header {
+                headers.insert(header_name(name)?, HeaderValue::from(attempt));
+            }
+            if body.is_none() && p.body.is_some() {
+                // A 303 turned the request into a GET: nothing of the body goes along.
+                headers.remove(CONTENT_TYPE);
+                headers.remove(CONTENT_LENGTH);
+            }
+            let mut rb = inner.http.request(method.clone(), hop_url).headers(headers);
+            if let Some(body) = &body {
+                rb = rb.body(body.clone());
+            }
+            let resp = rb.send().await.map_err(Error::from_reqwest)?;
+            let status = resp.status().as_u16();
+            let location = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+            let (Some(location), 301 | 302 | 303 | 307 | 308) = (location, status) else {
+                return Ok(resp);
+            };
+            let next = url.join(location).map_err(|e| Error::Config(format!("invalid redirect location: {e}")))?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Ok(resp);
+            }
+            if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
+                if method != Method::HEAD {
+                    method = Method::GET;
+                }
+                body = None;
+            }
+            tracing::debug!(status, to_same_origin = auth::same_origin(&next, &inner.origin), "following redirect");
+            url = next;
+        }
+        Err(Error::Config(format!("more than {MAX_REDIRECTS} redirects")))
+    }
+
+    /// The server's request id, from the first of the API's request-id headers present.
+    pub(crate) fn request_id<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+        self.inner.profile.request_id_headers.iter().find_map(|name| header_str(headers, name))
+    }
+
+    /// [`Error::Api`] for a failed answer to `p`.
+    fn api_error(&self, p: &Prepared, status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
+        let request_id = self.request_id(&headers).map(str::to_owned);
+        Error::from_response(status.as_u16(), headers, body, request_id, p.error_message)
+    }
+
+    /// The final result of a call from its last attempt: a non-2xx becomes [`Error::Api`].
+    fn into_outcome(&self, p: &Prepared, result: Result<Received, Error>) -> Result<Received, Error> {
+        match result? {
+            Received::Full(status, headers, body) if !status.is_success() => {
+                Err(self.api_error(p, status, headers, &body))
+            }
+            ok => Ok(ok),
+        }
+    }
+
+    /// [`Error::TotalTimeout`], keeping what the last attempt ended with.
+    fn total_timeout(&self, p: &Prepared, limit: Duration, attempts: u32, last: Result<Received, Error>) -> Error {
+        let last = match self.into_outcome(p, last) {
+            Err(e) => e,
+            // Only failed attempts are ever retried, so this does not happen.
+            Ok(_) => Error::Timeout(Some(limit)),
+        };
+        Error::TotalTimeout {
+            limit,
+            attempts,
+            last: Box::new(last),
+        }
+    }
+}
+
 /// Most bytes of an unexpected streaming answer kept in the error.
 const BODY_START_BYTES: usize = 4 * 1024;
 
@@ -389,6 +472,7 @@ const BODY_START_BYTES: usize = 4 * 1024;
 async fn expect_event_stream(
     mut resp: reqwest::Response,
     limit: Duration,
+    request_id: Option<String>,
 ) -> Result<reqwest::Response, Error> {
     let content_type = resp
         .headers()
@@ -398,7 +482,6 @@ async fn expect_event_stream(
         return Ok(resp);
     }
     let status = resp.status().as_u16();
-    let request_id = header_str(resp.headers(), "x-request-id").map(str::to_owned);
     let deadline = tokio::time::Instant::now() + limit;
     let mut start = Vec::new();
     while start.len() < BODY_START_BYTES {
@@ -430,30 +513,6 @@ fn is_event_stream(content_type: &str) -> bool {
     essence.trim().eq_ignore_ascii_case("text/event-stream")
 }
 
-/// The final result of a call from its last attempt: a non-2xx becomes [`Error::Api`].
-fn into_outcome(result: Result<Received, Error>) -> Result<Received, Error> {
-    match result? {
-        Received::Full(status, headers, body) if !status.is_success() => {
-            Err(Error::from_response(status.as_u16(), headers, &body))
-        }
-        ok => Ok(ok),
-    }
-}
-
-/// [`Error::TotalTimeout`], keeping what the last attempt ended with.
-fn total_timeout(limit: Duration, attempts: u32, last: Result<Received, Error>) -> Error {
-    let last = match into_outcome(last) {
-        Err(e) => e,
-        // Only failed attempts are ever retried, so this does not happen.
-        Ok(_) => Error::Timeout(Some(limit)),
-    };
-    Error::TotalTimeout {
-        limit,
-        attempts,
-        last: Box::new(last),
-    }
-}
-
 /// The event for one retry: why (status or transport error) and how long it waits.
 fn log_retry(result: &Result<Received, Error>, attempt: u32, delay: Duration) {
     let delay_ms = millis(delay);
@@ -481,8 +540,9 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// A random key: 128 bits as hex, new for each call and kept across its attempts.
 fn new_idempotency_key() -> String {
-    format!("oa-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
 pub(crate) fn header_name(name: &str) -> Result<HeaderName, Error> {

@@ -2,6 +2,8 @@
 //! HTTP runtime shared by generated API clients: transport, retries, errors, SSE streaming and pagination.
 
 #[cfg(feature = "client")]
+mod auth;
+#[cfg(feature = "client")]
 mod builder;
 #[cfg(feature = "client")]
 mod client;
@@ -15,6 +17,8 @@ mod event;
 mod paginate;
 #[cfg(feature = "client")]
 mod poll;
+#[cfg(feature = "client")]
+mod profile;
 #[cfg(feature = "client")]
 mod request;
 #[cfg(feature = "client")]
@@ -37,9 +41,11 @@ pub use paginate::{paginate, Page, Paginator};
 #[cfg(feature = "client")]
 pub use poll::{poll_until, PollOptions};
 #[cfg(feature = "client")]
+pub use profile::{ApiProfile, Credential, KeyPlace, Resume, SchemeKind, SecurityScheme, TokenFuture, TokenProvider};
+#[cfg(feature = "client")]
 pub use request::{encode_path_segment, ApiRequest, IntoRequest, RequestOptions};
 #[cfg(feature = "client")]
-pub use response::{ApiResponse, RateLimit};
+pub use response::ApiResponse;
 #[cfg(feature = "client")]
 pub use retry::{Jitter, Sleeper, TokioSleeper};
 #[cfg(feature = "client")]

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
 
+use super::auth::Requirement;
 use super::error::Error;
 
 /// What the `Client::send_*` methods take: a request, or the result of building one, whose
@@ -120,7 +121,7 @@ pub(crate) struct QueryPair {
 /// A request to one endpoint, relative to the client's base URL.
 ///
 /// Generated code builds one per call:
-/// `ApiRequest::new(Method::GET, format!("/responses/{}", encode_path_segment(id))).query_opt("include", ..)`.
+/// `ApiRequest::new(Method::GET, format!("/items/{}", encode_path_segment(id))).query_opt("include", ..)`.
 #[derive(Clone, Debug)]
 pub struct ApiRequest {
     pub(crate) method: Method,
@@ -129,6 +130,8 @@ pub struct ApiRequest {
     pub(crate) headers: Vec<(Cow<'static, str>, String)>,
     pub(crate) body: Option<(Cow<'static, str>, Bytes)>,
     pub(crate) options: RequestOptions,
+    pub(crate) security: Requirement,
+    pub(crate) error_message: Option<&'static str>,
 }
 
 impl ApiRequest {
@@ -142,7 +145,24 @@ impl ApiRequest {
             headers: Vec::new(),
             body: None,
             options: RequestOptions::default(),
+            security: None,
+            error_message: None,
         }
+    }
+
+    /// The operation's security requirement: alternatives of scheme names, the first whose
+    /// credentials are all configured is sent; `&[]` sends none. Without it, every configured
+    /// credential is sent.
+    pub fn security(mut self, alternatives: &'static [&'static [&'static str]]) -> Self {
+        self.security = Some(alternatives);
+        self
+    }
+
+    /// Where the operation's declared error body holds its message, as a JSON pointer
+    /// (`/error/message`); [`Error::Api`](super::Error::Api) reads it from a failed answer.
+    pub fn error_message_at(mut self, pointer: &'static str) -> Self {
+        self.error_message = Some(pointer);
+        self
     }
 
     /// The HTTP method.
@@ -192,8 +212,8 @@ impl ApiRequest {
         self.push_array(name, values, false)
     }
 
-    /// Appends one pair per value with brackets: `name[]=a&name[]=b` (as the
-    /// OpenAI API wants for `include`), or the plain form when the client was
+    /// Appends one pair per value with brackets: `name[]=a&name[]=b` (as some
+    /// APIs want for arrays), or the plain form when the client was
     /// built with `plain_array_query(true)`.
     pub fn query_array_brackets(
         self,

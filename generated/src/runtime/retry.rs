@@ -86,10 +86,10 @@ impl fmt::Debug for dyn Jitter {
 
 /// Decides whether a non-2xx response is worth another attempt.
 ///
-/// An explicit `x-should-retry: true|false` header wins; otherwise 408, 409,
-/// 429 and every 5xx are retried.
-pub(crate) fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
-    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+/// The API's retry hint header, where it has one, wins when it says `true` or `false`;
+/// otherwise 408, 409, 429 and every 5xx are retried.
+pub(crate) fn should_retry(status: StatusCode, headers: &HeaderMap, hint: Option<&str>) -> bool {
+    match hint.and_then(|h| headers.get(h)).and_then(|v| v.to_str().ok()) {
         Some(v) if v.eq_ignore_ascii_case("true") => return true,
         Some(v) if v.eq_ignore_ascii_case("false") => return false,
         _ => {}

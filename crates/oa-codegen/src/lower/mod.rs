@@ -2,6 +2,7 @@
 //! the IR. Split by construct: `schema` (objects, enums, scalars), `union`, `operation`,
 //! and `finish` (recursion boxing and printing types into the IR).
 
+mod client;
 mod events;
 mod finish;
 mod merge;
@@ -125,8 +126,9 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         lowerer.current = Current { name: name.clone(), owner: name.clone(), pointer: ptr.clone() };
         lowerer.lower_component(&name, schema, ptr);
     }
-    let groups = operation::lower_operations(&mut lowerer, &selected);
+    let mut groups = operation::lower_operations(&mut lowerer, &selected);
     let Lowerer { mut diags, mut drafts, components, .. } = lowerer;
+    let client = client::lower_client(root, settings, &selected, &mut groups, &mut diags);
     let merged = if settings.merge_same_shapes { merge::merge_same_shapes(&mut drafts) } else { BTreeMap::new() };
     let mut pages: Vec<ir::Pagination> = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
@@ -173,6 +175,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         stream_events,
         deny_missing_docs: settings.deny_missing_docs,
         crate_doc: settings.crate_doc_text.as_deref().map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default(),
+        client,
     };
     (Some(ir), diags)
 }

@@ -196,6 +196,8 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
         event_type,
         stream_flag,
         doc,
+        security: None,
+        error_message: None,
     };
     Some(Lowered { group, base, op })
 }
@@ -221,6 +223,8 @@ fn placeholder(sel: &Selected<'_>) -> Lowered {
         event_type: None,
         stream_flag: None,
         doc: Vec::new(),
+        security: None,
+        error_message: None,
     };
     Lowered { group: String::new(), base: String::new(), op }
 }

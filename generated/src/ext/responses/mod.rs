@@ -16,6 +16,8 @@
 //!   type, `strict_schema::<T>()`, and `client.responses().parse::<T>()` for structured output.
 //! - [`ResponseAccumulator`] folds the events of a streamed response into the `Response` that
 //!   `response.completed` would carry.
+//! - [`ApiResponse::rate_limit`](crate::ApiResponse::rate_limit) (client feature) reads the
+//!   `x-ratelimit-*` headers.
 //! - `wait_for` (client feature) polls a background response until it reaches a terminal
 //!   status.
 
@@ -26,6 +28,8 @@ mod function_calls;
 mod input;
 mod output_input;
 mod output_text;
+#[cfg(feature = "client")]
+mod rate_limit;
 #[cfg(all(feature = "schemars", feature = "client"))]
 mod parse;
 #[cfg(feature = "schemars")]
@@ -34,6 +38,8 @@ mod strict_schema;
 mod tests;
 
 pub use accumulator::ResponseAccumulator;
+#[cfg(feature = "client")]
+pub use rate_limit::RateLimit;
 #[cfg(feature = "client")]
 pub use background::{is_terminal, wait_for};
 #[cfg(all(feature = "schemars", feature = "client"))]
