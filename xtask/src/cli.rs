@@ -17,11 +17,12 @@ struct Flags {
     include: Vec<String>,
     with_query_paths: bool,
     crate_name: Option<String>,
+    settings: Option<PathBuf>,
     strict: bool,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut f = Flags { check: false, spec: None, out: None, include: Vec::new(), with_query_paths: false, crate_name: None, strict: false };
+    let mut f = Flags { check: false, spec: None, out: None, include: Vec::new(), with_query_paths: false, crate_name: None, settings: None, strict: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -33,6 +34,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--with-query-paths" => f.with_query_paths = true,
             "--crate-name" => f.crate_name = Some(value("--crate-name")?),
             "--strict" => f.strict = true,
+            "--settings" => f.settings = Some(value("--settings")?.into()),
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -47,7 +49,17 @@ pub fn load_settings(root: &Path) -> Result<Settings, String> {
 pub fn codegen(args: &[String]) -> Result<ExitCode, String> {
     let flags = parse_flags(args)?;
     let root = workspace_root();
-    let mut settings = load_settings(&root)?;
+    // spec/'s settings for spec/; the given settings file for another document; without one,
+    // the defaults: the whole document, nothing of spec/'s conventions.
+    let mut settings = match (&flags.settings, &flags.spec) {
+        (Some(path), _) => Settings::read(path)?,
+        (None, None) => load_settings(&root)?,
+        (None, Some(spec)) => {
+            let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+            Settings::new(name.trim_matches('-'))
+        }
+    };
     if !flags.include.is_empty() {
         settings.include = flags.include.clone();
     }
@@ -55,16 +67,12 @@ pub fn codegen(args: &[String]) -> Result<ExitCode, String> {
     if let Some(name) = &flags.crate_name {
         settings.crate_name = name.clone();
     }
-    // The extensions, the crate doc, the bracket convention and the documentation lint are
-    // written for `spec/`; another document comes with none of them.
-    if flags.spec.is_some() {
-        settings.extensions.clear();
-        settings.crate_doc = None;
-        settings.crate_doc_text = None;
-        settings.array_query_brackets.clear();
-        settings.deny_missing_docs = false;
-    }
-    let spec = flags.spec.clone().unwrap_or_else(|| root.join("spec").join(settings.spec.as_deref().unwrap_or("openapi.yaml")));
+    let settings_dir = flags.settings.as_ref().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_else(|| root.join("spec"));
+    let spec = match (&flags.spec, &settings.spec) {
+        (Some(spec), _) => spec.clone(),
+        (None, Some(file)) => settings_dir.join(file),
+        (None, None) => return Err("no document: pass --spec, or name one with `spec:` in the settings".into()),
+    };
     let out = flags.out.clone().unwrap_or_else(|| root.join("generated"));
 
     let start = Instant::now();

@@ -290,7 +290,7 @@ impl Client {
                 let Some(delay) = delay.filter(|_| attempt < p.max_retries) else {
                     return match deadline {
                         Some((_, total)) if cut_off => Err(self.total_timeout(p, total, attempts, result)),
-                        _ => self.into_outcome(p, result).map(|r| (r, attempts)),
+                        _ => self.outcome(p, result).map(|r| (r, attempts)),
                     };
                 };
                 if let Some((at, total)) = deadline {
@@ -437,7 +437,7 @@ impl Client {
     }
 
     /// The final result of a call from its last attempt: a non-2xx becomes [`Error::Api`].
-    fn into_outcome(&self, p: &Prepared, result: Result<Received, Error>) -> Result<Received, Error> {
+    fn outcome(&self, p: &Prepared, result: Result<Received, Error>) -> Result<Received, Error> {
         match result? {
             Received::Full(status, headers, body) if !status.is_success() => {
                 Err(self.api_error(p, status, headers, &body))
@@ -448,7 +448,7 @@ impl Client {
 
     /// [`Error::TotalTimeout`], keeping what the last attempt ended with.
     fn total_timeout(&self, p: &Prepared, limit: Duration, attempts: u32, last: Result<Received, Error>) -> Error {
-        let last = match self.into_outcome(p, last) {
+        let last = match self.outcome(p, last) {
             Err(e) => e,
             // Only failed attempts are ever retried, so this does not happen.
             Ok(_) => Error::Timeout(Some(limit)),
