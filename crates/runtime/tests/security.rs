@@ -179,3 +179,25 @@ async fn the_error_message_is_read_where_the_operation_declares_it() {
     assert!(err.api_error().is_none());
     assert!(matches!(&err, Error::Api { body: b, .. } if b == body));
 }
+
+#[tokio::test]
+async fn no_rendering_shows_a_credential_of_any_kind() {
+    let server = TestServer::start(vec![Reply::json(401, r#"{"message":"no"}"#)]).await;
+    let b = builder(&server)
+        .credential("Token", Credential::Value(SECRET.into()))
+        .credential("QueryKey", Credential::Value(SECRET.into()))
+        .credential("CookieKey", Credential::Value(SECRET.into()))
+        .credential("basicAuth", Credential::Basic("user".into(), SECRET.into()))
+        .credential("bearerAuth", Credential::Value(SECRET.into()))
+        .credential("oauth", Credential::Provider(Arc::new(|| async { Ok::<_, Error>(SECRET.to_owned()) })))
+        .default_header("X-Figma-Token", SECRET);
+    let client = b.clone().build().unwrap();
+    let req = ApiRequest::new(Method::GET, "/x").security(&[&["Token", "QueryKey", "CookieKey", "basicAuth", "oauth"]]);
+    let shown_req = format!("{req:?}");
+    let err = send(&client, req).await.unwrap_err();
+    for shown in [format!("{b:?}"), format!("{client:?}"), shown_req, format!("{err:?}"), err.to_string()] {
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+    let r = &server.requests()[0];
+    assert_eq!(r.header("x-figma-token"), Some(SECRET));
+}
