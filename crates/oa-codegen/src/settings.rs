@@ -220,10 +220,18 @@ impl Settings {
     }
 
     /// Reads a settings file and the files it names (`crate_doc`); an edge of the generator,
-    /// like `output::sync`: `generate` itself reads nothing.
+    /// like `output::sync`: `generate` itself reads nothing. A key it does not know, or a value
+    /// of the wrong type, is an error naming the file, line and column.
     pub fn read(path: &std::path::Path) -> Result<Self, String> {
         let doc = oa_load::Document::read_unbundled(path).map_err(|e| e.to_string())?;
-        let mut settings = Self::from_value(doc.root).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut settings: Settings = serde_path_to_error::deserialize(&doc.root).map_err(|e| {
+            let pointer = located_pointer(&e);
+            let at = match doc.locate(&[pointer.as_str()]).first().copied().flatten() {
+                Some((line, column)) => format!("{}:{line}:{column}", path.display()),
+                None => path.display().to_string(),
+            };
+            format!("{at}: error: {} (at {})", e.inner(), if pointer.is_empty() { "/" } else { &pointer })
+        })?;
         if let Some(file) = &settings.crate_doc {
             let file = path.parent().unwrap_or(std::path::Path::new(".")).join(file);
             settings.crate_doc_text = Some(std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?);
@@ -248,6 +256,27 @@ impl Settings {
     }
 }
 
+/// The JSON pointer of what a settings error is about: the path serde was at, and the unknown
+/// key itself where the error names one.
+fn located_pointer(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in e.path().iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => pointer.push_str(&format!("/{}", oa_load::escape_token(key))),
+            Segment::Unknown => {}
+        }
+    }
+    let message = e.inner().to_string();
+    if let Some(key) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+        if !pointer.ends_with(&format!("/{}", oa_load::escape_token(key))) {
+            pointer.push_str(&format!("/{}", oa_load::escape_token(key)));
+        }
+    }
+    pointer
+}
+
 fn path_has_prefix(path: &str, prefix: &str) -> bool {
     let p: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
     let s: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -257,6 +286,18 @@ fn path_has_prefix(path: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_key_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.yaml");
+        std::fs::write(&file, "crate_name: x\nclient:\n  security:\n    schemes:\n      Key: { methd: k }\n").unwrap();
+        let err = Settings::read(&file).unwrap_err();
+        assert!(err.contains("settings.yaml:5:"), "{err}");
+        assert!(err.contains("unknown field `methd`") && err.contains("/client/security/schemes/Key/methd"), "{err}");
+        std::fs::write(&file, "crate_name: x\nderives: {}\n").unwrap();
+        assert!(Settings::read(&file).unwrap_err().contains("settings.yaml:2:"));
+    }
 
     #[test]
     fn prefix_matches_segments() {
