@@ -60,6 +60,10 @@ pub(crate) fn lower(lw: &mut Lowerer<'_>, sel: &Selected<'_>, locals: &[&str], p
         path.retain(|q: &Param| !(place == "path" && q.wire == name));
         query.retain(|q: &QueryParam| !(q.wire == name && place_matches(q.place, place)));
         let doc = doc_lines(pm);
+        // The credential methods send it: a parameter would send it twice, or instead.
+        if place == "header" && covered_by_a_scheme(lw, name) {
+            continue;
+        }
         match place {
             "path" => {
                 let style = pm.get("style").and_then(Value::as_str).filter(|s| matches!(*s, "label" | "matrix"));
@@ -98,6 +102,21 @@ pub(crate) fn lower(lw: &mut Lowerer<'_>, sel: &Selected<'_>, locals: &[&str], p
         })
         .unwrap_or_default();
     Params { path, path_parts, query, fixed_query }
+}
+
+/// A header that a security scheme of the document sends: `Authorization` for http, oauth2 and
+/// openIdConnect schemes, or an apiKey scheme's own header.
+fn covered_by_a_scheme(lw: &Lowerer<'_>, header: &str) -> bool {
+    let Some(Value::Object(schemes)) = lw.root.pointer("/components/securitySchemes") else { return false };
+    let extra = lw.settings.client.security.add.values();
+    schemes.values().chain(extra).any(|s| {
+        let s = super::operation::deref_component(lw.root, s);
+        match s.get("type").and_then(Value::as_str) {
+            Some("http" | "oauth2" | "openIdConnect") => header.eq_ignore_ascii_case("authorization"),
+            Some("apiKey") => s.get("in").and_then(Value::as_str) == Some("header") && s.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(header)),
+            _ => false,
+        }
+    })
 }
 
 fn place_matches(p: ParamPlace, place: &str) -> bool {

@@ -88,7 +88,7 @@ fn recorder(answers: Vec<(u16, &'static str)>) -> (String, std::thread::JoinHand
 }
 
 fn client(url: &str) -> Client {
-    Client::builder().base_url(url).api_key("test").max_retries(0).build().unwrap()
+    Client::builder().base_url(url).max_retries(0).build().unwrap()
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
