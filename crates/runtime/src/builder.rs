@@ -291,6 +291,7 @@ impl ClientBuilder {
                 project: self.project,
                 api_key_header: self.api_key_header,
             }),
+            options: Default::default(),
         })
     }
 }

@@ -25,6 +25,8 @@ const RETRY_COUNT_HEADER: &str = "x-oa-retry-count";
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// Applied to the calls made through this handle (see [`Client::with_options`]).
+    pub(crate) options: super::request::RequestOptions,
 }
 
 pub(crate) struct Inner {
@@ -95,6 +97,13 @@ impl Client {
     /// Returns [`Error::Config`] when the key is missing or empty.
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::new().load_env()?.build()
+    }
+
+    /// This client with per-request options (timeouts, retries, headers) for the calls made
+    /// through it: its own operation methods and the group handles it gives out. Cheap: the
+    /// clone shares the connection pool and configuration.
+    pub fn with_options(&self, options: super::request::RequestOptions) -> Client {
+        Client { inner: Arc::clone(&self.inner), options }
     }
 
     /// The base URL every request path is appended to.

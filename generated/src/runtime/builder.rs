@@ -292,6 +292,7 @@ impl ClientBuilder {
                 project: self.project,
                 api_key_header: self.api_key_header,
             }),
+            options: Default::default(),
         })
     }
 }
