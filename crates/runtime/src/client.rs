@@ -106,6 +106,11 @@ impl Client {
         Client { inner: Arc::clone(&self.inner), options }
     }
 
+    /// The options this client applies to its calls (see [`Client::with_options`]).
+    pub fn options(&self) -> &super::request::RequestOptions {
+        &self.options
+    }
+
     /// The base URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
