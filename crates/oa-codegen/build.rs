@@ -41,31 +41,9 @@ fn main() {
     exports.sort();
     exports.dedup();
     writeln!(out, "/// Names `crates/runtime/src/lib.rs` exports.\npub const RUNTIME_EXPORTS: &[&str] = &{exports:?};").unwrap();
-    // Methods of `Client`, private ones too (an inherent method of the same name in another
-    // module of the crate is a conflict): the operations without a tag, which are methods of
-    // `Client`, and the group accessors (`client.responses()`) must not take their names.
-    let mut methods: Vec<String> = Vec::new();
-    for path in std::fs::read_dir(&runtime).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default() {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let mut inside = false;
-        for line in text.lines() {
-            if line.starts_with("impl Client {") {
-                inside = true;
-            } else if line == "}" {
-                inside = false;
-            } else if inside {
-                let mut rest = line.trim_start();
-                while let Some(r) = ["pub(crate) ", "pub(super) ", "pub ", "async ", "const ", "unsafe "].iter().find_map(|p| rest.strip_prefix(p)) {
-                    rest = r;
-                }
-                if let Some(name) = rest.strip_prefix("fn ").and_then(|r| r.split(|c: char| !c.is_alphanumeric() && c != '_').next()) {
-                    methods.push(name.to_owned());
-                }
-            }
-        }
-    }
-    methods.sort();
-    methods.dedup();
+    // Methods of `Client`: the operations without a tag (methods of `Client`) and the group
+    // accessors (`client.responses()`) must not take their names.
+    let methods = client_methods(&runtime);
     writeln!(out, "/// Methods of the runtime's `Client`.\npub const CLIENT_METHODS: &[&str] = &{methods:?};").unwrap();
     let extensions = crates.join("extensions");
     println!("cargo:rerun-if-changed={}", extensions.display());
@@ -90,4 +68,32 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("runtime_files.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// The methods of `impl Client` blocks in the runtime's files, private ones too: an inherent
+/// method of the same name in another module of the crate would conflict.
+fn client_methods(runtime: &Path) -> Vec<String> {
+    let mut methods: Vec<String> = Vec::new();
+    for path in std::fs::read_dir(runtime).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default() {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut inside = false;
+        for line in text.lines() {
+            if line.starts_with("impl Client {") {
+                inside = true;
+            } else if line == "}" {
+                inside = false;
+            } else if inside {
+                let mut rest = line.trim_start();
+                while let Some(r) = ["pub(crate) ", "pub(super) ", "pub ", "async ", "const ", "unsafe "].iter().find_map(|p| rest.strip_prefix(p)) {
+                    rest = r;
+                }
+                if let Some(name) = rest.strip_prefix("fn ").and_then(|r| r.split(|c: char| !c.is_alphanumeric() && c != '_').next()) {
+                    methods.push(name.to_owned());
+                }
+            }
+        }
+    }
+    methods.sort();
+    methods.dedup();
+    methods
 }
