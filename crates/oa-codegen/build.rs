@@ -41,14 +41,10 @@ fn main() {
     exports.sort();
     exports.dedup();
     writeln!(out, "/// Names `crates/runtime/src/lib.rs` exports.\npub const RUNTIME_EXPORTS: &[&str] = &{exports:?};").unwrap();
-    // Methods of `Client`: group accessors (`client.responses()`) must not take their names.
-    let client = std::fs::read_to_string(runtime.join("client.rs")).unwrap_or_default();
-    let mut methods: Vec<String> = client
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub fn ").or_else(|| l.trim().strip_prefix("pub async fn ")).or_else(|| l.trim().strip_prefix("pub(crate) fn ")))
-        .filter_map(|l| l.split(|c: char| !c.is_alphanumeric() && c != '_').next().map(str::to_owned))
-        .collect();
-    // Emitted beside the runtime's methods by the profile template.
+    // Methods of `Client`: the operations without a tag (methods of `Client`) and the group
+    // accessors (`client.responses()`) must not take their names; `builder` and `from_env` are
+    // emitted beside them by the client template.
+    let mut methods = client_methods(&runtime);
     methods.extend(["builder".to_owned(), "from_env".to_owned()]);
     methods.sort();
     methods.dedup();
@@ -87,4 +83,32 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("runtime_files.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// The methods of `impl Client` blocks in the runtime's files, private ones too: an inherent
+/// method of the same name in another module of the crate would conflict.
+fn client_methods(runtime: &Path) -> Vec<String> {
+    let mut methods: Vec<String> = Vec::new();
+    for path in std::fs::read_dir(runtime).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default() {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut inside = false;
+        for line in text.lines() {
+            if line.starts_with("impl Client {") {
+                inside = true;
+            } else if line == "}" {
+                inside = false;
+            } else if inside {
+                let mut rest = line.trim_start();
+                while let Some(r) = ["pub(crate) ", "pub(super) ", "pub ", "async ", "const ", "unsafe "].iter().find_map(|p| rest.strip_prefix(p)) {
+                    rest = r;
+                }
+                if let Some(name) = rest.strip_prefix("fn ").and_then(|r| r.split(|c: char| !c.is_alphanumeric() && c != '_').next()) {
+                    methods.push(name.to_owned());
+                }
+            }
+        }
+    }
+    methods.sort();
+    methods.dedup();
+    methods
 }

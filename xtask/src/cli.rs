@@ -19,10 +19,12 @@ struct Flags {
     crate_name: Option<String>,
     settings: Option<PathBuf>,
     strict: bool,
+    /// Every place of a repeated diagnostic, not just the first and the count.
+    verbose: bool,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut f = Flags { check: false, spec: None, out: None, include: Vec::new(), with_query_paths: false, crate_name: None, settings: None, strict: false };
+    let mut f = Flags { check: false, spec: None, out: None, include: Vec::new(), with_query_paths: false, crate_name: None, settings: None, strict: false, verbose: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -35,6 +37,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--crate-name" => f.crate_name = Some(value("--crate-name")?),
             "--strict" => f.strict = true,
             "--settings" => f.settings = Some(value("--settings")?.into()),
+            "--verbose" => f.verbose = true,
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -78,10 +81,10 @@ pub fn codegen(args: &[String]) -> Result<ExitCode, String> {
     let start = Instant::now();
     let doc = Document::read(&spec).map_err(|e| e.to_string())?;
     let loaded = start.elapsed();
-    let generated = oa_codegen::generate(&doc, &settings).map_err(|e| e.to_string())?;
+    let generated = oa_codegen::generate(&doc, &settings).map_err(|e| e.render_grouped(&doc, flags.verbose))?;
     let n_warnings = generated.warnings.warnings().count();
     if n_warnings > 0 {
-        eprint!("{}", generated.warnings.render(&doc));
+        eprint!("{}", generated.warnings.render_grouped(&doc, flags.verbose));
     }
     if flags.strict && n_warnings > 0 {
         // Nothing is written: with --strict a warning (an operation left out, ...) is an error.

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         Some("diff") => diff_cmd::run(&args[1..]),
         Some("corpus") => corpus_cmd::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <command>\n  codegen [--check] [--strict] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME] [--settings FILE]\n  subset --from FILE [--out FILE]   (overlays come from spec/settings.yaml)\n  test [-- CARGO TEST ARGS]\n  diff OLD NEW [--format json] [--fail-on-breaking] [--changelog]\n  corpus [DIR]   generate and check every published document whole"
+            "usage: cargo xtask <command>\n  codegen [--check] [--strict] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME] [--settings FILE] [--verbose]\n  subset --from FILE [--out FILE]   (overlays come from spec/settings.yaml)\n  test [-- CARGO TEST ARGS]\n  diff OLD NEW [--format json] [--fail-on-breaking] [--changelog]\n  corpus [DIR]   generate and check every published document whole"
             .to_owned()),
     };
     match result {

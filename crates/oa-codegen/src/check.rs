@@ -1,5 +1,6 @@
 //! Check stage, between lowering and rendering: every name the emitted code introduces must be
-//! unique in its scope (types and the crate root's exports, the methods of each group handle,
+//! unique in its scope (types and the crate root's exports, the methods of `Client` (its own,
+//! the root group's and the group accessors), the methods of each group handle,
 //! the fields of each struct and parameter struct, the variants of each enum and union, the
 //! arguments and locals of each method). Lowering claims names so that this holds; a failure
 //! here is a generator bug, reported as located diagnostics before anything is written.
@@ -45,14 +46,23 @@ pub fn check(ir: &Ir) -> Diagnostics {
     for m in crate::runtime_files::CLIENT_METHODS {
         accessors.claim(m, "the runtime's Client", &mut diags);
     }
+    let mut modules = Names::new("module of `api`");
     for g in &ir.groups {
         let origin = g.operations.first().map(|o| format!("operation `{}`", o.id)).unwrap_or_default();
-        root.claim(&g.name, &origin, &mut diags);
-        accessors.claim(&g.accessor, &origin, &mut diags);
-        let mut methods = Names::new("method of a group handle");
-        for m in ["new", "client", "options", "with_options"] {
-            methods.claim(m, "the group handle", &mut diags);
-        }
+        modules.claim(&g.module, &origin, &mut diags);
+        let mut handle = Names::new("method of a group handle");
+        // The root group's methods are `Client`'s own, beside its accessors.
+        let methods = match &g.accessor {
+            Some(accessor) => {
+                root.claim(&g.name, &origin, &mut diags);
+                accessors.claim(accessor, &origin, &mut diags);
+                for m in ["new", "client", "options", "with_options"] {
+                    handle.claim(m, "the group handle", &mut diags);
+                }
+                &mut handle
+            }
+            None => &mut accessors,
+        };
         for op in &g.operations {
             let at = format!("operation `{}`", op.id);
             for name in op_methods(op) {

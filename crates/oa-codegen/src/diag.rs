@@ -48,25 +48,66 @@ impl Diagnostics {
     /// For a document bundled from several files, the file and the pointer are those of the
     /// file the node was written in (what the user has to edit), not of the bundled document.
     pub fn render(&self, doc: &Document) -> String {
-        let mut items = self.items.clone();
-        items.sort();
-        items.dedup();
+        let items = self.sorted();
         let pointers: Vec<&str> = items.iter().map(|d| d.pointer.as_str()).collect();
         let origins = doc.origins(&pointers);
         let mut out = String::new();
         for (d, origin) in items.iter().zip(origins) {
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            let file = origin.file;
-            let ptr = if origin.pointer.is_empty() { "/" } else { origin.pointer.as_str() };
-            match origin.position {
-                Some((line, col)) => out.push_str(&format!("{file}:{line}:{col}: {level}: {} (at {ptr})\n", d.message)),
-                None => out.push_str(&format!("{file}: {level}: {} (at {ptr})\n", d.message)),
-            }
+            out.push_str(&line(d, &origin, 1));
         }
         out
+    }
+
+    /// Like `render`, but a message said at several places (the same severity and text, the
+    /// location aside) is one line: the first place and the count. `verbose` lists every place
+    /// (`render`). A document repeating one unknown keyword gives one warning, not hundreds.
+    pub fn render_grouped(&self, doc: &Document, verbose: bool) -> String {
+        if verbose {
+            return self.render(doc);
+        }
+        let items = self.sorted();
+        // (first place, count) per message, in the order of the first places.
+        let mut groups: Vec<(&Diagnostic, usize)> = Vec::new();
+        let mut index: std::collections::BTreeMap<(Severity, &str), usize> = std::collections::BTreeMap::new();
+        for d in &items {
+            match index.get(&(d.severity, d.message.as_str())) {
+                Some(&i) => groups[i].1 += 1,
+                None => {
+                    index.insert((d.severity, d.message.as_str()), groups.len());
+                    groups.push((d, 1));
+                }
+            }
+        }
+        let pointers: Vec<&str> = groups.iter().map(|(d, _)| d.pointer.as_str()).collect();
+        let origins = doc.origins(&pointers);
+        let mut out = String::new();
+        for ((d, n), origin) in groups.iter().zip(origins) {
+            out.push_str(&line(d, &origin, *n));
+        }
+        out
+    }
+
+    fn sorted(&self) -> Vec<Diagnostic> {
+        let mut items = self.items.clone();
+        items.sort();
+        items.dedup();
+        items
+    }
+}
+
+/// `file:line:col: level: message (at /pointer)` and a newline; for a message said `times`
+/// times, `(284 times, first at /pointer; --verbose lists every place)`.
+fn line(d: &Diagnostic, origin: &oa_load::Origin<'_>, times: usize) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let file = origin.file;
+    let ptr = if origin.pointer.is_empty() { "/" } else { origin.pointer.as_str() };
+    let at = if times > 1 { format!("{times} times, first at {ptr}; --verbose lists every place") } else { format!("at {ptr}") };
+    match origin.position {
+        Some((line, col)) => format!("{file}:{line}:{col}: {level}: {} ({at})\n", d.message),
+        None => format!("{file}: {level}: {} ({at})\n", d.message),
     }
 }
 
@@ -82,6 +123,14 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.diagnostics.errors().count();
         write!(f, "{}{n} error(s) in the {} stage", self.rendered, self.stage)
+    }
+}
+
+impl Failure {
+    /// The `Display` text with repeated diagnostics grouped (`Diagnostics::render_grouped`).
+    pub fn render_grouped(&self, doc: &Document, verbose: bool) -> String {
+        let n = self.diagnostics.errors().count();
+        format!("{}{n} error(s) in the {} stage", self.diagnostics.render_grouped(doc, verbose), self.stage)
     }
 }
 

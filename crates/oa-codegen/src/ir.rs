@@ -268,12 +268,16 @@ pub struct SubDispatch {
     pub arms: Vec<(String, String)>,
 }
 
+/// The operations of one tag, reached through a handle (`client.responses().create(..)`), or
+/// the root group: the operations without a tag, methods of `Client` itself (`client.list(..)`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
-    /// Struct name of the group handle, e.g. `Responses`.
+    /// Struct name of the group handle, e.g. `Responses`; `Client` for the root group.
     pub name: String,
-    /// Accessor on `Client` and module name, e.g. `responses`.
-    pub accessor: String,
+    /// Accessor on `Client`, e.g. `responses`; `None` for the root group.
+    pub accessor: Option<String>,
+    /// Module (file stem) under `api/`: the accessor, or a free name for the root group.
+    pub module: String,
     pub operations: Vec<Operation>,
 }
 

@@ -170,6 +170,27 @@ impl Scope {
     }
 }
 
+/// The method name without its group's name, where `method` spells the group as the same
+/// sequence of whole words (the words `case` splits at), compared case-insensitively, with no
+/// singular/plural or partial matching: (`issues/list-for-repo`, `issues`) -> `list_for_repo`,
+/// (`listCoreV1NamespacedPod`, `core_v1`) -> `list_namespaced_pod`, (`listIncidents`,
+/// `incidents`) -> `list`; (`project_list`, `projects`) -> `None`. `None` too when nothing, a
+/// keyword or a digit would be left. Whether the rest is free in the group is the caller's
+/// (its `Scope`'s) question.
+pub fn without_group(method: &str, group: &str) -> Option<String> {
+    let snake_method = case::snake(method);
+    let snake_group = case::snake(group);
+    let words: Vec<&str> = snake_method.split('_').filter(|w| !w.is_empty()).collect();
+    let group_words: Vec<&str> = snake_group.split('_').filter(|w| !w.is_empty()).collect();
+    if group_words.is_empty() || group_words.len() >= words.len() {
+        return None;
+    }
+    let at = words.windows(group_words.len()).position(|w| w == group_words.as_slice())?;
+    let rest = [&words[..at], &words[at + group_words.len()..]].concat().join("_");
+    let plain = rest.chars().all(|c| c.is_alphanumeric() || c == '_') && !rest.starts_with(|c: char| c.is_ascii_digit());
+    (plain && !KEYWORDS.contains(&rest.as_str()) && !RAW_FORBIDDEN.contains(&rest.as_str())).then_some(rest)
+}
+
 /// Variant names read from the wire tags of a union's variants (one slice of tags per variant):
 /// the longest prefix of whole `.`-separated segments shared by every multi-segment tag is
 /// dropped (`response.output_text.delta` -> `OutputTextDelta`; a one-segment `error` stays
@@ -281,6 +302,24 @@ mod tests {
         let items = [t(&["message"]), t(&["message"]), t(&["function_call"]), t(&["a", "b"])];
         let refs: Vec<&[String]> = items.iter().map(Vec::as_slice).collect();
         assert_eq!(variant_names_from_tags(&refs), [None, None, Some("FunctionCall".into()), None]);
+    }
+
+    #[test]
+    fn a_method_drops_its_group_spelled_as_whole_words() {
+        assert_eq!(without_group("issues/list-for-repo", "issues").as_deref(), Some("list_for_repo"));
+        assert_eq!(without_group("listCoreV1NamespacedPod", "core_v1").as_deref(), Some("list_namespaced_pod"));
+        assert_eq!(without_group("listIncidents", "incidents").as_deref(), Some("list"));
+        assert_eq!(without_group("ListIncidents", "Incidents").as_deref(), Some("list"));
+        // No singular/plural or partial matching.
+        assert_eq!(without_group("project_list", "projects"), None);
+        assert_eq!(without_group("listIncidentsV2", "incident"), None);
+        assert_eq!(without_group("listCoreV1Pod", "core"), Some("list_v1_pod".into()));
+        assert_eq!(without_group("listCoreV1Pod", "core_v2"), None);
+        // Nothing, a keyword or a digit left: the name stays.
+        assert_eq!(without_group("incidents", "incidents"), None);
+        assert_eq!(without_group("incidents_type", "incidents"), None);
+        assert_eq!(without_group("incidents_self", "incidents"), None);
+        assert_eq!(without_group("incidents_2fa", "incidents"), None);
     }
 
     #[test]

@@ -123,7 +123,7 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
     job("api_mod.rs.j2", "src/api/mod.rs".into(), whole(), true, ir.groups.len() + ir.pages.len() + ir.stream_events.len());
     for (i, g) in ir.groups.iter().enumerate() {
         let weight = g.operations.iter().map(|op| 10 + op.query.as_ref().map_or(0, |q| q.params.len())).sum();
-        job("api_group.rs.j2", format!("src/api/{}.rs", g.accessor), minijinja::context! { group => groups.get_item_by_index(i)? }, true, weight);
+        job("api_group.rs.j2", format!("src/api/{}.rs", g.module), minijinja::context! { group => groups.get_item_by_index(i)? }, true, weight);
     }
 
     let rendered = crate::par::map(&jobs, |j| j.weight, |j| env.get_template(j.template)?.render(&j.context));

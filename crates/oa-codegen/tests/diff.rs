@@ -254,7 +254,8 @@ fn operations_and_query_parameters() {
     assert!(!q.breaking, "optional query parameter: query structs have Default");
     assert!(c.iter().find(|x| x.kind == K::QueryParamAdded && x.wire == "project").unwrap().breaking);
     assert!(c.iter().find(|x| x.kind == K::QueryParamRemoved && x.wire == "before").unwrap().breaking);
-    let stream = find(&c, K::EventTypeAdded, "Items::list_items");
+    // `listItems` in `items` drops the group's name; `getItem` (singular) keeps its own.
+    let stream = find(&c, K::EventTypeAdded, "Items::list");
     assert!(!stream.breaking);
     assert_eq!(stream.wire, "GET /items");
     assert!(c.iter().all(|x| x.wire != "limit"));

@@ -53,3 +53,19 @@ fn contradicting_defaults_warn() {
     let generated = oa_codegen::generate(&doc, &Settings::new("fixture")).unwrap();
     insta::assert_snapshot!("warnings_defaults", generated.warnings.render(&doc));
 }
+
+/// A message said at several places is one line with the count and the first place; the
+/// verbose rendering lists every place.
+#[test]
+fn repeated_warnings_are_grouped() {
+    let rel = "tests/warnings/repeated_warning.yaml";
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
+    let doc = Document::parse(rel, text).unwrap();
+    let mut settings = Settings::new("fixture");
+    settings.include = vec!["/".into()];
+    let generated = oa_codegen::generate(&doc, &settings).unwrap();
+    let grouped = generated.warnings.render_grouped(&doc, false);
+    let verbose = generated.warnings.render_grouped(&doc, true);
+    assert_eq!(verbose, generated.warnings.render(&doc));
+    insta::assert_snapshot!("warnings_grouped", format!("{grouped}\n--verbose:\n{verbose}"));
+}

@@ -249,6 +249,7 @@ impl ClientBuilder {
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
                 jitter: self.jitter.unwrap_or_else(|| Arc::new(RandomJitter)),
             }),
+            options: Default::default(),
         })
     }
 }

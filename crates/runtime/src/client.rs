@@ -27,6 +27,8 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// Applied to the calls made through this handle (see [`Client::with_options`]).
+    pub(crate) options: super::request::RequestOptions,
 }
 
 pub(crate) struct Inner {
@@ -91,6 +93,18 @@ pub(crate) enum Received {
 }
 
 impl Client {
+    /// This client with per-request options (timeouts, retries, headers) for the calls made
+    /// through it: its own operation methods and the group handles it gives out. Cheap: the
+    /// clone shares the connection pool and configuration.
+    pub fn with_options(&self, options: super::request::RequestOptions) -> Client {
+        Client { inner: Arc::clone(&self.inner), options }
+    }
+
+    /// The options this client applies to its calls (see [`Client::with_options`]).
+    pub fn options(&self) -> &super::request::RequestOptions {
+        &self.options
+    }
+
     /// The base URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url

@@ -37,11 +37,11 @@ pub struct Responses<'c> {
     options: RequestOptions,
 }
 impl Client {
-    /// The `responses` operations.
+    /// The `responses` operations, with this client's options (see [`Client::with_options`]).
     pub fn responses(&self) -> Responses<'_> {
         Responses {
             client: self,
-            options: RequestOptions::default(),
+            options: self.options.clone(),
         }
     }
 }

@@ -28,6 +28,8 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// Applied to the calls made through this handle (see [`Client::with_options`]).
+    pub(crate) options: super::request::RequestOptions,
 }
 
 pub(crate) struct Inner {
@@ -92,6 +94,18 @@ pub(crate) enum Received {
 }
 
 impl Client {
+    /// This client with per-request options (timeouts, retries, headers) for the calls made
+    /// through it: its own operation methods and the group handles it gives out. Cheap: the
+    /// clone shares the connection pool and configuration.
+    pub fn with_options(&self, options: super::request::RequestOptions) -> Client {
+        Client { inner: Arc::clone(&self.inner), options }
+    }
+
+    /// The options this client applies to its calls (see [`Client::with_options`]).
+    pub fn options(&self) -> &super::request::RequestOptions {
+        &self.options
+    }
+
     /// The base URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -291,7 +305,7 @@ impl Client {
                 let Some(delay) = delay.filter(|_| attempt < p.max_retries) else {
                     return match deadline {
                         Some((_, total)) if cut_off => Err(self.total_timeout(p, total, attempts, result)),
-                        _ => self.into_outcome(p, result).map(|r| (r, attempts)),
+                        _ => self.outcome(p, result).map(|r| (r, attempts)),
                     };
                 };
                 if let Some((at, total)) = deadline {
@@ -438,7 +452,7 @@ impl Client {
     }
 
     /// The final result of a call from its last attempt: a non-2xx becomes [`Error::Api`].
-    fn into_outcome(&self, p: &Prepared, result: Result<Received, Error>) -> Result<Received, Error> {
+    fn outcome(&self, p: &Prepared, result: Result<Received, Error>) -> Result<Received, Error> {
         match result? {
             Received::Full(status, headers, body) if !status.is_success() => {
                 Err(self.api_error(p, status, headers, &body))
@@ -449,7 +463,7 @@ impl Client {
 
     /// [`Error::TotalTimeout`], keeping what the last attempt ended with.
     fn total_timeout(&self, p: &Prepared, limit: Duration, attempts: u32, last: Result<Received, Error>) -> Error {
-        let last = match self.into_outcome(p, last) {
+        let last = match self.outcome(p, last) {
             Err(e) => e,
             // Only failed attempts are ever retried, so this does not happen.
             Ok(_) => Error::Timeout(Some(limit)),

@@ -67,8 +67,12 @@ pub(crate) fn deref_component<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
 /// base names of all operations first, so that a suffixed form (`list_stream`) never takes the
 /// name of another operation (`listStream`).
 struct Lowered {
+    /// The group's name (snake_case); empty for the root group (no tag): methods of `Client`.
     group: String,
+    /// The method name the settings give, else the operationId's.
     base: String,
+    /// `base` comes from the operationId, so it may drop the group's name.
+    from_id: bool,
     op: Operation,
 }
 
@@ -121,10 +125,9 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
         .map(str::to_owned)
         .unwrap_or_else(|| format!("{}{}", sel.method, naming::type_name(&sel.path)));
     let overrides = settings.operations.get(&op_id).cloned().unwrap_or_default();
-    let group = overrides.group.clone().unwrap_or_else(|| {
-        op.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str).map(naming::field_name).unwrap_or_else(|| "default".into())
-    });
-    let group = naming::bare(&naming::field_name(&group)).to_owned();
+    // Without a tag (or a group in the settings), an operation is a method of `Client` itself.
+    let group = overrides.group.clone().or_else(|| op.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str).map(str::to_owned));
+    let group = group.map(|g| naming::bare(&naming::field_name(&g)).to_owned()).unwrap_or_default();
     let fixed_suffix = sel.path.split_once('?').map(|(_, q)| format!("_{}", naming::bare(&naming::field_name(q)))).unwrap_or_default();
     let base = format!("{}{fixed_suffix}", naming::bare(&overrides.method.clone().unwrap_or_else(|| naming::field_name(&op_id))));
     let type_base = naming::type_name(&op_id);
@@ -136,12 +139,14 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
         .split(['/', '?'])
         .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s))
         .map(naming::type_name)
-        .unwrap_or_else(|| naming::type_name(&group));
+        .unwrap_or_else(|| naming::type_name(if group.is_empty() { "default" } else { &group }));
     lw.current = super::Current { name: type_base.clone(), owner: resource, pointer: sel.pointer.clone() };
     let params_name = format!("{}Params", naming::type_name(&base));
     let params = super::params::lower(lw, sel, &LOCALS, &params_name);
 
     let (body, body_flag) = match op.get("requestBody") {
+        // Stripe declares an empty form body on its GETs: nothing to send, no argument.
+        Some(rb) if matches!(sel.method, "get" | "head" | "delete") && is_empty_object_body(root, rb) => (None, false),
         Some(rb) => match lower_body(lw, sel, rb, &type_base) {
             Some((body, flag)) => (Some(body), flag),
             None => return None,
@@ -164,11 +169,8 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
             doc.push(String::new());
         }
     }
-    let query = (!params.query.is_empty()).then(|| QueryStruct {
-        name: params_name.clone(),
-        doc: vec![format!("Parameters of [`{}::{base}`](crate::api::{}::{base}).", naming::type_name(&group), naming::type_name(&group))],
-        params: params.query,
-    });
+    // The doc links the method: written once the names are claimed (`name_groups`).
+    let query = (!params.query.is_empty()).then(|| QueryStruct { name: params_name.clone(), doc: Vec::new(), params: params.query });
     let pagination = detect_pagination(lw, json_response.as_ref(), query.as_ref());
     let raw_response = json_response.is_none() && event_type.is_none();
     let locals = Locals {
@@ -199,7 +201,7 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
         security: None,
         error_message: None,
     };
-    Some(Lowered { group, base, op })
+    Some(Lowered { group, base, from_id: overrides.method.is_none(), op })
 }
 
 /// What an operation with dangling references lowers to: nothing usable; the caller sees the
@@ -226,7 +228,7 @@ fn placeholder(sel: &Selected<'_>) -> Lowered {
         security: None,
         error_message: None,
     };
-    Lowered { group: String::new(), base: String::new(), op }
+    Lowered { group: String::new(), base: String::new(), from_id: false, op }
 }
 
 /// The request body: JSON (also `*/*` with a schema), multipart and form bodies typed by their
@@ -307,65 +309,128 @@ fn lower_answers(lw: &mut Lowerer<'_>, sel: &Selected<'_>, type_base: &str) -> (
     (json, events)
 }
 
-/// Claims every method name per group (base names first, then the suffixed forms) and the group
-/// handles in the crate root's scope, where runtime names and types come first.
+/// Methods a group handle has of its own; an operation's method yields to them.
+const HANDLE_METHODS: [&str; 4] = ["new", "client", "options", "with_options"];
+
+/// Methods `Client` has besides those of `client.rs` (derived traits called as methods); a root
+/// method would shadow them.
+const CLIENT_TRAIT_METHODS: [&str; 2] = ["clone", "clone_from"];
+
+/// Claims every name the operations introduce on `Client` and its group handles. The operations
+/// without a tag come first: their methods are `Client`'s own (`client.list(..)`) and yield only
+/// to the runtime's methods of `Client`; group accessors (`client.issues()`) yield to both. Per
+/// group, the base names of all operations first, then the suffixed forms. Group handles and
+/// parameter structs are claimed in the crate root's scope, where runtime names and types come first.
 fn name_groups(lw: &mut Lowerer<'_>, lowered: Vec<Lowered>) -> Vec<Group> {
     let mut by_group: BTreeMap<String, Vec<Lowered>> = BTreeMap::new();
     for l in lowered {
         by_group.entry(l.group.clone()).or_default().push(l);
     }
-    let mut accessors = Scope::with_reserved(crate::runtime_files::CLIENT_METHODS.iter().copied());
+    let mut on_client = Scope::with_reserved(crate::runtime_files::CLIENT_METHODS.iter().copied().chain(CLIENT_TRAIT_METHODS));
     let mut groups = Vec::new();
+    if let Some(ops) = by_group.remove("") {
+        let operations = name_methods(lw, ops, &mut on_client, ("Client", "crate::runtime::Client"));
+        groups.push(Group { name: "Client".into(), accessor: None, module: String::new(), operations });
+    }
     for (group, ops) in by_group {
-        let accessor = naming::bare(&accessors.claim(&naming::field_name(&group), "_api")).to_owned();
+        let accessor = naming::bare(&on_client.claim(&naming::field_name(&group), "_api")).to_owned();
         let name = lw.names.claim(&naming::type_name(&group), "Api");
-        let mut scope = Scope::with_reserved(["new", "client", "options", "with_options"]);
-        let plains: Vec<String> = ops.iter().map(|l| scope.claim(&naming::field_name(&l.base), "_op")).collect();
-        let mut operations = Vec::new();
-        for (l, plain) in ops.into_iter().zip(plains) {
-            let mut op = l.op;
-            let stem = naming::bare(&plain).to_owned();
-            // A suffixed form taken by another operation falls back to an alternative word, then
-            // to `Scope::claim`'s last resort.
-            let mut claim = |suffix: &str| {
-                let alternative = match suffix {
-                    "stream" => "items",
-                    "with_response" => "response",
-                    other => other,
-                };
-                let first = format!("{stem}_{suffix}");
-                let name = if !scope.contains(&first) {
-                    scope.claim(&first, "")
-                } else {
-                    scope.claim(&format!("{stem}_{alternative}"), "_op")
-                };
-                naming::escape_keyword(naming::bare(&name).to_owned())
-            };
-            let has_params = op.query.is_some();
-            op.names.request = claim("request");
-            op.names.with = has_params.then(|| claim("with"));
-            op.names.with_response = op.json_response.is_some().then(|| claim("with_response"));
-            op.names.stream = (op.event_type.is_some() && op.json_response.is_some()).then(|| claim("stream"));
-            if op.pagination.is_some() {
-                op.names.pages = Some(claim("pages"));
-                op.names.items = Some(claim("stream"));
-                let items = op.names.items.clone().unwrap_or_default();
-                op.names.items_with = has_params.then(|| naming::escape_keyword(naming::bare(&scope.claim(&format!("{items}_with"), "_op")).to_owned()));
-            }
-            // Parameters with required fields have no defaults to call with.
-            let required = op.query.as_ref().is_some_and(|q| q.params.iter().any(|p| p.required));
-            op.names.plain = Some(plain.clone());
-            if required {
-                op.names.with = None;
-            }
-            if let Some(q) = &mut op.query {
-                q.name = lw.names.claim(&q.name, "Query");
-            }
-            operations.push(op);
-        }
-        groups.push(Group { name, accessor, operations });
+        let mut scope = Scope::with_reserved(HANDLE_METHODS);
+        let path = format!("crate::api::{name}");
+        let operations = name_methods(lw, ops, &mut scope, (&name, &path));
+        groups.push(Group { name, module: accessor.clone(), accessor: Some(accessor), operations });
+    }
+    // The root group's module (`api/client.rs`) takes a name no accessor has.
+    let mut modules = Scope::with_reserved(groups.iter().map(|g| g.module.as_str()));
+    for g in groups.iter_mut().filter(|g| g.accessor.is_none()) {
+        g.module = modules.claim("client", "_ops");
     }
     groups
+}
+
+/// The plain method names of one group's operations, claimed in `scope`: first those that keep
+/// their name, then those whose operationId spells the group's name (`issues/list-for-repo` in
+/// `issues` -> `list_for_repo`), which keep it when the shorter name is taken.
+fn plain_names(ops: &[Lowered], scope: &mut Scope) -> Vec<String> {
+    let short: Vec<Option<String>> =
+        ops.iter().map(|l| (l.from_id && !l.group.is_empty()).then(|| naming::without_group(&l.base, &l.group)).flatten()).collect();
+    let mut plains = vec![String::new(); ops.len()];
+    for (i, l) in ops.iter().enumerate().filter(|(i, _)| short[*i].is_none()) {
+        plains[i] = scope.claim(&naming::field_name(&l.base), "_op");
+    }
+    for (i, l) in ops.iter().enumerate() {
+        if let Some(short) = &short[i] {
+            plains[i] = if scope.contains(short) { scope.claim(&naming::field_name(&l.base), "_op") } else { scope.claim(short, "") };
+        }
+    }
+    plains
+}
+
+/// Names the methods of one group's operations in `scope` (the group handle's, or `Client`'s for
+/// the root group); `owner` is the type holding them and its path, for the parameter structs' docs.
+fn name_methods(lw: &mut Lowerer<'_>, ops: Vec<Lowered>, scope: &mut Scope, owner: (&str, &str)) -> Vec<Operation> {
+    let plains = plain_names(&ops, scope);
+    let mut operations = Vec::new();
+    for (l, plain) in ops.into_iter().zip(plains) {
+        let mut op = l.op;
+        let stem = naming::bare(&plain).to_owned();
+        // A suffixed form taken by another operation falls back to an alternative word, then
+        // to `Scope::claim`'s last resort.
+        let mut claim = |suffix: &str| {
+            let alternative = match suffix {
+                "stream" => "items",
+                "with_response" => "response",
+                other => other,
+            };
+            let first = format!("{stem}_{suffix}");
+            let name = if !scope.contains(&first) {
+                scope.claim(&first, "")
+            } else {
+                scope.claim(&format!("{stem}_{alternative}"), "_op")
+            };
+            naming::escape_keyword(naming::bare(&name).to_owned())
+        };
+        let has_params = op.query.is_some();
+        op.names.request = claim("request");
+        op.names.with = has_params.then(|| claim("with"));
+        op.names.with_response = op.json_response.is_some().then(|| claim("with_response"));
+        op.names.stream = (op.event_type.is_some() && op.json_response.is_some()).then(|| claim("stream"));
+        if op.pagination.is_some() {
+            op.names.pages = Some(claim("pages"));
+            op.names.items = Some(claim("stream"));
+            let items = op.names.items.clone().unwrap_or_default();
+            op.names.items_with = has_params.then(|| naming::escape_keyword(naming::bare(&scope.claim(&format!("{items}_with"), "_op")).to_owned()));
+        }
+        // Parameters with required fields have no defaults to call with.
+        let required = op.query.as_ref().is_some_and(|q| q.params.iter().any(|p| p.required));
+        op.names.plain = Some(plain.clone());
+        if required {
+            op.names.with = None;
+        }
+        if let Some(q) = &mut op.query {
+            q.name = lw.names.claim(&q.name, "Query");
+            let (ty, path) = owner;
+            q.doc = vec![format!("Parameters of [`{ty}::{stem}`]({path}::{stem}).")];
+        }
+        operations.push(op);
+    }
+    operations
+}
+
+/// A request body that is an object without properties (Stripe's form bodies on GETs).
+fn is_empty_object_body(root: &Value, rb: &Value) -> bool {
+    let rb = deref_component(root, rb);
+    let Some(content) = rb.get("content").and_then(Value::as_object) else { return false };
+    !content.is_empty()
+        && content.values().all(|mt| {
+            let Some(schema) = mt.get("schema") else { return false };
+            let m = crate::view::deref(root, schema);
+            let Some(m) = m.as_object() else { return false };
+            let no_properties = m.get("properties").is_none_or(|p| p.as_object().is_some_and(Map::is_empty));
+            let closed = m.get("additionalProperties").is_none_or(|a| a == &Value::Bool(false));
+            let only = |k: &str| matches!(k, "type" | "properties" | "additionalProperties" | "title" | "description");
+            m.get("type").and_then(Value::as_str) == Some("object") && no_properties && closed && m.keys().all(|k| only(k))
+        })
 }
 
 /// A list answer walked with `after`: the page has `data: [T]`, `has_more` and `last_id`.

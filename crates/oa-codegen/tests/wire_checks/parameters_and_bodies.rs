@@ -111,7 +111,7 @@ async fn query_and_header_parameters_follow_their_style() {
         x_request_tag: Some("t-1".into()),
         x_retry_budget: 3,
     };
-    let point: Point = client(&url).default().list_invoices(&params).await.unwrap();
+    let point: Point = client(&url).list_invoices(&params).await.unwrap();
     assert_eq!(*point.coordinates, (1.5, 2.0, "x".to_owned()));
     let got = server.join().unwrap().remove(0);
     assert!(got.target.starts_with("/invoices?"), "{}", got.target);
@@ -137,25 +137,28 @@ async fn query_and_header_parameters_follow_their_style() {
 #[tokio::test]
 async fn path_parameters_by_style() {
     let (url, server) = recorder(vec![(200, r#"{}"#)]);
-    client(&url).default().point_version("a b/c", "2").await.unwrap();
+    // An operation without a tag is a method of `Client`, with the client's options.
+    let options = fixture_parameters_and_bodies::RequestOptions::default().header("x-options", "root");
+    client(&url).with_options(options).point_version("a b/c", "2").await.unwrap();
     let got = server.join().unwrap().remove(0);
     // `simple` percent-encodes the whole segment; `matrix` is `;name=value`.
     assert_eq!(got.target, "/points/a%20b%2Fc/versions;version=2");
+    assert_eq!(got.header("x-options"), Some("root"));
 }
 
 #[tokio::test]
 async fn bodies_that_are_not_json() {
     let (url, server) = recorder(vec![(200, r#"{}"#), (204, ""), (204, "")]);
     let c = client(&url);
-    c.default().upload(b"\x00\x01binary").await.unwrap();
-    c.default().add_note("a note").await.unwrap();
+    c.upload(b"\x00\x01binary").await.unwrap();
+    c.add_note("a note").await.unwrap();
     let body = CreateCustomerBody {
         name: "Ada".into(),
         address: CreateCustomerBodyAddress { city: "Paris".into(), line1: "1 rue".into(), ..Default::default() }.into(),
         expand: vec!["a".to_owned(), "b".to_owned()].into(),
         ..Default::default()
     };
-    c.default().create_customer(&body).await.unwrap();
+    c.create_customer(&body).await.unwrap();
     let got = server.join().unwrap();
     assert_eq!(got[0].header("content-type"), Some("application/octet-stream"));
     assert_eq!(got[0].body, b"\x00\x01binary");

@@ -75,7 +75,7 @@ async fn each_operation_sends_what_its_requirement_asks_for() {
         .build()
         .unwrap();
     // The global requirement: the first alternative configured.
-    client.files().list_files_with(&fixture_security_schemes::api::ListFilesParams { accept: Some("application/vnd.test+json".into()) }).await.unwrap();
+    client.files().list_with(&fixture_security_schemes::api::ListFilesParams { accept: Some("application/vnd.test+json".into()) }).await.unwrap();
     // `security: []`: nothing.
     client.files().get_public().await.unwrap();
     // Basic first; a client without it sends the query key and the cookie together.
@@ -83,7 +83,7 @@ async fn each_operation_sends_what_its_requirement_asks_for() {
     let no_basic = Client::builder().base_url(&url).api_key("q-key").session("c-key").build().unwrap();
     no_basic.accounts().create_account().await.unwrap();
     // The declared error body's message.
-    let err = client.files().list_files().await.unwrap_err();
+    let err = client.files().list().await.unwrap_err();
     assert!(matches!(&err, Error::Api { status: 404, .. }));
     assert_eq!(err.api_error().and_then(|e| e.message.as_deref()), Some("no such file"));
     let got = server.join().unwrap();
@@ -103,6 +103,6 @@ async fn each_operation_sends_what_its_requirement_asks_for() {
 async fn a_token_provider_stands_in_for_a_token() {
     let (url, server) = recorder(vec![(200, "{}")]);
     let client = Client::builder().base_url(&url).oauth2_provider(|| async { Ok::<_, Error>("fresh".to_owned()) }).build().unwrap();
-    client.files().list_files().await.unwrap();
+    client.files().list().await.unwrap();
     assert_eq!(server.join().unwrap()[0].header("authorization"), Some("Bearer fresh"));
 }
