@@ -51,16 +51,16 @@ fn format_one(file: &Rendered) -> Result<(String, String), String> {
     Ok((file.path.clone(), formatted?))
 }
 
-/// The table macros (`object!`, `open_enum!`, `from_variants!`), one entry per line: prettyplease prints a
+/// The table macros (`object!`, `open_enum!`, `from_variants!`, `field_from_payloads!`), one entry per line: prettyplease prints a
 /// macro's tokens as a flowing paragraph, which splits `name = "wire"` pairs across lines.
 /// Appends the result to `out`.
 fn layout_tables(text: &str, out: &mut String) {
-    const MACROS: [&str; 3] = ["crate::wire::object!(", "crate::wire::open_enum!(", "crate::wire::from_variants!("];
+    const MACROS: [&str; 4] = ["crate::wire::object!(", "crate::wire::open_enum!(", "crate::wire::from_variants!(", "crate::wire::field_from_payloads!("];
     // Bytes of `text` done, and where each macro next occurs after them: each is searched
     // for again only once passed, not from every invocation on (which was quadratic in a file
     // with many tables and none of some macro).
     let mut done = 0;
-    let mut next: [Option<usize>; 3] = MACROS.map(|m| text.find(m));
+    let mut next: [Option<usize>; 4] = MACROS.map(|m| text.find(m));
     while let Some(start) = next.iter().flatten().min().copied() {
         out.push_str(&text[done..start]);
         done = start;

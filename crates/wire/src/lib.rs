@@ -394,6 +394,19 @@ macro_rules! from_variants {
     };
 }
 
+/// `From<Payload> for Field<Union>` for the struct payloads of a union, so that a field typed by
+/// the union takes a variant's payload with `.into()` (`format: JsonSchemaFormat { .. }.into()`).
+#[allow(unused_macros)]
+macro_rules! field_from_payloads {
+    ($ty:ident, { $($payload:ty),* $(,)? }) => {
+        $(impl ::std::convert::From<$payload> for crate::wire::Field<$ty> {
+            fn from(value: $payload) -> Self {
+                crate::wire::Field::from(<$ty>::from(value))
+            }
+        })*
+    };
+}
+
 /// Marks a type built from text, so that a field of it converts from `&str` and `String`
 /// through the one blanket impl beside `Field` (one impl per type would make coherence compare
 /// every pair of them).
@@ -405,4 +418,4 @@ macro_rules! text {
 }
 
 #[allow(unused_imports)]
-pub(crate) use {from_variants, object, open_enum, text, union_traits};
+pub(crate) use {field_from_payloads, from_variants, object, open_enum, text, union_traits};

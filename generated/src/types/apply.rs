@@ -109,6 +109,11 @@ crate::wire::from_variants!(ApplyPatchOperationParam, {
     DeleteFile(ApplyPatchDeleteFileOperationParam),
     UpdateFile(Box<ApplyPatchUpdateFileOperationParam>),
 });
+crate::wire::field_from_payloads!(ApplyPatchOperationParam, {
+    ApplyPatchCreateFileOperationParam,
+    ApplyPatchDeleteFileOperationParam,
+    ApplyPatchUpdateFileOperationParam,
+});
 impl ApplyPatchOperationParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn param_type(&self) -> &str {

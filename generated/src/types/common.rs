@@ -23,6 +23,12 @@ crate::wire::from_variants!(Annotation, {
     ContainerFileCitation(Box<ContainerFileCitationBody>),
     FilePath(FilePath),
 });
+crate::wire::field_from_payloads!(Annotation, {
+    FileCitationBody,
+    UrlCitationBody,
+    ContainerFileCitationBody,
+    FilePath,
+});
 impl Annotation {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn annotation_type(&self) -> &str {
@@ -443,6 +449,10 @@ crate::wire::from_variants!(CompoundFilterFiltersItem, {
     ComparisonFilter(Box<ComparisonFilter>),
     CompoundFilter(Box<CompoundFilter>),
 });
+crate::wire::field_from_payloads!(CompoundFilterFiltersItem, {
+    ComparisonFilter,
+    CompoundFilter,
+});
 impl CompoundFilterFiltersItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -542,6 +552,9 @@ pub enum ConversationParam {
 crate::wire::from_variants!(ConversationParam, {
     ConversationId(String),
     ConversationParam2(ConversationParam2),
+});
+crate::wire::field_from_payloads!(ConversationParam, {
+    ConversationParam2,
 });
 impl From<&str> for ConversationParam {
     fn from(value: &str) -> Self {
@@ -942,6 +955,10 @@ pub enum Filters {
 crate::wire::from_variants!(Filters, {
     ComparisonFilter(Box<ComparisonFilter>),
     CompoundFilter(Box<CompoundFilter>),
+});
+crate::wire::field_from_payloads!(Filters, {
+    ComparisonFilter,
+    CompoundFilter,
 });
 impl Filters {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
@@ -1947,6 +1964,11 @@ crate::wire::from_variants!(OutputContent, {
     Refusal(RefusalContent),
     ReasoningText(ReasoningTextContent),
 });
+crate::wire::field_from_payloads!(OutputContent, {
+    OutputTextContent,
+    RefusalContent,
+    ReasoningTextContent,
+});
 impl OutputContent {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn content_type(&self) -> &str {
@@ -2007,6 +2029,10 @@ pub enum OutputMessageContent {
 crate::wire::from_variants!(OutputMessageContent, {
     OutputText(Box<OutputTextContent>),
     Refusal(RefusalContent),
+});
+crate::wire::field_from_payloads!(OutputMessageContent, {
+    OutputTextContent,
+    RefusalContent,
 });
 impl OutputMessageContent {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
@@ -2422,6 +2448,11 @@ crate::wire::from_variants!(TextResponseFormatConfiguration, {
     JsonSchema(Box<TextResponseFormatJsonSchema>),
     JsonObject(ResponseFormatJsonObject),
 });
+crate::wire::field_from_payloads!(TextResponseFormatConfiguration, {
+    ResponseFormatText,
+    TextResponseFormatJsonSchema,
+    ResponseFormatJsonObject,
+});
 impl TextResponseFormatConfiguration {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn configuration_type(&self) -> &str {
@@ -2580,6 +2611,10 @@ crate::wire::from_variants!(ToolCallCaller, {
     Direct(DirectToolCallCaller),
     Program(ProgramToolCallCaller),
 });
+crate::wire::field_from_payloads!(ToolCallCaller, {
+    DirectToolCallCaller,
+    ProgramToolCallCaller,
+});
 impl ToolCallCaller {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn caller_type(&self) -> &str {
@@ -2634,6 +2669,10 @@ pub enum ToolCallCallerParam {
 crate::wire::from_variants!(ToolCallCallerParam, {
     Direct(DirectToolCallCallerParam),
     Program(ProgramToolCallCallerParam),
+});
+crate::wire::field_from_payloads!(ToolCallCallerParam, {
+    DirectToolCallCallerParam,
+    ProgramToolCallCallerParam,
 });
 impl ToolCallCallerParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

@@ -60,6 +60,17 @@ crate::wire::from_variants!(ComputerAction, {
     Type(TypeParam),
     Wait(WaitParam),
 });
+crate::wire::field_from_payloads!(ComputerAction, {
+    ClickParam,
+    DoubleClickAction,
+    DragParam,
+    KeyPressAction,
+    MoveParam,
+    ScreenshotParam,
+    ScrollParam,
+    TypeParam,
+    WaitParam,
+});
 impl ComputerAction {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn action_type(&self) -> &str {

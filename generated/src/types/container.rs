@@ -38,6 +38,10 @@ crate::wire::from_variants!(ContainerAutoParamNetworkPolicy, {
     Disabled(ContainerNetworkPolicyDisabledParam),
     Allowlist(Box<ContainerNetworkPolicyAllowlistParam>),
 });
+crate::wire::field_from_payloads!(ContainerAutoParamNetworkPolicy, {
+    ContainerNetworkPolicyDisabledParam,
+    ContainerNetworkPolicyAllowlistParam,
+});
 impl ContainerAutoParamNetworkPolicy {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn policy_type(&self) -> &str {
@@ -94,6 +98,10 @@ pub enum ContainerAutoParamSkillsItem {
 crate::wire::from_variants!(ContainerAutoParamSkillsItem, {
     SkillReference(Box<SkillReferenceParam>),
     Inline(Box<InlineSkillParam>),
+});
+crate::wire::field_from_payloads!(ContainerAutoParamSkillsItem, {
+    SkillReferenceParam,
+    InlineSkillParam,
 });
 impl ContainerAutoParamSkillsItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

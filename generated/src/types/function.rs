@@ -19,6 +19,11 @@ crate::wire::from_variants!(FunctionAndCustomToolCallOutput, {
     InputImage(Box<InputImageContent>),
     InputFile(Box<InputFileContent>),
 });
+crate::wire::field_from_payloads!(FunctionAndCustomToolCallOutput, {
+    InputTextContent,
+    InputImageContent,
+    InputFileContent,
+});
 impl FunctionAndCustomToolCallOutput {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn output_type(&self) -> &str {
@@ -140,6 +145,10 @@ crate::wire::from_variants!(FunctionShellCallOutputContentOutcome, {
     Timeout(FunctionShellCallOutputTimeoutOutcome),
     Exit(FunctionShellCallOutputExitOutcome),
 });
+crate::wire::field_from_payloads!(FunctionShellCallOutputContentOutcome, {
+    FunctionShellCallOutputTimeoutOutcome,
+    FunctionShellCallOutputExitOutcome,
+});
 impl FunctionShellCallOutputContentOutcome {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn outcome_type(&self) -> &str {
@@ -228,6 +237,10 @@ pub enum FunctionShellCallOutputOutcomeParam {
 crate::wire::from_variants!(FunctionShellCallOutputOutcomeParam, {
     Timeout(FunctionShellCallOutputTimeoutOutcomeParam),
     Exit(FunctionShellCallOutputExitOutcomeParam),
+});
+crate::wire::field_from_payloads!(FunctionShellCallOutputOutcomeParam, {
+    FunctionShellCallOutputTimeoutOutcomeParam,
+    FunctionShellCallOutputExitOutcomeParam,
 });
 impl FunctionShellCallOutputOutcomeParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

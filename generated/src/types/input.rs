@@ -19,6 +19,11 @@ crate::wire::from_variants!(InputContent, {
     InputImage(Box<InputImageContent>),
     InputFile(Box<InputFileContent>),
 });
+crate::wire::field_from_payloads!(InputContent, {
+    InputTextContent,
+    InputImageContent,
+    InputFileContent,
+});
 impl InputContent {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn content_type(&self) -> &str {

@@ -132,6 +132,13 @@ crate::wire::from_variants!(InputItem, {
     Program(Box<ProgramItemParam>),
     ProgramOutput(Box<ProgramOutputItemParam>),
 });
+crate::wire::field_from_payloads!(InputItem, {
+    EasyInputMessage,
+    CompactionTriggerItemParam,
+    ItemReferenceParam,
+    ProgramItemParam,
+    ProgramOutputItemParam,
+});
 impl InputItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {

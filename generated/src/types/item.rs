@@ -228,6 +228,11 @@ crate::wire::from_variants!(FunctionCallOutputItemParamOutputVariantItem, {
     InputImage(Box<InputImageContentParamAutoParam>),
     InputFile(Box<InputFileContentParam>),
 });
+crate::wire::field_from_payloads!(FunctionCallOutputItemParamOutputVariantItem, {
+    InputTextContentParam,
+    InputImageContentParamAutoParam,
+    InputFileContentParam,
+});
 impl FunctionCallOutputItemParamOutputVariantItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {
@@ -316,6 +321,10 @@ pub enum FunctionShellCallItemParamEnvironment {
 crate::wire::from_variants!(FunctionShellCallItemParamEnvironment, {
     Local(LocalEnvironmentParam),
     ContainerReference(ContainerReferenceParam),
+});
+crate::wire::field_from_payloads!(FunctionShellCallItemParamEnvironment, {
+    LocalEnvironmentParam,
+    ContainerReferenceParam,
 });
 impl FunctionShellCallItemParamEnvironment {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
@@ -531,6 +540,35 @@ crate::wire::from_variants!(Item, {
     McpCall(Box<McpToolCall>),
     CustomToolCallOutput(Box<CustomToolCallOutput>),
     CustomToolCall(Box<CustomToolCall>),
+});
+crate::wire::field_from_payloads!(Item, {
+    InputMessage,
+    OutputMessage,
+    FileSearchToolCall,
+    ComputerToolCall,
+    ComputerCallOutputItemParam,
+    WebSearchToolCall,
+    FunctionToolCall,
+    FunctionCallOutputItemParam,
+    ToolSearchCallItemParam,
+    ToolSearchOutputItemParam,
+    AdditionalToolsItemParam,
+    ReasoningItem,
+    CompactionSummaryItemParam,
+    ImageGenToolCall,
+    CodeInterpreterToolCall,
+    LocalShellToolCall,
+    LocalShellToolCallOutput,
+    FunctionShellCallItemParam,
+    FunctionShellCallOutputItemParam,
+    ApplyPatchToolCallItemParam,
+    ApplyPatchToolCallOutputItemParam,
+    McpListTools,
+    McpApprovalRequest,
+    McpApprovalResponse,
+    McpToolCall,
+    CustomToolCallOutput,
+    CustomToolCall,
 });
 impl Item {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

@@ -267,6 +267,36 @@ crate::wire::from_variants!(ItemField, {
     CustomToolCall(Box<CustomToolCall>),
     CustomToolCallOutput(Box<CustomToolCallOutput>),
 });
+crate::wire::field_from_payloads!(ItemField, {
+    Message,
+    Program,
+    ProgramOutput,
+    FunctionToolCall,
+    ToolSearchCall,
+    ToolSearchOutput,
+    AdditionalTools,
+    FunctionToolCallOutput,
+    FileSearchToolCall,
+    WebSearchToolCall,
+    ImageGenToolCall,
+    ComputerToolCall,
+    ComputerToolCallOutputResource,
+    ReasoningItem,
+    CompactionBody,
+    CodeInterpreterToolCall,
+    LocalShellToolCall,
+    LocalShellToolCallOutput,
+    FunctionShellCall,
+    FunctionShellCallOutput,
+    ApplyPatchToolCall,
+    ApplyPatchToolCallOutput,
+    McpListTools,
+    McpApprovalRequest,
+    McpApprovalResponseResource,
+    McpToolCall,
+    CustomToolCall,
+    CustomToolCallOutput,
+});
 impl ItemField {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn field_type(&self) -> &str {
@@ -529,6 +559,17 @@ crate::wire::from_variants!(MessageContentItem, {
     InputImage(Box<InputImageContent>),
     ComputerScreenshot(Box<ComputerScreenshotContent>),
     InputFile(Box<InputFileContent>),
+});
+crate::wire::field_from_payloads!(MessageContentItem, {
+    InputTextContent,
+    OutputTextContent,
+    TextContent,
+    SummaryTextContent,
+    ReasoningTextContent,
+    RefusalContent,
+    InputImageContent,
+    ComputerScreenshotContent,
+    InputFileContent,
 });
 impl MessageContentItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

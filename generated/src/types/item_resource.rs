@@ -67,6 +67,11 @@ crate::wire::from_variants!(ApplyPatchToolCallOperation, {
     DeleteFile(ApplyPatchDeleteFileOperation),
     UpdateFile(Box<ApplyPatchUpdateFileOperation>),
 });
+crate::wire::field_from_payloads!(ApplyPatchToolCallOperation, {
+    ApplyPatchCreateFileOperation,
+    ApplyPatchDeleteFileOperation,
+    ApplyPatchUpdateFileOperation,
+});
 impl ApplyPatchToolCallOperation {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn operation_type(&self) -> &str {
@@ -189,6 +194,10 @@ pub enum CodeInterpreterToolCallOutputsItem {
 crate::wire::from_variants!(CodeInterpreterToolCallOutputsItem, {
     Logs(CodeInterpreterOutputLogs),
     Image(CodeInterpreterOutputImage),
+});
+crate::wire::field_from_payloads!(CodeInterpreterToolCallOutputsItem, {
+    CodeInterpreterOutputLogs,
+    CodeInterpreterOutputImage,
 });
 impl CodeInterpreterToolCallOutputsItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
@@ -513,6 +522,10 @@ crate::wire::from_variants!(FunctionShellCallEnvironment, {
     Local(LocalEnvironmentResource),
     ContainerReference(ContainerReferenceResource),
 });
+crate::wire::field_from_payloads!(FunctionShellCallEnvironment, {
+    LocalEnvironmentResource,
+    ContainerReferenceResource,
+});
 impl FunctionShellCallEnvironment {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn environment_type(&self) -> &str {
@@ -822,6 +835,37 @@ crate::wire::from_variants!(ItemResource, {
     McpCall(Box<McpToolCall>),
     CustomToolCall(Box<CustomToolCallResource>),
     CustomToolCallOutput(Box<CustomToolCallOutputResource>),
+});
+crate::wire::field_from_payloads!(ItemResource, {
+    InputMessageResource,
+    OutputMessage,
+    FileSearchToolCall,
+    ComputerToolCall,
+    ComputerToolCallOutputResource,
+    WebSearchToolCall,
+    FunctionToolCallResource,
+    FunctionToolCallOutputResource,
+    ToolSearchCall,
+    ToolSearchOutput,
+    AdditionalTools,
+    ReasoningItem,
+    Program,
+    ProgramOutput,
+    CompactionBody,
+    ImageGenToolCall,
+    CodeInterpreterToolCall,
+    LocalShellToolCall,
+    LocalShellToolCallOutput,
+    FunctionShellCall,
+    FunctionShellCallOutput,
+    ApplyPatchToolCall,
+    ApplyPatchToolCallOutput,
+    McpListTools,
+    McpApprovalRequest,
+    McpApprovalResponseResource,
+    McpToolCall,
+    CustomToolCallResource,
+    CustomToolCallOutputResource,
 });
 impl ItemResource {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
@@ -1414,6 +1458,11 @@ crate::wire::from_variants!(WebSearchToolCallAction, {
     Search(Box<WebSearchActionSearch>),
     OpenPage(WebSearchActionOpenPage),
     FindInPage(Box<WebSearchActionFind>),
+});
+crate::wire::field_from_payloads!(WebSearchToolCallAction, {
+    WebSearchActionSearch,
+    WebSearchActionOpenPage,
+    WebSearchActionFind,
 });
 impl WebSearchToolCallAction {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

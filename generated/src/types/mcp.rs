@@ -55,6 +55,11 @@ crate::wire::from_variants!(McpToolCallError, {
     McpToolExecutionError(McpToolExecutionError),
     HttpError(HttpError),
 });
+crate::wire::field_from_payloads!(McpToolCallError, {
+    McpProtocolError,
+    McpToolExecutionError,
+    HttpError,
+});
 impl McpToolCallError {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn error_type(&self) -> &str {

@@ -57,6 +57,10 @@ crate::wire::from_variants!(ModerationInput, {
     ModerationResult(Box<ModerationResultBody>),
     Error(Box<ModerationErrorBody>),
 });
+crate::wire::field_from_payloads!(ModerationInput, {
+    ModerationResultBody,
+    ModerationErrorBody,
+});
 impl ModerationInput {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn input_type(&self) -> &str {
@@ -129,6 +133,10 @@ pub enum ModerationOutput {
 crate::wire::from_variants!(ModerationOutput, {
     ModerationResult(Box<ModerationResultBody>),
     Error(Box<ModerationErrorBody>),
+});
+crate::wire::field_from_payloads!(ModerationOutput, {
+    ModerationResultBody,
+    ModerationErrorBody,
 });
 impl ModerationOutput {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

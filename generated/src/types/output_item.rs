@@ -95,6 +95,36 @@ crate::wire::from_variants!(OutputItem, {
     CustomToolCall(Box<CustomToolCall>),
     CustomToolCallOutput(Box<CustomToolCallOutputResource>),
 });
+crate::wire::field_from_payloads!(OutputItem, {
+    OutputMessage,
+    FileSearchToolCall,
+    FunctionToolCall,
+    FunctionToolCallOutputResource,
+    WebSearchToolCall,
+    ComputerToolCall,
+    ComputerToolCallOutputResource,
+    ReasoningItem,
+    Program,
+    ProgramOutput,
+    ToolSearchCall,
+    ToolSearchOutput,
+    AdditionalTools,
+    CompactionBody,
+    ImageGenToolCall,
+    CodeInterpreterToolCall,
+    LocalShellToolCall,
+    LocalShellToolCallOutput,
+    FunctionShellCall,
+    FunctionShellCallOutput,
+    ApplyPatchToolCall,
+    ApplyPatchToolCallOutput,
+    McpToolCall,
+    McpListTools,
+    McpApprovalRequest,
+    McpApprovalResponseResource,
+    CustomToolCall,
+    CustomToolCallOutputResource,
+});
 impl OutputItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn item_type(&self) -> &str {

@@ -410,6 +410,11 @@ crate::wire::from_variants!(ResponsePromptVariablesValue, {
     InputImage(Box<InputImageContent>),
     InputFile(Box<InputFileContent>),
 });
+crate::wire::field_from_payloads!(ResponsePromptVariablesValue, {
+    InputTextContent,
+    InputImageContent,
+    InputFileContent,
+});
 impl From<&str> for ResponsePromptVariablesValue {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())

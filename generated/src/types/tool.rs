@@ -45,6 +45,9 @@ crate::wire::from_variants!(CodeInterpreterToolContainer, {
     String(String),
     Auto(Box<AutoCodeInterpreterToolParam>),
 });
+crate::wire::field_from_payloads!(CodeInterpreterToolContainer, {
+    AutoCodeInterpreterToolParam,
+});
 impl From<&str> for CodeInterpreterToolContainer {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
@@ -166,6 +169,10 @@ crate::wire::from_variants!(CustomToolParamFormat, {
     Text(CustomTextFormatParam),
     Grammar(Box<CustomGrammarFormatParam>),
 });
+crate::wire::field_from_payloads!(CustomToolParamFormat, {
+    CustomTextFormatParam,
+    CustomGrammarFormatParam,
+});
 impl CustomToolParamFormat {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn format_type(&self) -> &str {
@@ -261,6 +268,11 @@ crate::wire::from_variants!(FunctionShellToolParamEnvironment, {
     ContainerAuto(Box<ContainerAutoParam>),
     Local(LocalEnvironmentParam),
     ContainerReference(ContainerReferenceParam),
+});
+crate::wire::field_from_payloads!(FunctionShellToolParamEnvironment, {
+    ContainerAutoParam,
+    LocalEnvironmentParam,
+    ContainerReferenceParam,
 });
 impl FunctionShellToolParamEnvironment {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
@@ -601,6 +613,9 @@ crate::wire::from_variants!(McpToolAllowedTools, {
     McpAllowedTools(Vec<String>),
     McpToolFilter(McpToolFilter),
 });
+crate::wire::field_from_payloads!(McpToolAllowedTools, {
+    McpToolFilter,
+});
 crate::wire::union_traits!(
     McpToolAllowedTools, Other, { McpAllowedTools, McpToolFilter, }
 );
@@ -674,6 +689,9 @@ pub enum McpToolRequireApproval {
 crate::wire::from_variants!(McpToolRequireApproval, {
     McpToolApprovalFilter(Box<McpToolRequireApprovalMcpToolApprovalFilter>),
     McpToolApprovalSetting(McpToolRequireApprovalMcpToolApprovalSetting),
+});
+crate::wire::field_from_payloads!(McpToolRequireApproval, {
+    McpToolRequireApprovalMcpToolApprovalFilter,
 });
 crate::wire::union_traits!(
     McpToolRequireApproval, Other, { McpToolApprovalFilter, McpToolApprovalSetting, }
@@ -763,6 +781,10 @@ pub enum NamespaceToolParamToolsItem {
 crate::wire::from_variants!(NamespaceToolParamToolsItem, {
     Function(Box<FunctionToolParam>),
     Custom(Box<CustomToolParam>),
+});
+crate::wire::field_from_payloads!(NamespaceToolParamToolsItem, {
+    FunctionToolParam,
+    CustomToolParam,
 });
 impl NamespaceToolParamToolsItem {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
@@ -900,6 +922,24 @@ crate::wire::from_variants!(Tool, {
     ToolSearch(Box<ToolSearchToolParam>),
     WebSearchPreviewTool(Box<WebSearchPreviewTool>),
     ApplyPatch(ApplyPatchToolParam),
+});
+crate::wire::field_from_payloads!(Tool, {
+    FunctionTool,
+    FileSearchTool,
+    ComputerTool,
+    ComputerUsePreviewTool,
+    WebSearchTool,
+    McpTool,
+    CodeInterpreterTool,
+    ProgrammaticToolCallingParam,
+    ImageGenTool,
+    LocalShellToolParam,
+    FunctionShellToolParam,
+    CustomToolParam,
+    NamespaceToolParam,
+    ToolSearchToolParam,
+    WebSearchPreviewTool,
+    ApplyPatchToolParam,
 });
 impl Tool {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).

@@ -152,6 +152,16 @@ crate::wire::from_variants!(ToolChoiceParam, {
     ApplyPatch(SpecificApplyPatchParam),
     Shell(SpecificFunctionShellParam),
 });
+crate::wire::field_from_payloads!(ToolChoiceParam, {
+    ToolChoiceAllowed,
+    ToolChoiceTypes,
+    ToolChoiceFunction,
+    ToolChoiceMcp,
+    ToolChoiceCustom,
+    SpecificProgrammaticToolCallingParam,
+    SpecificApplyPatchParam,
+    SpecificFunctionShellParam,
+});
 impl ToolChoiceParam {
     /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
     pub fn param_type(&self) -> &str {
