@@ -370,6 +370,8 @@ pub struct Pagination {
     /// The page's field holding the items; `None` when the answer is the list.
     pub items: Option<String>,
     pub style: PageStyle,
+    /// How each page leads to the next, in words (wire names), for the docs.
+    pub how: String,
 }
 
 impl Pagination {

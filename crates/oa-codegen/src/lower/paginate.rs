@@ -75,7 +75,8 @@ fn detect_with(lw: &Lowerer<'_>, sel: &Selected<'_>, response: Option<&Ty>, quer
         Some(PageStyleSetting::Link) => seen.link(),
         Some(PageStyleSetting::None) => None,
     }?;
-    Some(Pagination { page, item, items, style })
+    let how = seen.describe(&style, &item);
+    Some(Pagination { page, item, items, style, how })
 }
 
 /// `ty` through aliases and boxes.
@@ -255,6 +256,43 @@ impl Seen<'_> {
         self.param(&["page"])?;
         let declared = self.setting.style.is_some() || self.param(&["per_page"]).is_some() || self.declares_link();
         declared.then_some(PageStyle::Link)
+    }
+
+    /// How each page leads to the next, in words with wire names, for the methods' docs.
+    fn describe(&self, style: &PageStyle, item: &Ty) -> String {
+        let wire = |fields: &[DraftField], name: &str| fields.iter().find(|f| f.name == name).map_or_else(|| name.to_owned(), |f| f.wire.clone());
+        let path = |path: &[String]| {
+            let mut fields = self.fields;
+            let mut out = Vec::new();
+            for name in path {
+                out.push(wire(fields, name));
+                fields = fields.iter().find(|f| &f.name == name).map_or(&[], |f| self.fields_of(&f.ty));
+            }
+            out.join(".")
+        };
+        match style {
+            PageStyle::LastItem { param, page_field: Some(f), has_more, .. } => {
+                format!("passing the page's `{}` as `{param}` while `{}` is set", wire(self.fields, f), wire(self.fields, has_more))
+            }
+            PageStyle::LastItem { param, item_field, has_more, .. } => format!(
+                "passing the last item's `{}` as `{param}` while `{}` is set",
+                wire(self.fields_of(item), item_field.as_deref().unwrap_or_default()),
+                wire(self.fields, has_more)
+            ),
+            PageStyle::Cursor { param, next } => format!("passing the page's `{}` as `{param}` until there is none", path(next)),
+            PageStyle::Offset { param, more, total, .. } => {
+                let mut s = format!("advancing `{param}` by the items received");
+                if let Some(m) = more {
+                    s += &format!(" while `{}` is set", wire(self.fields, m));
+                }
+                if let Some(t) = total {
+                    s += &format!(" up to `{}`", wire(self.fields, t));
+                }
+                s
+            }
+            PageStyle::Link => "following the `Link` header's `rel=\"next\"` URL".to_owned(),
+            PageStyle::NextUrl { next } => format!("following the URL in the page's `{}`", path(next)),
+        }
     }
 
     fn declares_link(&self) -> bool {
