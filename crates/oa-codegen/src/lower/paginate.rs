@@ -303,3 +303,48 @@ impl Seen<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::PageStyle;
+    use crate::settings::Settings;
+    use serde_json::json;
+
+    /// A page with two arrays of objects and a cursor under names detection does not know.
+    fn document() -> serde_json::Value {
+        let thing = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/widgets": {"get": {
+            "operationId": "listWidgets", "tags": ["widgets"],
+            "parameters": [{"name": "token", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "widgets": {"type": "array", "items": thing.clone()},
+                    "gadgets": {"type": "array", "items": thing},
+                    "meta": {"type": "object", "properties": {"following": {"type": "string"}}}
+                }
+            }}}}}
+        }}}})
+    }
+
+    fn style(settings: &Settings) -> (Option<PageStyle>, Option<String>, usize) {
+        let (ir, diags) = crate::lower::lower(&document(), settings);
+        let op = ir.unwrap().groups.remove(0).operations.remove(0);
+        let warnings = diags.items.len();
+        let p = op.pagination;
+        (p.as_ref().map(|p| p.style.clone()), p.and_then(|p| p.items), warnings)
+    }
+
+    #[test]
+    fn the_setting_names_what_detection_cannot_see() {
+        let mut settings = Settings::new("x");
+        assert_eq!(style(&settings), (None, None, 0));
+        let read = |v| serde_json::from_value(v).unwrap();
+        settings.operations.insert("listWidgets".into(), read(json!({"pagination": {"style": "cursor", "param": "token", "next": "meta.following", "items": "widgets"}})));
+        let (style_, items, warnings) = style(&settings);
+        assert_eq!(style_, Some(PageStyle::Cursor { param: "token".into(), next: vec!["meta".into(), "following".into()] }));
+        assert_eq!((items.as_deref(), warnings), (Some("widgets"), 0));
+        // A setting that does not fit is a warning, and no page methods.
+        settings.operations.insert("listWidgets".into(), read(json!({"pagination": {"style": "offset", "items": "widgets"}})));
+        assert_eq!(style(&settings), (None, None, 1));
+    }
+}
