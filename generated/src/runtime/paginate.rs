@@ -443,7 +443,8 @@ mod tests {
     #[test]
     fn streams_are_send_without_asking_it_of_the_page_type() {
         fn send<T: Send>(_: &T) {}
-        let client = Client::builder().base_url("http://127.0.0.1:9").api_key("k").build().unwrap();
+        // A default header rather than a credential method: the builder's methods are the document's.
+        let client = Client::builder().base_url("http://127.0.0.1:9").default_header("authorization", "k").build().unwrap();
         let pages = PageStream::new(&client, ApiRequest::new(reqwest::Method::GET, "/x"), |_: &Vec<String>, _| NextPage::End);
         send(&pages);
         send(&pages.items(|page| page));
