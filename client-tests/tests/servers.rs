@@ -578,7 +578,7 @@ async fn azure_agentserver_serves_every_call() {
     f.expect(three.is_ok(), "create with three input messages", describe(&three));
     let three_id = three.map(|r| r.id.to_string()).unwrap_or_default();
     let params = InputItemsParams { limit: Some(2), order: Some("asc".into()), ..Default::default() };
-    let pages: Vec<_> = c.responses().input_items_pages(&three_id, &params).collect().await;
+    let pages: Vec<_> = c.responses().input_items_pages_with(&three_id, &params).collect().await;
     let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().map_or(0, |p| p.data.len())).collect();
     let texts = item_texts(pages.iter().flatten().flat_map(|p| p.data.iter()));
     f.expect(

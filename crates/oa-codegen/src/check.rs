@@ -90,7 +90,7 @@ pub fn check(ir: &Ir) -> Diagnostics {
 
 fn op_methods(op: &Operation) -> impl Iterator<Item = &String> {
     let n = &op.names;
-    [&n.plain, &n.with, &n.with_response, &n.stream, &n.pages, &n.items, &n.items_with].into_iter().flatten().chain(std::iter::once(&n.request))
+    [&n.plain, &n.with, &n.with_response, &n.stream, &n.pages, &n.items, &n.items_with, &n.pages_with].into_iter().flatten().chain(std::iter::once(&n.request))
 }
 
 fn check_type(t: &crate::ir::TypeDef, diags: &mut Diagnostics) {

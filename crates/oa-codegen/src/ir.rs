@@ -12,7 +12,7 @@ pub struct Ir {
     pub title: String,
     pub types: Vec<TypeDef>,
     pub groups: Vec<Group>,
-    /// Page types of paginated operations, each once (they implement `runtime::Page`).
+    /// Page types in the `has_more` + `last_id` shape, each once (they implement `runtime::Page`).
     pub pages: Vec<Pagination>,
     /// Extension modules copied in (`ext::<name>`).
     pub extensions: Vec<String>,
@@ -303,7 +303,7 @@ pub struct Operation {
     pub raw_response: bool,
     /// One server-sent event, if the operation can stream.
     pub event_type: Option<Ty>,
-    /// Cursor pagination (`after` in the query; `data`, `has_more`, `last_id` in the answer).
+    /// How a list answer is walked page by page (`lower::paginate`).
     pub pagination: Option<Pagination>,
     /// How the stream variant asks for a stream: a body field or a query parameter named so.
     pub stream_flag: Option<StreamFlag>,
@@ -326,10 +326,12 @@ pub struct OpNames {
     pub with_response: Option<String>,
     /// The server-sent-event form.
     pub stream: Option<String>,
-    /// Every page, and every item of every page (paginated operations).
+    /// Every page, and every item of every page (paginated operations); the `_with` forms
+    /// exactly where `with` exists.
     pub pages: Option<String>,
     pub items: Option<String>,
     pub items_with: Option<String>,
+    pub pages_with: Option<String>,
     /// The private builder of the request.
     pub request: String,
 }
@@ -433,18 +435,43 @@ pub enum BodyEncoding {
     Text,
 }
 
+/// A list operation walked page by page (`{method}_pages`, `{method}_stream`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Pagination {
-    /// The page type (`ResponseItemList`).
+    /// The answer: a page type (`ResponseItemList`) or the list itself (`Vec<Issue>`).
     pub page: Ty,
-    /// One element of `data`.
+    /// One item of the list.
     pub item: Ty,
-    /// Field names of `data`, `has_more` and `last_id` in the page.
-    pub data: String,
-    pub has_more: String,
-    pub last_id: String,
-    /// Field name of the `after` parameter.
-    pub after: String,
+    /// The page's field holding the items; `None` when the answer is the list.
+    pub items: Option<String>,
+    pub style: PageStyle,
+    /// How each page leads to the next, in words (wire names), for the docs.
+    pub how: String,
+}
+
+impl Pagination {
+    /// The page type implements `runtime::Page` (`has_more` and a page field with the last id).
+    pub fn implements_page(&self) -> bool {
+        matches!(&self.style, PageStyle::LastItem { page_field: Some(_), .. })
+    }
+}
+
+/// How the next page is asked for. `param` is the wire name of the query parameter that takes
+/// the cursor or offset; fields are Rust field names (a path: into nested objects).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PageStyle {
+    /// The cursor of the last item, while `has_more`: a field of the page (`after` <- `last_id`)
+    /// or of the last item (`starting_after` <- `data[].id`).
+    LastItem { param: String, page_field: Option<String>, item_field: Option<String>, has_more: String },
+    /// A next-cursor field of the page (`continue` <- `metadata.continue`).
+    Cursor { param: String, next: Vec<String> },
+    /// The offset after the items received (`offset`), until `more` is false or `total` is reached.
+    Offset { param: String, start: Option<String>, more: Option<String>, total: Option<String> },
+    /// Page numbers: the next request is the `Link: rel="next"` header's URL.
+    Link,
+    /// A next-page URL in the page (`next_page_uri`), sent as given.
+    NextUrl { next: Vec<String> },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -179,6 +179,49 @@ pub struct OperationSettings {
     pub group: Option<String>,
     /// Rust method name; defaults to the snake_case operationId.
     pub method: Option<String>,
+    /// How the operation's list is walked, where detection cannot see it (ARCHITECTURE.md,
+    /// "Pagination"); `{ style: none }` turns it off.
+    #[serde(default)]
+    pub pagination: Option<PaginationSettings>,
+}
+
+/// A list operation's pagination: the style, and the names detection would otherwise guess.
+/// Fields are wire names; a path into nested objects is dotted (`metadata.continue`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSettings {
+    /// Detected when absent.
+    #[serde(default)]
+    pub style: Option<PageStyleSetting>,
+    /// The query parameter that takes the cursor or the offset.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// Where the page holds the cursor (`cursor`), the next URL (`next_url`) or the last id
+    /// (`last_item`; without it, the last item's `id`).
+    #[serde(default)]
+    pub next: Option<String>,
+    /// The page's boolean saying more pages follow (`last_item`, `offset`).
+    #[serde(default)]
+    pub has_more: Option<String>,
+    /// The page's total item count (`offset`).
+    #[serde(default)]
+    pub total: Option<String>,
+    /// The page's array holding the items, when it has several arrays of objects.
+    #[serde(default)]
+    pub items: Option<String>,
+}
+
+/// The pagination styles a setting can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStyleSetting {
+    /// Not paginated: no `_pages` and `_stream` methods.
+    None,
+    LastItem,
+    Cursor,
+    Offset,
+    Link,
+    NextUrl,
 }
 
 fn default_version() -> String {
@@ -309,5 +352,16 @@ mod tests {
         assert!(!s.selects_path("/responses?beta=true"));
         s.with_query_paths = true;
         assert!(s.selects_path("/responses?beta=true"));
+    }
+
+    #[test]
+    fn pagination_setting_reads_and_rejects_unknown_keys() {
+        let read = |v: serde_json::Value| Settings::from_value(serde_json::json!({"crate_name": "x", "operations": {"listThings": {"pagination": v}}}));
+        let s = read(serde_json::json!({"style": "cursor", "param": "token", "next": "meta.next_token"})).unwrap();
+        let p = s.operations["listThings"].pagination.clone().unwrap();
+        assert_eq!(p.style, Some(PageStyleSetting::Cursor));
+        assert_eq!(p.next.as_deref(), Some("meta.next_token"));
+        assert!(read(serde_json::json!({"style": "pages"})).is_err());
+        assert!(read(serde_json::json!({"cursor": "x"})).is_err());
     }
 }

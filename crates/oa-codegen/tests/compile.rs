@@ -114,6 +114,7 @@ fn every_output_compiles() {
                 manifest.push('\n');
             }
             manifest.push_str("tokio = { version = \"1.40\", features = [\"macros\", \"rt\"] }\n");
+            manifest.push_str("futures-util = \"0.3.31\"\n");
             std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
             wire_checks.push(name.clone());
         }

@@ -1,4 +1,4 @@
-//! `paginate` and `poll_until`, driven by closures (pagination also over real HTTP).
+//! `paginate` and `poll_until`, driven by closures, and `PageStream` (pagination also over real HTTP).
 
 mod common;
 
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::{RecordingSleeper, Reply, TestServer};
 use futures_util::{StreamExt, TryStreamExt};
-use oa_runtime::{paginate, poll_until, ApiRequest, Error, Page, PollOptions};
+use oa_runtime::{paginate, poll_until, ApiRequest, Error, NextPage, Page, PageInfo, PageStream, PollOptions};
 use reqwest::Method;
 use serde::Deserialize;
 
@@ -86,7 +86,9 @@ async fn paginate_stops_on_errors_missing_or_repeated_cursors() {
     })
     .collect()
     .await;
-    assert_eq!(pages.len(), 2);
+    // The second page repeats the cursor it was fetched with: an error instead of a loop.
+    assert_eq!(pages.len(), 3);
+    assert!(matches!(pages[2], Err(Error::Pagination(_))), "{pages:?}");
     assert_eq!(
         *calls.lock().unwrap(),
         vec![Some("start".to_owned()), Some("same".to_owned())]
@@ -109,6 +111,53 @@ async fn paginate_stops_on_errors_missing_or_repeated_cursors() {
     .collect()
     .await;
     assert_eq!(pages.len(), 1);
+}
+
+fn by_next_url(page: &serde_json::Value, _: &PageInfo) -> NextPage {
+    NextPage::url(page["next"].as_str())
+}
+
+#[tokio::test]
+async fn page_stream_follows_next_urls_on_the_same_origin_only() {
+    let server = TestServer::start(vec![
+        Reply::json(200, r#"{"next":"/items?page=2&q=1"}"#),
+        Reply::json(200, r#"{"next":"http://other.test/items?page=3"}"#),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).default_query("v", "7").build().unwrap();
+    let first = ApiRequest::new(Method::GET, "/items").query("q", "1").query("limit", 2);
+    let pages: Vec<_> = PageStream::new(&client, first, by_next_url).collect().await;
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(matches!(&pages[2], Err(Error::Pagination(m)) if m.contains("another origin")), "{pages:?}");
+    let queries: Vec<_> = server.requests().into_iter().map(|r| r.query).collect();
+    // The next URL is sent as given; only the default pair it lacks is added.
+    assert_eq!(queries, [Some("v=7&q=1&limit=2".to_owned()), Some("page=2&q=1&v=7".to_owned())]);
+}
+
+fn by_cursor(page: &serde_json::Value, _: &PageInfo) -> NextPage {
+    NextPage::cursor("cursor", page["next_cursor"].as_str())
+}
+
+#[tokio::test]
+async fn page_stream_ends_with_an_error_on_a_repeated_cursor() {
+    let server = TestServer::start(vec![
+        Reply::json(200, r#"{"next_cursor":"a"}"#),
+        Reply::json(200, r#"{"next_cursor":"b"}"#),
+        Reply::json(200, r#"{"next_cursor":"a"}"#),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::new();
+    let client = server.builder(&sleeper).build().unwrap();
+    let first = ApiRequest::new(Method::GET, "/items").query("limit", 2);
+    let pages: Vec<_> = PageStream::new(&client, first, by_cursor).collect().await;
+    assert_eq!(pages.len(), 4, "{pages:?}");
+    assert!(matches!(&pages[3], Err(Error::Pagination(m)) if m.contains("cursor=a")), "{pages:?}");
+    let queries: Vec<_> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [Some("limit=2".to_owned()), Some("limit=2&cursor=a".to_owned()), Some("limit=2&cursor=b".to_owned())]
+    );
 }
 
 #[tokio::test]

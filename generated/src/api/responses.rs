@@ -326,60 +326,53 @@ impl<'c> Responses<'c> {
         let request = self.input_items_request(response_id, params);
         self.client.send_json_with_response(request)
     }
-    /// Every page of [`Self::input_items`], fetched lazily by following `last_id` while `has_more` is set.
+    /// Every page of [`Self::input_items`], fetched lazily, one request per page, by passing the page's `last_id` as `after` while `has_more` is set; an error ends the stream, and so does a cursor or link that repeats or leads to another origin.
     pub fn input_items_pages(
         &self,
         response_id: &str,
-        params: &InputItemsParams,
-    ) -> impl futures_util::Stream<Item = Result<types::ResponseItemList, Error>> + 'c {
-        let api = self.client;
-        let options = self.options.clone();
-        let response_id = response_id.to_owned();
-        let first = params.clone();
-        crate::runtime::paginate(
-            first.after.clone(),
-            move |after| {
-                let handle = Responses {
-                    client: api,
-                    options: options.clone(),
-                };
-                let response_id = response_id.clone();
-                let mut params = first.clone();
-                params.after = after;
-                async move { handle.input_items_with(&response_id, &params).await }
-            },
+    ) -> crate::runtime::PageStream<types::ResponseItemList> {
+        crate::runtime::PageStream::new(
+            self.client,
+            self.input_items_request(response_id, &InputItemsParams::default()),
+            |page: &types::ResponseItemList, _info: &crate::runtime::PageInfo| crate::runtime::NextPage::cursor_while(
+                page.has_more.get().copied(),
+                "after",
+                page.last_id.get().map(String::as_str),
+            ),
         )
     }
-    /// Every item of every page of [`Self::input_items`], fetched lazily by following `last_id` while `has_more` is set; an error ends the stream.
+    /// Every page of [`Self::input_items`], with parameters, fetched lazily, one request per page, by passing the page's `last_id` as `after` while `has_more` is set; an error ends the stream, and so does a cursor or link that repeats or leads to another origin.
+    pub fn input_items_pages_with(
+        &self,
+        response_id: &str,
+        params: &InputItemsParams,
+    ) -> crate::runtime::PageStream<types::ResponseItemList> {
+        crate::runtime::PageStream::new(
+            self.client,
+            self.input_items_request(response_id, params),
+            |page: &types::ResponseItemList, _info: &crate::runtime::PageInfo| crate::runtime::NextPage::cursor_while(
+                page.has_more.get().copied(),
+                "after",
+                page.last_id.get().map(String::as_str),
+            ),
+        )
+    }
+    /// Every item of every page of [`Self::input_items`], fetched lazily by passing the page's `last_id` as `after` while `has_more` is set; an error ends the stream.
     pub fn input_items_stream(
         &self,
         response_id: &str,
     ) -> impl futures_util::Stream<Item = Result<types::ItemResource, Error>> + 'c {
-        use futures_util::StreamExt;
-        self.input_items_pages(response_id, &InputItemsParams::default())
-            .flat_map(|page| {
-                let items: Vec<Result<types::ItemResource, Error>> = match page {
-                    Ok(page) => page.data.into_inner().into_iter().map(Ok).collect(),
-                    Err(error) => vec![Err(error)],
-                };
-                futures_util::stream::iter(items)
-            })
+        self.input_items_pages(response_id)
+            .items(|page: types::ResponseItemList| page.data.into_inner())
     }
-    /// Every item of every page of [`Self::input_items`], with parameters, fetched lazily by following `last_id` while `has_more` is set; an error ends the stream.
+    /// Every item of every page of [`Self::input_items`], with parameters, fetched lazily by passing the page's `last_id` as `after` while `has_more` is set; an error ends the stream.
     pub fn input_items_stream_with(
         &self,
         response_id: &str,
         params: &InputItemsParams,
     ) -> impl futures_util::Stream<Item = Result<types::ItemResource, Error>> + 'c {
-        use futures_util::StreamExt;
-        self.input_items_pages(response_id, params)
-            .flat_map(|page| {
-                let items: Vec<Result<types::ItemResource, Error>> = match page {
-                    Ok(page) => page.data.into_inner().into_iter().map(Ok).collect(),
-                    Err(error) => vec![Err(error)],
-                };
-                futures_util::stream::iter(items)
-            })
+        self.input_items_pages_with(response_id, params)
+            .items(|page: types::ResponseItemList| page.data.into_inner())
     }
     #[inline]
     fn input_tokens_request(

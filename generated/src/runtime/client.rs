@@ -184,28 +184,7 @@ impl Client {
     /// Turns an [`ApiRequest`] into a ready-to-send request.
     fn prepare(&self, req: ApiRequest, streaming: bool) -> Result<Prepared, Error> {
         let inner = &*self.inner;
-        check_path(&req.path)?;
-        let mut url = Url::parse(&format!("{}{}", inner.base_url, req.path))
-            .map_err(|e| Error::Config(format!("invalid request URL: {e}")))?;
-        let has_query = !(inner.default_query.is_empty()
-            && req.query.is_empty()
-            && req.options.query.is_empty());
-        if has_query {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in &inner.default_query {
-                pairs.append_pair(k, v);
-            }
-            for q in &req.query {
-                if q.brackets && !inner.plain_array_query {
-                    pairs.append_pair(&format!("{}[]", q.name), &q.value);
-                } else {
-                    pairs.append_pair(&q.name, &q.value);
-                }
-            }
-            for (k, v) in &req.options.query {
-                pairs.append_pair(k, v);
-            }
-        }
+        let url = self.request_url(&req)?;
 
         let mut headers = inner.default_headers.clone();
         headers.insert(
@@ -264,6 +243,43 @@ impl Client {
             total_timeout: req.options.total_timeout.or(inner.total_timeout),
             max_retries: req.options.max_retries.unwrap_or(inner.max_retries),
         })
+    }
+
+    /// The URL `req` goes to: the base URL and its path, or its absolute target (whose own
+    /// query is kept and gains only the default and option pairs whose names it lacks).
+    pub(crate) fn request_url(&self, req: &ApiRequest) -> Result<Url, Error> {
+        let inner = &*self.inner;
+        let mut url = match &req.absolute {
+            Some(url) => url.clone(),
+            None => {
+                check_path(&req.path)?;
+                Url::parse(&format!("{}{}", inner.base_url, req.path))
+                    .map_err(|e| Error::Config(format!("invalid request URL: {e}")))?
+            }
+        };
+        let given: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        let defaults = inner.default_query.iter().filter(|(k, _)| !given.contains(k));
+        let options = req.options.query.iter().filter(|(k, _)| !given.contains(k));
+        let has_query = !(defaults.clone().next().is_none()
+            && req.query.is_empty()
+            && options.clone().next().is_none());
+        if has_query {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in defaults {
+                pairs.append_pair(k, v);
+            }
+            for q in &req.query {
+                if q.brackets && !inner.plain_array_query {
+                    pairs.append_pair(&format!("{}[]", q.name), &q.value);
+                } else {
+                    pairs.append_pair(&q.name, &q.value);
+                }
+            }
+            for (k, v) in options {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
     }
 
     /// Sends `p`, retrying per the retry policy, until a 2xx arrives, the

@@ -130,6 +130,9 @@ pub enum Error {
     Stream(String),
     /// The client was configured wrongly (missing key, invalid header, bad URL...).
     Config(String),
+    /// A list could not be walked further: the server repeated a cursor (the stream would
+    /// loop), or its next-page link leads to another origin (scheme, host or port).
+    Pagination(String),
 }
 
 impl Error {
@@ -271,6 +274,7 @@ impl fmt::Display for Error {
             }
             Error::Stream(m) => write!(f, "event stream error: {m}"),
             Error::Config(m) => write!(f, "configuration error: {m}"),
+            Error::Pagination(m) => write!(f, "pagination error: {m}"),
         }
     }
 }

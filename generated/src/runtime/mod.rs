@@ -37,7 +37,7 @@ pub use client::Client;
 #[cfg(feature = "client")]
 pub use error::{ApiErrorBody, Error};
 #[cfg(feature = "client")]
-pub use paginate::{paginate, Page, Paginator};
+pub use paginate::{paginate, NextPage, Page, PageInfo, PageStream, Paginator};
 #[cfg(feature = "client")]
 pub use poll::{poll_until, PollOptions};
 #[cfg(feature = "client")]

@@ -132,6 +132,8 @@ pub struct ApiRequest {
     pub(crate) options: RequestOptions,
     pub(crate) security: Requirement,
     pub(crate) error_message: Option<&'static str>,
+    /// An absolute target (a next-page link), used instead of the base URL and `path`.
+    pub(crate) absolute: Option<reqwest::Url>,
 }
 
 impl ApiRequest {
@@ -147,6 +149,7 @@ impl ApiRequest {
             options: RequestOptions::default(),
             security: None,
             error_message: None,
+            absolute: None,
         }
     }
 
@@ -162,6 +165,31 @@ impl ApiRequest {
     /// (`/error/message`); [`Error::Api`](super::Error::Api) reads it from a failed answer.
     pub fn error_message_at(mut self, pointer: &'static str) -> Self {
         self.error_message = Some(pointer);
+        self
+    }
+
+    /// A request to an absolute URL that the server gave (a next-page link), sent as given:
+    /// only the client's default query pairs whose names it lacks are added.
+    pub fn to_url(method: Method, url: reqwest::Url) -> Self {
+        let mut request = ApiRequest::new(method, url.path().to_owned());
+        request.absolute = Some(url);
+        request
+    }
+
+    /// Sets the query parameter `name` to `value`: the first pair of that name takes the value
+    /// and the others are dropped; appended when there is none (the next page's cursor).
+    pub(crate) fn set_query(mut self, name: &'static str, value: String) -> Self {
+        match self.query.iter().position(|q| q.name == name) {
+            Some(at) => {
+                self.query[at].value = value;
+                let mut index = 0;
+                self.query.retain(|q| {
+                    index += 1;
+                    index - 1 == at || q.name != name
+                });
+            }
+            None => self = self.query_pair(name, value),
+        }
         self
     }
 

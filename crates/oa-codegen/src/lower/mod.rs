@@ -8,6 +8,7 @@ mod finish;
 mod merge;
 mod modules;
 mod operation;
+mod paginate;
 mod params;
 mod schema;
 mod union;
@@ -132,7 +133,8 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     let merged = if settings.merge_same_shapes { merge::merge_same_shapes(&mut drafts) } else { BTreeMap::new() };
     let mut pages: Vec<ir::Pagination> = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
-        if let Some(p) = &op.pagination {
+        // Only pages of the `has_more` + `last_id` shape implement `runtime::Page`.
+        if let Some(p) = op.pagination.as_ref().filter(|p| p.implements_page()) {
             let mut p = p.clone();
             p.page.rename(&merged);
             p.item.rename(&merged);

@@ -1,11 +1,11 @@
 //! Lowering of operations: selection by path prefix, request bodies, JSON and event-stream
-//! answers, pagination, and the naming of each operation's methods and of the group handles
+//! answers, and the naming of each operation's methods and of the group handles
 //! (`client.responses()`). Parameters are lowered in `params`.
 
 use super::schema::resolve_ptr;
 use super::{Lowerer, NameHint, Ty};
 use crate::diag::Diagnostics;
-use crate::ir::{Body, BodyEncoding, Group, Locals, OpNames, Operation, Pagination, ParamEncoding, ParamPlace, QueryStruct, StreamFlag};
+use crate::ir::{Body, BodyEncoding, Group, Locals, OpNames, Operation, ParamPlace, QueryStruct, StreamFlag};
 use crate::naming::{self, Scope};
 use crate::settings::Settings;
 use serde_json::{Map, Value};
@@ -171,7 +171,7 @@ fn lower_operation(lw: &mut Lowerer<'_>, sel: &Selected<'_>) -> Option<Lowered> 
     }
     // The doc links the method: written once the names are claimed (`name_groups`).
     let query = (!params.query.is_empty()).then(|| QueryStruct { name: params_name.clone(), doc: Vec::new(), params: params.query });
-    let pagination = detect_pagination(lw, json_response.as_ref(), query.as_ref());
+    let pagination = super::paginate::detect(lw, sel, json_response.as_ref(), query.as_ref(), overrides.pagination.as_ref());
     let raw_response = json_response.is_none() && event_type.is_none();
     let locals = Locals {
         path: LOCALS[0].into(),
@@ -395,14 +395,19 @@ fn name_methods(lw: &mut Lowerer<'_>, ops: Vec<Lowered>, scope: &mut Scope, owne
         op.names.with = has_params.then(|| claim("with"));
         op.names.with_response = op.json_response.is_some().then(|| claim("with_response"));
         op.names.stream = (op.event_type.is_some() && op.json_response.is_some()).then(|| claim("stream"));
+        // Parameters with required fields have no defaults to call with.
+        let required = op.query.as_ref().is_some_and(|q| q.params.iter().any(|p| p.required));
+        let with = has_params && !required;
         if op.pagination.is_some() {
             op.names.pages = Some(claim("pages"));
             op.names.items = Some(claim("stream"));
-            let items = op.names.items.clone().unwrap_or_default();
-            op.names.items_with = has_params.then(|| naming::escape_keyword(naming::bare(&scope.claim(&format!("{items}_with"), "_op")).to_owned()));
+            let mut suffixed = |base: &Option<String>| {
+                let base = base.clone().unwrap_or_default();
+                with.then(|| naming::escape_keyword(naming::bare(&scope.claim(&format!("{base}_with"), "_op")).to_owned()))
+            };
+            op.names.items_with = suffixed(&op.names.items);
+            op.names.pages_with = suffixed(&op.names.pages);
         }
-        // Parameters with required fields have no defaults to call with.
-        let required = op.query.as_ref().is_some_and(|q| q.params.iter().any(|p| p.required));
         op.names.plain = Some(plain.clone());
         if required {
             op.names.with = None;
@@ -431,26 +436,6 @@ fn is_empty_object_body(root: &Value, rb: &Value) -> bool {
             let only = |k: &str| matches!(k, "type" | "properties" | "additionalProperties" | "title" | "description");
             m.get("type").and_then(Value::as_str) == Some("object") && no_properties && closed && m.keys().all(|k| only(k))
         })
-}
-
-/// A list answer walked with `after`: the page has `data: [T]`, `has_more` and `last_id`.
-fn detect_pagination(lw: &Lowerer<'_>, response: Option<&Ty>, query: Option<&QueryStruct>) -> Option<Pagination> {
-    let after = query?.params.iter().find(|q| q.wire == "after" && !q.required && matches!(q.encoding, ParamEncoding::Scalar { .. }) && q.place == ParamPlace::Query)?;
-    let name = response?.by_value_name()?;
-    let super::DraftKind::Struct { fields, .. } = &lw.drafts.get(name)?.kind else { return None };
-    let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
-    let data = field("data")?;
-    let Ty::List(item) = &data.ty else { return None };
-    let has_more = field("has_more").filter(|f| f.ty == Ty::Bool)?;
-    let last_id = field("last_id").filter(|f| f.ty == Ty::String)?;
-    Some(Pagination {
-        page: Ty::Named(name.to_owned()),
-        item: item.as_ref().clone(),
-        data: data.name.clone(),
-        has_more: has_more.name.clone(),
-        last_id: last_id.name.clone(),
-        after: after.name.clone(),
-    })
 }
 
 /// A file field: `format: binary` (or an array of them), as multipart bodies declare uploads.
