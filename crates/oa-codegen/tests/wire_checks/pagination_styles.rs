@@ -52,7 +52,7 @@ fn server(answers: Vec<Answer>) -> (String, std::thread::JoinHandle<Vec<String>>
 }
 
 fn client(url: &str) -> Client {
-    Client::builder().base_url(url).api_key("test").max_retries(0).build().unwrap()
+    Client::builder().base_url(url).max_retries(0).build().unwrap()
 }
 
 /// What a stream of items yielded: ids, or `pagination` for `Error::Pagination`.
