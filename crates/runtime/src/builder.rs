@@ -192,10 +192,11 @@ impl ClientBuilder {
     /// document), when it or a header is invalid, or when a credential names no scheme. No
     /// credential is required: an operation whose requirement nothing configured satisfies is
     /// sent without, and the server's answer says what is missing.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<Client, Error> {
         if let Some(e) = self.invalid {
             return Err(Error::Config(e));
         }
+        self.credentials.render()?;
         let base_url = self
             .base_url
             .as_deref()

@@ -19,6 +19,9 @@ pub(crate) type Requirement = Option<&'static [&'static [&'static str]]>;
 pub(crate) struct Credentials {
     pub(crate) values: Vec<(&'static SecurityScheme, Credential)>,
     pub(crate) alternative: Vec<&'static str>,
+    /// What each fixed credential puts on the wire, made once by [`Credentials::render`] so that a
+    /// request copies a header instead of formatting and validating it (providers: `None`).
+    rendered: Vec<Option<OnWire>>,
 }
 
 impl Credentials {
@@ -32,23 +35,53 @@ impl Credentials {
         Ok(())
     }
 
-    /// The configured credentials that `requirement` asks for: the first alternative whose
-    /// schemes are all configured. None satisfied, or none asked for: nothing (the server's
-    /// 401 then says what is missing; ARCHITECTURE.md has why).
-    pub(crate) fn pick(&self, requirement: Requirement) -> Vec<(&'static SecurityScheme, Credential)> {
+    /// Renders the fixed credentials once, when the client is built; an invalid value is a
+    /// configuration error then.
+    pub(crate) fn render(&mut self) -> Result<(), Error> {
+        self.rendered = self
+            .values
+            .iter()
+            .map(|(scheme, credential)| match credential {
+                Credential::Provider(_) => Ok(None),
+                fixed => on_wire(scheme, fixed, None, &self.alternative).map(Some),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(())
+    }
+
+    /// Indexes of the configured credentials that `requirement` asks for: the first alternative
+    /// whose schemes are all configured. None satisfied, or none asked for: nothing (the
+    /// server's 401 then says what is missing; ARCHITECTURE.md has why).
+    pub(crate) fn pick(&self, requirement: Requirement) -> Vec<usize> {
         let Some(alternatives) = requirement else {
-            return self.values.clone();
+            return (0..self.values.len()).collect();
         };
         for alternative in alternatives {
-            let found: Option<Vec<_>> = alternative
-                .iter()
-                .map(|name| self.values.iter().find(|(s, _)| s.name == *name).cloned())
-                .collect();
+            let found: Option<Vec<usize>> =
+                alternative.iter().map(|name| self.values.iter().position(|(s, _)| s.name == *name)).collect();
             if let Some(found) = found {
                 return found;
             }
         }
         Vec::new()
+    }
+
+    /// What the picked credentials put on the wire, asking token providers for their token now
+    /// (once per attempt).
+    pub(crate) async fn resolve(&self, picked: &[usize]) -> Result<Vec<OnWire>, Error> {
+        let mut out = Vec::with_capacity(picked.len());
+        for &i in picked {
+            let (scheme, credential) = &self.values[i];
+            match (self.rendered.get(i).and_then(Option::as_ref), credential) {
+                (Some(ready), _) => out.push(ready.clone()),
+                (None, Credential::Provider(p)) => {
+                    let token = p.token().await?;
+                    out.push(on_wire(scheme, credential, Some(&token), &self.alternative)?);
+                }
+                (None, fixed) => out.push(on_wire(scheme, fixed, None, &self.alternative)?),
+            }
+        }
+        Ok(out)
     }
 
     /// Header names any configured credential may be sent in (dropped on a redirect elsewhere).
@@ -58,41 +91,33 @@ impl Credentials {
 }
 
 /// What one credential adds to a request.
+#[derive(Clone)]
 pub(crate) enum OnWire {
     Header(HeaderName, HeaderValue),
     Query(&'static str, String),
     Cookie(&'static str, String),
 }
 
-/// Turns the picked credentials into headers, query pairs and cookies, asking token providers
-/// for their token now (once per attempt).
-pub(crate) async fn resolve(
-    picked: &[(&'static SecurityScheme, Credential)],
-    alternative: &[&'static str],
-) -> Result<Vec<OnWire>, Error> {
-    let mut out = Vec::with_capacity(picked.len());
-    for (scheme, credential) in picked {
-        let value = match credential {
-            Credential::Value(v) => v.clone(),
-            Credential::Provider(p) => p.token().await?,
-            Credential::Basic(user, password) => {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-                out.push(OnWire::Header(AUTHORIZATION, secret(&format!("Basic {encoded}"))?));
-                continue;
-            }
-        };
-        if let Some(alt) = scheme.alternative_header.filter(|_| alternative.contains(&scheme.name)) {
-            out.push(OnWire::Header(super::client::header_name(alt)?, secret(&value)?));
-            continue;
+/// What one credential puts on the wire; `token` is a provider's answer.
+fn on_wire(scheme: &SecurityScheme, credential: &Credential, token: Option<&str>, alternative: &[&str]) -> Result<OnWire, Error> {
+    let value = match (credential, token) {
+        (_, Some(token)) => token.to_owned(),
+        (Credential::Value(v), None) => v.clone(),
+        (Credential::Basic(user, password), None) => {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            return Ok(OnWire::Header(AUTHORIZATION, secret(&format!("Basic {encoded}"))?));
         }
-        out.push(match scheme.kind {
-            SchemeKind::ApiKey { place: KeyPlace::Header, name } => OnWire::Header(super::client::header_name(name)?, secret(&value)?),
-            SchemeKind::ApiKey { place: KeyPlace::Query, name } => OnWire::Query(name, value),
-            SchemeKind::ApiKey { place: KeyPlace::Cookie, name } => OnWire::Cookie(name, value),
-            SchemeKind::Basic | SchemeKind::Bearer => OnWire::Header(AUTHORIZATION, secret(&format!("Bearer {value}"))?),
-        });
+        (Credential::Provider(_), None) => return Err(Error::Config("a token provider gave no token".into())),
+    };
+    if let Some(alt) = scheme.alternative_header.filter(|_| alternative.contains(&scheme.name)) {
+        return Ok(OnWire::Header(super::client::header_name(alt)?, secret(&value)?));
     }
-    Ok(out)
+    Ok(match scheme.kind {
+        SchemeKind::ApiKey { place: KeyPlace::Header, name } => OnWire::Header(super::client::header_name(name)?, secret(&value)?),
+        SchemeKind::ApiKey { place: KeyPlace::Query, name } => OnWire::Query(name, value),
+        SchemeKind::ApiKey { place: KeyPlace::Cookie, name } => OnWire::Cookie(name, value),
+        SchemeKind::Basic | SchemeKind::Bearer => OnWire::Header(AUTHORIZATION, secret(&format!("Bearer {value}"))?),
+    })
 }
 
 /// Adds resolved credentials to one hop's URL and headers.
@@ -157,7 +182,7 @@ mod tests {
     fn the_first_satisfied_alternative_is_sent() {
         let mut c = Credentials::default();
         c.set(&profile(), "basic", Credential::Basic("u".into(), String::new())).unwrap();
-        let pick = |r: Requirement| c.pick(r).iter().map(|(s, _)| s.name).collect::<Vec<_>>();
+        let pick = |r: Requirement| c.pick(r).iter().map(|&i| c.values[i].0.name).collect::<Vec<_>>();
         assert_eq!(pick(Some(&[&["key"], &["basic"]])), ["basic"]);
         assert_eq!(pick(Some(&[&["key", "basic"]])), Vec::<&str>::new());
         assert_eq!(pick(Some(&[&[], &["basic"]])), Vec::<&str>::new());
@@ -173,7 +198,8 @@ mod tests {
         let p = profile();
         c.set(&p, "key", Credential::Value("k1".into())).unwrap();
         c.set(&p, "basic", Credential::Basic("user".into(), String::new())).unwrap();
-        let wire = resolve(&c.pick(Some(&[&["key", "basic"]])), &[]).now_or_never().unwrap().unwrap();
+        c.render().unwrap();
+        let wire = c.resolve(&c.pick(Some(&[&["key", "basic"]]))).now_or_never().unwrap().unwrap();
         let mut url = Url::parse("https://a.test/x").unwrap();
         let mut headers = HeaderMap::new();
         apply(&wire, &mut url, &mut headers).unwrap();
@@ -182,7 +208,8 @@ mod tests {
         assert!(headers["authorization"].is_sensitive());
         c.set(&p, "bearer", Credential::Value("tok".into())).unwrap();
         c.alternative.push("bearer");
-        let wire = resolve(&c.pick(Some(&[&["bearer"]])), &c.alternative).now_or_never().unwrap().unwrap();
+        c.render().unwrap();
+        let wire = c.resolve(&c.pick(Some(&[&["bearer"]]))).now_or_never().unwrap().unwrap();
         let mut headers = HeaderMap::new();
         apply(&wire, &mut url, &mut headers).unwrap();
         assert_eq!(headers["api-key"], "tok");

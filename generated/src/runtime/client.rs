@@ -409,8 +409,7 @@ impl Client {
     /// adds and every default header that carries one by name stay behind.
     async fn send_following_redirects(&self, p: &Prepared, attempt: u32) -> Result<reqwest::Response, Error> {
         let inner = &*self.inner;
-        let picked = inner.credentials.pick(p.security);
-        let on_wire = auth::resolve(&picked, &inner.credentials.alternative).await?;
+        let on_wire = inner.credentials.resolve(&inner.credentials.pick(p.security)).await?;
         let (mut method, mut url, mut body) = (p.method.clone(), p.url.clone(), p.body.clone());
         let mut at_origin = true;
         for _hop in 0..=MAX_REDIRECTS {
