@@ -1,23 +1,24 @@
 //! Embeds the hand-written runtime (`crates/runtime/src`), wire support (`crates/wire`) and the
 //! API-specific extensions (`crates/extensions/<name>/`) so the generator can copy them into each
-//! generated crate without reading the repo at run time.
+//! generated crate without reading the repo at run time. They are read through `embed/`, whose
+//! entries are symbolic links in the repository and real folders in the packaged crate (cargo
+//! follows the links when it packages), so the package builds on its own. A missing source is a
+//! build error, never an empty embedding.
 
 use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap();
-    let crates = Path::new(&manifest).parent().unwrap();
-    let runtime = crates.join("runtime/src");
-    let wire = crates.join("wire/src");
+    let embed = Path::new(&manifest).join("embed");
+    let runtime = embed.join("runtime");
+    let wire = embed.join("wire");
     println!("cargo:rerun-if-changed={}", runtime.display());
     println!("cargo:rerun-if-changed={}", wire.display());
     let mut out = String::from("/// (path in the generated crate, source path in this repo, contents)\npub const RUNTIME_FILES: &[(&str, &str, &str)] = &[\n");
     // Each crate's `src/*.rs` becomes a module folder, `lib.rs` its `mod.rs`.
     for (dir, module, source) in [(&runtime, "runtime", "crates/runtime/src"), (&wire, "wire", "crates/wire/src")] {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "rs")).collect())
-            .unwrap_or_default();
+        let mut entries: Vec<_> = list(dir).into_iter().filter(|p| p.extension().is_some_and(|x| x == "rs")).collect();
         entries.sort();
         for path in &entries {
             println!("cargo:rerun-if-changed={}", path.display());
@@ -28,7 +29,7 @@ fn main() {
     }
     out.push_str("];\n");
     // Names the runtime exports at the crate root (`pub use runtime::*`): generated names yield to them.
-    let lib = std::fs::read_to_string(runtime.join("lib.rs")).unwrap_or_default();
+    let lib = read(&runtime.join("lib.rs"));
     let mut exports: Vec<String> = Vec::new();
     for line in lib.lines().map(str::trim).filter(|l| l.starts_with("pub use ")) {
         let list = line.trim_start_matches("pub use ").trim_end_matches(';');
@@ -50,7 +51,7 @@ fn main() {
     methods.dedup();
     writeln!(out, "/// Methods of the runtime's `Client`.\npub const CLIENT_METHODS: &[&str] = &{methods:?};").unwrap();
     // Methods of `ClientBuilder`: credential and header methods of a document yield to them.
-    let builder = std::fs::read_to_string(runtime.join("builder.rs")).unwrap_or_default();
+    let builder = read(&runtime.join("builder.rs"));
     let mut builder_methods: Vec<String> = builder
         .lines()
         .filter_map(|l| l.trim().strip_prefix("pub fn "))
@@ -60,19 +61,15 @@ fn main() {
     builder_methods.sort();
     builder_methods.dedup();
     writeln!(out, "/// Methods of the runtime's `ClientBuilder`.\npub const BUILDER_METHODS: &[&str] = &{builder_methods:?};").unwrap();
-    let extensions = crates.join("extensions");
+    let extensions = embed.join("extensions");
     println!("cargo:rerun-if-changed={}", extensions.display());
     out.push_str("/// (extension, file name, source path in this repo, contents)\npub const EXTENSION_FILES: &[(&str, &str, &str, &str)] = &[\n");
-    let mut exts: Vec<_> = std::fs::read_dir(&extensions)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
-        .unwrap_or_default();
+    let mut exts: Vec<_> = list(&extensions).into_iter().filter(|p| p.is_dir()).collect();
     exts.sort();
     for dir in exts {
         println!("cargo:rerun-if-changed={}", dir.display());
         let ext = dir.file_name().unwrap().to_str().unwrap().to_owned();
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "rs")).collect())
-            .unwrap_or_default();
+        let mut files: Vec<_> = list(&dir).into_iter().filter(|p| p.extension().is_some_and(|x| x == "rs")).collect();
         files.sort();
         for path in files {
             println!("cargo:rerun-if-changed={}", path.display());
@@ -89,8 +86,8 @@ fn main() {
 /// method of the same name in another module of the crate would conflict.
 fn client_methods(runtime: &Path) -> Vec<String> {
     let mut methods: Vec<String> = Vec::new();
-    for path in std::fs::read_dir(runtime).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default() {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+    for path in list(runtime) {
+        let text = read(&path);
         let mut inside = false;
         for line in text.lines() {
             if line.starts_with("impl Client {") {
@@ -111,4 +108,17 @@ fn client_methods(runtime: &Path) -> Vec<String> {
     methods.sort();
     methods.dedup();
     methods
+}
+
+/// The entries of a folder this build embeds; a missing one fails the build with its path.
+fn list(dir: &Path) -> Vec<std::path::PathBuf> {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("oa-codegen embeds {}, which cannot be read: {e}", dir.display()));
+    let paths: Vec<_> = entries.map(|e| e.expect("a readable folder entry").path()).collect();
+    assert!(!paths.is_empty(), "oa-codegen embeds {}, which is empty", dir.display());
+    paths
+}
+
+/// A file this build embeds; a missing one fails the build with its path.
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("oa-codegen embeds {}, which cannot be read: {e}", path.display()))
 }

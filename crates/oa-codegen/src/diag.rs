@@ -113,6 +113,7 @@ fn line(d: &Diagnostic, origin: &oa_load::Origin<'_>, times: usize) -> String {
 
 /// A failed run: the stage that failed and everything it found.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Failure {
     pub stage: &'static str,
     pub rendered: String,

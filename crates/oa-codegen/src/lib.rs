@@ -3,6 +3,24 @@
 //! -> check (`check`: every emitted name unique in its scope) -> render (`render`) -> format
 //! (`format`). Reading and writing files is left to `output`
 //! and to the caller.
+//!
+//! Another project's xtask calls four entry points: read the document and the settings (which
+//! reads every file the settings name), generate, and write or check the crate:
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use std::process::ExitCode;
+//!
+//! fn codegen(check: bool) -> Result<ExitCode, String> {
+//!     let doc = oa_load::Document::read(Path::new("api/openapi.yaml")).map_err(|e| e.to_string())?;
+//!     let settings = oa_codegen::settings::Settings::read(Path::new("api/settings.yaml"))?;
+//!     let generated = oa_codegen::generate(&doc, &settings).map_err(|e| e.to_string())?;
+//!     eprint!("{}", generated.warnings.render(&doc));
+//!     let report = oa_codegen::output::sync(Path::new("client"), &generated.files, check)
+//!         .map_err(|e| e.to_string())?;
+//!     Ok(if report.is_clean() || !check { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+//! }
+//! ```
 
 mod case;
 pub mod diag;
@@ -32,6 +50,7 @@ pub(crate) mod runtime_files {
 
 /// The generated crate: relative path -> contents, plus what happened on the way.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Generated {
     pub files: BTreeMap<String, String>,
     pub warnings: Diagnostics,
@@ -42,6 +61,7 @@ pub struct Generated {
 
 /// Wall time of each stage, for the summary line and the benchmarks.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Timings {
     pub lower: Duration,
     pub render: Duration,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// What a write (or check) found.
 #[derive(Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Report {
     pub written: Vec<String>,
     pub removed: Vec<String>,

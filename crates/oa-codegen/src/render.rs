@@ -10,16 +10,16 @@ use std::collections::BTreeMap;
 
 /// The templates, compiled into the generator so that a release binary is self-contained.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("Cargo.toml.j2", include_str!("../../../templates/Cargo.toml.j2")),
-    ("lib.rs.j2", include_str!("../../../templates/lib.rs.j2")),
-    ("types_mod.rs.j2", include_str!("../../../templates/types_mod.rs.j2")),
-    ("types_module.rs.j2", include_str!("../../../templates/types_module.rs.j2")),
-    ("types.j2", include_str!("../../../templates/types.j2")),
-    ("api_mod.rs.j2", include_str!("../../../templates/api_mod.rs.j2")),
-    ("api_group.rs.j2", include_str!("../../../templates/api_group.rs.j2")),
-    ("schemas.rs.j2", include_str!("../../../templates/schemas.rs.j2")),
-    ("ext_mod.rs.j2", include_str!("../../../templates/ext_mod.rs.j2")),
-    ("client.rs.j2", include_str!("../../../templates/client.rs.j2")),
+    ("Cargo.toml.j2", include_str!("../embed/templates/Cargo.toml.j2")),
+    ("lib.rs.j2", include_str!("../embed/templates/lib.rs.j2")),
+    ("types_mod.rs.j2", include_str!("../embed/templates/types_mod.rs.j2")),
+    ("types_module.rs.j2", include_str!("../embed/templates/types_module.rs.j2")),
+    ("types.j2", include_str!("../embed/templates/types.j2")),
+    ("api_mod.rs.j2", include_str!("../embed/templates/api_mod.rs.j2")),
+    ("api_group.rs.j2", include_str!("../embed/templates/api_group.rs.j2")),
+    ("schemas.rs.j2", include_str!("../embed/templates/schemas.rs.j2")),
+    ("ext_mod.rs.j2", include_str!("../embed/templates/ext_mod.rs.j2")),
+    ("client.rs.j2", include_str!("../embed/templates/client.rs.j2")),
 ];
 
 /// A rendered file before formatting.
