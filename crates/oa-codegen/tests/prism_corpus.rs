@@ -185,7 +185,7 @@ fn wire_test(lib: &str, env_var: &str, entry: &Entry) -> String {
     let mut t = String::new();
     writeln!(t, "//! Written by `oa-codegen/tests/prism_corpus.rs` from `prism-operations.txt`.").unwrap();
     writeln!(t, "#![allow(clippy::all)]").unwrap();
-    writeln!(t, "use {lib}::{{Client, Error}};\n").unwrap();
+    writeln!(t, "#[allow(unused_imports)]\nuse {lib}::*;\nuse {lib}::{{Client, Error}};\n").unwrap();
     writeln!(
         t,
         "fn client(credentials: &str) -> Client {{
@@ -223,10 +223,11 @@ fn verdict(credentials: &str, accept: bool, result: Result<(), Error>) -> Option
     .unwrap();
     let sets: Vec<&str> = entry.credentials.iter().map(|(n, _)| n.as_str()).chain(["none"]).collect();
     for (i, (id, accepted_with, expr)) in entry.calls.iter().enumerate() {
+        let test: String = id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
         writeln!(
             t,
             "#[tokio::test]
-async fn call_{i}() {{
+async fn call_{i}_{test}() {{
     let mut failures = Vec::new();
     for credentials in {sets:?} {{
         let client = &client(credentials);
