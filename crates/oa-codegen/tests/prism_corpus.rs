@@ -1,17 +1,18 @@
 //! Clients generated from the corpus documents authenticate as their documents say, checked by
 //! a server no one here wrote: for each document of `prism-operations.txt`, the crate of its
-//! prefixes is generated, Prism serves the reduced document of the same prefixes
-//! (`oa_codegen::subset`: what the operations reach, without prose, `security` and
-//! `securitySchemes` kept; Stripe's whole document takes Prism minutes to load), and a test
+//! prefixes is generated from the whole document, Prism serves a reduced document (the listed
+//! operations, then `oa_codegen::subset`: what they reach, without prose, `security` and
+//! `securitySchemes` kept; Stripe's with untyped answers, as the list says why), and a test
 //! written into the crate calls each listed operation with each set of credentials and with
-//! none: Prism validates the request (credentials included) and must accept it with the set the
-//! list names, and answer 401 otherwise.
+//! none: Prism validates the request (credentials included) and must accept it with the sets the
+//! list names, and answer 401 otherwise (`Error::Api` with status 401).
 //!
 //! Needs `PRISM_BIN` (set by `cargo xtask test`) and the documents (`../shared/`); without them
 //! the test is skipped with a message, unless `REQUIRE_CORPUS=1` or `CI` is set. The crates are
-//! built in one scratch workspace with `tests/compile.rs`'s flags and target dir
-//! (`target/compile-check`), so the dependencies it built are reused; cargo's lock on the target
-//! dir orders the two when they run at once. `PRISM_CORPUS_KEEP=1` keeps the scratch workspace.
+//! built in one scratch workspace with the profile, lock file, target dir (`target/compile-check`)
+//! and environment of `tests/compile.rs`'s wire checks, so the dependencies they built are
+//! reused; cargo's lock on the target dir orders the two when they run at once.
+//! `PRISM_CORPUS_KEEP=1` keeps the scratch workspace (crates, served documents, Prism logs).
 
 use oa_codegen::settings::Settings;
 use oa_load::Document;
@@ -307,8 +308,8 @@ fn corpus_clients_authenticate_against_prism() {
     if members.is_empty() {
         return;
     }
-    // tests/compile.rs's workspace settings, lock file and target dir, and the environment of its wire
-    // checks' `cargo test`: the dependencies it built are reused.
+    // The profile, lock file, target dir and environment of tests/compile.rs's wire checks: the
+    // dependencies they built are reused (another RUSTFLAGS would rebuild them).
     std::fs::write(
         root.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\nincremental = false\n", members.join(", ")),
@@ -328,7 +329,7 @@ fn corpus_clients_authenticate_against_prism() {
         (out.status.success(), text)
     };
     let (ok, text) = cargo(&["test", "--workspace", "--quiet", "--no-run", "--message-format=short"]);
-    assert!(ok, "the generated crates and their Prism tests do not build:\n{text}");
+    assert!(ok, "the generated crates and their Prism tests do not build (the calls are in tests/prism-operations.txt):\n{text}");
     let built = started.elapsed();
     for (file, prism) in &mut prisms {
         let took = prism.wait_ready(Duration::from_secs(120));
