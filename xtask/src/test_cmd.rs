@@ -87,6 +87,14 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         } else {
             println!("cargo xtask test: clippy is not installed, the generated crate's lints are not checked");
         }
+        // The adopter fixture: a project of its own using the generator through its library,
+        // built in the scratch target dir the generator's compile tests use.
+        let adopter = root.join("crates/oa-codegen/tests/adopter");
+        let scratch = root.join("target/compile-check");
+        let adopter_steps = [
+            ("adopter's codegen --check", vec!["xtask", "codegen", "--check"]),
+            ("adopter's tests", vec!["test", "--quiet", "--workspace"]),
+        ];
         for (what, args, env) in steps {
             let mut cmd = Command::new(&cargo);
             cmd.args(&args).current_dir(&root);
@@ -95,6 +103,21 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             let ok = cmd.status().map_err(|e| format!("running cargo {what} failed: {e}"))?.success();
             println!("cargo xtask test: {what} of openai-responses: {}", if ok { "ok" } else { "FAILED" });
+            if !ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        for (what, args) in adopter_steps {
+            let ok = Command::new(&cargo)
+                .args(&args)
+                .current_dir(&adopter)
+                .env("CARGO_TARGET_DIR", &scratch)
+                // A snapshot that differs fails instead of being written.
+                .env("INSTA_UPDATE", "no")
+                .status()
+                .map_err(|e| format!("running cargo {what} failed: {e}"))?
+                .success();
+            println!("cargo xtask test: {what}: {}", if ok { "ok" } else { "FAILED" });
             if !ok {
                 return Ok(ExitCode::from(1));
             }

@@ -28,6 +28,19 @@ pub struct Ir {
     pub deny_missing_docs: bool,
     /// What the runtime is told about the API, and the builder's methods for it.
     pub client: ClientIr,
+    /// Dependencies the settings add to the crate: (name, version requirement or table).
+    pub dependencies: Vec<(String, serde_json::Value)>,
+    /// The project's types that `replace` and `formats` name: read leniently by the wire layer
+    /// and checked at compile time for what a field type needs.
+    pub externals: Vec<ExternalType>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalType {
+    /// The Rust type, as the settings spell it.
+    pub rust: String,
+    /// The settings that name it (`replace: Money`), for the compile-time check's note.
+    pub settings: Vec<String>,
 }
 
 /// The API's profile (`runtime::ApiProfile`) and the methods generated around it.

@@ -82,10 +82,19 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(ir::Ir, Diagnostics
 /// Generates the client crate for `doc` under `settings`.
 pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failure> {
     let t0 = Instant::now();
+    let built_in = |e: &str| runtime_files::EXTENSION_FILES.iter().any(|f| f.0 == e);
     let unknown: Vec<&String> =
-        settings.extensions.iter().filter(|e| !runtime_files::EXTENSION_FILES.iter().any(|f| f.0 == e.as_str())).collect();
+        settings.extensions.iter().filter(|e| !built_in(e) && !settings.extension_files.contains_key(*e)).collect();
     if !unknown.is_empty() {
-        return Err(internal_or_config(doc, format!("unknown extensions {unknown:?}: see crates/extensions/")));
+        return Err(internal_or_config(doc, format!("unknown extensions {unknown:?}: neither built in (crates/extensions/) nor in `extensions_dir`")));
+    }
+    let both: Vec<&String> = settings.extension_files.keys().filter(|e| built_in(e)).collect();
+    if !both.is_empty() {
+        return Err(internal_or_config(doc, format!("extensions {both:?} are both built in and in `extensions_dir`: rename the project's own")));
+    }
+    let unknown_templates: Vec<&String> = settings.template_texts.keys().filter(|t| !render::TEMPLATES.iter().any(|(n, _)| n == t)).collect();
+    if !unknown_templates.is_empty() {
+        return Err(internal_or_config(doc, format!("templates {unknown_templates:?} in the `templates` folder replace no built-in template (see templates/ in the generator's repository)")));
     }
     let (ir, warnings) = lower(doc, settings)?;
     let checked = check::check(&ir);
@@ -93,7 +102,10 @@ pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failur
         return Err(Failure { stage: "check", rendered: checked.render(doc), diagnostics: checked });
     }
     let t1 = Instant::now();
-    let rendered = render::render(&ir).map_err(|e| internal("render", doc, format!("{e:#}")))?;
+    let rendered = render::render(&ir, &settings.template_texts).map_err(|e| {
+        // A project's template is the project's to fix, not a generator bug.
+        if settings.template_texts.is_empty() { internal("render", doc, format!("{e:#}")) } else { internal_or_config(doc, format!("rendering failed: {e:#}")) }
+    })?;
     let t2 = Instant::now();
     let formatted = format::format_all(rendered).map_err(|errs| internal("format", doc, errs.join("\n")))?;
     let t3 = Instant::now();
@@ -103,6 +115,12 @@ pub fn generate(doc: &Document, settings: &Settings) -> Result<Generated, Failur
     }
     for (ext, name, source, text) in runtime_files::EXTENSION_FILES {
         if settings.extensions.iter().any(|e| e == ext) {
+            files.insert(format!("src/ext/{ext}/{name}"), format!("{}; copied from {source}\n{text}", format::HEADER));
+        }
+    }
+    for (ext, ext_files) in &settings.extension_files {
+        for (name, text) in ext_files {
+            let source = format!("{}/{ext}/{name}", settings.extensions_dir.as_deref().unwrap_or("."));
             files.insert(format!("src/ext/{ext}/{name}"), format!("{}; copied from {source}\n{text}", format::HEADER));
         }
     }

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The templates, compiled into the generator so that a release binary is self-contained.
-const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("Cargo.toml.j2", include_str!("../embed/templates/Cargo.toml.j2")),
     ("lib.rs.j2", include_str!("../embed/templates/lib.rs.j2")),
     ("types_mod.rs.j2", include_str!("../embed/templates/types_mod.rs.j2")),
@@ -30,7 +30,7 @@ pub struct Rendered {
     pub rust: bool,
 }
 
-fn environment() -> Environment<'static> {
+fn environment(overrides: &BTreeMap<String, String>) -> Result<Environment<'_>, JError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
@@ -56,9 +56,30 @@ fn environment() -> Environment<'static> {
         write!(out, "{value}").map_err(JError::from)
     });
     for (name, src) in TEMPLATES {
-        env.add_template(name, src).expect("templates are checked by the generator's tests");
+        match overrides.get(*name) {
+            // A project's template: its syntax errors are its own, reported with its name.
+            Some(own) => env.add_template(name, own)?,
+            None => env.add_template(name, src).expect("templates are checked by the generator's tests"),
+        }
     }
-    env
+    env.add_filter("toml_inline", |v: JValue| JValue::from_safe_string(toml_inline(&serde_json::to_value(&v).unwrap_or_default())));
+    Ok(env)
+}
+
+/// A dependency's specification as Cargo writes it inline: `"1"` or `{ version = "1", ... }`.
+fn toml_inline(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => serde_json::to_string(s).unwrap_or_default(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => format!("[{}]", items.iter().map(toml_inline).collect::<Vec<_>>().join(", ")),
+        Value::Object(m) => {
+            let fields: Vec<String> = m.iter().map(|(k, v)| format!("{} = {}", serde_json::to_string(k).unwrap_or_default(), toml_inline(v))).collect();
+            format!("{{ {} }}", fields.join(", "))
+        }
+        Value::Null => "\"*\"".to_owned(),
+    }
 }
 
 /// `s` as a Rust string literal: its `Debug` form, which for printable ASCII without `"` or
@@ -86,8 +107,8 @@ struct Job {
 
 /// Renders every file of the crate (Rust files still unformatted), the files in parallel
 /// (see `par`).
-pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
-    let env = environment();
+pub fn render(ir: &Ir, overrides: &BTreeMap<String, String>) -> Result<Vec<Rendered>, JError> {
+    let env = environment(overrides)?;
     // The IR is serialized into template values once: the modules and groups below are the
     // same values, taken out of it (a value is a shared handle, not a copy).
     let ctx_ir = JValue::from_serialize(ir);
@@ -109,7 +130,7 @@ pub fn render(ir: &Ir) -> Result<Vec<Rendered>, JError> {
             *weight += type_weight(ty);
         }
     }
-    job("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => &ir.modules }, true, ir.modules.len());
+    job("types_mod.rs.j2", "src/types/mod.rs".into(), minijinja::context! { modules => &ir.modules, externals => &ir.externals }, true, ir.modules.len());
     for (name, (doc, values, weight)) in modules {
         let module = minijinja::context! { doc => doc, types => JValue::from(values) };
         let context = minijinja::context! { module => module, documented => ir.deny_missing_docs };

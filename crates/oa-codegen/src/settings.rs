@@ -54,9 +54,35 @@ pub struct Settings {
     /// schemes' builder methods. Without it, a client of the document alone.
     #[serde(default)]
     pub client: ClientSettings,
+    /// Component schemas replaced by a type the project provides: schema name -> Rust type
+    /// (`Money: rust_decimal::Decimal`). The schema emits nothing; every use is that type.
+    #[serde(default)]
+    pub replace: BTreeMap<String, String>,
+    /// String formats mapped to a Rust type (`date-time: chrono::DateTime<chrono::Utc>`), in
+    /// fields and parameters alike.
+    #[serde(default)]
+    pub formats: BTreeMap<String, String>,
+    /// Dependencies added to the generated `Cargo.toml` (for the types of `replace` and
+    /// `formats`): crate name -> a version requirement or a table as Cargo writes it.
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, serde_json::Value>,
+    /// A folder (relative to the settings file) whose `<name>.j2` files replace the built-in
+    /// templates of the same name.
+    #[serde(default)]
+    pub templates: Option<String>,
+    /// A folder (relative to the settings file) of the project's own extensions: each name in
+    /// `extensions` found there as `<folder>/<name>/*.rs` is copied in as `ext::<name>`.
+    #[serde(default)]
+    pub extensions_dir: Option<String>,
     /// The contents of `crate_doc`, read by the caller (the generator itself reads no files).
     #[serde(skip)]
     pub crate_doc_text: Option<String>,
+    /// The templates of the `templates` folder: name -> text, read by [`Settings::read`].
+    #[serde(skip)]
+    pub template_texts: BTreeMap<String, String>,
+    /// The project's extensions: name -> (file name -> text), read by [`Settings::read`].
+    #[serde(skip)]
+    pub extension_files: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The `client` key: see `docs/settings.md`.
@@ -254,7 +280,14 @@ impl Settings {
             crate_doc: None,
             merge_same_shapes: true,
             client: ClientSettings::default(),
+            replace: BTreeMap::new(),
+            formats: BTreeMap::new(),
+            dependencies: BTreeMap::new(),
+            templates: None,
+            extensions_dir: None,
             crate_doc_text: None,
+            template_texts: BTreeMap::new(),
+            extension_files: BTreeMap::new(),
         }
     }
 
@@ -275,9 +308,33 @@ impl Settings {
             };
             format!("{at}: error: {} (at {})", e.inner(), if pointer.is_empty() { "/" } else { &pointer })
         })?;
+        for (key, map) in [("replace", &settings.replace), ("formats", &settings.formats)] {
+            for (name, ty) in map {
+                if syn::parse_str::<syn::Type>(ty).is_err() {
+                    let pointer = format!("/{key}/{}", oa_load::escape_token(name));
+                    let at = match doc.locate(&[pointer.as_str()]).first().copied().flatten() {
+                        Some((line, column)) => format!("{}:{line}:{column}", path.display()),
+                        None => path.display().to_string(),
+                    };
+                    return Err(format!("{at}: error: `{ty}` is not a Rust type (at {pointer})"));
+                }
+            }
+        }
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
         if let Some(file) = &settings.crate_doc {
-            let file = path.parent().unwrap_or(std::path::Path::new(".")).join(file);
+            let file = dir.join(file);
             settings.crate_doc_text = Some(std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        if let Some(folder) = &settings.templates {
+            settings.template_texts = read_folder(&dir.join(folder), "j2")?;
+        }
+        if let Some(folder) = &settings.extensions_dir {
+            for name in &settings.extensions {
+                let ext = dir.join(folder).join(name);
+                if ext.is_dir() {
+                    settings.extension_files.insert(name.clone(), read_folder(&ext, "rs")?);
+                }
+            }
         }
         Ok(settings)
     }
@@ -297,6 +354,20 @@ impl Settings {
     pub fn includes_everything(&self) -> bool {
         self.include.iter().any(|p| p.trim_end_matches('/').is_empty())
     }
+}
+
+/// The files of `dir` with extension `ext`: file name -> text.
+fn read_folder(dir: &std::path::Path, ext: &str) -> Result<BTreeMap<String, String>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut out = BTreeMap::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|x| x == ext) {
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            out.insert(name, std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+        }
+    }
+    Ok(out)
 }
 
 /// The JSON pointer of what a settings error is about: the path serde was at, and the unknown

@@ -26,6 +26,8 @@ pub enum Ty {
     Boxed(Box<Ty>),
     /// A recursive field: boxed, `None` until a value is read.
     OptionBox(Box<Ty>),
+    /// A type of the project's, named by the settings (`replace`, `formats`), printed as given.
+    External(String),
 }
 
 impl Ty {
@@ -53,6 +55,7 @@ impl Ty {
             Ty::Map(t) => inner(out, "std::collections::BTreeMap<String, ", t, ">"),
             Ty::Boxed(t) => inner(out, "Box<", t, ">"),
             Ty::OptionBox(t) => inner(out, "Option<Box<", t, ">>"),
+            Ty::External(path) => out.push_str(path),
             Ty::Tuple(items) => {
                 out.push('(');
                 for t in items {
@@ -61,6 +64,18 @@ impl Ty {
                 }
                 out.push(')');
             }
+        }
+    }
+
+    /// The type a setting names: a primitive the crate already reads as one, else `External`.
+    pub fn from_setting(rust: &str) -> Ty {
+        match rust.replace(' ', "").as_str() {
+            "String" | "std::string::String" => Ty::String,
+            "i64" => Ty::I64,
+            "f64" => Ty::F64,
+            "bool" => Ty::Bool,
+            "serde_json::Value" => Ty::Json,
+            _ => Ty::External(rust.trim().to_owned()),
         }
     }
 
@@ -134,6 +149,10 @@ impl Ty {
             Ty::Map(_) => "Map".into(),
             Ty::Tuple(_) => "Tuple".into(),
             Ty::Boxed(t) | Ty::OptionBox(t) => t.variant_word(),
+            Ty::External(path) => {
+                let last = path.split('<').next().unwrap_or(path).rsplit("::").next().unwrap_or(path);
+                last.trim().to_owned()
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ mod union;
 pub use encode::*;
 pub use field::{debug_object, Extra, Field, FromText, Presence};
 pub use structs::*;
-pub use read::{FieldValue, Read, Scalar};
+pub use read::{check_setting_type, read_external, FieldValue, Read, Scalar};
 pub use union::*;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -407,6 +407,25 @@ macro_rules! field_from_payloads {
     };
 }
 
+/// A type of the project's that a setting names (`external!(chrono::DateTime<chrono::Utc>,
+/// "formats: date-time")`) as a field type: read leniently, and checked at compile time for
+/// Serialize, DeserializeOwned, Default, Clone, Debug and PartialEq; a type lacking one fails
+/// here, with the setting in the invocation the error points at.
+#[allow(unused_macros)]
+macro_rules! external {
+    ($ty:ty, $setting:literal) => {
+        impl crate::wire::FieldValue for $ty {
+            fn read<'de, D: ::serde::Deserializer<'de>>(d: D) -> Result<crate::wire::Read<Self>, D::Error> {
+                crate::wire::read_external(d)
+            }
+        }
+        const _: () = {
+            let _setting: &str = $setting;
+            let _ = crate::wire::check_setting_type::<$ty>;
+        };
+    };
+}
+
 /// Marks a type built from text, so that a field of it converts from `&str` and `String`
 /// through the one blanket impl beside `Field` (one impl per type would make coherence compare
 /// every pair of them).
@@ -418,4 +437,4 @@ macro_rules! text {
 }
 
 #[allow(unused_imports)]
-pub(crate) use {field_from_payloads, from_variants, object, open_enum, text, union_traits};
+pub(crate) use {external, field_from_payloads, from_variants, object, open_enum, text, union_traits};

@@ -278,3 +278,26 @@ macro_rules! scalar_field_value {
     )*};
 }
 scalar_field_value!(String, i64, f64, bool);
+
+/// Reads a type of the project's (the `replace` and `formats` settings) leniently: `null` is a
+/// null field, and a value the type rejects is kept raw, as a value of another JSON type is. The
+/// value is buffered, written out and read back, so the type decodes from the byte
+/// deserializer only.
+pub fn read_external<'de, T: serde::de::DeserializeOwned, D: Deserializer<'de>>(d: D) -> Result<Read<T>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    if value.is_null() {
+        return Ok(Read::Null);
+    }
+    Ok(match serde_json::from_str::<T>(&value.to_string()) {
+        Ok(v) => Read::Value(v),
+        Err(_) => Read::Raw(value),
+    })
+}
+
+/// What a type named by the settings must implement to be a field type; [`external!`] checks it
+/// at compile time, where the error shows the setting.
+pub fn check_setting_type<T>()
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Default + Clone + std::fmt::Debug + PartialEq,
+{
+}

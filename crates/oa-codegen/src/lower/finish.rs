@@ -249,6 +249,8 @@ impl<'d> Sizes<'d> {
             Ty::JsonObject => 32,
             Ty::Tuple(items) => items.iter().map(|t| self.of(t)).sum(),
             Ty::Named(n) => self.named(n),
+            // Unknown: as large as a JSON value, so that a union holding one is boxed in time.
+            Ty::External(_) => 32,
         }
     }
 

@@ -83,6 +83,8 @@ pub(crate) struct Lowerer<'a> {
     /// Pointers of inline `$ref` targets being lowered: a target met again is a cycle.
     pub active: Vec<String>,
     pub settings: &'a Settings,
+    /// Component pointer -> the project's type that `replace` puts in its place.
+    pub replaced: BTreeMap<String, Ty>,
 }
 
 /// The component (or operation) being lowered.
@@ -115,9 +117,19 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         current: Current::default(),
         active: Vec::new(),
         settings,
+        replaced: BTreeMap::new(),
     };
+    let raw_name = |ptr: &str| ptr.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+    for (schema, rust) in &settings.replace {
+        let ptr = format!("#/components/schemas/{}", oa_load::escape_token(schema));
+        if root.pointer(&ptr[1..]).is_none() {
+            lowerer.diags.error("/components/schemas", format!("settings: `replace` names the schema `{schema}`, which the document does not declare"));
+        }
+        lowerer.replaced.insert(ptr, Ty::from_setting(rust));
+    }
+    let component_ptrs: Vec<String> = component_ptrs.into_iter().filter(|p| !lowerer.replaced.contains_key(p)).collect();
     for ptr in &component_ptrs {
-        let raw = ptr.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let raw = raw_name(ptr);
         let name = lowerer.names.claim(&naming::type_name(&raw), "Schema");
         lowerer.components.insert(ptr.clone(), name);
     }
@@ -130,6 +142,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     let mut groups = operation::lower_operations(&mut lowerer, &selected);
     let Lowerer { mut diags, mut drafts, components, .. } = lowerer;
     let client = client::lower_client(root, settings, &selected, &mut groups, &mut diags);
+    let externals = external_types(settings);
     let merged = if settings.merge_same_shapes { merge::merge_same_shapes(&mut drafts) } else { BTreeMap::new() };
     let mut pages: Vec<ir::Pagination> = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
@@ -178,8 +191,25 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         deny_missing_docs: settings.deny_missing_docs,
         crate_doc: settings.crate_doc_text.as_deref().map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default(),
         client,
+        dependencies: settings.dependencies.clone().into_iter().collect(),
+        externals,
     };
     (Some(ir), diags)
+}
+
+/// The project's types the settings name (each once), with the setting that names it.
+fn external_types(settings: &Settings) -> Vec<ir::ExternalType> {
+    let mut out: Vec<ir::ExternalType> = Vec::new();
+    let named = settings.replace.iter().map(|(k, v)| (format!("replace: {k}"), v)).chain(settings.formats.iter().map(|(k, v)| (format!("formats: {k}"), v)));
+    for (setting, rust) in named {
+        if let Ty::External(path) = Ty::from_setting(rust) {
+            match out.iter_mut().find(|e| e.rust == path) {
+                Some(e) => e.settings.push(setting),
+                None => out.push(ir::ExternalType { rust: path, settings: vec![setting] }),
+            }
+        }
+    }
+    out
 }
 
 /// Component schemas reachable from the selected operations (or all of them), sorted by pointer.

@@ -152,7 +152,10 @@ impl Lowerer<'_> {
     fn lower_typed(&mut self, t: &str, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
         match t {
             "string" if m.get("format").and_then(Value::as_str) == Some("binary") => Ty::Bytes,
-            "string" => Ty::String,
+            "string" => match m.get("format").and_then(Value::as_str).and_then(|f| self.settings.formats.get(f)) {
+                Some(rust) => Ty::from_setting(rust),
+                None => Ty::String,
+            },
             "integer" => Ty::I64,
             "number" => match m.get("format").and_then(Value::as_str) {
                 Some("unixtime") | Some("int64") | Some("int32") => Ty::I64,
@@ -181,6 +184,9 @@ impl Lowerer<'_> {
         };
         if let Some(name) = self.components.get(r) {
             return Ty::Named(name.clone());
+        }
+        if let Some(ty) = self.replaced.get(r) {
+            return ty.clone();
         }
         match resolve_ptr(self.root, r) {
             // A ref into the middle of a component: lower the target in place.
