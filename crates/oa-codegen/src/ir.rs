@@ -28,6 +28,28 @@ pub struct Ir {
     pub deny_missing_docs: bool,
     /// What the runtime is told about the API, and the builder's methods for it.
     pub client: ClientIr,
+    /// The selected webhooks and how the crate checks them.
+    pub webhooks: WebhooksIr,
+}
+
+/// The document's selected webhooks (`lower::webhooks`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct WebhooksIr {
+    /// Each selected webhook, in document order.
+    pub hooks: Vec<WebhookIr>,
+    /// The union of the payloads (`WebhookEvent`), when every payload carries a tag.
+    pub event: Option<String>,
+    /// The crate's `Webhooks` checks Standard Webhooks signatures (cargo feature `webhooks`).
+    pub verify: bool,
+    /// The variable `Webhooks::from_env()` reads the secret from.
+    pub secret_env: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookIr {
+    /// The webhook's key in the document (`response_completed`).
+    pub key: String,
+    pub payload: Ty,
 }
 
 /// The API's profile (`runtime::ApiProfile`) and the methods generated around it.

@@ -54,6 +54,12 @@ pub struct Settings {
     /// schemes' builder methods. Without it, a client of the document alone.
     #[serde(default)]
     pub client: ClientSettings,
+    // --- webhooks (issue 18) ---
+    /// The document's webhooks (`webhooks`, or GitHub's `x-webhooks` in OpenAPI 3.0) that the
+    /// crate carries, and how their signatures are checked.
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
+    // --- end webhooks ---
     /// The contents of `crate_doc`, read by the caller (the generator itself reads no files).
     #[serde(skip)]
     pub crate_doc_text: Option<String>,
@@ -92,6 +98,31 @@ pub struct ClientSettings {
     #[serde(default)]
     pub security: SecuritySettings,
 }
+
+// --- webhooks (issue 18) ---
+/// The `webhooks` key: see `docs/settings.md`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Webhook keys of the document to carry (`response_completed`); `include: [/]` carries all.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// `standard`: the crate's `Webhooks` (cargo feature `webhooks`) checks Standard Webhooks
+    /// signatures and decodes into the crate's `WebhookEvent`.
+    #[serde(default)]
+    pub signatures: Option<WebhookSignatures>,
+    /// `Webhooks::from_env()` reads the signing secret from this variable.
+    #[serde(default)]
+    pub secret_env: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookSignatures {
+    /// `webhook-id`, `webhook-timestamp`, `webhook-signature` (standardwebhooks.com).
+    Standard,
+}
+// --- end webhooks ---
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -211,6 +242,7 @@ impl Settings {
             crate_doc: None,
             merge_same_shapes: true,
             client: ClientSettings::default(),
+            webhooks: WebhookSettings::default(),
             crate_doc_text: None,
         }
     }
@@ -253,6 +285,11 @@ impl Settings {
 
     pub fn includes_everything(&self) -> bool {
         self.include.iter().any(|p| p.trim_end_matches('/').is_empty())
+    }
+
+    /// True when the webhook `key` is carried: named by `webhooks.select`, or everything included.
+    pub fn selects_webhook(&self, key: &str) -> bool {
+        self.includes_everything() || self.webhooks.select.iter().any(|k| k == key)
     }
 }
 
