@@ -76,3 +76,25 @@ pub use api::*;
 pub use runtime::*;
 #[cfg(feature = "client")]
 pub use client::SERVERS;
+/// Checks that a webhook was signed with the endpoint's secret (Standard Webhooks headers
+/// `webhook-id`, `webhook-timestamp`, `webhook-signature`), then decodes it into a
+/// [`types::WebhookEvent`]: `Webhooks::new(secret).unwrap(body, headers)`.
+#[cfg(feature = "webhooks")]
+pub type Webhooks = runtime::Webhooks<types::WebhookEvent>;
+#[cfg(feature = "webhooks")]
+impl Webhooks {
+    /// A verifier for the signing secret in `OPENAI_WEBHOOK_SECRET`; unset, empty or not Unicode is [`runtime::Error::Config`].
+    pub fn from_env() -> Result<Self, runtime::Error> {
+        match std::env::var("OPENAI_WEBHOOK_SECRET") {
+            Ok(secret) if !secret.is_empty() => Ok(Webhooks::new(secret)),
+            _ => {
+                Err(
+                    runtime::Error::Config(
+                        "the webhook secret variable OPENAI_WEBHOOK_SECRET is not set"
+                            .into(),
+                    ),
+                )
+            }
+        }
+    }
+}
