@@ -82,9 +82,10 @@ impl<E> Webhooks<E> {
     /// received. Each refusal is [`Error::Webhook`] naming the check that failed.
     pub fn verify(&self, body: &[u8], headers: &HeaderMap) -> Result<(), Error> {
         let key = self.key.as_ref().map_err(|e| Error::Config(e.clone()))?;
-        let id = header(headers, "webhook-id")?;
-        let timestamp = header(headers, "webhook-timestamp")?;
+        // In openai-python's order, so that both name the same header first.
         let signatures = header(headers, "webhook-signature")?;
+        let timestamp = header(headers, "webhook-timestamp")?;
+        let id = header(headers, "webhook-id")?;
         let sent: i64 = timestamp
             .trim()
             .parse()
@@ -190,7 +191,7 @@ mod tests {
         // Rotation: one of several entries matches.
         hooks.verify(body, &headers("msg_1", "1000000", &format!("v1,AAAA {sig}"))).unwrap();
         assert!(matches!(check(hooks.verify(b"{}", &headers("msg_1", "1000000", &sig))), WebhookCheck::NoMatchingSignature));
-        assert!(matches!(check(hooks.verify(body, &HeaderMap::new())), WebhookCheck::MissingHeader { name: "webhook-id" }));
+        assert!(matches!(check(hooks.verify(body, &HeaderMap::new())), WebhookCheck::MissingHeader { name: "webhook-signature" }));
         assert!(matches!(check(hooks.verify(body, &headers("msg_1", "soon", &sig))), WebhookCheck::TimestampUnparsable { .. }));
         let late = hooks.clone().clock(at(1_000_301));
         assert!(matches!(check(late.verify(body, &headers("msg_1", "1000000", &sig))), WebhookCheck::TimestampTooOld { age: 301, .. }));
