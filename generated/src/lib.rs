@@ -48,9 +48,13 @@
 //!   responses), `InputItem::user(..)` and friends, `From<OutputItem> for InputItem`.
 //! - Errors: [`Error`] keeps the status, the request id and the body of a failed call
 //!   (`Error::Api`), and the type, JSON and sequence number of an `error` event.
+//! - Webhooks (feature `webhooks`): `Webhooks::new(secret)` or `Webhooks::from_env()`
+//!   (`OPENAI_WEBHOOK_SECRET`) checks a delivery's Standard Webhooks signature, and
+//!   `unwrap(body, headers)` decodes it into [`types::WebhookEvent`] (`ResponseCompleted`, ...).
 //! - Features: `client` (default: the HTTP client; without it the crate is the types alone),
 //!   `rustls` (default TLS), `native-tls`, `http2`, `schemars` (`Tool::function::<Args>()` and
-//!   `responses().parse::<T>()` for structured output), `test-support` (decoding by schema name).
+//!   `responses().parse::<T>()` for structured output), `test-support` (decoding by schema name),
+//!   `webhooks` (off by default).
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,

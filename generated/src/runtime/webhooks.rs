@@ -82,7 +82,7 @@ impl<E> Webhooks<E> {
     /// received. Each refusal is [`Error::Webhook`] naming the check that failed.
     pub fn verify(&self, body: &[u8], headers: &HeaderMap) -> Result<(), Error> {
         let key = self.key.as_ref().map_err(|e| Error::Config(e.clone()))?;
-        // In openai-python's order, so that both name the same header first.
+        // In the order the official Python SDK checks them, so that both name the same header first.
         let signatures = header(headers, "webhook-signature")?;
         let timestamp = header(headers, "webhook-timestamp")?;
         let id = header(headers, "webhook-id")?;
@@ -107,7 +107,7 @@ impl<E> Webhooks<E> {
         mac.update(timestamp.as_bytes());
         mac.update(b".");
         mac.update(body);
-        // As openai-python: each space-separated entry, its `v1,` dropped; an entry that is not
+        // As the official Python SDK: each space-separated entry, its `v1,` dropped; an entry that is not
         // base64 matches nothing.
         let matched = signatures.split_whitespace().any(|entry| {
             let encoded = entry.strip_prefix("v1,").unwrap_or(entry);
