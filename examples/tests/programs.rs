@@ -253,3 +253,76 @@ fn azure_sends_the_key_as_api_key() {
     assert_eq!(request.header("authorization"), None);
     assert_eq!(request.body["model"], "my-gpt-5-deployment");
 }
+
+/// Posts `body` to `addr`, signed now as `signed` (the body itself, unless it was tampered
+/// with), and returns the status code of the answer.
+fn deliver(addr: &str, id: &str, body: &str, signed: Option<&str>) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let timestamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let signature = sign(id, timestamp, signed.unwrap_or(body));
+    write!(
+        stream,
+        "POST /webhooks HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\nwebhook-id: {id}\r\nwebhook-timestamp: {timestamp}\r\nwebhook-signature: {signature}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+const WEBHOOK_KEY: &[u8] = b"receiver-test-key";
+
+/// `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, as the Standard Webhooks sender signs.
+fn sign(id: &str, timestamp: u64, body: &str) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(WEBHOOK_KEY).unwrap();
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+#[test]
+fn webhook_receiver_verifies_deduplicates_then_retrieves() {
+    use base64::Engine;
+    use std::io::BufRead;
+    let server = Server::start(vec![Reply::json(text_response("resp_1", "Done: ferns."))]);
+    let secret = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(WEBHOOK_KEY));
+    let mut child = std::process::Command::new(support::example_path("webhook_receiver"))
+        .env("OPENAI_BASE_URL", &server.base_url)
+        .env("OPENAI_API_KEY", "sk-test")
+        .env("OPENAI_WEBHOOK_SECRET", secret)
+        .env("WEBHOOK_ADDR", "127.0.0.1:0")
+        .env("WEBHOOK_MAX_DELIVERIES", "5")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr = first.trim().strip_prefix("listening on ").unwrap().to_owned();
+    let event = |kind: &str, id: &str| json!({"id": "evt_1", "object": "event", "created_at": 1, "type": kind, "data": {"id": id}}).to_string();
+    let completed = event("response.completed", "resp_1");
+    assert_eq!(deliver(&addr, "msg_1", &completed, None), 200);
+    assert_eq!(deliver(&addr, "msg_1", &completed, None), 200, "a repeat is acknowledged");
+    assert_eq!(deliver(&addr, "msg_2", &completed.replace("resp_1", "resp_2"), Some(&completed)), 400, "tampered");
+    assert_eq!(deliver(&addr, "msg_3", &event("response.failed", "resp_3"), None), 200);
+    assert_eq!(deliver(&addr, "msg_4", &event("batch.completed", "batch_1"), None), 200);
+    assert!(child.wait().unwrap().success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let printed: Vec<&str> = rest.lines().collect();
+    assert_eq!(
+        printed,
+        [
+            "completed resp_1: Done: ferns.",
+            "duplicate msg_1: already handled",
+            "refused: webhook refused: no signature matches the body and secret",
+            "failed resp_3",
+            "ignored batch.completed",
+        ]
+    );
+    // Only the completed response was fetched, once.
+    assert_eq!(lines(&server), ["GET /v1/responses/resp_1"]);
+}

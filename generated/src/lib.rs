@@ -48,9 +48,13 @@
 //!   responses), `InputItem::user(..)` and friends, `From<OutputItem> for InputItem`.
 //! - Errors: [`Error`] keeps the status, the request id and the body of a failed call
 //!   (`Error::Api`), and the type, JSON and sequence number of an `error` event.
+//! - Webhooks (feature `webhooks`): `Webhooks::new(secret)` or `Webhooks::from_env()`
+//!   (`OPENAI_WEBHOOK_SECRET`) checks a delivery's Standard Webhooks signature, and
+//!   `unwrap(body, headers)` decodes it into [`types::WebhookEvent`] (`ResponseCompleted`, ...).
 //! - Features: `client` (default: the HTTP client; without it the crate is the types alone),
 //!   `rustls` (default TLS), `native-tls`, `http2`, `schemars` (`Tool::function::<Args>()` and
-//!   `responses().parse::<T>()` for structured output), `test-support` (decoding by schema name).
+//!   `responses().parse::<T>()` for structured output), `test-support` (decoding by schema name),
+//!   `webhooks` (off by default).
 #![deny(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
@@ -76,3 +80,25 @@ pub use api::*;
 pub use runtime::*;
 #[cfg(feature = "client")]
 pub use client::SERVERS;
+/// Checks that a webhook was signed with the endpoint's secret (Standard Webhooks headers
+/// `webhook-id`, `webhook-timestamp`, `webhook-signature`), then decodes it into a
+/// [`types::WebhookEvent`]: `Webhooks::new(secret).unwrap(body, headers)`.
+#[cfg(feature = "webhooks")]
+pub type Webhooks = runtime::Webhooks<types::WebhookEvent>;
+#[cfg(feature = "webhooks")]
+impl Webhooks {
+    /// A verifier for the signing secret in `OPENAI_WEBHOOK_SECRET`; unset, empty or not Unicode is [`runtime::Error::Config`].
+    pub fn from_env() -> Result<Self, runtime::Error> {
+        match std::env::var("OPENAI_WEBHOOK_SECRET") {
+            Ok(secret) if !secret.is_empty() => Ok(Webhooks::new(secret)),
+            _ => {
+                Err(
+                    runtime::Error::Config(
+                        "the webhook secret variable OPENAI_WEBHOOK_SECRET is not set"
+                            .into(),
+                    ),
+                )
+            }
+        }
+    }
+}

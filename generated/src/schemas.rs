@@ -380,6 +380,10 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("WebSearchPreviewTool", "WebSearchPreviewTool"),
     ("WebSearchTool", "WebSearchTool"),
     ("WebSearchToolCall", "WebSearchToolCall"),
+    ("WebhookResponseCancelled", "WebhookResponseCancelled"),
+    ("WebhookResponseCompleted", "WebhookResponseCompleted"),
+    ("WebhookResponseFailed", "WebhookResponseFailed"),
+    ("WebhookResponseIncomplete", "WebhookResponseIncomplete"),
 ];
 /// Decodes `value` as the type of schema `schema` and encodes it again; `None` for an unknown name.
 pub fn round_trip(
@@ -887,6 +891,10 @@ pub fn round_trip(
         "WebSearchPreviewTool" => rt::<types::WebSearchPreviewTool>(value),
         "WebSearchTool" => rt::<types::WebSearchTool>(value),
         "WebSearchToolCall" => rt::<types::WebSearchToolCall>(value),
+        "WebhookResponseCancelled" => rt::<types::WebhookResponseCancelled>(value),
+        "WebhookResponseCompleted" => rt::<types::WebhookResponseCompleted>(value),
+        "WebhookResponseFailed" => rt::<types::WebhookResponseFailed>(value),
+        "WebhookResponseIncomplete" => rt::<types::WebhookResponseIncomplete>(value),
         _ => return None,
     };
     Some(result)

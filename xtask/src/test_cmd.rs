@@ -147,13 +147,16 @@ struct Venv {
     program: &'static str,
 }
 
-/// The venvs the tests use: the official `openai` SDK for the wire comparison, and three
-/// independent Responses API servers (LiteLLM's proxy, Llama Stack, Microsoft's agentserver host).
+/// The venvs the tests use: the official `openai` SDK for the wire comparison, three
+/// independent Responses API servers (LiteLLM's proxy, Llama Stack, Microsoft's agentserver host),
+/// and the Standard Webhooks reference library.
 const VENVS: &[Venv] = &[
     Venv { dir: "sdk", env: "OPENAI_SDK_PYTHON", program: "python" },
     Venv { dir: "litellm", env: "LITELLM_BIN", program: "litellm" },
     Venv { dir: "llama-stack", env: "LLAMA_STACK_PYTHON", program: "python" },
     Venv { dir: "azure-responses", env: "AZURE_RESPONSES_PYTHON", program: "python" },
+    // Webhooks (issue 18): the Standard Webhooks reference library signs what we verify.
+    Venv { dir: "standardwebhooks", env: "STANDARD_WEBHOOKS_PYTHON", program: "python" },
 ];
 
 /// Creates the venv and installs its requirements unless the recorded install matches the

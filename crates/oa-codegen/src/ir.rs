@@ -33,6 +33,8 @@ pub struct Ir {
     /// The project's types that `replace` and `formats` name: read leniently by the wire layer
     /// and checked at compile time for what a field type needs.
     pub externals: Vec<ExternalType>,
+    /// The selected webhooks and how the crate checks them.
+    pub webhooks: WebhooksIr,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +43,26 @@ pub struct ExternalType {
     pub rust: String,
     /// The settings that name it (`replace: Money`), for the compile-time check's note.
     pub settings: Vec<String>,
+}
+
+/// The document's selected webhooks (`lower::webhooks`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct WebhooksIr {
+    /// Each selected webhook, in document order.
+    pub hooks: Vec<WebhookIr>,
+    /// The union of the payloads (`WebhookEvent`), when every payload carries a tag.
+    pub event: Option<String>,
+    /// The crate's `Webhooks` checks Standard Webhooks signatures (cargo feature `webhooks`).
+    pub verify: bool,
+    /// The variable `Webhooks::from_env()` reads the secret from.
+    pub secret_env: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookIr {
+    /// The webhook's key in the document (`response_completed`).
+    pub key: String,
+    pub payload: Ty,
 }
 
 /// The API's profile (`runtime::ApiProfile`) and the methods generated around it.

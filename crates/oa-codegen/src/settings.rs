@@ -74,6 +74,12 @@ pub struct Settings {
     /// `extensions` found there as `<folder>/<name>/*.rs` is copied in as `ext::<name>`.
     #[serde(default)]
     pub extensions_dir: Option<String>,
+    // --- webhooks (issue 18) ---
+    /// The document's webhooks (`webhooks`, or GitHub's `x-webhooks` in OpenAPI 3.0) that the
+    /// crate carries, and how their signatures are checked.
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
+    // --- end webhooks ---
     /// The contents of `crate_doc`, read by the caller (the generator itself reads no files).
     #[serde(skip)]
     pub crate_doc_text: Option<String>,
@@ -118,6 +124,31 @@ pub struct ClientSettings {
     #[serde(default)]
     pub security: SecuritySettings,
 }
+
+// --- webhooks (issue 18) ---
+/// The `webhooks` key: see `docs/settings.md`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Webhook keys of the document to carry (`response_completed`); `include: [/]` carries all.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// `standard`: the crate's `Webhooks` (cargo feature `webhooks`) checks Standard Webhooks
+    /// signatures and decodes into the crate's `WebhookEvent`.
+    #[serde(default)]
+    pub signatures: Option<WebhookSignatures>,
+    /// `Webhooks::from_env()` reads the signing secret from this variable.
+    #[serde(default)]
+    pub secret_env: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookSignatures {
+    /// `webhook-id`, `webhook-timestamp`, `webhook-signature` (standardwebhooks.com).
+    Standard,
+}
+// --- end webhooks ---
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -285,6 +316,7 @@ impl Settings {
             dependencies: BTreeMap::new(),
             templates: None,
             extensions_dir: None,
+            webhooks: WebhookSettings::default(),
             crate_doc_text: None,
             template_texts: BTreeMap::new(),
             extension_files: BTreeMap::new(),
@@ -353,6 +385,11 @@ impl Settings {
 
     pub fn includes_everything(&self) -> bool {
         self.include.iter().any(|p| p.trim_end_matches('/').is_empty())
+    }
+
+    /// True when the webhook `key` is carried: named by `webhooks.select`, or everything included.
+    pub fn selects_webhook(&self, key: &str) -> bool {
+        self.includes_everything() || self.webhooks.select.iter().any(|k| k == key)
     }
 }
 

@@ -32,9 +32,19 @@ pub fn extract(root: &Value, settings: &Settings) -> Value {
             }
         }
     }
+    // --- webhooks (issue 18): the selected ones, under `webhooks` whatever key the source used.
+    let mut webhooks = Map::new();
+    if let Some(Value::Object(all)) = crate::lower::webhooks_key(root).and_then(|k| root.get(k)) {
+        for (key, item) in all {
+            if settings.selects_webhook(key) {
+                webhooks.insert(key.clone(), item.clone());
+            }
+        }
+    }
+    // --- end webhooks ---
     // Reachable components, by pointer, to a fixed point.
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut stack: Vec<Value> = paths.values().cloned().collect();
+    let mut stack: Vec<Value> = paths.values().chain(webhooks.values()).cloned().collect();
     if let Some(sec) = root.pointer("/components/securitySchemes") {
         stack.push(sec.clone());
     }
@@ -66,6 +76,9 @@ pub fn extract(root: &Value, settings: &Settings) -> Value {
         }
     }
     out.insert("paths".into(), Value::Object(paths));
+    if !webhooks.is_empty() {
+        out.insert("webhooks".into(), Value::Object(webhooks));
+    }
     out.insert("components".into(), Value::Object(components));
     let mut out = Value::Object(out);
     strip_prose(&mut out, false);
@@ -84,12 +97,15 @@ fn describe_responses(doc: &mut Value) {
             }
         }
     };
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for item in paths.values_mut() {
-            if let Value::Object(item) = item {
-                for op in item.values_mut() {
-                    if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                        fill(responses);
+    // Webhooks (issue 18) have responses too.
+    for items in ["paths", "webhooks"] {
+        if let Some(Value::Object(paths)) = doc.get_mut(items) {
+            for item in paths.values_mut() {
+                if let Value::Object(item) = item {
+                    for op in item.values_mut() {
+                        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                            fill(responses);
+                        }
                     }
                 }
             }

@@ -69,3 +69,21 @@ fn repeated_warnings_are_grouped() {
     assert_eq!(verbose, generated.warnings.render(&doc));
     insta::assert_snapshot!("warnings_grouped", format!("{grouped}\n--verbose:\n{verbose}"));
 }
+
+/// Webhooks whose payloads carry no tag get their payload types and one warning, no union; a
+/// selected webhook the document lacks is a warning too.
+#[test]
+fn untagged_webhooks_warn() {
+    let rel = "tests/fixtures/webhooks_untagged.yaml";
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
+    let doc = Document::parse(rel, text).unwrap();
+    let mut settings = Settings::new("fixture");
+    settings.webhooks.select = vec!["push".into(), "fork".into()];
+    let generated = oa_codegen::generate(&doc, &settings).unwrap();
+    assert!(!generated.files.iter().any(|(p, f)| p.starts_with("src/types") && f.contains("WebhookEvent")));
+    insta::assert_snapshot!("warnings_untagged_webhooks", generated.warnings.render(&doc));
+    // Only the selected ones without `include: [/]`.
+    settings.include = vec!["/nothing".into()];
+    let (ir, _) = oa_codegen::lower(&doc, &settings).unwrap();
+    assert_eq!(ir.webhooks.hooks.iter().map(|h| h.key.as_str()).collect::<Vec<_>>(), ["push"]);
+}

@@ -26,4 +26,7 @@ fn runtime_wire_and_template_text_name_no_vendor() {
     let client = &generated.files["src/client.rs"];
     assert!(client.contains("\"neutral/0.1.0\""), "the user agent is the crate's");
     assert!(!client.contains("fn from_env"), "no environment without settings");
+    // No webhook verification unless the settings ask for it (`webhooks.signatures`).
+    assert!(!generated.files["src/lib.rs"].contains("Webhooks"));
+    assert!(!generated.files["Cargo.toml"].contains("webhooks = ["));
 }

@@ -2960,3 +2960,232 @@ pub enum WebSearchApproximateLocationType {
 crate::wire::open_enum!(WebSearchApproximateLocationType, Other, {
     Approximate = "approximate",
 });
+/// A webhook event, told apart by its `type`; an event type this version does not know is kept whole in `Other`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookEvent {
+    /// `response.cancelled`: a [`WebhookResponseCancelled`].
+    ResponseCancelled(Box<WebhookResponseCancelled>),
+    /// `response.completed`: a [`WebhookResponseCompleted`].
+    ResponseCompleted(Box<WebhookResponseCompleted>),
+    /// `response.failed`: a [`WebhookResponseFailed`].
+    ResponseFailed(Box<WebhookResponseFailed>),
+    /// `response.incomplete`: a [`WebhookResponseIncomplete`].
+    ResponseIncomplete(Box<WebhookResponseIncomplete>),
+    /// A value this version of the crate does not know, kept as raw JSON.
+    Other(serde_json::Value),
+}
+crate::wire::from_variants!(WebhookEvent, {
+    ResponseCancelled(Box<WebhookResponseCancelled>),
+    ResponseCompleted(Box<WebhookResponseCompleted>),
+    ResponseFailed(Box<WebhookResponseFailed>),
+    ResponseIncomplete(Box<WebhookResponseIncomplete>),
+});
+crate::wire::field_from_payloads!(WebhookEvent, {
+    WebhookResponseCancelled,
+    WebhookResponseCompleted,
+    WebhookResponseFailed,
+    WebhookResponseIncomplete,
+});
+impl WebhookEvent {
+    /// The wire tag (`type`) of this value, also for one this version does not know (empty when it has none).
+    pub fn event_type(&self) -> &str {
+        match self {
+            Self::ResponseCancelled(_) => "response.cancelled",
+            Self::ResponseCompleted(_) => "response.completed",
+            Self::ResponseFailed(_) => "response.failed",
+            Self::ResponseIncomplete(_) => "response.incomplete",
+            Self::Other(raw) => {
+                raw.get("type").and_then(serde_json::Value::as_str).unwrap_or_default()
+            }
+        }
+    }
+    /// `created_at`, which every variant has, when it was sent.
+    pub fn created_at(&self) -> Option<i64> {
+        match self {
+            Self::ResponseCancelled(v) => v.created_at.get().copied(),
+            Self::ResponseCompleted(v) => v.created_at.get().copied(),
+            Self::ResponseFailed(v) => v.created_at.get().copied(),
+            Self::ResponseIncomplete(v) => v.created_at.get().copied(),
+            Self::Other(raw) => raw.get("created_at").and_then(serde_json::Value::as_i64),
+        }
+    }
+    /// `id`, which every variant has, when it was sent.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::ResponseCancelled(v) => v.id.get().map(String::as_str),
+            Self::ResponseCompleted(v) => v.id.get().map(String::as_str),
+            Self::ResponseFailed(v) => v.id.get().map(String::as_str),
+            Self::ResponseIncomplete(v) => v.id.get().map(String::as_str),
+            Self::Other(raw) => raw.get("id").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+crate::wire::union_traits!(
+    WebhookEvent, Other, { ResponseCancelled, ResponseCompleted, ResponseFailed,
+    ResponseIncomplete, }
+);
+impl crate::wire::Union for WebhookEvent {
+    const TAG: Option<&'static str> = Some("type");
+    const FAST: &'static [&'static str] = &[
+        "response.cancelled",
+        "response.completed",
+        "response.failed",
+        "response.incomplete",
+    ];
+    #[allow(unused_variables)]
+    fn fast<'de, A: serde::de::MapAccess<'de>>(
+        tag: &str,
+        seen: crate::wire::Seen<'de>,
+        map: &mut A,
+    ) -> Result<Result<Self, crate::wire::Seen<'de>>, A::Error> {
+        let value = match tag {
+            "response.cancelled" => {
+                Self::ResponseCancelled(crate::wire::finish_boxed(seen, map)?)
+            }
+            "response.completed" => {
+                Self::ResponseCompleted(crate::wire::finish_boxed(seen, map)?)
+            }
+            "response.failed" => {
+                Self::ResponseFailed(crate::wire::finish_boxed(seen, map)?)
+            }
+            "response.incomplete" => {
+                Self::ResponseIncomplete(crate::wire::finish_boxed(seen, map)?)
+            }
+            _ => return Ok(Err(seen)),
+        };
+        Ok(Ok(value))
+    }
+    fn is_catch_all(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
+    #[inline]
+    fn from_value(value: serde_json::Value) -> Self {
+        let value = match crate::wire::fast_from_value::<Self>(value) {
+            Ok(decoded) => return decoded,
+            Err(value) => value,
+        };
+        Self::Other(value)
+    }
+}
+/// Webhook payload saying that a background response was cancelled before it finished; fetch it by `data.id` for its content.
+///
+/// Tagged `type: "response.cancelled"` on the wire.
+#[derive(Clone, PartialEq, Default)]
+pub struct WebhookResponseCancelled {
+    /// When the response was cancelled before it finished, in seconds since the Unix epoch.
+    pub created_at: Field<i64>,
+    /// ID of this delivery's event; the same in every retry of it, so it can be used to drop duplicates.
+    pub id: Field<String>,
+    /// Which response the event is about.
+    pub data: Field<WebhookResponseCancelledData>,
+    /// Kind of object, always `event`.
+    pub object: Field<WebhookResponseCancelledObject>,
+    /// Keys this version of the crate does not know, kept to be sent back unchanged.
+    pub extra: Extra,
+}
+crate::wire::object!(WebhookResponseCancelled, extra, tag "type" = "response.cancelled", {
+    created_at = "created_at",
+    id = "id",
+    data = "data",
+    object = "object",
+});
+/// Which response the event is about.
+pub type WebhookResponseCancelledData = WebhookResponseFailedData;
+/// Kind of object, always `event`.
+pub type WebhookResponseCancelledObject = WebhookResponseFailedObject;
+/// Webhook payload saying that a background response finished successfully; fetch it by `data.id` for its content.
+///
+/// Tagged `type: "response.completed"` on the wire.
+#[derive(Clone, PartialEq, Default)]
+pub struct WebhookResponseCompleted {
+    /// When the response finished successfully, in seconds since the Unix epoch.
+    pub created_at: Field<i64>,
+    /// ID of this delivery's event; the same in every retry of it, so it can be used to drop duplicates.
+    pub id: Field<String>,
+    /// Which response the event is about.
+    pub data: Field<WebhookResponseCompletedData>,
+    /// Kind of object, always `event`.
+    pub object: Field<WebhookResponseCompletedObject>,
+    /// Keys this version of the crate does not know, kept to be sent back unchanged.
+    pub extra: Extra,
+}
+crate::wire::object!(WebhookResponseCompleted, extra, tag "type" = "response.completed", {
+    created_at = "created_at",
+    id = "id",
+    data = "data",
+    object = "object",
+});
+/// Which response the event is about.
+pub type WebhookResponseCompletedData = WebhookResponseFailedData;
+/// Kind of object, always `event`.
+pub type WebhookResponseCompletedObject = WebhookResponseFailedObject;
+/// Webhook payload saying that a background response ended with an error; fetch it by `data.id` for its content.
+///
+/// Tagged `type: "response.failed"` on the wire.
+#[derive(Clone, PartialEq, Default)]
+pub struct WebhookResponseFailed {
+    /// When the response ended with an error, in seconds since the Unix epoch.
+    pub created_at: Field<i64>,
+    /// ID of this delivery's event; the same in every retry of it, so it can be used to drop duplicates.
+    pub id: Field<String>,
+    /// Which response the event is about.
+    pub data: Field<WebhookResponseFailedData>,
+    /// Kind of object, always `event`.
+    pub object: Field<WebhookResponseFailedObject>,
+    /// Keys this version of the crate does not know, kept to be sent back unchanged.
+    pub extra: Extra,
+}
+crate::wire::object!(WebhookResponseFailed, extra, tag "type" = "response.failed", {
+    created_at = "created_at",
+    id = "id",
+    data = "data",
+    object = "object",
+});
+/// Which response the event is about.
+#[derive(Clone, PartialEq, Default)]
+pub struct WebhookResponseFailedData {
+    /// ID of the response, for example `resp_123`.
+    pub id: Field<String>,
+    /// Keys this version of the crate does not know, kept to be sent back unchanged.
+    pub extra: Extra,
+}
+crate::wire::object!(WebhookResponseFailedData, extra, {
+    id = "id",
+});
+/// Kind of object, always `event`.
+#[derive(Debug, Clone)]
+pub enum WebhookResponseFailedObject {
+    /// `event`
+    Event,
+    /// A value this version of the crate does not know.
+    Other(String),
+}
+crate::wire::open_enum!(WebhookResponseFailedObject, Other, {
+    Event = "event",
+});
+/// Webhook payload saying that a background response stopped before finishing; fetch it by `data.id` for its content.
+///
+/// Tagged `type: "response.incomplete"` on the wire.
+#[derive(Clone, PartialEq, Default)]
+pub struct WebhookResponseIncomplete {
+    /// When the response stopped before finishing, in seconds since the Unix epoch.
+    pub created_at: Field<i64>,
+    /// ID of this delivery's event; the same in every retry of it, so it can be used to drop duplicates.
+    pub id: Field<String>,
+    /// Which response the event is about.
+    pub data: Field<WebhookResponseIncompleteData>,
+    /// Kind of object, always `event`.
+    pub object: Field<WebhookResponseIncompleteObject>,
+    /// Keys this version of the crate does not know, kept to be sent back unchanged.
+    pub extra: Extra,
+}
+crate::wire::object!(WebhookResponseIncomplete, extra, tag "type" = "response.incomplete", {
+    created_at = "created_at",
+    id = "id",
+    data = "data",
+    object = "object",
+});
+/// Which response the event is about.
+pub type WebhookResponseIncompleteData = WebhookResponseFailedData;
+/// Kind of object, always `event`.
+pub type WebhookResponseIncompleteObject = WebhookResponseFailedObject;

@@ -12,6 +12,9 @@ mod paginate;
 mod params;
 mod schema;
 mod union;
+mod webhooks;
+
+pub use webhooks::webhooks_key;
 
 use crate::diag::Diagnostics;
 use crate::ir::{self, Ir, StructTag};
@@ -106,7 +109,8 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         return (None, diags);
     }
     let selected = operation::select(root, settings, &mut diags);
-    let component_ptrs = reachable_components(root, &selected, settings.includes_everything(), &mut diags);
+    let hooks = webhooks::select(root, settings, &mut diags);
+    let component_ptrs = reachable_components(root, &selected, &hooks, settings.includes_everything(), &mut diags);
 
     let mut lowerer = Lowerer {
         root,
@@ -139,6 +143,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         lowerer.current = Current { name: name.clone(), owner: name.clone(), pointer: ptr.clone() };
         lowerer.lower_component(&name, schema, ptr);
     }
+    let (hook_payloads, hook_event) = lowerer.lower_webhooks(&hooks);
     let mut groups = operation::lower_operations(&mut lowerer, &selected);
     let Lowerer { mut diags, mut drafts, components, .. } = lowerer;
     let client = client::lower_client(root, settings, &selected, &mut groups, &mut diags);
@@ -193,6 +198,18 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         client,
         dependencies: settings.dependencies.clone().into_iter().collect(),
         externals,
+        webhooks: ir::WebhooksIr {
+            hooks: hook_payloads
+                .into_iter()
+                .map(|(key, mut payload)| {
+                    payload.rename(&merged);
+                    ir::WebhookIr { key, payload }
+                })
+                .collect(),
+            event: hook_event,
+            verify: settings.webhooks.signatures.is_some(),
+            secret_env: settings.webhooks.secret_env.clone(),
+        },
     };
     (Some(ir), diags)
 }
@@ -216,6 +233,7 @@ fn external_types(settings: &Settings) -> Vec<ir::ExternalType> {
 fn reachable_components(
     root: &Value,
     ops: &[operation::Selected<'_>],
+    hooks: &[webhooks::SelectedHook<'_>],
     everything: bool,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
@@ -233,6 +251,9 @@ fn reachable_components(
     }
     for op in ops {
         stack.push((op.pointer.clone(), op.node));
+    }
+    for hook in hooks {
+        stack.push((hook.pointer.clone(), hook.schema));
     }
     while let Some((ptr, v)) = stack.pop() {
         walk_refs(v, &ptr, &mut |r, at| {
