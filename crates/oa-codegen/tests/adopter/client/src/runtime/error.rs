@@ -133,6 +133,64 @@ pub enum Error {
     /// A list could not be walked further: the server repeated a cursor (the stream would
     /// loop), or its next-page link leads to another origin (scheme, host or port).
     Pagination(String),
+    /// A webhook was refused by `Webhooks::verify` or `Webhooks::unwrap`: which check failed.
+    Webhook(WebhookCheck),
+}
+
+/// The check a webhook failed (see [`Error::Webhook`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WebhookCheck {
+    /// A required header (`webhook-id`, `webhook-timestamp` or `webhook-signature`) is absent,
+    /// empty or not text.
+    MissingHeader {
+        /// The header's name.
+        name: &'static str,
+    },
+    /// `webhook-timestamp` is not a number of seconds.
+    TimestampUnparsable {
+        /// The header's value.
+        value: String,
+    },
+    /// The timestamp is older than the tolerance allows (a replay, or a delivery held too long).
+    TimestampTooOld {
+        /// Seconds between the timestamp and now.
+        age: u64,
+        /// The configured tolerance.
+        tolerance: Duration,
+    },
+    /// The timestamp is further ahead of now than the tolerance allows.
+    TimestampInFuture {
+        /// Seconds between now and the timestamp.
+        ahead: u64,
+        /// The configured tolerance.
+        tolerance: Duration,
+    },
+    /// No signature in `webhook-signature` is the body's signature under this secret: the body
+    /// or headers were altered, or the secret is another endpoint's.
+    NoMatchingSignature,
+    /// The signature matched but the body is not JSON.
+    NotJson {
+        /// The JSON parser's message.
+        reason: String,
+    },
+}
+
+impl fmt::Display for WebhookCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookCheck::MissingHeader { name } => write!(f, "the `{name}` header is missing"),
+            WebhookCheck::TimestampUnparsable { value } => write!(f, "the timestamp {value:?} is not a number of seconds"),
+            WebhookCheck::TimestampTooOld { age, tolerance } => {
+                write!(f, "the timestamp is {age} s old, beyond the tolerance of {} s", tolerance.as_secs())
+            }
+            WebhookCheck::TimestampInFuture { ahead, tolerance } => {
+                write!(f, "the timestamp is {ahead} s ahead, beyond the tolerance of {} s", tolerance.as_secs())
+            }
+            WebhookCheck::NoMatchingSignature => f.write_str("no signature matches the body and secret"),
+            WebhookCheck::NotJson { reason } => write!(f, "the body is not JSON: {reason}"),
+        }
+    }
 }
 
 impl Error {
@@ -275,6 +333,7 @@ impl fmt::Display for Error {
             Error::Stream(m) => write!(f, "event stream error: {m}"),
             Error::Config(m) => write!(f, "configuration error: {m}"),
             Error::Pagination(m) => write!(f, "pagination error: {m}"),
+            Error::Webhook(check) => write!(f, "webhook refused: {check}"),
         }
     }
 }

@@ -29,13 +29,15 @@ mod retry;
 mod sse;
 #[cfg(feature = "client")]
 mod stream;
+#[cfg(feature = "webhooks")]
+mod webhooks;
 
 #[cfg(feature = "client")]
 pub use builder::ClientBuilder;
 #[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
-pub use error::{ApiErrorBody, Error};
+pub use error::{ApiErrorBody, Error, WebhookCheck};
 #[cfg(feature = "client")]
 pub use paginate::{paginate, NextPage, Page, PageInfo, PageStream, Paginator};
 #[cfg(feature = "client")]
@@ -52,3 +54,5 @@ pub use retry::{Jitter, Sleeper, TokioSleeper};
 pub use event::StreamEvent;
 #[cfg(feature = "client")]
 pub use stream::EventStream;
+#[cfg(feature = "webhooks")]
+pub use webhooks::Webhooks;
