@@ -99,7 +99,9 @@ struct_defaults! {
     ToolSearchOutputItemParam, ToolSearchToolParam, TopLogProb, TypeParam, UrlCitationBody,
     WaitParam, WebSearchActionFind, WebSearchActionOpenPage, WebSearchActionSearch,
     WebSearchActionSearchSourcesItem, WebSearchApproximateLocation, WebSearchPreviewTool,
-    WebSearchTool, WebSearchToolCall, WebSearchToolFilters,
+    WebSearchTool, WebSearchToolCall, WebSearchToolFilters, WebhookResponseCancelled,
+    WebhookResponseCompleted, WebhookResponseFailed, WebhookResponseFailedData,
+    WebhookResponseIncomplete,
 }
 
 /// The structs the generated crate declares (`crate::wire::object!(Name, extra, tag "type" =

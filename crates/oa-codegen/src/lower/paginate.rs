@@ -313,7 +313,7 @@ mod tests {
     /// A page with two arrays of objects and a cursor under names detection does not know.
     fn document() -> serde_json::Value {
         let thing = json!({"type": "object", "properties": {"id": {"type": "string"}}});
-        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/widgets": {"get": {
+        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://widgets.test"}], "paths": {"/widgets": {"get": {
             "operationId": "listWidgets", "tags": ["widgets"],
             "parameters": [{"name": "token", "in": "query", "schema": {"type": "string"}}],
             "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
