@@ -216,3 +216,23 @@ fn form_encoding() {
     pairs.sort();
     assert_eq!(pairs, ["a=x+y%26z", "address%5Bcity%5D=P", "list=p", "list=q", "n=3"]);
 }
+
+/// `Extra` and raw JSON hash consistently with `==`: equal maps kept in different key orders
+/// (`preserve_order`) hash the same; different values do not.
+#[test]
+fn extra_hashes_as_it_compares() {
+    use std::hash::{BuildHasher, RandomState};
+    let state = RandomState::new();
+    let extra = |text: &str| oa_wire::Extra::from(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).unwrap());
+    let (a, b) = (extra(r#"{"x": 1, "y": {"p": [1, 2.5], "q": null}}"#), extra(r#"{"y": {"q": null, "p": [1, 2.5]}, "x": 1}"#));
+    assert_eq!(a, b);
+    assert_eq!(state.hash_one(&a), state.hash_one(&b));
+    assert_ne!(state.hash_one(&a), state.hash_one(extra(r#"{"x": 2, "y": {"p": [1, 2.5], "q": null}}"#)));
+    let json = |v: &serde_json::Value| {
+        let mut h = state.build_hasher();
+        oa_wire::hash_json(v, &mut h);
+        std::hash::Hasher::finish(&h)
+    };
+    assert_eq!(json(&serde_json::json!({"a": 1, "b": true})), json(&serde_json::json!({"b": true, "a": 1})));
+    assert_ne!(json(&serde_json::json!("1")), json(&serde_json::json!(1)));
+}
