@@ -160,6 +160,10 @@ pub struct TypeDef {
     /// JSON pointer of the schema it came from.
     pub origin: String,
     pub doc: Vec<String>,
+    /// Derives the settings add to the type's `#[derive(..)]` (`Eq`, `Hash`); a union's `Hash`
+    /// is `UnionDef::hash` instead. Left out of the template context when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derives: Vec<String>,
     #[serde(flatten)]
     pub kind: Kind,
 }
@@ -236,6 +240,10 @@ pub struct UnionDef {
     /// The method returning the wire tag of any value (`event_type`), for tagged unions.
     pub tag_method: Option<String>,
     pub other: String,
+    /// The union implements `Hash` by hand (the settings ask for it): its catch-all arm's
+    /// `serde_json::Value` is hashed by its JSON. Left out of the template context when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hash: bool,
 }
 
 /// One arm of a union's one-pass decoding: `"eq" | "ne" => Self::ComparisonFilter(..)`.

@@ -58,6 +58,11 @@ pub struct Settings {
     /// (`Money: rust_decimal::Decimal`). The schema emits nothing; every use is that type.
     #[serde(default)]
     pub replace: BTreeMap<String, String>,
+    /// Extra derives: `"*"` (every type) or a component schema name -> derive names
+    /// (`"*": [Eq]`, `Pet: [Hash]`). A schema's derives reach the types it holds; an unknown
+    /// derive name is refused here, an unknown schema name at generation.
+    #[serde(default)]
+    pub derives: BTreeMap<String, Vec<Derive>>,
     /// String formats mapped to a Rust type (`date-time: chrono::DateTime<chrono::Utc>`), in
     /// fields and parameters alike.
     #[serde(default)]
@@ -89,6 +94,24 @@ pub struct Settings {
     /// The project's extensions: name -> (file name -> text), read by [`Settings::read`].
     #[serde(skip)]
     pub extension_files: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// A derive the `derives` setting may ask for: those a generated type can have that it does not
+/// already implement (`Clone`, `PartialEq`, `Default` and `Debug` it always has).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+pub enum Derive {
+    Eq,
+    Hash,
+}
+
+impl Derive {
+    /// The derive's Rust name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Derive::Eq => "Eq",
+            Derive::Hash => "Hash",
+        }
+    }
 }
 
 /// The `client` key: see `docs/settings.md`.
@@ -312,6 +335,7 @@ impl Settings {
             merge_same_shapes: true,
             client: ClientSettings::default(),
             replace: BTreeMap::new(),
+            derives: BTreeMap::new(),
             formats: BTreeMap::new(),
             dependencies: BTreeMap::new(),
             templates: None,
@@ -446,8 +470,11 @@ mod tests {
         let err = Settings::read(&file).unwrap_err();
         assert!(err.contains("settings.yaml:5:"), "{err}");
         assert!(err.contains("unknown field `methd`") && err.contains("/client/security/schemes/Key/methd"), "{err}");
-        std::fs::write(&file, "crate_name: x\nderives: {}\n").unwrap();
+        std::fs::write(&file, "crate_name: x\nderive: {}\n").unwrap();
         assert!(Settings::read(&file).unwrap_err().contains("settings.yaml:2:"));
+        std::fs::write(&file, "crate_name: x\nderives:\n  Pet: [Eq, Ord]\n").unwrap();
+        let err = Settings::read(&file).unwrap_err();
+        assert!(err.contains("settings.yaml:3:") && err.contains("unknown variant `Ord`"), "{err}");
     }
 
     #[test]

@@ -117,11 +117,14 @@ pub(crate) fn finish(drafts: BTreeMap<String, Draft>) -> Vec<TypeDef> {
                     dispatch: dispatch.clone(),
                     untagged: untagged.clone(),
                     other: other.clone(),
+                    hash: d.derives.iter().any(|x| x == "Hash"),
                 })
             }
             DraftKind::Alias(t) => Kind::Alias { target: t.clone() },
         };
-        out.push(TypeDef { name: d.name.clone(), module: d.owner.clone(), origin: d.origin.clone(), doc: d.doc.clone(), kind });
+        // A union's `Hash` is written by hand (`UnionDef::hash`), not derived.
+        let derives = d.derives.iter().filter(|x| !(matches!(kind, Kind::Union(_)) && *x == "Hash")).cloned().collect();
+        out.push(TypeDef { name: d.name.clone(), module: d.owner.clone(), origin: d.origin.clone(), doc: d.doc.clone(), derives, kind });
     }
     out
 }

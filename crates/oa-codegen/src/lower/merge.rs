@@ -6,7 +6,7 @@
 //! Two types have the same shape when everything the templates emit for them but the type's own
 //! name and doc is equal: fields with their names, wire names, types and docs; enum values;
 //! union variants with their tags and dispatch (and the tag method's name, which comes from the
-//! type's name). A type that refers to itself matches another that refers to itself in the
+//! type's name), and the derives the settings add. A type that refers to itself matches another that refers to itself in the
 //! same places. Fields keep the names the document gives their types (`search_context_size`
 //! stays a `SearchContextSize`, whatever it is an alias of); rounds repeat until nothing more
 //! merges, since merging enums makes the structs that hold them equal.
@@ -85,9 +85,10 @@ fn shape_key(d: &Draft, merged: &BTreeMap<String, String>) -> String {
     let mut kind = d.kind.clone();
     rename_refs(&mut kind, merged);
     rename_refs(&mut kind, &BTreeMap::from([(d.name.clone(), "\0Self".to_owned())]));
+    let derives = &d.derives;
     match &kind {
-        DraftKind::Union { tag: Some(tag), .. } => format!("{kind:?} {}", naming::tag_method_name(&d.name, tag)),
-        _ => format!("{kind:?}"),
+        DraftKind::Union { tag: Some(tag), .. } => format!("{kind:?} {derives:?} {}", naming::tag_method_name(&d.name, tag)),
+        _ => format!("{kind:?} {derives:?}"),
     }
 }
 

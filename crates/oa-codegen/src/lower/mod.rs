@@ -3,6 +3,7 @@
 //! and `finish` (recursion boxing and printing types into the IR).
 
 mod client;
+mod derives;
 mod events;
 mod finish;
 mod merge;
@@ -33,6 +34,8 @@ pub(crate) struct Draft {
     pub origin: String,
     pub doc: Vec<String>,
     pub kind: DraftKind,
+    /// Derives the settings add (`derives`), set by `derives::assign` before merging.
+    pub derives: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -148,6 +151,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     let Lowerer { mut diags, mut drafts, components, .. } = lowerer;
     let client = client::lower_client(root, settings, &selected, &mut groups, &mut diags);
     let externals = external_types(settings);
+    derives::assign(&mut drafts, &components, settings, &mut diags);
     let merged = if settings.merge_same_shapes { merge::merge_same_shapes(&mut drafts) } else { BTreeMap::new() };
     let mut pages: Vec<ir::Pagination> = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {

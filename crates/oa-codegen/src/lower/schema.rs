@@ -47,7 +47,7 @@ impl Lowerer<'_> {
 
     pub(crate) fn add_draft(&mut self, name: String, origin: &str, doc: Vec<String>, kind: DraftKind) {
         let owner = self.current.owner.clone();
-        self.drafts.insert(name.clone(), Draft { name, owner, origin: origin.to_owned(), doc, kind });
+        self.drafts.insert(name.clone(), Draft { name, owner, origin: origin.to_owned(), doc, kind, derives: Vec::new() });
     }
 
     /// The name a new type gets: the fixed component name, or a fresh one from context.
