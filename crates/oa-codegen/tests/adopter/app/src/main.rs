@@ -37,6 +37,18 @@ mod tests {
         assert_eq!(serde_json::to_value(&back).unwrap(), sent);
     }
 
+    /// `derives` gives tags `Eq` and `Hash`: a set of them keeps one of each.
+    #[test]
+    fn tags_go_in_a_set() {
+        let tag = |name: &str| Tag { name: name.into(), ..Default::default() };
+        let tags: std::collections::HashSet<Tag> = [tag("food"), tag("travel"), tag("food")].into_iter().collect();
+        assert_eq!(tags.len(), 2);
+        assert!(tags.contains(&tag("travel")));
+        // `"*": [Eq]` reaches every type that can have it, entries with the project's types too.
+        fn is_eq<T: Eq>() {}
+        is_eq::<Entry>();
+    }
+
     #[test]
     fn a_value_the_type_rejects_is_kept_raw() {
         let odd = json!({"id": "not-a-uuid", "amount": "12.50"});

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// From schema `/components/schemas/Entry`.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default, Eq)]
 pub struct Entry {
     pub id: Field<uuid::Uuid>,
     pub amount: Field<rust_decimal::Decimal>,
@@ -20,7 +20,7 @@ crate::wire::object!(Entry, extra, {
     tags = "tags",
 });
 /// From schema `/components/schemas/EntryPage`.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default, Eq)]
 pub struct EntryPage {
     pub entries: Field<Vec<Entry>>,
     pub next_cursor: Field<String>,
@@ -31,7 +31,7 @@ crate::wire::object!(EntryPage, extra, {
     next_cursor = "next_cursor",
 });
 /// From schema `/components/schemas/Tag`.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default, Eq, Hash)]
 pub struct Tag {
     pub name: Field<String>,
     pub weight: Field<i64>,

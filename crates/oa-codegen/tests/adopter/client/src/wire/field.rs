@@ -247,6 +247,52 @@ pub struct Extra {
     pub(crate) tag_absent: bool,
 }
 
+/// `Eq` holds: `serde_json::Value` is `Eq` (its numbers are never NaN).
+impl Eq for Extra {}
+
+/// Hashed by its JSON, consistently with `PartialEq`: the kept entries with their keys in sorted
+/// order (equal maps may keep different orders), see [`hash_json`]. `serde_json::Value` has no
+/// `Hash` in every version the crate accepts, hence by hand.
+impl std::hash::Hash for Extra {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut entries: Vec<_> = self.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        state.write_usize(entries.len());
+        for (key, value) in entries {
+            key.hash(state);
+            hash_json(value, state);
+        }
+        self.tag_absent.hash(state);
+    }
+}
+
+/// Hashes a JSON value by its JSON: numbers by their text, objects with their keys sorted, so
+/// that values `==` compares equal hash equal. Used by `Extra` and by the `Hash` of unions whose
+/// catch-all arm holds raw JSON.
+pub fn hash_json<H: std::hash::Hasher>(value: &serde_json::Value, state: &mut H) {
+    use serde_json::Value;
+    use std::hash::Hash;
+    match value {
+        Value::Null => state.write_u8(0),
+        Value::Bool(b) => (1u8, b).hash(state),
+        Value::Number(n) => (2u8, n.to_string()).hash(state),
+        Value::String(s) => (3u8, s).hash(state),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(state);
+            items.iter().for_each(|v| hash_json(v, state));
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            (5u8, entries.len()).hash(state);
+            for (key, value) in entries {
+                key.hash(state);
+                hash_json(value, state);
+            }
+        }
+    }
+}
+
 impl Extra {
     /// The kept keys and values.
     pub fn into_map(self) -> serde_json::Map<String, serde_json::Value> {

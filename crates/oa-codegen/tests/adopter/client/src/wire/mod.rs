@@ -16,7 +16,7 @@ pub mod style;
 mod union;
 
 pub use encode::*;
-pub use field::{debug_object, Extra, Field, FromText, Presence};
+pub use field::{debug_object, hash_json, Extra, Field, FromText, Presence};
 pub use structs::*;
 pub use read::{check_setting_type, read_external, FieldValue, Read, Scalar};
 pub use union::*;
