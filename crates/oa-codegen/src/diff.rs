@@ -110,6 +110,9 @@ pub enum ChangeKind {
     TypeRenamed,
     TypeKindChanged,
     AliasTargetChanged,
+    /// The derives the settings add (`derives`) changed: breaking when one is lost (a type that
+    /// now holds an `f64` loses `Eq` under `"*"`).
+    DerivesChanged,
     StructTagChanged,
     FieldAdded,
     FieldRemoved,
@@ -161,7 +164,8 @@ impl ChangeKind {
             | QueryStructRemoved | QueryStructRenamed | QueryParamAdded | QueryParamRemoved | QueryParamChanged
             | BodyAdded | BodyRemoved | BodyChanged | BodyRequiredChanged | ResponseChanged | EventTypeAdded
             | EventTypeRemoved | EventTypeChanged => Category::Operations,
-            TypeAdded | TypeRemoved | TypeRenamed | TypeKindChanged | AliasTargetChanged | CatchAllRenamed => {
+            TypeAdded | TypeRemoved | TypeRenamed | TypeKindChanged | AliasTargetChanged | DerivesChanged
+            | CatchAllRenamed => {
                 Category::Types
             }
             StructTagChanged | FieldAdded | FieldRemoved | FieldRenamed | FieldTypeChanged | FieldRequiredChanged

@@ -197,6 +197,23 @@ fn kind_and_alias_changes() {
     assert!(find(&c, K::AliasTargetChanged, "B").breaking);
 }
 
+/// Under `derives: "*"`, a struct that comes to hold an `f64` loses `Eq`: breaking; one that
+/// gains a derive is not.
+#[test]
+fn derive_changes_and_their_class() {
+    let mut settings = diff_settings();
+    settings.derives.insert("*".into(), vec![oa_codegen::settings::Derive::Eq, oa_codegen::settings::Derive::Hash]);
+    let old = spec("", "    A: { type: object, properties: { x: { type: integer } } }\n    B: { type: object, properties: { y: { type: number } } }\n");
+    let new = spec("", "    A: { type: object, properties: { x: { type: number } } }\n    B: { type: object, properties: { y: { type: integer } } }\n");
+    let c = diff(&ir_with(&old, &settings), &ir_with(&new, &settings));
+    let a = find(&c, K::DerivesChanged, "A");
+    assert!(a.breaking);
+    assert_eq!((a.before.as_deref(), a.after.as_deref()), (Some("Eq, Hash"), Some("none")));
+    let b = find(&c, K::DerivesChanged, "B");
+    assert!(!b.breaking);
+    assert_eq!((b.before.as_deref(), b.after.as_deref()), (Some("none"), Some("Eq, Hash")));
+}
+
 const OPS_OLD: &str = "
   /items:
     get:

@@ -124,6 +124,7 @@ pub fn describe(c: &Change) -> String {
         K::TypeRenamed => format!("type renamed: {b} -> {a} (schema {w}, same structure)"),
         K::TypeKindChanged => format!("type {r} changed kind: {b} -> {a}"),
         K::AliasTargetChanged => format!("alias {r} changed: {b} -> {a}"),
+        K::DerivesChanged => format!("derives of {r} changed: {b} -> {a}"),
         K::StructTagChanged => format!("serde tag of {r} changed: {b} -> {a}"),
         K::FieldAdded => format!("field {w} added: {r}: {}", code(c.after.as_deref().unwrap_or(""))),
         K::FieldRemoved => format!("field {w} removed: {r} ({b})"),

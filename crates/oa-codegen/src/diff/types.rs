@@ -125,7 +125,19 @@ pub(crate) fn diff_types(old: &Ir, new: &Ir, renames: &Renames) -> Vec<Change> {
     out
 }
 
+/// The derives the settings add to a type, a union's `Hash` (written by hand) included.
+fn derives(t: &TypeDef) -> BTreeSet<&str> {
+    let hash = matches!(&t.kind, Kind::Union(u) if u.hash);
+    t.derives.iter().map(String::as_str).chain(hash.then_some("Hash")).collect()
+}
+
 fn compare(o: &TypeDef, n: &TypeDef, renames: &Renames, out: &mut Vec<Change>) {
+    let (before, after) = (derives(o), derives(n));
+    if before != after {
+        let show = |d: &BTreeSet<&str>| if d.is_empty() { "none".to_owned() } else { d.iter().copied().collect::<Vec<_>>().join(", ") };
+        let lost = !before.is_subset(&after);
+        out.push(Change::new(K::DerivesChanged, lost, &n.name, type_wire(n)).between(show(&before), show(&after)));
+    }
     match (&o.kind, &n.kind) {
         (Kind::Struct(a), Kind::Struct(b)) => structs(&n.name, a, b, renames, out),
         (Kind::Enum(a), Kind::Enum(b)) => enums(&n.name, a, b, out),
