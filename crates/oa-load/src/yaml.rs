@@ -347,9 +347,16 @@ fn run(source: &str, builder: &mut Builder) -> Result<(), YamlError> {
 }
 
 pub(crate) fn locate(source: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
-    let wanted = pointers.iter().enumerate().map(|(i, p)| (p.to_string(), i)).collect();
+    // Each pointer is tracked once (at its first index); a pointer asked for twice (two
+    // diagnostics about one node) gets the same position both times.
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in pointers.iter().enumerate() {
+        first.entry(*p).or_insert(i);
+    }
+    let wanted = first.iter().map(|(p, i)| ((*p).to_owned(), *i)).collect();
     let tracker = Tracker { path: Vec::new(), wanted, found: vec![None; pointers.len()], pending: None };
     let mut builder = Builder::new(Some(tracker));
     let _ = run(source, &mut builder);
-    builder.track.map(|t| t.found).unwrap_or_default()
+    let found = builder.track.map(|t| t.found).unwrap_or_else(|| vec![None; pointers.len()]);
+    pointers.iter().map(|p| found[first[p]]).collect()
 }

@@ -121,3 +121,10 @@ fn corpus_documents_are_not_bundled() {
         assert!(doc.root == Document::read_unbundled(&path).unwrap().root, "{}", path.display());
     }
 }
+
+/// Two diagnostics about one node both get its position.
+#[test]
+fn a_pointer_asked_twice_is_located_twice() {
+    let doc = Document::parse("t.json", "{\n  \"a\": {\"b\": [1, {\"c\": \"x\"}]},\n  \"d\": null\n}\n").unwrap();
+    assert_eq!(doc.locate(&["/d", "/a/b", "/d"]), [Some((3, 8)), Some((2, 14)), Some((3, 8))]);
+}
