@@ -74,6 +74,11 @@ fn every_output_compiles() {
         .map(|e| e.unwrap().path())
         .map(|p| (format!("fixture-{}", p.file_stem().unwrap().to_string_lossy().replace('_', "-")), p, vec!["/".to_owned()]))
         .collect();
+    // Fixtures of unions (tagged, untagged, boxed), recursion and merged shapes again, with
+    // `derives: "*": [Eq, Hash]`: every type that can have them derives them (unions hash by hand).
+    for stem in ["tagged_union", "untagged_mixes", "allof_recursion_maps", "same_shapes"] {
+        inputs.push((format!("derives-{}", stem.replace('_', "-")), fixtures.join(format!("{stem}.yaml")), vec!["/".to_owned()]));
+    }
     for doc in corpus().unwrap_or_default() {
         let stem = doc.file_stem().unwrap().to_string_lossy().replace("openai-openapi-", "corpus-");
         // The newest and the oldest documents are also checked whole (every operation and schema).
@@ -93,6 +98,9 @@ fn every_output_compiles() {
         let doc = Document::read(path).unwrap();
         let mut settings = Settings::new(name);
         settings.include = include.clone();
+        if name.starts_with("derives-") {
+            settings.derives.insert("*".into(), vec![oa_codegen::settings::Derive::Eq, oa_codegen::settings::Derive::Hash]);
+        }
         let generated = oa_codegen::generate(&doc, &settings).unwrap_or_else(|e| panic!("{name}: {e}"));
         if name.starts_with("corpus-") {
             let expected = if name.contains("2025-04-29") { 4 } else { 7 };

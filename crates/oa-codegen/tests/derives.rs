@@ -1,7 +1,8 @@
 //! The `derives` setting: extra derives reach the types a schema holds, skip what a type already
 //! implements, keep types with different derives unmerged, and are refused (a schema named
 //! explicitly) or skipped with a warning (`"*"`) where a type cannot have them. That the output
-//! compiles is `tests/compile.rs`'s (the adopter fixture derives `Eq` and `Hash` and hashes).
+//! compiles is `tests/compile.rs`'s (four fixtures again with `"*": [Eq, Hash]`; the adopter
+//! fixture derives them and hashes tags).
 
 use oa_codegen::settings::Settings;
 use oa_load::Document;
