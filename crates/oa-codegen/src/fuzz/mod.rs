@@ -124,10 +124,12 @@ fn one_operation(root: &Value, path: &str, method: &str) -> Map<String, Value> {
 pub fn case(sources: &[Source], seed: u64, index: u64) -> Case {
     let mut rng = Rng::new(case_seed(seed, index));
     let source = &sources[rng.below(sources.len())];
-    let (path, method) = source.operations[rng.below(source.operations.len())].clone();
+    let Some((path, method)) = rng.pick(&source.operations).cloned() else {
+        return components_case(source, seed, index, rng);
+    };
     let subset = rng.below(5) != 0;
     let paths = one_operation(&source.root, &path, &method);
-    let mut root = if subset {
+    let root = if subset {
         crate::subset::extract_paths(&source.root, paths)
     } else {
         // The whole document with only this operation: every component stays.
@@ -136,18 +138,7 @@ pub fn case(sources: &[Source], seed: u64, index: u64) -> Case {
         m.insert("paths".into(), Value::Object(paths));
         Value::Object(m)
     };
-    let targets = mutate::index(&root, &|_| true);
-    let cx = Ctx { targets: &targets, source: &source.root };
-    let mut mutations = Vec::new();
-    let wanted = 1 + rng.below(3);
-    for _ in 0..wanted * 8 {
-        if mutations.len() == wanted {
-            break;
-        }
-        if let Some(what) = mutate::mutate(&mut root, &cx, &mut rng) {
-            mutations.push(what);
-        }
-    }
+    let (root, mut mutations) = mutated(root, source, &mut rng);
     let input = if !subset {
         Input::Value(root)
     } else if rng.below(3) == 0 {
@@ -168,6 +159,30 @@ pub fn case(sources: &[Source], seed: u64, index: u64) -> Case {
     };
     let origin = format!("{} {method} {path} ({})", source.name, if subset { "subset" } else { "in the whole document" });
     Case { seed, index, origin, mutations, include: if subset { "/".into() } else { path }, input }
+}
+
+/// `root` broken by one to three mutations, and what they did.
+fn mutated(mut root: Value, source: &Source, rng: &mut Rng) -> (Value, Vec<String>) {
+    let targets = mutate::index(&root, &|_| true);
+    let cx = Ctx { targets: &targets, source: &source.root };
+    let mut mutations = Vec::new();
+    let wanted = 1 + rng.below(3);
+    for _ in 0..wanted * 8 {
+        if mutations.len() == wanted {
+            break;
+        }
+        if let Some(what) = mutate::mutate(&mut root, &cx, rng) {
+            mutations.push(what);
+        }
+    }
+    (root, mutations)
+}
+
+/// A case of a document without operations: its components, mutated, all generated.
+fn components_case(source: &Source, seed: u64, index: u64, mut rng: Rng) -> Case {
+    let (root, mutations) = mutated(source.root.clone(), source, &mut rng);
+    let origin = format!("{} (components, no operation)", source.name);
+    Case { seed, index, origin, mutations, include: "/".into(), input: Input::Value(root) }
 }
 
 /// How a case ended.

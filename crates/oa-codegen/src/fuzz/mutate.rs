@@ -73,7 +73,11 @@ pub fn index(root: &Value, selected: &dyn Fn(&str) -> bool) -> Targets {
         Some(Value::Object(m)) => m.keys().filter(|k| selected(k)).cloned().collect(),
         _ => Vec::new(),
     };
-    let roots: Vec<String> = paths.iter().map(|p| format!("/paths/{}", escape(p))).collect();
+    let mut roots: Vec<String> = paths.iter().map(|p| format!("/paths/{}", escape(p))).collect();
+    if roots.is_empty() {
+        // A document of components only: all of them.
+        roots = keys(root, "/components/schemas").iter().map(|n| schema_ptr(n)).collect();
+    }
     // Components reachable from those paths, of any kind, through refs.
     let mut reached: BTreeSet<String> = BTreeSet::new();
     let mut stack = roots.clone();
