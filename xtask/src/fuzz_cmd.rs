@@ -30,7 +30,31 @@ fn documents() -> Vec<PathBuf> {
     docs
 }
 
+/// Runs the fuzzer in a child process: a stack overflow aborts a process, not a thread, and
+/// the parent then saves the case the child had started (from `target/fuzz-last-case.txt`).
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    if args.first().is_some_and(|a| a == "--child") || args.iter().any(|a| a == "--save") {
+        return fuzz_here(args.iter().filter(|a| *a != "--child").cloned().collect::<Vec<_>>().as_slice());
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let last = crate::cli::workspace_root().join("target/fuzz-last-case.txt");
+    let _ = std::fs::remove_file(&last);
+    let status = std::process::Command::new(&exe).arg("fuzz").arg("--child").args(args).status().map_err(|e| e.to_string())?;
+    if status.code().is_some() {
+        return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+    }
+    let started = std::fs::read_to_string(&last).unwrap_or_default();
+    eprintln!("fuzz: FINDING: the process aborted ({status}) in the case\n  {started}");
+    // `--seed S --case K: origin`: saved without being run.
+    let words: Vec<&str> = started.split_whitespace().collect();
+    if let [_, seed, _, case, ..] = words.as_slice() {
+        let case = case.trim_end_matches(':');
+        std::process::Command::new(&exe).args(["fuzz", "--seed", seed, "--case", case, "--save"]).status().map_err(|e| e.to_string())?;
+    }
+    Ok(ExitCode::from(1))
+}
+
+fn fuzz_here(args: &[String]) -> Result<ExitCode, String> {
     let root = crate::cli::workspace_root();
     let seed_now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) ^ u64::from(std::process::id());
     let mut opts = Options {
@@ -40,6 +64,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         only_case: None,
         out: root.join("crates/oa-codegen/tests/fuzz-reproducers"),
     };
+    let mut save_only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -47,6 +72,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             "--seed" => opts.seed = number(a, it.next())?,
             "--case" => opts.only_case = Some(number(a, it.next())?),
             "--case-limit" => opts.case_limit = Duration::from_secs(number(a, it.next())?),
+            "--save" => save_only = true,
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -65,12 +91,20 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     let operations: usize = sources.iter().map(Source::operations).sum();
     eprintln!("fuzz: seed {:#x}; {} documents, {operations} operations, parsed in {:.1?}", opts.seed, sources.len(), t0.elapsed());
+    if let (true, Some(k)) = (save_only, opts.only_case) {
+        // Saved without running it: a case that overflows the stack aborts the process.
+        let case = fuzz::case(&sources, opts.seed, k);
+        let finding = fuzz::Outcome::Finding { kind: "abort".into(), message: "the process aborted (a stack overflow?)".into() };
+        let path = fuzz::save(&fuzz::Reproducer::of(&case, &finding), &opts.out).map_err(|e| e.to_string())?;
+        println!("fuzz: case {k} saved as {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let last = root.join("target/fuzz-last-case.txt");
     fuzz::quiet_panics();
     let summary = fuzz::fuzz(&sources, &opts, &mut |event| match event {
         // A stack overflow aborts the process: the last case started is then on disk.
         Event::Case(c) => {
-            let _ = std::fs::write(&last, format!("--seed {:#x} --case {}: {}\n", c.seed, c.index, c.origin));
+            let _ = std::fs::write(&last, format!("--seed {:#x} --case {}: {}\n  {}\n", c.seed, c.index, c.origin, c.mutations.join("\n  ")));
         }
         Event::Found(c, sig, path) => {
             eprintln!("fuzz: FINDING in case {} ({}; {}): {sig}\n  saved as {}", c.index, c.origin, c.mutations.join("; "), path.display())
