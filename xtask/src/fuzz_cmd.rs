@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [--seconds N] [--seed S] [--case K] [--case-limit SECONDS]`: argument
+//! `cargo xtask fuzz [--seconds N] [--seed S] [--case K [--save]] [--case-limit SECONDS]`: argument
 //! parsing and the summary around `oa_codegen::fuzz`, which mutates the published documents
 //! (`../shared/upstream/*.yaml`) and the corpus documents of other origins and generates each
 //! case. Findings are saved under `crates/oa-codegen/tests/fuzz-reproducers/` and fail the run.

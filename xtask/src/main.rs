@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus_cmd::run(&args[1..]),
         Some("fuzz") => fuzz_cmd::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <command>\n  codegen [--check] [--strict] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME] [--settings FILE] [--verbose]\n  subset --from FILE [--out FILE]   (overlays come from spec/settings.yaml)\n  test [-- CARGO TEST ARGS]\n  diff OLD NEW [--format json] [--fail-on-breaking] [--changelog]\n  corpus [DIR]   generate and check every published document whole\n  fuzz [--seconds N] [--seed S] [--case K] [--case-limit SECONDS]   mutate the documents and generate each case"
+            "usage: cargo xtask <command>\n  codegen [--check] [--strict] [--spec FILE] [--out DIR] [--include PREFIX]... [--with-query-paths] [--crate-name NAME] [--settings FILE] [--verbose]\n  subset --from FILE [--out FILE]   (overlays come from spec/settings.yaml)\n  test [-- CARGO TEST ARGS]\n  diff OLD NEW [--format json] [--fail-on-breaking] [--changelog]\n  corpus [DIR]   generate and check every published document whole\n  fuzz [--seconds N] [--seed S] [--case K [--save]] [--case-limit SECONDS]   mutate the documents and generate each case"
             .to_owned()),
     };
     match result {
