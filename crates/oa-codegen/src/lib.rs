@@ -26,6 +26,7 @@ mod case;
 pub mod diag;
 pub mod diff;
 pub mod format;
+pub mod fuzz;
 pub mod ir;
 pub mod check;
 mod ty;

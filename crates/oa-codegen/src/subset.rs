@@ -18,12 +18,6 @@ const PROSE: &[&str] = &["description", "summary", "example", "examples", "x-oai
 
 /// The selected paths and every component they reach, prose removed.
 pub fn extract(root: &Value, settings: &Settings) -> Value {
-    let mut out = Map::new();
-    for key in ["openapi", "info", "servers", "security"] {
-        if let Some(v) = root.get(key) {
-            out.insert(key.into(), v.clone());
-        }
-    }
     let mut paths = Map::new();
     if let Some(Value::Object(all)) = root.get("paths") {
         for (p, item) in all {
@@ -42,6 +36,18 @@ pub fn extract(root: &Value, settings: &Settings) -> Value {
         }
     }
     // --- end webhooks ---
+    extract_paths(root, paths, webhooks)
+}
+
+/// `paths` (path items taken from `root`, whole or in part: one operation of one path for
+/// `oa_codegen::fuzz`) and `webhooks`, and every component they reach in `root`, prose removed.
+pub fn extract_paths(root: &Value, paths: Map<String, Value>, webhooks: Map<String, Value>) -> Value {
+    let mut out = Map::new();
+    for key in ["openapi", "info", "servers", "security"] {
+        if let Some(v) = root.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
     // Reachable components, by pointer, to a fixed point.
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut stack: Vec<Value> = paths.values().chain(webhooks.values()).cloned().collect();

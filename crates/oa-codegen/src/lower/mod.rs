@@ -88,6 +88,9 @@ pub(crate) struct Lowerer<'a> {
     pub current: Current,
     /// Pointers of inline `$ref` targets being lowered: a target met again is a cycle.
     pub active: Vec<String>,
+    /// Objects being lowered, by pointer: an `allOf` that copies in a schema holding the
+    /// object again (inline, not through a named component) is a cycle (`lower_object`).
+    pub objects: Vec<String>,
     pub settings: &'a Settings,
     /// Component pointer -> the project's type that `replace` puts in its place.
     pub replaced: BTreeMap<String, Ty>,
@@ -123,6 +126,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         components: BTreeMap::new(),
         current: Current::default(),
         active: Vec::new(),
+        objects: Vec::new(),
         settings,
         replaced: BTreeMap::new(),
     };

@@ -285,6 +285,19 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn lower_object(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
+        // Properties copied in through `allOf` keep the pointers of their definitions: the
+        // same object again further down is a cycle with no named schema to stop it.
+        if self.objects.iter().any(|p| p == ptr) {
+            self.diags.error(ptr, "reference cycle without a named schema: an `allOf` copies in a schema that holds this object");
+            return Ty::Json;
+        }
+        self.objects.push(ptr.to_owned());
+        let ty = self.lower_object_fields(m, ptr, hint);
+        self.objects.pop();
+        ty
+    }
+
+    fn lower_object_fields(&mut self, m: &Map<String, Value>, ptr: &str, hint: NameHint) -> Ty {
         let name = self.claim_name(&hint);
         // `m` is no `$ref` (`lower_inner` follows those first), so its shape is its own.
         let required: Vec<&str> = view::map_shape(self.root, m, 0).1;
