@@ -38,6 +38,11 @@ pub fn extract(root: &Value, settings: &Settings) -> Value {
     if let Some(sec) = root.pointer("/components/securitySchemes") {
         stack.push(sec.clone());
     }
+    // --- WebSocket mode: schemas the settings name, which no path reaches ---
+    for name in settings.named_schemas() {
+        stack.push(serde_json::json!({ "$ref": format!("#/components/schemas/{}", oa_load::escape_token(name)) }));
+    }
+    // --- end WebSocket mode ---
     while let Some(v) = stack.pop() {
         collect_refs(&v, &mut |r| {
             let parts: Vec<&str> = r.trim_start_matches('#').split('/').collect();

@@ -103,7 +103,8 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         return (None, diags);
     }
     let selected = operation::select(root, settings, &mut diags);
-    let component_ptrs = reachable_components(root, &selected, settings.includes_everything(), &mut diags);
+    let named = named_schema_refs(settings);
+    let component_ptrs = reachable_components(root, &selected, &named, settings.includes_everything(), &mut diags);
 
     let mut lowerer = Lowerer {
         root,
@@ -184,6 +185,7 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
 fn reachable_components(
     root: &Value,
     ops: &[operation::Selected<'_>],
+    named: &[(String, Value)],
     everything: bool,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
@@ -201,6 +203,9 @@ fn reachable_components(
     }
     for op in ops {
         stack.push((op.pointer.clone(), op.node));
+    }
+    for (at, node) in named {
+        stack.push((at.clone(), node));
     }
     while let Some((ptr, v)) = stack.pop() {
         walk_refs(v, &ptr, &mut |r, at| {
@@ -234,6 +239,18 @@ fn reachable_components(
     }
     seen.into_iter().filter(|p| p.starts_with("#/components/schemas/") && p.split('/').count() == 4).collect()
 }
+
+// --- WebSocket mode ---
+/// A `$ref` to each schema the settings name (the WebSocket event unions), located at the
+/// settings' key: they are lowered although no selected operation reaches them.
+fn named_schema_refs(settings: &Settings) -> Vec<(String, Value)> {
+    settings
+        .named_schemas()
+        .into_iter()
+        .map(|name| ("/websocket".to_owned(), serde_json::json!({ "$ref": format!("#/components/schemas/{}", oa_load::escape_token(name)) })))
+        .collect()
+}
+// --- end WebSocket mode ---
 
 /// Calls `f` with every `$ref` string under `v` and the pointer of the node holding it.
 pub(crate) fn walk_refs(v: &Value, ptr: &str, f: &mut dyn FnMut(&str, &str)) {
