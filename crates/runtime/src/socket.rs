@@ -306,8 +306,9 @@ impl<C: Serialize, S: SocketEvent> Socket<C, S> {
                     self.hold(Ok(event), size)?;
                     continue;
                 }
-                // The result is lost with its connection.
-                Err(e @ Error::Socket { kind: SocketErrorKind::Reconnected | SocketErrorKind::Closed, .. }) => return Err(e),
+                // The result is lost with its connection, or the server went silent.
+                Err(e @ (Error::Socket { kind: SocketErrorKind::Reconnected | SocketErrorKind::Closed, .. } | Error::Timeout(_))) => return Err(e),
+                // A frame that cannot be read may belong to any lane: the stream reports it.
                 Err(e) => {
                     self.hold(Err(e), size)?;
                     continue;
