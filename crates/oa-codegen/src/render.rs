@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("types.j2", include_str!("../../../templates/types.j2")),
     ("api_mod.rs.j2", include_str!("../../../templates/api_mod.rs.j2")),
     ("api_group.rs.j2", include_str!("../../../templates/api_group.rs.j2")),
+    ("api_socket.rs.j2", include_str!("../../../templates/api_socket.rs.j2")),
     ("schemas.rs.j2", include_str!("../../../templates/schemas.rs.j2")),
     ("ext_mod.rs.j2", include_str!("../../../templates/ext_mod.rs.j2")),
     ("client.rs.j2", include_str!("../../../templates/client.rs.j2")),

@@ -57,7 +57,8 @@ pub enum SocketErrorKind {
     /// The connection closed or broke; without reconnection the socket ends after this.
     Closed,
     /// The connection broke and a new one was opened: results in flight on the old one are lost,
-    /// and a chain of `previous_response_id`s that only the old connection knew cannot continue.
+    /// and so is what only the old connection held: a request referring to a result it kept
+    /// without storing it (a chain of earlier results) cannot continue on the new one.
     Reconnected,
     /// A binary frame arrived where JSON text was expected.
     BinaryFrame,
@@ -165,7 +166,7 @@ impl SocketOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Adds a handshake header (`OpenAI-Beta`, say).
+    /// Adds a handshake header (a beta flag, say).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -374,7 +375,7 @@ impl<C: Serialize, S: SocketEvent> Socket<C, S> {
                 let mut lost: Vec<String> = self.open.drain().filter(|(_, n)| *n > 0).map(|(lane, n)| format!("{} on {}", n, lane.as_deref().unwrap_or("the default lane"))).collect();
                 lost.sort();
                 let lost = if lost.is_empty() { "no result was in flight".to_owned() } else { format!("results lost: {}", lost.join(", ")) };
-                (Err(socket_error(SocketErrorKind::Reconnected, close_code, format!("{message}; {lost}; a previous_response_id that only the old connection held cannot be continued"))), 0)
+                (Err(socket_error(SocketErrorKind::Reconnected, close_code, format!("{message}; {lost}; results that only the old connection held cannot be referred to on the new one"))), 0)
             }
             Incoming::Failed(e) => (Err(e), 0),
         }

@@ -31,7 +31,7 @@ pub(crate) type Conn = WebSocketStream<Box<dyn Io>>;
 
 /// Close codes after which a new connection may succeed (RFC 6455 §7.4.1: going away, no
 /// status, abnormal closure, server error, restart, try again later, TLS failure), as
-/// openai-python decides.
+/// the vendors' own SDKs decide.
 const RECOVERABLE: &[u16] = &[1001, 1005, 1006, 1011, 1012, 1013, 1015];
 
 /// Everything needed to open (and reopen) the connection.
@@ -238,7 +238,7 @@ async fn reopen(hs: &Handshake, policy: &Reconnect) -> Result<Conn, Error> {
     let mut last = socket_error(SocketErrorKind::Closed, None, "no reconnection was tried");
     for attempt in 0..policy.max_tries {
         let base = (policy.initial_delay.as_secs_f64() * 2f64.powi(attempt.min(30) as i32)).min(policy.max_delay.as_secs_f64());
-        // 75-100% of the delay, as openai-python waits, so clients dropped together spread out.
+        // 75-100% of the delay, as the vendors' SDKs wait, so clients dropped together spread out.
         tokio::time::sleep(Duration::from_secs_f64(base * (0.75 + 0.25 * fastrand::f64()))).await;
         match open(hs).await {
             Ok(conn) => return Ok(conn),

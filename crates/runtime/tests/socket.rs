@@ -201,7 +201,7 @@ async fn the_time_limit_close_reconnects_and_says_what_was_lost() {
     let err = socket.result(&json!({"type": "create", "stream_id": "a"}), Some("a")).await.unwrap_err();
     match &err {
         Error::Socket { kind: SocketErrorKind::Reconnected, close_code: Some(1001), message } => {
-            assert!(message.contains("1 on a") && message.contains("previous_response_id"), "{message}")
+            assert!(message.contains("1 on a") && message.contains("only the old connection held"), "{message}")
         }
         other => panic!("{other:?}"),
     }

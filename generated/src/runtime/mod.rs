@@ -29,6 +29,10 @@ mod retry;
 mod sse;
 #[cfg(feature = "client")]
 mod stream;
+#[cfg(feature = "websocket")]
+mod socket;
+#[cfg(feature = "websocket")]
+mod socket_io;
 
 #[cfg(feature = "client")]
 pub use builder::ClientBuilder;
@@ -52,3 +56,5 @@ pub use retry::{Jitter, Sleeper, TokioSleeper};
 pub use event::StreamEvent;
 #[cfg(feature = "client")]
 pub use stream::EventStream;
+#[cfg(feature = "websocket")]
+pub use socket::{Reconnect, Socket, SocketErrorKind, SocketEvent, SocketOptions};

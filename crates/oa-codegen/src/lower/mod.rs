@@ -10,6 +10,7 @@ mod modules;
 mod operation;
 mod params;
 mod schema;
+mod socket;
 mod union;
 
 use crate::diag::Diagnostics;
@@ -128,6 +129,11 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         lowerer.lower_component(&name, schema, ptr);
     }
     let mut groups = operation::lower_operations(&mut lowerer, &selected);
+    // WebSocket mode: the socket type is named among the crate's types.
+    let socket_name = settings.websocket.as_ref().map(|ws| {
+        let base = ws.socket.clone().unwrap_or_else(|| format!("{}Socket", naming::type_name(&ws.group)));
+        lowerer.names.claim(&base, "Type")
+    });
     let Lowerer { mut diags, mut drafts, components, .. } = lowerer;
     let client = client::lower_client(root, settings, &selected, &mut groups, &mut diags);
     let merged = if settings.merge_same_shapes { merge::merge_same_shapes(&mut drafts) } else { BTreeMap::new() };
@@ -151,6 +157,10 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         }
         return (None, diags);
     }
+    let mut types = finish::finish(drafts);
+    if let (Some(ws), Some(name)) = (&settings.websocket, socket_name) {
+        socket::attach(ws, name, &components, &types, &mut groups, &mut diags);
+    }
     let components = components
         .into_iter()
         .map(|(ptr, rust)| ir::ComponentRef {
@@ -158,7 +168,6 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
             rust,
         })
         .collect();
-    let mut types = finish::finish(drafts);
     let modules = modules::assign(&mut types);
     let stream_events = events::stream_events(&types, &groups);
     let title = root.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned();
