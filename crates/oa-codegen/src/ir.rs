@@ -301,6 +301,9 @@ pub struct SocketApi {
     /// when that is a union (`None`: `client_event` is that struct).
     pub create_payload: Ty,
     pub create_variant: Option<String>,
+    /// The start of the create event's JSON, its tag (`{"type":"response.create"`): the body's
+    /// fields follow. A struct decoded without its tag would be written back without one.
+    pub create_prefix: String,
     /// The request body it carries, and the result type.
     pub body: Ty,
     pub result: Ty,

@@ -543,8 +543,13 @@ impl ResponsesSocket {
                 message: "`background: true` cannot be sent over a WebSocket".into(),
             });
         }
-        let bytes = serde_json::to_vec(body)
+        let fields = serde_json::to_vec(body)
             .map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
+        let mut bytes = "{\"type\":\"response.create\"".as_bytes().to_vec();
+        if fields.len() > 2 && bytes.len() > 1 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(fields.get(1..).unwrap_or_default());
         #[allow(unused_mut)]
         let mut payload: crate::types::ResponsesClientEventResponseCreate = serde_json::from_slice(
                 &bytes,

@@ -52,6 +52,10 @@ pub(crate) fn attach(ws: &WebSocketSettings, name: String, components: &BTreeMap
         diags.error(at, "websocket: the create event is not an object");
         return;
     };
+    let create_prefix = match &payload.tag {
+        Some(tag) => format!("{{{}:{}", serde_json::Value::from(tag.field.as_str()), serde_json::Value::from(tag.value.as_str())),
+        None => "{".to_owned(),
+    };
     let field = |wire: &str| payload.fields.iter().find(|f| f.wire == wire).map(|f| f.name.clone());
     let Some(TypeDef { kind: Kind::Union(server), .. }) = resolve(&by_name, &server_name) else {
         diags.error(at, format!("websocket: `{}` is not a union", ws.server_event));
@@ -75,6 +79,7 @@ pub(crate) fn attach(ws: &WebSocketSettings, name: String, components: &BTreeMap
         client_event: Ty::Named(client_name),
         create_payload,
         create_variant,
+        create_prefix,
         body,
         result,
         server_event: Ty::Named(server_name),
