@@ -22,7 +22,7 @@ use tokio::time::{Instant, Sleep};
 use super::auth::Requirement;
 use super::client::Client;
 use super::error::Error;
-use super::socket_io::{self, Command, Handshake, Incoming};
+use super::socket_io::{self, Batch, Command, Handshake, Incoming};
 
 /// A type the server's events decode into: what the socket reads from each.
 pub trait SocketEvent: DeserializeOwned + Serialize + Send + 'static {
@@ -208,7 +208,9 @@ impl SocketOptions {
 /// Dropping it closes the connection.
 pub struct Socket<C, S> {
     commands: mpsc::UnboundedSender<Command>,
-    events: mpsc::Receiver<Incoming<S>>,
+    events: mpsc::Receiver<Batch<S>>,
+    /// The rest of the last batch.
+    ready: VecDeque<Incoming<S>>,
     /// Bytes of sends not yet written (bounded while reconnecting).
     unsent: Arc<AtomicUsize>,
     send_limit: usize,
@@ -244,12 +246,13 @@ impl<C: Serialize, S: SocketEvent> Socket<C, S> {
         let handshake = Handshake { client: client.clone(), path, security, error_message, options };
         let conn = socket_io::open(&handshake).await?;
         let (commands, command_rx) = mpsc::unbounded_channel();
-        let (event_tx, events) = mpsc::channel(256);
+        let (event_tx, events) = mpsc::channel(16);
         let unsent = Arc::new(AtomicUsize::new(0));
         tokio::spawn(socket_io::run::<S>(conn, handshake, command_rx, event_tx, Arc::clone(&unsent)));
         Ok(Socket {
             commands,
             events,
+            ready: VecDeque::new(),
             unsent,
             send_limit,
             queued: VecDeque::new(),
@@ -348,14 +351,18 @@ impl<C: Serialize, S: SocketEvent> Socket<C, S> {
 
     /// The next item from the connection, with the idle limit.
     async fn receive(&mut self) -> Option<(Result<S, Error>, usize)> {
-        let next = self.events.recv();
-        let incoming = match self.idle {
-            Some(limit) => match tokio::time::timeout(limit, next).await {
-                Ok(v) => v,
-                Err(_) => return Some((Err(Error::Timeout(Some(limit))), 0)),
-            },
-            None => next.await,
-        }?;
+        if self.ready.is_empty() {
+            let next = self.events.recv();
+            let batch = match self.idle {
+                Some(limit) => match tokio::time::timeout(limit, next).await {
+                    Ok(v) => v,
+                    Err(_) => return Some((Err(Error::Timeout(Some(limit))), 0)),
+                },
+                None => next.await,
+            }?;
+            self.ready.extend(batch);
+        }
+        let incoming = self.ready.pop_front()?;
         Some(self.observe(incoming))
     }
 
@@ -391,9 +398,22 @@ impl<C: Serialize, S: SocketEvent> Stream for Socket<C, S> {
             this.queued_bytes -= size;
             return Poll::Ready(Some(item));
         }
-        if let Poll::Ready(incoming) = this.events.poll_recv(cx) {
+        if let Some(incoming) = this.ready.pop_front() {
             this.waiting = false;
-            return Poll::Ready(incoming.map(|i| this.observe(i).0));
+            return Poll::Ready(Some(this.observe(incoming).0));
+        }
+        if let Poll::Ready(batch) = this.events.poll_recv(cx) {
+            this.waiting = false;
+            let Some(batch) = batch else { return Poll::Ready(None) };
+            this.ready.extend(batch);
+            // A batch is never empty; should one be, the next poll asks again.
+            return match this.ready.pop_front() {
+                Some(incoming) => Poll::Ready(Some(this.observe(incoming).0)),
+                None => {
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+            };
         }
         let Some(limit) = this.idle else { return Poll::Pending };
         if !this.waiting {

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use reqwest::Url;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, oneshot};
@@ -54,6 +54,21 @@ pub(crate) enum Incoming<S> {
     /// A decoded event and the size of its frame.
     Event(S, usize),
     Failed(Error),
+}
+
+/// Events handed over at once: frames already read are decoded and passed together, so a burst
+/// costs one wake-up of the reader rather than one per event.
+pub(crate) type Batch<S> = Vec<Incoming<S>>;
+
+/// Most events in one batch.
+const BATCH: usize = 64;
+
+/// What one message means for the reader.
+enum Step<S> {
+    Item(Incoming<S>),
+    Skip,
+    /// The connection ended, after an item to report first, if any.
+    End(Ended, Option<Incoming<S>>),
 }
 
 /// How serving one connection ended.
@@ -137,7 +152,7 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
 
 /// The task owning the connection; it ends when the socket closes or is dropped, or when the
 /// connection is lost for good.
-pub(crate) async fn run<S: SocketEvent>(mut conn: Conn, hs: Handshake, mut commands: mpsc::UnboundedReceiver<Command>, events: mpsc::Sender<Incoming<S>>, unsent: Arc<AtomicUsize>) {
+pub(crate) async fn run<S: SocketEvent>(mut conn: Conn, hs: Handshake, mut commands: mpsc::UnboundedReceiver<Command>, events: mpsc::Sender<Batch<S>>, unsent: Arc<AtomicUsize>) {
     loop {
         let (code, reason) = match serve(&mut conn, &mut commands, &events, &unsent, hs.options.max_message_bytes).await {
             Ended::Stop => return,
@@ -149,26 +164,26 @@ pub(crate) async fn run<S: SocketEvent>(mut conn: Conn, hs: Handshake, mut comma
                 Ok(new) => {
                     conn = new;
                     let notice = socket_error(SocketErrorKind::Reconnected, Some(code), format!("the connection closed ({reason}) and a new one is open"));
-                    if events.send(Incoming::Failed(notice)).await.is_err() {
+                    if events.send(vec![Incoming::Failed(notice)]).await.is_err() {
                         return;
                     }
                     continue;
                 }
                 Err(e) => {
-                    let _ = events.send(Incoming::Failed(e)).await;
+                    let _ = events.send(vec![Incoming::Failed(e)]).await;
                 }
             }
         }
         // A normal closure by the server simply ends the stream.
         if code != 1000 {
-            let _ = events.send(Incoming::Failed(socket_error(SocketErrorKind::Closed, Some(code), reason))).await;
+            let _ = events.send(vec![Incoming::Failed(socket_error(SocketErrorKind::Closed, Some(code), reason))]).await;
         }
         return;
     }
 }
 
 /// Serves one connection until it ends: writes sends, decodes frames.
-async fn serve<S: SocketEvent>(conn: &mut Conn, commands: &mut mpsc::UnboundedReceiver<Command>, events: &mpsc::Sender<Incoming<S>>, unsent: &AtomicUsize, max: usize) -> Ended {
+async fn serve<S: SocketEvent>(conn: &mut Conn, commands: &mut mpsc::UnboundedReceiver<Command>, events: &mpsc::Sender<Batch<S>>, unsent: &AtomicUsize, max: usize) -> Ended {
     loop {
         let incoming = match select(Box::pin(commands.recv()), conn.next()).await {
             Either::Left((command, _)) => match command {
@@ -192,34 +207,57 @@ async fn serve<S: SocketEvent>(conn: &mut Conn, commands: &mut mpsc::UnboundedRe
             },
             Either::Right((message, _)) => message,
         };
-        let item = match incoming {
-            Some(Ok(Message::Text(text))) => match decode_json::<S>(text.as_bytes()) {
-                Ok(event) => Incoming::Event(event, text.len()),
-                Err(e) => Incoming::Failed(e),
-            },
-            Some(Ok(Message::Binary(bytes))) => Incoming::Failed(socket_error(SocketErrorKind::BinaryFrame, None, format!("{} bytes where JSON text was expected", bytes.len()))),
-            Some(Ok(Message::Close(frame))) => {
-                return match frame {
-                    Some(f) => Ended::Dropped(f.code.into(), f.reason.to_string()),
-                    None => Ended::Dropped(1005, "closed without a status".into()),
+        let mut batch = Vec::new();
+        let mut next = Some(incoming);
+        let mut ended = None;
+        while let Some(message) = next.take() {
+            match step(message, max) {
+                Step::Item(item) => batch.push(item),
+                Step::Skip => {}
+                Step::End(end, last) => {
+                    batch.extend(last);
+                    ended = Some(end);
+                    break;
                 }
             }
-            Some(Ok(_)) => continue, // ping and pong: tungstenite answers pings itself
-            Some(Err(tungstenite::Error::Capacity(e))) => {
-                let too_large = socket_error(SocketErrorKind::TooLarge, Some(1009), format!("{e} (limit {max} bytes)"));
-                if events.send(Incoming::Failed(too_large)).await.is_err() {
-                    return Ended::Stop;
-                }
-                // The reader cannot resynchronize after a message it refused.
-                return Ended::Dropped(1009, "message too large".into());
+            if batch.len() < BATCH {
+                // Frames already buffered join the batch; none waiting ends it.
+                next = conn.next().now_or_never();
             }
-            Some(Err(e)) => return Ended::Dropped(1006, e.to_string()),
-            None => return Ended::Dropped(1006, "the connection ended".into()),
-        };
-        if events.send(item).await.is_err() {
+        }
+        if !batch.is_empty() && events.send(batch).await.is_err() {
             let _ = close(conn).await;
             return Ended::Stop;
         }
+        if let Some(end) = ended {
+            return end;
+        }
+    }
+}
+
+/// Decodes one message read from the connection.
+fn step<S: SocketEvent>(message: Option<Result<Message, tungstenite::Error>>, max: usize) -> Step<S> {
+    match message {
+        Some(Ok(Message::Text(text))) => Step::Item(match decode_json::<S>(text.as_bytes()) {
+            Ok(event) => Incoming::Event(event, text.len()),
+            Err(e) => Incoming::Failed(e),
+        }),
+        Some(Ok(Message::Binary(bytes))) => Step::Item(Incoming::Failed(socket_error(SocketErrorKind::BinaryFrame, None, format!("{} bytes where JSON text was expected", bytes.len())))),
+        Some(Ok(Message::Close(frame))) => Step::End(
+            match frame {
+                Some(f) => Ended::Dropped(f.code.into(), f.reason.to_string()),
+                None => Ended::Dropped(1005, "closed without a status".into()),
+            },
+            None,
+        ),
+        Some(Ok(_)) => Step::Skip, // ping and pong: tungstenite answers pings itself
+        Some(Err(tungstenite::Error::Capacity(e))) => {
+            let too_large = socket_error(SocketErrorKind::TooLarge, Some(1009), format!("{e} (limit {max} bytes)"));
+            // The reader cannot resynchronize after a message it refused.
+            Step::End(Ended::Dropped(1009, "message too large".into()), Some(Incoming::Failed(too_large)))
+        }
+        Some(Err(e)) => Step::End(Ended::Dropped(1006, e.to_string()), None),
+        None => Step::End(Ended::Dropped(1006, "the connection ended".into()), None),
     }
 }
 
