@@ -24,7 +24,7 @@ struct Server {
 
 static SERVER: OnceLock<Server> = OnceLock::new();
 static JSON_BODY: OnceLock<Bytes> = OnceLock::new();
-static SSE_BODY: Mutex<Option<Bytes>> = Mutex::new(None);
+pub(crate) static SSE_BODY: Mutex<Option<Bytes>> = Mutex::new(None);
 /// Header names and values of one JSON request per user agent, to compare the two clients.
 static SEEN: Mutex<Vec<Vec<(String, String)>>> = Mutex::new(Vec::new());
 

@@ -6,6 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+
 use openai_responses::types::{CreateResponse, InputItem, ResponsesServerEvent};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
@@ -14,8 +15,31 @@ use crate::{data, decode, http, time_pair_median, Opts, Row};
 
 const TURNS: usize = 20;
 
-/// The events the server floods on `{"type": "bench.flood"}`.
-static FLOOD: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// The events the server floods on `{"type": "bench.flood"}`, as ready WebSocket frames: the
+/// server writes them in one go, as the HTTP server writes its prepared SSE body, so that both
+/// rows measure the client.
+static FLOOD: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+/// Unmasked text frames (server to client), one per payload.
+fn frames(payloads: &[String]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in payloads {
+        out.push(0x81);
+        match p.len() {
+            n if n < 126 => out.push(n as u8),
+            n if n <= 0xFFFF => {
+                out.push(126);
+                out.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                out.push(127);
+                out.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        out.extend_from_slice(p.as_bytes());
+    }
+    out
+}
 static PORT: OnceLock<u16> = OnceLock::new();
 
 /// A WebSocket server on its own thread: each `response.create` is answered at once with one
@@ -38,11 +62,10 @@ fn port() -> u16 {
                         let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
                         while let Some(Ok(Message::Text(text))) = ws.next().await {
                             if text.contains("bench.flood") {
-                                let events = FLOOD.lock().unwrap().clone();
-                                for e in events {
-                                    let _ = ws.feed(Message::text(e)).await;
-                                }
-                                let _ = ws.flush().await;
+                                use tokio::io::AsyncWriteExt;
+                                let bytes = FLOOD.lock().unwrap().clone();
+                                // Nothing of tungstenite's is buffered between two requests.
+                                let _ = ws.get_mut().write_all(&bytes).await;
                             } else if ws.send(Message::text(completed.clone())).await.is_err() {
                                 return;
                             }
@@ -107,7 +130,20 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
 
     // (b) the same events from frames and from the SSE stream.
     let (sse, payloads) = data::sse_stream(decode::STREAM_EVENTS, decode::DELTAS_PER_ITEM, decode::error_null_decodes());
-    *FLOOD.lock().unwrap() = payloads;
+    let (as_ws, as_sse) = time_pair_median(
+        opts,
+        10,
+        Duration::from_secs(2),
+        || payloads.iter().map(|p| std::hint::black_box(serde_json::from_str::<ResponsesServerEvent>(p).expect("decodes"))).count(),
+        || payloads.iter().map(|p| std::hint::black_box(serde_json::from_str::<openai_responses::types::ResponseStreamEvent>(p).expect("decodes"))).count(),
+    );
+    rows.push(
+        Row::new("ws", "  same payloads, decoding only: ResponsesServerEvent vs ResponseStreamEvent")
+            .ours(format!("{:.0}k ev/s", decode::STREAM_EVENTS as f64 / as_ws.as_secs_f64() / 1e3))
+            .floor(format!("{:.0}k ev/s", decode::STREAM_EVENTS as f64 / as_sse.as_secs_f64() / 1e3))
+            .ratio(format!("{:.2}x", as_sse.as_secs_f64() / as_ws.as_secs_f64())),
+    );
+    *FLOOD.lock().unwrap() = frames(&payloads);
     let read_frames = || {
         rt.block_on(async {
             let mut socket = ws.responses().connect().await.expect("connects");
@@ -121,8 +157,22 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
             socket.close().await.expect("closes");
         })
     };
-    let sse_time = http::sse_through_runtime(opts, &sse);
-    let (frames, _) = time_pair_median(opts, 10, Duration::from_secs(2), read_frames, || ());
+    // The SSE side as `decode.rs` reads it (`retrieve_stream` from the loopback hyper server),
+    // timed in alternation with the frames so that the shared machine's load falls on both.
+    *http::SSE_BODY.lock().unwrap() = Some(bytes::Bytes::copy_from_slice(&sse));
+    let read_sse = || {
+        rt.block_on(async {
+            let params = openai_responses::api::RetrieveParams::default();
+            let mut events = plain.responses().retrieve_stream("resp_bench_stream", &params).await.expect("stream opens");
+            let mut n = 0;
+            while let Some(event) = events.next().await {
+                std::hint::black_box(event.expect("decodes"));
+                n += 1;
+            }
+            assert_eq!(n, decode::STREAM_EVENTS);
+        })
+    };
+    let (frames, sse_time) = time_pair_median(opts, 10, Duration::from_secs(3), read_frames, read_sse);
     let events_per_s = |d: Duration| decode::STREAM_EVENTS as f64 / d.as_secs_f64();
     rows.push(
         Row::new("ws", format!("{} events decoded: WebSocket frames vs SSE (runtime, loopback)", decode::STREAM_EVENTS))
