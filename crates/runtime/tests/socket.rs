@@ -273,3 +273,32 @@ async fn a_refused_handshake_is_an_api_error() {
     assert_eq!(err.code(), Some("invalid_api_key"));
     assert_eq!(err.request_id(), Some("req_1"));
 }
+
+#[tokio::test]
+async fn sends_wait_for_the_new_connection_in_a_bounded_queue() {
+    let (got_tx, mut got) = mpsc::unbounded_channel::<Value>();
+    let (base, _) = server(move |n, mut ws: Ws| {
+        let got_tx = got_tx.clone();
+        async move {
+            if n == 0 {
+                let _ = ws.close(Some(CloseFrame { code: CloseCode::Away, reason: "limit".into() })).await;
+                return;
+            }
+            let frame = recv_json(&mut ws).await;
+            let _ = got_tx.send(frame);
+            let _ = ws.next().await;
+        }
+    })
+    .await;
+    let reconnect = Reconnect::default().delays(Duration::from_millis(300), Duration::from_millis(300)).send_queue_bytes(150);
+    let mut socket = connect(&client(&base), SocketOptions::new().reconnect(reconnect)).await;
+    // The close arrives and the task waits before its next attempt: sends queue meanwhile.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let pad = "x".repeat(80);
+    socket.send_raw(json!({"type": "queued", "pad": pad}).to_string()).await.unwrap();
+    let full = socket.send_raw(json!({"type": "refused", "pad": pad}).to_string()).await.unwrap_err();
+    assert!(matches!(full, Error::Socket { kind: SocketErrorKind::QueueFull, .. }), "{full:?}");
+    let notice = socket.next().await.unwrap().unwrap_err();
+    assert!(matches!(notice, Error::Socket { kind: SocketErrorKind::Reconnected, close_code: Some(1001), .. }), "{notice:?}");
+    assert_eq!(got.recv().await.unwrap()["type"], "queued", "the queued send went out on the new connection");
+}
