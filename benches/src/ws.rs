@@ -134,8 +134,16 @@ pub fn run(opts: Opts, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
         opts,
         10,
         Duration::from_secs(2),
-        || payloads.iter().map(|p| std::hint::black_box(serde_json::from_str::<ResponsesServerEvent>(p).expect("decodes"))).count(),
-        || payloads.iter().map(|p| std::hint::black_box(serde_json::from_str::<openai_responses::types::ResponseStreamEvent>(p).expect("decodes"))).count(),
+        || {
+            for p in &payloads {
+                std::hint::black_box(serde_json::from_str::<ResponsesServerEvent>(p).expect("decodes"));
+            }
+        },
+        || {
+            for p in &payloads {
+                std::hint::black_box(serde_json::from_str::<openai_responses::types::ResponseStreamEvent>(p).expect("decodes"));
+            }
+        },
     );
     rows.push(
         Row::new("ws", "  same payloads, decoding only: ResponsesServerEvent vs ResponseStreamEvent")

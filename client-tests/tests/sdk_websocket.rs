@@ -11,6 +11,9 @@
 //! Needs `OPENAI_SDK_PYTHON` for the comparison (see sdk_wire.rs); skipped without it unless
 //! `REQUIRE_CORPUS=1` or `CI` is set.
 
+// tungstenite's handshake callback returns its large error type by value.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 

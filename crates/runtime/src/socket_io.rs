@@ -153,8 +153,13 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
 /// The task owning the connection; it ends when the socket closes or is dropped, or when the
 /// connection is lost for good.
 pub(crate) async fn run<S: SocketEvent>(mut conn: Conn, hs: Handshake, mut commands: mpsc::UnboundedReceiver<Command>, events: mpsc::Sender<Batch<S>>, unsent: Arc<AtomicUsize>) {
+    // A send whose write failed, kept (with reconnection on) for the new connection, as the
+    // vendors' SDKs keep theirs.
+    let mut retry: Option<String> = None;
+    let keep = hs.options.reconnect.is_some();
     loop {
-        let (code, reason) = match serve(&mut conn, &mut commands, &events, &unsent, hs.options.max_message_bytes).await {
+        let served = serve(&mut conn, &mut commands, &events, &unsent, (hs.options.max_message_bytes, keep), &mut retry);
+        let (code, reason) = match served.await {
             Ended::Stop => return,
             Ended::Dropped(code, reason) => (code, reason),
         };
@@ -183,7 +188,22 @@ pub(crate) async fn run<S: SocketEvent>(mut conn: Conn, hs: Handshake, mut comma
 }
 
 /// Serves one connection until it ends: writes sends, decodes frames.
-async fn serve<S: SocketEvent>(conn: &mut Conn, commands: &mut mpsc::UnboundedReceiver<Command>, events: &mpsc::Sender<Batch<S>>, unsent: &AtomicUsize, max: usize) -> Ended {
+async fn serve<S: SocketEvent>(
+    conn: &mut Conn,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    events: &mpsc::Sender<Batch<S>>,
+    unsent: &AtomicUsize,
+    (max, keep): (usize, bool),
+    retry: &mut Option<String>,
+) -> Ended {
+    if let Some(text) = retry.take() {
+        let len = text.len();
+        if let Err(e) = conn.send(Message::text(text.clone())).await {
+            *retry = Some(text);
+            return Ended::Dropped(1006, e.to_string());
+        }
+        unsent.fetch_sub(len, Ordering::AcqRel);
+    }
     loop {
         let incoming = match select(Box::pin(commands.recv()), conn.next()).await {
             Either::Left((command, _)) => match command {
@@ -193,11 +213,19 @@ async fn serve<S: SocketEvent>(conn: &mut Conn, commands: &mut mpsc::UnboundedRe
                 }
                 Some(Command::Send(text)) => {
                     let len = text.len();
-                    let sent = conn.send(Message::text(text)).await;
-                    unsent.fetch_sub(len, Ordering::AcqRel);
-                    if let Err(e) = sent {
+                    // Copied only when a failed write may be tried again on a new connection.
+                    let kept = keep.then(|| text.clone());
+                    if let Err(e) = conn.send(Message::text(text)).await {
+                        // Still counted as unsent while it waits for the new connection.
+                        match kept {
+                            Some(text) => *retry = Some(text),
+                            None => {
+                                unsent.fetch_sub(len, Ordering::AcqRel);
+                            }
+                        }
                         return Ended::Dropped(1006, e.to_string());
                     }
+                    unsent.fetch_sub(len, Ordering::AcqRel);
                     continue;
                 }
                 Some(Command::Close(done)) => {

@@ -3,6 +3,9 @@
 //! middle of a result, the server's time-limit close and reconnection, malformed, binary and
 //! oversized frames, and a silent server.
 
+// tungstenite's handshake callback returns its large error type by value.
+#![allow(clippy::result_large_err)]
+
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -81,6 +81,7 @@ pub struct Server {
 
 impl Server {
     /// A server started elsewhere (the WebSocket one of tests/websocket.rs), for [`run`].
+    #[allow(dead_code)]
     pub fn at(base_url: &str) -> Server {
         Server { base_url: base_url.to_owned(), received: Arc::default() }
     }
