@@ -24,12 +24,12 @@ struct Server {
 
 static SERVER: OnceLock<Server> = OnceLock::new();
 static JSON_BODY: OnceLock<Bytes> = OnceLock::new();
-static SSE_BODY: Mutex<Option<Bytes>> = Mutex::new(None);
+pub(crate) static SSE_BODY: Mutex<Option<Bytes>> = Mutex::new(None);
 /// Header names and values of one JSON request per user agent, to compare the two clients.
 static SEEN: Mutex<Vec<Vec<(String, String)>>> = Mutex::new(Vec::new());
 
 /// The small JSON body of a retrieve: a completed response with one short message.
-fn small_body() -> Bytes {
+pub(crate) fn small_body() -> Bytes {
     let v = data::response(
         RESPONSE_ID,
         "completed",
@@ -102,11 +102,11 @@ fn base_url() -> String {
     format!("http://127.0.0.1:{}", server().port)
 }
 
-fn client_runtime() -> tokio::runtime::Runtime {
+pub(crate) fn client_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
 }
 
-fn client() -> Client {
+pub(crate) fn client() -> Client {
     Client::builder().api_key("k").base_url(base_url()).build().expect("client builds")
 }
 

@@ -9,7 +9,8 @@
 //! output size; (2) decoding a large `Response` and a 10,000-event SSE stream vs
 //! `serde::de::IgnoredAny`; (3) the dependency tree of `openai-responses` (`cargo tree`);
 //! (4) requests per second of `responses().retrieve` vs a hand-built reqwest GET, against an
-//! in-process loopback hyper server. With `--features peer-async-openai`, section (2) also
+//! in-process loopback hyper server; (5) WebSocket mode: a 20-turn tool loop against HTTP
+//! keep-alive, and 10,000 events decoded from frames against the SSE path (`ws.rs`). With `--features peer-async-openai`, section (2) also
 //! decodes the same bytes with async-openai's types (`peer.rs`); CI never builds that feature.
 //!
 //! Flags: `--quick` runs fewer iterations; `--only gen|decode|tree|http` runs one section;
@@ -23,6 +24,7 @@ mod http;
 #[cfg(feature = "peer-async-openai")]
 mod peer;
 mod tree;
+mod ws;
 
 use std::time::{Duration, Instant};
 
@@ -225,6 +227,10 @@ fn main() {
     if run("http") {
         eprintln!("[4/4] request overhead ...");
         http::run(opts, &mut rows, &mut notes);
+    }
+    if run("ws") {
+        eprintln!("[5/5] WebSocket mode ...");
+        ws::run(opts, &mut rows, &mut notes);
     }
     println!();
     print_table(&rows);

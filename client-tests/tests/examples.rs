@@ -145,6 +145,11 @@ struct ThroughUnion {
 
 /// Decodes `value` through union `union` and encodes it again; `None` for a union not listed.
 fn through_union(union: &str, value: &Value) -> Option<Result<ThroughUnion, String>> {
+    if union == "ResponsesClientEvent" {
+        // One member: the generator emits the member itself (an alias), which has no catch-all.
+        let tag = |_: &types::ResponsesClientEvent| Some("response.create".to_owned());
+        return Some(decode_union::<types::ResponsesClientEvent>(value, |_| false, tag));
+    }
     macro_rules! unions {
         ($($name:literal => $ty:ident $(. $tag:ident)?),* $(,)?) => {
             match union {
@@ -178,6 +183,7 @@ fn through_union(union: &str, value: &Value) -> Option<Result<ThroughUnion, Stri
         "OutputItem" => OutputItem.item_type,
         "OutputMessageContent" => OutputMessageContent.content_type,
         "ResponseStreamEvent" => ResponseStreamEvent.event_type,
+        "ResponsesServerEvent" => ResponsesServerEvent.event_type,
         "TextResponseFormatConfiguration" => TextResponseFormatConfiguration.configuration_type,
         "Tool" => Tool.tool_type,
         "ToolCallCaller" => ToolCallCaller.caller_type,

@@ -32,6 +32,19 @@ fn default_tree_is_small_and_free_of_c_tls() {
 }
 
 #[test]
+fn websocket_is_off_by_default() {
+    let crates = tree(&[]);
+    for banned in ["tokio-tungstenite", "tungstenite"] {
+        assert!(!crates.contains(banned), "{banned} is in the default tree");
+    }
+    let with = tree(&["--features", "websocket"]);
+    assert!(with.contains("tokio-tungstenite"), "the websocket feature brings tokio-tungstenite");
+    for banned in ["aws-lc-sys", "aws-lc-rs", "openssl-sys"] {
+        assert!(!with.contains(banned), "{banned} is in the websocket tree");
+    }
+}
+
+#[test]
 fn types_only_pulls_no_http_stack() {
     let crates = tree(&["--no-default-features"]);
     for banned in ["reqwest", "tokio", "hyper"] {

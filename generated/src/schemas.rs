@@ -85,6 +85,7 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("EasyInputMessage", "EasyInputMessage"),
     ("EmptyModelParam", "EmptyModelParam"),
     ("Error", "ErrorSchema"),
+    ("ErrorPayload", "ErrorPayload"),
     ("ErrorResponse", "ErrorResponse"),
     ("FileCitationBody", "FileCitationBody"),
     ("FileDetailEnum", "FileDetailEnum"),
@@ -332,6 +333,10 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("ResponseWebSearchCallCompletedEvent", "ResponseWebSearchCallCompletedEvent"),
     ("ResponseWebSearchCallInProgressEvent", "ResponseWebSearchCallInProgressEvent"),
     ("ResponseWebSearchCallSearchingEvent", "ResponseWebSearchCallSearchingEvent"),
+    ("ResponseWsError", "ResponseWsError"),
+    ("ResponsesClientEvent", "ResponsesClientEvent"),
+    ("ResponsesClientEventResponseCreate", "ResponsesClientEventResponseCreate"),
+    ("ResponsesServerEvent", "ResponsesServerEvent"),
     ("ScreenshotParam", "ScreenshotParam"),
     ("ScrollParam", "ScrollParam"),
     ("SearchContentType", "SearchContentType"),
@@ -511,6 +516,7 @@ pub fn round_trip(
         "EasyInputMessage" => rt::<types::EasyInputMessage>(value),
         "EmptyModelParam" => rt::<types::EmptyModelParam>(value),
         "Error" => rt::<types::ErrorSchema>(value),
+        "ErrorPayload" => rt::<types::ErrorPayload>(value),
         "ErrorResponse" => rt::<types::ErrorResponse>(value),
         "FileCitationBody" => rt::<types::FileCitationBody>(value),
         "FileDetailEnum" => rt::<types::FileDetailEnum>(value),
@@ -835,6 +841,12 @@ pub fn round_trip(
         "ResponseWebSearchCallSearchingEvent" => {
             rt::<types::ResponseWebSearchCallSearchingEvent>(value)
         }
+        "ResponseWsError" => rt::<types::ResponseWsError>(value),
+        "ResponsesClientEvent" => rt::<types::ResponsesClientEvent>(value),
+        "ResponsesClientEventResponseCreate" => {
+            rt::<types::ResponsesClientEventResponseCreate>(value)
+        }
+        "ResponsesServerEvent" => rt::<types::ResponsesServerEvent>(value),
         "ScreenshotParam" => rt::<types::ScreenshotParam>(value),
         "ScrollParam" => rt::<types::ScrollParam>(value),
         "SearchContentType" => rt::<types::SearchContentType>(value),

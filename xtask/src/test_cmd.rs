@@ -80,6 +80,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let mut steps = vec![
             ("types-only build", vec!["check", "--quiet", "-p", "openai-responses", "--no-default-features"], None),
             ("rustdoc", vec!["doc", "--quiet", "-p", "openai-responses", "--no-deps"], Some(("RUSTDOCFLAGS", "-Dwarnings"))),
+            // The runtime's socket tests need its `websocket` feature, which no member turns on
+            // (generated crates copy the runtime rather than depend on it).
+            ("WebSocket tests", vec!["test", "--quiet", "-p", "oa-runtime", "--features", "websocket", "--test", "socket"], None),
         ];
         if Command::new(&cargo).args(["clippy", "--version"]).output().is_ok_and(|o| o.status.success()) {
             let clippy = vec!["clippy", "--quiet", "-p", "openai-responses", "--all-features", "--all-targets", "--", "-Dwarnings"];

@@ -322,7 +322,50 @@ pub struct Group {
     /// Module (file stem) under `api/`: the accessor, or a free name for the root group.
     pub module: String,
     pub operations: Vec<Operation>,
+    /// WebSocket mode, when the settings bind a socket to this group (`websocket`).
+    pub socket: Option<SocketApi>,
 }
+
+// --- WebSocket mode ---
+/// What `connect()` on a group's handle opens, and how its socket turns a request body into
+/// the client event that starts a result and an ending server event into the result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SocketApi {
+    /// The socket type (`ResponsesSocket`), claimed among the crate's type names.
+    pub name: String,
+    /// Path under the base URL.
+    pub path: String,
+    /// The security requirement and error message pointer of the operation at that path.
+    pub security: Option<Vec<Vec<String>>>,
+    pub error_message: Option<String>,
+    /// The client event union (or the one struct it stands for).
+    pub client_event: Ty,
+    /// The struct of the client event that starts a result, and its variant in `client_event`
+    /// when that is a union (`None`: `client_event` is that struct).
+    pub create_payload: Ty,
+    pub create_variant: Option<String>,
+    /// The start of the create event's JSON, its tag (`{"type":"response.create"`): the body's
+    /// fields follow. A struct decoded without its tag would be written back without one.
+    pub create_prefix: String,
+    /// The request body it carries, and the result type.
+    pub body: Ty,
+    pub result: Ty,
+    /// The server event union, its tag method and its lane accessor.
+    pub server_event: Ty,
+    pub tag_method: String,
+    pub lane_method: Option<String>,
+    /// The lane field of the create payload (Rust name).
+    pub lane_field: Option<String>,
+    /// Wire tags of the server events that end a result, and those that are errors.
+    pub ends: Vec<String>,
+    pub errors: Vec<String>,
+    /// Ending variants that hold a result: (variant, Rust field of the result).
+    pub results: Vec<(String, String)>,
+    /// Payload fields left out (Rust names), and boolean ones refused when true (Rust, wire).
+    pub omit: Vec<String>,
+    pub refuse: Vec<(String, String)>,
+}
+// --- end WebSocket mode ---
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {

@@ -17,6 +17,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("types.j2", include_str!("../embed/templates/types.j2")),
     ("api_mod.rs.j2", include_str!("../embed/templates/api_mod.rs.j2")),
     ("api_group.rs.j2", include_str!("../embed/templates/api_group.rs.j2")),
+    ("api_socket.rs.j2", include_str!("../embed/templates/api_socket.rs.j2")),
     ("schemas.rs.j2", include_str!("../embed/templates/schemas.rs.j2")),
     ("ext_mod.rs.j2", include_str!("../embed/templates/ext_mod.rs.j2")),
     ("client.rs.j2", include_str!("../embed/templates/client.rs.j2")),

@@ -85,6 +85,11 @@ pub struct Settings {
     #[serde(default)]
     pub webhooks: WebhookSettings,
     // --- end webhooks ---
+    // --- WebSocket mode (`websocket`) ---
+    /// A WebSocket endpoint bound to a group: its path and the client and server event types.
+    #[serde(default)]
+    pub websocket: Option<WebSocketSettings>,
+    // --- end WebSocket mode ---
     /// The contents of `crate_doc`, read by the caller (the generator itself reads no files).
     #[serde(skip)]
     pub crate_doc_text: Option<String>,
@@ -304,6 +309,61 @@ pub enum PageStyleSetting {
     NextUrl,
 }
 
+// --- WebSocket mode (`websocket`) ---
+/// The `websocket` key: see `docs/settings.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSocketSettings {
+    /// The group handle that gets `connect()` (`client.responses().connect()`).
+    pub group: String,
+    /// The path appended to the base URL, its scheme turned to `ws`/`wss`; the handshake sends
+    /// the credentials of the operations at this path.
+    pub path: String,
+    /// The component schema of the events the client sends (a tagged union).
+    pub client_event: String,
+    /// The component schema of the events the server sends (a tagged union).
+    pub server_event: String,
+    /// The property of both event kinds that names a lane of the connection, if there is one.
+    #[serde(default)]
+    pub lane: Option<String>,
+    /// The Rust name of the socket type (default: the group's handle name followed by `Socket`).
+    #[serde(default)]
+    pub socket: Option<String>,
+    /// How one result is asked for: `send` and `create` on the socket.
+    pub create: WebSocketCreate,
+}
+
+/// The `websocket.create` key: the client event that starts one result and the events that end it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSocketCreate {
+    /// The operationId whose request body the event carries (`createResponse`).
+    pub operation: String,
+    /// The tag of the client event that carries it (`response.create`).
+    pub event: String,
+    /// Body fields never sent over the socket (the stream flag).
+    #[serde(default)]
+    pub omit: Vec<String>,
+    /// Boolean body fields that the socket refuses when `true`, with a typed error.
+    #[serde(default)]
+    pub refuse: Vec<String>,
+    /// Server event tags that end a result: the first on its lane ends it.
+    pub ends: Vec<String>,
+    /// Server event tags among `ends` that are errors (their `error` object gives code and message).
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// The field of an ending event that holds the result (`response`).
+    pub result: String,
+}
+
+impl Settings {
+    /// Component schemas the settings name although no path may reach them.
+    pub fn named_schemas(&self) -> Vec<&str> {
+        self.websocket.iter().flat_map(|w| [w.client_event.as_str(), w.server_event.as_str()]).collect()
+    }
+}
+// --- end WebSocket mode ---
+
 fn default_version() -> String {
     "0.1.0".into()
 }
@@ -341,6 +401,7 @@ impl Settings {
             templates: None,
             extensions_dir: None,
             webhooks: WebhookSettings::default(),
+            websocket: None,
             crate_doc_text: None,
             template_texts: BTreeMap::new(),
             extension_files: BTreeMap::new(),

@@ -36,12 +36,20 @@ pub fn extract(root: &Value, settings: &Settings) -> Value {
         }
     }
     // --- end webhooks ---
-    extract_paths(root, paths, webhooks)
+    // --- WebSocket mode: schemas the settings name, which no path reaches ---
+    let named: Vec<Value> = settings
+        .named_schemas()
+        .into_iter()
+        .map(|name| serde_json::json!({ "$ref": format!("#/components/schemas/{}", oa_load::escape_token(name)) }))
+        .collect();
+    // --- end WebSocket mode ---
+    extract_paths(root, paths, webhooks, named)
 }
 
 /// `paths` (path items taken from `root`, whole or in part: one operation of one path for
-/// `oa_codegen::fuzz`) and `webhooks`, and every component they reach in `root`, prose removed.
-pub fn extract_paths(root: &Value, paths: Map<String, Value>, webhooks: Map<String, Value>) -> Value {
+/// `oa_codegen::fuzz`), `webhooks` and `named` (refs to schemas kept although nothing reaches
+/// them), and every component they reach in `root`, prose removed.
+pub fn extract_paths(root: &Value, paths: Map<String, Value>, webhooks: Map<String, Value>, named: Vec<Value>) -> Value {
     let mut out = Map::new();
     for key in ["openapi", "info", "servers", "security"] {
         if let Some(v) = root.get(key) {
@@ -54,6 +62,7 @@ pub fn extract_paths(root: &Value, paths: Map<String, Value>, webhooks: Map<Stri
     if let Some(sec) = root.pointer("/components/securitySchemes") {
         stack.push(sec.clone());
     }
+    stack.extend(named);
     while let Some(v) = stack.pop() {
         collect_refs(&v, &mut |r| {
             let parts: Vec<&str> = r.trim_start_matches('#').split('/').collect();

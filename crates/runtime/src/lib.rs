@@ -30,6 +30,10 @@ mod sse;
 mod stream;
 #[cfg(feature = "webhooks")]
 mod webhooks;
+#[cfg(feature = "websocket")]
+mod socket;
+#[cfg(feature = "websocket")]
+mod socket_io;
 
 #[cfg(feature = "client")]
 pub use builder::ClientBuilder;
@@ -55,3 +59,5 @@ pub use event::StreamEvent;
 pub use stream::EventStream;
 #[cfg(feature = "webhooks")]
 pub use webhooks::Webhooks;
+#[cfg(feature = "websocket")]
+pub use socket::{Reconnect, Socket, SocketErrorKind, SocketEvent, SocketOptions};

@@ -80,6 +80,12 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server started elsewhere (the WebSocket one of tests/websocket.rs), for [`run`].
+    #[allow(dead_code)]
+    pub fn at(base_url: &str) -> Server {
+        Server { base_url: base_url.to_owned(), received: Arc::default() }
+    }
+
     pub fn start(replies: Vec<Reply>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());

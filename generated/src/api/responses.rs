@@ -459,3 +459,180 @@ impl<'c> Responses<'c> {
         self.client.send_json_with_response(request)
     }
 }
+#[cfg(feature = "websocket")]
+impl crate::runtime::SocketEvent for crate::types::ResponsesServerEvent {
+    fn event_type(&self) -> &str {
+        Self::event_type(self)
+    }
+    fn lane(&self) -> Option<&str> {
+        Self::stream_id(self)
+    }
+    fn ends_result(&self) -> bool {
+        matches!(
+            Self::event_type(self), "response.completed" | "response.failed" |
+            "response.incomplete" | "error"
+        )
+    }
+    fn is_error(&self) -> bool {
+        matches!(Self::event_type(self), "error")
+    }
+}
+#[cfg(feature = "websocket")]
+impl<'c> Responses<'c> {
+    /// Opens a WebSocket connection to `/responses` (the base URL with `wss`/`ws`), sending this client's credentials, default headers and query; see [`ResponsesSocket`].
+    pub async fn connect(&self) -> Result<ResponsesSocket, Error> {
+        self.connect_with(crate::runtime::SocketOptions::default()).await
+    }
+    /// Like [`Self::connect`], with options: extra handshake headers, reconnection, time limits
+    /// and size limits. The headers of this handle's options are sent too.
+    pub async fn connect_with(
+        &self,
+        options: crate::runtime::SocketOptions,
+    ) -> Result<ResponsesSocket, Error> {
+        let mut options = options;
+        let mut headers = self.options.headers.clone();
+        headers.append(&mut options.headers);
+        options.headers = headers;
+        let security: Option<&'static [&'static [&'static str]]> = Some(
+            &[&["ApiKeyAuth"]],
+        );
+        let inner = crate::runtime::Socket::connect(
+                self.client,
+                "/responses",
+                security,
+                Some("/error/message"),
+                options,
+            )
+            .await?;
+        Ok(ResponsesSocket { inner })
+    }
+}
+/// A WebSocket connection of the `responses` group, from [`Responses::connect`]: many results on one connection.
+///
+/// [`Self::send`] starts a result and the server's events arrive through the `Stream` impl,
+/// in arrival order (an error event is an item; the socket goes on). [`Self::create`] starts one
+/// and waits for it: the first ending event of its lane ends it, and the events of other lanes
+/// that arrive meanwhile wait for `next()`. Dropping the socket closes the connection.
+#[cfg(feature = "websocket")]
+#[derive(Debug)]
+pub struct ResponsesSocket {
+    inner: crate::runtime::Socket<
+        crate::types::ResponsesClientEvent,
+        crate::types::ResponsesServerEvent,
+    >,
+}
+#[cfg(feature = "websocket")]
+impl ResponsesSocket {
+    /// The client event carrying `body` on `lane`: fields the socket never sends are left out,
+    /// and those it refuses are an error rather than dropped.
+    fn event(
+        body: &crate::types::CreateResponse,
+        lane: Option<&str>,
+    ) -> Result<crate::types::ResponsesClientEvent, Error> {
+        if body.background.get() == Some(&true) {
+            return Err(Error::Socket {
+                kind: crate::runtime::SocketErrorKind::Refused,
+                close_code: None,
+                message: "`background: true` cannot be sent over a WebSocket".into(),
+            });
+        }
+        let fields = serde_json::to_vec(body)
+            .map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
+        let mut bytes = "{\"type\":\"response.create\"".as_bytes().to_vec();
+        if fields.len() > 2 && bytes.len() > 1 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(fields.get(1..).unwrap_or_default());
+        #[allow(unused_mut)]
+        let mut payload: crate::types::ResponsesClientEventResponseCreate = serde_json::from_slice(
+                &bytes,
+            )
+            .map_err(|e| Error::Config(
+                format!("the body does not fit the event: {e}"),
+            ))?;
+        payload.stream = crate::Field::absent();
+        payload.stream_id = lane.map(str::to_owned).into();
+        Ok(payload)
+    }
+    /// Starts a result on the default lane; its events arrive through the `Stream` impl.
+    pub async fn send(
+        &mut self,
+        body: &crate::types::CreateResponse,
+    ) -> Result<(), Error> {
+        let event = Self::event(body, None)?;
+        self.inner.send_event(&event, None).await
+    }
+    /// Starts a result on the lane `stream_id`: results of one lane run in order, lanes side by side.
+    pub async fn send_on(
+        &mut self,
+        stream_id: impl Into<String>,
+        body: &crate::types::CreateResponse,
+    ) -> Result<(), Error> {
+        let lane = stream_id.into();
+        let event = Self::event(body, Some(&lane))?;
+        self.inner.send_event(&event, Some(&lane)).await
+    }
+    /// Sends a client event this crate does not know, as its JSON text; it starts no result that
+    /// [`Self::create`] would wait for.
+    pub async fn send_raw(&mut self, event: &serde_json::Value) -> Result<(), Error> {
+        self.inner.send_raw(event.to_string()).await
+    }
+    /// Starts a result on the default lane and waits for it (after the results sent before it on
+    /// that lane). An error event is an `Err` with its code and message; the socket stays usable.
+    pub async fn create(
+        &mut self,
+        body: &crate::types::CreateResponse,
+    ) -> Result<crate::types::Response, Error> {
+        let event = Self::event(body, None)?;
+        Self::result_of(self.inner.result(&event, None).await?)
+    }
+    /// Like [`Self::create`], on the lane `stream_id`.
+    pub async fn create_on(
+        &mut self,
+        stream_id: impl Into<String>,
+        body: &crate::types::CreateResponse,
+    ) -> Result<crate::types::Response, Error> {
+        let lane = stream_id.into();
+        let event = Self::event(body, Some(&lane))?;
+        Self::result_of(self.inner.result(&event, Some(&lane)).await?)
+    }
+    /// Closes the connection (normal closure); the stream then ends.
+    pub async fn close(&mut self) -> Result<(), Error> {
+        self.inner.close().await
+    }
+    fn result_of(
+        event: crate::types::ResponsesServerEvent,
+    ) -> Result<crate::types::Response, Error> {
+        match event {
+            crate::types::ResponsesServerEvent::Completed(event) => {
+                Ok(event.response.into_inner())
+            }
+            crate::types::ResponsesServerEvent::Failed(event) => {
+                Ok(event.response.into_inner())
+            }
+            crate::types::ResponsesServerEvent::Incomplete(event) => {
+                Ok(event.response.into_inner())
+            }
+            other => {
+                Err(
+                    Error::Stream(
+                        format!(
+                            "`{}` ended a result without one", crate
+                            ::runtime::SocketEvent::event_type(& other)
+                        ),
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "websocket")]
+impl futures_util::Stream for ResponsesSocket {
+    type Item = Result<crate::types::ResponsesServerEvent, Error>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::pin::Pin::new(&mut self.inner).poll_next(cx)
+    }
+}

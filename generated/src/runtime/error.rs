@@ -135,7 +135,18 @@ pub enum Error {
     Pagination(String),
     /// A webhook was refused by `Webhooks::verify` or `Webhooks::unwrap`: which check failed.
     Webhook(WebhookCheck),
+    /// A WebSocket connection failed, closed, or received a frame it cannot use.
+    #[cfg(feature = "websocket")]
+    Socket {
+        /// What happened.
+        kind: super::socket::SocketErrorKind,
+        /// The close code the peer sent, when the connection closed with one.
+        close_code: Option<u16>,
+        /// A description (the close reason, the refused field, the lanes that lost a result...).
+        message: String,
+    },
 }
+
 
 /// The check a webhook failed (see [`Error::Webhook`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,6 +231,24 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiErrorBody> {
         match self {
             Error::Api { error, .. } => error.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The machine-readable code of an API error or of an `error` event (`previous_response_not_found`).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api { error, .. } => error.as_deref().and_then(|e| e.code.as_deref()),
+            Error::StreamError { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The message of an API error or of an `error` event.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Api { error, .. } => error.as_deref().and_then(|e| e.message.as_deref()),
+            Error::StreamError { message, .. } => Some(message),
             _ => None,
         }
     }
@@ -334,6 +363,17 @@ impl fmt::Display for Error {
             Error::Config(m) => write!(f, "configuration error: {m}"),
             Error::Pagination(m) => write!(f, "pagination error: {m}"),
             Error::Webhook(check) => write!(f, "webhook refused: {check}"),
+            #[cfg(feature = "websocket")]
+            Error::Socket { kind, close_code, message } => {
+                write!(f, "websocket {kind}")?;
+                if let Some(code) = close_code {
+                    write!(f, " (close code {code})")?;
+                }
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
         }
     }
 }

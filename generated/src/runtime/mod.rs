@@ -31,6 +31,10 @@ mod sse;
 mod stream;
 #[cfg(feature = "webhooks")]
 mod webhooks;
+#[cfg(feature = "websocket")]
+mod socket;
+#[cfg(feature = "websocket")]
+mod socket_io;
 
 #[cfg(feature = "client")]
 pub use builder::ClientBuilder;
@@ -56,3 +60,5 @@ pub use event::StreamEvent;
 pub use stream::EventStream;
 #[cfg(feature = "webhooks")]
 pub use webhooks::Webhooks;
+#[cfg(feature = "websocket")]
+pub use socket::{Reconnect, Socket, SocketErrorKind, SocketEvent, SocketOptions};

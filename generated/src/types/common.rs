@@ -855,6 +855,29 @@ pub struct EmptyModelParam {
 }
 crate::wire::object!(EmptyModelParam, extra, {
 });
+/// Details of a failure reported over a WebSocket connection.
+#[derive(Clone, PartialEq, Default)]
+pub struct ErrorPayload {
+    /// Broad class of the failure, such as `invalid_request_error`.
+    pub r#type: Field<String>,
+    /// Machine-readable reason, such as `previous_response_not_found`.
+    pub code: Field<String>,
+    /// Explanation meant for a developer reading logs.
+    pub message: Field<String>,
+    /// The request field the failure is about, if one is.
+    pub param: Field<String>,
+    /// Response headers that the same failure would have carried over HTTP.
+    pub headers: Field<std::collections::BTreeMap<String, String>>,
+    /// Keys this version of the crate does not know, kept to be sent back unchanged.
+    pub extra: Extra,
+}
+crate::wire::object!(ErrorPayload, extra, {
+    r#type = "type",
+    code = "code",
+    message = "message",
+    param = "param",
+    headers = "headers",
+});
 /// The body of a failed request; the details sit inside its `error` field.
 #[derive(Clone, PartialEq, Default)]
 pub struct ErrorResponse {
@@ -2302,6 +2325,131 @@ pub struct RefusalContent {
 crate::wire::object!(RefusalContent, extra, tag "type" = "refusal", {
     refusal = "refusal",
 });
+/// An event the client sends over a WebSocket connection to the responses endpoint; today the only kind starts a response.
+pub type ResponsesClientEvent = ResponsesClientEventResponseCreate;
+/// Starts one response on an open WebSocket connection: the body of a create call, sent as an event.
+/// The connection streams by nature, so `stream` is left out, and background work cannot be asked for here.
+///
+/// Tagged `type: "response.create"` on the wire.
+#[derive(Clone, PartialEq, Default)]
+pub struct ResponsesClientEventResponseCreate {
+    /// Name of the lane this response runs on (letters, digits, `_`, `.` and `-`, at most 256 characters); responses on one lane run one after the other, and the server repeats the name on every event of the response.
+    pub stream_id: Field<String>,
+    /// Up to 16 string key-value pairs of your own, stored with the object and returned unchanged.
+    pub metadata: Field<Metadata>,
+    /// How many of the most likely alternative tokens (0 to 20) to report, with log probabilities, at
+    /// each output position.
+    pub top_logprobs: Field<i64>,
+    /// Sampling randomness between 0 and 2 (1 by default); lower values make the output more predictable.
+    pub temperature: Field<f64>,
+    /// Nucleus sampling: only the most likely tokens whose probabilities add up to this share (0 to 1,
+    /// 1 by default) are considered. Tune this or `temperature`, usually not both.
+    pub top_p: Field<f64>,
+    /// Deprecated stand-in for an end-user identifier; use `safety_identifier` and `prompt_cache_key` instead.
+    pub user: Field<String>,
+    /// A stable ID of at most 64 characters for the end user of your application, helping to spot
+    /// misuse; hash names or email addresses rather than sending them.
+    pub safety_identifier: Field<String>,
+    /// Key that groups similar requests so they share prompt cache entries, raising cache hits;
+    /// replaces `user` for that purpose.
+    pub prompt_cache_key: Field<String>,
+    /// Deprecated in favour of `prompt_cache_options.ttl`: the longest time a cached prompt prefix is kept.
+    pub prompt_cache_retention: Field<
+        ResponsesClientEventResponseCreatePromptCacheRetention,
+    >,
+    /// Explicit prompt caching settings for this request; leave out for the default behaviour.
+    pub prompt_cache_options: Field<PromptCacheOptionsParam>,
+    /// Id of an earlier stored response whose conversation this one continues; cannot be combined with
+    /// `conversation`.
+    pub previous_response_id: Field<String>,
+    /// Which model generates the response, for example `gpt-4o` or `o3`.
+    pub model: Field<ModelIdsResponses>,
+    /// When true, the work runs asynchronously on the server and the result is fetched or cancelled later by id.
+    pub background: Field<bool>,
+    /// Limit on the total number of built-in tool calls in one response, counted over all tools;
+    /// further calls are ignored.
+    pub max_tool_calls: Field<i64>,
+    /// Settings for text output, such as plain text versus JSON that follows a given schema, and verbosity.
+    pub text: Field<ResponseTextParam>,
+    /// Tools the model is allowed to call while answering; see `Tool` for the kinds on offer.
+    pub tools: Field<ToolsArray>,
+    /// Controls whether the model may, must or must not call a tool, or which tool it has to call.
+    pub tool_choice: Field<ToolChoiceParam>,
+    /// A prompt template to use, with values for its variables.
+    pub prompt: Field<Prompt>,
+    /// Processing tier to serve the request with; `auto` when omitted. The returned response names the
+    /// tier actually used.
+    pub service_tier: Field<ServiceTierResponses>,
+    /// What happens when the input is too long for the model's context window; `disabled` when omitted.
+    pub truncation: Field<ResponsesClientEventResponseCreateTruncation>,
+    /// Options for reasoning models, such as how much effort to spend.
+    pub reasoning: Field<Reasoning>,
+    /// What the model should respond to: plain text, or a list of messages and items.
+    pub input: Field<InputParam>,
+    /// Extra data to add to the answer, such as encrypted reasoning content.
+    pub include: Field<Vec<IncludeEnum>>,
+    /// Whether the model may issue several tool calls at once; true when omitted.
+    pub parallel_tool_calls: Field<bool>,
+    /// Whether the server keeps the response so it can be retrieved or continued later.
+    pub store: Field<bool>,
+    /// A system-level message placed before the input for this request only.
+    pub instructions: Field<String>,
+    /// Asks for moderation of this response's input and output, with the model and policy to use.
+    pub moderation: Field<ModerationParam>,
+    /// When true, the answer arrives as server-sent events; the Rust client sets it through `create_stream`.
+    pub stream: Field<bool>,
+    /// Extra settings for streaming; only meaningful together with `stream: true`.
+    pub stream_options: Field<ResponseStreamOptions>,
+    /// Conversation this response belongs to; its items are prepended to the input and the new items
+    /// are added to it. Cannot be combined with `previous_response_id`.
+    pub conversation: Field<ConversationParam>,
+    /// Rules, such as automatic compaction, for keeping the context within bounds; at least one entry when present.
+    pub context_management: Field<Vec<ContextManagementParam>>,
+    /// Upper bound on the tokens the model may generate, reasoning included.
+    pub max_output_tokens: Field<i64>,
+    /// Keys this version of the crate does not know, kept to be sent back unchanged.
+    pub extra: Extra,
+}
+crate::wire::object!(ResponsesClientEventResponseCreate, extra, tag "type" = "response.create", {
+    stream_id = "stream_id",
+    metadata = "metadata",
+    top_logprobs = "top_logprobs",
+    temperature = "temperature",
+    top_p = "top_p",
+    user = "user",
+    safety_identifier = "safety_identifier",
+    prompt_cache_key = "prompt_cache_key",
+    prompt_cache_retention = "prompt_cache_retention",
+    prompt_cache_options = "prompt_cache_options",
+    previous_response_id = "previous_response_id",
+    model = "model",
+    background = "background",
+    max_tool_calls = "max_tool_calls",
+    text = "text",
+    tools = "tools",
+    tool_choice = "tool_choice",
+    prompt = "prompt",
+    service_tier = "service_tier",
+    truncation = "truncation",
+    reasoning = "reasoning",
+    input = "input",
+    include = "include",
+    parallel_tool_calls = "parallel_tool_calls",
+    store = "store",
+    instructions = "instructions",
+    moderation = "moderation",
+    stream = "stream",
+    stream_options = "stream_options",
+    conversation = "conversation",
+    context_management = "context_management",
+    max_output_tokens = "max_output_tokens",
+});
+/// `in_memory` or `24h`, an upper bound on how long cached prefixes live; newer models accept only
+/// `24h`, and for older ones the default depends on the organisation's data retention setting.
+pub type ResponsesClientEventResponseCreatePromptCacheRetention = PromptCacheRetentionEnum;
+/// `auto` drops the oldest conversation items until the input fits; `disabled` (the default)
+/// rejects the request with a 400 error instead.
+pub type ResponsesClientEventResponseCreateTruncation = TruncationEnum;
 /// Kind of content a web search may return: `text` or `image`.
 #[derive(Debug, Clone)]
 pub enum SearchContentType {

@@ -43,6 +43,8 @@ mod response;
 pub use self::response::*;
 mod response_stream_event;
 pub use self::response_stream_event::*;
+mod responses_server_event;
+pub use self::responses_server_event::*;
 mod tool;
 pub use self::tool::*;
 mod tool_choice_param;

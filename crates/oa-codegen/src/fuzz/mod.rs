@@ -130,7 +130,7 @@ pub fn case(sources: &[Source], seed: u64, index: u64) -> Case {
     let subset = rng.below(5) != 0;
     let paths = one_operation(&source.root, &path, &method);
     let root = if subset {
-        crate::subset::extract_paths(&source.root, paths, Default::default())
+        crate::subset::extract_paths(&source.root, paths, Default::default(), Vec::new())
     } else {
         // The whole document with only this operation: every component stays.
         let mut m: Map<String, Value> =

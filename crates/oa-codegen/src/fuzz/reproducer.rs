@@ -71,7 +71,7 @@ pub fn reduce(case: &Case, outcome: &Outcome, limit: Duration) -> Reproducer {
     let mut steps = Vec::new();
     if include != "/" {
         let paths = value.get("paths").and_then(Value::as_object).cloned().unwrap_or_default();
-        let cut = crate::subset::extract_paths(&value, paths, Default::default());
+        let cut = crate::subset::extract_paths(&value, paths, Default::default(), Vec::new());
         if same(Input::Value(cut.clone()), "/") {
             value = cut;
             include = "/".into();

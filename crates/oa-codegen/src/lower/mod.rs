@@ -12,6 +12,7 @@ mod operation;
 mod paginate;
 mod params;
 mod schema;
+mod socket;
 mod union;
 mod webhooks;
 
@@ -116,7 +117,8 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     }
     let selected = operation::select(root, settings, &mut diags);
     let hooks = webhooks::select(root, settings, &mut diags);
-    let component_ptrs = reachable_components(root, &selected, &hooks, settings.includes_everything(), &mut diags);
+    let named = named_schema_refs(settings);
+    let component_ptrs = reachable_components(root, &selected, &hooks, &named, settings.includes_everything(), &mut diags);
 
     let mut lowerer = Lowerer {
         root,
@@ -152,6 +154,11 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
     }
     let (hook_payloads, hook_event) = lowerer.lower_webhooks(&hooks);
     let mut groups = operation::lower_operations(&mut lowerer, &selected);
+    // WebSocket mode: the socket type is named among the crate's types.
+    let socket_name = settings.websocket.as_ref().map(|ws| {
+        let base = ws.socket.clone().unwrap_or_else(|| format!("{}Socket", naming::type_name(&ws.group)));
+        lowerer.names.claim(&base, "Type")
+    });
     let Lowerer { mut diags, mut drafts, components, .. } = lowerer;
     let client = client::lower_client(root, settings, &selected, &mut groups, &mut diags);
     let externals = external_types(settings);
@@ -178,6 +185,10 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
         }
         return (None, diags);
     }
+    let mut types = finish::finish(drafts);
+    if let (Some(ws), Some(name)) = (&settings.websocket, socket_name) {
+        socket::attach(ws, name, &components, &types, &mut groups, &mut diags);
+    }
     let components = components
         .into_iter()
         .map(|(ptr, rust)| ir::ComponentRef {
@@ -185,7 +196,6 @@ pub fn lower(root: &Value, settings: &Settings) -> (Option<Ir>, Diagnostics) {
             rust,
         })
         .collect();
-    let mut types = finish::finish(drafts);
     let modules = modules::assign(&mut types);
     let stream_events = events::stream_events(&types, &groups);
     let title = root.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned();
@@ -242,6 +252,7 @@ fn reachable_components(
     root: &Value,
     ops: &[operation::Selected<'_>],
     hooks: &[webhooks::SelectedHook<'_>],
+    named: &[(String, Value)],
     everything: bool,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
@@ -262,6 +273,9 @@ fn reachable_components(
     }
     for hook in hooks {
         stack.push((hook.pointer.clone(), hook.schema));
+    }
+    for (at, node) in named {
+        stack.push((at.clone(), node));
     }
     while let Some((ptr, v)) = stack.pop() {
         walk_refs(v, &ptr, &mut |r, at| {
@@ -295,6 +309,18 @@ fn reachable_components(
     }
     seen.into_iter().filter(|p| p.starts_with("#/components/schemas/") && p.split('/').count() == 4).collect()
 }
+
+// --- WebSocket mode ---
+/// A `$ref` to each schema the settings name (the WebSocket event unions), located at the
+/// settings' key: they are lowered although no selected operation reaches them.
+fn named_schema_refs(settings: &Settings) -> Vec<(String, Value)> {
+    settings
+        .named_schemas()
+        .into_iter()
+        .map(|name| ("/websocket".to_owned(), serde_json::json!({ "$ref": format!("#/components/schemas/{}", oa_load::escape_token(name)) })))
+        .collect()
+}
+// --- end WebSocket mode ---
 
 /// Calls `f` with every `$ref` string under `v` and the pointer of the node holding it.
 pub(crate) fn walk_refs(v: &Value, ptr: &str, f: &mut dyn FnMut(&str, &str)) {

@@ -330,7 +330,7 @@ fn name_groups(lw: &mut Lowerer<'_>, lowered: Vec<Lowered>) -> Vec<Group> {
     let mut groups = Vec::new();
     if let Some(ops) = by_group.remove("") {
         let operations = name_methods(lw, ops, &mut on_client, ("Client", "crate::runtime::Client"));
-        groups.push(Group { name: "Client".into(), accessor: None, module: String::new(), operations });
+        groups.push(Group { name: "Client".into(), accessor: None, module: String::new(), operations, socket: None });
     }
     for (group, ops) in by_group {
         let accessor = naming::bare(&on_client.claim(&naming::field_name(&group), "_api")).to_owned();
@@ -338,7 +338,7 @@ fn name_groups(lw: &mut Lowerer<'_>, lowered: Vec<Lowered>) -> Vec<Group> {
         let mut scope = Scope::with_reserved(HANDLE_METHODS);
         let path = format!("crate::api::{name}");
         let operations = name_methods(lw, ops, &mut scope, (&name, &path));
-        groups.push(Group { name, module: accessor.clone(), accessor: Some(accessor), operations });
+        groups.push(Group { name, module: accessor.clone(), accessor: Some(accessor), operations, socket: None });
     }
     // The root group's module (`api/client.rs`) takes a name no accessor has.
     let mut modules = Scope::with_reserved(groups.iter().map(|g| g.module.as_str()));

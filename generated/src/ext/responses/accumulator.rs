@@ -3,8 +3,116 @@
 
 use crate::types::{
     OutputContent, OutputItem, OutputMessageContent, ReasoningTextContent,
-    RefusalContent, Response, ResponseStreamEvent, SummaryTextContent,
+    RefusalContent, Response, ResponseStreamEvent, ResponsesServerEvent, SummaryTextContent,
 };
+
+/// The fold of one event, written once for the two event unions: the server-sent events of
+/// `create_stream` (`ResponseStreamEvent`) and the events of a WebSocket connection
+/// (`ResponsesServerEvent`), whose variants carry the same names and fields (the WebSocket
+/// ones add their lane).
+macro_rules! fold_event {
+    ($this:expr, $event:expr, $E:ident) => {{
+        let this: &mut ResponseAccumulator = $this;
+        use $E as E;
+            match $event {
+                E::Created(e) => this.snapshot(&e.response),
+                E::Queued(e) => this.snapshot(&e.response),
+                E::InProgress(e) => this.snapshot(&e.response),
+                E::Completed(e) => this.snapshot(&e.response),
+                E::Failed(e) => this.snapshot(&e.response),
+                E::Incomplete(e) => this.snapshot(&e.response),
+                E::OutputItemAdded(e) => this.set_item(*e.output_index, &e.item),
+                E::OutputItemDone(e) => this.set_item(*e.output_index, &e.item),
+                E::ContentPartAdded(e) => {
+                    this.set_part(*e.output_index, &e.item_id, *e.content_index, &e.part)
+                }
+                E::ContentPartDone(e) => {
+                    this.set_part(*e.output_index, &e.item_id, *e.content_index, &e.part)
+                }
+                E::OutputTextDelta(e) => {
+                    if let Some(text) = this.text_part(*e.output_index, &e.item_id, *e.content_index) {
+                        text.push_str(&e.delta);
+                    }
+                }
+                E::OutputTextDone(e) => {
+                    if let Some(text) = this.text_part(*e.output_index, &e.item_id, *e.content_index) {
+                        text.clone_from(&e.text);
+                    }
+                }
+                E::RefusalDelta(e) => {
+                    if let Some(text) = this.refusal_part(*e.output_index, &e.item_id, *e.content_index) {
+                        text.push_str(&e.delta);
+                    }
+                }
+                E::RefusalDone(e) => {
+                    if let Some(text) = this.refusal_part(*e.output_index, &e.item_id, *e.content_index) {
+                        text.clone_from(&e.refusal);
+                    }
+                }
+                E::FunctionCallArgumentsDelta(e) => {
+                    if let Some(OutputItem::FunctionCall(call)) =
+                        this.item(*e.output_index, &e.item_id)
+                    {
+                        call.arguments.push_str(&e.delta);
+                    }
+                }
+                E::FunctionCallArgumentsDone(e) => {
+                    if let Some(OutputItem::FunctionCall(call)) =
+                        this.item(*e.output_index, &e.item_id)
+                    {
+                        call.arguments = e.arguments.clone();
+                        if !e.name.is_empty() {
+                            call.name = e.name.clone();
+                        }
+                    }
+                }
+                E::CustomToolCallInputDelta(e) => {
+                    if let Some(OutputItem::CustomToolCall(call)) =
+                        this.item(*e.output_index, &e.item_id)
+                    {
+                        call.input.push_str(&e.delta);
+                    }
+                }
+                E::CustomToolCallInputDone(e) => {
+                    if let Some(OutputItem::CustomToolCall(call)) =
+                        this.item(*e.output_index, &e.item_id)
+                    {
+                        call.input = e.input.clone();
+                    }
+                }
+                E::ReasoningTextDelta(e) => {
+                    if let Some(OutputItem::Reasoning(item)) = this.item(*e.output_index, &e.item_id)
+                    {
+                        let content = &mut *item.content;
+                        slot(content, *e.content_index).text.push_str(&e.delta);
+                    }
+                }
+                E::ReasoningTextDone(e) => {
+                    if let Some(OutputItem::Reasoning(item)) = this.item(*e.output_index, &e.item_id)
+                    {
+                        let content = &mut *item.content;
+                        slot::<ReasoningTextContent>(content, *e.content_index).text = e.text.clone();
+                    }
+                }
+                E::ReasoningSummaryTextDelta(e) => {
+                    if let Some(OutputItem::Reasoning(item)) = this.item(*e.output_index, &e.item_id)
+                    {
+                        slot::<SummaryTextContent>(&mut *item.summary, *e.summary_index)
+                            .text
+                            .push_str(&e.delta);
+                    }
+                }
+                E::ReasoningSummaryTextDone(e) => {
+                    if let Some(OutputItem::Reasoning(item)) = this.item(*e.output_index, &e.item_id)
+                    {
+                        slot::<SummaryTextContent>(&mut *item.summary, *e.summary_index).text =
+                            e.text.clone();
+                    }
+                }
+                _ => {}
+            }
+    }};
+}
 
 /// Builds the final [`Response`] from stream events, one [`push`](Self::push) at a time.
 ///
@@ -56,104 +164,14 @@ impl ResponseAccumulator {
 
     /// Folds one event into the response.
     pub fn push(&mut self, event: &ResponseStreamEvent) {
-        use ResponseStreamEvent as E;
-        match event {
-            E::Created(e) => self.snapshot(&e.response),
-            E::Queued(e) => self.snapshot(&e.response),
-            E::InProgress(e) => self.snapshot(&e.response),
-            E::Completed(e) => self.snapshot(&e.response),
-            E::Failed(e) => self.snapshot(&e.response),
-            E::Incomplete(e) => self.snapshot(&e.response),
-            E::OutputItemAdded(e) => self.set_item(*e.output_index, &e.item),
-            E::OutputItemDone(e) => self.set_item(*e.output_index, &e.item),
-            E::ContentPartAdded(e) => {
-                self.set_part(*e.output_index, &e.item_id, *e.content_index, &e.part)
-            }
-            E::ContentPartDone(e) => {
-                self.set_part(*e.output_index, &e.item_id, *e.content_index, &e.part)
-            }
-            E::OutputTextDelta(e) => {
-                if let Some(text) = self.text_part(*e.output_index, &e.item_id, *e.content_index) {
-                    text.push_str(&e.delta);
-                }
-            }
-            E::OutputTextDone(e) => {
-                if let Some(text) = self.text_part(*e.output_index, &e.item_id, *e.content_index) {
-                    text.clone_from(&e.text);
-                }
-            }
-            E::RefusalDelta(e) => {
-                if let Some(text) = self.refusal_part(*e.output_index, &e.item_id, *e.content_index) {
-                    text.push_str(&e.delta);
-                }
-            }
-            E::RefusalDone(e) => {
-                if let Some(text) = self.refusal_part(*e.output_index, &e.item_id, *e.content_index) {
-                    text.clone_from(&e.refusal);
-                }
-            }
-            E::FunctionCallArgumentsDelta(e) => {
-                if let Some(OutputItem::FunctionCall(call)) =
-                    self.item(*e.output_index, &e.item_id)
-                {
-                    call.arguments.push_str(&e.delta);
-                }
-            }
-            E::FunctionCallArgumentsDone(e) => {
-                if let Some(OutputItem::FunctionCall(call)) =
-                    self.item(*e.output_index, &e.item_id)
-                {
-                    call.arguments = e.arguments.clone();
-                    if !e.name.is_empty() {
-                        call.name = e.name.clone();
-                    }
-                }
-            }
-            E::CustomToolCallInputDelta(e) => {
-                if let Some(OutputItem::CustomToolCall(call)) =
-                    self.item(*e.output_index, &e.item_id)
-                {
-                    call.input.push_str(&e.delta);
-                }
-            }
-            E::CustomToolCallInputDone(e) => {
-                if let Some(OutputItem::CustomToolCall(call)) =
-                    self.item(*e.output_index, &e.item_id)
-                {
-                    call.input = e.input.clone();
-                }
-            }
-            E::ReasoningTextDelta(e) => {
-                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
-                {
-                    let content = &mut *item.content;
-                    slot(content, *e.content_index).text.push_str(&e.delta);
-                }
-            }
-            E::ReasoningTextDone(e) => {
-                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
-                {
-                    let content = &mut *item.content;
-                    slot::<ReasoningTextContent>(content, *e.content_index).text = e.text.clone();
-                }
-            }
-            E::ReasoningSummaryTextDelta(e) => {
-                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
-                {
-                    slot::<SummaryTextContent>(&mut *item.summary, *e.summary_index)
-                        .text
-                        .push_str(&e.delta);
-                }
-            }
-            E::ReasoningSummaryTextDone(e) => {
-                if let Some(OutputItem::Reasoning(item)) = self.item(*e.output_index, &e.item_id)
-                {
-                    slot::<SummaryTextContent>(&mut *item.summary, *e.summary_index).text =
-                        e.text.clone();
-                }
-            }
-            _ => {}
-        }
+        fold_event!(self, event, ResponseStreamEvent)
+    }
+
+    /// Folds one event of a WebSocket connection (`connect()`) into the response, as
+    /// [`push`](Self::push) folds a server-sent one. The events of one response share a lane:
+    /// give an accumulator the events of one lane only.
+    pub fn push_ws(&mut self, event: &ResponsesServerEvent) {
+        fold_event!(self, event, ResponsesServerEvent)
     }
 
     fn snapshot(&mut self, snapshot: &Response) {

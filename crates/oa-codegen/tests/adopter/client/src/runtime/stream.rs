@@ -348,6 +348,12 @@ fn http_body_of(response: reqwest::Response) -> reqwest::Body {
 /// or nested (`{"type":"error","error":{...}}`) error event, keeping the
 /// parsed event whole so callers can read fields this code does not know.
 fn stream_error(ev: &SseEvent) -> Error {
+    error_event(&ev.data, &ev.event)
+}
+
+/// [`Error::StreamError`] for an error event's `data` (JSON, or else text), `name` its SSE event
+/// name if it had one; also used for the error events of a WebSocket.
+pub(crate) fn error_event(data: &str, name: &str) -> Error {
     use serde_json::Value;
     fn text(v: Option<&Value>) -> Option<String> {
         match v? {
@@ -356,7 +362,6 @@ fn stream_error(ev: &SseEvent) -> Error {
             other => Some(other.to_string()),
         }
     }
-    let data = &ev.data;
     let raw = serde_json::from_str::<Value>(data).unwrap_or(Value::Null);
     // Nested fields win over flat ones, each on its own.
     let field = |name: &str| {
@@ -372,7 +377,7 @@ fn stream_error(ev: &SseEvent) -> Error {
     });
     let event_type = match raw.get("type") {
         Some(Value::String(t)) => Some(t.clone()),
-        _ => (!ev.event.is_empty()).then(|| ev.event.clone()),
+        _ => (!name.is_empty()).then(|| name.to_owned()),
     };
     Error::StreamError {
         code: field("code"),
