@@ -295,7 +295,7 @@ pub fn read_external<'de, T: serde::de::DeserializeOwned, D: Deserializer<'de>>(
     })
 }
 
-/// What a type named by the settings must implement to be a field type; [`external!`] checks it
+/// What a type named by the settings must implement to be a field type; `external!` checks it
 /// at compile time, where the error shows the setting.
 pub fn check_setting_type<T>()
 where
