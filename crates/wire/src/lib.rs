@@ -17,7 +17,7 @@ mod union;
 pub use encode::*;
 pub use field::{debug_object, hash_json, Extra, Field, FromText, Presence};
 pub use structs::*;
-pub use read::{check_setting_type, read_external, FieldValue, Read, Scalar};
+pub use read::{check_setting_type, cursor_text, read_external, FieldValue, Read, Scalar};
 pub use union::*;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};

@@ -301,3 +301,13 @@ where
     T: serde::Serialize + serde::de::DeserializeOwned + Default + Clone + std::fmt::Debug + PartialEq,
 {
 }
+
+/// A cursor's text for the next page's request: a string as it is, a number as its digits, any
+/// other type (a `uuid::Uuid` a setting maps a string format to) as the string it serializes to.
+pub fn cursor_text<T: serde::Serialize + ?Sized>(value: &T) -> Option<String> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

@@ -236,3 +236,19 @@ fn extra_hashes_as_it_compares() {
     assert_eq!(json(&serde_json::json!({"a": 1, "b": true})), json(&serde_json::json!({"b": true, "a": 1})));
     assert_ne!(json(&serde_json::json!("1")), json(&serde_json::json!(1)));
 }
+
+/// A next page's cursor is the text its value serializes to: a string as it is, a number as its
+/// digits, a project's type (a `Uuid` behind a mapped `format`) as its string form.
+#[test]
+fn cursor_text_is_the_serialized_text() {
+    struct Id(u128);
+    impl serde::Serialize for Id {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&format!("{:032x}", self.0))
+        }
+    }
+    assert_eq!(oa_wire::cursor_text("abc").as_deref(), Some("abc"));
+    assert_eq!(oa_wire::cursor_text(&42_i64).as_deref(), Some("42"));
+    assert_eq!(oa_wire::cursor_text(&Id(0x1234)).as_deref(), Some("00000000000000000000000000001234"));
+    assert_eq!(oa_wire::cursor_text(&vec![1]), None);
+}

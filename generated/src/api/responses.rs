@@ -337,7 +337,7 @@ impl<'c> Responses<'c> {
             |page: &types::ResponseItemList, _info: &crate::runtime::PageInfo| crate::runtime::NextPage::cursor_while(
                 page.has_more.get().copied(),
                 "after",
-                page.last_id.get().map(String::as_str),
+                page.last_id.get().and_then(crate::wire::cursor_text).as_deref(),
             ),
         )
     }
@@ -353,7 +353,7 @@ impl<'c> Responses<'c> {
             |page: &types::ResponseItemList, _info: &crate::runtime::PageInfo| crate::runtime::NextPage::cursor_while(
                 page.has_more.get().copied(),
                 "after",
-                page.last_id.get().map(String::as_str),
+                page.last_id.get().and_then(crate::wire::cursor_text).as_deref(),
             ),
         )
     }

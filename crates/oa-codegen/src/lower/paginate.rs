@@ -96,6 +96,22 @@ fn resolve(lw: &Lowerer<'_>, ty: &Ty) -> Ty {
 }
 
 /// Lower case without `_`, `-` and `.`: `nextPageToken` and `next_page_token` meet.
+/// A cursor or link value: a string, or a type the settings map a string format to (`uuid`),
+/// written back as the text it serializes to.
+fn is_text(t: &Ty) -> bool {
+    matches!(t, Ty::String | Ty::External(_))
+}
+
+/// A query parameter a cursor can go in: written as its text (a scalar, or a type of the
+/// project's that a string format maps to, written through its `Serialize`).
+fn cursor_param(q: &crate::ir::QueryParam) -> bool {
+    match &q.encoding {
+        ParamEncoding::Scalar { .. } => true,
+        ParamEncoding::Styled { style, .. } => style == "form" && matches!(q.ty, Ty::External(_)),
+        ParamEncoding::Array { .. } => false,
+    }
+}
+
 fn norm(name: &str) -> String {
     name.chars().filter(|c| !matches!(c, '_' | '-' | '.' | '@')).flat_map(char::to_lowercase).collect()
 }
@@ -126,7 +142,7 @@ impl Seen<'_> {
             let f = fields.iter().find(|f| f.wire == *part)?;
             out.push(f.name.clone());
             if i + 1 == parts.len() {
-                return (resolve(self.lw, &f.ty) == Ty::String).then_some(out);
+                return is_text(&resolve(self.lw, &f.ty)).then_some(out);
             }
             fields = self.fields_of(&f.ty);
         }
@@ -138,14 +154,14 @@ impl Seen<'_> {
         self.query?
             .params
             .iter()
-            .filter(|q| !q.required && q.place == ParamPlace::Query && matches!(q.encoding, ParamEncoding::Scalar { .. }))
+            .filter(|q| !q.required && q.place == ParamPlace::Query && cursor_param(q))
             .find(|q| names.iter().any(|n| *n == q.wire))
             .map(|q| q.wire.clone())
     }
 
     fn params(&self) -> Vec<String> {
         let Some(q) = self.query else { return Vec::new() };
-        q.params.iter().filter(|q| !q.required && q.place == ParamPlace::Query && matches!(q.encoding, ParamEncoding::Scalar { .. })).map(|q| q.wire.clone()).collect()
+        q.params.iter().filter(|q| !q.required && q.place == ParamPlace::Query && cursor_param(q)).map(|q| q.wire.clone()).collect()
     }
 
     /// The page's array holding the items: the one the setting names, else its only array of objects.
@@ -175,7 +191,7 @@ impl Seen<'_> {
     fn next_url(&self) -> Option<PageStyle> {
         let next = match &self.setting.next {
             Some(dotted) => self.path(dotted)?,
-            None => vec![self.field(NEXT_URLS, |t| *t == Ty::String)?.name.clone()],
+            None => vec![self.field(NEXT_URLS, is_text)?.name.clone()],
         };
         Some(PageStyle::NextUrl { next })
     }
@@ -200,7 +216,7 @@ impl Seen<'_> {
             if dropshot && p == "pagetoken" {
                 wanted.push("nextpage".into());
             }
-            let string = |f: &&DraftField| resolve(self.lw, &f.ty) == Ty::String;
+            let string = |f: &&DraftField| is_text(&resolve(self.lw, &f.ty));
             if let Some(f) = self.fields.iter().filter(string).find(|f| wanted.contains(&norm(&f.wire))) {
                 return Some(PageStyle::Cursor { param, next: vec![f.name.clone()] });
             }
@@ -222,10 +238,10 @@ impl Seen<'_> {
             None => self.param(AFTER_PARAMS)?,
         };
         let has_more = self.bool_field(&self.setting.has_more, HAS_MORE)?;
-        let string = |f: &&DraftField| resolve(self.lw, &f.ty) == Ty::String;
+        let string = |f: &&DraftField| is_text(&resolve(self.lw, &f.ty));
         let page_field = match &self.setting.next {
             Some(wire) => Some(self.fields.iter().filter(string).find(|f| &f.wire == wire)?.name.clone()),
-            None => self.field(LAST_ID_FIELDS, |t| *t == Ty::String).map(|f| f.name.clone()),
+            None => self.field(LAST_ID_FIELDS, is_text).map(|f| f.name.clone()),
         };
         let item_field = match page_field {
             Some(_) => None,

@@ -8,6 +8,12 @@ fn main() {
     println!("{}", serde_json::to_string(&entry).unwrap());
 }
 
+/// Every entry, page after page: the cursor is a `uuid::Uuid` (the `uuid` format is mapped), and
+/// the list is still walked by its `next_cursor`.
+pub fn every_entry(client: &ledger_client::Client) -> impl futures_util::Stream<Item = Result<Entry, ledger_client::Error>> + '_ {
+    client.entries().list_stream()
+}
+
 /// An entry made of the project's types: a `Decimal` amount, a `Uuid` id, a `DateTime` booking.
 pub fn sample() -> Entry {
     Entry {

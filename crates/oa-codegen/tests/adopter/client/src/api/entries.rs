@@ -12,7 +12,7 @@ pub struct ListEntriesParams {
     /// The `since` query parameter.
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     /// The `cursor` query parameter.
-    pub cursor: Option<String>,
+    pub cursor: Option<uuid::Uuid>,
 }
 /// Handle for the operations of this group; borrow it from the client. Each call builds its
 /// request at once and returns a future that borrows only the client, so a call can be made
@@ -50,7 +50,16 @@ impl<'c> Entries<'c> {
                 request = request.query_pair(name, text);
             }
         }
-        request = request.query_opt("cursor", params.cursor.as_ref());
+        if let Some(value) = &params.cursor {
+            for (name, text) in crate::wire::styled_query(
+                "cursor",
+                value,
+                "form",
+                true,
+            ) {
+                request = request.query_pair(name, text);
+            }
+        }
         Ok(request)
     }
     /// `GET /entries` (operation `listEntries`).
@@ -88,7 +97,7 @@ impl<'c> Entries<'c> {
             self.list_request(&ListEntriesParams::default()),
             |page: &types::EntryPage, _info: &crate::runtime::PageInfo| crate::runtime::NextPage::cursor(
                 "cursor",
-                page.next_cursor.get().map(String::as_str),
+                page.next_cursor.get().and_then(crate::wire::cursor_text).as_deref(),
             ),
         )
     }
@@ -102,7 +111,7 @@ impl<'c> Entries<'c> {
             self.list_request(params),
             |page: &types::EntryPage, _info: &crate::runtime::PageInfo| crate::runtime::NextPage::cursor(
                 "cursor",
-                page.next_cursor.get().map(String::as_str),
+                page.next_cursor.get().and_then(crate::wire::cursor_text).as_deref(),
             ),
         )
     }

@@ -23,7 +23,7 @@ crate::wire::object!(Entry, extra, {
 #[derive(Clone, PartialEq, Default, Eq)]
 pub struct EntryPage {
     pub entries: Field<Vec<Entry>>,
-    pub next_cursor: Field<String>,
+    pub next_cursor: Field<uuid::Uuid>,
     pub extra: Extra,
 }
 crate::wire::object!(EntryPage, extra, {
