@@ -305,10 +305,12 @@ where
 
 /// A cursor's text for the next page's request: a string as it is, a number as its digits, any
 /// other type (a `uuid::Uuid` a setting maps a string format to) as the string it serializes to.
+/// Written to bytes, as every encoder here is, not to a `serde_json::Value`.
 pub fn cursor_text<T: serde::Serialize + ?Sized>(value: &T) -> Option<String> {
-    match serde_json::to_value(value).ok()? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
+    let json = serde_json::to_vec(value).ok()?;
+    match json.first()? {
+        b'"' => serde_json::from_slice::<String>(&json).ok(),
+        b'-' | b'0'..=b'9' => String::from_utf8(json).ok(),
         _ => None,
     }
 }
