@@ -418,7 +418,7 @@ impl Client {
             if at_origin {
                 auth::apply(&on_wire, &mut hop_url, &mut headers)?;
             } else {
-                auth::strip_for_other_origin(&mut headers, &inner.credentials.header_names());
+                auth::strip_for_other_origin(&mut headers, inner.profile);
             }
             if let Some(name) = inner.profile.retry_count_header {
                 headers.insert(header_name(name)?, HeaderValue::from(attempt));

@@ -201,3 +201,18 @@ async fn no_rendering_shows_a_credential_of_any_kind() {
     let r = &server.requests()[0];
     assert_eq!(r.header("x-figma-token"), Some(SECRET));
 }
+
+#[tokio::test]
+async fn a_schemes_header_set_by_hand_stays_at_its_origin_too() {
+    // The case reqwest alone gets wrong: a document's own credential header, written as a
+    // default header rather than through the scheme's method.
+    let other = TestServer::start(vec![Reply::json(200, "{}")]).await;
+    let elsewhere = format!("{}/landing", other.base_url);
+    let server = TestServer::start(vec![Reply::json(307, "").header("location", &elsewhere)]).await;
+    let client = builder(&server).default_header("X-Figma-Token", SECRET).default_header("x-plain", "kept").build().unwrap();
+    send(&client, ApiRequest::new(Method::GET, "/x")).await.unwrap();
+    assert_eq!(server.requests()[0].header("x-figma-token"), Some(SECRET));
+    let there = &other.requests()[0];
+    assert_eq!(there.header("x-figma-token"), None);
+    assert_eq!(there.header("x-plain"), Some("kept"));
+}

@@ -83,11 +83,16 @@ impl Credentials {
         }
         Ok(out)
     }
+}
 
-    /// Header names any configured credential may be sent in (dropped on a redirect elsewhere).
-    pub(crate) fn header_names(&self) -> Vec<&'static str> {
-        self.values.iter().flat_map(|(s, _)| s.header_name().into_iter().chain(s.alternative_header)).collect()
-    }
+/// Headers that carry a credential by name: the usual ones and every header a security scheme
+/// of the API sends, whoever sets them (a credential method, or a default header the user wrote
+/// by hand). They are marked sensitive and dropped on a redirect to another origin.
+pub(crate) fn is_credential_header(profile: &ApiProfile, name: &str) -> bool {
+    ["authorization", "cookie", "proxy-authorization", "api-key"]
+        .into_iter()
+        .chain(profile.schemes.iter().flat_map(|s| s.header_name().into_iter().chain(s.alternative_header)))
+        .any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// What one credential adds to a request.
@@ -143,11 +148,11 @@ pub(crate) fn apply(on_wire: &[OnWire], url: &mut Url, headers: &mut HeaderMap) 
     Ok(())
 }
 
-/// Default headers that must not follow a redirect to another origin: those that carry
-/// credentials by name, whoever set them.
-pub(crate) fn strip_for_other_origin(headers: &mut HeaderMap, scheme_headers: &[&'static str]) {
-    for name in ["authorization", "cookie", "proxy-authorization", "api-key"].iter().chain(scheme_headers) {
-        headers.remove(*name);
+/// Drops the headers that must not follow a redirect to another origin ([`is_credential_header`]).
+pub(crate) fn strip_for_other_origin(headers: &mut HeaderMap, profile: &ApiProfile) {
+    let names: Vec<HeaderName> = headers.keys().filter(|n| is_credential_header(profile, n.as_str())).cloned().collect();
+    for name in names {
+        headers.remove(name);
     }
 }
 

@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, USER_AGENT};
 use reqwest::Url;
 
 use super::client::{header_name, header_value, Client, Inner};
-use super::auth::Credentials;
+use super::auth::{is_credential_header, Credentials};
 use super::error::Error;
 use super::profile::{ApiProfile, Credential};
 use super::retry::{Jitter, RandomJitter, Sleeper, TokioSleeper};
@@ -215,10 +215,9 @@ impl ClientBuilder {
 
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, header_value(self.profile.user_agent)?);
-        let scheme_headers = self.credentials.header_names();
         for (name, value) in &self.default_headers {
             let mut v = header_value(value)?;
-            if is_credential_header(name, &scheme_headers) {
+            if is_credential_header(self.profile, name) {
                 v.set_sensitive(true);
             }
             headers.insert(header_name(name)?, v);
@@ -254,12 +253,4 @@ impl ClientBuilder {
             options: Default::default(),
         })
     }
-}
-
-/// Headers that carry credentials by name: redacted in logs, dropped on a redirect elsewhere.
-pub(crate) fn is_credential_header(name: &str, scheme_headers: &[&str]) -> bool {
-    ["authorization", "cookie", "proxy-authorization", "api-key"]
-        .iter()
-        .chain(scheme_headers)
-        .any(|h| h.eq_ignore_ascii_case(name))
 }
