@@ -48,8 +48,14 @@ pub(crate) fn lower_client(root: &Value, settings: &Settings, selected: &[Select
         cs.security.require.as_ref().map(|r| r.iter().map(|alt| alt.keys().cloned().collect()).collect())
     });
     let any_requirement = global.is_some() || selected.iter().any(|s| s.node.get("security").is_some());
+    // Each operation's own node, by method and path (the first of a path with and without a
+    // query string), looked up once per operation rather than searched.
+    let mut by_route: std::collections::HashMap<(String, &str), &Selected<'_>> = std::collections::HashMap::new();
+    for s in selected {
+        by_route.entry((s.method.to_ascii_uppercase(), s.path.split('?').next().unwrap_or_default())).or_insert(s);
+    }
     for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
-        let Some(sel) = selected.iter().find(|s| s.method.eq_ignore_ascii_case(&op.http_method) && s.path.split('?').next() == Some(op.path.as_str())) else { continue };
+        let Some(sel) = by_route.get(&(op.http_method.clone(), op.path.as_str())).copied() else { continue };
         let own = requirement(sel.node.get("security"), &format!("{}/security", sel.pointer), diags);
         // Nothing stated for it while others state one: it needs none. Nothing stated anywhere
         // (Kubernetes): every configured credential.
